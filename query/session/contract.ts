@@ -1,0 +1,62 @@
+// What the query engine offers the protocols: a per-connection Session that runs SQL text
+// (simple protocol), prepares statements (extended protocol) and reports its state.
+
+import type { ColumnType, Value } from '../../src/types/index.js';
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+/** The outcome of one statement. */
+export interface QueryResult {
+  /** PostgreSQL command tag word(s): 'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE TABLE', 'SET', … */
+  readonly command: string;
+  /** Rows affected or returned; the number in the command tag. */
+  readonly rowCount: number;
+  /** Result shape, or null for statements that return no rows (no RowDescription is sent). */
+  readonly columns: readonly ResultColumn[] | null;
+  /** Rows in eon's runtime representation (see src/types/values.ts); empty when columns is null. */
+  readonly rows: readonly Value[][];
+}
+
+export interface ExecuteOptions {
+  /** Aborts the statement (cancel request, client gone); the engine throws query_canceled. */
+  readonly signal?: AbortSignal;
+}
+
+/** A parsed and planned statement, reusable with different parameters. */
+export interface PreparedStatement {
+  /** Types of $1..$n, as inferred (or as the client declared them). */
+  readonly paramTypes: readonly ColumnType[];
+  /** Result shape, or null when the statement returns no rows. */
+  readonly columns: readonly ResultColumn[] | null;
+  /** Runs with the given parameters, already converted to the param types. */
+  execute(params: readonly Value[], options?: ExecuteOptions): Promise<QueryResult>;
+}
+
+export type TransactionStatus = 'I' | 'T' | 'E';
+
+export interface Session {
+  /**
+   * Simple query protocol: runs each statement in `sql` in order, yielding each result.
+   * Throws an EonError at the first failing statement (results before it were yielded).
+   * An empty query string yields nothing.
+   */
+  executeScript(sql: string, options?: ExecuteOptions): AsyncGenerator<QueryResult, void, undefined>;
+  /**
+   * Extended protocol Parse: one statement. `paramTypes` holds the client's declared types
+   * (undefined entries, or a shorter list, mean "infer"). Throws EonError on bad SQL.
+   */
+  prepare(sql: string, paramTypes?: readonly (ColumnType | undefined)[]): Promise<PreparedStatement>;
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block (ReadyForQuery). */
+  readonly transactionStatus: TransactionStatus;
+  /** Current value of a setting (SHOW), e.g. 'DateStyle' → 'ISO, MDY'; undefined if unknown. */
+  setting(name: string): string | undefined;
+  close(): void;
+}
+
+/** Creates sessions; one per client connection or REST request. */
+export interface SessionFactory {
+  openSession(options: { user: string; database: string }): Session;
+}

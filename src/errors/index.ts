@@ -1,0 +1,110 @@
+// The one registry of typed errors: every error a user can see has a stable code, a SQLSTATE
+// and an HTTP status, mapped once to the wire (ErrorResponse) and to REST (status + JSON body).
+
+/** Each entry: SQLSTATE, HTTP status. Codes are never reused for another meaning. */
+export const ERROR_CODES = {
+  // Class 0A — feature not supported
+  feature_not_supported: { sqlstate: '0A000', http: 400 },
+  // Class 08 — connection / protocol
+  protocol_violation: { sqlstate: '08P01', http: 400 },
+  // Class 22 — data exception
+  data_exception: { sqlstate: '22000', http: 400 },
+  string_data_right_truncation: { sqlstate: '22001', http: 400 },
+  numeric_value_out_of_range: { sqlstate: '22003', http: 400 },
+  null_value_not_allowed: { sqlstate: '22004', http: 400 },
+  invalid_datetime_format: { sqlstate: '22007', http: 400 },
+  datetime_field_overflow: { sqlstate: '22008', http: 400 },
+  division_by_zero: { sqlstate: '22012', http: 400 },
+  invalid_parameter_value: { sqlstate: '22023', http: 400 },
+  invalid_regular_expression: { sqlstate: '2201B', http: 400 },
+  invalid_escape_sequence: { sqlstate: '22025', http: 400 },
+  invalid_text_representation: { sqlstate: '22P02', http: 400 },
+  invalid_binary_representation: { sqlstate: '22P03', http: 400 },
+  cardinality_violation: { sqlstate: '21000', http: 400 },
+  // Class 23 — integrity constraint violation
+  not_null_violation: { sqlstate: '23502', http: 409 },
+  unique_violation: { sqlstate: '23505', http: 409 },
+  // Class 25 / 26 / 28 / 3D
+  active_sql_transaction: { sqlstate: '25001', http: 400 },
+  in_failed_sql_transaction: { sqlstate: '25P02', http: 400 },
+  invalid_sql_statement_name: { sqlstate: '26000', http: 400 },
+  invalid_cursor_name: { sqlstate: '34000', http: 400 },
+  invalid_password: { sqlstate: '28P01', http: 401 },
+  invalid_authorization_specification: { sqlstate: '28000', http: 401 },
+  invalid_catalog_name: { sqlstate: '3D000', http: 404 },
+  // Class 42 — syntax error or access rule violation
+  syntax_error: { sqlstate: '42601', http: 400 },
+  undefined_table: { sqlstate: '42P01', http: 404 },
+  undefined_column: { sqlstate: '42703', http: 400 },
+  undefined_function: { sqlstate: '42883', http: 400 },
+  undefined_parameter: { sqlstate: '42P02', http: 400 },
+  undefined_object: { sqlstate: '42704', http: 400 },
+  duplicate_table: { sqlstate: '42P07', http: 409 },
+  duplicate_column: { sqlstate: '42701', http: 400 },
+  duplicate_alias: { sqlstate: '42712', http: 400 },
+  ambiguous_column: { sqlstate: '42702', http: 400 },
+  ambiguous_function: { sqlstate: '42725', http: 400 },
+  datatype_mismatch: { sqlstate: '42804', http: 400 },
+  grouping_error: { sqlstate: '42803', http: 400 },
+  windowing_error: { sqlstate: '42P20', http: 400 },
+  invalid_column_reference: { sqlstate: '42P10', http: 400 },
+  invalid_table_definition: { sqlstate: '42P16', http: 400 },
+  cannot_coerce: { sqlstate: '42846', http: 400 },
+  indeterminate_datatype: { sqlstate: '42P18', http: 400 },
+  invalid_parameter_count: { sqlstate: '08P01', http: 400 },
+  // Class 53 / 54 / 57 — resources and operator intervention
+  out_of_memory: { sqlstate: '53200', http: 503 },
+  program_limit_exceeded: { sqlstate: '54000', http: 400 },
+  statement_too_complex: { sqlstate: '54001', http: 400 },
+  query_canceled: { sqlstate: '57014', http: 408 },
+  admin_shutdown: { sqlstate: '57P01', http: 503 },
+  // Class XX — internal error: a user should not be able to trigger one
+  internal_error: { sqlstate: 'XX000', http: 500 },
+  io_error: { sqlstate: '58030', http: 500 },
+} as const satisfies Record<string, { sqlstate: string; http: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorExtras {
+  /** 1-based character position in the statement text, as PostgreSQL reports it. */
+  position?: number;
+  detail?: string;
+  hint?: string;
+  cause?: unknown;
+}
+
+/** An error a user can see. Anything else that escapes is reported as internal_error. */
+export class EonError extends Error {
+  readonly code: ErrorCode;
+  readonly sqlstate: string;
+  readonly httpStatus: number;
+  readonly position: number | undefined;
+  readonly detail: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, extras: ErrorExtras = {}) {
+    super(message, extras.cause === undefined ? undefined : { cause: extras.cause });
+    this.name = 'EonError';
+    this.code = code;
+    this.sqlstate = ERROR_CODES[code].sqlstate;
+    this.httpStatus = ERROR_CODES[code].http;
+    this.position = extras.position;
+    this.detail = extras.detail;
+    this.hint = extras.hint;
+  }
+}
+
+/** Shorthand for `new EonError(...)` where a throw expression reads better. */
+export function eonError(code: ErrorCode, message: string, extras?: ErrorExtras): EonError {
+  return new EonError(code, message, extras);
+}
+
+/** Turns anything thrown into an EonError; unknown failures become internal errors. */
+export function toEonError(e: unknown): EonError {
+  if (e instanceof EonError) return e;
+  if (e instanceof RangeError && /memory|allocation|Array buffer/i.test(e.message)) {
+    return new EonError('out_of_memory', `out of memory: ${e.message}`, { cause: e });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new EonError('internal_error', `internal error: ${message}`, { cause: e });
+}

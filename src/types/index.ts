@@ -1,0 +1,3 @@
+// The SQL type system: types, OIDs, runtime values.
+export * from './column-type.js';
+export * from './values.js';
