@@ -61,6 +61,15 @@ export const ERROR_CODES = {
   // Class XX — internal error: a user should not be able to trigger one
   internal_error: { sqlstate: 'XX000', http: 500 },
   io_error: { sqlstate: '58030', http: 500 },
+  // Appended for the wire protocol (protocol/pg).
+  duplicate_prepared_statement: { sqlstate: '42P05', http: 409 },
+  duplicate_cursor: { sqlstate: '42P03', http: 409 },
+  character_not_in_repertoire: { sqlstate: '22021', http: 400 },
+  // Appended for the scalar function library (query/functions).
+  invalid_argument_for_logarithm: { sqlstate: '2201E', http: 400 },
+  invalid_argument_for_power_function: { sqlstate: '2201F', http: 400 },
+  invalid_argument_for_width_bucket_function: { sqlstate: '2201G', http: 400 },
+  substring_error: { sqlstate: '22011', http: 400 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

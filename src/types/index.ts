@@ -1,3 +1,10 @@
-// The SQL type system: types, OIDs, runtime values.
+// The SQL type system: types, OIDs, runtime values, text and binary I/O, casts and operators.
 export * from './column-type.js';
 export * from './values.js';
+export { pow10, divRound, divScale } from './numeric.js';
+export * from './interval.js';
+export * from './datetime.js';
+export * from './float-format.js';
+export * from './text-io.js';
+export * from './cast.js';
+export * from './operators.js';

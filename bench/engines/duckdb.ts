@@ -1,0 +1,141 @@
+// DuckDB as a benchmark peer: in-process through @duckdb/node-api, a file-backed database in a temp dir.
+
+import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BenchEngine, Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
+
+const int32Max = 2 ** 31 - 1;
+const int32Min = -(2 ** 31);
+
+/**
+ * A database file rather than `:memory:` so its load pays for durable storage like the other two;
+ * threads and memory stay at DuckDB's defaults (all cores, 80% of RAM).
+ */
+export async function startDuckdb(): Promise<BenchEngine> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'eon-bench-duckdb-'));
+  try {
+    const instance = await DuckDBInstance.create(path.join(dir, 'bench.duckdb'));
+    const main = await instance.connect();
+    return new DuckdbEngine(instance, main, dir);
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+class DuckdbEngine implements BenchEngine {
+  readonly name = 'duckdb' as const;
+  private readonly extra = new Set<DuckDBConnection>();
+  private stopped = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly main: DuckDBConnection,
+    private readonly dir: string,
+  ) {}
+
+  async describe(): Promise<string> {
+    const rows = (await this.main.runAndReadAll("SELECT current_setting('threads'), current_setting('memory_limit')")).getRows();
+    const [threads, memory] = (rows[0] ?? []).map((v) => String(v));
+    return `DuckDB ${duckdbVersion()} (file database, threads=${threads}, memory_limit=${memory})`;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.main.run(sql);
+  }
+
+  async query(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
+    if (params === undefined || params.length === 0) return toCells((await this.main.runAndReadAll(sql)).getRows());
+    const prepared = await this.main.prepare(sql);
+    try {
+      bindParams(prepared, params);
+      return toCells((await prepared.runAndReadAll()).getRows());
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
+  async prepare(sql: string): Promise<PreparedQuery> {
+    const connection = await this.instance.connect();
+    this.extra.add(connection);
+    const prepared = await connection.prepare(sql);
+    return {
+      run: async (params) => {
+        bindParams(prepared, params);
+        return toCells((await prepared.runAndReadAll()).getRows());
+      },
+      close: async () => {
+        prepared.destroySync();
+        this.extra.delete(connection);
+        connection.closeSync();
+      },
+    };
+  }
+
+  async insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
+    let next = options.from;
+    const worker = async (): Promise<void> => {
+      const connection = await this.instance.connect();
+      try {
+        for (;;) {
+          const from = next;
+          if (from >= options.to) return;
+          const to = Math.min(options.to, from + options.rowsPerStatement);
+          next = to;
+          await connection.run(`INSERT INTO ${source.table} VALUES ${source.valuesSql(from, to)}`);
+        }
+      } finally {
+        connection.closeSync();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.connections) }, () => worker()));
+  }
+
+  /** DuckDB's own CSV reader, then a checkpoint so the rows are in the database file, not only the WAL. */
+  async bulkLoad(source: LoadSource): Promise<string> {
+    const csv = await source.csvPath();
+    await this.main.run(`COPY ${source.table} FROM '${csv.replaceAll("'", "''")}' (FORMAT csv, HEADER false)`);
+    await this.main.run('CHECKPOINT');
+    return 'COPY FROM csv file + CHECKPOINT';
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      for (const c of this.extra) c.closeSync();
+      this.extra.clear();
+      this.main.closeSync();
+      this.instance.closeSync();
+    } finally {
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Integral numbers bind as INTEGER so `id = $1` can use the primary-key index instead of a cast and a scan. */
+function bindParams(prepared: DuckDBPreparedStatement, params: readonly Cell[]): void {
+  prepared.clearBindings();
+  params.forEach((p, i) => {
+    const index = i + 1;
+    if (p === null) prepared.bindNull(index);
+    else if (typeof p === 'number') {
+      if (Number.isInteger(p) && p >= int32Min && p <= int32Max) prepared.bindInteger(index, p);
+      else prepared.bindDouble(index, p);
+    } else if (typeof p === 'bigint') prepared.bindBigInt(index, p);
+    else if (typeof p === 'boolean') prepared.bindBoolean(index, p);
+    else prepared.bindVarchar(index, p);
+  });
+}
+
+function toCells(rows: DuckDBValue[][]): Cell[][] {
+  return rows.map((row) =>
+    row.map((v): Cell => {
+      if (v === null || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string') return v;
+      return String(v);
+    }),
+  );
+}

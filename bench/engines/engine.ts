@@ -1,0 +1,50 @@
+// What every benchmarked engine offers a suite: lifecycle, SQL, prepared statements and loading.
+
+export const engineNames = ['eon', 'duckdb', 'postgres'] as const;
+export type EngineName = (typeof engineNames)[number];
+
+export function isEngineName(s: string): s is EngineName {
+  return (engineNames as readonly string[]).includes(s);
+}
+
+/** A result cell as the engine's client hands it over (int8 may be a string or a bigint). */
+export type Cell = string | number | bigint | boolean | null;
+
+export interface PreparedQuery {
+  run(params: readonly Cell[]): Promise<Cell[][]>;
+  close(): Promise<void>;
+}
+
+/** Rows a suite wants loaded, in the two shapes loaders take: SQL VALUES text and a CSV file. */
+export interface LoadSource {
+  readonly table: string;
+  readonly rows: number;
+  /** `(…),(…)` for rows [from, to). */
+  valuesSql(from: number, to: number): string;
+  /** A headerless CSV of all rows in a directory every local user can read (written on first call). */
+  csvPath(): Promise<string>;
+}
+
+export interface InsertOptions {
+  /** Rows [from, to) of the source. */
+  from: number;
+  to: number;
+  rowsPerStatement: number;
+  /** Concurrent connections (sessions) issuing the statements. */
+  connections: number;
+}
+
+export interface BenchEngine {
+  readonly name: EngineName;
+  /** Version string and the settings that matter for reading the numbers. */
+  describe(): Promise<string>;
+  exec(sql: string): Promise<void>;
+  query(sql: string, params?: readonly Cell[]): Promise<Cell[][]>;
+  /** A server-side prepared statement on a dedicated connection. */
+  prepare(sql: string): Promise<PreparedQuery>;
+  /** Multi-row INSERT statements into source.table. */
+  insertValues(source: LoadSource, options: InsertOptions): Promise<void>;
+  /** The engine's native bulk path (COPY), when it has one; returns its name for the report. */
+  bulkLoad?(source: LoadSource): Promise<string>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,100 @@
+// A benchmark engine reached over the PostgreSQL wire protocol with node-postgres (used for eon and PostgreSQL).
+
+import pg from 'pg';
+import type { Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
+
+/** A statement that runs longer than this is a hung engine, not a slow one. */
+export const statementTimeoutMs = 30 * 60_000;
+/** Connection attempts to a just-started server. */
+const connectTimeoutMs = 10_000;
+
+export interface WireTarget {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+}
+
+export class WireClientPool {
+  private main: pg.Client | null = null;
+  private readonly extra = new Set<pg.Client>();
+
+  constructor(private readonly target: WireTarget) {}
+
+  async connect(): Promise<pg.Client> {
+    const client = new pg.Client({
+      ...this.target,
+      connectionTimeoutMillis: connectTimeoutMs,
+      query_timeout: statementTimeoutMs,
+    });
+    await client.connect();
+    return client;
+  }
+
+  private async mainClient(): Promise<pg.Client> {
+    if (this.main === null) this.main = await this.connect();
+    return this.main;
+  }
+
+  async exec(sql: string): Promise<void> {
+    const client = await this.mainClient();
+    await client.query(sql);
+  }
+
+  async query(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
+    const client = await this.mainClient();
+    const config: pg.QueryArrayConfig = { text: sql, rowMode: 'array' };
+    if (params !== undefined && params.length > 0) config.values = params.map(wireParam);
+    const result = await client.query(config);
+    return result.rows as Cell[][];
+  }
+
+  async prepare(sql: string): Promise<PreparedQuery> {
+    const client = await this.connect();
+    this.extra.add(client);
+    // node-postgres parses a named statement once per connection and then only binds and executes.
+    const name = 'bench_prepared';
+    return {
+      run: async (params) => {
+        const result = await client.query({ name, text: sql, values: params.map(wireParam), rowMode: 'array' });
+        return result.rows as Cell[][];
+      },
+      close: async () => {
+        this.extra.delete(client);
+        await client.end();
+      },
+    };
+  }
+
+  /** Statements of rowsPerStatement rows, drawn in order from a shared cursor by `connections` sessions. */
+  async insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
+    let next = options.from;
+    const worker = async (): Promise<void> => {
+      const client = await this.connect();
+      try {
+        for (;;) {
+          const from = next;
+          if (from >= options.to) return;
+          const to = Math.min(options.to, from + options.rowsPerStatement);
+          next = to;
+          await client.query(`INSERT INTO ${source.table} VALUES ${source.valuesSql(from, to)}`);
+        }
+      } finally {
+        await client.end();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.connections) }, () => worker()));
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.extra];
+    this.extra.clear();
+    if (this.main !== null) clients.push(this.main);
+    this.main = null;
+    await Promise.allSettled(clients.map((c) => c.end()));
+  }
+}
+
+function wireParam(cell: Cell): string | number | boolean | null {
+  return typeof cell === 'bigint' ? cell.toString() : cell;
+}

@@ -1,0 +1,137 @@
+// The `npm run bench -- <suite> [options]` command: parses arguments, runs one registered suite, writes its report.
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { engineNames, isEngineName } from './engines/index.js';
+import type { EngineName } from './engines/index.js';
+import { repoRoot } from './engines/eon.js';
+import { renderMarkdown, writeReport } from './report.js';
+import type { Suite, SuiteOptions } from './suite.js';
+import { microSuite } from './suites/micro.js';
+
+/** Issue 3 adds tpch, kv, ingest and pgbench here with the same command shape. */
+export const suites: Readonly<Record<string, Suite>> = { micro: microSuite };
+
+export const defaultRuns = 5;
+export const defaultSeed = 42;
+export const defaultLoadConnections = 4;
+const runsMax = 1_000;
+const loadConnectionsMax = 64;
+const rowsMax = 2 ** 31 - 2; // ids are int4
+
+/** Exit codes: 0 all engines agree, 1 they disagree or one failed, 2 bad command line. */
+export const BENCH_EXIT = { ok: 0, disagreement: 1, usage: 2 } as const;
+
+export const usage = `Usage: npm run bench -- <suite> [options]
+
+Suites: ${Object.keys(suites).join(', ')}
+
+Options:
+  --rows N              rows to generate (default: the suite's, micro 10000000)
+  --engines a,b,c       engines to run, in order (default ${engineNames.join(',')})
+  --runs N              timed warm runs per query (default ${defaultRuns})
+  --out DIR             where <suite>-<date>.md/.json go (default bench/results)
+  --seed N              data generator seed (default ${defaultSeed})
+  --load-connections N  concurrent connections for INSERT loads (default ${defaultLoadConnections})
+  --help
+`;
+
+export class BenchUsageError extends Error {}
+
+export interface BenchCommand {
+  suite: Suite;
+  options: Omit<SuiteOptions, 'log'>;
+  outDir: string;
+}
+
+function positiveInt(flag: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new BenchUsageError(`--${flag} must be an integer from 1 to ${max}, got '${text}'`);
+  return n;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        rows: { type: 'string' },
+        engines: { type: 'string' },
+        runs: { type: 'string' },
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        'load-connections': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new BenchUsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return 'help';
+  if (positionals.length !== 1) throw new BenchUsageError('name exactly one suite');
+  const suiteName = positionals[0] as string;
+  const suite = suites[suiteName];
+  if (suite === undefined) throw new BenchUsageError(`unknown suite '${suiteName}' (known: ${Object.keys(suites).join(', ')})`);
+  const engines: EngineName[] = [];
+  for (const name of (values.engines ?? engineNames.join(',')).split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    if (!isEngineName(name)) throw new BenchUsageError(`unknown engine '${name}' (known: ${engineNames.join(', ')})`);
+    if (!engines.includes(name)) engines.push(name);
+  }
+  if (engines.length === 0) throw new BenchUsageError('--engines names no engine');
+  const seedText = values.seed;
+  const seed = seedText === undefined ? defaultSeed : Number(seedText);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new BenchUsageError(`--seed must be an integer from 0 to 2^32-1, got '${seedText}'`);
+  return {
+    suite,
+    options: {
+      rows: positiveInt('rows', values.rows, suite.defaultRows, rowsMax),
+      engines,
+      runs: positiveInt('runs', values.runs, defaultRuns, runsMax),
+      seed,
+      loadConnections: positiveInt('load-connections', values['load-connections'], defaultLoadConnections, loadConnectionsMax),
+    },
+    outDir: path.resolve(values.out ?? path.join(repoRoot(), 'bench', 'results')),
+  };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseBenchArgs(argv);
+  } catch (e) {
+    if (!(e instanceof BenchUsageError)) throw e;
+    process.stderr.write(`bench: ${e.message}\n\n${usage}`);
+    return BENCH_EXIT.usage;
+  }
+  if (command === 'help') {
+    process.stdout.write(usage);
+    return BENCH_EXIT.ok;
+  }
+  const started = Date.now();
+  const log = (message: string): void => {
+    process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+  };
+  const report = await command.suite.run({ ...command.options, log });
+  const files = await writeReport(report, command.outDir);
+  process.stdout.write(renderMarkdown(report));
+  process.stdout.write(`\nreport: ${files.markdown}\n        ${files.json}\n`);
+  return report.agreement.ok ? BENCH_EXIT.ok : BENCH_EXIT.disagreement;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]).replace(/\.ts$/, '.js').endsWith(path.join('bench', 'main.js'));
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = BENCH_EXIT.disagreement;
+    },
+  );
+}

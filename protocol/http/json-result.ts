@@ -1,0 +1,77 @@
+// Serializes a query result as the REST JSON body: {"columns","rows","rowCount","command"}.
+
+import { typeName } from '../../src/types/index.js';
+import type { ColumnType, Value } from '../../src/types/index.js';
+import { formatText } from '../../src/types/text-io.js';
+import type { QueryResult } from '../../query/session/contract.js';
+
+type NonNull = Exclude<Value, null>;
+/** Turns one non-null value into JSON source text. */
+type ValueEncoder = (v: NonNull) => string;
+
+/** The result of an empty script: no statement ran. */
+export const EMPTY_RESULT_COMMAND = null;
+
+/**
+ * Values are JSON numbers where JSON is exact (int2, int4, float4/8 — floats in PostgreSQL's
+ * shortest text form, NaN/Infinity as strings), strings where it is not (int8, numeric), and
+ * PostgreSQL's text output for dates, timestamps and intervals. The body is built as text, one
+ * encoder per column chosen once, so a large result makes no per-value objects.
+ */
+export function resultToJson(result: QueryResult | null): string {
+  if (result === null) return `{"columns":[],"rows":[],"rowCount":0,"command":null}`;
+  const columns = result.columns ?? [];
+  const encoders = columns.map((c) => encoderFor(c.type));
+  const columnsJson = columns.map((c) => `{"name":${JSON.stringify(c.name)},"type":${JSON.stringify(typeName(c.type))}}`);
+  const rowsJson: string[] = new Array<string>(result.rows.length);
+  const cells: string[] = new Array<string>(encoders.length);
+  for (let r = 0; r < result.rows.length; r++) {
+    const row = result.rows[r]!;
+    for (let c = 0; c < encoders.length; c++) {
+      const v = row[c];
+      cells[c] = v === null || v === undefined ? 'null' : encoders[c]!(v);
+    }
+    rowsJson[r] = `[${cells.join(',')}]`;
+  }
+  return (
+    `{"columns":[${columnsJson.join(',')}],"rows":[${rowsJson.join(',')}],` +
+    `"rowCount":${result.rowCount},"command":${JSON.stringify(result.command)}}`
+  );
+}
+
+/** A JSON number literal: an optional minus, digits, optional fraction and exponent. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+export function encoderFor(type: ColumnType): ValueEncoder {
+  switch (type.kind) {
+    case 'bool':
+      return (v) => (v === true ? 'true' : 'false');
+    case 'int2':
+    case 'int4':
+      return (v) => String(v);
+    case 'int8':
+      return (v) => `"${String(v)}"`;
+    case 'float4':
+    case 'float8':
+      return (v) => {
+        const text = formatText(type, v);
+        return JSON_NUMBER.test(text) ? text : JSON.stringify(text);
+      };
+    case 'text':
+    case 'varchar':
+    case 'unknown':
+      return (v) => JSON.stringify(typeof v === 'string' ? v : formatText(type, v));
+    case 'numeric':
+    case 'date':
+    case 'timestamp':
+    case 'timestamptz':
+    case 'interval':
+      return (v) => JSON.stringify(formatText(type, v));
+    default:
+      return exhaustive(type.kind);
+  }
+}
+
+function exhaustive(k: never): never {
+  throw new Error(`unhandled type kind ${String(k)}`);
+}

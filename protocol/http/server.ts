@@ -1,0 +1,175 @@
+// The REST API server (fastify): POST /v1/query, GET /v1/health, GET /v1/tables.
+
+import { fastify } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { QueryResult, Session, SessionFactory } from '../../query/session/contract.js';
+import type { Logger } from '../../src/node/log.js';
+import { resultToArrow } from './arrow-result.js';
+import { REST_DATABASE, authenticate } from './auth.js';
+import { catalogJson } from './catalog.js';
+import type { CatalogSource } from './catalog.js';
+import { httpFailure } from './error-body.js';
+import { EonError } from '../../src/errors/index.js';
+import { resultToJson } from './json-result.js';
+import {
+  ARROW_STREAM_MEDIA_TYPE,
+  HTTP_BODY_BYTES_MAX,
+  HTTP_CLOSE_GRACE_MS_DEFAULT,
+  HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  HTTP_PARAMS_MAX,
+} from './limits.js';
+import { paramsToValues } from './params.js';
+import type { JsonParam } from './params.js';
+
+export interface HttpServerOptions {
+  readonly sessions: SessionFactory;
+  readonly store: CatalogSource;
+  readonly log?: Logger;
+  /** Reported by /v1/health. */
+  readonly nodeName?: string;
+  /** When set, /v1/query and /v1/tables need HTTP Basic auth with this password. */
+  readonly password?: string;
+  readonly bodyBytesMax?: number;
+}
+
+export interface HttpServer {
+  /** Starts listening; resolves to the bound port (useful with port 0). */
+  listen(host: string, port: number): Promise<number>;
+  /** Stops accepting; requests in flight get `graceMs` to finish, then connections are cut. */
+  close(opts?: { graceMs?: number }): Promise<void>;
+}
+
+interface QueryBody {
+  sql: string;
+  params?: JsonParam[];
+}
+
+const QUERY_BODY_SCHEMA = {
+  type: 'object',
+  required: ['sql'],
+  additionalProperties: false,
+  properties: {
+    sql: { type: 'string' },
+    params: {
+      type: 'array',
+      maxItems: HTTP_PARAMS_MAX,
+      items: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] },
+    },
+  },
+} as const;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function createHttpServer(opts: HttpServerOptions): HttpServer {
+  const log: Logger = opts.log ?? (() => {});
+  const startedAt = Date.now();
+  const app = fastify({
+    logger: false,
+    bodyLimit: opts.bodyBytesMax ?? HTTP_BODY_BYTES_MAX,
+    keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // Closing must not wait for idle keep-alive clients; busy ones get the grace period.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // Strict schema checks: no silent coercion of {"sql": 1} to "1", no dropping unknown keys.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  let listening = false;
+  let closing = false;
+  // A response finished while closing also ends its keep-alive connection, so close need not wait for it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const failure = httpFailure(error);
+    if (failure.internal) {
+      log('error', 'rest request failed', { method: request.method, url: request.url, error: failure.body.error.message });
+    }
+    void reply.code(failure.status).type(JSON_TYPE).send(JSON.stringify(failure.body));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body = httpFailure(new EonError('protocol_violation', `no route ${request.method} ${request.url}`)).body;
+    void reply.code(404).type(JSON_TYPE).send(JSON.stringify(body));
+  });
+
+  app.get('/v1/health', async (_request, reply) => {
+    const body = { status: 'ok', node: opts.nodeName ?? 'eon', uptimeMs: Date.now() - startedAt };
+    return reply.type(JSON_TYPE).send(JSON.stringify(body));
+  });
+
+  app.get('/v1/tables', async (request, reply) => {
+    authenticate(request.headers.authorization, opts.password);
+    return reply.type(JSON_TYPE).send(JSON.stringify(catalogJson(opts.store)));
+  });
+
+  app.post<{ Body: QueryBody }>('/v1/query', { schema: { body: QUERY_BODY_SCHEMA } }, async (request, reply) => {
+    const user = authenticate(request.headers.authorization, opts.password);
+    const abort = new AbortController();
+    // The response closing before it finished means the client went away: cancel the statement.
+    const onClose = (): void => {
+      if (!reply.raw.writableFinished) abort.abort();
+    };
+    reply.raw.once('close', onClose);
+    const startedMs = Date.now();
+    const session = opts.sessions.openSession({ user, database: REST_DATABASE });
+    let result: QueryResult | null;
+    try {
+      result = await runQuery(session, request.body, abort.signal);
+    } finally {
+      session.close();
+    }
+    log('debug', 'rest query', { user, ms: Date.now() - startedMs, rows: result?.rowCount ?? 0 });
+    if (wantsArrow(request.headers.accept)) {
+      return reply.type(ARROW_STREAM_MEDIA_TYPE).send(Buffer.from(resultToArrow(result)));
+    }
+    return reply.type(JSON_TYPE).send(resultToJson(result));
+  });
+
+  return {
+    async listen(host, port) {
+      const address = await app.listen({ host, port });
+      listening = true;
+      const bound = app.server.address();
+      const boundPort = typeof bound === 'object' && bound !== null ? bound.port : port;
+      log('info', 'http server listening', { host, port: boundPort, address });
+      return boundPort;
+    },
+    async close(closeOpts = {}) {
+      if (!listening) {
+        await app.close();
+        return;
+      }
+      listening = false;
+      closing = true;
+      const graceMs = closeOpts.graceMs ?? HTTP_CLOSE_GRACE_MS_DEFAULT;
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), graceMs);
+      });
+      const closed = app.close().then(() => 'closed' as const);
+      if ((await Promise.race([closed, graceOver])) === 'timeout') {
+        log('warn', 'http close grace period over; cutting connections', {});
+        app.server.closeAllConnections();
+        await closed;
+      }
+      clearTimeout(timer);
+      log('info', 'http server closed', {});
+    },
+  };
+}
+
+/** Params present → one prepared statement; otherwise a script whose last result is returned. */
+async function runQuery(session: Session, body: QueryBody, signal: AbortSignal): Promise<QueryResult | null> {
+  if (body.params !== undefined) {
+    const stmt = await session.prepare(body.sql);
+    return stmt.execute(paramsToValues(body.params, stmt.paramTypes), { signal });
+  }
+  let last: QueryResult | null = null;
+  for await (const r of session.executeScript(body.sql, { signal })) last = r;
+  return last;
+}
+
+function wantsArrow(accept: string | undefined): boolean {
+  return accept !== undefined && accept.toLowerCase().includes(ARROW_STREAM_MEDIA_TYPE);
+}

@@ -1,0 +1,446 @@
+// One client connection: startup and authentication, then an ordered queue of messages run one at a time.
+
+import type { Socket } from 'node:net';
+import { EonError, toEonError } from '../../src/errors/index.js';
+import type { Session, SessionFactory } from '../../query/session/contract.js';
+import { FrameReader } from './frame-reader.js';
+import { FieldReader, parseFrontendMessage } from './frontend-messages.js';
+import type { FrontendMessage } from './frontend-messages.js';
+import { MessageWriter } from './message-writer.js';
+import { AUTH_TIMEOUT_MS, OUTPUT_FLUSH_BYTES, QUEUED_MESSAGES_MAX } from './limits.js';
+import { TRACKED_SETTINGS, decodeStartupPacket, identify, reportedParameters } from './startup.js';
+import { SCRAM_MECHANISM, ScramExchange } from './scram.js';
+import type { ScramVerifier } from './scram.js';
+import {
+  writeAuthenticationOk,
+  writeAuthenticationSasl,
+  writeAuthenticationSaslContinue,
+  writeAuthenticationSaslFinal,
+  writeBackendKeyData,
+  writeNegotiateProtocolVersion,
+  writeParameterStatus,
+  writeReadyForQuery,
+} from './backend-messages.js';
+import { writeErrorResponse } from './error-messages.js';
+import type { QueryContext } from './query-context.js';
+import { runSimpleQuery } from './simple-query.js';
+import { ExtendedQueryState } from './extended-query.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
+
+/** What the server provides to each connection. */
+export interface ConnectionHost {
+  readonly sessions: SessionFactory;
+  /** null: trust authentication. */
+  readonly verifier: ScramVerifier | null;
+  readonly log: Logger;
+  /** Registers the connection for CancelRequest; returns its process id and secret key. */
+  register(conn: Connection): { processId: number; secretKey: number };
+  unregister(conn: Connection): void;
+  cancel(processId: number, secretKey: number): void;
+}
+
+type Phase = 'startup' | 'auth' | 'ready' | 'closed';
+
+/** A decoded message, or the framing error that ends the stream after the messages before it. */
+type QueueItem = FrontendMessage | { readonly kind: 'protocolError'; readonly error: EonError };
+
+const SSL_REFUSED = Buffer.from('N');
+const PASSWORD_MESSAGE = 0x70; // 'p'
+
+export class Connection implements QueryContext {
+  readonly writer = new MessageWriter();
+  private readonly reader = new FrameReader();
+  private phase: Phase = 'startup';
+  private sessionOrNull: Session | null = null;
+  private user = '';
+  private scram: ScramExchange | null = null;
+  private scramStarted = false;
+  private pendingDatabase = '';
+  private startupParams: ReadonlyMap<string, string> = new Map();
+  private readonly queue: QueueItem[] = [];
+  private queueHead = 0;
+  private pumping = false;
+  private paused = false;
+  private running: AbortController | null = null;
+  private shutdownRequested = false;
+  private readonly extended: ExtendedQueryState = new ExtendedQueryState(this);
+  private readonly authTimer: NodeJS.Timeout;
+  private readonly closedWaiters: (() => void)[] = [];
+  private socketClosed = false;
+  private flushScheduled = false;
+  /** ParameterStatus values the client has been told, to report only changes. */
+  private readonly reported = new Map<string, string>();
+  private readonly remote: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: ConnectionHost,
+  ) {
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.host.log('debug', 'pg socket error', { remote: this.remote, error: err.message }));
+    socket.on('close', () => this.cleanup());
+    this.authTimer = setTimeout(() => {
+      if (this.phase === 'startup' || this.phase === 'auth') this.socket.destroy();
+    }, AUTH_TIMEOUT_MS);
+    this.authTimer.unref();
+  }
+
+  get session(): Session {
+    if (this.sessionOrNull === null) throw new EonError('internal_error', 'no session before startup completed');
+    return this.sessionOrNull;
+  }
+
+  /** Resolves once the socket has closed and the session is released. */
+  closed(): Promise<void> {
+    if (this.socketClosed) return Promise.resolve();
+    return new Promise((resolve) => this.closedWaiters.push(resolve));
+  }
+
+  // ---- input ----
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.reader.push(chunk, (type, body) => this.onFrame(type, body));
+    } catch (e) {
+      if (this.phase !== 'ready') {
+        this.fatal(toEonError(e));
+        return;
+      }
+      // Messages before the bad one were valid and are answered first, as a server reading one at a time would.
+      this.reader.stopped = true;
+      this.queue.push({ kind: 'protocolError', error: toEonError(e) });
+    }
+    if (this.queue.length - this.queueHead >= QUEUED_MESSAGES_MAX && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    this.pump();
+  }
+
+  private onFrame(type: number, body: Buffer): void {
+    switch (this.phase) {
+      case 'startup':
+        this.onStartupPacket(body);
+        return;
+      case 'auth':
+        this.onAuthMessage(type, body);
+        return;
+      case 'ready':
+        this.queue.push(parseFrontendMessage(type, body));
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  private onStartupPacket(body: Buffer): void {
+    const packet = decodeStartupPacket(body);
+    switch (packet.kind) {
+      case 'sslRequest':
+      case 'gssEncRequest':
+        // One unframed byte; the client then sends its startup packet in the clear.
+        this.socket.write(SSL_REFUSED);
+        return;
+      case 'cancelRequest':
+        this.host.cancel(packet.processId, packet.secretKey);
+        this.phase = 'closed';
+        this.reader.stopped = true;
+        this.socket.end();
+        return;
+      case 'startup':
+        break;
+    }
+    const { user, database } = identify(packet.params);
+    this.user = user;
+    this.startupParams = packet.params;
+    this.reader.startupPhase = false;
+    if (packet.negotiate !== null) {
+      writeNegotiateProtocolVersion(this.writer, packet.negotiate.minor, packet.negotiate.unknownOptions);
+    }
+    if (this.host.verifier === null) {
+      this.completeStartup(database);
+      return;
+    }
+    this.phase = 'auth';
+    this.pendingDatabase = database;
+    this.scram = new ScramExchange(this.host.verifier, user);
+    writeAuthenticationSasl(this.writer, [SCRAM_MECHANISM]);
+    this.flush();
+  }
+
+  private onAuthMessage(type: number, body: Buffer): void {
+    if (type !== PASSWORD_MESSAGE || this.scram === null) {
+      throw new EonError('protocol_violation', `expected SASL response, got message type ${type}`);
+    }
+    const r = new FieldReader(body);
+    if (!this.scramStarted) {
+      const mechanism = r.cstring();
+      if (mechanism !== SCRAM_MECHANISM) {
+        throw new EonError('protocol_violation', 'client selected an invalid SASL authentication mechanism');
+      }
+      const len = r.int32();
+      const data = r.bytes(len < 0 ? 0 : len).toString('utf8');
+      r.expectEnd();
+      this.scramStarted = true;
+      writeAuthenticationSaslContinue(this.writer, this.scram.start(data));
+      this.flush();
+      return;
+    }
+    const serverFinal = this.scram.finish(body.toString('utf8'));
+    writeAuthenticationSaslFinal(this.writer, serverFinal);
+    this.scram = null;
+    this.completeStartup(this.pendingDatabase);
+  }
+
+  private completeStartup(database: string): void {
+    const session = this.host.sessions.openSession({ user: this.user, database });
+    this.sessionOrNull = session;
+    const w = this.writer;
+    writeAuthenticationOk(w);
+    for (const [name, value] of reportedParameters(session, this.user, this.startupParams)) {
+      writeParameterStatus(w, name, value);
+      this.reported.set(name, value);
+    }
+    const key = this.host.register(this);
+    writeBackendKeyData(w, key.processId, key.secretKey);
+    writeReadyForQuery(w, session.transactionStatus);
+    this.flush();
+    this.phase = 'ready';
+    clearTimeout(this.authTimer);
+    this.host.log('info', 'pg connection ready', { remote: this.remote, user: this.user, database, pid: key.processId });
+  }
+
+  // ---- the message queue ----
+
+  private pump(): void {
+    if (this.pumping || this.phase !== 'ready' || this.queueHead >= this.queue.length) return;
+    this.pumping = true;
+    void this.runQueue();
+  }
+
+  private async runQueue(): Promise<void> {
+    try {
+      while (this.queueHead < this.queue.length && this.phase === 'ready' && !this.shutdownRequested) {
+        const m = this.queue[this.queueHead] as QueueItem;
+        this.queue[this.queueHead++] = undefined as unknown as QueueItem; // let the message be collected
+        if (this.queueHead === this.queue.length) {
+          this.queue.length = 0;
+          this.queueHead = 0;
+        } else if (this.queueHead >= QUEUED_MESSAGES_MAX) {
+          // A client that pipelines without pause never lets the queue run dry; drop the consumed prefix.
+          this.queue.splice(0, this.queueHead);
+          this.queueHead = 0;
+        }
+        if (this.paused && this.queue.length - this.queueHead < QUEUED_MESSAGES_MAX / 2) {
+          this.paused = false;
+          this.socket.resume();
+        }
+        const p = this.handle(m);
+        if (p !== undefined) await p;
+        if (this.writer.length >= OUTPUT_FLUSH_BYTES) await this.flushAndWait();
+      }
+    } catch (e) {
+      // Handlers report query errors themselves; what lands here is a protocol violation or a bug.
+      this.fatal(toEonError(e));
+    } finally {
+      this.pumping = false;
+    }
+    if (this.phase !== 'ready') return;
+    this.flush();
+    if (this.shutdownRequested) this.terminateForShutdown();
+    else this.pump(); // messages that arrived while the last one finished
+  }
+
+  private handle(m: QueueItem): Promise<void> | void {
+    switch (m.kind) {
+      case 'protocolError':
+        this.fatal(m.error);
+        return;
+      case 'query':
+        if (this.extended.skipping) return;
+        this.extended.dropUnnamed();
+        return runSimpleQuery(this, m.sql).then(() => this.flushAtReady());
+      case 'parse':
+      case 'bind':
+      case 'describe':
+      case 'execute':
+      case 'close':
+        return this.extended.handle(m);
+      case 'sync':
+        this.extended.handle(m);
+        this.flushAtReady();
+        return;
+      case 'flush':
+        this.flush();
+        return;
+      case 'terminate':
+        this.phase = 'closed';
+        this.reader.stopped = true;
+        this.flush();
+        this.socket.end();
+        return;
+      case 'functionCall':
+        if (this.extended.skipping) return;
+        this.reportError(new EonError('feature_not_supported', 'the function call protocol is not supported'));
+        this.writeReady();
+        return;
+      case 'copyIgnored':
+        return;
+      case 'invalid':
+        if (this.extended.skipping) return;
+        this.reportError(m.error);
+        // A bad Query ends like any failed Query; a bad extended message starts skipping to Sync.
+        if (m.fromSimpleQuery) this.writeReady();
+        else this.extended.failed();
+        return;
+      default: {
+        const never: never = m;
+        throw new EonError('internal_error', `unhandled message ${(never as { kind: string }).kind}`);
+      }
+    }
+  }
+
+  // ---- QueryContext ----
+
+  writeReady(): void {
+    const session = this.session;
+    // Drivers cache these (psql prints dates by DateStyle), so a SET must be reported as PostgreSQL does.
+    for (const name of TRACKED_SETTINGS) {
+      const value = session.setting(name);
+      if (value !== undefined && value !== this.reported.get(name)) {
+        this.reported.set(name, value);
+        writeParameterStatus(this.writer, name, value);
+      }
+    }
+    writeReadyForQuery(this.writer, session.transactionStatus);
+  }
+
+  beginQuery(): AbortSignal {
+    // A fresh controller per statement: engines may leave listeners on a signal, and a cancel
+    // arriving between statements must have nothing to abort, as in PostgreSQL.
+    this.running = new AbortController();
+    return this.running.signal;
+  }
+
+  endQuery(): void {
+    this.running = null;
+  }
+
+  reportError(e: unknown): EonError {
+    const err = toEonError(e);
+    writeErrorResponse(this.writer, err);
+    const level = err.code === 'internal_error' ? 'error' : 'info';
+    this.host.log(level, 'pg query error', {
+      remote: this.remote,
+      sqlstate: err.sqlstate,
+      message: err.message,
+      ...(err.code === 'internal_error' && err.cause instanceof Error ? { stack: err.cause.stack } : {}),
+    });
+    return err;
+  }
+
+  /**
+   * After ReadyForQuery: write now if nothing else is queued. With more pipelined messages waiting,
+   * their answers join the same write, unless the connection has to wait on something first: the
+   * deferred flush fires as soon as control returns to the event loop (real I/O, a worker), so a
+   * slow statement never holds back answers to the ones before it.
+   */
+  private flushAtReady(): void {
+    if (this.queueHead >= this.queue.length) {
+      this.flush();
+      return;
+    }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  flush(): void {
+    if (this.writer.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
+    this.socket.write(this.writer.take());
+  }
+
+  async flushAndWait(): Promise<void> {
+    this.flush();
+    if (!this.socket.writableNeedDrain || this.socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  // ---- cancel, shutdown, errors ----
+
+  /** CancelRequest: aborts the statement running now, if any. */
+  cancel(): void {
+    this.running?.abort(new EonError('query_canceled', 'canceling statement due to user request'));
+  }
+
+  /** Server shutdown: finish the message in flight, then say goodbye with FATAL 57P01. */
+  requestShutdown(): void {
+    this.shutdownRequested = true;
+    if (this.phase !== 'ready') {
+      this.socket.destroy();
+      return;
+    }
+    if (!this.pumping) this.terminateForShutdown();
+  }
+
+  /** Cuts the connection now (grace period over). */
+  destroy(): void {
+    this.running?.abort(new EonError('admin_shutdown', 'terminating connection due to administrator command'));
+    this.socket.destroy();
+  }
+
+  private terminateForShutdown(): void {
+    this.fatal(new EonError('admin_shutdown', 'terminating connection due to administrator command'));
+  }
+
+  /** Sends a FATAL error and closes this connection only. */
+  private fatal(err: EonError): void {
+    if (this.phase === 'closed') return;
+    this.host.log(err.code === 'admin_shutdown' ? 'info' : 'warn', 'pg connection closed on error', {
+      remote: this.remote,
+      sqlstate: err.sqlstate,
+      message: err.message,
+    });
+    this.phase = 'closed';
+    this.reader.stopped = true;
+    writeErrorResponse(this.writer, err, 'FATAL');
+    this.flush();
+    this.socket.end();
+    // A client that never reads must not hold the socket open forever.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private cleanup(): void {
+    const wasReady = this.sessionOrNull !== null;
+    this.socketClosed = true;
+    this.phase = 'closed';
+    this.reader.stopped = true;
+    clearTimeout(this.authTimer);
+    this.running?.abort(new EonError('query_canceled', 'canceling statement due to client disconnect'));
+    this.host.unregister(this);
+    if (wasReady) {
+      try {
+        this.sessionOrNull?.close();
+      } catch (e) {
+        this.host.log('warn', 'pg session close failed', { remote: this.remote, error: toEonError(e).message });
+      }
+      this.host.log('info', 'pg connection closed', { remote: this.remote, user: this.user });
+    }
+    for (const w of this.closedWaiters.splice(0)) w();
+  }
+}

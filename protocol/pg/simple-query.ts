@@ -1,0 +1,30 @@
+// The simple query protocol: Query → per statement RowDescription, DataRows, CommandComplete → ReadyForQuery.
+
+import type { QueryContext } from './query-context.js';
+import { writeRows } from './query-context.js';
+import { writeRowDescription } from './row-encoding.js';
+import { commandTag, writeCommandComplete, writeEmptyQueryResponse } from './backend-messages.js';
+
+/** Runs a script; an error ends it with ErrorResponse (earlier results stay sent) and ReadyForQuery follows. */
+export async function runSimpleQuery(ctx: QueryContext, sql: string): Promise<void> {
+  const w = ctx.writer;
+  const signal = ctx.beginQuery();
+  let statements = 0;
+  try {
+    for await (const result of ctx.session.executeScript(sql, { signal })) {
+      statements++;
+      if (result.columns !== null) {
+        writeRowDescription(w, result.columns, null);
+        const types = result.columns.map((c) => c.type);
+        await writeRows(ctx, types, result.rows, 0, result.rows.length, null);
+      }
+      writeCommandComplete(w, commandTag(result.command, result.rowCount));
+    }
+    if (statements === 0) writeEmptyQueryResponse(w);
+  } catch (e) {
+    ctx.reportError(e);
+  } finally {
+    ctx.endQuery();
+  }
+  ctx.writeReady();
+}

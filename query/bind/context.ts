@@ -1,0 +1,104 @@
+// The state a binder carries: per statement (parameters, literals, CTEs, catalog) and per
+// query level (the visible scope, the enclosing level, aggregation in progress).
+
+import { EonError } from '../../src/errors/index.js';
+import type { ColumnType } from '../../src/types/index.js';
+import type { TableSchema } from '../../storage/index.js';
+import type { LiftedLiterals } from '../parse/parser.js';
+import type { Expr } from '../plan/expr.js';
+import type { AggregateCall, OutputColumn, Plan } from '../plan/logical.js';
+import type { Scope } from './scope.js';
+
+/** Nesting limit for expressions and subqueries, so deep SQL cannot exhaust the stack. */
+export const BIND_DEPTH_MAX = 200;
+/** PostgreSQL's limit on $n parameters. */
+export const PARAMS_MAX = 65_535;
+
+export interface Catalog {
+  getTable(name: string): TableSchema | undefined;
+}
+
+export interface CteDef {
+  readonly id: number;
+  readonly plan: Plan;
+  readonly columns: readonly OutputColumn[];
+}
+
+export class StatementContext {
+  readonly catalog: Catalog;
+  readonly literals: LiftedLiterals;
+  /** Types of $1..$n: declared by the client, or inferred from use. */
+  readonly params: (ColumnType | undefined)[];
+  private readonly cteStack: Map<string, CteDef>[] = [];
+  private nextCteId = 0;
+  depth = 0;
+
+  constructor(catalog: Catalog, literals: LiftedLiterals, params: readonly (ColumnType | undefined)[]) {
+    this.catalog = catalog;
+    this.literals = literals;
+    this.params = [...params];
+  }
+
+  /** An identifier as PostgreSQL folds it: unquoted → lower case. */
+  ident(name: string): string {
+    return this.literals.quotedIdents.has(name) ? name : name.toLowerCase();
+  }
+
+  enter(): void {
+    if (++this.depth > BIND_DEPTH_MAX) {
+      throw new EonError('statement_too_complex', `statement nesting exceeds ${BIND_DEPTH_MAX} levels`);
+    }
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  pushCtes(): Map<string, CteDef> {
+    const m = new Map<string, CteDef>();
+    this.cteStack.push(m);
+    return m;
+  }
+
+  popCtes(): void {
+    this.cteStack.pop();
+  }
+
+  newCteId(): number {
+    return this.nextCteId++;
+  }
+
+  findCte(name: string): CteDef | undefined {
+    for (let i = this.cteStack.length - 1; i >= 0; i--) {
+      const d = this.cteStack[i]!.get(name);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+}
+
+/** Aggregation in progress at a level: group keys and the aggregate calls found so far. */
+export interface AggregateScope {
+  readonly groupExprs: Expr[];
+  readonly groupKeys: string[];
+  readonly calls: AggregateCall[];
+  readonly callKeys: string[];
+}
+
+export class LevelContext {
+  readonly stmt: StatementContext;
+  readonly scope: Scope;
+  readonly parent: LevelContext | null;
+  /** Set when this level reads a column of an enclosing level. */
+  correlated = false;
+  /** When set, expressions are bound above an aggregation. */
+  agg: AggregateScope | null = null;
+  /** Where aggregates may not appear (WHERE, GROUP BY, JOIN ON): the clause name for the error. */
+  noAggregates: string | null = null;
+
+  constructor(stmt: StatementContext, scope: Scope, parent: LevelContext | null) {
+    this.stmt = stmt;
+    this.scope = scope;
+    this.parent = parent;
+  }
+}

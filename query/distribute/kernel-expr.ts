@@ -1,0 +1,249 @@
+// Bound expressions → JavaScript source for data-engine kernels: tight loops over a batch's typed
+// arrays. Constants and parameters never enter the source; they travel in `args`.
+// Returns null for anything a kernel cannot compute exactly; the coordinator then runs it.
+
+import { Numeric, type ColumnType, type Value } from '../../src/types/index.js';
+import { physicalOf } from '../../storage/index.js';
+import type { Expr } from '../plan/expr.js';
+
+/** A compiled fragment of source: `code` evaluates to the value, `nullCode` to true when NULL. */
+export interface KernelValue {
+  readonly code: string;
+  /** JS boolean expression, true when the value is NULL ('false' when it never is). */
+  readonly nullCode: string;
+  /** How values are represented: plain numbers, bigints, dictionary strings, or booleans. */
+  readonly rep: 'num' | 'big' | 'str' | 'bool';
+  /** For scaled numerics: the decimal scale of the number (value × 10^scale). */
+  readonly scale: number;
+}
+
+export class KernelBuilder {
+  /** Table column ordinals the kernel reads, in batch order. */
+  readonly columns: number[] = [];
+  readonly args: unknown[] = [];
+  /** Per-batch setup lines (column array bindings, dictionary lookups). */
+  readonly setup: string[] = [];
+  private readonly columnTypes: readonly ColumnType[];
+  private readonly params: readonly Value[];
+
+  constructor(columnTypes: readonly ColumnType[], params: readonly Value[]) {
+    this.columnTypes = columnTypes;
+    this.params = params;
+  }
+
+  /** Batch slot of a table column, binding `v<slot>`/`n<slot>`(/`d<slot>`) in the batch setup. */
+  column(ordinal: number): number {
+    let slot = this.columns.indexOf(ordinal);
+    if (slot < 0) {
+      slot = this.columns.push(ordinal) - 1;
+      this.setup.push(`const v${slot} = b.columns[${slot}].values, n${slot} = b.columns[${slot}].validity, d${slot} = b.columns[${slot}].dictionary;`);
+    }
+    return slot;
+  }
+
+  arg(v: unknown): string {
+    this.args.push(v);
+    return `args[${this.args.length - 1}]`;
+  }
+
+  value(e: Expr): KernelValue | null {
+    switch (e.kind) {
+      case 'column': {
+        const t = this.columnTypes[e.index]!;
+        const phys = physicalOf(t);
+        const s = this.column(e.index);
+        const nullCode = `(n${s} !== null && ((n${s}[i >> 3] >> (i & 7)) & 1) === 0)`;
+        switch (phys) {
+          case 'i16':
+          case 'i32':
+          case 'f32':
+          case 'f64':
+            return { code: `v${s}[i]`, nullCode, rep: 'num', scale: 0 };
+          case 'scaled':
+            return { code: `v${s}[i]`, nullCode, rep: 'num', scale: t.scale ?? 0 };
+          case 'i64':
+            return { code: `v${s}[i]`, nullCode, rep: 'big', scale: 0 };
+          case 'u8':
+            return { code: `(v${s}[i] === 1)`, nullCode, rep: 'bool', scale: 0 };
+          case 'dict':
+            return { code: `d${s}[v${s}[i]]`, nullCode, rep: 'str', scale: 0 };
+          default:
+            return null;
+        }
+      }
+      case 'const':
+      case 'param': {
+        const v = e.kind === 'const' ? e.value : (this.params[e.index] ?? null);
+        if (v === null) return { code: 'null', nullCode: 'true', rep: 'num', scale: 0 };
+        if (typeof v === 'number') return { code: this.arg(v), nullCode: 'false', rep: 'num', scale: 0 };
+        if (typeof v === 'bigint') return { code: this.arg(v), nullCode: 'false', rep: 'big', scale: 0 };
+        if (typeof v === 'string') return { code: this.arg(v), nullCode: 'false', rep: 'str', scale: 0 };
+        if (typeof v === 'boolean') return { code: this.arg(v), nullCode: 'false', rep: 'bool', scale: 0 };
+        if (v instanceof Numeric) {
+          // Exact as a double only while the coefficient fits 2^53.
+          const c = Number(v.coef);
+          if (!Number.isSafeInteger(c)) return null;
+          return { code: this.arg(c), nullCode: 'false', rep: 'num', scale: v.scale };
+        }
+        return null;
+      }
+      case 'cast': {
+        // Widening casts between number kinds keep the value; other casts stay on the coordinator.
+        const inner = this.value(e.arg);
+        if (inner === null) return null;
+        const from = e.arg.type.kind;
+        const to = e.type.kind;
+        const widening =
+          (from === 'int2' && (to === 'int4' || to === 'float8' || to === 'float4')) ||
+          (from === 'int4' && to === 'float8') ||
+          (from === 'float4' && to === 'float8');
+        if (widening && inner.rep === 'num' && inner.scale === 0) return inner;
+        if ((from === 'int2' || from === 'int4') && to === 'int8' && inner.rep === 'num') {
+          return { code: `BigInt(${inner.code})`, nullCode: inner.nullCode, rep: 'big', scale: 0 };
+        }
+        if ((from === 'int2' || from === 'int4') && to === 'numeric' && e.type.precision === undefined && inner.rep === 'num') {
+          return inner;
+        }
+        return null;
+      }
+      case 'binary': {
+        if (!['+', '-', '*'].includes(e.op)) return null;
+        const kind = e.type.kind;
+        if (kind !== 'float8') return null;
+        const l = this.value(e.left);
+        const r = this.value(e.right);
+        if (l === null || r === null || l.rep !== 'num' || r.rep !== 'num' || l.scale !== 0 || r.scale !== 0) return null;
+        return { code: `(${l.code} ${e.op} ${r.code})`, nullCode: orNull(l.nullCode, r.nullCode), rep: 'num', scale: 0 };
+      }
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * A predicate as source evaluating to true, false or null (three-valued), or null when it cannot
+   * run in a kernel.
+   */
+  predicate(e: Expr): string | null {
+    switch (e.kind) {
+      case 'and':
+      case 'or': {
+        const parts = e.args.map((a) => this.predicate(a));
+        if (parts.some((p) => p === null)) return null;
+        const fn = e.kind === 'and' ? 'and3' : 'or3';
+        return parts.reduce((acc, p) => `${fn}(${acc}, ${p})`);
+      }
+      case 'not': {
+        const p = this.predicate(e.arg);
+        return p === null ? null : `not3(${p})`;
+      }
+      case 'is_null': {
+        const v = this.value(e.arg);
+        if (v === null) return null;
+        return e.negate ? `!(${v.nullCode})` : `(${v.nullCode})`;
+      }
+      case 'binary': {
+        const ops: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+        const op = ops[e.op];
+        if (op === undefined) return null;
+        const l = this.value(e.left);
+        const r = this.value(e.right);
+        if (l === null || r === null) return null;
+        const cmp = this.comparison(l, r, op);
+        if (cmp === null) return null;
+        return `((${orNull(l.nullCode, r.nullCode)}) ? null : ${cmp})`;
+      }
+      case 'in_list': {
+        const a = this.value(e.arg);
+        if (a === null || a.scale !== 0) return null;
+        const items: unknown[] = [];
+        for (const x of e.list) {
+          if (x.kind !== 'const' || x.value === null) return null;
+          if (a.rep === 'str' && typeof x.value === 'string') items.push(x.value);
+          else if (a.rep === 'num' && typeof x.value === 'number') items.push(x.value);
+          else return null;
+        }
+        const set = this.arg(items);
+        const test = `${set}.includes(${a.code})`;
+        return `((${a.nullCode}) ? null : ${e.negate ? `!${test}` : test})`;
+      }
+      case 'like': {
+        const a = this.value(e.arg);
+        if (a === null || a.rep !== 'str' || e.pattern.kind !== 'const' || typeof e.pattern.value !== 'string') return null;
+        const re = this.arg(likeRegexSource(e.pattern.value));
+        const flags = this.arg(e.caseInsensitive ? 'isu' : 'su');
+        const slot = this.args.length;
+        this.setup.push(`const re${slot} = cachedRegex(${re}, ${flags});`);
+        const test = `re${slot}.test(${a.code})`;
+        return `((${a.nullCode}) ? null : ${e.negate ? `!${test}` : test})`;
+      }
+      case 'const':
+        if (e.value === null) return 'null';
+        if (typeof e.value === 'boolean') return String(e.value);
+        return null;
+      case 'column': {
+        const v = this.value(e);
+        if (v === null || v.rep !== 'bool') return null;
+        return `((${v.nullCode}) ? null : ${v.code})`;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private comparison(l: KernelValue, r: KernelValue, op: string): string | null {
+    if (l.rep === 'str' && r.rep === 'str') {
+      // Only equality: ordering of text follows the collation, which the coordinator owns.
+      return op === '===' || op === '!==' ? `(${l.code} ${op} ${r.code})` : null;
+    }
+    if (l.rep === 'bool' && r.rep === 'bool') return op === '===' || op === '!==' ? `(${l.code} ${op} ${r.code})` : null;
+    if (l.rep === 'big' || r.rep === 'big') {
+      if (l.scale !== 0 || r.scale !== 0) return null;
+      const lc = l.rep === 'big' ? l.code : `BigInt(${l.code})`;
+      const rc = r.rep === 'big' ? r.code : `BigInt(${r.code})`;
+      if (l.rep !== 'big' && !/^args\[/.test(l.code)) return null;
+      if (r.rep !== 'big' && !/^args\[/.test(r.code)) return null;
+      return `(${lc} ${op} ${rc})`;
+    }
+    if (l.rep !== 'num' || r.rep !== 'num') return null;
+    if (l.scale === r.scale) return `(${l.code} ${op} ${r.code})`;
+    // Bring both sides to the larger scale; exact while the scaled values stay below 2^53.
+    const s = Math.max(l.scale, r.scale);
+    const lc = l.scale === s ? l.code : `(${l.code} * ${10 ** (s - l.scale)})`;
+    const rc = r.scale === s ? r.code : `(${r.code} * ${10 ** (s - r.scale)})`;
+    if (s > 15) return null;
+    return `(${lc} ${op} ${rc})`;
+  }
+}
+
+function orNull(a: string, b: string): string {
+  if (a === 'false') return b;
+  if (b === 'false') return a;
+  return `(${a} || ${b})`;
+}
+
+/** LIKE pattern → RegExp source (PostgreSQL: % any run, _ one character, \ escapes). */
+export function likeRegexSource(pattern: string): string {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) re += escapeRegex(pattern[++i]!);
+    else if (c === '%') re += '[\\s\\S]*';
+    else if (c === '_') re += '[\\s\\S]';
+    else re += escapeRegex(c);
+  }
+  return re + '$';
+}
+
+function escapeRegex(c: string): string {
+  return /[.*+?^${}()|[\]\\\/]/.test(c) ? '\\' + c : c;
+}
+
+/** Three-valued logic helpers and a regex cache, prepended to every kernel. */
+export const KERNEL_PRELUDE = `
+const and3 = (a, b) => (a === false || b === false) ? false : (a === null || b === null) ? null : true;
+const or3 = (a, b) => (a === true || b === true) ? true : (a === null || b === null) ? null : false;
+const not3 = (a) => a === null ? null : !a;
+const regexCache = globalThis.__eonRegexCache ?? (globalThis.__eonRegexCache = new Map());
+const cachedRegex = (src, flags) => { const k = flags + src; let r = regexCache.get(k); if (r === undefined) { r = new RegExp(src, flags); regexCache.set(k, r); } return r; };
+`;

@@ -1,0 +1,318 @@
+// Per-partition fragments in the data engines: an aggregate over a table scan runs as one
+// partial-aggregate task per partition in the worker pool (filter and aggregate over the
+// partition's Arrow batches), and the coordinator merges the partials into final rows.
+// Plans the kernels cannot compute exactly run on the coordinator instead.
+
+import { EonError } from '../../src/errors/index.js';
+import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
+import type { DataEnginePool, Store } from '../../storage/index.js';
+import type { Row } from '../execute/compile-expr.js';
+import { numericAvg } from '../execute/value-math.js';
+import type { AggregateCall, Plan } from '../plan/logical.js';
+import type { FragmentRunner } from './index.js';
+import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
+
+/** Tables with fewer live rows than this are cheaper to aggregate on the coordinator. */
+export const FRAGMENT_ROWS_MIN = 20_000;
+/** Partial integer sums must stay exact in a float64. */
+const EXACT_SUM_MAX = 2 ** 53;
+
+interface AggregateFragment {
+  readonly plan: Plan & { kind: 'aggregate' };
+  readonly scan: Plan & { kind: 'scan' };
+}
+
+interface PartialResult {
+  readonly n: number;
+  readonly keys: unknown[][];
+  readonly states: unknown[][];
+  readonly inexact: boolean;
+}
+
+/** How one aggregate call is accumulated in the kernel and finished on the coordinator. */
+interface AggSpec {
+  readonly call: AggregateCall;
+  readonly value: KernelValue | null;
+}
+
+export class PartitionFragments implements FragmentRunner {
+  private readonly store: Store;
+  private readonly pool: DataEnginePool;
+
+  constructor(store: Store, pool: DataEnginePool) {
+    this.store = store;
+    this.pool = pool;
+  }
+
+  fragmentsOf(plan: Plan): ReadonlySet<Plan> {
+    const out = new Set<Plan>();
+    for (const f of this.findAggregateFragments(plan)) {
+      if (compileAggregateKernel(f, []) !== null) out.add(f.plan);
+    }
+    return out;
+  }
+
+  async prefetch(plan: Plan, params: readonly Value[], signal?: AbortSignal): Promise<Map<Plan, Row[]>> {
+    const out = new Map<Plan, Row[]>();
+    for (const f of this.findAggregateFragments(plan)) {
+      const kernel = compileAggregateKernel(f, params);
+      if (kernel === null) continue;
+      const partitions = this.store.partitions;
+      const tasks: Promise<unknown>[] = [];
+      for (let p = 0; p < partitions; p++) {
+        tasks.push(this.pool.run({ tableId: f.scan.table.id, partition: p, columns: kernel.columns, kernel: kernel.source, args: kernel.args }));
+      }
+      const partials = (await Promise.all(tasks)) as PartialResult[];
+      if (signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
+      if (partials.some((r) => r.inexact)) continue; // the coordinator computes it exactly instead
+      out.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
+    }
+    return out;
+  }
+
+  /** Aggregates directly over a scan of a table large enough to be worth distributing. */
+  private findAggregateFragments(plan: Plan): AggregateFragment[] {
+    const found: AggregateFragment[] = [];
+    const visit = (p: Plan): void => {
+      if (p.kind === 'aggregate' && p.input.kind === 'scan' && p.input.keyLookup === null) {
+        if (this.store.estimatedRows(p.input.table) >= FRAGMENT_ROWS_MIN) {
+          found.push({ plan: p, scan: p.input });
+          return;
+        }
+      }
+      switch (p.kind) {
+        case 'scan':
+        case 'values':
+          return;
+        case 'join':
+        case 'setop':
+          visit(p.left);
+          visit(p.right);
+          return;
+        default:
+          visit(p.input);
+      }
+    };
+    visit(plan);
+    return found;
+  }
+}
+
+interface CompiledKernel {
+  readonly source: string;
+  readonly columns: number[];
+  readonly args: unknown[];
+  readonly specs: AggSpec[];
+  readonly keyTypes: ColumnType[];
+}
+
+function compileAggregateKernel(f: AggregateFragment, params: readonly Value[]): CompiledKernel | null {
+  const table = f.scan.table;
+  const kb = new KernelBuilder(table.columns.map((c) => c.type), params);
+  const filter = f.scan.filter === null ? null : kb.predicate(f.scan.filter);
+  if (f.scan.filter !== null && filter === null) return null;
+  const keys: KernelValue[] = [];
+  for (const g of f.plan.groupBy) {
+    const v = kb.value(g);
+    if (v === null || v.rep === 'bool' && false) return null;
+    keys.push(v);
+  }
+  const specs: AggSpec[] = [];
+  for (const call of f.plan.aggregates) {
+    if (call.distinct || call.filter !== null || call.name === 'string_agg' || call.name === 'bool_and' || call.name === 'bool_or') return null;
+    if (call.name === 'count_star') {
+      specs.push({ call, value: null });
+      continue;
+    }
+    const v = kb.value(call.args[0]!);
+    if (v === null) return null;
+    const k = call.args[0]!.type.kind;
+    if ((call.name === 'sum' || call.name === 'avg') && (v.rep !== 'num' && v.rep !== 'big' || k === 'float4' && call.name === 'sum')) return null;
+    if ((call.name === 'sum' || call.name === 'avg') && !['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(k)) return null;
+    if ((call.name === 'min' || call.name === 'max') && (v.rep === 'str' || v.rep === 'bool')) return null;
+    specs.push({ call, value: v });
+  }
+  const lines: string[] = [KERNEL_PRELUDE];
+  const global = keys.length === 0;
+  lines.push('const groups = new Map(); let n = 0; let inexact = false;');
+  lines.push(`const keys = [${keys.map(() => '[]').join(', ')}];`);
+  lines.push(`const states = [${specs.map(() => '[]').join(', ')}];`);
+  const init = specs.map((s, a) => {
+    switch (s.call.name) {
+      case 'count_star':
+      case 'count':
+        return `states[${a}].push(0);`;
+      case 'sum':
+      case 'avg':
+        return s.value!.rep === 'big' ? `states[${a}].push(0n, 0);` : `states[${a}].push(0, 0);`;
+      default:
+        return `states[${a}].push(null);`;
+    }
+  });
+  // Sum/avg states hold two slots per group: the sum and the count of non-null inputs.
+  const stride = specs.map((s) => (s.call.name === 'sum' || s.call.name === 'avg' ? 2 : 1));
+  lines.push(`const newGroup = (${keys.map((_, i) => `k${i}`).join(', ')}) => { ${keys.map((_, i) => `keys[${i}].push(k${i});`).join(' ')} ${init.join(' ')} return n++; };`);
+  if (global) lines.push('newGroup();');
+  lines.push('for (const b of batches) {');
+  lines.push('  const sel = b.selection; const len = sel === null ? b.length : sel.length;');
+  lines.push('  __SETUP__');
+  lines.push('  for (let j = 0; j < len; j++) {');
+  lines.push('    const i = sel === null ? j : sel[j];');
+  if (filter !== null) lines.push(`    if (${filter} !== true) continue;`);
+  if (global) lines.push('    const g = 0;');
+  else {
+    keys.forEach((k, i) => lines.push(`    const k${i} = (${k.nullCode}) ? null : ${k.code};`));
+    const keyExpr = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
+    lines.push(`    const kk = ${keyExpr};`);
+    lines.push(`    let g = groups.get(kk); if (g === undefined) { g = newGroup(${keys.map((_, i) => `k${i}`).join(', ')}); groups.set(kk, g); }`);
+  }
+  specs.forEach((s, a) => {
+    const st = `states[${a}]`;
+    const at = stride[a] === 2 ? `g * 2` : 'g';
+    if (s.call.name === 'count_star') {
+      lines.push(`    ${st}[g]++;`);
+      return;
+    }
+    const v = s.value!;
+    lines.push(`    if (!(${v.nullCode})) {`);
+    lines.push(`      const x = ${v.code};`);
+    switch (s.call.name) {
+      case 'count':
+        lines.push(`      ${st}[g]++;`);
+        break;
+      case 'sum':
+      case 'avg':
+        lines.push(`      ${st}[${at}] += x; ${st}[${at} + 1]++;`);
+        break;
+      case 'min':
+        lines.push(`      const m = ${st}[g]; if (m === null || x < m) ${st}[g] = x;`);
+        break;
+      case 'max':
+        lines.push(`      const m = ${st}[g]; if (m === null || x > m) ${st}[g] = x;`);
+        break;
+      default:
+        throw new EonError('internal_error', `aggregate ${s.call.name} in a kernel`);
+    }
+    lines.push('    }');
+  });
+  lines.push('  }');
+  lines.push('}');
+  // Integer and scaled-numeric sums are exact only below 2^53; report otherwise.
+  specs.forEach((s, a) => {
+    if ((s.call.name === 'sum' || s.call.name === 'avg') && s.value!.rep === 'num' && isExactKind(s.call.args[0]!.type)) {
+      lines.push(`for (let g = 0; g < n; g++) if (Math.abs(states[${a}][g * 2]) > ${EXACT_SUM_MAX}) inexact = true;`);
+    }
+  });
+  lines.push('return { n, keys, states, inexact };');
+  const source = lines.join('\n').replace('__SETUP__', kb.setup.join('\n  '));
+  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: f.plan.groupBy.map((e) => e.type) };
+}
+
+function isExactKind(t: ColumnType): boolean {
+  return t.kind === 'int2' || t.kind === 'int4' || t.kind === 'numeric';
+}
+
+/** Merges per-partition partial states into the aggregate's final rows. */
+function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialResult[]): Row[] {
+  const global = keyTypes.length === 0;
+  const slots = new Map<string, number>();
+  const keyRows: unknown[][] = [];
+  const acc: unknown[][] = specs.map(() => []);
+  const ensure = (kk: string, keyVals: unknown[]): number => {
+    let g = slots.get(kk);
+    if (g === undefined) {
+      g = keyRows.length;
+      slots.set(kk, g);
+      keyRows.push(keyVals);
+      specs.forEach((s, a) => {
+        const big = s.value?.rep === 'big' || isExactKind(s.call.args[0]?.type ?? T.float8);
+        if (s.call.name === 'count' || s.call.name === 'count_star') acc[a]!.push(0);
+        else if (s.call.name === 'sum' || s.call.name === 'avg') acc[a]!.push(big ? 0n : 0, 0);
+        else acc[a]!.push(null);
+      });
+    }
+    return g;
+  };
+  if (global) ensure('', []);
+  for (const part of partials) {
+    for (let pg = 0; pg < part.n; pg++) {
+      const keyVals = part.keys.map((k) => k[pg]);
+      const kk = global ? '' : keyVals.map((v) => (v === null ? 'N' : `${typeof v}:${String(v)}`)).join('|');
+      const g = ensure(kk, keyVals);
+      specs.forEach((s, a) => {
+        const st = part.states[a]!;
+        const into = acc[a]!;
+        switch (s.call.name) {
+          case 'count':
+          case 'count_star':
+            into[g] = (into[g] as number) + (st[pg] as number);
+            break;
+          case 'sum':
+          case 'avg': {
+            const sum = st[pg * 2];
+            const cur = into[g * 2];
+            into[g * 2] = typeof cur === 'bigint' ? cur + (typeof sum === 'bigint' ? sum : BigInt(sum as number)) : (cur as number) + (sum as number);
+            into[g * 2 + 1] = (into[g * 2 + 1] as number) + (st[pg * 2 + 1] as number);
+            break;
+          }
+          case 'min':
+          case 'max': {
+            const x = st[pg];
+            if (x === null) break;
+            const m = into[g];
+            if (m === null || (s.call.name === 'min' ? (x as number) < (m as number) : (x as number) > (m as number))) into[g] = x;
+            break;
+          }
+          default:
+            throw new EonError('internal_error', `cannot merge ${s.call.name}`);
+        }
+      });
+    }
+  }
+  return keyRows.map((keyVals, g) => [
+    ...keyVals.map((v, i) => keyValue(keyTypes[i]!, v)),
+    ...specs.map((s, a) => finish(s, acc[a]!, g)),
+  ]);
+}
+
+function keyValue(t: ColumnType, v: unknown): Value {
+  if (v === null || v === undefined) return null;
+  if (t.kind === 'bool') return v === true || v === 1;
+  if (t.kind === 'numeric') return new Numeric(BigInt(v as number), t.scale ?? 0);
+  return v as Value;
+}
+
+function finish(s: AggSpec, st: unknown[], g: number): Value {
+  const call = s.call;
+  const argType = call.args[0]?.type ?? T.int8;
+  const scale = s.value?.scale ?? 0;
+  switch (call.name) {
+    case 'count':
+    case 'count_star':
+      return BigInt(st[g] as number);
+    case 'sum':
+    case 'avg': {
+      const sum = st[g * 2];
+      const count = st[g * 2 + 1] as number;
+      if (count === 0) return null;
+      if (argType.kind === 'float8' || argType.kind === 'float4') {
+        return call.name === 'sum' ? (sum as number) : (sum as number) / count;
+      }
+      const big = typeof sum === 'bigint' ? sum : BigInt(sum as number);
+      if (call.name === 'sum') {
+        if (argType.kind === 'int2' || argType.kind === 'int4') return big;
+        return new Numeric(big, scale);
+      }
+      return numericAvg(new Numeric(big, scale), count);
+    }
+    case 'min':
+    case 'max': {
+      const m = st[g];
+      if (m === null) return null;
+      if (argType.kind === 'numeric') return new Numeric(BigInt(m as number), scale);
+      return m as Value;
+    }
+    default:
+      throw new EonError('internal_error', `cannot finish ${call.name}`);
+  }
+}

@@ -1,0 +1,120 @@
+// Per-execution state: parameters, outer rows of correlated subqueries, caches for CTEs and
+// uncorrelated subqueries, the memory budget and the cancellation signal.
+
+import { EonError } from '../../src/errors/index.js';
+import { keyString, type ColumnType, type Value } from '../../src/types/index.js';
+import type { Store } from '../../storage/index.js';
+import type { Plan } from '../plan/logical.js';
+import type { Row } from './compile-expr.js';
+
+/** Cells (rows × columns) one query may hold in memory at once before it fails with 53200. */
+export const QUERY_CELLS_MAX = 40_000_000;
+/** How many rows pass between checks of the cancellation signal. */
+export const CANCEL_CHECK_ROWS = 65_536;
+
+export interface ValueSet {
+  readonly size: number;
+  readonly hasNull: boolean;
+  has(v: Value): boolean;
+}
+
+export type PlanRunner = (plan: Plan, ctx: ExecContext) => Row[];
+
+export class ExecContext {
+  readonly store: Store;
+  readonly params: readonly Value[];
+  readonly outerRows: readonly Row[];
+  readonly signal: AbortSignal | undefined;
+  readonly cteResults: Map<number, Row[]>;
+  /** Results of fragments already computed by data engines, keyed by the plan node. */
+  readonly prefetched: Map<Plan, Row[]>;
+  private readonly subqueryCache: Map<Plan, Row[]>;
+  private readonly setCache: Map<Plan, ValueSet>;
+  private readonly budget: { cells: number };
+  private readonly run: PlanRunner;
+
+  constructor(opts: {
+    store: Store;
+    params: readonly Value[];
+    signal?: AbortSignal;
+    run: PlanRunner;
+    prefetched?: Map<Plan, Row[]>;
+    parent?: ExecContext;
+    outerRows?: readonly Row[];
+  }) {
+    this.store = opts.store;
+    this.params = opts.params;
+    this.signal = opts.signal;
+    this.run = opts.run;
+    this.outerRows = opts.outerRows ?? [];
+    const p = opts.parent;
+    this.cteResults = p?.cteResults ?? new Map();
+    this.prefetched = p?.prefetched ?? opts.prefetched ?? new Map();
+    this.subqueryCache = p?.subqueryCache ?? new Map();
+    this.setCache = p?.setCache ?? new Map();
+    this.budget = p?.budget ?? { cells: 0 };
+  }
+
+  /** Counts `cells` more values held by the query; throws 53200 past the budget. */
+  charge(cells: number): void {
+    this.budget.cells += cells;
+    if (this.budget.cells > QUERY_CELLS_MAX) {
+      throw new EonError('out_of_memory', `out of memory: the query holds more than ${QUERY_CELLS_MAX} values`, {
+        detail: 'The query exceeded its memory budget. Add filters, a LIMIT, or aggregate before returning rows.',
+      });
+    }
+  }
+
+  checkCancel(): void {
+    if (this.signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
+  }
+
+  /** Runs a subquery; with an outer row when it is correlated (then nothing is cached). */
+  runSubquery(plan: Plan, outerRow: Row | null, _rowsNeeded: number): Row[] {
+    if (outerRow === null) {
+      let rows = this.subqueryCache.get(plan);
+      if (rows === undefined) {
+        rows = this.run(plan, new ExecContext({ store: this.store, params: this.params, signal: this.signal, run: this.run, parent: this, outerRows: this.outerRows }));
+        this.subqueryCache.set(plan, rows);
+      }
+      return rows;
+    }
+    const child = new ExecContext({ store: this.store, params: this.params, signal: this.signal, run: this.run, parent: this, outerRows: [outerRow, ...this.outerRows] });
+    return this.run(plan, child);
+  }
+
+  /** The first column of a subquery's rows as a set, for IN (subquery). */
+  subquerySet(plan: Plan, outerRow: Row | null, type: ColumnType, eq: (a: Value, b: Value) => Value): ValueSet {
+    if (outerRow === null) {
+      let s = this.setCache.get(plan);
+      if (s === undefined) {
+        s = buildSet(this.runSubquery(plan, null, Infinity), type, eq, plan);
+        this.setCache.set(plan, s);
+      }
+      return s;
+    }
+    return buildSet(this.runSubquery(plan, outerRow, Infinity), type, eq, plan);
+  }
+}
+
+function buildSet(rows: Row[], type: ColumnType, eq: (a: Value, b: Value) => Value, plan: Plan): ValueSet {
+  const innerType = plan.columns[0]!.type;
+  let hasNull = false;
+  // Same kind on both sides: hash by the value's canonical key. Otherwise compare with `eq`.
+  if (innerType.kind === type.kind) {
+    const keys = new Set<string>();
+    for (const r of rows) {
+      const v = r[0] as Value;
+      if (v === null) hasNull = true;
+      else keys.add(keyString(type, v));
+    }
+    return { size: rows.length, hasNull, has: (v) => keys.has(keyString(type, v)) };
+  }
+  const values: Value[] = [];
+  for (const r of rows) {
+    const v = r[0] as Value;
+    if (v === null) hasNull = true;
+    else values.push(v);
+  }
+  return { size: rows.length, hasNull, has: (v) => values.some((w) => eq(v, w) === true) };
+}

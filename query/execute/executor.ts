@@ -1,0 +1,353 @@
+// The coordinator's plan executor: runs a logical plan to rows. Table scans, filters and partial
+// aggregates of large tables arrive prefetched from the data engines (see distribute.ts); this
+// executor finishes joins, final aggregation, sorting, set operations and limits.
+
+import { EonError } from '../../src/errors/index.js';
+import { compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
+import { assertNever } from '../plan/expr.js';
+import type { Plan, SortKey } from '../plan/logical.js';
+import { newAccumulator, StringAggAccumulator, type Accumulator } from './aggregates.js';
+import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
+import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
+
+export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
+  const pre = ctx.prefetched.get(plan);
+  if (pre !== undefined) return pre;
+  switch (plan.kind) {
+    case 'scan':
+      return runScan(plan, ctx);
+    case 'values':
+      return plan.rows.map((exprs) => exprs.map((e) => compileExpr(e)([], ctx)));
+    case 'filter': {
+      const input = runPlan(plan.input, ctx);
+      const pred = compilePredicate(plan.predicate);
+      const out: Row[] = [];
+      for (let i = 0; i < input.length; i++) {
+        if (pred(input[i]!, ctx)) out.push(input[i]!);
+        if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
+      }
+      return out;
+    }
+    case 'project': {
+      const input = runPlan(plan.input, ctx);
+      const fns = plan.exprs.map(compileExpr);
+      ctx.charge(input.length * fns.length);
+      const out: Row[] = new Array(input.length);
+      for (let i = 0; i < input.length; i++) {
+        const r = input[i]!;
+        const o: Row = new Array(fns.length);
+        for (let j = 0; j < fns.length; j++) o[j] = fns[j]!(r, ctx);
+        out[i] = o;
+      }
+      return out;
+    }
+    case 'aggregate':
+      return runAggregate(plan, ctx);
+    case 'join':
+      return runJoin(plan, ctx);
+    case 'sort':
+      return sortRows(runPlan(plan.input, ctx), plan.keys, ctx, Infinity);
+    case 'limit':
+      return runLimit(plan, ctx);
+    case 'distinct':
+      return distinctRows(runPlan(plan.input, ctx), plan.columns.map((c) => c.type));
+    case 'setop':
+      return runSetOp(plan, ctx);
+    case 'cte_ref': {
+      let rows = ctx.cteResults.get(plan.id);
+      if (rows === undefined) {
+        rows = runPlan(plan.input, ctx);
+        ctx.cteResults.set(plan.id, rows);
+      }
+      return rows;
+    }
+    default:
+      return assertNever(plan);
+  }
+}
+
+function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
+  const out: Row[] = [];
+  const pred = plan.filter === null ? null : compilePredicate(plan.filter);
+  const width = plan.columns.length;
+  let n = 0;
+  if (plan.keyLookup !== null) {
+    const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
+    const row = key.includes(null) ? undefined : ctx.store.get(plan.table, key);
+    if (row !== undefined && (pred === null || pred(row, ctx))) out.push(row);
+    return out;
+  }
+  for (const { row } of ctx.store.scanRows(plan.table)) {
+    if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) {
+      ctx.checkCancel();
+      ctx.charge(CANCEL_CHECK_ROWS * width);
+    }
+    if (pred === null || pred(row, ctx)) out.push(row);
+  }
+  return out;
+}
+
+function groupKey(values: readonly Value[], types: readonly ColumnType[]): string {
+  if (values.length === 1) {
+    const v = values[0]!;
+    return v === null ? '\u0000N' : keyString(types[0]!, v);
+  }
+  let k = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    k += (v === null ? '\u0000N' : keyString(types[i]!, v)) + '\u0001';
+  }
+  return k;
+}
+
+function runAggregate(plan: Plan & { kind: 'aggregate' }, ctx: ExecContext): Row[] {
+  const input = runPlan(plan.input, ctx);
+  const groupFns = plan.groupBy.map(compileExpr);
+  const groupTypes = plan.groupBy.map((e) => e.type);
+  const argFns = plan.aggregates.map((a) => a.args.map(compileExpr));
+  const filterFns = plan.aggregates.map((a) => (a.filter === null ? null : compilePredicate(a.filter)));
+  const isStar = plan.aggregates.map((a) => a.name === 'count_star');
+  const isStringAgg = plan.aggregates.map((a) => a.name === 'string_agg');
+  interface Group {
+    keys: Value[];
+    accs: (Accumulator | StringAggAccumulator)[];
+  }
+  const newGroup = (keys: Value[]): Group => ({
+    keys,
+    accs: plan.aggregates.map((a) => (a.name === 'string_agg' ? new StringAggAccumulator() : newAccumulator(a))),
+  });
+  const groups = new Map<string, Group>();
+  const order: Group[] = [];
+  const global = plan.groupBy.length === 0;
+  if (global) {
+    const g = newGroup([]);
+    groups.set('', g);
+    order.push(g);
+  }
+  for (let i = 0; i < input.length; i++) {
+    const row = input[i]!;
+    if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
+    let g: Group | undefined;
+    if (global) g = order[0]!;
+    else {
+      const keys = groupFns.map((f) => f(row, ctx));
+      const k = groupKey(keys, groupTypes);
+      g = groups.get(k);
+      if (g === undefined) {
+        g = newGroup(keys);
+        groups.set(k, g);
+        order.push(g);
+      }
+    }
+    for (let a = 0; a < g.accs.length; a++) {
+      const f = filterFns[a];
+      if (f !== null && f !== undefined && !f(row, ctx)) continue;
+      if (isStar[a]) (g.accs[a] as Accumulator).add(true);
+      else if (isStringAgg[a]) {
+        const fns = argFns[a]!;
+        (g.accs[a] as StringAggAccumulator).add(fns[0]!(row, ctx), fns[1]!(row, ctx));
+      } else (g.accs[a] as Accumulator).add(argFns[a]![0]!(row, ctx));
+    }
+  }
+  ctx.charge(order.length * plan.columns.length);
+  return order.map((g) => [...g.keys, ...g.accs.map((a) => a.result())]);
+}
+
+/** Partial aggregation results from data engines are merged through the same accumulators. */
+export { groupKey };
+
+function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
+  const left = runPlan(plan.left, ctx);
+  const right = runPlan(plan.right, ctx);
+  const lw = plan.left.columns.length;
+  const rw = plan.right.columns.length;
+  const residual = plan.residual === null ? null : compilePredicate(plan.residual);
+  const out: Row[] = [];
+  const leftNulls: Value[] = new Array(lw).fill(null);
+  const rightNulls: Value[] = new Array(rw).fill(null);
+  const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(right.length) : null;
+  const keepLeft = plan.joinType === 'left' || plan.joinType === 'full';
+  const emit = (row: Row) => {
+    out.push(row);
+    if ((out.length & (CANCEL_CHECK_ROWS - 1)) === 0) {
+      ctx.checkCancel();
+      ctx.charge(CANCEL_CHECK_ROWS * (lw + rw));
+    }
+  };
+  if (plan.leftKeys.length > 0) {
+    const lk = plan.leftKeys.map(compileExpr);
+    const rk = plan.rightKeys.map(compileExpr);
+    const types = plan.leftKeys.map((e) => e.type);
+    const table = new Map<string, number[]>();
+    for (let j = 0; j < right.length; j++) {
+      const vals = rk.map((f) => f(right[j]!, ctx));
+      if (vals.includes(null)) continue;
+      const k = groupKey(vals, types);
+      const bucket = table.get(k);
+      if (bucket === undefined) table.set(k, [j]);
+      else bucket.push(j);
+    }
+    for (const l of left) {
+      const vals = lk.map((f) => f(l, ctx));
+      const bucket = vals.includes(null) ? undefined : table.get(groupKey(vals, types));
+      let matched = false;
+      if (bucket !== undefined) {
+        for (const j of bucket) {
+          const combined = l.concat(right[j]!);
+          if (residual !== null && !residual(combined, ctx)) continue;
+          matched = true;
+          if (rightMatched !== null) rightMatched[j] = 1;
+          emit(combined);
+        }
+      }
+      if (!matched && keepLeft) emit(l.concat(rightNulls));
+    }
+  } else {
+    for (const l of left) {
+      let matched = false;
+      for (let j = 0; j < right.length; j++) {
+        const combined = l.concat(right[j]!);
+        if (residual !== null && !residual(combined, ctx)) continue;
+        matched = true;
+        if (rightMatched !== null) rightMatched[j] = 1;
+        emit(combined);
+      }
+      if (!matched && keepLeft) emit(l.concat(rightNulls));
+    }
+  }
+  if (rightMatched !== null) {
+    for (let j = 0; j < right.length; j++) if (rightMatched[j] === 0) emit(leftNulls.concat(right[j]!));
+  }
+  return out;
+}
+
+export function rowComparator(keys: readonly SortKey[], ctx: ExecContext): (a: Row, b: Row) => number {
+  const fns = keys.map((k) => compileExpr(k.expr));
+  const types = keys.map((k) => k.expr.type);
+  return (a, b) => {
+    for (let i = 0; i < fns.length; i++) {
+      const key = keys[i]!;
+      const x = fns[i]!(a, ctx);
+      const y = fns[i]!(b, ctx);
+      let c: number;
+      if (x === null || y === null) {
+        if (x === y) continue;
+        c = x === null ? (key.nullsFirst ? -1 : 1) : key.nullsFirst ? 1 : -1;
+        return c;
+      }
+      c = compareValues(types[i]!, x, y);
+      if (c !== 0) return key.descending ? -c : c;
+    }
+    return 0;
+  };
+}
+
+function sortRows(rows: Row[], keys: readonly SortKey[], ctx: ExecContext, keep: number): Row[] {
+  const cmp = rowComparator(keys, ctx);
+  if (keep < rows.length / 8 && keep <= TOP_N_HEAP_ROWS_MAX) return topN(rows, cmp, keep);
+  // Array.prototype.sort is stable, as ORDER BY ties in PostgreSQL's output usually look.
+  return rows.slice().sort(cmp);
+}
+
+/** Above this, ORDER BY … LIMIT sorts everything instead of keeping a bounded selection. */
+const TOP_N_HEAP_ROWS_MAX = 100_000;
+
+/** The first `keep` rows in order, without sorting the rest (ORDER BY … LIMIT). */
+function topN(rows: Row[], cmp: (a: Row, b: Row) => number, keep: number): Row[] {
+  if (keep <= 0) return [];
+  const best: Row[] = [];
+  for (const r of rows) {
+    if (best.length < keep) {
+      insertSorted(best, r, cmp);
+    } else if (cmp(r, best[best.length - 1]!) < 0) {
+      best.pop();
+      insertSorted(best, r, cmp);
+    }
+  }
+  return best;
+}
+
+function insertSorted(arr: Row[], r: Row, cmp: (a: Row, b: Row) => number): void {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmp(arr[mid]!, r) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  arr.splice(lo, 0, r);
+}
+
+function countValue(v: Value, what: string): number {
+  if (v === null) return -1;
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  if (n < 0) {
+    throw new EonError('invalid_parameter_value', `${what} must not be negative`);
+  }
+  return n;
+}
+
+function runLimit(plan: Plan & { kind: 'limit' }, ctx: ExecContext): Row[] {
+  const limit = plan.limit === null ? -1 : countValue(compileExpr(plan.limit)([], ctx), 'LIMIT');
+  const offset = plan.offset === null ? 0 : Math.max(0, countValue(compileExpr(plan.offset)([], ctx), 'OFFSET'));
+  const keep = limit < 0 ? Infinity : offset + limit;
+  let rows: Row[];
+  if (plan.input.kind === 'sort' && !ctx.prefetched.has(plan.input)) {
+    rows = sortRows(runPlan(plan.input.input, ctx), plan.input.keys, ctx, keep);
+  } else {
+    rows = runPlan(plan.input, ctx);
+  }
+  return rows.slice(offset, limit < 0 ? undefined : offset + limit);
+}
+
+function distinctRows(rows: Row[], types: readonly ColumnType[]): Row[] {
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const r of rows) {
+    const k = groupKey(r, types);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(r);
+  }
+  return out;
+}
+
+function runSetOp(plan: Plan & { kind: 'setop' }, ctx: ExecContext): Row[] {
+  const left = runPlan(plan.left, ctx);
+  const right = runPlan(plan.right, ctx);
+  const types = plan.columns.map((c) => c.type);
+  if (plan.op === 'union') {
+    const all = left.concat(right);
+    return plan.all ? all : distinctRows(all, types);
+  }
+  const counts = new Map<string, number>();
+  for (const r of right) {
+    const k = groupKey(r, types);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const out: Row[] = [];
+  const emitted = new Set<string>();
+  for (const r of left) {
+    const k = groupKey(r, types);
+    const c = counts.get(k) ?? 0;
+    if (plan.op === 'intersect') {
+      if (c === 0) continue;
+      if (plan.all) {
+        counts.set(k, c - 1);
+        out.push(r);
+      } else if (!emitted.has(k)) {
+        emitted.add(k);
+        out.push(r);
+      }
+    } else {
+      if (plan.all) {
+        if (c > 0) counts.set(k, c - 1);
+        else out.push(r);
+      } else if (c === 0 && !emitted.has(k)) {
+        emitted.add(k);
+        out.push(r);
+      }
+    }
+  }
+  return out;
+}

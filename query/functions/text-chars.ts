@@ -1,0 +1,72 @@
+// Character-level helpers for PostgreSQL text semantics: PostgreSQL counts code points, JavaScript
+// strings count UTF-16 units, so every position and length goes through these.
+
+import { EonError } from '../../src/errors/index.js';
+
+/** PostgreSQL's MaxAllocSize minus the varlena header: the longest text value, in bytes. */
+export const textBytesMax = 1073741823 - 4;
+/** UTF-8 needs at most this many bytes per character (pg_database_encoding_max_length). */
+export const utf8BytesPerCharMax = 4;
+/** V8's string length limit (2^29 - 24 UTF-16 units): longer results cannot be built at all. */
+export const jsStringUnitsMax = 536870888;
+
+const surrogate = /[\uD800-\uDFFF]/;
+const asciiOnly = /^[\x00-\x7f]*$/;
+
+export function isAscii(s: string): boolean {
+  return asciiOnly.test(s);
+}
+
+/** True when every code point is one UTF-16 unit, so unit offsets are character offsets. */
+export function isSingleUnit(s: string): boolean {
+  return !surrogate.test(s);
+}
+
+export function charLength(s: string): number {
+  if (isSingleUnit(s)) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
+}
+
+/** The substring from character `from` (0-based) to character `to` (exclusive), both clamped. */
+export function sliceChars(s: string, from: number, to: number): string {
+  if (isSingleUnit(s)) return s.slice(Math.max(from, 0), Math.max(to, 0));
+  return s.slice(unitOffset(s, from), unitOffset(s, to));
+}
+
+/** UTF-16 offset of character `index` (0-based), clamped to [0, s.length]. */
+export function unitOffset(s: string, index: number): number {
+  if (index <= 0) return 0;
+  let chars = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (chars === index) return i;
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
+    chars++;
+  }
+  return s.length;
+}
+
+/** Character (0-based) at UTF-16 offset `unit`. */
+export function charIndex(s: string, unit: number): number {
+  return isSingleUnit(s) ? unit : charLength(s.slice(0, unit));
+}
+
+export function chars(s: string): string[] {
+  return isSingleUnit(s) ? s.split('') : Array.from(s);
+}
+
+export function byteLength(s: string): number {
+  return isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8');
+}
+
+/** PostgreSQL refuses results over 1 GB; V8 refuses them earlier, with the same error here. */
+export function checkResultLength(units: number, bytes: number): void {
+  if (units > jsStringUnitsMax || bytes > textBytesMax) {
+    throw new EonError('program_limit_exceeded', 'requested length too large');
+  }
+}

@@ -1,0 +1,128 @@
+// EXPLAIN text: the plan tree, one operator per line, with where each part runs.
+
+import { typeName } from '../../src/types/index.js';
+import { assertNever, type Expr } from './expr.js';
+import type { Plan } from './logical.js';
+
+export function explainPlan(plan: Plan, partitions: number, fragments: ReadonlySet<Plan>): string[] {
+  const lines: string[] = [];
+  walk(plan, 0, lines, partitions, fragments);
+  return lines;
+}
+
+function walk(p: Plan, depth: number, out: string[], partitions: number, fragments: ReadonlySet<Plan>): void {
+  const pad = depth === 0 ? '' : ' '.repeat(depth * 2 - 2) + '->  ';
+  const cols = p.columns.length;
+  const frag = fragments.has(p) ? `  [fragment × ${partitions} partitions, data engines]` : '';
+  switch (p.kind) {
+    case 'scan':
+      if (p.keyLookup !== null) {
+        out.push(`${pad}Point Lookup on ${p.table.name} (primary key = ${p.keyLookup.map(exprText).join(', ')})`);
+      } else {
+        out.push(`${pad}Partition Scan on ${p.table.name} (${partitions} partitions)${frag}`);
+      }
+      if (p.filter !== null) out.push(`${' '.repeat(depth * 2 + 2)}Filter: ${exprText(p.filter)}`);
+      return;
+    case 'values':
+      out.push(`${pad}Values (${p.rows.length} rows)`);
+      return;
+    case 'filter':
+      out.push(`${pad}Filter: ${exprText(p.predicate)}`);
+      break;
+    case 'project':
+      out.push(`${pad}Project (${cols} columns)`);
+      break;
+    case 'aggregate':
+      out.push(
+        `${pad}${p.groupBy.length === 0 ? 'Aggregate' : 'Hash Aggregate'}${fragments.has(p) ? ' (final: merge partials)' : ''}` +
+          (p.groupBy.length > 0 ? ` group by ${p.groupBy.map(exprText).join(', ')}` : '') +
+          ` [${p.aggregates.map((a) => `${a.name === 'count_star' ? 'count(*)' : `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(exprText).join(', ')})`}`).join(', ')}]`,
+      );
+      if (fragments.has(p)) {
+        out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate  [fragment × ${partitions} partitions, data engines]`);
+        walk(p.input, depth + 2, out, partitions, new Set());
+        return;
+      }
+      break;
+    case 'join':
+      out.push(
+        `${pad}${p.leftKeys.length > 0 ? 'Hash' : 'Nested Loop'} ${p.joinType === 'inner' ? '' : p.joinType[0]!.toUpperCase() + p.joinType.slice(1) + ' '}Join` +
+          (p.leftKeys.length > 0 ? ` on ${p.leftKeys.map((k, i) => `${exprText(k)} = right.${exprText(p.rightKeys[i]!)}`).join(' AND ')}` : '') +
+          (p.residual !== null ? ` filter ${exprText(p.residual)}` : ''),
+      );
+      break;
+    case 'sort':
+      out.push(`${pad}Sort by ${p.keys.map((k) => `${exprText(k.expr)}${k.descending ? ' DESC' : ''}`).join(', ')}`);
+      break;
+    case 'limit':
+      out.push(`${pad}Limit${p.limit !== null ? ` ${exprText(p.limit)}` : ''}${p.offset !== null ? ` offset ${exprText(p.offset)}` : ''}`);
+      break;
+    case 'distinct':
+      out.push(`${pad}Distinct`);
+      break;
+    case 'setop':
+      out.push(`${pad}${p.op[0]!.toUpperCase()}${p.op.slice(1)}${p.all ? ' All' : ''}`);
+      break;
+    case 'cte_ref':
+      out.push(`${pad}CTE Scan (cte ${p.id})`);
+      break;
+    default:
+      assertNever(p);
+  }
+  for (const c of childrenOf(p)) walk(c, depth + 1, out, partitions, fragments);
+}
+
+function childrenOf(p: Plan): Plan[] {
+  switch (p.kind) {
+    case 'join':
+    case 'setop':
+      return [p.left, p.right];
+    case 'scan':
+    case 'values':
+      return [];
+    default:
+      return [p.input];
+  }
+}
+
+export function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'const':
+      return e.value === null ? 'NULL' : `${typeof e.value === 'string' ? `'${e.value}'` : String(e.value)}::${typeName(e.type)}`;
+    case 'param':
+      return `$${e.index + 1}`;
+    case 'column':
+      return e.name === '' ? `#${e.index}` : e.name;
+    case 'outer':
+      return `outer.${e.name}`;
+    case 'call':
+      return `${e.name}(${e.args.map(exprText).join(', ')})`;
+    case 'binary':
+      return `(${exprText(e.left)} ${e.op} ${exprText(e.right)})`;
+    case 'and':
+    case 'or':
+      return `(${e.args.map(exprText).join(` ${e.kind.toUpperCase()} `)})`;
+    case 'not':
+      return `(NOT ${exprText(e.arg)})`;
+    case 'is_null':
+      return `(${exprText(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
+    case 'is_distinct':
+      return `(${exprText(e.left)} IS ${e.negate ? 'NOT ' : ''}DISTINCT FROM ${exprText(e.right)})`;
+    case 'case':
+      return `CASE ${e.whens.map((w) => `WHEN ${exprText(w.cond)} THEN ${exprText(w.result)}`).join(' ')} ELSE ${exprText(e.otherwise)} END`;
+    case 'coalesce':
+      return `COALESCE(${e.args.map(exprText).join(', ')})`;
+    case 'cast':
+      return `(${exprText(e.arg)})::${typeName(e.type)}`;
+    case 'in_list':
+      return `(${exprText(e.arg)} ${e.negate ? 'NOT ' : ''}IN (${e.list.map(exprText).join(', ')}))`;
+    case 'like':
+      return `(${exprText(e.arg)} ${e.negate ? 'NOT ' : ''}${e.caseInsensitive ? 'ILIKE' : 'LIKE'} ${exprText(e.pattern)})`;
+    case 'subquery':
+      return `${e.mode === 'exists' ? (e.negate ? 'NOT EXISTS ' : 'EXISTS ') : ''}(SubPlan${e.correlated ? ', correlated' : ''})`;
+    case 'in_subquery':
+      return `(${exprText(e.arg)} ${e.negate ? 'NOT ' : ''}IN (SubPlan${e.correlated ? ', correlated' : ''}))`;
+    default:
+      return assertNever(e);
+  }
+}

@@ -1,0 +1,64 @@
+// Logical plan nodes: what to compute, independent of where it runs.
+
+import type { ColumnType } from '../../src/types/index.js';
+import type { TableSchema } from '../../storage/index.js';
+import type { Expr } from './expr.js';
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+export interface SortKey {
+  readonly expr: Expr;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export type AggregateName = 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'bool_and' | 'bool_or' | 'string_agg';
+
+export interface AggregateCall {
+  readonly name: AggregateName;
+  readonly args: Expr[];
+  readonly distinct: boolean;
+  readonly filter: Expr | null;
+  readonly type: ColumnType;
+}
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
+
+export type Plan =
+  /** All live rows of a table (optionally only some partitions), columns in table order. */
+  | { kind: 'scan'; table: TableSchema; columns: OutputColumn[]; filter: Expr | null; keyLookup: Expr[] | null }
+  | { kind: 'values'; rows: Expr[][]; columns: OutputColumn[] }
+  | { kind: 'filter'; input: Plan; predicate: Expr; columns: OutputColumn[] }
+  | { kind: 'project'; input: Plan; exprs: Expr[]; columns: OutputColumn[] }
+  | { kind: 'aggregate'; input: Plan; groupBy: Expr[]; aggregates: AggregateCall[]; columns: OutputColumn[] }
+  | { kind: 'join'; joinType: JoinType; left: Plan; right: Plan; leftKeys: Expr[]; rightKeys: Expr[]; residual: Expr | null; columns: OutputColumn[] }
+  | { kind: 'sort'; input: Plan; keys: SortKey[]; columns: OutputColumn[] }
+  | { kind: 'limit'; input: Plan; limit: Expr | null; offset: Expr | null; columns: OutputColumn[] }
+  | { kind: 'distinct'; input: Plan; columns: OutputColumn[] }
+  | { kind: 'setop'; op: 'union' | 'intersect' | 'except'; all: boolean; left: Plan; right: Plan; columns: OutputColumn[] }
+  /** Named CTE result shared by references (evaluated once per query). */
+  | { kind: 'cte_ref'; id: number; input: Plan; columns: OutputColumn[] };
+
+export type PlanKind = Plan['kind'];
+
+export function planChildren(p: Plan): Plan[] {
+  switch (p.kind) {
+    case 'scan':
+    case 'values':
+      return [];
+    case 'filter':
+    case 'project':
+    case 'aggregate':
+    case 'sort':
+    case 'limit':
+    case 'distinct':
+    case 'cte_ref':
+      return [p.input];
+    case 'join':
+    case 'setop':
+      return [p.left, p.right];
+  }
+}

@@ -1,0 +1,125 @@
+// One parsed statement → a compiled statement: parameter types, result shape and a runner.
+
+import { EonError } from '../../src/errors/index.js';
+import { T, type ColumnType, type Value } from '../../src/types/index.js';
+import type { Store } from '../../storage/index.js';
+import { StatementContext } from '../bind/context.js';
+import { bindQuery } from '../bind/bind-select.js';
+import { ExecContext } from '../execute/context.js';
+import { runPlan } from '../execute/executor.js';
+import { optimize } from '../optimize/index.js';
+import type { Statement } from '../parse/parser.js';
+import { explainPlan } from '../plan/explain.js';
+import type { Plan } from '../plan/logical.js';
+import { bindDelete, bindInsert, bindUpdate } from '../statements/dml.js';
+import { createTable, dropTable } from '../statements/ddl.js';
+import type { QueryResult, ResultColumn } from './contract.js';
+import type { FragmentRunner } from '../distribute/index.js';
+
+export interface CompiledStatement {
+  readonly paramTypes: readonly ColumnType[];
+  readonly columns: readonly ResultColumn[] | null;
+  /** Statements that change the catalog invalidate cached plans. */
+  readonly changesCatalog: boolean;
+  run(params: readonly Value[], signal?: AbortSignal): Promise<QueryResult>;
+}
+
+export interface EngineServices {
+  readonly store: Store;
+  readonly fragments: FragmentRunner;
+}
+
+/** Compiles a statement of kind 'query' or 'explain'; session-level statements are the session's. */
+export function compileStatement(st: Statement, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {
+  if (st.kind === 'explain') return compileExplain(st, services, declared);
+  if (st.kind !== 'query') throw new EonError('internal_error', `statement kind ${st.kind} is handled by the session`);
+  const ast = st.ast;
+  const ctx = new StatementContext(services.store, st.literals, declared);
+  const type = String(ast.type).toLowerCase();
+  switch (type) {
+    case 'select': {
+      const plan = optimize(bindQuery(ast, ctx));
+      return selectStatement(plan, ctx, services);
+    }
+    case 'insert':
+    case 'update':
+    case 'delete': {
+      if (type === 'insert' && ast.prefix !== undefined && /ignore/i.test(String(ast.prefix))) {
+        throw new EonError('syntax_error', 'syntax error at or near "IGNORE"');
+      }
+      const dml = type === 'insert' ? bindInsert(ast, ctx) : type === 'update' ? bindUpdate(ast, ctx) : bindDelete(ast, ctx);
+      return {
+        paramTypes: finalParamTypes(ctx),
+        columns: dml.returning?.columns ?? null,
+        changesCatalog: false,
+        run: (params, signal) => dml.execute(services.store, params, signal),
+      };
+    }
+    case 'create':
+      if (String(ast.keyword).toLowerCase() !== 'table') {
+        throw new EonError('feature_not_supported', `CREATE ${String(ast.keyword).toUpperCase()} is not supported yet`);
+      }
+      return utility(() => createTable(ast, ctx, services.store));
+    case 'drop':
+      if (String(ast.keyword).toLowerCase() !== 'table') {
+        throw new EonError('feature_not_supported', `DROP ${String(ast.keyword).toUpperCase()} is not supported yet`);
+      }
+      return utility(() => dropTable(ast, ctx, services.store));
+    default:
+      throw new EonError('feature_not_supported', `${type.toUpperCase()} statements are not supported`);
+  }
+}
+
+function utility(run: () => Promise<QueryResult>): CompiledStatement {
+  return { paramTypes: [], columns: null, changesCatalog: true, run: () => run() };
+}
+
+function finalParamTypes(ctx: StatementContext): ColumnType[] {
+  // A parameter whose type nothing decided is text, as PostgreSQL resolves unknown.
+  return ctx.params.map((t) => (t === undefined || t.kind === 'unknown' ? T.text : t));
+}
+
+function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServices): CompiledStatement {
+  const columns = plan.columns.map((c) => ({ name: c.name, type: c.type }));
+  return {
+    paramTypes: finalParamTypes(ctx),
+    columns,
+    changesCatalog: false,
+    async run(params, signal) {
+      const rows = await executeSelect(plan, params, services, signal);
+      return { command: 'SELECT', rowCount: rows.length, columns, rows };
+    },
+  };
+}
+
+export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal): Promise<Value[][]> {
+  const prefetched = await services.fragments.prefetch(plan, params, signal);
+  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, prefetched });
+  return runPlan(plan, ctx);
+}
+
+function compileExplain(st: Statement & { kind: 'explain' }, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {
+  const inner = st.inner;
+  if (inner.kind !== 'query' || String(inner.ast.type).toLowerCase() !== 'select') {
+    throw new EonError('feature_not_supported', 'EXPLAIN supports SELECT statements only');
+  }
+  const ctx = new StatementContext(services.store, inner.literals, declared);
+  const plan = optimize(bindQuery(inner.ast, ctx));
+  const columns = [{ name: 'QUERY PLAN', type: T.text }];
+  return {
+    paramTypes: finalParamTypes(ctx),
+    columns,
+    changesCatalog: false,
+    async run(params, signal) {
+      const partitions = services.store.partitions;
+      const lines = explainPlan(plan, partitions, services.fragments.fragmentsOf(plan));
+      if (st.analyze) {
+        const started = process.hrtime.bigint();
+        const rows = await executeSelect(plan, params, services, signal);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        lines.push(`Execution: ${rows.length} rows in ${ms.toFixed(3)} ms`);
+      }
+      return { command: 'EXPLAIN', rowCount: lines.length, columns, rows: lines.map((l) => [l]) };
+    },
+  };
+}

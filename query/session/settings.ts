@@ -1,0 +1,98 @@
+// Session settings for SET/SHOW and the ParameterStatus values drivers read.
+
+import { EonError } from '../../src/errors/index.js';
+
+export const SERVER_VERSION = '15.0';
+
+/** Defaults, keyed by lower-case name; the value keeps PostgreSQL's spelling. */
+const DEFAULTS: ReadonlyMap<string, { name: string; value: string }> = new Map(
+  (
+    [
+      ['server_version', SERVER_VERSION],
+      ['server_version_num', '150000'],
+      ['server_encoding', 'UTF8'],
+      ['client_encoding', 'UTF8'],
+      ['DateStyle', 'ISO, MDY'],
+      ['IntervalStyle', 'postgres'],
+      ['TimeZone', 'UTC'],
+      ['integer_datetimes', 'on'],
+      ['standard_conforming_strings', 'on'],
+      ['search_path', '"$user", public'],
+      ['application_name', ''],
+      ['extra_float_digits', '1'],
+      ['transaction_isolation', 'read committed'],
+      ['default_transaction_isolation', 'read committed'],
+      ['is_superuser', 'on'],
+      ['max_identifier_length', '63'],
+      ['statement_timeout', '0'],
+      ['lc_messages', 'C'],
+      ['lc_monetary', 'C'],
+      ['lc_numeric', 'C'],
+      ['lc_time', 'C'],
+      ['bytea_output', 'hex'],
+      ['client_min_messages', 'notice'],
+      ['work_mem', '4MB'],
+    ] as const
+  ).map(([name, value]) => [name.toLowerCase(), { name, value }]),
+);
+
+/** Settings a client may change, and the values eon can honour. */
+const ACCEPTED: Record<string, (v: string) => boolean> = {
+  client_encoding: (v) => /^(utf-?8|unicode)$/i.test(v),
+  datestyle: (v) => /^iso/i.test(v.trim()),
+  timezone: (v) => /^(utc|gmt|etc\/utc|z|zulu|\+?0+(:00)?|universal)$/i.test(v.trim()),
+  intervalstyle: (v) => v.toLowerCase() === 'postgres',
+  extra_float_digits: (v) => /^-?\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 3,
+  standard_conforming_strings: (v) => /^(on|true|1)$/i.test(v),
+  search_path: () => true,
+  application_name: () => true,
+  statement_timeout: () => true,
+  client_min_messages: () => true,
+  transaction_isolation: () => true,
+  default_transaction_isolation: () => true,
+  lc_messages: () => true,
+  bytea_output: () => true,
+  work_mem: () => true,
+};
+
+export class Settings {
+  private readonly values = new Map<string, string>();
+
+  get(name: string): string | undefined {
+    const key = name.toLowerCase();
+    return this.values.get(key) ?? DEFAULTS.get(key)?.value;
+  }
+
+  /** The canonical name as SHOW's column title prints it. */
+  displayName(name: string): string {
+    return DEFAULTS.get(name.toLowerCase())?.name.toLowerCase() ?? name.toLowerCase();
+  }
+
+  set(name: string, value: string | null): void {
+    const key = name.toLowerCase();
+    if (key === 'all' && value === null) {
+      this.values.clear();
+      return;
+    }
+    const custom = key.includes('.');
+    if (!custom && !DEFAULTS.has(key)) {
+      throw new EonError('undefined_object', `unrecognized configuration parameter "${name}"`);
+    }
+    if (value === null) {
+      this.values.delete(key);
+      return;
+    }
+    if (!custom) {
+      const accept = ACCEPTED[key];
+      if (accept === undefined) throw new EonError('feature_not_supported', `parameter "${name}" cannot be changed`);
+      if (!accept(value)) {
+        throw new EonError('feature_not_supported', `eon supports only ${DEFAULTS.get(key)!.value} for "${name}" (got "${value}")`);
+      }
+    }
+    this.values.set(key, key === 'timezone' ? 'UTC' : value);
+  }
+
+  all(): { name: string; value: string }[] {
+    return [...DEFAULTS.values()].map((d) => ({ name: d.name, value: this.get(d.name)! }));
+  }
+}

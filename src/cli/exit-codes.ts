@@ -1,0 +1,19 @@
+// The eon CLI's exit codes: each failure a script may want to tell apart has its own.
+
+export const EXIT_CODES = {
+  ok: 0,
+  /** An unexpected failure (a bug, or an error during stop). */
+  failure: 1,
+  /** Unknown command or flag, or a flag value that does not parse. */
+  usage: 2,
+  /** The pg or http port is taken by another process. */
+  portInUse: 3,
+  /** The data directory cannot be created, written or opened. */
+  dataDirUnusable: 4,
+  /** The data directory's eon.pid names a running process. */
+  dataDirLocked: 5,
+  /** The configuration contradicts the stored data or the machine (partition count, host). */
+  invalidConfig: 6,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -1,0 +1,31 @@
+// What a node is started with, and the defaults the CLI documents.
+
+import type { Logger, LogLevel } from './log.js';
+
+export const DATA_DIR_DEFAULT = './data';
+export const HOST_DEFAULT = '127.0.0.1';
+export const PG_PORT_DEFAULT = 5433;
+export const HTTP_PORT_DEFAULT = 8080;
+/** Statements in flight get this long to finish on stop before connections are cut. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+export const PORT_MAX = 65_535;
+
+export interface NodeConfig {
+  /** Data directory; created (with parents) if missing. Holds LMDB and eon.pid. */
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 picks a free port (tests); the running node reports the real one. */
+  readonly pgPort: number;
+  readonly httpPort: number;
+  /** Ring size Q for new storage. Undefined: the stored value, or the default for a new store. */
+  readonly partitions?: number;
+  /** When set, psql must authenticate (SCRAM-SHA-256) and REST requests need HTTP Basic auth. */
+  readonly password?: string;
+  /** Data-engine worker threads; defaults to the machine's parallelism. */
+  readonly threads?: number;
+  readonly shutdownGraceMs?: number;
+  /** Name reported by /v1/health; defaults to host:pgPort. */
+  readonly nodeName?: string;
+  readonly log?: Logger;
+  readonly logLevel?: LogLevel;
+}

@@ -1,0 +1,147 @@
+// The lifecycle of a single eon node: open storage, workers and the query engine, serve pg and
+// REST, and stop all of it gracefully in reverse order.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DataEnginePool, Store } from '../../storage/index.js';
+import { createQueryEngine } from '../../query/index.js';
+import { PgServer } from '../../protocol/pg/index.js';
+import { createHttpServer } from '../../protocol/http/index.js';
+import { EonError } from '../errors/index.js';
+import { SHUTDOWN_GRACE_MS } from './config.js';
+import type { NodeConfig } from './config.js';
+import { createJsonLogger } from './log.js';
+import type { Logger } from './log.js';
+import { acquirePidFile, releasePidFile } from './pid-file.js';
+import { NodeStartError, errnoCode } from './start-error.js';
+
+export interface RunningNode {
+  readonly dataDir: string;
+  readonly pidFile: string;
+  readonly pgPort: number;
+  readonly httpPort: number;
+  readonly nodeName: string;
+  /** Graceful stop: servers finish in-flight work (bounded), then engine, pool and store close. Idempotent. */
+  stop(): Promise<void>;
+}
+
+type Closer = { readonly name: string; readonly close: () => Promise<void> | void };
+
+export async function startNode(config: NodeConfig): Promise<RunningNode> {
+  const log = config.log ?? createJsonLogger({ level: config.logLevel ?? 'info' });
+  const dataDir = path.resolve(config.dataDir);
+  const graceMs = config.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+  // Opened resources, closed in reverse on a failed start or on stop.
+  const closers: Closer[] = [];
+  try {
+    prepareDataDir(dataDir);
+    const pidFile = acquirePidFile(dataDir);
+    closers.push({ name: 'pid file', close: () => releasePidFile(pidFile) });
+
+    const store = openStore(dataDir, config.partitions);
+    closers.push({ name: 'store', close: () => store.close() });
+    const pool = new DataEnginePool(config.threads === undefined ? { dir: dataDir } : { dir: dataDir, threads: config.threads });
+    closers.push({ name: 'data engine pool', close: () => pool.close() });
+    const engine = createQueryEngine({ store, pool });
+    closers.push({ name: 'query engine', close: () => engine.close() });
+
+    const pg = new PgServer({
+      host: config.host,
+      port: config.pgPort,
+      sessions: engine,
+      log,
+      ...(config.password === undefined ? {} : { password: config.password }),
+    });
+    const { port: pgPort } = await listenOrExplain('pg', config.host, config.pgPort, () => pg.listen());
+    const nodeName = config.nodeName ?? `${config.host}:${pgPort}`;
+    const http = createHttpServer({
+      sessions: engine,
+      store,
+      log,
+      nodeName,
+      ...(config.password === undefined ? {} : { password: config.password }),
+    });
+    // Both servers stop together so neither accepts work while the other drains.
+    closers.push({
+      name: 'servers',
+      close: async () => {
+        await Promise.all([pg.close({ graceMs }), http.close({ graceMs })]);
+      },
+    });
+    const httpPort = await listenOrExplain('http', config.host, config.httpPort, () =>
+      http.listen(config.host, config.httpPort),
+    );
+
+    log('info', 'eon node started', {
+      node: nodeName,
+      dataDir,
+      host: config.host,
+      pgPort,
+      httpPort,
+      partitions: store.partitions,
+      threads: pool.threads,
+      pid: process.pid,
+    });
+    let stopping: Promise<void> | null = null;
+    return {
+      dataDir,
+      pidFile,
+      pgPort,
+      httpPort,
+      nodeName,
+      stop: () => {
+        stopping ??= closeAll(closers, log).then(() => log('info', 'eon node stopped', { node: nodeName }));
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await closeAll(closers, log);
+    throw e;
+  }
+}
+
+function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new NodeStartError('data_dir_unusable', `cannot create data directory ${dataDir}: ${errnoCode(e) ?? String(e)}`, e);
+  }
+}
+
+function openStore(dataDir: string, partitions: number | undefined): Store {
+  try {
+    return Store.open(partitions === undefined ? { dir: dataDir } : { dir: dataDir, partitions });
+  } catch (e) {
+    if (e instanceof EonError && e.code === 'invalid_parameter_value') throw new NodeStartError('invalid_config', e.message, e);
+    const code = errnoCode(e);
+    const why = code ?? (e instanceof Error ? e.message : String(e));
+    throw new NodeStartError('data_dir_unusable', `cannot open storage in ${dataDir}: ${why}`, e);
+  }
+}
+
+async function listenOrExplain<T>(what: 'pg' | 'http', host: string, port: number, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'EADDRINUSE') {
+      throw new NodeStartError('port_in_use', `${what} port ${port} on ${host} is already in use (--${what}-port)`, e);
+    }
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new NodeStartError('invalid_config', `cannot listen for ${what} on ${host}:${port}: ${code}`, e);
+    }
+    throw e;
+  }
+}
+
+/** Closes in reverse opening order; one failure is logged and does not keep the rest open. */
+async function closeAll(closers: Closer[], log: Logger): Promise<void> {
+  while (closers.length > 0) {
+    const c = closers.pop()!;
+    try {
+      await c.close();
+    } catch (e) {
+      log('error', `closing ${c.name} failed`, { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// PostgreSQL's text input and output for every type eon has, and binary input for Bind.
+
+import { EonError } from '../errors/index.js';
+import type { ColumnType } from './column-type.js';
+import { formatDate, formatTimestamp, parseDate, parseTimestamp } from './datetime.js';
+import { formatFloat4, formatFloat8 } from './float-format.js';
+import { Interval, formatInterval, parseInterval } from './interval.js';
+import { Numeric, pow10 } from './numeric.js';
+import type { Value } from './values.js';
+
+const INT_RANGE = {
+  int2: { min: -32768, max: 32767, name: 'smallint' },
+  int4: { min: -2147483648, max: 2147483647, name: 'integer' },
+} as const;
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+/** Days between 1970-01-01 and PostgreSQL's binary epoch 2000-01-01. */
+const PG_EPOCH_DAYS = 10957;
+const PG_EPOCH_USECS = PG_EPOCH_DAYS * 86_400_000_000;
+
+export function formatText(type: ColumnType, v: Value): string {
+  switch (type.kind) {
+    case 'bool':
+      return v === true ? 't' : 'f';
+    case 'int2':
+    case 'int4':
+    case 'int8':
+      return typeof v === 'number' ? String(v) : String(v);
+    case 'float4':
+      return formatFloat4(v as number);
+    case 'float8':
+      return formatFloat8(v as number);
+    case 'numeric':
+      return (v as Numeric).toString();
+    case 'text':
+    case 'varchar':
+    case 'unknown':
+      return typeof v === 'string' ? v : String(v);
+    case 'date':
+      return formatDate(v as number);
+    case 'timestamp':
+      return formatTimestamp(v as number, false);
+    case 'timestamptz':
+      return formatTimestamp(v as number, true);
+    case 'interval':
+      return formatInterval(v as Interval);
+  }
+}
+
+function badInput(typeLabel: string, text: string): EonError {
+  return new EonError('invalid_text_representation', `invalid input syntax for type ${typeLabel}: "${text}"`);
+}
+
+export function parseText(type: ColumnType, text: string): Value {
+  switch (type.kind) {
+    case 'bool': {
+      const s = text.trim().toLowerCase();
+      if (['t', 'tr', 'tru', 'true', 'y', 'ye', 'yes', 'on', '1'].includes(s)) return true;
+      if (['f', 'fa', 'fal', 'fals', 'false', 'n', 'no', 'of', 'off', '0'].includes(s)) return false;
+      throw badInput('boolean', text);
+    }
+    case 'int2':
+    case 'int4': {
+      const r = INT_RANGE[type.kind];
+      const s = text.trim();
+      if (!/^[+-]?\d+$/.test(s)) throw badInput(r.name, text);
+      const n = Number(s);
+      if (n < r.min || n > r.max || !Number.isSafeInteger(n)) {
+        throw new EonError('numeric_value_out_of_range', `value "${text}" is out of range for type ${r.name}`);
+      }
+      return n === 0 ? 0 : n;
+    }
+    case 'int8': {
+      const s = text.trim();
+      if (!/^[+-]?\d+$/.test(s)) throw badInput('bigint', text);
+      const n = BigInt(s);
+      if (n < INT8_MIN || n > INT8_MAX) {
+        throw new EonError('numeric_value_out_of_range', `value "${text}" is out of range for type bigint`);
+      }
+      return n;
+    }
+    case 'float4':
+    case 'float8': {
+      const label = type.kind === 'float4' ? 'real' : 'double precision';
+      const s = text.trim().toLowerCase();
+      let v: number;
+      if (s === 'nan') v = NaN;
+      else if (s === 'infinity' || s === '+infinity' || s === 'inf' || s === '+inf') v = Infinity;
+      else if (s === '-infinity' || s === '-inf') v = -Infinity;
+      else {
+        if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(s)) throw badInput(label, text);
+        v = Number(s);
+        if (!Number.isFinite(v)) throw new EonError('numeric_value_out_of_range', `"${text}" is out of range for type ${label}`);
+      }
+      if (type.kind === 'float4') {
+        const f = Math.fround(v);
+        if (Number.isFinite(v) && !Number.isFinite(f)) throw new EonError('numeric_value_out_of_range', `"${text}" is out of range for type real`);
+        return f;
+      }
+      return v;
+    }
+    case 'numeric': {
+      const n = Numeric.parse(text);
+      return type.precision === undefined ? n : n.toTypmod(type.precision, type.scale ?? 0);
+    }
+    case 'text':
+    case 'unknown':
+      return text;
+    case 'varchar':
+      if (type.length !== undefined && [...text].length > type.length) {
+        const trimmed = text.replace(/ +$/, '');
+        if ([...trimmed].length > type.length) {
+          throw new EonError('string_data_right_truncation', `value too long for type character varying(${type.length})`);
+        }
+        return [...text].slice(0, type.length).join('');
+      }
+      return text;
+    case 'date':
+      return parseDate(text);
+    case 'timestamp':
+      return parseTimestamp(text, false);
+    case 'timestamptz':
+      return parseTimestamp(text, true);
+    case 'interval':
+      return parseInterval(text);
+  }
+}
+
+function needLength(b: Uint8Array, n: number, label: string): void {
+  if (b.byteLength !== n) {
+    throw new EonError('invalid_binary_representation', `incorrect binary data format in bind parameter (${label} needs ${n} bytes, got ${b.byteLength})`);
+  }
+}
+
+/** Binary parameter formats (PostgreSQL's send/recv functions). */
+export function parseBinary(type: ColumnType, b: Uint8Array): Value {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  switch (type.kind) {
+    case 'bool':
+      needLength(b, 1, 'boolean');
+      return b[0] !== 0;
+    case 'int2':
+      needLength(b, 2, 'smallint');
+      return view.getInt16(0);
+    case 'int4':
+      needLength(b, 4, 'integer');
+      return view.getInt32(0);
+    case 'int8':
+      needLength(b, 8, 'bigint');
+      return view.getBigInt64(0);
+    case 'float4':
+      needLength(b, 4, 'real');
+      return view.getFloat32(0);
+    case 'float8':
+      needLength(b, 8, 'double precision');
+      return view.getFloat64(0);
+    case 'text':
+    case 'varchar':
+    case 'unknown':
+      return parseText(type, Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+    case 'date':
+      needLength(b, 4, 'date');
+      return view.getInt32(0) + PG_EPOCH_DAYS;
+    case 'timestamp':
+    case 'timestamptz':
+      needLength(b, 8, 'timestamp');
+      return Number(view.getBigInt64(0)) + PG_EPOCH_USECS;
+    case 'interval':
+      needLength(b, 16, 'interval');
+      return new Interval(view.getInt32(12), view.getInt32(8), Number(view.getBigInt64(0)));
+    case 'numeric': {
+      if (b.byteLength < 8) throw new EonError('invalid_binary_representation', 'insufficient data left in message');
+      const ndigits = view.getInt16(0);
+      const weight = view.getInt16(2);
+      const sign = view.getUint16(4);
+      const dscale = view.getInt16(6);
+      if (b.byteLength !== 8 + ndigits * 2) throw new EonError('invalid_binary_representation', 'insufficient data left in message');
+      if (sign === 0xc000) throw new EonError('feature_not_supported', 'numeric NaN is not supported');
+      let coef = 0n;
+      for (let i = 0; i < ndigits; i++) coef = coef * 10000n + BigInt(view.getInt16(8 + i * 2));
+      // coef currently has scale 4 * (ndigits - weight - 1)
+      const haveScale = 4 * (ndigits - weight - 1);
+      let n = haveScale >= 0 ? new Numeric(coef, haveScale) : new Numeric(coef * pow10(-haveScale), 0);
+      n = new Numeric(n.coefAt(dscale), dscale);
+      return sign === 0x4000 ? n.neg() : n;
+    }
+  }
+}

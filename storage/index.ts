@@ -1,0 +1,17 @@
+// storage: one LMDB environment per node — catalog, per-partition row deltas, immutable Arrow
+// segments with zone maps, compaction, columnar scans and the data-engine worker pool.
+
+export type { ColumnSchema, TableSchema, RowKey } from './schema.js';
+export { keyOf, partitionOfRow, partitionOfKey, hasHiddenRowId, ROWID_SEQUENCE_BITS } from './schema.js';
+export { Store, DELTA_ROWS_COMPACT, SEGMENT_MERGE_ROWS_MAX, PARTITIONS_DEFAULT, PARTITIONS_MAX } from './store.js';
+export type { WriteTx, TableDefinition } from './store.js';
+export { StorageReader, storedTypes } from './reader.js';
+export type { SegmentMeta } from './environment.js';
+export { scanPartition } from './scan.js';
+export { SEGMENT_ROWS_MAX } from './segment.js';
+export type { ColumnVector, ColumnBatch, ZoneMap, ZonePredicate } from './column-vector.js';
+export { physicalOf, valueAt, isValid, numericToText, SCALED_NUMERIC_PRECISION_MAX } from './column-vector.js';
+export { DataEnginePool } from './data-engine-pool.js';
+export type { FragmentTask } from './data-engine-task.js';
+export { encodeRow, decodeRow } from './row-codec.js';
+export { encodeKey } from './key-codec.js';

@@ -1,0 +1,722 @@
+// The node's store: the catalog, transactional row writes into per-partition deltas, point reads
+// across deltas and segments, and the compactor that folds deltas into immutable Arrow segments.
+//
+// Invariant: a live key is in exactly one place — the delta, or the pk index (→ a segment row that
+// is not marked dead). Updates and deletes of segment rows mark the row dead and drop its index
+// entry, so segments never change once written.
+
+import { mkdirSync } from 'node:fs';
+import { Interval, Numeric } from '../src/types/values.js';
+import type { Value } from '../src/types/values.js';
+import { EonError } from '../src/errors/index.js';
+import { openEnvironment, segmentKey } from './environment.js';
+import type { Environment, SegmentMeta } from './environment.js';
+import { PendingRows } from './pending-rows.js';
+import { encodeKey, encodeKeyString, partitionEnd, partitionPrefix, tableEnd, decodeRowIdKey } from './key-codec.js';
+import { decodeRow, encodeRow } from './row-codec.js';
+import { encodeSegment, SEGMENT_ROWS_MAX } from './segment.js';
+import { coefAtScale, valueAt, vectorFromRows, zoneMapOf } from './column-vector.js';
+import { SEGMENT_CACHE_BYTES_MAX, SegmentCache, StorageReader, storedTypes } from './reader.js';
+import {
+  hasHiddenRowId, keyOf, makeRowId, partitionOfKey, partitionOfRow, ROWID_SEQUENCE_BITS,
+} from './schema.js';
+import type { ColumnSchema, RowKey, TableSchema } from './schema.js';
+import type { ColumnType } from '../src/types/column-type.js';
+
+/** Delta rows in one partition that trigger a background compaction. */
+export const DELTA_ROWS_COMPACT = 8192;
+/** Segments with fewer live rows than this are merged into the next compaction's output. */
+export const SEGMENT_MERGE_ROWS_MAX = SEGMENT_ROWS_MAX / 2;
+export const PARTITIONS_DEFAULT = 64;
+/** Partition numbers live in 16 key bits. */
+export const PARTITIONS_MAX = 65536;
+export const TABLE_COLUMNS_MAX = 1600; // as PostgreSQL
+const rowSequenceMax = 2 ** ROWID_SEQUENCE_BITS - 1;
+
+export interface TableDefinition {
+  name: string;
+  columns: ColumnSchema[];
+  primaryKey: number[];
+  distributionKey?: number[];
+}
+
+export interface WriteTx {
+  /** False (and nothing written) if the primary key exists. */
+  insert(table: TableSchema, row: Value[]): boolean;
+  /** As insert, returning the new row's key (the only way to learn a hidden row id). The
+   *  transaction owns `row` from then on: callers must not change the array afterwards. */
+  insertReturningKey(table: TableSchema, row: Value[]): RowKey | undefined;
+  /** Sees this transaction's own writes. */
+  get(table: TableSchema, key: RowKey): Value[] | undefined;
+  /** Updates the row at key (inserting it if absent); a changed pk is delete + insert. */
+  replace(table: TableSchema, key: RowKey, row: Value[]): void;
+  delete(table: TableSchema, key: RowKey): boolean;
+}
+
+function pkTypes(table: TableSchema): ColumnType[] {
+  if (hasHiddenRowId(table)) return [{ kind: 'int8' }];
+  return table.primaryKey.map((o) => table.columns[o]!.type);
+}
+
+function sameKey(types: readonly ColumnType[], table: TableSchema, a: RowKey, b: RowKey): boolean {
+  return encodeKey(table.id, 0, types, a).equals(encodeKey(table.id, 0, types, b));
+}
+
+function partitionSlot(tableId: number, partition: number): number {
+  return tableId * PARTITIONS_MAX + partition;
+}
+
+/** Whether a non-null value has the runtime shape src/types/values.ts prescribes for a type. */
+function valueFits(type: ColumnType, v: Value): boolean {
+  switch (type.kind) {
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'int2':
+      return typeof v === 'number' && Number.isInteger(v) && v >= -32768 && v <= 32767;
+    case 'int4':
+    case 'date':
+      return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+    case 'int8':
+      return typeof v === 'bigint' && v >= -(2n ** 63n) && v < 2n ** 63n;
+    case 'float4':
+    case 'float8':
+    case 'timestamp':
+    case 'timestamptz':
+      return typeof v === 'number';
+    case 'numeric':
+      return v instanceof Numeric;
+    case 'text':
+    case 'varchar':
+    case 'unknown':
+      return typeof v === 'string';
+    case 'interval':
+      return v instanceof Interval;
+    default: {
+      const never: never = type.kind;
+      return never;
+    }
+  }
+}
+
+/**
+ * Checks a row before it is stored: shape, NOT NULL, value kinds (a bad value would otherwise
+ * surface only later, in the background compactor), and numerics at exactly their column's
+ * scale so reads never differ by where a row lives.
+ */
+function checkRow(table: TableSchema, row: Value[]): void {
+  const columns = table.columns;
+  if (row.length !== columns.length) {
+    throw new EonError('internal_error', `row for ${table.name} has ${row.length} values, expected ${columns.length}`);
+  }
+  for (let c = 0; c < columns.length; c++) {
+    const v = row[c]!;
+    const col = columns[c]!;
+    if (v === null) {
+      if (col.notNull) {
+        throw new EonError('not_null_violation', `null value in column "${col.name}" of relation "${table.name}" violates not-null constraint`);
+      }
+      continue;
+    }
+    if (!valueFits(col.type, v)) {
+      throw new EonError('datatype_mismatch', `value for column "${col.name}" of relation "${table.name}" is not of type ${col.type.kind}`);
+    }
+    if (v instanceof Numeric && col.type.scale !== undefined && v.scale !== col.type.scale) {
+      row[c] = new Numeric(coefAtScale(v, col.type.scale), col.type.scale);
+    }
+  }
+}
+
+/** A pk index entry: which segment row holds a key. */
+function decodeLocation(b: Uint8Array): { segmentId: number; row: number } {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { segmentId: v.getUint32(0, false), row: v.getUint32(4, false) };
+}
+
+function encodeLocation(segmentId: number, row: number): Buffer {
+  const b = Buffer.allocUnsafe(8);
+  b.writeUInt32BE(segmentId >>> 0, 0);
+  b.writeUInt32BE(row >>> 0, 4);
+  return b;
+}
+
+/** Inserts of one transaction into one partition, held until the end of the transaction. */
+interface PendingInserts {
+  table: TableSchema;
+  partition: number;
+  /** By encoded key as latin1 (see encodeKeyString): the transaction's own inserts. */
+  rows: PendingRows;
+}
+
+class WriteTxImpl implements WriteTx {
+  /** Dead bitmaps changed in this transaction, written once before commit. */
+  readonly deadDirty = new Map<string, { key: Buffer; bitmap: Uint8Array }>();
+  readonly rowSeqs = new Map<number, number>();
+  readonly deltaChanges = new Map<number, number>();
+  /**
+   * Inserts are held per partition until flush: a partition receiving DELTA_ROWS_COMPACT or more
+   * of them goes straight into segments (a bulk load skips the delta and its later compaction);
+   * the rest go to the delta.
+   */
+  readonly pending = new Map<number, PendingInserts>();
+  readonly segmentSlotsWritten = new Set<number>();
+
+  constructor(private readonly store: Store, private readonly env: Environment) {}
+
+  private bump(tableId: number, partition: number, by: number): void {
+    const slot = partitionSlot(tableId, partition);
+    this.deltaChanges.set(slot, (this.deltaChanges.get(slot) ?? 0) + by);
+  }
+
+  private nextRowSeq(table: TableSchema): number {
+    let seq = this.rowSeqs.get(table.id);
+    if (seq === undefined) {
+      const stored = this.env.meta.get(['rowSeq', table.id]);
+      seq = typeof stored === 'number' ? stored : 0;
+    }
+    if (seq >= rowSequenceMax) throw new EonError('program_limit_exceeded', `table ${table.name} ran out of row ids`);
+    this.rowSeqs.set(table.id, seq + 1);
+    return seq;
+  }
+
+  private pendingOf(table: TableSchema, partition: number): PendingInserts {
+    const slot = partitionSlot(table.id, partition);
+    let p = this.pending.get(slot);
+    if (p === undefined) {
+      p = { table, partition, rows: new PendingRows() };
+      this.pending.set(slot, p);
+    }
+    return p;
+  }
+
+  /** Whether a stored (not pending) row has this key. */
+  private storedExists(table: TableSchema, partition: number, ks: string): boolean {
+    const slot = partitionSlot(table.id, partition);
+    let kb: Buffer | undefined;
+    const keyBytes = (): Buffer => (kb ??= Buffer.from(ks, 'latin1'));
+    // Skipping lookups that cannot hit keeps a bulk load into a fresh table cheap.
+    // deltaChanges first: deltaCount must only ever cache a committed count.
+    if ((this.deltaChanges.has(slot) || this.store.deltaCount(table.id, partition) > 0) && this.env.delta.doesExist(keyBytes())) return true;
+    return this.store.hasSegments(table.id, partition) && this.env.pkidx.doesExist(keyBytes());
+  }
+
+  insert(table: TableSchema, row: Value[]): boolean {
+    return this.insertReturningKey(table, row) !== undefined;
+  }
+
+  insertReturningKey(table: TableSchema, row: Value[]): RowKey | undefined {
+    checkRow(table, row);
+    const q = this.store.partitions;
+    let key: RowKey;
+    let partition: number;
+    if (hasHiddenRowId(table)) {
+      const seq = this.nextRowSeq(table);
+      partition = table.distributionKey.length === 0 ? seq % q : partitionOfRow(table, row, q);
+      key = [makeRowId(partition, seq)];
+    } else {
+      key = keyOf(table, row);
+      partition = partitionOfKey(table, key, q);
+    }
+    const ks = encodeKeyString(table.id, partition, pkTypes(table), key);
+    const pending = this.pendingOf(table, partition);
+    if (!hasHiddenRowId(table) && (pending.rows.has(ks) || this.storedExists(table, partition, ks))) return undefined;
+    // The transaction owns the row from here on (checkRow may already have rescaled it).
+    pending.rows.set(ks, row);
+    return key;
+  }
+
+  private locate(table: TableSchema, key: RowKey): { partition: number; kb: Buffer; pending: PendingInserts | undefined } {
+    const partition = partitionOfKey(table, key, this.store.partitions);
+    const kb = encodeKey(table.id, partition, pkTypes(table), key);
+    return { partition, kb, pending: this.pending.get(partitionSlot(table.id, partition)) };
+  }
+
+  get(table: TableSchema, key: RowKey): Value[] | undefined {
+    const { kb, pending } = this.locate(table, key);
+    const mine = pending?.rows.get(kb.toString('latin1'));
+    if (mine !== undefined) return mine.slice();
+    return this.store.get(table, key);
+  }
+
+  replace(table: TableSchema, key: RowKey, row: Value[]): void {
+    checkRow(table, row);
+    const types = pkTypes(table);
+    if (!hasHiddenRowId(table)) {
+      const newKey = keyOf(table, row);
+      if (!sameKey(types, table, key, newKey)) {
+        this.delete(table, key);
+        if (!this.insert(table, row)) {
+          throw new EonError('unique_violation', `duplicate key value violates unique constraint "${table.name}_pkey"`);
+        }
+        return;
+      }
+    }
+    const { partition, kb, pending } = this.locate(table, key);
+    const ks = kb.toString('latin1');
+    if (pending !== undefined && pending.rows.has(ks)) {
+      pending.rows.set(ks, row);
+      return;
+    }
+    if (!this.env.delta.doesExist(kb)) {
+      this.markDead(kb);
+      this.bump(table.id, partition, 1);
+    }
+    this.env.delta.putSync(kb, encodeRow(row));
+  }
+
+  delete(table: TableSchema, key: RowKey): boolean {
+    const { partition, kb, pending } = this.locate(table, key);
+    if (pending !== undefined && pending.rows.delete(kb.toString('latin1'))) return true;
+    if (this.env.delta.removeSync(kb)) {
+      this.bump(table.id, partition, -1);
+      return true;
+    }
+    return this.markDead(kb);
+  }
+
+  /** Writes the held inserts: big batches as segments, small ones into the delta. */
+  private flushPending(): void {
+    for (const [slot, { table, partition, rows }] of this.pending) {
+      if (rows.size === 0) continue;
+      const sorted = rows.sorted();
+      if (rows.size < DELTA_ROWS_COMPACT) {
+        for (let i = 0; i < sorted.keys.length; i++) this.env.delta.putSync(Buffer.from(sorted.keys[i]!, 'latin1'), encodeRow(sorted.rows[i]!));
+        this.bump(table.id, partition, rows.size);
+        continue;
+      }
+      const hidden = hasHiddenRowId(table);
+      const types = storedTypes(table);
+      for (let at = 0; at < sorted.keys.length; at += SEGMENT_ROWS_MAX) {
+        const chunk: { key: Buffer; row: Value[]; fromDelta: boolean }[] = [];
+        const end = Math.min(at + SEGMENT_ROWS_MAX, sorted.keys.length);
+        for (let i = at; i < end; i++) {
+          const key = Buffer.from(sorted.keys[i]!, 'latin1');
+          // The caller may still hold the row (RETURNING): append the row id to a copy.
+          const row = hidden ? [...sorted.rows[i]!, decodeRowIdKey(key)] : sorted.rows[i]!;
+          chunk.push({ key, row, fromDelta: false });
+        }
+        this.store.writeSegment(table, partition, types, chunk);
+      }
+      this.segmentSlotsWritten.add(slot);
+    }
+    this.pending.clear();
+  }
+
+  /** Marks the segment row holding kb dead and drops its index entry; false if there is none. */
+  private markDead(kb: Buffer): boolean {
+    const loc = this.env.pkidx.getBinary(kb);
+    if (loc === undefined) return false;
+    const { segmentId, row } = decodeLocation(loc);
+    const tableId = kb.readUInt32BE(0);
+    const partition = kb.readUInt16BE(4);
+    const sk = segmentKey(tableId, partition, segmentId);
+    const id = sk.toString('latin1');
+    let entry = this.deadDirty.get(id);
+    if (entry === undefined) {
+      const stored = this.env.dead.getBinary(sk);
+      let bitmap: Uint8Array;
+      if (stored !== undefined) bitmap = new Uint8Array(stored);
+      else {
+        const meta = this.env.segmeta.get(sk);
+        if (meta === undefined) throw new EonError('internal_error', `segment ${segmentId} has no meta`);
+        bitmap = new Uint8Array((meta.rows + 7) >> 3);
+      }
+      entry = { key: sk, bitmap };
+      this.deadDirty.set(id, entry);
+    }
+    entry.bitmap[row >> 3]! |= 1 << (row & 7);
+    this.env.pkidx.removeSync(kb);
+    return true;
+  }
+
+  /** Writes what was held back until the end of the transaction. */
+  flush(): void {
+    this.flushPending();
+    for (const { key, bitmap } of this.deadDirty.values()) this.env.dead.putSync(key, Buffer.from(bitmap));
+    for (const [tableId, seq] of this.rowSeqs) this.env.meta.putSync(['rowSeq', tableId], seq);
+  }
+}
+
+export class Store {
+  readonly dir: string;
+  readonly partitions: number;
+  private readonly env: Environment;
+  /** For callers' scans on the main thread; they may pin snapshots on it (begin/end). */
+  readonly reader: StorageReader;
+  /** The store's own reads (point lookups, compaction): never pinned, so always current. */
+  private readonly own: StorageReader;
+  private readonly tables = new Map<string, TableSchema>();
+  /** Delta row counts per (table, partition) slot; absent = not yet counted. */
+  private readonly deltaRows = new Map<number, number>();
+  /** Whether a (table, partition) slot has segments; absent = not yet looked up. */
+  private readonly segmentSlots = new Map<number, boolean>();
+  private readonly compactQueue = new Set<number>();
+  private compactRunning: Promise<void> | null = null;
+  private closed = false;
+  /** The last background compaction failure, kept for status reporting. */
+  lastCompactionError: unknown = null;
+
+  private constructor(dir: string, env: Environment, partitions: number) {
+    this.dir = dir;
+    this.env = env;
+    this.partitions = partitions;
+    const cache = new SegmentCache(SEGMENT_CACHE_BYTES_MAX);
+    this.reader = new StorageReader(dir, env, cache);
+    this.own = new StorageReader(dir, env, cache);
+    for (const { key, value } of env.catalog.getRange({ start: ['table'], end: ['table', '\uffff'] })) {
+      if (key[0] === 'table') this.tables.set(String(key[1]), value as TableSchema);
+    }
+  }
+
+  static open(opts: { dir: string; partitions?: number }): Store {
+    const wanted = opts.partitions ?? PARTITIONS_DEFAULT;
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > PARTITIONS_MAX || (wanted & (wanted - 1)) !== 0) {
+      throw new EonError('invalid_parameter_value', `partitions must be a power of two between 1 and ${PARTITIONS_MAX}, got ${wanted}`);
+    }
+    mkdirSync(opts.dir, { recursive: true });
+    const env = openEnvironment(opts.dir);
+    let partitions = env.meta.get('partitions');
+    if (partitions === undefined) {
+      env.meta.putSync('partitions', wanted);
+      partitions = wanted;
+    } else if (opts.partitions !== undefined && partitions !== opts.partitions) {
+      void env.root.close();
+      throw new EonError('invalid_parameter_value', `storage at ${opts.dir} has ${String(partitions)} partitions, not ${opts.partitions}`);
+    }
+    return new Store(opts.dir, env, partitions as number);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EonError('admin_shutdown', 'storage is closed');
+  }
+
+  // ---- catalog ----
+
+  getTable(name: string): TableSchema | undefined {
+    return this.tables.get(name);
+  }
+
+  listTables(): TableSchema[] {
+    return [...this.tables.values()].sort((a, b) => a.id - b.id);
+  }
+
+  async createTable(def: TableDefinition): Promise<TableSchema> {
+    this.assertOpen();
+    if (this.tables.has(def.name)) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
+    const schema = this.validateDefinition(def);
+    this.env.root.transactionSync(() => {
+      const next = this.env.meta.get('nextTableId');
+      schema.id = typeof next === 'number' ? next : 1;
+      this.env.meta.putSync('nextTableId', schema.id + 1);
+      this.env.catalog.putSync(['table', schema.name], schema);
+      this.env.catalog.putSync(['tableById', schema.id], schema.name);
+    });
+    this.tables.set(schema.name, schema);
+    return schema;
+  }
+
+  private validateDefinition(def: TableDefinition): TableSchema {
+    const n = def.columns.length;
+    if (n === 0 || n > TABLE_COLUMNS_MAX) {
+      throw new EonError('invalid_table_definition', `a table needs between 1 and ${TABLE_COLUMNS_MAX} columns`);
+    }
+    const names = new Set<string>();
+    for (const c of def.columns) {
+      if (names.has(c.name)) throw new EonError('duplicate_column', `column "${c.name}" specified more than once`);
+      names.add(c.name);
+    }
+    const checkOrdinals = (list: readonly number[], what: string): void => {
+      if (new Set(list).size !== list.length) throw new EonError('invalid_table_definition', `${what} repeats a column`);
+      for (const o of list) {
+        if (!Number.isInteger(o) || o < 0 || o >= n) throw new EonError('invalid_table_definition', `${what} names no column (${o})`);
+      }
+    };
+    checkOrdinals(def.primaryKey, 'primary key');
+    const distributionKey = def.distributionKey ?? [...def.primaryKey];
+    checkOrdinals(distributionKey, 'distribution key');
+    if (def.primaryKey.length > 0 && !distributionKey.every((o) => def.primaryKey.includes(o))) {
+      throw new EonError('invalid_table_definition', 'the distribution key must be part of the primary key', {
+        hint: 'Rows are found by primary key, so its partition must follow from the key.',
+      });
+    }
+    const columns = def.columns.map((c, i) => ({
+      name: c.name,
+      type: { ...c.type },
+      notNull: c.notNull || def.primaryKey.includes(i),
+    }));
+    return { id: 0, name: def.name, columns, primaryKey: [...def.primaryKey], distributionKey };
+  }
+
+  async dropTable(name: string): Promise<void> {
+    this.assertOpen();
+    const table = this.tables.get(name);
+    if (table === undefined) throw new EonError('undefined_table', `table "${name}" does not exist`);
+    await this.settleCompaction();
+    const start = partitionPrefix(table.id, 0);
+    const end = tableEnd(table.id);
+    this.env.root.transactionSync(() => {
+      for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead]) {
+        const keys = [...db.getKeys({ start, end })].map((k) => Buffer.from(k));
+        for (const k of keys) db.removeSync(k);
+      }
+      this.env.catalog.removeSync(['table', name]);
+      this.env.catalog.removeSync(['tableById', table.id]);
+      this.env.meta.removeSync(['rowSeq', table.id]);
+    });
+    this.tables.delete(name);
+    for (let p = 0; p < this.partitions; p++) {
+      this.deltaRows.delete(partitionSlot(table.id, p));
+      this.segmentSlots.delete(partitionSlot(table.id, p));
+    }
+  }
+
+  // ---- writes ----
+
+  /**
+   * Runs fn inside one LMDB write transaction on this (the only writing) thread: all of it commits
+   * or, if fn throws, none of it. Compaction of partitions the write pushed past
+   * DELTA_ROWS_COMPACT is scheduled afterwards, in later event-loop turns.
+   */
+  async write<T>(fn: (tx: WriteTx) => T): Promise<T> {
+    this.assertOpen();
+    const tx = new WriteTxImpl(this, this.env);
+    const result = this.env.root.transactionSync(() => {
+      const r = fn(tx);
+      if (r instanceof Promise) {
+        // Throwing aborts the transaction: nothing of an async write function is kept.
+        throw new EonError('internal_error', 'Store.write takes a synchronous function');
+      }
+      tx.flush();
+      return r;
+    }) as T;
+    for (const slot of tx.segmentSlotsWritten) this.segmentSlots.set(slot, true);
+    for (const [slot, change] of tx.deltaChanges) {
+      const known = this.deltaRows.get(slot);
+      if (known !== undefined) this.deltaRows.set(slot, known + change);
+      else this.deltaRows.set(slot, this.countDelta(Math.floor(slot / PARTITIONS_MAX), slot % PARTITIONS_MAX));
+      if ((this.deltaRows.get(slot) ?? 0) >= DELTA_ROWS_COMPACT) this.compactQueue.add(slot);
+    }
+    if (this.compactQueue.size > 0) this.scheduleCompaction();
+    return result;
+  }
+
+  /** Whether any segment of (table, partition) exists (so its pk index may hold keys). */
+  hasSegments(tableId: number, partition: number): boolean {
+    const slot = partitionSlot(tableId, partition);
+    let has = this.segmentSlots.get(slot);
+    if (has === undefined) {
+      has = this.env.segmeta.getKeysCount({ start: partitionPrefix(tableId, partition), end: partitionEnd(tableId, partition), limit: 1 }) > 0;
+      this.segmentSlots.set(slot, has);
+    }
+    return has;
+  }
+
+  /** Delta rows of (table, partition) as of the last commit. */
+  deltaCount(tableId: number, partition: number): number {
+    const slot = partitionSlot(tableId, partition);
+    let n = this.deltaRows.get(slot);
+    if (n === undefined) {
+      n = this.countDelta(tableId, partition);
+      this.deltaRows.set(slot, n);
+    }
+    return n;
+  }
+
+  private countDelta(tableId: number, partition: number): number {
+    return this.env.delta.getKeysCount({ start: partitionPrefix(tableId, partition), end: partitionEnd(tableId, partition) });
+  }
+
+  // ---- reads ----
+
+  /** Rows in a table as of the last commit, counting rows later marked dead (for planning). */
+  estimatedRows(table: TableSchema): number {
+    let n = 0;
+    for (let p = 0; p < this.partitions; p++) {
+      n += this.deltaCount(table.id, p);
+      for (const meta of this.own.segmentsOf(table, p)) n += meta.rows;
+    }
+    return n;
+  }
+
+  get(table: TableSchema, key: RowKey): Value[] | undefined {
+    const partition = partitionOfKey(table, key, this.partitions);
+    const kb = encodeKey(table.id, partition, pkTypes(table), key);
+    const delta = this.env.delta.getBinaryFast(kb);
+    if (delta !== undefined) return decodeRow(delta);
+    const loc = this.env.pkidx.getBinaryFast(kb);
+    if (loc === undefined) return undefined;
+    const { segmentId, row } = decodeLocation(loc);
+    const meta = this.env.segmeta.get(segmentKey(table.id, partition, segmentId));
+    if (meta === undefined) throw new EonError('internal_error', `segment ${segmentId} has no meta`);
+    const seg = this.own.segment(table, partition, meta);
+    const out = new Array<Value>(table.columns.length);
+    for (let c = 0; c < out.length; c++) out[c] = valueAt(seg.vectors[c]!, row);
+    return out;
+  }
+
+  /**
+   * Every live row (segments, then the delta, partition by partition). Rows come from the newest
+   * committed state as iteration proceeds: consume it without awaiting writes in between. For a
+   * pinned snapshot use scanPartition(store.reader, …) inside reader.begin()/end(); analytics
+   * scans belong in the data-engine pool.
+   */
+  *scanRows(table: TableSchema, opts: { partition?: number } = {}): Generator<{ key: RowKey; row: Value[] }> {
+    const hidden = hasHiddenRowId(table);
+    const first = opts.partition ?? 0;
+    const last = opts.partition ?? this.partitions - 1;
+    const ncols = table.columns.length;
+    for (let p = first; p <= last; p++) {
+      for (const meta of this.own.segmentsOf(table, p)) {
+        const dead = this.own.deadRows(table, p, meta.id);
+        const seg = this.own.segment(table, p, meta);
+        for (let i = 0; i < seg.length; i++) {
+          if (dead !== undefined && (dead[i >> 3]! & (1 << (i & 7))) !== 0) continue;
+          const row = new Array<Value>(ncols);
+          for (let c = 0; c < ncols; c++) row[c] = valueAt(seg.vectors[c]!, i);
+          yield { key: hidden ? [valueAt(seg.vectors[ncols]!, i)] : keyOf(table, row), row };
+        }
+      }
+      for (const { key, row } of this.own.deltaEntries(table, p)) {
+        yield { key: hidden ? [decodeRowIdKey(key)] : keyOf(table, row), row };
+      }
+    }
+  }
+
+  // ---- compaction ----
+
+  /** Folds deltas into segments now: every partition of `table`, or of every table. */
+  async compact(table?: TableSchema): Promise<void> {
+    this.assertOpen();
+    await this.settleCompaction();
+    const tables = table === undefined ? this.listTables() : [table];
+    for (const t of tables) {
+      for (let p = 0; p < this.partitions; p++) {
+        this.compactPartition(t, p, true);
+        await yieldTurn();
+      }
+    }
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactRunning !== null) return;
+    this.compactRunning = (async () => {
+      try {
+        while (this.compactQueue.size > 0 && !this.closed) {
+          await yieldTurn();
+          const slot = this.compactQueue.values().next().value as number;
+          this.compactQueue.delete(slot);
+          const tableId = Math.floor(slot / PARTITIONS_MAX);
+          const table = this.listTables().find((t) => t.id === tableId);
+          if (table === undefined) continue;
+          try {
+            this.compactPartition(table, slot % PARTITIONS_MAX);
+          } catch (e) {
+            this.lastCompactionError = e;
+          }
+        }
+      } finally {
+        this.compactRunning = null;
+      }
+    })();
+  }
+
+  private async settleCompaction(): Promise<void> {
+    while (this.compactRunning !== null) await this.compactRunning;
+  }
+
+  /**
+   * One write transaction: the partition's delta, merged with its small or mostly dead segments,
+   * becomes new segments of up to SEGMENT_ROWS_MAX rows in primary-key order. Merging keeps the
+   * segment count per partition bounded (each segment ends up with ≥ SEGMENT_MERGE_ROWS_MAX live
+   * rows unless it is the newest) and drops dead rows; workers reading an older snapshot still see
+   * the old segments, which LMDB keeps until their read transactions end.
+   */
+  private compactPartition(table: TableSchema, partition: number, force = false): void {
+    const slot = partitionSlot(table.id, partition);
+    let pending = this.deltaRows.get(slot);
+    if (pending === undefined) {
+      pending = this.countDelta(table.id, partition);
+      this.deltaRows.set(slot, pending);
+    }
+    if (pending === 0 && !force) return;
+    const candidates = this.mergeCandidates(table, partition);
+    const worthIt = pending > 0 || candidates.length > 1 || candidates.some((c) => c.live < c.meta.rows);
+    if (!worthIt) return;
+    const hidden = hasHiddenRowId(table);
+    const types = storedTypes(table);
+    const keyTypes = pkTypes(table);
+    this.env.root.transactionSync(() => {
+      const entries: { key: Buffer; row: Value[]; fromDelta: boolean }[] = [];
+      for (const { meta, dead } of candidates) {
+        const seg = this.own.segment(table, partition, meta);
+        for (let i = 0; i < seg.length; i++) {
+          if (dead !== undefined && (dead[i >> 3]! & (1 << (i & 7))) !== 0) continue;
+          const row = new Array<Value>(types.length);
+          for (let c = 0; c < types.length; c++) row[c] = valueAt(seg.vectors[c]!, i);
+          const key = hidden ? [row[types.length - 1]!] : keyOf(table, row);
+          entries.push({ key: encodeKey(table.id, partition, keyTypes, key), row, fromDelta: false });
+        }
+        const sk = segmentKey(table.id, partition, meta.id);
+        this.env.segments.removeSync(sk);
+        this.env.segmeta.removeSync(sk);
+        this.env.dead.removeSync(sk);
+      }
+      const range = this.env.delta.getRange({ start: partitionPrefix(table.id, partition), end: partitionEnd(table.id, partition) });
+      for (const { key, value } of range) {
+        // lmdb-js hands out copies of keys and values.
+        const row = decodeRow(value);
+        if (hidden) row.push(decodeRowIdKey(key));
+        entries.push({ key, row, fromDelta: true });
+      }
+      if (candidates.length > 0) entries.sort((a, b) => Buffer.compare(a.key, b.key));
+      for (let at = 0; at < entries.length; at += SEGMENT_ROWS_MAX) {
+        this.writeSegment(table, partition, types, entries.slice(at, at + SEGMENT_ROWS_MAX));
+      }
+    });
+    this.deltaRows.set(slot, 0);
+    this.segmentSlots.delete(slot);
+  }
+
+  /** Segments of a partition worth rewriting: few live rows, or at least half dead. */
+  private mergeCandidates(table: TableSchema, partition: number): { meta: SegmentMeta; dead: Uint8Array | undefined; live: number }[] {
+    const out: { meta: SegmentMeta; dead: Uint8Array | undefined; live: number }[] = [];
+    for (const meta of this.own.segmentsOf(table, partition)) {
+      const dead = this.own.deadRows(table, partition, meta.id);
+      let deadCount = 0;
+      if (dead !== undefined) for (let i = 0; i < meta.rows; i++) if ((dead[i >> 3]! & (1 << (i & 7))) !== 0) deadCount++;
+      const live = meta.rows - deadCount;
+      if (live < SEGMENT_MERGE_ROWS_MAX || deadCount * 2 >= meta.rows) out.push({ meta, dead, live });
+    }
+    return out;
+  }
+
+  /** Writes one segment of rows sorted by key and points their pk index entries at it. */
+  writeSegment(table: TableSchema, partition: number, types: ColumnType[], chunk: { key: Buffer; row: Value[]; fromDelta: boolean }[]): void {
+    const next = this.env.meta.get('nextSegmentId');
+    const segmentId = typeof next === 'number' ? next : 1;
+    this.env.meta.putSync('nextSegmentId', segmentId + 1);
+    const rows = chunk.map((e) => e.row);
+    const vectors = types.map((t, c) => vectorFromRows(t, rows, c));
+    const meta: SegmentMeta = { id: segmentId, rows: rows.length, zones: vectors.map((v) => zoneMapOf(v, rows.length)) };
+    const sk = segmentKey(table.id, partition, segmentId);
+    this.env.segments.putSync(sk, Buffer.from(encodeSegment(vectors, rows.length)));
+    this.env.segmeta.putSync(sk, meta);
+    for (let i = 0; i < chunk.length; i++) {
+      const { key, fromDelta } = chunk[i]!;
+      this.env.pkidx.putSync(key, encodeLocation(segmentId, i));
+      if (fromDelta) this.env.delta.removeSync(key);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.settleCompaction();
+    this.reader.end();
+    this.reader.forgetSegments();
+    await this.env.root.close();
+  }
+}
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

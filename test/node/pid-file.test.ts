@@ -1,0 +1,102 @@
+// The data directory's pid-file lock and the CLI's argument parsing, in process.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquirePidFile, processAlive, releasePidFile } from '../../src/node/pid-file.js';
+import { NodeStartError } from '../../src/node/start-error.js';
+import { UsageError, parseCommandLine } from '../../src/cli/args.js';
+
+/** Above the kernel's default pid_max, so never a live process. */
+const DEAD_PID = 4_194_305;
+
+describe('pid file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'eon-pid-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is created with our pid and removed on release', () => {
+    const file = acquirePidFile(dir);
+    expect(readFileSync(file, 'utf8')).toBe(`${process.pid}\n`);
+    releasePidFile(file);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('refuses a directory held by a live process and leaves its file alone', () => {
+    const file = path.join(dir, 'eon.pid');
+    writeFileSync(file, `${process.ppid}\n`);
+    expect(processAlive(process.ppid)).toBe(true);
+    let caught: unknown;
+    try {
+      acquirePidFile(dir);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(NodeStartError);
+    expect((caught as NodeStartError).reason).toBe('data_dir_locked');
+    releasePidFile(file);
+    expect(readFileSync(file, 'utf8')).toBe(`${process.ppid}\n`);
+  });
+
+  it('replaces a stale or garbled file', () => {
+    const file = path.join(dir, 'eon.pid');
+    expect(processAlive(DEAD_PID)).toBe(false);
+    writeFileSync(file, `${DEAD_PID}\n`);
+    expect(readFileSync(acquirePidFile(dir), 'utf8')).toBe(`${process.pid}\n`);
+    // Held by this process now: a second node here must not take it, even though the pid is ours.
+    expect(() => acquirePidFile(dir)).toThrow(NodeStartError);
+    releasePidFile(file);
+    writeFileSync(file, 'garbage');
+    expect(readFileSync(acquirePidFile(dir), 'utf8')).toBe(`${process.pid}\n`);
+    releasePidFile(file);
+    // A file with our own pid that this process does not hold is a leftover (pid 1 in a container).
+    writeFileSync(file, `${process.pid}\n`);
+    expect(readFileSync(acquirePidFile(dir), 'utf8')).toBe(`${process.pid}\n`);
+    releasePidFile(file);
+  });
+});
+
+describe('command line', () => {
+  it('fills start defaults and takes the password from EON_PASSWORD', () => {
+    expect(parseCommandLine(['start'], { EON_PASSWORD: 'pw' })).toEqual({
+      kind: 'start',
+      config: { dataDir: './data', host: '127.0.0.1', pgPort: 5433, httpPort: 8080, logLevel: 'info', password: 'pw' },
+    });
+    const c = parseCommandLine(
+      ['start', '--data', '/d', '--host', '0.0.0.0', '--pg-port', '6000', '--http-port', '0', '--partitions', '8', '--password', 'x'],
+      { EON_PASSWORD: 'ignored' },
+    );
+    expect(c).toEqual({
+      kind: 'start',
+      config: { dataDir: '/d', host: '0.0.0.0', pgPort: 6000, httpPort: 0, logLevel: 'info', partitions: 8, password: 'x' },
+    });
+  });
+
+  it('knows help and version', () => {
+    expect(parseCommandLine([], {})).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['help'], {})).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['start', '--help'], {})).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['version'], {})).toEqual({ kind: 'version' });
+  });
+
+  it('refuses what it does not understand', () => {
+    const bad = [
+      ['start', '--nope'],
+      ['stop'],
+      ['start', 'extra'],
+      ['start', '--pg-port', '70000'],
+      ['start', '--pg-port', '-1'],
+      ['start', '--partitions', '0'],
+      ['start', '--partitions', '3'],
+      ['start', '--log-level', 'loud'],
+      ['start', '--data', ''],
+      ['version', '--data', 'x'],
+    ];
+    for (const argv of bad) expect(() => parseCommandLine(argv, {}), argv.join(' ')).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,252 @@
+// The SQL logic file format of test/sql (parse), running one block on a wire-protocol server, and comparing outcomes.
+
+import pg from 'pg';
+import type { ConnInfo } from './postgres.js';
+
+/** A block that hangs longer than this is a failure, not a stuck test run. */
+export const blockTimeoutMs = 30_000;
+/** After this many blocks in a row without a server answer, later blocks fail at once (bounded run time). */
+export const brokenStreakMax = 3;
+/** Relative tolerance for float8 columns of `-- query approx` blocks (summation order only). */
+export const approxRelativeTolerance = 1e-12;
+/** How much of a mismatching result a failure message prints. */
+const printRowsMax = 30;
+const printValueCharsMax = 120;
+
+export type BlockKind = 'query' | 'statement' | 'error';
+
+export interface SqlBlock {
+  kind: BlockKind;
+  /** Compare rows as multisets (no total order in the query). */
+  sorted: boolean;
+  /** float8 columns may differ by a relative approxRelativeTolerance. */
+  approx: boolean;
+  /** For `-- error`: the SQLSTATE both engines must report, when the file pins it. */
+  sqlstate?: string;
+  sql: string;
+  file: string;
+  /** 1-based line of the directive. */
+  line: number;
+}
+
+/** Parses a test/sql file: blank-line separated blocks, each opened by a `-- query|statement|error` line. */
+export function parseSqlLogic(text: string, file: string): SqlBlock[] {
+  const lines = text.split('\n');
+  const blocks: SqlBlock[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    while (i < lines.length && (lines[i] ?? '').trim() === '') i++;
+    if (i >= lines.length) break;
+    const start = i;
+    const chunk: string[] = [];
+    while (i < lines.length && (lines[i] ?? '').trim() !== '') chunk.push(lines[i++] ?? '');
+    const header = chunk.findIndex((l) => /^--\s*(query|statement|error)\b/.test(l.trim()));
+    if (header < 0) {
+      if (chunk.every((l) => l.trim().startsWith('--'))) continue; // a comment-only block
+      throw new Error(`${file}:${start + 1}: block without a -- query/statement/error directive`);
+    }
+    if (!chunk.slice(0, header).every((l) => l.trim().startsWith('--'))) {
+      throw new Error(`${file}:${start + 1}: SQL before the directive`);
+    }
+    const words = (chunk[header] ?? '').trim().replace(/^--\s*/, '').split(/\s+/);
+    const kind = words[0] as BlockKind;
+    const flags = words.slice(1);
+    const block: SqlBlock = {
+      kind,
+      sorted: false,
+      approx: false,
+      sql: chunk.slice(header + 1).join('\n').trim(),
+      file,
+      line: start + header + 1,
+    };
+    for (const flag of flags) {
+      if (kind === 'query' && flag === 'sorted') block.sorted = true;
+      else if (kind === 'query' && flag === 'approx') block.approx = true;
+      else if (kind === 'error' && /^[0-9A-Z]{5}$/.test(flag)) block.sqlstate = flag;
+      else throw new Error(`${file}:${block.line}: unknown flag ${flag} for ${kind}`);
+    }
+    if (block.sql === '') throw new Error(`${file}:${block.line}: empty ${kind} block`);
+    blocks.push(block);
+  }
+  return blocks;
+}
+
+export interface ResultColumn {
+  name: string;
+  oid: number;
+}
+
+export type Outcome =
+  | { kind: 'ok'; command: string; rowCount: number | null; columns: ResultColumn[]; rows: (string | null)[][] }
+  | { kind: 'error'; sqlstate: string; message: string };
+
+/** A client connection that reconnects after the server dropped it, so one crash fails one block only. */
+export class Connection {
+  private client: pg.Client | null = null;
+  private brokenStreak = 0;
+
+  constructor(
+    private readonly info: ConnInfo,
+    readonly label: string,
+  ) {}
+
+  private async connected(): Promise<pg.Client> {
+    if (this.client !== null) return this.client;
+    const client = new pg.Client({
+      ...this.info,
+      // Values stay in the server's text format: the comparison is of what went over the wire.
+      types: { getTypeParser: () => (value: string) => value },
+      connectionTimeoutMillis: blockTimeoutMs,
+    });
+    client.on('error', () => {
+      if (this.client === client) this.client = null;
+    });
+    await client.connect();
+    this.client = client;
+    return client;
+  }
+
+  /** Runs one SQL text with the simple query protocol; a server error becomes an Outcome, a lost connection too. */
+  async run(sql: string): Promise<Outcome> {
+    if (this.brokenStreak >= brokenStreakMax) {
+      return { kind: 'error', sqlstate: 'CLIENT', message: `${this.label}: gave up after ${brokenStreakMax} blocks without an answer` };
+    }
+    const outcome = await this.attempt(sql);
+    const broken = outcome.kind === 'error' && (outcome.sqlstate === 'CLIENT' || outcome.sqlstate === 'CONNECT');
+    this.brokenStreak = broken ? this.brokenStreak + 1 : 0;
+    return outcome;
+  }
+
+  private async attempt(sql: string): Promise<Outcome> {
+    let client: pg.Client;
+    try {
+      client = await this.connected();
+    } catch (e) {
+      await this.reset();
+      return { kind: 'error', sqlstate: 'CONNECT', message: `${this.label}: cannot connect: ${errorMessage(e)}` };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${blockTimeoutMs} ms`)), blockTimeoutMs);
+      });
+      const result = await Promise.race([client.query({ text: sql, rowMode: 'array' }), timeout]);
+      // Several statements in one text give several results; the last one is the block's answer.
+      const last = (Array.isArray(result) ? result[result.length - 1] : result) as pg.QueryResult<unknown[]>;
+      return {
+        kind: 'ok',
+        command: last.command ?? '',
+        rowCount: last.rowCount,
+        columns: (last.fields ?? []).map((f) => ({ name: f.name, oid: f.dataTypeID })),
+        rows: (last.rows ?? []).map((r) => r.map((v) => (v === null ? null : String(v)))),
+      };
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+        return { kind: 'error', sqlstate: code, message: errorMessage(e) };
+      }
+      // Not a server error: the connection is broken or stuck, so drop it and start over next block.
+      await this.reset();
+      return { kind: 'error', sqlstate: 'CLIENT', message: `${this.label}: ${errorMessage(e)}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async reset(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client !== null) await client.end().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.reset();
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Null when the engine under test agrees with the reference; otherwise a readable account of the difference. */
+export function compareOutcomes(block: SqlBlock, reference: Outcome, target: Outcome, targetName: string): string | null {
+  if (block.kind === 'error') {
+    if (reference.kind !== 'error') return `the reference PostgreSQL did not fail (fix the test): ${describe(reference)}`;
+    if (block.sqlstate !== undefined && reference.sqlstate !== block.sqlstate) {
+      return `the reference failed with ${reference.sqlstate} (${reference.message}), the file expects ${block.sqlstate}`;
+    }
+    if (target.kind !== 'error') return `${targetName} succeeded, PostgreSQL failed with ${reference.sqlstate} (${reference.message})\n${targetName}: ${describe(target)}`;
+    if (target.sqlstate !== reference.sqlstate) {
+      return `SQLSTATE differs: PostgreSQL ${reference.sqlstate} (${reference.message}), ${targetName} ${target.sqlstate} (${target.message})`;
+    }
+    return null;
+  }
+  if (reference.kind === 'error') {
+    return `the reference PostgreSQL failed (fix the test): ${reference.sqlstate} ${reference.message}`;
+  }
+  if (target.kind === 'error') return `${targetName} failed where PostgreSQL succeeded: ${target.sqlstate} ${target.message}`;
+  if (block.kind === 'statement') {
+    if (target.command !== reference.command || target.rowCount !== reference.rowCount) {
+      return `command tag differs: PostgreSQL ${reference.command} ${String(reference.rowCount)}, ${targetName} ${target.command} ${String(target.rowCount)}`;
+    }
+    return null;
+  }
+  const refCols = reference.columns.map((c) => `${c.name}:${c.oid}`).join(', ');
+  const gotCols = target.columns.map((c) => `${c.name}:${c.oid}`).join(', ');
+  if (refCols !== gotCols) return `columns differ (name:type oid)\nPostgreSQL: ${refCols}\n${targetName}: ${gotCols}`;
+  const refRows = block.sorted ? sortRows(reference.rows) : reference.rows;
+  const gotRows = block.sorted ? sortRows(target.rows) : target.rows;
+  const floatColumns = new Set(
+    block.approx ? reference.columns.flatMap((c, i) => (c.oid === 701 || c.oid === 700 ? [i] : [])) : [],
+  );
+  const firstBad = firstDifference(refRows, gotRows, floatColumns);
+  if (firstBad === null) return null;
+  return (
+    `rows differ (first at row ${firstBad}; PostgreSQL ${refRows.length} rows, ${targetName} ${gotRows.length} rows)\n` +
+    `columns: ${refCols}\n--- PostgreSQL\n${printRows(refRows, firstBad)}\n--- ${targetName}\n${printRows(gotRows, firstBad)}`
+  );
+}
+
+function sortRows(rows: (string | null)[][]): (string | null)[][] {
+  const keyed = rows.map((r) => ({ key: JSON.stringify(r), r }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.r);
+}
+
+function firstDifference(a: (string | null)[][], b: (string | null)[][], floatColumns: Set<number>): number | null {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ra = a[i];
+    const rb = b[i];
+    if (ra === undefined || rb === undefined || ra.length !== rb.length) return i;
+    for (let j = 0; j < ra.length; j++) {
+      if (ra[j] === rb[j]) continue;
+      if (floatColumns.has(j) && closeEnough(ra[j] ?? null, rb[j] ?? null)) continue;
+      return i;
+    }
+  }
+  return null;
+}
+
+function closeEnough(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return false;
+  const x = Number(a);
+  const y = Number(b);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+  return Math.abs(x - y) <= approxRelativeTolerance * Math.max(Math.abs(x), Math.abs(y));
+}
+
+function printRows(rows: (string | null)[][], around: number): string {
+  const from = Math.max(0, around - 3);
+  const shown = rows.slice(from, from + printRowsMax).map((r, k) => {
+    const cells = r.map((v) => (v === null ? 'NULL' : JSON.stringify(v.length > printValueCharsMax ? `${v.slice(0, printValueCharsMax)}…(${v.length} chars)` : v)));
+    return `${from + k}${from + k === around ? ' >' : '  '} ${cells.join(' | ')}`;
+  });
+  if (rows.length > from + printRowsMax) shown.push(`… ${rows.length - from - printRowsMax} more rows`);
+  return shown.join('\n');
+}
+
+function describe(o: Outcome): string {
+  if (o.kind === 'error') return `error ${o.sqlstate} ${o.message}`;
+  return `${o.command} ${String(o.rowCount)} (${o.rows.length} rows)`;
+}
