@@ -2,9 +2,10 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { engineNames, isEngineName } from './engines/index.js';
+import { engineNames, isEngineName, stopAllEngines } from './engines/index.js';
 import type { EngineName } from './engines/index.js';
 import { repoRoot } from './engines/eon.js';
+import { runInterruptCleanups } from './process.js';
 import { renderMarkdown, writeReport } from './report.js';
 import type { Suite, SuiteOptions } from './suite.js';
 import { microSuite } from './suites/micro.js';
@@ -123,14 +124,37 @@ async function main(argv: readonly string[]): Promise<number> {
   return report.agreement.ok ? BENCH_EXIT.ok : BENCH_EXIT.disagreement;
 }
 
+/** Exit code after an interrupt, as a shell reports a signal-killed process (128 + signal number). */
+const signalExitBase = 128;
+
+function stopOnSignals(): void {
+  let stopping = false;
+  for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`bench: ${signal}, stopping engines\n`);
+      // Each engine's stop is bounded by its own timeouts, so this cannot hang forever.
+      void stopAllEngines()
+        .then(async (problems) => {
+          for (const p of problems) process.stderr.write(`bench: stop failed: ${p}\n`);
+          await runInterruptCleanups();
+        })
+        .finally(() => process.exit(signalExitBase + number));
+    });
+  }
+}
+
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]).replace(/\.ts$/, '.js').endsWith(path.join('bench', 'main.js'));
 if (invokedDirectly) {
+  stopOnSignals();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
-    (e: unknown) => {
+    async (e: unknown) => {
       process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      await stopAllEngines();
       process.exitCode = BENCH_EXIT.disagreement;
     },
   );

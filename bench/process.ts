@@ -82,3 +82,18 @@ export async function userIds(user: string): Promise<{ uid: number; gid: number 
   const gid = await runCommand('id', ['-g', user], { timeoutMs: 5_000 });
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
+
+/** Work an interrupted run must still do (remove temp dirs); suites register and unregister around their work. */
+const interruptCleanups = new Set<() => Promise<void>>();
+
+/** Registers cleanup for SIGINT/SIGTERM; returns the function that unregisters it. */
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  interruptCleanups.add(cleanup);
+  return () => interruptCleanups.delete(cleanup);
+}
+
+export async function runInterruptCleanups(): Promise<void> {
+  const cleanups = [...interruptCleanups];
+  interruptCleanups.clear();
+  await Promise.allSettled(cleanups.map((c) => c()));
+}

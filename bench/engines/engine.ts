@@ -46,5 +46,6 @@ export interface BenchEngine {
   insertValues(source: LoadSource, options: InsertOptions): Promise<void>;
   /** The engine's native bulk path (COPY), when it has one; returns its name for the report. */
   bulkLoad?(source: LoadSource): Promise<string>;
+  /** Idempotent; removes everything the engine created. */
   stop(): Promise<void>;
 }

@@ -14,6 +14,23 @@ const starters: Readonly<Record<EngineName, () => Promise<BenchEngine>>> = {
   postgres: startPostgres,
 };
 
-export function startEngine(name: EngineName): Promise<BenchEngine> {
-  return starters[name]();
+/** Engines started and not yet stopped, so an interrupted run can still stop its servers. */
+const running = new Set<BenchEngine>();
+
+export async function startEngine(name: EngineName): Promise<BenchEngine> {
+  const engine = await starters[name]();
+  running.add(engine);
+  const stop = engine.stop.bind(engine);
+  engine.stop = async () => {
+    running.delete(engine);
+    await stop();
+  };
+  return engine;
+}
+
+/** Stops every engine still running (on SIGINT/SIGTERM or a crash); failures are reported, not thrown. */
+export async function stopAllEngines(): Promise<string[]> {
+  const engines = [...running];
+  const results = await Promise.allSettled(engines.map((e) => e.stop()));
+  return results.flatMap((r, i) => (r.status === 'rejected' ? [`${engines[i]?.name ?? '?'}: ${String(r.reason)}`] : []));
 }

@@ -53,7 +53,7 @@ export class WireClientPool {
     const client = await this.connect();
     this.extra.add(client);
     // node-postgres parses a named statement once per connection and then only binds and executes.
-    const name = 'bench_prepared';
+    const name = 'pt';
     return {
       run: async (params) => {
         const result = await client.query({ name, text: sql, values: params.map(wireParam), rowMode: 'array' });

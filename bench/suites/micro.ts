@@ -16,6 +16,7 @@ import {
 import type { MicroGroup } from '../data/micro-table.js';
 import { startEngine } from '../engines/index.js';
 import type { BenchEngine, Cell, EngineName, LoadSource } from '../engines/index.js';
+import { onInterrupt } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs, median, minimum, percentile } from '../stats.js';
@@ -90,6 +91,8 @@ export const microSuite: Suite = {
 async function runMicro(options: SuiteOptions): Promise<SuiteReport> {
   const date = new Date().toISOString();
   const workDir = await mkdtemp(path.join(tmpdir(), 'eon-bench-micro-'));
+  const removeWorkDir = (): Promise<void> => rm(workDir, { recursive: true, force: true });
+  const unregister = onInterrupt(removeWorkDir);
   try {
     // PostgreSQL's server process (another user) reads the CSV, so the directory must be traversable.
     await chmod(workDir, 0o755);
@@ -102,7 +105,8 @@ async function runMicro(options: SuiteOptions): Promise<SuiteReport> {
     }
     return buildReport(date, options, outcomes, expected);
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    unregister();
+    await removeWorkDir();
   }
 }
 

@@ -42,6 +42,10 @@ export function httpFailure(e: unknown): HttpFailure {
   const status = fastifyStatus(e);
   if (status !== undefined && status >= 400 && status < 500) {
     const message = e instanceof Error ? e.message : String(e);
+    if (status === 415) {
+      const body = errorBody(new EonError('protocol_violation', 'unsupported content type: send application/json'));
+      return { status, body, internal: false };
+    }
     if (status === 413) {
       return { status, body: errorBody(new EonError('program_limit_exceeded', message)), internal: false };
     }

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueryResult, Session, SessionFactory } from '../../query/session/contract.js';
 import type { Logger } from '../../src/node/log.js';
 import { resultToArrow } from './arrow-result.js';
-import { REST_DATABASE, authenticate } from './auth.js';
+import { REST_DATABASE, REST_USER_DEFAULT, authenticate } from './auth.js';
 import { catalogJson } from './catalog.js';
 import type { CatalogSource } from './catalog.js';
 import { httpFailure } from './error-body.js';
@@ -25,8 +25,8 @@ export interface HttpServerOptions {
   readonly sessions: SessionFactory;
   readonly store: CatalogSource;
   readonly log?: Logger;
-  /** Reported by /v1/health. */
-  readonly nodeName?: string;
+  /** Reported by /v1/health; a function when the name is known only after other servers bind. */
+  readonly nodeName?: string | (() => string);
   /** When set, /v1/query and /v1/tables need HTTP Basic auth with this password. */
   readonly password?: string;
   readonly bodyBytesMax?: number;
@@ -94,17 +94,24 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   });
 
   app.get('/v1/health', async (_request, reply) => {
-    const body = { status: 'ok', node: opts.nodeName ?? 'eon', uptimeMs: Date.now() - startedAt };
+    const node = typeof opts.nodeName === 'function' ? opts.nodeName() : (opts.nodeName ?? 'eon');
+    const body = { status: 'ok', node, uptimeMs: Date.now() - startedAt };
     return reply.type(JSON_TYPE).send(JSON.stringify(body));
   });
 
-  app.get('/v1/tables', async (request, reply) => {
-    authenticate(request.headers.authorization, opts.password);
+  // Credentials are checked on arrival, before the body is read or validated.
+  const users = new WeakMap<FastifyRequest, string>();
+  const requireUser = async (request: FastifyRequest): Promise<void> => {
+    users.set(request, authenticate(request.headers.authorization, opts.password));
+  };
+
+  app.get('/v1/tables', { onRequest: requireUser }, async (_request, reply) => {
     return reply.type(JSON_TYPE).send(JSON.stringify(catalogJson(opts.store)));
   });
 
-  app.post<{ Body: QueryBody }>('/v1/query', { schema: { body: QUERY_BODY_SCHEMA } }, async (request, reply) => {
-    const user = authenticate(request.headers.authorization, opts.password);
+  const queryRoute = { schema: { body: QUERY_BODY_SCHEMA }, onRequest: requireUser };
+  app.post<{ Body: QueryBody }>('/v1/query', queryRoute, async (request, reply) => {
+    const user = users.get(request) ?? REST_USER_DEFAULT;
     const abort = new AbortController();
     // The response closing before it finished means the client went away: cancel the statement.
     const onClose = (): void => {

@@ -2,7 +2,7 @@
 
 import nodeSqlParser from 'node-sql-parser';
 import { EonError } from '../../src/errors/index.js';
-import { Numeric, T, parseText, resolveBinaryOperator, type ColumnType, type Value } from '../../src/types/index.js';
+import { Interval, Numeric, T, checkInt, checkInt8, parseText, resolveBinaryOperator, type ColumnType, type Value } from '../../src/types/index.js';
 import { resolveScalarFunction } from '../functions/index.js';
 import type { Ast } from '../parse/parser.js';
 import type { Expr } from '../plan/expr.js';
@@ -12,6 +12,7 @@ import { dataTypeOf } from './data-type.js';
 import { exprKey } from './expr-key.js';
 import { bindBinary, coerce, requireBoolean, unify } from './typing.js';
 import { bindSubquery } from './bind-select.js';
+import { DISTINCT_SUFFIX } from '../parse/parser.js';
 
 const { Parser } = nodeSqlParser;
 const reparser = new Parser();
@@ -88,7 +89,12 @@ function isLiteral(ast: Ast): boolean {
 }
 
 function isAggregateFunctionName(ast: Ast): boolean {
-  return ast.type === 'function' && functionName(ast) in AGGREGATES && ast.over === undefined;
+  return ast.type === 'function' && aggregateBaseName(functionName(ast)) in AGGREGATES && ast.over === undefined;
+}
+
+/** `sum__distinct` (the parser's rewrite of sum(DISTINCT …)) → `sum`. */
+function aggregateBaseName(name: string): string {
+  return name.endsWith(DISTINCT_SUFFIX) ? name.slice(0, -DISTINCT_SUFFIX.length) : name;
 }
 
 export function containsAggregate(ast: unknown): boolean {
@@ -107,7 +113,8 @@ export function containsAggregate(ast: unknown): boolean {
 
 function bindAggregateCall(ast: Ast, ctx: LevelContext): Expr {
   const agg = ctx.agg!;
-  const name = ast.type === 'aggr_func' ? String(ast.name).toLowerCase() : functionName(ast);
+  const rawName = ast.type === 'aggr_func' ? String(ast.name).toLowerCase() : functionName(ast);
+  const name = aggregateBaseName(rawName);
   const aggName = AGGREGATES[name];
   if (aggName === undefined) throw new EonError('undefined_function', `function ${name} does not exist`);
   if (ast.over !== undefined && ast.over !== null) {
@@ -119,6 +126,7 @@ function bindAggregateCall(ast: Ast, ctx: LevelContext): Expr {
   try {
     let argAsts: Ast[];
     let distinct = false;
+    let orderAsts: Ast[] = [];
     if (ast.type === 'aggr_func') {
       const a = ast.args ?? {};
       distinct = String(a.distinct ?? '').toUpperCase() === 'DISTINCT';
@@ -127,15 +135,23 @@ function bindAggregateCall(ast: Ast, ctx: LevelContext): Expr {
       else if (a.separator?.value !== undefined && typeof a.separator.value === 'object') argAsts.push(a.separator.value);
     } else {
       argAsts = ast.args?.value ?? [];
+      distinct = rawName !== name;
+      if (ast.args?.orderby !== undefined && ast.args.orderby !== null) orderAsts = ast.args.orderby as Ast[];
     }
+    if (ast.type === 'aggr_func' && Array.isArray(ast.args?.orderby)) orderAsts = ast.args.orderby as Ast[];
     for (const a of argAsts) {
       if (containsAggregate(a)) throw new EonError('grouping_error', 'aggregate function calls cannot be nested');
     }
     const star = argAsts.length === 1 && argAsts[0]!.type === 'star';
     const args = star ? [] : argAsts.map((a) => bindPlain(a, ctx));
     const filter = ast.filter?.where !== undefined ? requireBoolean(bindPlain(ast.filter.where, ctx), 'FILTER', ctx.stmt.params) : null;
-    const call = makeAggregate(aggName, args, distinct, filter, star, ctx);
-    const key = `${call.name}${call.distinct ? ' distinct' : ''}(${call.args.map(exprKey).join(',')})${call.filter === null ? '' : ` filter ${exprKey(call.filter)}`}`;
+    const orderBy = orderAsts.map((o) => ({
+      expr: bindPlain(o.expr, ctx),
+      descending: String(o.type ?? '').toUpperCase() === 'DESC',
+      nullsFirst: /first/i.test(String(o.nulls ?? '')) || (!/last/i.test(String(o.nulls ?? '')) && String(o.type ?? '').toUpperCase() === 'DESC'),
+    }));
+    const call = { ...makeAggregate(aggName, args, distinct, filter, star, ctx), orderBy };
+    const key = `${call.name}${call.distinct ? ' distinct' : ''}(${call.args.map(exprKey).join(',')})${call.filter === null ? '' : ` filter ${exprKey(call.filter)}`} order(${orderBy.map((o) => `${exprKey(o.expr)}${o.descending ? '-' : '+'}${o.nullsFirst ? 'f' : 'l'}`).join(',')})`;
     let i = agg.callKeys.indexOf(key);
     if (i < 0) {
       i = agg.calls.length;
@@ -181,7 +197,8 @@ function makeAggregate(name: AggregateName, argsIn: Expr[], distinct: boolean, f
     case 'min':
     case 'max':
       if (k === 'bool') throw new EonError('undefined_function', `function ${name}(boolean) does not exist`);
-      type = k === 'numeric' ? T.numeric : k === 'varchar' ? T.varchar : arg.type;
+      if (k === 'varchar') arg = coerce(arg, T.text, 'implicit', params);
+      type = k === 'numeric' ? T.numeric : k === 'varchar' ? T.text : arg.type;
       break;
     case 'bool_and':
     case 'bool_or':
@@ -283,7 +300,10 @@ function bindPlain(ast: Ast, ctx: LevelContext): Expr {
     }
     case 'extract': {
       const field = String(ast.args?.field ?? '').toLowerCase();
-      const source = bindExpr(ast.args.source, ctx);
+      let source = bindExpr(ast.args.source, ctx);
+      if (ast.args?.cast_type !== undefined && ast.args.cast_type !== null) {
+        source = coerce(source, dataTypeOf({ dataType: ast.args.cast_type }), 'explicit', params);
+      }
       return callFunction('extract', [{ kind: 'const', type: T.text, value: field }, source], ctx);
     }
     case 'expr_list':
@@ -346,7 +366,7 @@ function bindColumnRef(ast: Ast, ctx: LevelContext): Expr {
   if (table !== null && !scopeChainHasTable(ctx, table)) {
     throw new EonError('undefined_table', `missing FROM-clause entry for table "${table}"`);
   }
-  throw new EonError('undefined_column', X);
+  throw new EonError('undefined_column', table === null ? `column "${name}" does not exist` : `column ${table}.${name} does not exist`);
 }
 
 function scopeChainHasTable(ctx: LevelContext, table: string): boolean {
@@ -390,6 +410,10 @@ function bindBinaryExpr(ast: Ast, ctx: LevelContext): Expr {
     case 'IS NOT':
     case 'ISNOT':
       return bindIs(ast, op !== 'IS', ctx);
+    case '@>':
+    case '<@':
+      // The parser's stand-ins for IS DISTINCT FROM / IS NOT DISTINCT FROM (see parse/parser.ts).
+      return bindDistinct(bindExpr(ast.left, ctx), bindExpr(ast.right, ctx), op === '<@', ctx);
     case 'IN':
     case 'NOT IN':
       return bindIn(ast, op === 'NOT IN', ctx);
@@ -408,9 +432,8 @@ function bindBinaryExpr(ast: Ast, ctx: LevelContext): Expr {
     case 'NOT ILIKE': {
       const arg = coerceToText(bindExpr(ast.left, ctx), op, ctx);
       let pattern = coerceToText(bindExpr(ast.right, ctx), op, ctx);
-      if (ast.right?.escape !== undefined) {
-        throw new EonError('feature_not_supported', 'LIKE ... ESCAPE is not supported yet');
-      }
+      const escapeAst = ast.right?.escape?.value ?? ast.escape?.value;
+      if (escapeAst !== undefined) pattern = withLikeEscape(pattern, bindExpr(escapeAst, ctx));
       pattern = pattern.type.kind === 'unknown' ? coerce(pattern, T.text, 'implicit', params) : pattern;
       return { kind: 'like', type: T.bool, arg, pattern, caseInsensitive: op.includes('ILIKE'), negate: op.startsWith('NOT') };
     }
@@ -422,7 +445,7 @@ function bindBinaryExpr(ast: Ast, ctx: LevelContext): Expr {
         throw new EonError('feature_not_supported', `operator ${op} is not supported`);
       }
       if (ast.right?.type === 'function' && ['any', 'all', 'some'].includes(functionName(ast.right))) {
-        throw new EonError('feature_not_supported', `${functionName(ast.right).toUpperCase()} (array) is not supported yet`);
+        return bindQuantified(op === '!=' ? '<>' : op, ast.left, ast.right, ctx);
       }
       const normalized = op === '!=' ? '<>' : op;
       return bindBinary(normalized, bindExpr(ast.left, ctx), bindExpr(ast.right, ctx), params);
@@ -454,15 +477,7 @@ function bindIs(ast: Ast, negated: boolean, ctx: LevelContext): Expr {
     if (m !== null) {
       const reparsed = reparser.astify(`SELECT ${m[2]}`, { database: 'PostgresQL' }) as Ast;
       const otherAst = (Array.isArray(reparsed) ? reparsed[0] : reparsed).columns[0].expr as Ast;
-      let r = bindExpr(otherAst, ctx);
-      let l = left;
-      if (l.type.kind === 'unknown' && r.type.kind !== 'unknown') l = coerce(l, r.type, 'implicit', params);
-      if (r.type.kind === 'unknown' && l.type.kind !== 'unknown') r = coerce(r, l.type, 'implicit', params);
-      const resolved = resolveBinaryOperator('=', l.type, r.type);
-      l = coerce(l, resolved.leftType, 'implicit', params);
-      r = coerce(r, resolved.rightType, 'implicit', params);
-      // IS DISTINCT FROM is "not equal, with NULLs compared": negate marks IS NOT DISTINCT FROM.
-      return { kind: 'is_distinct', type: T.bool, left: l, right: r, negate: m[1] !== undefined, eq: resolved.fn };
+      return bindDistinct(left, bindExpr(otherAst, ctx), m[1] !== undefined, ctx);
     }
     if (/^unknown$/i.test(right.value.trim())) {
       return { kind: 'is_null', type: T.bool, arg: requireBoolean(left, 'IS', params), negate: negated };
@@ -501,27 +516,36 @@ function bindUnary(ast: Ast, ctx: LevelContext): Expr {
       if (e.kind === 'const') return negateConst(e);
     }
     const arg = bindExpr(inner, ctx);
-    const typed = arg.type.kind === 'unknown' ? coerce(arg, T.numeric, 'implicit', params) : arg;
-    return bindBinary('-', { kind: 'const', type: typed.type.kind === 'interval' ? T.interval : zeroType(typed.type), value: zeroOf(typed.type) }, typed, params);
+    const typed = arg.type.kind === 'unknown' ? coerce(arg, T.float8, 'implicit', params) : arg;
+    const negate = negation(typed.type);
+    if (typed.kind === 'const') return { kind: 'const', type: typed.type, value: typed.value === null ? null : negate(typed.value) };
+    return { kind: 'call', type: typed.type, name: 'negate', args: [typed], strict: true, volatile: false, fn: (a) => negate(a[0]!) };
   }
   if (op === '+') return bindExpr(ast.expr, ctx);
   throw new EonError('feature_not_supported', `unary operator ${op} is not supported`);
 }
 
-function zeroType(t: ColumnType): ColumnType {
-  return t.kind === 'numeric' ? T.numeric : t;
-}
-
-function zeroOf(t: ColumnType): Value {
+/** Unary minus per type, with PostgreSQL's overflow errors (-(-2147483648) does not fit). */
+function negation(t: ColumnType): (v: Value) => Value {
   switch (t.kind) {
+    case 'int2':
+    case 'int4': {
+      const kind = t.kind;
+      return (v) => checkInt(kind, -(v as number));
+    }
     case 'int8':
-      return 0n;
+      return (v) => checkInt8(-(v as bigint));
+    case 'float4':
+    case 'float8':
+      return (v) => -(v as number);
     case 'numeric':
-      return new Numeric(0n, 0);
+      return (v) => (v as Numeric).neg();
     case 'interval':
-      return parseText(T.interval, '0');
+      return (v) => (v as Interval).neg();
     default:
-      return 0;
+      throw new EonError('undefined_function', `operator does not exist: - ${typeLabel(t)}`, {
+        hint: 'No operator matches the given name and argument type. You might need to add an explicit type cast.',
+      });
   }
 }
 
@@ -567,18 +591,25 @@ function bindCase(ast: Ast, ctx: LevelContext): Expr {
 }
 
 function bindCast(ast: Ast, ctx: LevelContext): Expr {
-  const target = dataTypeOf((ast.target as Ast[])[0]!);
-  const inner = bindExpr(ast.expr, ctx);
+  const targets = ast.target as Ast[];
+  let inner = bindExpr(ast.expr, ctx);
+  // a::t1::t2 arrives as one node with several targets.
+  for (const t of targets.slice(0, -1)) inner = castOnce(inner, dataTypeOf(t), ctx);
+  const result = castOnce(inner, dataTypeOf(targets[targets.length - 1]!), ctx);
+  if (ast.tail !== undefined && ast.tail !== null) {
+    const op = String(ast.tail.operator);
+    return bindBinary(op === '!=' ? '<>' : op, result, bindExpr(ast.tail.expr, ctx), ctx.stmt.params);
+  }
+  return result;
+}
+
+function castOnce(inner: Expr, target: ColumnType, ctx: LevelContext): Expr {
   let result = coerce(inner, target, 'explicit', ctx.stmt.params);
   if (result === inner && inner.kind !== 'param') {
     // A cast to the same kind still applies modifiers (varchar(3), numeric(5,2)).
     if (target.precision !== undefined || target.length !== undefined) {
       result = { kind: 'cast', type: target, arg: inner, fn: castToSelf(inner.type, target) };
     }
-  }
-  if (ast.tail !== undefined && ast.tail !== null) {
-    const op = String(ast.tail.operator);
-    return bindBinary(op === '!=' ? '<>' : op, result, bindExpr(ast.tail.expr, ctx), ctx.stmt.params);
   }
   return result;
 }
@@ -606,6 +637,9 @@ function bindFunction(ast: Ast, ctx: LevelContext): Expr {
     throw new EonError('grouping_error', 'aggregate function calls cannot be nested');
   }
   switch (name) {
+    case 'not':
+      if (argAsts.length === 1) return { kind: 'not', type: T.bool, arg: requireBoolean(bindExpr(argAsts[0]!, ctx), 'NOT', params) };
+      return callFunction(name, argAsts.map((a) => bindExpr(a, ctx)), ctx);
     case 'exists':
       return bindSubqueryExpr(argAsts[0]!, 'exists', false, ctx);
     case 'coalesce': {
@@ -618,7 +652,8 @@ function bindFunction(ast: Ast, ctx: LevelContext): Expr {
       const a = bindExpr(argAsts[0]!, ctx);
       const b = bindExpr(argAsts[1]!, ctx);
       const eq = bindBinary('=', a, b, params);
-      const typedA = a.type.kind === 'unknown' ? coerce(a, T.text, 'implicit', params) : a;
+      // NULLIF's result has the type its first argument took in the comparison.
+      const typedA = a.type.kind === 'unknown' ? coerce(a, b.type.kind === 'unknown' ? T.text : b.type, 'implicit', params) : a;
       return { kind: 'case', type: typedA.type, whens: [{ cond: eq, result: { kind: 'const', type: typedA.type, value: null } }], otherwise: typedA };
     }
     case 'trim':
@@ -685,4 +720,59 @@ function bindSubqueryExpr(ast: Ast, mode: 'scalar' | 'exists' | 'in', negate: bo
     ? (x: Value, y: Value) => resolved.fn(x, coerceConst(y, colType, rightType))
     : resolved.fn;
   return { kind: 'in_subquery', type: T.bool, arg: a, plan, correlated, negate, eq };
+}
+
+/** a IS [NOT] DISTINCT FROM b: equality where NULLs compare as values. */
+function bindDistinct(left: Expr, right: Expr, notDistinct: boolean, ctx: LevelContext): Expr {
+  const params = ctx.stmt.params;
+  let l = left;
+  let r = right;
+  if (l.type.kind === 'unknown' && r.type.kind !== 'unknown') l = coerce(l, r.type, 'implicit', params);
+  if (r.type.kind === 'unknown' && l.type.kind !== 'unknown') r = coerce(r, l.type, 'implicit', params);
+  const resolved = resolveBinaryOperator('=', l.type, r.type);
+  l = coerce(l, resolved.leftType, 'implicit', params);
+  r = coerce(r, resolved.rightType, 'implicit', params);
+  return { kind: 'is_distinct', type: T.bool, left: l, right: r, negate: notDistinct, eq: resolved.fn };
+}
+
+/** LIKE … ESCAPE 'c': rewrites the pattern to the default backslash escape. */
+function withLikeEscape(pattern: Expr, escape: Expr): Expr {
+  if (escape.kind !== 'const' || typeof escape.value !== 'string' || pattern.kind !== 'const') {
+    throw new EonError('feature_not_supported', 'LIKE ... ESCAPE needs constant pattern and escape strings');
+  }
+  const esc = escape.value;
+  if (pattern.value === null) return pattern;
+  if ([...esc].length > 1) throw new EonError('invalid_escape_sequence', 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  const p = String(pattern.value);
+  let out = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (esc !== '' && c === esc) {
+      const next = p[i + 1];
+      if (next === undefined) throw new EonError('invalid_escape_sequence', 'LIKE pattern must not end with escape character');
+      out += '\\' + next;
+      i++;
+    } else if (c === '\\' && esc !== '\\') out += '\\\\';
+    else out += c;
+  }
+  return { kind: 'const', type: pattern.type, value: out };
+}
+
+/** x op ANY (subquery) / x op ALL (subquery). */
+function bindQuantified(op: string, leftAst: Ast, rightAst: Ast, ctx: LevelContext): Expr {
+  const quantifier = functionName(rightAst);
+  const inner = (rightAst.args?.value ?? [])[0] as Ast | undefined;
+  if (inner === undefined || inner.ast === undefined) {
+    throw new EonError('feature_not_supported', `${quantifier.toUpperCase()} over arrays is not supported yet`);
+  }
+  const arg = bindExpr(leftAst, ctx);
+  const { plan, correlated } = bindSubquery(inner.ast, ctx);
+  if (plan.columns.length !== 1) throw new EonError('syntax_error', 'subquery has too many columns');
+  const colType = plan.columns[0]!.type.kind === 'unknown' ? T.text : plan.columns[0]!.type;
+  let a = arg.type.kind === 'unknown' ? coerce(arg, colType, 'implicit', ctx.stmt.params) : arg;
+  const resolved = resolveBinaryOperator(op, a.type, colType);
+  a = coerce(a, resolved.leftType, 'implicit', ctx.stmt.params);
+  const rightType = resolved.rightType;
+  const cmp = rightType.kind === colType.kind ? resolved.fn : (x: Value, y: Value) => resolved.fn(x, coerceConst(y, colType, rightType));
+  return { kind: 'quantified', type: T.bool, arg: a, plan, correlated, any: quantifier !== 'all', cmp };
 }

@@ -33,7 +33,7 @@ function bindSelectChain(ast: Ast, stmt: StatementContext, outer: LevelContext |
   if (hasWith) bindWith(ast.with as Ast[], stmt, outer);
   try {
     if (ast._next === undefined || ast._next === null) {
-      return bindSelect(ast, stmt, outer, true);
+      return bindSelect(ast, stmt, outer, true, false);
     }
     return bindSetOperations(ast, stmt, outer);
   } finally {
@@ -71,11 +71,16 @@ function bindSetOperations(ast: Ast, stmt: StatementContext, outer: LevelContext
     if (node._next) ops.push(String(node.set_op ?? 'union').toLowerCase());
   }
   const last = operands[operands.length - 1]!;
-  const orderby = last.orderby;
-  const limit = last.limit;
-  const bound = operands.map((o, i) =>
-    bindSelect(i === operands.length - 1 ? { ...o, orderby: undefined, limit: undefined, _next: undefined } : { ...o, _next: undefined }, stmt, outer, false),
-  );
+  // A trailing ORDER BY/LIMIT belongs to the whole chain unless the last operand is parenthesized
+  // (then the parser puts the chain's own in `_orderby`/`_limit` on the first node).
+  const lastOwnsOrder = last.parentheses_symbol === true;
+  const orderby = lastOwnsOrder ? ast._orderby : last.orderby;
+  const limit = lastOwnsOrder ? ast._limit : last.limit;
+  const bound = operands.map((o, i) => {
+    const own = o.parentheses_symbol === true;
+    const node = i === operands.length - 1 && !own ? { ...o, orderby: undefined, limit: undefined, _next: undefined } : { ...o, _next: undefined };
+    return bindSelect(node, stmt, outer, own, true);
+  });
   let correlated = bound.some((b) => b.correlated);
   // INTERSECT binds tighter than UNION and EXCEPT.
   let plans = bound.map((b) => b.plan);
@@ -109,7 +114,7 @@ function combine(opText: string, left: Plan, right: Plan, stmt: StatementContext
     types.push(unify([l, r], op.toUpperCase(), stmt.params).type);
   }
   const castTo = (p: Plan): Plan => {
-    if (p.columns.every((c, i) => c.type.kind === types[i]!.kind)) return p;
+    if (p.columns.every((c, i) => c.type.kind === types[i]!.kind && c.type.kind !== 'unknown')) return p;
     const exprs = p.columns.map((c, i) => coerce({ kind: 'column', type: c.type, index: i, name: c.name }, types[i]!, 'implicit'));
     return { kind: 'project', input: p, exprs, columns: p.columns.map((c, i) => ({ name: c.name, type: types[i]! })) };
   };
@@ -125,7 +130,11 @@ interface SelectItem {
   readonly name: string;
 }
 
-function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null, withOrder: boolean): BoundQuery {
+/**
+ * `withOrder`: apply this SELECT's own ORDER BY/LIMIT. `keepUnknown`: leave untyped literal columns
+ * untyped (set-operation arms take their type from the other arms).
+ */
+function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null, withOrder: boolean, keepUnknown: boolean): BoundQuery {
   if (ast.type !== 'select') throw new EonError('feature_not_supported', `${String(ast.type).toUpperCase()} is not supported here`);
   if (ast.into?.expr !== undefined || (ast.into?.type !== undefined && ast.into.type !== null)) {
     throw new EonError('feature_not_supported', 'SELECT INTO is not supported');
@@ -195,8 +204,9 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
     plan = { kind: 'aggregate', input: plan, groupBy: agg.groupExprs, aggregates: agg.calls, columns: aggColumns };
     if (having !== null) plan = { kind: 'filter', input: plan, predicate: having, columns: plan.columns };
   }
-  const outputColumns: OutputColumn[] = items.map((it) => ({ name: it.name, type: it.expr.type.kind === 'unknown' ? T.text : it.expr.type }));
-  const projectExprs = [...items.map((it) => (it.expr.type.kind === 'unknown' ? coerce(it.expr, T.text, 'implicit', stmt.params) : it.expr)), ...extra];
+  const resolveUnknown = (e: Expr): Expr => (e.type.kind === 'unknown' && !keepUnknown ? coerce(e, T.text, 'implicit', stmt.params) : e);
+  const outputColumns: OutputColumn[] = items.map((it) => ({ name: it.name, type: resolveUnknown(it.expr).type }));
+  const projectExprs = [...items.map((it) => resolveUnknown(it.expr)), ...extra];
   plan = {
     kind: 'project',
     input: plan,
@@ -385,7 +395,9 @@ function applyOrderLimit(plan: Plan, orderAsts: Ast[] | null | undefined, limitA
       const e = bindExpr(a, new LevelContext(level.stmt, Scope.empty(), null));
       return coerce(e, T.int8, 'assignment', level.stmt.params);
     };
-    if (sep === 'offset') {
+    if (sep === 'offset' && values.length === 1) {
+      offset = bindCount(values[0]!);
+    } else if (sep === 'offset') {
       limit = bindCount(values[0]!);
       offset = values[1] === undefined ? null : bindCount(values[1]);
     } else if (sep === ',') {
@@ -434,8 +446,15 @@ function bindRelation(item: Ast, level: LevelContext): Relation {
     const cols = sub.plan.columns.map((c, i) => ({ table: alias, name: columnAliases[i] ?? c.name, type: c.type }));
     return { plan: sub.plan, scope: new Scope(cols) };
   }
+  if (item.expr?.type === 'values') {
+    const { alias, columnAliases } = parseAlias(item.as, stmt);
+    if (alias === null) throw new EonError('syntax_error', 'VALUES in FROM must have an alias');
+    const plan = bindValuesList(item.expr.values as Ast[], new LevelContext(stmt, Scope.empty(), level.parent));
+    const cols = plan.columns.map((c, i) => ({ table: alias, name: columnAliases[i] ?? c.name, type: c.type }));
+    return { plan: { ...plan, columns: cols.map((c) => ({ name: c.name, type: c.type })) }, scope: new Scope(cols) };
+  }
   if (item.type === 'expr' || item.expr !== undefined) {
-    throw new EonError('feature_not_supported', 'table functions and VALUES in FROM are not supported yet');
+    throw new EonError('feature_not_supported', 'table functions in FROM are not supported yet');
   }
   const rawName = String(item.table);
   const name = stmt.ident(rawName);
@@ -455,6 +474,20 @@ function bindRelation(item: Ast, level: LevelContext): Relation {
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
   const scopeCols: ScopeColumn[] = table.columns.map((c, i) => ({ table: rangeName, name: columnAliases[i] ?? c.name, type: c.type }));
   return { plan: { kind: 'scan', table, columns, filter: null, keyLookup: null }, scope: new Scope(scopeCols) };
+}
+
+/** VALUES (…), (…): each column takes the common type of its rows. */
+export function bindValuesList(rowsAst: Ast[], level: LevelContext): Plan & { kind: 'values' } {
+  const rows = rowsAst.map((r) => ((r.value ?? []) as Ast[]).map((v) => bindExpr(v, level)));
+  const width = rows[0]?.length ?? 0;
+  if (rows.some((r) => r.length !== width)) throw new EonError('syntax_error', 'VALUES lists must all be the same length');
+  const columns: OutputColumn[] = [];
+  for (let c = 0; c < width; c++) {
+    const { type, exprs } = unify(rows.map((r) => r[c]!), 'VALUES', level.stmt.params);
+    rows.forEach((r, i) => (r[c] = exprs[i]!));
+    columns.push({ name: `column${c + 1}`, type });
+  }
+  return { kind: 'values', rows, columns };
 }
 
 function parseAlias(as: unknown, stmt: StatementContext): { alias: string | null; columnAliases: string[] } {
@@ -487,6 +520,13 @@ function joinTypeOf(item: Ast): JoinType {
 function bindFrom(items: Ast[], whereConjuncts: Ast[], level: LevelContext): Relation {
   const stmt = level.stmt;
   const relations = items.map((it) => bindRelation(it, level));
+  const rangeNames = new Set<string>();
+  for (const r of relations) {
+    const name = r.scope.columns[0]?.table;
+    if (name === null || name === undefined) continue;
+    if (rangeNames.has(name)) throw new EonError('duplicate_alias', `table name "${name}" specified more than once`);
+    rangeNames.add(name);
+  }
   const types = items.map((it, i) => (i === 0 ? 'cross' : joinTypeOf(it)));
   const canPushWhere = !types.some((t) => t === 'right' || t === 'full');
   // Bind each WHERE conjunct against the full scope once, to learn which columns it reads.
@@ -663,6 +703,7 @@ export function shiftColumns(e: Expr, delta: number): Expr {
     case 'like':
       return { ...e, arg: shiftColumns(e.arg, delta), pattern: shiftColumns(e.pattern, delta) };
     case 'in_subquery':
+    case 'quantified':
       return { ...e, arg: shiftColumns(e.arg, delta) };
   }
 }

@@ -40,6 +40,7 @@ export function exprKey(e: Expr): string {
       return `like${e.negate ? '!' : ''}${e.caseInsensitive ? 'i' : ''}(${exprKey(e.arg)},${exprKey(e.pattern)})`;
     case 'subquery':
     case 'in_subquery':
+    case 'quantified':
       // Subqueries are never merged: each is its own computation.
       return `sub@${Math.random()}`;
     default:

@@ -4,6 +4,7 @@ import { EonError } from '../../src/errors/index.js';
 import {
   T,
   castValue,
+  applyTypmod,
   canCast,
   commonType,
   parseText,
@@ -38,8 +39,9 @@ export function coerce(e: Expr, to: ColumnType, context: 'implicit' | 'assignmen
   if (to.kind === 'unknown') return e;
   if (e.kind === 'const' && e.type.kind === 'unknown') {
     if (e.value === null) return { kind: 'const', type: to, value: null };
-    const parsed = parseText(to, String(e.value));
-    return { kind: 'const', type: to, value: context === 'implicit' ? parsed : castValue(parsed, to, to, context === 'explicit') };
+    // Parse as the bare type, then apply modifiers with the context's rules (explicit truncates).
+    const parsed = parseText({ kind: to.kind }, String(e.value));
+    return { kind: 'const', type: to, value: applyTypmod(parsed, to, context === 'explicit') };
   }
   if (e.kind === 'param' && e.type.kind === 'unknown') {
     if (params !== undefined) params[e.index] = to;

@@ -245,6 +245,26 @@ function build(e: Expr): Evaluator {
         return set.hasNull ? null : neg;
       };
     }
+    case 'quantified': {
+      const a = compileExpr(e.arg);
+      const plan = e.plan;
+      const correlated = e.correlated;
+      const any = e.any;
+      const cmp = e.cmp;
+      return (row, ctx) => {
+        const rows = ctx.runSubquery(plan, correlated ? row : null, Infinity);
+        if (rows.length === 0) return !any;
+        const v = a(row, ctx);
+        let sawNull = false;
+        for (const r of rows) {
+          const w = r[0] as Value;
+          const c = v === null || w === null ? null : cmp(v, w);
+          if (c === null) sawNull = true;
+          else if (c === any) return any;
+        }
+        return sawNull ? null : !any;
+      };
+    }
     default:
       return assertNever(e);
   }

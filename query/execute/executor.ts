@@ -5,8 +5,8 @@
 import { EonError } from '../../src/errors/index.js';
 import { compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
 import { assertNever } from '../plan/expr.js';
-import type { Plan, SortKey } from '../plan/logical.js';
-import { newAccumulator, StringAggAccumulator, type Accumulator } from './aggregates.js';
+import type { AggregateCall, Plan, SortKey } from '../plan/logical.js';
+import { newAccumulator, StringAggAccumulator } from './aggregates.js';
 import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
 
@@ -100,30 +100,57 @@ function groupKey(values: readonly Value[], types: readonly ColumnType[]): strin
   return k;
 }
 
+/** Adds one input row to an aggregate (count(*) counts rows; string_agg takes its delimiter). */
+type Feed = (row: Row, ctx: ExecContext) => void;
+
+interface AggregateSlot {
+  feed: Feed;
+  result(): Value;
+}
+
+function newSlot(call: AggregateCall, ctx0: ExecContext): AggregateSlot {
+  const args = call.args.map(compileExpr);
+  const filter = call.filter === null ? null : compilePredicate(call.filter);
+  let inner: AggregateSlot;
+  if (call.name === 'string_agg') {
+    const acc = new StringAggAccumulator();
+    inner = { feed: (row, ctx) => acc.add(args[0]!(row, ctx), args[1]!(row, ctx)), result: () => acc.result() };
+  } else if (call.name === 'count_star') {
+    const acc = newAccumulator(call);
+    inner = { feed: () => acc.add(true), result: () => acc.result() };
+  } else {
+    const acc = newAccumulator(call);
+    const a0 = args[0]!;
+    inner = { feed: (row, ctx) => acc.add(a0(row, ctx)), result: () => acc.result() };
+  }
+  const filtered: AggregateSlot = filter === null ? inner : { feed: (row, ctx) => filter(row, ctx) && inner.feed(row, ctx), result: () => inner.result() };
+  if (call.orderBy.length === 0) return filtered;
+  // Ordered aggregates see their input sorted: keep the rows, sort them once at the end.
+  const rows: Row[] = [];
+  const cmp = rowComparator(call.orderBy, ctx0);
+  return {
+    feed: (row) => void rows.push(row),
+    result: () => {
+      rows.sort(cmp);
+      for (const r of rows) filtered.feed(r, ctx0);
+      return filtered.result();
+    },
+  };
+}
+
 function runAggregate(plan: Plan & { kind: 'aggregate' }, ctx: ExecContext): Row[] {
   const input = runPlan(plan.input, ctx);
   const groupFns = plan.groupBy.map(compileExpr);
   const groupTypes = plan.groupBy.map((e) => e.type);
-  const argFns = plan.aggregates.map((a) => a.args.map(compileExpr));
-  const filterFns = plan.aggregates.map((a) => (a.filter === null ? null : compilePredicate(a.filter)));
-  const isStar = plan.aggregates.map((a) => a.name === 'count_star');
-  const isStringAgg = plan.aggregates.map((a) => a.name === 'string_agg');
   interface Group {
     keys: Value[];
-    accs: (Accumulator | StringAggAccumulator)[];
+    slots: AggregateSlot[];
   }
-  const newGroup = (keys: Value[]): Group => ({
-    keys,
-    accs: plan.aggregates.map((a) => (a.name === 'string_agg' ? new StringAggAccumulator() : newAccumulator(a))),
-  });
+  const newGroup = (keys: Value[]): Group => ({ keys, slots: plan.aggregates.map((a) => newSlot(a, ctx)) });
   const groups = new Map<string, Group>();
   const order: Group[] = [];
   const global = plan.groupBy.length === 0;
-  if (global) {
-    const g = newGroup([]);
-    groups.set('', g);
-    order.push(g);
-  }
+  if (global) order.push(newGroup([]));
   for (let i = 0; i < input.length; i++) {
     const row = input[i]!;
     if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
@@ -139,18 +166,10 @@ function runAggregate(plan: Plan & { kind: 'aggregate' }, ctx: ExecContext): Row
         order.push(g);
       }
     }
-    for (let a = 0; a < g.accs.length; a++) {
-      const f = filterFns[a];
-      if (f !== null && f !== undefined && !f(row, ctx)) continue;
-      if (isStar[a]) (g.accs[a] as Accumulator).add(true);
-      else if (isStringAgg[a]) {
-        const fns = argFns[a]!;
-        (g.accs[a] as StringAggAccumulator).add(fns[0]!(row, ctx), fns[1]!(row, ctx));
-      } else (g.accs[a] as Accumulator).add(argFns[a]![0]!(row, ctx));
-    }
+    for (const slot of g.slots) slot.feed(row, ctx);
   }
   ctx.charge(order.length * plan.columns.length);
-  return order.map((g) => [...g.keys, ...g.accs.map((a) => a.result())]);
+  return order.map((g) => [...g.keys, ...g.slots.map((s) => s.result())]);
 }
 
 /** Partial aggregation results from data engines are merged through the same accumulators. */
@@ -278,11 +297,11 @@ function insertSorted(arr: Row[], r: Row, cmp: (a: Row, b: Row) => number): void
   arr.splice(lo, 0, r);
 }
 
-function countValue(v: Value, what: string): number {
+function countValue(v: Value, what: 'LIMIT' | 'OFFSET'): number {
   if (v === null) return -1;
-  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  const n = Number(v);
   if (n < 0) {
-    throw new EonError('invalid_parameter_value', `${what} must not be negative`);
+    throw new EonError(what === 'LIMIT' ? 'invalid_row_count_in_limit_clause' : 'invalid_row_count_in_result_offset_clause', `${what} must not be negative`);
   }
   return n;
 }

@@ -4,8 +4,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { EonError } from '../../src/errors/index.js';
-import type { TypeKind } from '../../src/types/index.js';
-import { fn, type FunctionDef } from './definition.js';
+import { Numeric, dateField, daysFromCivil, daysInMonth, extractField, extractIntervalField, truncTimestamp, type DateField, type Interval, type TypeKind, type Value } from '../../src/types/index.js';
+import { fn, type FunctionDef, type ScalarImpl } from './definition.js';
 
 const microsPerMs = 1000;
 const microsPerDay = 86_400_000_000;
@@ -38,16 +38,106 @@ function notYet(name: string): () => never {
   };
 }
 
+const USECS_PER_SEC = 1_000_000;
+/** PostgreSQL counts an interval's years as 365.25 days for EXTRACT(EPOCH). */
+const SECS_PER_YEAR = 31_557_600;
+const SECS_PER_DAY = 86_400;
+const DAYS_PER_MONTH = 30;
+
+/** A source value as microseconds since the epoch (dates at midnight). */
+function sourceMicros(kind: TypeKind, v: Value): number {
+  return kind === 'date' ? (v as number) * microsPerDay : (v as number);
+}
+
+/** The field as exact microsecond-units for fields with a fraction, else as an integer. */
+function fieldNumeric(field: DateField, kind: TypeKind, v: Value): Numeric {
+  if (kind === 'interval') {
+    const iv = v as Interval;
+    switch (field) {
+      case 'microseconds':
+        return new Numeric(BigInt(iv.micros % 60_000_000), 0);
+      case 'milliseconds':
+        return new Numeric(BigInt(iv.micros % 60_000_000), 3);
+      case 'second':
+        return new Numeric(BigInt(iv.micros % 60_000_000), 6);
+      case 'epoch': {
+        const years = Math.trunc(iv.months / 12);
+        const secs = BigInt(years) * BigInt(SECS_PER_YEAR) + BigInt(iv.months % 12) * BigInt(DAYS_PER_MONTH * SECS_PER_DAY) + BigInt(iv.days) * BigInt(SECS_PER_DAY);
+        return new Numeric(secs * BigInt(USECS_PER_SEC) + BigInt(iv.micros), 6);
+      }
+      default:
+        return new Numeric(BigInt(extractIntervalField(field, iv)), 0);
+    }
+  }
+  const us = sourceMicros(kind, v);
+  if (kind === 'date') {
+    if (field === 'epoch') return new Numeric(BigInt(v as number) * BigInt(SECS_PER_DAY), 0);
+    return new Numeric(BigInt(extractField(field, us, true)), 0);
+  }
+  const tod = ((us % 60_000_000) + 60_000_000) % 60_000_000;
+  switch (field) {
+    case 'microseconds':
+      return new Numeric(BigInt(tod), 0);
+    case 'milliseconds':
+      return new Numeric(BigInt(tod), 3);
+    case 'second':
+      return new Numeric(BigInt(tod), 6);
+    case 'epoch':
+      return new Numeric(BigInt(us), 6);
+    case 'julian':
+      throw new EonError('feature_not_supported', 'EXTRACT(JULIAN) is not supported yet');
+    default:
+      return new Numeric(BigInt(extractField(field, us, false)), 0);
+  }
+}
+
+function extractImpl(kind: TypeKind): ScalarImpl {
+  return (args) => {
+    const field = dateField(args[0] as string);
+    return fieldNumeric(field, kind, args[1]!);
+  };
+}
+
+function datePartImpl(kind: TypeKind): ScalarImpl {
+  return (args) => fieldNumeric(dateField(args[0] as string), kind, args[1]!).toNumber();
+}
+
+function truncImpl(args: readonly Value[]): Value {
+  return truncTimestamp(args[0] as string, args[1] as number);
+}
+
+function makeDate(args: readonly Value[]): Value {
+  const [y, m, d] = args as number[];
+  if (m! < 1 || m! > 12 || d! < 1 || d! > daysInMonth(y!, m!) || y === 0) {
+    throw new EonError('datetime_field_overflow', `date field value out of range: ${y}-${pad2(m!)}-${pad2(d!)}`);
+  }
+  return daysFromCivil(y! < 0 ? y! + 1 : y!, m!, d!);
+}
+
+function makeTimestamp(args: readonly Value[]): Value {
+  const days = makeDate(args.slice(0, 3)) as number;
+  const [h, mi] = [args[3] as number, args[4] as number];
+  const sec = args[5] as number;
+  if (h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60) {
+    throw new EonError('datetime_field_overflow', `time field value out of range: ${h}:${pad2(mi)}:${sec}`);
+  }
+  return days * microsPerDay + h * 3_600_000_000 + mi * 60_000_000 + Math.round(sec * USECS_PER_SEC);
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
 const datetimeSources: readonly TypeKind[] = ['date', 'timestamp', 'timestamptz', 'interval'];
 
 export const calendarFunctions: readonly FunctionDef[] = [
-  ...datetimeSources.map((src) => fn('date_part', ['text', src], 'float8', notYet('date_part'))),
-  ...datetimeSources.map((src) => fn('extract', ['text', src], 'numeric', notYet('extract'))),
-  fn('date_trunc', ['text', 'timestamp'], 'timestamp', notYet('date_trunc')),
-  fn('date_trunc', ['text', 'timestamptz'], 'timestamptz', notYet('date_trunc')),
-  fn('date_trunc', ['text', 'interval'], 'interval', notYet('date_trunc')),
-  fn('make_date', ['int4', 'int4', 'int4'], 'date', notYet('make_date')),
-  fn('make_timestamp', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', notYet('make_timestamp')),
+  ...datetimeSources.map((src) => fn('date_part', ['text', src], 'float8', datePartImpl(src))),
+  ...datetimeSources.map((src) => fn('extract', ['text', src], 'numeric', extractImpl(src))),
+  fn('date_trunc', ['text', 'timestamp'], 'timestamp', truncImpl),
+  fn('date_trunc', ['text', 'timestamptz'], 'timestamptz', truncImpl),
+  fn('date_trunc', ['text', 'interval'], 'interval', notYet('date_trunc(text, interval)')),
+  fn('make_date', ['int4', 'int4', 'int4'], 'date', makeDate),
+  fn('make_timestamp', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', makeTimestamp),
   fn('age', ['timestamp', 'timestamp'], 'interval', notYet('age')),
   fn('age', ['timestamptz', 'timestamptz'], 'interval', notYet('age')),
 ];

@@ -57,6 +57,12 @@ export function tokenize(sql: string): Token[] {
       i++;
       continue;
     }
+    // U&'...' strings with Unicode escapes
+    if ((c === 85 || c === 117) && sql.charCodeAt(i + 1) === 38 && sql.charCodeAt(i + 2) === 39) {
+      i = skipQuoted(sql, i + 2, false);
+      tokens.push({ kind: 'string', text: sql.slice(start, i), start, end: i });
+      continue;
+    }
     // E'...' strings with backslash escapes
     if ((c === 69 || c === 101) && sql.charCodeAt(i + 1) === 39) {
       i = skipQuoted(sql, i + 1, true);
@@ -199,6 +205,7 @@ export function stringTokenValue(text: string): string {
     return text.slice(tagEnd, text.length - tagEnd);
   }
   if (text[0] === 'E' || text[0] === 'e') return unescapeE(text.slice(2, -1));
+  if (text[0] === 'U' || text[0] === 'u') return unescapeUnicode(text.slice(3, -1).replaceAll("''", "'"));
   return text.slice(1, -1).replaceAll("''", "'");
 }
 
@@ -239,4 +246,12 @@ function unescapeE(body: string): string {
     }
   }
   return out;
+}
+
+/** U&'...' bodies: \XXXX and \+XXXXXX code points, \\ for a backslash. */
+function unescapeUnicode(body: string): string {
+  return body.replace(/\\(\\|[0-9A-Fa-f]{4}|\+[0-9A-Fa-f]{6})/g, (_m, g: string) => {
+    if (g === '\\') return '\\';
+    return String.fromCodePoint(parseInt(g.startsWith('+') ? g.slice(1) : g, 16));
+  });
 }

@@ -4,7 +4,7 @@
 
 import nodeSqlParser from 'node-sql-parser';
 import { EonError } from '../../src/errors/index.js';
-import { splitStatements, stringTokenValue, type StatementText, type Token } from './lexer.js';
+import { splitStatements, stringTokenValue, tokenize, type StatementText, type Token } from './lexer.js';
 
 const { Parser } = nodeSqlParser;
 const parser = new Parser();
@@ -133,30 +133,93 @@ function settingValue(tokens: Token[]): string {
     .join(tokens.some((t) => t.text === ',') ? ', ' : ' ');
 }
 
+/** Aggregates whose DISTINCT form node-sql-parser cannot parse; they are renamed `name__distinct`. */
+const DISTINCT_AGGREGATES = new Set(['sum', 'avg', 'min', 'max', 'string_agg', 'bool_and', 'bool_or', 'every']);
+export const DISTINCT_SUFFIX = '__distinct';
+
+/**
+ * Rewrites token runs node-sql-parser mis-parses into forms it handles, keeping their meaning:
+ * CROSS JOIN → comma, IS [NOT] DISTINCT FROM → @> / <@ (eon has no JSON operators), IS [NOT]
+ * UNKNOWN → IS [NOT] NULL, FETCH FIRST n ROWS ONLY → LIMIT n, agg(DISTINCT x) → agg__distinct(x).
+ * Returns, per token, the replacement text (undefined: keep).
+ */
+function rewriteTokens(tokens: Token[]): (string | undefined)[] {
+  const out: (string | undefined)[] = tokens.map(() => undefined);
+  const w = (i: number) => word(tokens[i]);
+  for (let i = 0; i < tokens.length; i++) {
+    const a = w(i);
+    if (a === 'cross' && w(i + 1) === 'join') {
+      out[i] = ',';
+      out[i + 1] = '';
+      i++;
+    } else if (a === 'is' && w(i + 1) === 'not' && w(i + 2) === 'distinct' && w(i + 3) === 'from') {
+      out[i] = '<@';
+      out[i + 1] = out[i + 2] = out[i + 3] = '';
+      i += 3;
+    } else if (a === 'is' && w(i + 1) === 'distinct' && w(i + 2) === 'from') {
+      out[i] = '@>';
+      out[i + 1] = out[i + 2] = '';
+      i += 2;
+    } else if (a === 'is' && w(i + 1) === 'unknown') {
+      out[i + 1] = 'NULL';
+      i++;
+    } else if (a === 'is' && w(i + 1) === 'not' && w(i + 2) === 'unknown') {
+      out[i + 2] = 'NULL';
+      i += 2;
+    } else if (a === 'fetch' && (w(i + 1) === 'first' || w(i + 1) === 'next')) {
+      let j = i + 2;
+      let count = '1';
+      if (tokens[j]?.kind === 'number' || tokens[j]?.kind === 'param') {
+        count = tokens[j]!.text;
+        out[j] = '';
+        j++;
+      }
+      if ((w(j) === 'row' || w(j) === 'rows') && w(j + 1) === 'only') {
+        out[i] = `LIMIT ${count}`;
+        out[i + 1] = '';
+        out[j] = out[j + 1] = '';
+        i = j + 1;
+      }
+    } else if (a === 'offset' && (tokens[i + 1]?.kind === 'number' || tokens[i + 1]?.kind === 'param') && (w(i + 2) === 'row' || w(i + 2) === 'rows')) {
+      out[i + 2] = '';
+      i += 2;
+    } else if (DISTINCT_AGGREGATES.has(a) && tokens[i + 1]?.text === '(' && w(i + 2) === 'distinct') {
+      out[i] = tokens[i]!.text + DISTINCT_SUFFIX;
+      out[i + 2] = '';
+      i += 2;
+    }
+  }
+  return out;
+}
+
 function parseWithNodeSqlParser(st: StatementText): Statement {
   const values: { kind: 'string' | 'number'; text: string }[] = [];
   const quotedIdents = new Set<string>();
+  const replaced = rewriteTokens(st.tokens);
   let rewritten = '';
   let at = 0;
-  for (const t of st.tokens) {
+  st.tokens.forEach((t, i) => {
+    let replacement = replaced[i];
     if (t.kind === 'string') {
-      rewritten += st.text.slice(at, t.start) + `'${values.length}'`;
+      replacement = `'${values.length}'`;
       values.push({ kind: 'string', text: stringTokenValue(t.text) });
-      at = t.end;
-    } else if (t.kind === 'number' && /^\d+$/.test(t.text) && t.text.length > SAFE_INTEGER_DIGITS_MAX) {
-      rewritten += st.text.slice(at, t.start) + `'${values.length}'`;
+    } else if (t.kind === 'number' && /^\d+$/.test(t.text) && t.text.length > SAFE_INTEGER_DIGITS_MAX && replacement === undefined) {
+      replacement = `'${values.length}'`;
       values.push({ kind: 'number', text: t.text });
-      at = t.end;
     } else if (t.kind === 'quoted_ident') {
       quotedIdents.add(t.text.slice(1, -1).replaceAll('""', '"'));
     }
-  }
+    if (replacement !== undefined) {
+      rewritten += st.text.slice(at, t.start) + replacement;
+      at = t.end;
+    }
+  });
   rewritten += st.text.slice(at);
   let ast: Ast;
   try {
     ast = parser.astify(rewritten, PARSE_OPTIONS) as Ast;
   } catch (e) {
-    throw syntaxErrorFrom(e, st);
+    throw syntaxErrorFrom(e, st, rewritten);
   }
   if (Array.isArray(ast)) {
     if (ast.length !== 1) throw new EonError('syntax_error', 'syntax error: expected one statement');
@@ -165,21 +228,25 @@ function parseWithNodeSqlParser(st: StatementText): Statement {
   return { kind: 'query', ast, literals: { values, quotedIdents }, text: st.text };
 }
 
-function syntaxErrorFrom(e: unknown, st: StatementText): EonError {
+function syntaxErrorFrom(e: unknown, st: StatementText, rewritten: string): EonError {
   const loc = (e as { location?: { start?: { offset?: number } } }).location?.start?.offset;
-  // The rewritten text only differs inside literals; map the offset to the nearest original token.
+  // Map the parser's offset in the rewritten text to the token there, then to the original token
+  // with the same index among non-literal tokens (rewrites only change literal and keyword text).
   let token: Token | undefined;
   if (typeof loc === 'number') {
-    let shift = 0;
-    for (const t of st.tokens) {
-      token = t;
-      if (t.start + shift >= loc) break;
-      if (t.kind === 'string') shift += String(st.tokens.indexOf(t)).length + 2 - (t.end - t.start);
+    try {
+      const rtoks = tokenize(rewritten);
+      const idx = rtoks.findIndex((t) => t.end > loc);
+      if (idx >= 0) {
+        const rt = rtoks[idx]!;
+        token = st.tokens.find((t) => t.text === rt.text && Math.abs(t.start - rt.start) < 64) ?? st.tokens[Math.min(idx, st.tokens.length - 1)];
+      }
+    } catch {
+      token = undefined;
     }
   }
-  const near = token === undefined ? 'end of input' : `"${token.text}"`;
-  const position = token === undefined ? st.text.length : token.start + 1;
-  return new EonError('syntax_error', near === 'end of input' ? 'syntax error at end of input' : `syntax error at or near ${near}`, {
-    position: st.offset + position,
-  });
+  if (token === undefined) {
+    return new EonError('syntax_error', 'syntax error at end of input', { position: st.offset + st.text.length });
+  }
+  return new EonError('syntax_error', `syntax error at or near "${token.text}"`, { position: st.offset + token.start + 1 });
 }

@@ -122,6 +122,8 @@ export function exprText(e: Expr): string {
       return `${e.mode === 'exists' ? (e.negate ? 'NOT EXISTS ' : 'EXISTS ') : ''}(SubPlan${e.correlated ? ', correlated' : ''})`;
     case 'in_subquery':
       return `(${exprText(e.arg)} ${e.negate ? 'NOT ' : ''}IN (SubPlan${e.correlated ? ', correlated' : ''}))`;
+    case 'quantified':
+      return `(${exprText(e.arg)} op ${e.any ? 'ANY' : 'ALL'} (SubPlan${e.correlated ? ', correlated' : ''}))`;
     default:
       return assertNever(e);
   }

@@ -23,7 +23,9 @@ export type Expr =
   | { kind: 'in_list'; type: ColumnType; arg: Expr; list: Expr[]; negate: boolean; eq: (a: Value, b: Value) => Value }
   | { kind: 'like'; type: ColumnType; arg: Expr; pattern: Expr; caseInsensitive: boolean; negate: boolean }
   | { kind: 'subquery'; type: ColumnType; mode: 'scalar' | 'exists'; plan: Plan; correlated: boolean; negate: boolean }
-  | { kind: 'in_subquery'; type: ColumnType; arg: Expr; plan: Plan; correlated: boolean; negate: boolean; eq: (a: Value, b: Value) => Value };
+  | { kind: 'in_subquery'; type: ColumnType; arg: Expr; plan: Plan; correlated: boolean; negate: boolean; eq: (a: Value, b: Value) => Value }
+  /** x op ANY (subquery) when `any`, else x op ALL (subquery). */
+  | { kind: 'quantified'; type: ColumnType; arg: Expr; plan: Plan; correlated: boolean; any: boolean; cmp: (a: Value, b: Value) => Value };
 
 export type ExprKind = Expr['kind'];
 
@@ -59,6 +61,7 @@ export function exprChildren(e: Expr): Expr[] {
     case 'like':
       return [e.arg, e.pattern];
     case 'in_subquery':
+    case 'quantified':
       return [e.arg];
     default:
       return assertNever(e);
@@ -68,7 +71,7 @@ export function exprChildren(e: Expr): Expr[] {
 /** True when the expression reads the input row, parameters, outer rows or volatile functions. */
 export function isConstantExpr(e: Expr): boolean {
   if (e.kind === 'const') return true;
-  if (e.kind === 'param' || e.kind === 'column' || e.kind === 'outer' || e.kind === 'subquery' || e.kind === 'in_subquery') return false;
+  if (e.kind === 'param' || e.kind === 'column' || e.kind === 'outer' || e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') return false;
   if (e.kind === 'call' && e.volatile) return false;
   return exprChildren(e).every(isConstantExpr);
 }

@@ -23,6 +23,8 @@ export interface AggregateCall {
   readonly distinct: boolean;
   readonly filter: Expr | null;
   readonly type: ColumnType;
+  /** ORDER BY inside the call (string_agg(x, ',' ORDER BY x)); empty when none. */
+  readonly orderBy: readonly SortKey[];
 }
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';

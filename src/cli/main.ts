@@ -40,6 +40,8 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'start':
       await runForeground(command.config);
       return;
+    default:
+      command satisfies never;
   }
 }
 

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   datetime_field_overflow: { sqlstate: '22008', http: 400 },
   division_by_zero: { sqlstate: '22012', http: 400 },
   invalid_parameter_value: { sqlstate: '22023', http: 400 },
+  invalid_row_count_in_limit_clause: { sqlstate: '2201W', http: 400 },
+  invalid_row_count_in_result_offset_clause: { sqlstate: '2201X', http: 400 },
   invalid_regular_expression: { sqlstate: '2201B', http: 400 },
   invalid_escape_sequence: { sqlstate: '22025', http: 400 },
   invalid_text_representation: { sqlstate: '22P02', http: 400 },

@@ -45,20 +45,19 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     const engine = createQueryEngine({ store, pool });
     closers.push({ name: 'query engine', close: () => engine.close() });
 
+    let nodeName = config.nodeName ?? `${config.host}:${config.pgPort}`;
+    const http = createHttpServer({
+      sessions: engine,
+      store,
+      log,
+      nodeName: () => nodeName,
+      ...(config.password === undefined ? {} : { password: config.password }),
+    });
     const pg = new PgServer({
       host: config.host,
       port: config.pgPort,
       sessions: engine,
       log,
-      ...(config.password === undefined ? {} : { password: config.password }),
-    });
-    const { port: pgPort } = await listenOrExplain('pg', config.host, config.pgPort, () => pg.listen());
-    const nodeName = config.nodeName ?? `${config.host}:${pgPort}`;
-    const http = createHttpServer({
-      sessions: engine,
-      store,
-      log,
-      nodeName,
       ...(config.password === undefined ? {} : { password: config.password }),
     });
     // Both servers stop together so neither accepts work while the other drains.
@@ -68,9 +67,13 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         await Promise.all([pg.close({ graceMs }), http.close({ graceMs })]);
       },
     });
+    // HTTP binds first: once the pg port accepts, the whole node is up (test harnesses and
+    // orchestrators probe the pg port).
     const httpPort = await listenOrExplain('http', config.host, config.httpPort, () =>
       http.listen(config.host, config.httpPort),
     );
+    const { port: pgPort } = await listenOrExplain('pg', config.host, config.pgPort, () => pg.listen());
+    nodeName = config.nodeName ?? `${config.host}:${pgPort}`;
 
     log('info', 'eon node started', {
       node: nodeName,

@@ -163,7 +163,8 @@ export function castValue(v: Value, from: ColumnType, to: ColumnType, explicit =
     switch (t) {
       case 'text':
       case 'varchar':
-        out = formatText(from, v);
+        // boolean → text is booltext ('true'), not boolout ('t').
+        out = f === 'bool' ? (v ? 'true' : 'false') : formatText(from, v);
         break;
       case 'int2':
       case 'int4':

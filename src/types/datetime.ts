@@ -53,7 +53,10 @@ function checkDate(y: number, m: number, d: number, text: string, kind: string):
 }
 
 export function parseDate(text: string): number {
-  const s = text.trim();
+  let s = text.trim();
+  if (s.toLowerCase() === 'epoch') return 0;
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (compact !== null) s = `${compact[1]}-${compact[2]}-${compact[3]}`;
   const m = DATE_RE.exec(s);
   if (m === null) {
     // A timestamp's date part is accepted too, as PostgreSQL does for date input.
@@ -70,6 +73,7 @@ export function parseDate(text: string): number {
 
 export function parseTimestamp(text: string, withZone: boolean): number {
   const s = text.trim();
+  if (s.toLowerCase() === 'epoch') return 0;
   const m = TS_RE.exec(s);
   if (m === null) {
     throw new EonError('invalid_datetime_format', `invalid input syntax for type timestamp${withZone ? ' with time zone' : ''}: "${text}"`);

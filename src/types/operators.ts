@@ -3,7 +3,7 @@
 
 import { EonError } from '../errors/index.js';
 import { T, type ColumnType, type TypeKind } from './column-type.js';
-import { checkInt, checkInt8 } from './cast.js';
+import { canCast, checkInt, checkInt8 } from './cast.js';
 import { timestampDifference, timestampPlusInterval } from './datetime.js';
 import { Interval, USECS_PER_DAY } from './interval.js';
 import { Numeric } from './numeric.js';
@@ -127,26 +127,34 @@ export function keyString(type: ColumnType, v: Value): string {
 // ---------------------------------------------------------------------------------------------
 // Common types
 
-/** PostgreSQL's select_common_type for CASE, COALESCE, IN and UNION. */
+/**
+ * PostgreSQL's select_common_type for CASE, COALESCE, IN and UNION: start from the first known
+ * type and move to a later one only when the current converts to it implicitly but not back.
+ */
 export function commonType(types: readonly ColumnType[]): ColumnType {
   const known = types.filter((t) => t.kind !== 'unknown');
   if (known.length === 0) return T.text;
-  const first = known[0]!;
-  if (known.every((t) => t.kind === first.kind)) {
-    const same = known.every((t) => t.precision === first.precision && t.scale === first.scale && t.length === first.length);
-    return same ? first : { kind: first.kind };
+  let p = known[0]!;
+  for (const n of known.slice(1)) {
+    if (n.kind === p.kind) continue;
+    if (category(n.kind) !== category(p.kind)) {
+      throw new EonError('datatype_mismatch', `UNION types ${LABEL[p.kind]} and ${LABEL[n.kind]} cannot be matched`);
+    }
+    if (!isPreferred(p.kind) && canCast(p, n) === 'implicit' && canCast(n, p) !== 'implicit') p = n;
   }
-  if (known.every((t) => NUMBER_ORDER[t.kind] !== undefined)) {
-    let best = first.kind;
-    for (const t of known) if (NUMBER_ORDER[t.kind]! > NUMBER_ORDER[best]!) best = t.kind;
-    return { kind: best };
-  }
-  if (known.every((t) => isText(t.kind))) return T.text;
-  if (known.every((t) => isTime(t.kind))) {
-    return known.some((t) => t.kind === 'timestamptz') ? T.timestamptz : T.timestamp;
-  }
-  const other = known.find((t) => t.kind !== first.kind)!;
-  throw new EonError('datatype_mismatch', `UNION types ${LABEL[first.kind]} and ${LABEL[other.kind]} cannot be matched`);
+  const same = known.every((t) => t.kind === p.kind && t.precision === p.precision && t.scale === p.scale && t.length === p.length);
+  return same ? p : { kind: p.kind };
+}
+
+function category(k: TypeKind): string {
+  if (NUMBER_ORDER[k] !== undefined) return 'N';
+  if (isText(k)) return 'S';
+  if (isTime(k)) return 'D';
+  return k;
+}
+
+function isPreferred(k: TypeKind): boolean {
+  return k === 'float8' || k === 'text' || k === 'timestamptz' || k === 'interval' || k === 'bool';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +417,8 @@ export function resolveBinaryOperator(opIn: string, l: ColumnType, r: ColumnType
       case 'numeric':
         return resolved(T.numeric, T.numeric, T.numeric, numericOp(op), op, l, r);
       case 'float4':
-        if (lk === 'numeric' || rk === 'numeric') return resolved(T.float8, T.float8, T.float8, floatOp(op, false), op, l, r);
+        // float4 with any other number kind resolves to the float8 (preferred) operator.
+        if (lk !== 'float4' || rk !== 'float4') return resolved(T.float8, T.float8, T.float8, floatOp(op, false), op, l, r);
         return resolved(t, t, t, floatOp(op, true), op, l, r);
       default:
         return resolved(T.float8, T.float8, T.float8, floatOp(op, false), op, l, r);

@@ -36,7 +36,7 @@ export const ALL_TYPES_RESULT: QueryResult = {
   ],
   rows: [
     [
-      1, 2, 9007199254740993n, 1.5, Number.NaN, new Numeric(-12345n, 2), new Numeric(1n, 30), true, 'héllo "x"', 'v',
+      1, 2, 9007199254740993n, Math.fround(0.1), Number.NaN, new Numeric(-12345n, 2), new Numeric(1n, 30), true, 'héllo "x"', 'v',
       19724, 1704164645500000, 0, new Interval(0, 1, 0), 'dup',
     ],
     [null, null, null, null, Number.POSITIVE_INFINITY, null, null, false, null, null, null, null, null, null, null],

@@ -80,6 +80,11 @@ export type Outcome =
   | { kind: 'ok'; command: string; rowCount: number | null; columns: ResultColumn[]; rows: (string | null)[][] }
   | { kind: 'error'; sqlstate: string; message: string };
 
+/** EON_DIFF_PROTOCOL=extended sends every block as Parse/Bind/Describe/Execute instead of a simple Query. */
+export function extendedProtocol(): boolean {
+  return process.env['EON_DIFF_PROTOCOL'] === 'extended';
+}
+
 /** A client connection that reconnects after the server dropped it, so one crash fails one block only. */
 export class Connection {
   private client: pg.Client | null = null;
@@ -130,7 +135,8 @@ export class Connection {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${blockTimeoutMs} ms`)), blockTimeoutMs);
       });
-      const result = await Promise.race([client.query({ text: sql, rowMode: 'array' }), timeout]);
+      const query = extendedProtocol() ? { text: sql, rowMode: 'array' as const, queryMode: 'extended' } : { text: sql, rowMode: 'array' as const };
+      const result = await Promise.race([client.query(query), timeout]);
       // Several statements in one text give several results; the last one is the block's answer.
       const last = (Array.isArray(result) ? result[result.length - 1] : result) as pg.QueryResult<unknown[]>;
       return {
