@@ -133,6 +133,7 @@ function bindAggregateCall(ast: Ast, ctx: LevelContext): Expr {
       argAsts = a.expr === undefined ? [] : [a.expr];
       if (Array.isArray(a.separator?.value)) argAsts.push(...a.separator.value);
       else if (a.separator?.value !== undefined && typeof a.separator.value === 'object') argAsts.push(a.separator.value);
+      else if (a.separator?.delimiter !== undefined) argAsts.push(a.separator.delimiter);
     } else {
       argAsts = ast.args?.value ?? [];
       distinct = rawName !== name;

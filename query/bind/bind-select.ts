@@ -252,7 +252,8 @@ function bindGroupItem(g: Ast, columnsAst: Ast[], level: LevelContext): Expr {
 function bindSelectList(columnsAst: Ast[], level: LevelContext): SelectItem[] {
   const items: SelectItem[] = [];
   for (const c of columnsAst) {
-    const e = c.expr as Ast;
+    // Some casts arrive as the select item itself rather than wrapped in `expr`.
+    const e = (c.expr ?? c) as Ast;
     if (e.type === 'column_ref' && (e.column === '*' || e.column?.expr?.value === '*')) {
       const table = e.table === undefined || e.table === null ? null : level.stmt.ident(String(e.table));
       if (table !== null && !level.scope.hasTable(table)) {

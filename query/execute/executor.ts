@@ -17,7 +17,8 @@ export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
     case 'scan':
       return runScan(plan, ctx);
     case 'values':
-      return plan.rows.map((exprs) => exprs.map((e) => compileExpr(e)([], ctx)));
+      // Literal rows (bulk INSERTs) need no evaluator per value.
+      return plan.rows.map((exprs) => exprs.map((e) => (e.kind === 'const' ? e.value : compileExpr(e)([], ctx))));
     case 'filter': {
       const input = runPlan(plan.input, ctx);
       const pred = compilePredicate(plan.predicate);

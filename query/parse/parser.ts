@@ -96,6 +96,10 @@ function parseStatementText(st: StatementText): Statement {
   if (w0 === 'create' && !['table', 'temp', 'temporary', 'unlogged'].includes(w1)) {
     return { kind: 'unsupported', feature: `CREATE ${w1.toUpperCase()}`, text };
   }
+  if (w0 === 'insert') {
+    const fast = parseInsertValues(st);
+    if (fast !== null) return fast;
+  }
   return parseWithNodeSqlParser(st);
 }
 
@@ -133,6 +137,9 @@ function settingValue(tokens: Token[]): string {
     .join(tokens.some((t) => t.text === ',') ? ', ' : ' ');
 }
 
+/** Words that continue a multi-word type name (double precision, timestamp with time zone). */
+const TYPE_NAME_WORDS = new Set(['precision', 'varying', 'with', 'without', 'time', 'zone']);
+
 /** Aggregates whose DISTINCT form node-sql-parser cannot parse; they are renamed `name__distinct`. */
 const DISTINCT_AGGREGATES = new Set(['sum', 'avg', 'min', 'max', 'string_agg', 'bool_and', 'bool_or', 'every']);
 export const DISTINCT_SUFFIX = '__distinct';
@@ -148,6 +155,21 @@ function rewriteTokens(tokens: Token[]): (string | undefined)[] {
   const w = (i: number) => word(tokens[i]);
   for (let i = 0; i < tokens.length; i++) {
     const a = w(i);
+    if (tokens[i]!.kind === 'param' && tokens[i + 1]?.text === ':' && tokens[i + 2]?.text === ':' && tokens[i + 3]?.kind === 'ident') {
+      // node-sql-parser mis-parses `$1::type` in most positions; CAST($1 AS type) it handles.
+      let j = i + 3;
+      while (TYPE_NAME_WORDS.has(w(j + 1))) j++;
+      if (tokens[j + 1]?.text === '(') {
+        j++;
+        while (j < tokens.length && tokens[j]!.text !== ')') j++;
+      }
+      if (j >= tokens.length) continue;
+      out[i] = `CAST(${tokens[i]!.text} AS `;
+      out[i + 1] = out[i + 2] = '';
+      out[j] = `${tokens[j]!.text})`;
+      i = j;
+      continue;
+    }
     if (a === 'cross' && w(i + 1) === 'join') {
       out[i] = ',';
       out[i + 1] = '';
@@ -190,6 +212,122 @@ function rewriteTokens(tokens: Token[]): (string | undefined)[] {
     }
   }
   return out;
+}
+
+/** Parsed INSERT templates (the statement with its VALUES rows cut to one), by template text. */
+const insertTemplates = new Map<string, Statement & { kind: 'query' }>();
+const INSERT_TEMPLATES_MAX = 256;
+
+/**
+ * INSERT … VALUES with literal rows, parsed without node-sql-parser walking every row (it takes
+ * ~0.2 ms per row): the statement with one row of NULLs is parsed once per shape and cached, and
+ * the rows are built here from the lexer's tokens. Returns null for anything else.
+ */
+function parseInsertValues(st: StatementText): Statement | null {
+  const t = st.tokens;
+  let i = 0;
+  const w = (k: number) => word(t[k]);
+  if (w(i++) !== 'insert' || w(i++) !== 'into') return null;
+  while (i < t.length && w(i) !== 'values' && t[i]!.text !== '(' ) i++;
+  if (t[i]?.text === '(') {
+    while (i < t.length && t[i]!.text !== ')') i++;
+    i++;
+  }
+  if (w(i) !== 'values') return null;
+  const valuesEnd = t[i]!.end;
+  i++;
+  const rows: Ast[][] = [];
+  const lifted: { kind: 'string' | 'number'; text: string }[] = [];
+  let width = -1;
+  let tailStart = -1;
+  while (t[i]?.text === '(') {
+    i++;
+    const row: Ast[] = [];
+    for (;;) {
+      const lit = literalAt(t, i, lifted);
+      if (lit === null) return null;
+      row.push(lit.ast);
+      i = lit.next;
+      if (t[i]?.text === ',') {
+        i++;
+        continue;
+      }
+      if (t[i]?.text === ')') {
+        i++;
+        break;
+      }
+      return null;
+    }
+    if (width >= 0 && row.length !== width) return null;
+    width = row.length;
+    rows.push(row);
+    if (t[i]?.text === ',') {
+      i++;
+      continue;
+    }
+    tailStart = i;
+    break;
+  }
+  if (rows.length < 2 || tailStart < 0) return null;
+  const tail = t[tailStart] === undefined ? '' : st.text.slice(t[tailStart]!.start);
+  const templateText = `${st.text.slice(0, valuesEnd)} (${new Array(width).fill('NULL').join(', ')}) ${tail}`;
+  let template = insertTemplates.get(templateText);
+  if (template === undefined) {
+    const parsed = parseWithNodeSqlParser({ text: templateText, offset: st.offset, tokens: tokenize(templateText) });
+    if (parsed.kind !== 'query' || parsed.ast.values?.type !== 'values') return null;
+    template = parsed;
+    if (insertTemplates.size >= INSERT_TEMPLATES_MAX) insertTemplates.clear();
+    insertTemplates.set(templateText, template);
+  }
+  // Literal indexes in the rows continue after the template's own (from the tail).
+  const base = template.literals.values.length;
+  const shift = (a: Ast): Ast => (a.type === 'single_quote_string' ? { ...a, value: String(Number(a.value) + base) } : a.type === 'unary_expr' ? { ...a, expr: shift(a.expr) } : a);
+  const ast = {
+    ...template.ast,
+    values: { ...template.ast.values, values: rows.map((r) => ({ type: 'expr_list', value: r.map(shift) })) },
+  };
+  return {
+    kind: 'query',
+    ast,
+    literals: { values: [...template.literals.values, ...lifted], quotedIdents: template.literals.quotedIdents },
+    text: st.text,
+  };
+}
+
+/** One literal of a VALUES row as a node-sql-parser AST node, or null if it is not a literal. */
+function literalAt(t: Token[], i: number, lifted: { kind: 'string' | 'number'; text: string }[]): { ast: Ast; next: number } | null {
+  const tok = t[i];
+  if (tok === undefined) return null;
+  if ((tok.text === '-' || tok.text === '+') && t[i + 1]?.kind === 'number') {
+    const inner = literalAt(t, i + 1, lifted)!;
+    return { ast: tok.text === '-' ? { type: 'unary_expr', operator: '-', expr: inner.ast } : inner.ast, next: inner.next };
+  }
+  let ast: Ast;
+  switch (tok.kind) {
+    case 'number':
+      ast = { type: 'number', value: tok.text };
+      break;
+    case 'string':
+      ast = { type: 'single_quote_string', value: String(lifted.length) };
+      lifted.push({ kind: 'string', text: stringTokenValue(tok.text) });
+      break;
+    case 'param':
+      ast = { type: 'var', prefix: '$', name: Number(tok.text.slice(1)), members: [] };
+      break;
+    case 'ident': {
+      const k = tok.text.toLowerCase();
+      if (k === 'null') ast = { type: 'null', value: null };
+      else if (k === 'true' || k === 'false') ast = { type: 'bool', value: k === 'true' };
+      else if (k === 'default') ast = { type: 'default', value: 'DEFAULT' };
+      else return null;
+      break;
+    }
+    default:
+      return null;
+  }
+  // A trailing ::type cast is kept only when simple; otherwise the slow path handles the row.
+  if (t[i + 1]?.text === ':' ) return null;
+  return { ast, next: i + 1 };
 }
 
 function parseWithNodeSqlParser(st: StatementText): Statement {

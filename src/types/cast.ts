@@ -3,7 +3,7 @@
 import { EonError } from '../errors/index.js';
 import type { ColumnType, TypeKind } from './column-type.js';
 import { Interval, USECS_PER_DAY } from './interval.js';
-import { Numeric, pow10 } from './numeric.js';
+import { FLOAT4_SIG_DIGITS, Numeric, pow10 } from './numeric.js';
 import { formatText, parseText } from './text-io.js';
 import type { Value } from './values.js';
 
@@ -78,6 +78,7 @@ function toNumeric(v: Value, from: TypeKind): Numeric {
     case 'numeric':
       return v as Numeric;
     case 'float4':
+      return Numeric.fromNumber(v as number, FLOAT4_SIG_DIGITS);
     case 'float8':
       return Numeric.fromNumber(v as number);
     default:
@@ -178,6 +179,7 @@ export function castValue(v: Value, from: ColumnType, to: ColumnType, explicit =
         const x = toFloat(v, f);
         const r = Math.fround(x);
         if (Number.isFinite(x) && !Number.isFinite(r)) throw new EonError('numeric_value_out_of_range', 'value out of range: overflow');
+        if (r === 0 && x !== 0) throw new EonError('numeric_value_out_of_range', 'value out of range: underflow');
         out = r;
         break;
       }

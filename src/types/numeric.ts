@@ -9,6 +9,9 @@ const NUMERIC_MAX_DISPLAY_SCALE = 1000;
 const NUMERIC_MIN_DISPLAY_SCALE = 0;
 /** Digits per base-10000 "NBASE" digit, which PostgreSQL's scale rules count in. */
 const DEC_DIGITS = 4;
+/** PostgreSQL's DBL_DIG and FLT_DIG: significant digits kept by float → numeric casts. */
+export const FLOAT8_SIG_DIGITS = 15;
+export const FLOAT4_SIG_DIGITS = 6;
 
 const POW10: bigint[] = [];
 export function pow10(n: number): bigint {
@@ -51,12 +54,16 @@ export class Numeric {
     return new Numeric(v, 0);
   }
 
-  /** From a float, as PostgreSQL's float8 → numeric cast: the shortest round-trip digits. */
-  static fromNumber(v: number): Numeric {
+  /**
+   * From a float, as PostgreSQL's float8 → numeric cast: printed with %.15g (DBL_DIG significant
+   * digits, FLT_DIG = 6 for float4) and read back, so 1/3 becomes 0.333333333333333.
+   */
+  static fromNumber(v: number, significantDigits: number = FLOAT8_SIG_DIGITS): Numeric {
     if (!Number.isFinite(v)) {
       throw new EonError('feature_not_supported', `cannot convert ${v} to numeric: NaN and infinity are not supported`);
     }
-    return Numeric.parse(shortestDecimal(v));
+    if (Number.isInteger(v) && Math.abs(v) < 1e15) return new Numeric(BigInt(v), 0);
+    return Numeric.parse(stripMantissaZeros(v.toPrecision(significantDigits)));
   }
 
   /** Parses numeric input text; throws 22P02 on bad input. */
@@ -243,13 +250,11 @@ export function divScale(a: Numeric, b: Numeric): number {
   return Math.min(rscale, NUMERIC_MAX_DISPLAY_SCALE);
 }
 
-/** The shortest decimal text that reads back as `v` (no exponent). */
-function shortestDecimal(v: number): string {
-  const s = String(v);
-  if (!/e/i.test(s)) return s;
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s)!;
-  const digits = m[2]! + (m[3] ?? '');
-  const exp = Number(m[4]);
-  if (exp >= 0) return m[1]! + digits + '0'.repeat(Math.max(0, exp - (digits.length - 1)));
-  return m[1]! + '0.' + '0'.repeat(-exp - 1) + digits;
+/** Drops the trailing zeros %g would not print: '0.100000' → '0.1', '1.50000e+20' → '1.5e+20'. */
+function stripMantissaZeros(s: string): string {
+  const e = s.indexOf('e');
+  const mant = e < 0 ? s : s.slice(0, e);
+  if (!mant.includes('.')) return s;
+  const trimmed = mant.replace(/0+$/, '').replace(/\.$/, '');
+  return e < 0 ? trimmed : trimmed + s.slice(e);
 }

@@ -47,6 +47,16 @@ export function formatText(type: ColumnType, v: Value): string {
   }
 }
 
+/** True when a float literal's mantissa is not all zeros (so a 0 result means underflow). */
+function hasNonZeroDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 101 /* e */) return false;
+    if (c >= 49 && c <= 57) return true;
+  }
+  return false;
+}
+
 function badInput(typeLabel: string, text: string): EonError {
   return new EonError('invalid_text_representation', `invalid input syntax for type ${typeLabel}: "${text}"`);
 }
@@ -90,11 +100,15 @@ export function parseText(type: ColumnType, text: string): Value {
       else {
         if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(s)) throw badInput(label, text);
         v = Number(s);
-        if (!Number.isFinite(v)) throw new EonError('numeric_value_out_of_range', `"${text}" is out of range for type ${label}`);
+        if (!Number.isFinite(v) || (v === 0 && hasNonZeroDigit(s))) {
+          throw new EonError('numeric_value_out_of_range', `"${text}" is out of range for type ${label}`);
+        }
       }
       if (type.kind === 'float4') {
         const f = Math.fround(v);
-        if (Number.isFinite(v) && !Number.isFinite(f)) throw new EonError('numeric_value_out_of_range', `"${text}" is out of range for type real`);
+        if ((Number.isFinite(v) && !Number.isFinite(f)) || (f === 0 && v !== 0)) {
+          throw new EonError('numeric_value_out_of_range', `"${text}" is out of range for type real`);
+        }
         return f;
       }
       return v;

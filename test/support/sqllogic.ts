@@ -111,7 +111,7 @@ export class Connection {
     return client;
   }
 
-  /** Runs one SQL text with the simple query protocol; a server error becomes an Outcome, a lost connection too. */
+  /** Runs one SQL text (simple protocol unless EON_DIFF_PROTOCOL=extended); server errors and lost connections become Outcomes. */
   async run(sql: string): Promise<Outcome> {
     if (this.brokenStreak >= brokenStreakMax) {
       return { kind: 'error', sqlstate: 'CLIENT', message: `${this.label}: gave up after ${brokenStreakMax} blocks without an answer` };
