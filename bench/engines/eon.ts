@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForPort } from '../process.js';
+import { freePort, onInterrupt, waitForPort } from '../process.js';
 import type { BenchEngine, Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
 import { WireClientPool } from './wire.js';
 
@@ -78,7 +78,8 @@ export async function startEon(): Promise<BenchEngine> {
     await rm(dir, { recursive: true, force: true });
   };
 
-  const ready = await waitForPort('127.0.0.1', pgPort, eonStartTimeoutMs, () => alive);
+  const unregister = onInterrupt(stopProcess);
+  const ready = await waitForPort('127.0.0.1', pgPort, eonStartTimeoutMs, () => alive).finally(unregister);
   if (!ready) {
     const tail = logTail();
     await stopProcess();

@@ -16,9 +16,16 @@ const starters: Readonly<Record<EngineName, () => Promise<BenchEngine>>> = {
 
 /** Engines started and not yet stopped, so an interrupted run can still stop its servers. */
 const running = new Set<BenchEngine>();
+/** Set by stopAllEngines: an interrupted run starts no further engine. */
+let interrupted = false;
 
 export async function startEngine(name: EngineName): Promise<BenchEngine> {
+  if (interrupted) throw new Error(`not starting ${name}: the run was interrupted`);
   const engine = await starters[name]();
+  if (interrupted) {
+    await engine.stop();
+    throw new Error(`stopped ${name} right after start: the run was interrupted`);
+  }
   running.add(engine);
   const stop = engine.stop.bind(engine);
   engine.stop = async () => {
@@ -30,6 +37,7 @@ export async function startEngine(name: EngineName): Promise<BenchEngine> {
 
 /** Stops every engine still running (on SIGINT/SIGTERM or a crash); failures are reported, not thrown. */
 export async function stopAllEngines(): Promise<string[]> {
+  interrupted = true;
   const engines = [...running];
   const results = await Promise.allSettled(engines.map((e) => e.stop()));
   return results.flatMap((r, i) => (r.status === 'rejected' ? [`${engines[i]?.name ?? '?'}: ${String(r.reason)}`] : []));

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, runCommand, userIds } from '../process.js';
+import { freePort, onInterrupt, runCommand, userIds } from '../process.js';
 import type { BenchEngine, Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
 import { WireClientPool } from './wire.js';
 
@@ -37,6 +37,11 @@ export async function startPostgres(): Promise<BenchEngine> {
   await chown(dir, ids.uid, ids.gid);
   const asPostgres = (cmd: string, args: string[], timeoutMs: number): Promise<string> =>
     runCommand(binary(cmd), args, { timeoutMs, cwd: dir, user: postgresUser });
+  // An interrupt while the server is starting must not leave it running: stop whatever started, then remove the dir.
+  const unregister = onInterrupt(async () => {
+    await asPostgres('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], pgCtlTimeoutMs).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
   try {
     // --no-sync only skips initdb's final flush of the template files; the server itself runs with fsync on.
     await asPostgres('initdb', ['-D', dataDir, '--auth=trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], initdbTimeoutMs);
@@ -58,6 +63,8 @@ export async function startPostgres(): Promise<BenchEngine> {
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
+  } finally {
+    unregister();
   }
 }
 

@@ -2,6 +2,7 @@
 
 import { EonError } from '../errors/index.js';
 import type { ColumnType, TypeKind } from './column-type.js';
+import { dateToTimestamp } from './datetime.js';
 import { Interval, USECS_PER_DAY } from './interval.js';
 import { FLOAT4_SIG_DIGITS, Numeric, pow10 } from './numeric.js';
 import { formatText, parseText } from './text-io.js';
@@ -125,8 +126,9 @@ function toInteger(v: Value, from: TypeKind, to: 'int2' | 'int4' | 'int8'): numb
       big = (v as Numeric).coefAt(0);
       break;
     case 'bool':
-      big = v ? 1n : 0n;
-      break;
+      // pg_cast has boolean → integer only.
+      if (to !== 'int4') throw new EonError('cannot_coerce', `cannot cast type boolean to ${LABEL[to]}`);
+      return v ? 1 : 0;
     default:
       throw new EonError('cannot_coerce', `cannot cast type ${LABEL[from]} to ${LABEL[to]}`);
   }
@@ -196,7 +198,7 @@ export function castValue(v: Value, from: ColumnType, to: ColumnType, explicit =
         break;
       case 'timestamp':
       case 'timestamptz':
-        if (f === 'date') out = (v as number) * USECS_PER_DAY;
+        if (f === 'date') out = dateToTimestamp(v as number);
         else if (f === 'timestamp' || f === 'timestamptz') out = v;
         else throw new EonError('cannot_coerce', `cannot cast type ${LABEL[f]} to ${LABEL[t]}`);
         break;

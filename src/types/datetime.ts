@@ -26,6 +26,32 @@ export function civilFromDays(z0: number): { y: number; m: number; d: number } {
   return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
 
+/** PostgreSQL's date range: 4714-11-24 BC (Julian day 0) to 5874897-12-31, in days since 1970. */
+export const DATE_MIN_DAYS = daysFromCivil(-4713, 11, 24);
+export const DATE_MAX_DAYS = daysFromCivil(5874897, 12, 31);
+/** PostgreSQL's timestamp range: 4714-11-24 00:00 BC up to (not including) 294277-01-01. */
+export const TIMESTAMP_MIN_US = DATE_MIN_DAYS * USECS_PER_DAY;
+export const TIMESTAMP_END_US = daysFromCivil(294277, 1, 1) * USECS_PER_DAY;
+
+/** A date result, or 22008 'date out of range' (what date ± integer reports). */
+export function checkDateRange(days: number): number {
+  if (!(days >= DATE_MIN_DAYS && days <= DATE_MAX_DAYS)) throw new EonError('datetime_field_overflow', 'date out of range');
+  return days;
+}
+
+/** A timestamp result, or 22008 'timestamp out of range'. */
+export function checkTimestampRange(us: number): number {
+  if (!(us >= TIMESTAMP_MIN_US && us < TIMESTAMP_END_US)) throw new EonError('datetime_field_overflow', 'timestamp out of range');
+  return us;
+}
+
+/** date → timestamp, which has the narrower range. */
+export function dateToTimestamp(days: number): number {
+  const us = days * USECS_PER_DAY;
+  if (!(us >= TIMESTAMP_MIN_US && us < TIMESTAMP_END_US)) throw new EonError('datetime_field_overflow', 'date out of range for timestamp');
+  return us;
+}
+
 export function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
@@ -41,8 +67,17 @@ function pad(n: number, w: number): string {
 const DATE_RE = /^(\d{1,7})-(\d{1,2})-(\d{1,2})(?:\s+(bc|ad))?$/i;
 const TS_RE = /^(\d{1,7})-(\d{1,2})-(\d{1,2})(?:[ tT]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?)?\s*(z|utc|[+-]\d{1,2}(?::?\d{2})?)?(?:\s+(bc|ad))?$/i;
 
-function civilYear(y: number, era: string | undefined): number {
-  return era !== undefined && era.toLowerCase() === 'bc' ? 1 - y : y;
+/** Years written with at most two digits are 1970..2069, as PostgreSQL reads them (not for BC). */
+function civilYear(yearText: string, era: string | undefined): number {
+  const y = Number(yearText);
+  if (era !== undefined && era.toLowerCase() === 'bc') return 1 - y;
+  if (yearText.length <= 2) return y < 70 ? y + 2000 : y + 1900;
+  return y;
+}
+
+/** 'YYYY/MM/DD' reads like 'YYYY-MM-DD' when the year comes first. */
+function normalizeDateSeparators(s: string): string {
+  return /^\d{3,}\/\d{1,2}\/\d{1,2}(?!\d)/.test(s) ? s.replace('/', '-').replace('/', '-') : s;
 }
 
 function checkDate(y: number, m: number, d: number, text: string, kind: string): void {
@@ -53,7 +88,7 @@ function checkDate(y: number, m: number, d: number, text: string, kind: string):
 }
 
 export function parseDate(text: string): number {
-  let s = text.trim();
+  let s = normalizeDateSeparators(text.trim());
   if (s.toLowerCase() === 'epoch') return 0;
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (compact !== null) s = `${compact[1]}-${compact[2]}-${compact[3]}`;
@@ -64,21 +99,25 @@ export function parseDate(text: string): number {
     if (t !== null) return Math.floor(parseTimestamp(s, false) / USECS_PER_DAY);
     throw new EonError('invalid_datetime_format', `invalid input syntax for type date: "${text}"`);
   }
-  const y = civilYear(Number(m[1]), m[4]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+  // A first field of one or two digits is a month: DateStyle MDY reads '1-02-03' as 2003-01-02.
+  const mdy = m[1]!.length <= 2;
+  const y = civilYear(mdy ? m[3]! : m[1]!, m[4]);
+  const mo = Number(mdy ? m[1] : m[2]);
+  const d = Number(mdy ? m[2] : m[3]);
   checkDate(y, mo, d, text, 'date');
-  return daysFromCivil(y, mo, d);
+  const days = daysFromCivil(y, mo, d);
+  if (days < DATE_MIN_DAYS || days > DATE_MAX_DAYS) throw new EonError('datetime_field_overflow', `date out of range: "${text}"`);
+  return days;
 }
 
 export function parseTimestamp(text: string, withZone: boolean): number {
-  const s = text.trim();
+  const s = normalizeDateSeparators(text.trim());
   if (s.toLowerCase() === 'epoch') return 0;
   const m = TS_RE.exec(s);
   if (m === null) {
     throw new EonError('invalid_datetime_format', `invalid input syntax for type timestamp${withZone ? ' with time zone' : ''}: "${text}"`);
   }
-  const y = civilYear(Number(m[1]), m[9]);
+  const y = civilYear(m[1]!, m[9]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
   checkDate(y, mo, d, text, 'timestamp');
@@ -96,6 +135,7 @@ export function parseTimestamp(text: string, withZone: boolean): number {
     const offset = (Number(z[2]) * 60 + Number(z[3] ?? 0)) * USECS_PER_MINUTE * (z[1] === '-' ? -1 : 1);
     us -= offset;
   }
+  if (!(us >= TIMESTAMP_MIN_US && us < TIMESTAMP_END_US)) throw new EonError('datetime_field_overflow', `timestamp out of range: "${text}"`);
   return us;
 }
 
@@ -129,7 +169,7 @@ export function timestampPlusInterval(us: number, iv: Interval): number {
     const nd = Math.min(d, daysInMonth(ny, nm));
     t = daysFromCivil(ny, nm, nd) * USECS_PER_DAY + tod;
   }
-  return t + iv.days * USECS_PER_DAY + iv.micros;
+  return checkTimestampRange(t + iv.days * USECS_PER_DAY + iv.micros);
 }
 
 /** timestamp - timestamp: days and time, as PostgreSQL's interval_justify_hours leaves them. */
@@ -218,8 +258,10 @@ export function extractField(field: DateField, us: number, isDate: boolean): num
       return days - daysFromCivil(y, 1, 1) + 1;
     case 'week':
       return isoWeek(days).week;
-    case 'isoyear':
-      return isoWeek(days).isoyear;
+    case 'isoyear': {
+      const iy = isoWeek(days).isoyear;
+      return iy > 0 ? iy : iy - 1;
+    }
     case 'epoch':
       return us / USECS_PER_SEC;
     case 'julian':
@@ -228,6 +270,11 @@ export function extractField(field: DateField, us: number, isDate: boolean): num
 }
 
 export function extractIntervalField(field: DateField, iv: Interval): number {
+  // Adding 0 turns the -0 that truncating a small negative leaves into 0, as PostgreSQL prints it.
+  return intervalFieldRaw(field, iv) + 0;
+}
+
+function intervalFieldRaw(field: DateField, iv: Interval): number {
   switch (field) {
     case 'microseconds':
       return iv.micros % USECS_PER_MINUTE;

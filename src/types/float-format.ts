@@ -2,60 +2,63 @@
 // that read back exactly, in positional form for decimal exponents from -4 to 14 (float8) or
 // -4 to 5 (float4), otherwise as d.ddde±XX.
 
-const FLOAT8_DIG = 15;
-const FLOAT4_DIG = 6;
+function specialFloat(v: number): string {
+  return v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** Below this magnitude PostgreSQL switches to exponent form (decimal exponent < -4). */
+const POSITIONAL_MIN = 1e-4;
+/** From this magnitude float8 output uses exponent form (decimal exponent ≥ DBL_DIG). */
+const FLOAT8_POSITIONAL_LIMIT = 1e15;
 
 export function formatFloat8(v: number): string {
-  return formatShortest(v, String(v), FLOAT8_DIG);
+  // JavaScript prints the same shortest digits positionally for 1e-7 ≤ |v| < 1e21, so the
+  // common range needs no decomposition.
+  const a = v < 0 ? -v : v;
+  if (a >= POSITIONAL_MIN && a < FLOAT8_POSITIONAL_LIMIT) return String(v);
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (a !== a || a === Infinity) return specialFloat(v);
+  return exponentForm(v.toExponential());
 }
+
+/** JavaScript's '1.5e+20' / '1e-5' as PostgreSQL's '1.5e+20' / '1e-05' (two exponent digits at least). */
+function exponentForm(js: string): string {
+  const e = js.indexOf('e');
+  const digits = js.length - e - 2;
+  return digits >= 2 ? js : `${js.slice(0, e + 2)}0${js.slice(e + 2)}`;
+}
+
+/** From this magnitude float4 output uses exponent form (decimal exponent ≥ FLT_DIG). */
+const FLOAT4_POSITIONAL_LIMIT = 1e6;
+/** Nine significant digits always identify a float32. */
+const FLOAT4_DIGITS_MAX = 9;
 
 export function formatFloat4(v: number): string {
-  return formatShortest(v, shortestFloat32(v), FLOAT4_DIG);
-}
-
-function formatShortest(v: number, jsText: string, dig: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  // Decompose JS's shortest representation into sign, digits and decimal exponent.
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(jsText);
-  if (m === null) return jsText;
-  const sign = m[1]!;
-  let intPart = m[2]!;
-  let frac = m[3] ?? '';
-  let exp = m[4] === undefined ? 0 : Number(m[4]);
-  // Normalize to digits d1d2d3... with value 0.d1d2... × 10^(point)
-  let digits = (intPart + frac).replace(/^0+/, '');
-  let point = intPart.replace(/^0+/, '').length + exp;
-  if (intPart.replace(/^0+/, '') === '') {
-    const lead = frac.length - frac.replace(/^0+/, '').length;
-    point = -lead + exp;
-  }
-  digits = digits.replace(/0+$/, '');
-  if (digits === '') return '0';
-  const decExp = point - 1; // exponent in d.ddd × 10^decExp
-  if (decExp < -4 || decExp >= dig) {
-    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(decExp);
-    return `${sign}${mant}e${decExp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
-  }
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (digits.length <= point) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-  void intPart;
-  void frac;
-  intPart = digits.slice(0, point);
-  frac = digits.slice(point);
-  return `${sign}${intPart}.${frac}`;
+  if (v !== v || v === Infinity || v === -Infinity) return specialFloat(v);
+  const d = shortestFloat32Decimal(v);
+  const a = d < 0 ? -d : d;
+  if (a >= POSITIONAL_MIN && a < FLOAT4_POSITIONAL_LIMIT) return String(d);
+  return exponentForm(d.toExponential());
 }
 
-/** Shortest decimal digits that round-trip through float32. */
-function shortestFloat32(v: number): string {
-  if (!Number.isFinite(v) || v === 0) return String(v);
+/**
+ * The decimal with the fewest significant digits that reads back as the same float32, as a
+ * double (which prints with exactly those digits). Digit counts that round-trip are upward
+ * closed, so a binary search over 1..9 finds the least.
+ */
+function shortestFloat32Decimal(v: number): number {
   const f = Math.fround(v);
-  for (let p = 1; p <= 9; p++) {
-    const s = f.toPrecision(p);
-    if (Math.fround(Number(s)) === f) return String(Number(s));
+  let lo = 1;
+  let hi = FLOAT4_DIGITS_MAX;
+  let best = Number(f.toPrecision(FLOAT4_DIGITS_MAX));
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const d = Number(f.toPrecision(mid));
+    if (Math.fround(d) === f) {
+      best = d;
+      hi = mid;
+    } else lo = mid + 1;
   }
-  return String(f);
+  return best;
 }

@@ -1,7 +1,8 @@
 // The SQL type system: types, OIDs, runtime values, text and binary I/O, casts and operators.
 export * from './column-type.js';
 export * from './values.js';
-export { pow10, divRound, divScale } from './numeric.js';
+export { pow10, divRound, divScale, FLOAT4_SIG_DIGITS, FLOAT8_SIG_DIGITS } from './numeric.js';
+export { numericExp, numericLn, numericLog, numericPower } from './numeric-transcendental.js';
 export * from './interval.js';
 export * from './datetime.js';
 export * from './float-format.js';

@@ -1,5 +1,10 @@
 // Exact decimal numbers: PostgreSQL's numeric as a bigint coefficient scaled by 10^-scale, with
 // PostgreSQL's scale rules for each operation.
+//
+// Result scales: add/sub/mod max(s1, s2); mul s1 + s2; div select_div_scale (at least 16
+// significant digits, at least either input's scale); sqrt max(16 - sweight, s); powInt
+// max(16, s); round/trunc the asked scale (0 for ceil/floor). Rounding is half away from zero.
+// ln, exp, log and non-integral powers live in numeric-transcendental.ts. No NaN or infinity.
 
 import { EonError } from '../errors/index.js';
 
@@ -204,6 +209,55 @@ export class Numeric {
     return new Numeric(exact || this.coef >= 0n ? q : q - 1n, 0);
   }
 
+  /**
+   * sqrt(x) as PostgreSQL's numeric_sqrt: result scale = max(16 - sweight, x.scale) where sweight
+   * is half the NBASE weight in decimal digits; rounded half away from zero, exact before rounding.
+   */
+  sqrt(): Numeric {
+    if (this.coef < 0n) {
+      throw new EonError('invalid_argument_for_power_function', 'cannot take square root of a negative number');
+    }
+    const { weight } = this.nbaseShape();
+    const sweight = Math.trunc(((weight + 1) * DEC_DIGITS) / 2) - 1;
+    const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - sweight, this.scale));
+    // floor(sqrt(v) * 10^(rscale+1)) then round on the extra digit.
+    const n = this.coef * pow10(2 * rscale + 2 - this.scale);
+    const r = isqrt(n);
+    return new Numeric((r + 5n) / 10n, rscale);
+  }
+
+  /**
+   * x ^ n for an integer n, as PostgreSQL's power_var_int: result scale max(16, x.scale); zero to a
+   * negative power is 2201F. Intermediates keep enough significant digits for an exact rounding.
+   */
+  powInt(n: number): Numeric {
+    const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS, this.scale));
+    if (n === 0) return new Numeric(pow10(rscale), rscale);
+    if (this.coef === 0n) {
+      if (n < 0) throw new EonError('invalid_argument_for_power_function', 'zero raised to a negative power is undefined');
+      return new Numeric(0n, rscale);
+    }
+    const log10Abs = this.log10Abs();
+    const resultLog10 = n * log10Abs;
+    if (resultLog10 > NUMERIC_MAX_RESULT_DIGITS) throw new EonError('numeric_value_out_of_range', 'value overflows numeric format');
+    // Results far below the last displayed digit round to zero.
+    if (resultLog10 < -(rscale + 2)) return new Numeric(0n, rscale);
+    const steps = Math.ceil(Math.log10(Math.abs(n) + 1));
+    if (n > 0) {
+      const sig = Math.max(0, Math.ceil(resultLog10)) + rscale + steps + POWER_GUARD_DIGITS;
+      return powSig(this, n, sig).round(rscale);
+    }
+    const denomSig = Math.max(0, rscale + Math.ceil(-resultLog10)) + steps + POWER_GUARD_DIGITS;
+    return ONE.divToScale(powSig(this, -n, denomSig), rscale);
+  }
+
+  /** log10(|x|) as a float, for scale estimates only. */
+  log10Abs(): number {
+    const digits = abs(this.coef).toString();
+    const lead = Number(`0.${digits.slice(0, 17)}`);
+    return Math.log10(lead) + digits.length - this.scale;
+  }
+
   /** Coerces to numeric(precision, scale): rounds to the scale, errors when the integer part overflows. */
   toTypmod(precision: number, scale: number): Numeric {
     const r = this.round(scale);
@@ -237,6 +291,54 @@ export class Numeric {
     }
     return { weight, first: Number(firstGroup) };
   }
+}
+
+const ONE = new Numeric(1n, 0);
+/** Above this many result digits a power is refused (PostgreSQL's numeric holds 131072 before the point). */
+const NUMERIC_MAX_RESULT_DIGITS = 131072;
+/** Extra significant digits carried through repeated squaring so the final rounding is exact. */
+const POWER_GUARD_DIGITS = 8;
+
+function clampScale(s: number): number {
+  return Math.min(Math.max(s, NUMERIC_MIN_DISPLAY_SCALE), NUMERIC_MAX_DISPLAY_SCALE);
+}
+
+/** Integer square root (floor) by Newton's method. */
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  if (x === 0n) x = 1n;
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) {
+      // Newton from above converges; correct a float start that was below the root.
+      while (x * x > n) x--;
+      while ((x + 1n) * (x + 1n) <= n) x++;
+      return x;
+    }
+    x = y;
+  }
+}
+
+/** Keeps at most `sig` significant digits (rounding), so long power chains stay small. */
+function limitDigits(x: Numeric, sig: number): Numeric {
+  const len = abs(x.coef).toString().length;
+  if (len <= sig) return x;
+  const drop = Math.min(len - sig, x.scale);
+  return drop > 0 ? new Numeric(divRound(x.coef, pow10(drop)), x.scale - drop) : x;
+}
+
+/** base^n (n > 0) by repeated squaring with `sig` significant digits kept. */
+function powSig(base: Numeric, n: number, sig: number): Numeric {
+  let result: Numeric | null = null;
+  let b = limitDigits(base, sig);
+  let e = n;
+  while (e > 0) {
+    if (e % 2 === 1) result = result === null ? b : limitDigits(result.mul(b), sig);
+    e = Math.floor(e / 2);
+    if (e > 0) b = limitDigits(b.mul(b), sig);
+  }
+  return result!;
 }
 
 /** PostgreSQL's select_div_scale. */

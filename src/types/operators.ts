@@ -3,11 +3,11 @@
 
 import { EonError } from '../errors/index.js';
 import { T, type ColumnType, type TypeKind } from './column-type.js';
-import { canCast, checkInt, checkInt8 } from './cast.js';
-import { timestampDifference, timestampPlusInterval } from './datetime.js';
-import { Interval, USECS_PER_DAY } from './interval.js';
+import { canCast, castValue, checkInt, checkInt8 } from './cast.js';
+import { checkDateRange, dateToTimestamp, timestampDifference, timestampPlusInterval } from './datetime.js';
+import { Interval } from './interval.js';
 import { Numeric } from './numeric.js';
-import { formatText } from './text-io.js';
+import { numericPower } from './numeric-transcendental.js';
 import type { Value } from './values.js';
 
 export type BinaryFn = (a: Value, b: Value) => Value;
@@ -130,15 +130,16 @@ export function keyString(type: ColumnType, v: Value): string {
 /**
  * PostgreSQL's select_common_type for CASE, COALESCE, IN and UNION: start from the first known
  * type and move to a later one only when the current converts to it implicitly but not back.
+ * `context` names the construct in the 42804 message ('UNION', 'CASE', 'COALESCE', 'VALUES').
  */
-export function commonType(types: readonly ColumnType[]): ColumnType {
+export function commonType(types: readonly ColumnType[], context: string = 'UNION'): ColumnType {
   const known = types.filter((t) => t.kind !== 'unknown');
   if (known.length === 0) return T.text;
   let p = known[0]!;
   for (const n of known.slice(1)) {
     if (n.kind === p.kind) continue;
     if (category(n.kind) !== category(p.kind)) {
-      throw new EonError('datatype_mismatch', `UNION types ${LABEL[p.kind]} and ${LABEL[n.kind]} cannot be matched`);
+      throw new EonError('datatype_mismatch', `${context} types ${LABEL[p.kind]} and ${LABEL[n.kind]} cannot be matched`);
     }
     if (!isPreferred(p.kind) && canCast(p, n) === 'implicit' && canCast(n, p) !== 'implicit') p = n;
   }
@@ -241,10 +242,11 @@ function numericOp(op: string): BinaryFn | null {
 }
 
 function checkFloat(x: number, inputsFinite: boolean, f4: boolean): number {
-  if (!Number.isFinite(x) && inputsFinite && !Number.isNaN(x)) {
+  const r = f4 ? Math.fround(x) : x;
+  if (inputsFinite && (r === Infinity || r === -Infinity)) {
     throw new EonError('numeric_value_out_of_range', 'value out of range: overflow');
   }
-  return f4 ? Math.fround(x) : x;
+  return r;
 }
 
 function toF(v: Value): number {
@@ -277,7 +279,7 @@ function floatOp(op: string, f4: boolean): BinaryFn | null {
       return (a, b) => {
         const x = toF(a);
         const y = toF(b);
-        if (y === 0) throw new EonError('division_by_zero', 'division by zero');
+        if (y === 0 && !Number.isNaN(x)) throw new EonError('division_by_zero', 'division by zero');
         return checkFloat(x / y, Number.isFinite(x) && Number.isFinite(y), f4);
       };
     case '^':
@@ -349,6 +351,10 @@ export function resolveBinaryOperator(opIn: string, l: ColumnType, r: ColumnType
   const op = opIn === '!=' ? '<>' : opIn;
   const lk = l.kind;
   const rk = r.kind;
+  // An untyped literal next to || is text whatever the other side is (anynonarray || text).
+  if (op === '||' && (lk === 'unknown' || rk === 'unknown')) {
+    return resolveBinaryOperator(op, lk === 'unknown' ? T.text : l, rk === 'unknown' ? T.text : r);
+  }
   // Untyped literals on both sides compare as text.
   if (lk === 'unknown' && rk === 'unknown') return resolveBinaryOperator(op, T.text, T.text);
   if (lk === 'unknown') return resolveBinaryOperator(op, r, r);
@@ -370,8 +376,9 @@ export function resolveBinaryOperator(opIn: string, l: ColumnType, r: ColumnType
 
   if (op === '||') {
     if (isText(lk) || isText(rk)) {
-      const lf = isText(lk) ? (v: Value) => v as string : (v: Value) => formatText(l, v);
-      const rf = isText(rk) ? (v: Value) => v as string : (v: Value) => formatText(r, v);
+      // anytextcat is `$1::text || $2`: the cast to text, so booleans read 'true', not 't'.
+      const lf = isText(lk) ? (v: Value) => v as string : (v: Value) => castValue(v, l, T.text) as string;
+      const rf = isText(rk) ? (v: Value) => v as string : (v: Value) => castValue(v, r, T.text) as string;
       return { resultType: T.text, leftType: isText(lk) ? T.text : l, rightType: isText(rk) ? T.text : r, fn: (a, b) => lf(a) + rf(b) };
     }
     throw noOperator(op, l, r);
@@ -401,8 +408,8 @@ export function resolveBinaryOperator(opIn: string, l: ColumnType, r: ColumnType
   const rn = NUMBER_ORDER[rk] !== undefined;
   if (ln && rn) {
     if (op === '^') {
-      if (lk === 'numeric' || rk === 'numeric') {
-        return resolved(T.numeric, T.numeric, T.numeric, (a, b) => Numeric.fromNumber(Math.pow(toF(a), toF(b))), op, l, r);
+      if ((lk === 'numeric' || rk === 'numeric') && NUMBER_ORDER[lk]! <= NUMBER_ORDER.numeric! && NUMBER_ORDER[rk]! <= NUMBER_ORDER.numeric!) {
+        return resolved(T.numeric, T.numeric, T.numeric, (a, b) => numericPower(toNum(a), toNum(b)), op, l, r);
       }
       return resolved(T.float8, T.float8, T.float8, floatOp('^', false), op, l, r);
     }
@@ -433,17 +440,17 @@ function resolveDateTimeOperator(op: string, l: ColumnType, r: ColumnType): Reso
   const intLike = (k: TypeKind) => k === 'int2' || k === 'int4';
   if (lk === 'date' && intLike(rk) && (op === '+' || op === '-')) {
     const sign = op === '+' ? 1 : -1;
-    return { resultType: T.date, leftType: T.date, rightType: T.int4, fn: (a, b) => (a as number) + sign * (b as number) };
+    return { resultType: T.date, leftType: T.date, rightType: T.int4, fn: (a, b) => checkDateRange((a as number) + sign * (b as number)) };
   }
   if (intLike(lk) && rk === 'date' && op === '+') {
-    return { resultType: T.date, leftType: T.int4, rightType: T.date, fn: (a, b) => (a as number) + (b as number) };
+    return { resultType: T.date, leftType: T.int4, rightType: T.date, fn: (a, b) => checkDateRange((a as number) + (b as number)) };
   }
   if (lk === 'date' && rk === 'date' && op === '-') {
     return { resultType: T.int4, leftType: T.date, rightType: T.date, fn: (a, b) => (a as number) - (b as number) };
   }
   if (isTime(lk) && rk === 'interval' && (op === '+' || op === '-')) {
     const rt = lk === 'timestamptz' ? T.timestamptz : T.timestamp;
-    const toUs = lk === 'date' ? (v: Value) => (v as number) * USECS_PER_DAY : (v: Value) => v as number;
+    const toUs = lk === 'date' ? (v: Value) => dateToTimestamp(v as number) : (v: Value) => v as number;
     return {
       resultType: rt,
       leftType: l,
@@ -453,7 +460,7 @@ function resolveDateTimeOperator(op: string, l: ColumnType, r: ColumnType): Reso
   }
   if (lk === 'interval' && isTime(rk) && op === '+') {
     const rt = rk === 'timestamptz' ? T.timestamptz : T.timestamp;
-    const toUs = rk === 'date' ? (v: Value) => (v as number) * USECS_PER_DAY : (v: Value) => v as number;
+    const toUs = rk === 'date' ? (v: Value) => dateToTimestamp(v as number) : (v: Value) => v as number;
     return { resultType: rt, leftType: T.interval, rightType: r, fn: (a, b) => timestampPlusInterval(toUs(b), a as Interval) };
   }
   if ((lk === 'timestamp' || lk === 'timestamptz' || lk === 'date') && (rk === 'timestamp' || rk === 'timestamptz') && op === '-') {

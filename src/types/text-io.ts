@@ -200,3 +200,94 @@ export function parseBinary(type: ColumnType, b: Uint8Array): Value {
     }
   }
 }
+
+/** PostgreSQL's NBASE: numeric's binary digits are base 10000, four decimal digits each. */
+const NBASE_DIGITS = 4;
+const NUMERIC_POS = 0x0000;
+const NUMERIC_NEG = 0x4000;
+
+/** Binary result formats (PostgreSQL's send functions), the inverse of parseBinary. */
+export function formatBinary(type: ColumnType, v: Value): Uint8Array {
+  switch (type.kind) {
+    case 'bool':
+      return Uint8Array.of(v === true ? 1 : 0);
+    case 'int2': {
+      const b = new Uint8Array(2);
+      new DataView(b.buffer).setInt16(0, v as number);
+      return b;
+    }
+    case 'int4':
+    case 'date': {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, type.kind === 'date' ? (v as number) - PG_EPOCH_DAYS : (v as number));
+      return b;
+    }
+    case 'int8': {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigInt64(0, v as bigint);
+      return b;
+    }
+    case 'float4': {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setFloat32(0, v as number);
+      return b;
+    }
+    case 'float8': {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setFloat64(0, v as number);
+      return b;
+    }
+    case 'timestamp':
+    case 'timestamptz': {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigInt64(0, BigInt((v as number) - PG_EPOCH_USECS));
+      return b;
+    }
+    case 'interval': {
+      const iv = v as Interval;
+      const b = new Uint8Array(16);
+      const view = new DataView(b.buffer);
+      view.setBigInt64(0, BigInt(iv.micros));
+      view.setInt32(8, iv.days);
+      view.setInt32(12, iv.months);
+      return b;
+    }
+    case 'numeric':
+      return numericSend(v as Numeric);
+    case 'text':
+    case 'varchar':
+    case 'unknown':
+      return new Uint8Array(Buffer.from(v as string, 'utf8'));
+  }
+}
+
+/** numeric_send: ndigits, weight, sign, dscale, then base-10000 digits without zero ends. */
+function numericSend(n: Numeric): Uint8Array {
+  const fracGroups = Math.ceil(n.scale / NBASE_DIGITS);
+  let c = n.coef < 0n ? -n.coef : n.coef;
+  c *= pow10(fracGroups * NBASE_DIGITS - n.scale);
+  const groups: number[] = [];
+  while (c > 0n) {
+    groups.push(Number(c % 10000n));
+    c /= 10000n;
+  }
+  groups.reverse();
+  let weight = groups.length - 1 - fracGroups;
+  let first = 0;
+  while (first < groups.length && groups[first] === 0) {
+    first++;
+    weight--;
+  }
+  let last = groups.length;
+  while (last > first && groups[last - 1] === 0) last--;
+  const digits = groups.slice(first, last);
+  if (digits.length === 0) weight = 0;
+  const b = new Uint8Array(8 + digits.length * 2);
+  const view = new DataView(b.buffer);
+  view.setInt16(0, digits.length);
+  view.setInt16(2, weight);
+  view.setUint16(4, n.coef < 0n ? NUMERIC_NEG : NUMERIC_POS);
+  view.setInt16(6, n.scale);
+  for (let i = 0; i < digits.length; i++) view.setInt16(8 + i * 2, digits[i]!);
+  return b;
+}

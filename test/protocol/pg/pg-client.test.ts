@@ -1,6 +1,6 @@
 // The PostgreSQL server driven by real clients: node-postgres (simple and extended protocol), psql, SCRAM, cancel.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connect } from 'node:net';
@@ -9,7 +9,6 @@ import { serialize } from 'pg-protocol';
 import { PgServer } from '../../../protocol/pg/index.js';
 import { FakeSessionFactory } from './fake-session.js';
 
-vi.mock('../../../src/types/text-io.js', () => import('./text-io-stand-in.js'));
 
 const run = promisify(execFile);
 const PSQL_TIMEOUT_MS = 10_000;

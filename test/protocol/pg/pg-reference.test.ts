@@ -1,7 +1,7 @@
 // eon's wire behaviour checked against a real PostgreSQL 15: binary value encodings byte for byte, and
 // the message sequences of extended-protocol exchanges (statements both sides know: `select $1`, empty).
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serialize } from 'pg-protocol';
 import { PgServer } from '../../../protocol/pg/index.js';
 import { MessageWriter } from '../../../protocol/pg/message-writer.js';
@@ -13,7 +13,6 @@ import type { RunningPostgres } from '../../support/postgres.js';
 import { FakeSessionFactory } from './fake-session.js';
 import { RawClient, errorFields, frame } from './raw-client.js';
 
-vi.mock('../../../src/types/text-io.js', () => import('./text-io-stand-in.js'));
 
 let postgres: RunningPostgres;
 const eon = new PgServer({ host: '127.0.0.1', port: 0, sessions: new FakeSessionFactory() });

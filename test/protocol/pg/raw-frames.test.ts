@@ -1,13 +1,12 @@
 // The PostgreSQL server driven by hand-made frames: framing, extended-protocol rules, malformed input, shutdown.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serialize } from 'pg-protocol';
 import { PgServer } from '../../../protocol/pg/index.js';
 import { MESSAGE_BYTES_MAX } from '../../../protocol/pg/index.js';
 import { FakeSessionFactory, abortCount } from './fake-session.js';
 import { RawClient, dataRowBytes, dataRowTexts, errorFields, frame } from './raw-client.js';
 
-vi.mock('../../../src/types/text-io.js', () => import('./text-io-stand-in.js'));
 
 const sessions = new FakeSessionFactory();
 const server = new PgServer({ host: '127.0.0.1', port: 0, sessions });
