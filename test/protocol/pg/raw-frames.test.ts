@@ -1,6 +1,6 @@
 // The PostgreSQL server driven by hand-made frames: framing, extended-protocol rules, malformed input, shutdown.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serialize } from 'pg-protocol';
 import { PgServer } from '../../../protocol/pg/index.js';
 import { MESSAGE_BYTES_MAX } from '../../../protocol/pg/index.js';
