@@ -6,13 +6,13 @@ import { Interval, Numeric, T, checkInt, checkInt8, parseText, resolveBinaryOper
 import { resolveScalarFunction } from '../functions/index.js';
 import type { Ast } from '../parse/parser.js';
 import type { Expr } from '../plan/expr.js';
-import type { AggregateName } from '../plan/logical.js';
-import { LevelContext, PARAMS_MAX } from './context.js';
+import type { AggregateName, FrameBound, WindowCall, WindowFrame, WindowFunctionName } from '../plan/logical.js';
+import { LevelContext, PARAMS_MAX, WINDOW_COLUMN_BASE } from './context.js';
 import { dataTypeOf } from './data-type.js';
 import { exprKey } from './expr-key.js';
 import { bindBinary, coerce, requireBoolean, unify } from './typing.js';
 import { bindSubquery } from './bind-select.js';
-import { DISTINCT_SUFFIX } from '../parse/parser.js';
+import { DISTINCT_SUFFIX, RENAMED_PREFIX } from '../parse/parser.js';
 
 const { Parser } = nodeSqlParser;
 const reparser = new Parser();
@@ -40,6 +40,7 @@ const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '||', '^']);
 export function bindExpr(ast: Ast, ctx: LevelContext): Expr {
   ctx.stmt.enter();
   try {
+    if (ast.over !== undefined && ast.over !== null) return bindWindowCall(ast, ctx);
     if (ctx.agg !== null) return bindAboveAggregate(ast, ctx);
     return bindPlain(ast, ctx);
   } finally {
@@ -89,7 +90,7 @@ function isLiteral(ast: Ast): boolean {
 }
 
 function isAggregateFunctionName(ast: Ast): boolean {
-  return ast.type === 'function' && aggregateBaseName(functionName(ast)) in AGGREGATES && ast.over === undefined;
+  return ast.type === 'function' && aggregateBaseName(functionName(ast)) in AGGREGATES && (ast.over === undefined || ast.over === null);
 }
 
 /** `sum__distinct` (the parser's rewrite of sum(DISTINCT …)) → `sum`. */
@@ -100,7 +101,8 @@ function aggregateBaseName(name: string): string {
 export function containsAggregate(ast: unknown): boolean {
   if (ast === null || typeof ast !== 'object') return false;
   const node = ast as Ast;
-  if (node.type === 'aggr_func') return true;
+  const windowed = node.over !== undefined && node.over !== null;
+  if (node.type === 'aggr_func' && !windowed) return true;
   if (node.type === 'function' && isAggregateFunctionName(node)) return true;
   if (node.ast !== undefined) return false; // a subquery's aggregates are its own
   for (const v of Object.values(node)) {
@@ -776,4 +778,166 @@ function bindQuantified(op: string, leftAst: Ast, rightAst: Ast, ctx: LevelConte
   const rightType = resolved.rightType;
   const cmp = rightType.kind === colType.kind ? resolved.fn : (x: Value, y: Value) => resolved.fn(x, coerceConst(y, colType, rightType));
   return { kind: 'quantified', type: T.bool, arg: a, plan, correlated, any: quantifier !== 'all', cmp };
+}
+
+const WINDOW_FUNCTIONS: Record<string, WindowFunctionName> = {
+  row_number: 'row_number',
+  rank: 'rank',
+  dense_rank: 'dense_rank',
+  percent_rank: 'percent_rank',
+  cume_dist: 'cume_dist',
+  ntile: 'ntile',
+  lag: 'lag',
+  lead: 'lead',
+  first_value: 'first_value',
+  last_value: 'last_value',
+  nth_value: 'nth_value',
+};
+
+/** f(...) OVER (PARTITION BY … ORDER BY … frame): registers the call and returns its column. */
+function bindWindowCall(ast: Ast, ctx: LevelContext): Expr {
+  if (ctx.noWindows !== null || ctx.noAggregates !== null) {
+    throw new EonError('windowing_error', `window functions are not allowed in ${ctx.noWindows ?? ctx.noAggregates}`);
+  }
+  const params = ctx.stmt.params;
+  let spec = ast.over.as_window_specification;
+  if (typeof spec === 'string') {
+    const named = ctx.namedWindows.get(ctx.stmt.ident(spec)) as Ast | undefined;
+    if (named === undefined) throw new EonError('undefined_object', `window "${spec}" does not exist`);
+    spec = named;
+  }
+  const ws = (spec?.window_specification ?? {}) as Ast;
+  // Window calls do not nest; their arguments may use aggregates of this level.
+  const inner = (a: Ast): Expr => {
+    if (containsWindow(a)) throw new EonError('windowing_error', 'window function calls cannot be nested');
+    return bindExpr(a, ctx);
+  };
+  const partitionBy = ((ws.partitionby ?? []) as Ast[]).map((p) => inner(p.expr ?? p));
+  const orderBy = ((ws.orderby ?? []) as Ast[]).map((o) => {
+    const descending = String(o.type ?? '').toUpperCase() === 'DESC';
+    const nulls = String(o.nulls ?? '').toLowerCase().replace(/\s+/g, '');
+    return { expr: inner(o.expr), descending, nullsFirst: nulls === 'nullsfirst' ? true : nulls === 'nullslast' ? false : descending };
+  });
+  const frame = windowFrame(ws.window_frame_clause, orderBy.length > 0);
+  const rawName = ast.type === 'aggr_func' ? String(ast.name).toLowerCase() : ast.type === 'window_func' ? String(ast.name).toLowerCase() : functionName(ast);
+  const name = aggregateBaseName(rawName);
+  let call: WindowCall;
+  if (name in AGGREGATES) {
+    const a = ast.args ?? {};
+    const argAsts: Ast[] = ast.type === 'aggr_func' ? (a.expr === undefined ? [] : [a.expr]) : (a.value ?? []);
+    const star = argAsts.length === 1 && argAsts[0]!.type === 'star';
+    if (String(a.distinct ?? '').toUpperCase() === 'DISTINCT' || rawName !== name) {
+      throw new EonError('feature_not_supported', 'DISTINCT is not implemented for window functions');
+    }
+    const args = star ? [] : argAsts.map(inner);
+    const agg = { ...makeAggregate(AGGREGATES[name]!, args, false, null, star, ctx), orderBy: [] };
+    call = { fn: 'aggregate', args: agg.args, aggregate: agg, partitionBy, orderBy, frame, type: agg.type };
+  } else {
+    let fn = WINDOW_FUNCTIONS[name];
+    let argAsts = (ast.args?.value ?? []) as Ast[];
+    const marker = name === 'ntile' && argAsts.length === 1 && argAsts[0]!.type === 'column_ref' ? String(argAsts[0]!.column?.expr?.value ?? '') : '';
+    if (marker.startsWith(RENAMED_PREFIX)) {
+      fn = WINDOW_FUNCTIONS[marker.slice(RENAMED_PREFIX.length)];
+      argAsts = [];
+    }
+    if (fn === undefined) throw new EonError('undefined_function', `function ${name} is not a window function`);
+    const args = argAsts.map(inner);
+    call = windowFunctionCall(fn, args, partitionBy, orderBy, frame, params);
+  }
+  const i = ctx.windows.push(call) - 1;
+  return { kind: 'column', type: call.type, index: WINDOW_COLUMN_BASE + i, name };
+}
+
+function containsWindow(ast: unknown): boolean {
+  if (ast === null || typeof ast !== 'object') return false;
+  const node = ast as Ast;
+  if (node.over !== undefined && node.over !== null) return true;
+  if (node.ast !== undefined) return false;
+  return Object.values(node).some((v) => (Array.isArray(v) ? v.some(containsWindow) : containsWindow(v)));
+}
+
+function windowFunctionCall(
+  fn: WindowFunctionName,
+  argsIn: Expr[],
+  partitionBy: Expr[],
+  orderBy: WindowCall['orderBy'],
+  frame: WindowFrame,
+  params: (ColumnType | undefined)[],
+): WindowCall {
+  const arity: Record<string, [number, number]> = {
+    row_number: [0, 0], rank: [0, 0], dense_rank: [0, 0], percent_rank: [0, 0], cume_dist: [0, 0],
+    ntile: [1, 1], lag: [1, 3], lead: [1, 3], first_value: [1, 1], last_value: [1, 1], nth_value: [2, 2],
+  };
+  const [lo, hi] = arity[fn]!;
+  if (argsIn.length < lo || argsIn.length > hi) {
+    throw new EonError('undefined_function', `function ${fn} with ${argsIn.length} arguments does not exist`);
+  }
+  let args = argsIn;
+  let type: ColumnType;
+  switch (fn) {
+    case 'row_number':
+    case 'rank':
+    case 'dense_rank':
+      type = T.int8;
+      break;
+    case 'percent_rank':
+    case 'cume_dist':
+      type = T.float8;
+      break;
+    case 'ntile':
+      args = [coerce(args[0]!, T.int4, 'implicit', params)];
+      type = T.int4;
+      break;
+    case 'nth_value':
+      args = [args[0]!, coerce(args[1]!, T.int4, 'implicit', params)];
+      type = args[0]!.type.kind === 'unknown' ? T.text : args[0]!.type;
+      break;
+    case 'lag':
+    case 'lead': {
+      let v = args[0]!.type.kind === 'unknown' ? coerce(args[0]!, T.text, 'implicit', params) : args[0]!;
+      const rest: Expr[] = [];
+      if (args[1] !== undefined) rest.push(coerce(args[1], T.int4, 'implicit', params));
+      if (args[2] !== undefined) {
+        const { type: t, exprs } = unify([v, args[2]], 'lag/lead', params);
+        v = exprs[0]!;
+        rest[0] ??= { kind: 'const', type: T.int4, value: 1 };
+        rest.push(coerce(exprs[1]!, t, 'implicit', params));
+      }
+      args = [v, ...rest];
+      type = v.type;
+      break;
+    }
+    default:
+      type = args[0]!.type.kind === 'unknown' ? T.text : args[0]!.type;
+  }
+  return { fn, args, aggregate: null, partitionBy, orderBy, frame, type };
+}
+
+function frameBound(node: Ast | undefined, isStart: boolean): FrameBound {
+  const text = String(node?.value ?? '').trim().toLowerCase();
+  if (text === 'unbounded preceding') return { kind: 'unbounded_preceding' };
+  if (text === 'unbounded following') return { kind: 'unbounded_following' };
+  if (text === 'current row') return { kind: 'current_row' };
+  const m = /^(\d+)\s+(preceding|following)$/.exec(text);
+  if (m !== null) return { kind: 'offset', rows: m[2] === 'preceding' ? -Number(m[1]) : Number(m[1]) };
+  throw new EonError('feature_not_supported', `window frame bound "${text}" is not supported${isStart ? '' : ' as frame end'}`);
+}
+
+function windowFrame(clause: Ast | undefined, ordered: boolean): WindowFrame {
+  if (clause === undefined || clause === null) {
+    // PostgreSQL's default: RANGE UNBOUNDED PRECEDING to the current row's last peer.
+    return ordered
+      ? { mode: 'range', start: { kind: 'unbounded_preceding' }, end: { kind: 'current_row' } }
+      : { mode: 'rows', start: { kind: 'unbounded_preceding' }, end: { kind: 'unbounded_following' } };
+  }
+  const mode = String(clause.left?.value ?? 'rows').toLowerCase() === 'range' ? 'range' : 'rows';
+  if (String(clause.operator ?? '').toUpperCase() === 'BETWEEN') {
+    const [a, b] = (clause.right?.value ?? []) as Ast[];
+    const frame = { mode, start: frameBound(a, true), end: frameBound(b, false) } as WindowFrame;
+    if (mode === 'range' && (frame.start.kind === 'offset' || frame.end.kind === 'offset')) {
+      throw new EonError('feature_not_supported', 'RANGE frames with offsets are not supported yet');
+    }
+    return frame;
+  }
+  return { mode, start: frameBound(clause.right ?? clause, true), end: { kind: 'current_row' } } as WindowFrame;
 }

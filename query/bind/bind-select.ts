@@ -6,7 +6,7 @@ import { T, type ColumnType } from '../../src/types/index.js';
 import type { Ast } from '../parse/parser.js';
 import { columnsUsed, type Expr } from '../plan/expr.js';
 import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
-import { LevelContext, StatementContext, type AggregateScope } from './context.js';
+import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
 import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
 import { exprKey } from './expr-key.js';
 import { Scope, type ScopeColumn } from './scope.js';
@@ -161,6 +161,7 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
     plan = addFilter(plan, preds);
   }
 
+  level.namedWindows = new Map(((ast.window?.expr ?? []) as Ast[]).map((w) => [stmt.ident(String(w.name)), w.as_window_specification]));
   // Select list (expanded), to know aggregates and names.
   const columnsAst = (ast.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : ast.columns) as Ast[];
   const groupAsts = (ast.groupby?.columns ?? (Array.isArray(ast.groupby) ? ast.groupby : [])) as Ast[];
@@ -187,7 +188,11 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
   }
   const items = bindSelectList(columnsAst, level);
   let having: Expr | null = null;
-  if (ast.having) having = requireBoolean(bindExpr(ast.having, level), 'HAVING', stmt.params);
+  if (ast.having) {
+    level.noWindows = 'HAVING';
+    having = requireBoolean(bindExpr(ast.having, level), 'HAVING', stmt.params);
+    level.noWindows = null;
+  }
 
   // Sort keys can add hidden columns to the projection.
   const distinct = String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
@@ -203,6 +208,19 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
     ];
     plan = { kind: 'aggregate', input: plan, groupBy: agg.groupExprs, aggregates: agg.calls, columns: aggColumns };
     if (having !== null) plan = { kind: 'filter', input: plan, predicate: having, columns: plan.columns };
+  }
+  if (level.windows.length > 0) {
+    // Window results were bound as columns past WINDOW_COLUMN_BASE; they follow the input's columns.
+    const width = plan.columns.length;
+    const rebase = (e: Expr): Expr => mapColumns(e, (i) => (i >= WINDOW_COLUMN_BASE ? width + i - WINDOW_COLUMN_BASE : i));
+    items.forEach((it, i) => (items[i] = { expr: rebase(it.expr), name: it.name }));
+    extra.forEach((e, i) => (extra[i] = rebase(e)));
+    plan = {
+      kind: 'window',
+      input: plan,
+      windows: level.windows,
+      columns: [...plan.columns, ...level.windows.map((w, i) => ({ name: `window${i}`, type: w.type }))],
+    };
   }
   const resolveUnknown = (e: Expr): Expr => (e.type.kind === 'unknown' && !keepUnknown ? coerce(e, T.text, 'implicit', stmt.params) : e);
   const outputColumns: OutputColumn[] = items.map((it) => ({ name: it.name, type: resolveUnknown(it.expr).type }));
@@ -674,37 +692,40 @@ import { exprChildren as childrenOf } from '../plan/expr.js';
 
 /** Rewrites column indexes by `delta` (used to re-base right-side join keys). */
 export function shiftColumns(e: Expr, delta: number): Expr {
+  return mapColumns(e, (i) => i + delta);
+}
+
+/** Rewrites every column index of `e` (outer references and subquery plans are left alone). */
+export function mapColumns(e: Expr, f: (index: number) => number): Expr {
+  const m = (x: Expr): Expr => mapColumns(x, f);
   switch (e.kind) {
     case 'column':
-      return { ...e, index: e.index + delta };
+      return { ...e, index: f(e.index) };
     case 'const':
     case 'param':
     case 'outer':
     case 'subquery':
       return e;
     case 'call':
-      return { ...e, args: e.args.map((a) => shiftColumns(a, delta)) };
-    case 'binary':
-      return { ...e, left: shiftColumns(e.left, delta), right: shiftColumns(e.right, delta) };
     case 'and':
     case 'or':
-      return { ...e, args: e.args.map((a) => shiftColumns(a, delta)) };
     case 'coalesce':
-      return { ...e, args: e.args.map((a) => shiftColumns(a, delta)) };
+      return { ...e, args: e.args.map(m) } as Expr;
+    case 'binary':
+    case 'is_distinct':
+      return { ...e, left: m(e.left), right: m(e.right) } as Expr;
     case 'not':
     case 'is_null':
     case 'cast':
-      return { ...e, arg: shiftColumns(e.arg, delta) } as Expr;
-    case 'is_distinct':
-      return { ...e, left: shiftColumns(e.left, delta), right: shiftColumns(e.right, delta) };
+      return { ...e, arg: m(e.arg) } as Expr;
     case 'case':
-      return { ...e, whens: e.whens.map((w) => ({ cond: shiftColumns(w.cond, delta), result: shiftColumns(w.result, delta) })), otherwise: shiftColumns(e.otherwise, delta) };
+      return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
     case 'in_list':
-      return { ...e, arg: shiftColumns(e.arg, delta), list: e.list.map((a) => shiftColumns(a, delta)) };
+      return { ...e, arg: m(e.arg), list: e.list.map(m) };
     case 'like':
-      return { ...e, arg: shiftColumns(e.arg, delta), pattern: shiftColumns(e.pattern, delta) };
+      return { ...e, arg: m(e.arg), pattern: m(e.pattern) };
     case 'in_subquery':
     case 'quantified':
-      return { ...e, arg: shiftColumns(e.arg, delta) };
+      return { ...e, arg: m(e.arg) };
   }
 }

@@ -6,8 +6,11 @@ import type { ColumnType } from '../../src/types/index.js';
 import type { TableSchema } from '../../storage/index.js';
 import type { LiftedLiterals } from '../parse/parser.js';
 import type { Expr } from '../plan/expr.js';
-import type { AggregateCall, OutputColumn, Plan } from '../plan/logical.js';
+import type { AggregateCall, OutputColumn, Plan, WindowCall } from '../plan/logical.js';
 import type { Scope } from './scope.js';
+
+/** Window results are referenced as columns from this index until the window node's input width is known. */
+export const WINDOW_COLUMN_BASE = 1_000_000;
 
 /** Nesting limit for expressions and subqueries, so deep SQL cannot exhaust the stack. */
 export const BIND_DEPTH_MAX = 200;
@@ -95,6 +98,12 @@ export class LevelContext {
   agg: AggregateScope | null = null;
   /** Where aggregates may not appear (WHERE, GROUP BY, JOIN ON): the clause name for the error. */
   noAggregates: string | null = null;
+  /** Window function calls found in the select list and ORDER BY, in order. */
+  readonly windows: WindowCall[] = [];
+  /** Named windows (WINDOW w AS (...)) of this SELECT. */
+  namedWindows: ReadonlyMap<string, unknown> = new Map();
+  /** Where window functions may not appear (WHERE, HAVING, …): the clause name for the error. */
+  noWindows: string | null = null;
 
   constructor(stmt: StatementContext, scope: Scope, parent: LevelContext | null) {
     this.stmt = stmt;

@@ -7,6 +7,7 @@ import { compareValues, keyString, type ColumnType, type Value } from '../../src
 import { assertNever } from '../plan/expr.js';
 import type { AggregateCall, Plan, SortKey } from '../plan/logical.js';
 import { newAccumulator, StringAggAccumulator } from './aggregates.js';
+import { runWindow } from './window.js';
 import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
 
@@ -44,6 +45,8 @@ export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
     }
     case 'aggregate':
       return runAggregate(plan, ctx);
+    case 'window':
+      return runWindow(plan, runPlan(plan.input, ctx), ctx, rowComparator);
     case 'join':
       return runJoin(plan, ctx);
     case 'sort':

@@ -2,7 +2,7 @@
 // a scale, ceil/floor, sign, mod, div, gcd/lcm); the transcendental ones wait for src/types.
 
 import { EonError } from '../../src/errors/index.js';
-import { Numeric } from '../../src/types/index.js';
+import { Numeric, numericExp, numericLn, numericLog, numericPower } from '../../src/types/index.js';
 import type { Value } from '../../src/types/index.js';
 import { fn, type FunctionDef } from './definition.js';
 
@@ -88,12 +88,23 @@ export function lcmNumeric(a: Numeric, b: Numeric): Numeric {
   return new Numeric(l < 0n ? -l : l, scale);
 }
 
-/** Declared so overload resolution picks the numeric version as PostgreSQL does; see the report. */
-function notYet(name: string): () => never {
-  return () => {
-    throw new EonError('feature_not_supported', `${name}(numeric) is not supported yet`);
-  };
+/** width_bucket(operand, low, high, count): the 1-based bucket, 0 below and count+1 above. */
+function widthBucket(op: Numeric, lo: Numeric, hi: Numeric, count: number): number {
+  if (count <= 0) throw new EonError('invalid_argument_for_width_bucket_function', 'count must be greater than zero');
+  const cmp = lo.compare(hi);
+  if (cmp === 0) throw new EonError('invalid_argument_for_width_bucket_function', 'lower bound cannot equal upper bound');
+  const n = new Numeric(BigInt(count), 0);
+  if (cmp < 0) {
+    if (op.compare(lo) < 0) return 0;
+    if (op.compare(hi) >= 0) return count + 1;
+    return Number(op.sub(lo).mul(n).divTrunc(hi.sub(lo)).coef) + 1;
+  }
+  if (op.compare(lo) > 0) return 0;
+  if (op.compare(hi) <= 0) return count + 1;
+  return Number(lo.sub(op).mul(n).divTrunc(lo.sub(hi)).coef) + 1;
 }
+
+const TEN = new Numeric(10n, 0);
 
 export const numericMathFunctions: readonly FunctionDef[] = [
   fn('abs', ['numeric'], 'numeric', (a) => {
@@ -112,13 +123,13 @@ export const numericMathFunctions: readonly FunctionDef[] = [
   fn('div', ['numeric', 'numeric'], 'numeric', (a) => divNumeric(numeric(a[0]), numeric(a[1]))),
   fn('gcd', ['numeric', 'numeric'], 'numeric', (a) => gcdNumeric(numeric(a[0]), numeric(a[1]))),
   fn('lcm', ['numeric', 'numeric'], 'numeric', (a) => lcmNumeric(numeric(a[0]), numeric(a[1]))),
-  fn('sqrt', ['numeric'], 'numeric', notYet('sqrt')),
-  fn('exp', ['numeric'], 'numeric', notYet('exp')),
-  fn('ln', ['numeric'], 'numeric', notYet('ln')),
-  fn('log', ['numeric'], 'numeric', notYet('log')),
-  fn('log10', ['numeric'], 'numeric', notYet('log10')),
-  fn('log', ['numeric', 'numeric'], 'numeric', notYet('log')),
-  fn('power', ['numeric', 'numeric'], 'numeric', notYet('power')),
-  fn('pow', ['numeric', 'numeric'], 'numeric', notYet('pow')),
-  fn('width_bucket', ['numeric', 'numeric', 'numeric', 'int4'], 'int4', notYet('width_bucket')),
+  fn('sqrt', ['numeric'], 'numeric', (a) => numeric(a[0]).sqrt()),
+  fn('exp', ['numeric'], 'numeric', (a) => numericExp(numeric(a[0]))),
+  fn('ln', ['numeric'], 'numeric', (a) => numericLn(numeric(a[0]))),
+  fn('log', ['numeric'], 'numeric', (a) => numericLog(TEN, numeric(a[0]))),
+  fn('log10', ['numeric'], 'numeric', (a) => numericLog(TEN, numeric(a[0]))),
+  fn('log', ['numeric', 'numeric'], 'numeric', (a) => numericLog(numeric(a[0]), numeric(a[1]))),
+  fn('power', ['numeric', 'numeric'], 'numeric', (a) => numericPower(numeric(a[0]), numeric(a[1]))),
+  fn('pow', ['numeric', 'numeric'], 'numeric', (a) => numericPower(numeric(a[0]), numeric(a[1]))),
+  fn('width_bucket', ['numeric', 'numeric', 'numeric', 'int4'], 'int4', (a) => widthBucket(numeric(a[0]), numeric(a[1]), numeric(a[2]), a[3] as number)),
 ];

@@ -25,6 +25,7 @@ function mapChildren(p: Plan, f: (p: Plan) => Plan): Plan {
     case 'filter':
     case 'project':
     case 'aggregate':
+    case 'window':
     case 'sort':
     case 'limit':
     case 'distinct':

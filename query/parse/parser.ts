@@ -137,6 +137,10 @@ function settingValue(tokens: Token[]): string {
     .join(tokens.some((t) => t.text === ',') ? ', ' : ' ');
 }
 
+/** Window functions node-sql-parser cannot parse; they reach the binder as ntile(eon_fn_<name>). */
+const RENAMED_FUNCTIONS = new Set(['percent_rank', 'cume_dist']);
+export const RENAMED_PREFIX = 'eon_fn_';
+
 /** Words that continue a multi-word type name (double precision, timestamp with time zone). */
 const TYPE_NAME_WORDS = new Set(['precision', 'varying', 'with', 'without', 'time', 'zone']);
 
@@ -205,6 +209,11 @@ function rewriteTokens(tokens: Token[]): (string | undefined)[] {
     } else if (a === 'offset' && (tokens[i + 1]?.kind === 'number' || tokens[i + 1]?.kind === 'param') && (w(i + 2) === 'row' || w(i + 2) === 'rows')) {
       out[i + 2] = '';
       i += 2;
+    } else if (RENAMED_FUNCTIONS.has(a) && tokens[i + 1]?.text === '(' && tokens[i + 2]?.text === ')') {
+      // Zero-argument window functions the parser does not know parse as ntile(<marker>).
+      out[i] = 'ntile';
+      out[i + 1] = `(${RENAMED_PREFIX}${a}`;
+      i += 1;
     } else if (DISTINCT_AGGREGATES.has(a) && tokens[i + 1]?.text === '(' && w(i + 2) === 'distinct') {
       out[i] = tokens[i]!.text + DISTINCT_SUFFIX;
       out[i + 2] = '';

@@ -44,6 +44,9 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
         return;
       }
       break;
+    case 'window':
+      out.push(`${pad}WindowAgg [${p.windows.map((w) => (w.fn === 'aggregate' ? w.aggregate!.name : w.fn)).join(', ')}]`);
+      break;
     case 'join':
       out.push(
         `${pad}${p.leftKeys.length > 0 ? 'Hash' : 'Nested Loop'} ${p.joinType === 'inner' ? '' : p.joinType[0]!.toUpperCase() + p.joinType.slice(1) + ' '}Join` +

@@ -27,6 +27,35 @@ export interface AggregateCall {
   readonly orderBy: readonly SortKey[];
 }
 
+export type WindowFunctionName =
+  | 'row_number' | 'rank' | 'dense_rank' | 'percent_rank' | 'cume_dist' | 'ntile'
+  | 'lag' | 'lead' | 'first_value' | 'last_value' | 'nth_value' | 'aggregate';
+
+/** One frame bound: an offset of rows before (negative) or after (positive) the current row. */
+export type FrameBound =
+  | { readonly kind: 'unbounded_preceding' }
+  | { readonly kind: 'unbounded_following' }
+  | { readonly kind: 'current_row' }
+  | { readonly kind: 'offset'; readonly rows: number };
+
+export interface WindowFrame {
+  /** 'range' frames end at the last peer of the current row; 'rows' frames count rows. */
+  readonly mode: 'rows' | 'range';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+}
+
+export interface WindowCall {
+  readonly fn: WindowFunctionName;
+  readonly args: Expr[];
+  /** For fn 'aggregate': the aggregate computed over the frame. */
+  readonly aggregate: AggregateCall | null;
+  readonly partitionBy: Expr[];
+  readonly orderBy: SortKey[];
+  readonly frame: WindowFrame;
+  readonly type: ColumnType;
+}
+
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
 
 export type Plan =
@@ -36,6 +65,8 @@ export type Plan =
   | { kind: 'filter'; input: Plan; predicate: Expr; columns: OutputColumn[] }
   | { kind: 'project'; input: Plan; exprs: Expr[]; columns: OutputColumn[] }
   | { kind: 'aggregate'; input: Plan; groupBy: Expr[]; aggregates: AggregateCall[]; columns: OutputColumn[] }
+  /** Appends one column per window function call to each input row. */
+  | { kind: 'window'; input: Plan; windows: WindowCall[]; columns: OutputColumn[] }
   | { kind: 'join'; joinType: JoinType; left: Plan; right: Plan; leftKeys: Expr[]; rightKeys: Expr[]; residual: Expr | null; columns: OutputColumn[] }
   | { kind: 'sort'; input: Plan; keys: SortKey[]; columns: OutputColumn[] }
   | { kind: 'limit'; input: Plan; limit: Expr | null; offset: Expr | null; columns: OutputColumn[] }
@@ -54,6 +85,7 @@ export function planChildren(p: Plan): Plan[] {
     case 'filter':
     case 'project':
     case 'aggregate':
+    case 'window':
     case 'sort':
     case 'limit':
     case 'distinct':
