@@ -355,7 +355,12 @@ function bindColumnRef(ast: Ast, ctx: LevelContext): Expr {
       let l: LevelContext | null = ctx;
       for (let d = 0; d < depth && l !== null; d++, l = l.parent) l.correlated = true;
       if (level.agg !== null) {
-        throw new EonError('feature_not_supported', 'correlated references to grouped outer queries are not supported');
+        // Above GROUP BY the outer row is the aggregate's output: only group keys are visible.
+        const gi = level.agg.groupKeys.indexOf(`#${i}`);
+        if (gi < 0) {
+          throw new EonError('grouping_error', `subquery uses ungrouped column "${c.table === null ? c.name : `${c.table}.${c.name}`}" from outer query`);
+        }
+        return { kind: 'outer', type: c.type, depth, index: gi, name };
       }
       return { kind: 'outer', type: c.type, depth, index: i, name };
     }
@@ -707,12 +712,13 @@ export function callFunction(name: string, args: Expr[], ctx: LevelContext): Exp
 function bindSubqueryExpr(ast: Ast, mode: 'scalar' | 'exists' | 'in', negate: boolean, ctx: LevelContext, arg?: Expr): Expr {
   const inner = ast.ast ?? ast;
   const { plan, correlated } = bindSubquery(inner, ctx);
-  if (mode === 'exists') return { kind: 'subquery', type: T.bool, mode: 'exists', plan, correlated, negate };
+  const key = JSON.stringify(inner);
+  if (mode === 'exists') return { kind: 'subquery', type: T.bool, mode: 'exists', plan, correlated, negate, key };
   if (plan.columns.length !== 1) {
     throw new EonError('syntax_error', mode === 'in' ? 'subquery has too many columns' : 'subquery must return only one column');
   }
   const colType = plan.columns[0]!.type;
-  if (mode === 'scalar') return { kind: 'subquery', type: colType.kind === 'unknown' ? T.text : colType, mode: 'scalar', plan, correlated, negate: false };
+  if (mode === 'scalar') return { kind: 'subquery', type: colType.kind === 'unknown' ? T.text : colType, mode: 'scalar', plan, correlated, negate: false, key };
   let a = arg!;
   if (a.type.kind === 'unknown') a = coerce(a, colType.kind === 'unknown' ? T.text : colType, 'implicit', ctx.stmt.params);
   const resolved = resolveBinaryOperator('=', a.type, colType.kind === 'unknown' ? T.text : colType);

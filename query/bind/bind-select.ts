@@ -102,8 +102,8 @@ function bindSetOperations(ast: Ast, stmt: StatementContext, outer: LevelContext
 }
 
 function combine(opText: string, left: Plan, right: Plan, stmt: StatementContext): Plan {
-  const all = /\ball\b/.test(opText);
   const op = opText.startsWith('union') ? 'union' : opText.startsWith('intersect') ? 'intersect' : 'except';
+  const all = /\ball\b/.test(opText) || (op !== 'union' && stmt.literals.setOpAll?.[op] === true);
   if (left.columns.length !== right.columns.length) {
     throw new EonError('syntax_error', `each ${op.toUpperCase()} query must have the same number of columns`);
   }
@@ -195,10 +195,21 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
   }
 
   // Sort keys can add hidden columns to the projection.
-  const distinct = String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
-  if (ast.distinct?.columns !== undefined) throw new EonError('feature_not_supported', 'DISTINCT ON is not supported yet');
+  const distinctOnAsts = Array.isArray(ast.distinct?.columns) ? (ast.distinct.columns as Ast[]) : null;
+  const distinct = distinctOnAsts === null && String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
   const extra: Expr[] = [];
   const sortKeys = bindOrderBy(orderAsts, items, level, extra, distinct);
+  // DISTINCT ON (exprs): keep the first row of each group in ORDER BY order; its expressions must
+  // lead the ORDER BY, as PostgreSQL requires.
+  const distinctOn = distinctOnAsts === null ? null : bindOrderBy(distinctOnAsts.map((d) => ({ expr: d.expr ?? d })), items, level, extra, false);
+  if (distinctOn !== null) {
+    distinctOn.forEach((d, i) => {
+      const s = sortKeys[i];
+      if (s !== undefined && s.expr.kind === 'column' && d.expr.kind === 'column' && s.expr.index !== d.expr.index) {
+        throw new EonError('invalid_column_reference', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions');
+      }
+    });
+  }
 
   if (level.agg !== null) {
     const agg = level.agg;
@@ -231,8 +242,12 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
     exprs: projectExprs,
     columns: [...outputColumns, ...extra.map((e, i) => ({ name: `sort${i}`, type: e.type }))],
   };
-  if (distinct) plan = { kind: 'distinct', input: plan, columns: plan.columns };
-  if (withOrder) {
+  if (distinct) plan = { kind: 'distinct', input: plan, columns: plan.columns, on: null };
+  if (distinctOn !== null) {
+    if (sortKeys.length > 0) plan = { kind: 'sort', input: plan, keys: sortKeys, columns: plan.columns };
+    plan = { kind: 'distinct', input: plan, columns: plan.columns, on: distinctOn.map((d) => d.expr) };
+    if (withOrder) plan = applyOrderLimit(plan, null, ast.limit, level, [], []);
+  } else if (withOrder) {
     plan = applyOrderLimit(plan, null, ast.limit, level, sortKeys, []);
   }
   if (extra.length > 0) {

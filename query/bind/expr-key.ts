@@ -5,6 +5,9 @@ import type { Expr } from '../plan/expr.js';
 import { assertNever } from '../plan/expr.js';
 import { formatKeyValue } from './typing.js';
 
+/** Source of keys that match nothing else. */
+let uniqueKeys = 0;
+
 export function exprKey(e: Expr): string {
   switch (e.kind) {
     case 'const':
@@ -39,10 +42,11 @@ export function exprKey(e: Expr): string {
     case 'like':
       return `like${e.negate ? '!' : ''}${e.caseInsensitive ? 'i' : ''}(${exprKey(e.arg)},${exprKey(e.pattern)})`;
     case 'subquery':
+      return `sub${e.negate ? '!' : ''}:${e.mode}:${e.key}`;
     case 'in_subquery':
     case 'quantified':
-      // Subqueries are never merged: each is its own computation.
-      return `sub@${Math.random()}`;
+      // These are never merged: each is its own computation.
+      return `sub@${++uniqueKeys}`;
     default:
       return assertNever(e);
   }

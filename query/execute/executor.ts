@@ -4,7 +4,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import { compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
-import { assertNever } from '../plan/expr.js';
+import { assertNever, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan, SortKey } from '../plan/logical.js';
 import { newAccumulator, StringAggAccumulator } from './aggregates.js';
 import { runWindow } from './window.js';
@@ -54,6 +54,7 @@ export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
     case 'limit':
       return runLimit(plan, ctx);
     case 'distinct':
+      if (plan.on !== null) return distinctOnRows(runPlan(plan.input, ctx), plan.on, ctx);
       return distinctRows(runPlan(plan.input, ctx), plan.columns.map((c) => c.type));
     case 'setop':
       return runSetOp(plan, ctx);
@@ -328,6 +329,20 @@ function distinctRows(rows: Row[], types: readonly ColumnType[]): Row[] {
   const out: Row[] = [];
   for (const r of rows) {
     const k = groupKey(r, types);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(r);
+  }
+  return out;
+}
+
+function distinctOnRows(rows: Row[], on: Expr[], ctx: ExecContext): Row[] {
+  const fns = on.map(compileExpr);
+  const types = on.map((e) => e.type);
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const r of rows) {
+    const k = groupKey(fns.map((f) => f(r, ctx)), types);
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(r);

@@ -21,6 +21,11 @@ export interface LiftedLiterals {
   readonly values: readonly { kind: 'string' | 'number'; text: string }[];
   /** Identifiers written in double quotes (case preserved). */
   readonly quotedIdents: ReadonlySet<string>;
+  /**
+   * INTERSECT ALL / EXCEPT ALL, which node-sql-parser cannot parse: the ALL is removed and noted
+   * here per operator (a statement must use one form of each operator throughout).
+   */
+  readonly setOpAll?: { readonly intersect: boolean; readonly except: boolean };
 }
 
 export type Statement =
@@ -144,6 +149,35 @@ export const RENAMED_PREFIX = 'eon_fn_';
 /** Words that continue a multi-word type name (double precision, timestamp with time zone). */
 const TYPE_NAME_WORDS = new Set(['precision', 'varying', 'with', 'without', 'time', 'zone']);
 
+const UNARY_AFTER = new Set(['select', 'where', 'and', 'or', 'not', 'when', 'then', 'else', 'by', 'having', 'on', 'values', 'return', 'returning', 'set', 'between', 'in', 'is']);
+
+function unaryPosition(tokens: Token[], i: number): boolean {
+  const prev = tokens[i - 1];
+  if (prev === undefined) return true;
+  if (prev.kind === 'op') return prev.text !== ')' && prev.text !== ']';
+  return prev.kind === 'ident' && UNARY_AFTER.has(prev.text.toLowerCase());
+}
+
+/**
+ * The last token of a number literal followed by `::type` (or, for `@`, of a plain number or
+ * column), or -1 when the tokens after a prefix operator are not of that shape.
+ */
+function castOperandEnd(tokens: Token[], i: number, plainToo: boolean): number {
+  let j = i;
+  if (plainToo && tokens[j]?.text === '-') j++;
+  const operand = tokens[j];
+  if (operand === undefined || (operand.kind !== 'number' && !(plainToo && operand.kind === 'ident'))) return -1;
+  if (tokens[j + 1]?.text !== ':' || tokens[j + 2]?.text !== ':') return plainToo ? j : -1;
+  j += 3;
+  if (tokens[j]?.kind !== 'ident') return -1;
+  while (TYPE_NAME_WORDS.has(word(tokens[j + 1]))) j++;
+  if (tokens[j + 1]?.text === '(') {
+    j++;
+    while (j < tokens.length && tokens[j]!.text !== ')') j++;
+  }
+  return j < tokens.length ? j : -1;
+}
+
 /** Aggregates whose DISTINCT form node-sql-parser cannot parse; they are renamed `name__distinct`. */
 const DISTINCT_AGGREGATES = new Set(['sum', 'avg', 'min', 'max', 'string_agg', 'bool_and', 'bool_or', 'every']);
 export const DISTINCT_SUFFIX = '__distinct';
@@ -173,6 +207,17 @@ function rewriteTokens(tokens: Token[]): (string | undefined)[] {
       out[j] = `${tokens[j]!.text})`;
       i = j;
       continue;
+    }
+    if ((tokens[i]!.text === '-' || tokens[i]!.text === '@') && unaryPosition(tokens, i)) {
+      // `-0.0::float8` is -(0.0::float8) in PostgreSQL (the cast binds tighter), and prefix `@`
+      // is abs(); node-sql-parser folds the sign into the literal and has no `@`.
+      const end = castOperandEnd(tokens, i + 1, tokens[i]!.text === '@');
+      if (end >= 0) {
+        out[i] = tokens[i]!.text === '@' ? 'abs(' : '-(';
+        out[end] = `${tokens[end]!.text})`;
+        i = end;
+        continue;
+      }
     }
     if (a === 'cross' && w(i + 1) === 'join') {
       out[i] = ',';
@@ -339,10 +384,30 @@ function literalAt(t: Token[], i: number, lifted: { kind: 'string' | 'number'; t
   return { ast, next: i + 1 };
 }
 
+/** Removes ALL after INTERSECT/EXCEPT, recording it (see LiftedLiterals.setOpAll). */
+function setOperatorAll(tokens: Token[], out: (string | undefined)[]): { intersect: boolean; except: boolean } {
+  const seen: Record<'intersect' | 'except', Set<boolean>> = { intersect: new Set(), except: new Set() };
+  tokens.forEach((t, i) => {
+    const w = word(t);
+    if (w !== 'intersect' && w !== 'except') return;
+    const all = word(tokens[i + 1]) === 'all';
+    if (all) out[i + 1] = '';
+    if (word(tokens[i + 1]) === 'distinct') out[i + 1] = '';
+    seen[w].add(all);
+  });
+  for (const op of ['intersect', 'except'] as const) {
+    if (seen[op].size > 1) {
+      throw new EonError('feature_not_supported', `mixing ${op.toUpperCase()} and ${op.toUpperCase()} ALL in one statement is not supported yet`);
+    }
+  }
+  return { intersect: seen.intersect.has(true), except: seen.except.has(true) };
+}
+
 function parseWithNodeSqlParser(st: StatementText): Statement {
   const values: { kind: 'string' | 'number'; text: string }[] = [];
   const quotedIdents = new Set<string>();
   const replaced = rewriteTokens(st.tokens);
+  const setOpAll = setOperatorAll(st.tokens, replaced);
   let rewritten = '';
   let at = 0;
   st.tokens.forEach((t, i) => {
@@ -372,7 +437,7 @@ function parseWithNodeSqlParser(st: StatementText): Statement {
     if (ast.length !== 1) throw new EonError('syntax_error', 'syntax error: expected one statement');
     ast = ast[0] as Ast;
   }
-  return { kind: 'query', ast, literals: { values, quotedIdents }, text: st.text };
+  return { kind: 'query', ast, literals: { values, quotedIdents, setOpAll }, text: st.text };
 }
 
 function syntaxErrorFrom(e: unknown, st: StatementText, rewritten: string): EonError {

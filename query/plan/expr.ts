@@ -22,7 +22,8 @@ export type Expr =
   | { kind: 'cast'; type: ColumnType; arg: Expr; fn: (v: Value) => Value }
   | { kind: 'in_list'; type: ColumnType; arg: Expr; list: Expr[]; negate: boolean; eq: (a: Value, b: Value) => Value }
   | { kind: 'like'; type: ColumnType; arg: Expr; pattern: Expr; caseInsensitive: boolean; negate: boolean }
-  | { kind: 'subquery'; type: ColumnType; mode: 'scalar' | 'exists'; plan: Plan; correlated: boolean; negate: boolean }
+  /** `key` identifies the subquery's source text, so equal subqueries match (GROUP BY 1 on one). */
+  | { kind: 'subquery'; type: ColumnType; mode: 'scalar' | 'exists'; plan: Plan; correlated: boolean; negate: boolean; key: string }
   | { kind: 'in_subquery'; type: ColumnType; arg: Expr; plan: Plan; correlated: boolean; negate: boolean; eq: (a: Value, b: Value) => Value }
   /** x op ANY (subquery) when `any`, else x op ALL (subquery). */
   | { kind: 'quantified'; type: ColumnType; arg: Expr; plan: Plan; correlated: boolean; any: boolean; cmp: (a: Value, b: Value) => Value };

@@ -70,7 +70,8 @@ export type Plan =
   | { kind: 'join'; joinType: JoinType; left: Plan; right: Plan; leftKeys: Expr[]; rightKeys: Expr[]; residual: Expr | null; columns: OutputColumn[] }
   | { kind: 'sort'; input: Plan; keys: SortKey[]; columns: OutputColumn[] }
   | { kind: 'limit'; input: Plan; limit: Expr | null; offset: Expr | null; columns: OutputColumn[] }
-  | { kind: 'distinct'; input: Plan; columns: OutputColumn[] }
+  /** DISTINCT, or DISTINCT ON when `on` lists the key expressions (first row per key wins). */
+  | { kind: 'distinct'; input: Plan; columns: OutputColumn[]; on: Expr[] | null }
   | { kind: 'setop'; op: 'union' | 'intersect' | 'except'; all: boolean; left: Plan; right: Plan; columns: OutputColumn[] }
   /** Named CTE result shared by references (evaluated once per query). */
   | { kind: 'cte_ref'; id: number; input: Plan; columns: OutputColumn[] };
