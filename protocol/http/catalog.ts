@@ -6,6 +6,8 @@ import type { TableSchema } from '../../storage/index.js';
 /** The part of the store REST reads; a fake in tests. */
 export interface CatalogSource {
   listTables(): readonly TableSchema[];
+  /** Live rows including dead-but-not-yet-compacted ones: an estimate, not a count. */
+  estimatedRows?(table: TableSchema): number;
 }
 
 export interface TableJson {
@@ -14,6 +16,7 @@ export interface TableJson {
   /** Column names; empty when the table has a hidden row id as its key. */
   readonly primaryKey: readonly string[];
   readonly distributionKey: readonly string[];
+  readonly rowEstimate?: number;
 }
 
 export function catalogJson(source: CatalogSource): { tables: TableJson[] } {
@@ -23,6 +26,7 @@ export function catalogJson(source: CatalogSource): { tables: TableJson[] } {
       columns: t.columns.map((c) => ({ name: c.name, type: typeName(c.type), nullable: !c.notNull })),
       primaryKey: t.primaryKey.map((i) => t.columns[i]?.name ?? `#${i}`),
       distributionKey: t.distributionKey.map((i) => t.columns[i]?.name ?? `#${i}`),
+      ...(source.estimatedRows === undefined ? {} : { rowEstimate: source.estimatedRows(t) }),
     })),
   };
 }

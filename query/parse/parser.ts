@@ -34,13 +34,15 @@ export type Statement =
   | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback'; text: string }
   | { kind: 'set'; name: string; value: string | null; text: string }
   | { kind: 'show'; name: string; text: string }
+  /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE is accepted. */
+  | { kind: 'maintenance'; action: 'checkpoint' | 'vacuum' | 'analyze'; table: string | null; text: string }
   | { kind: 'unsupported'; feature: string; text: string };
 
 /** Statements whose first word names a feature eon does not have yet (0A000, not 42601). */
 const UNSUPPORTED_LEADING = new Set([
-  'copy', 'alter', 'grant', 'revoke', 'vacuum', 'analyze', 'cluster', 'reindex', 'listen', 'notify',
+  'copy', 'alter', 'grant', 'revoke', 'cluster', 'reindex', 'listen', 'notify',
   'lock', 'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'move', 'close', 'savepoint',
-  'release', 'comment', 'do', 'call', 'merge', 'truncate', 'checkpoint', 'discard', 'load',
+  'release', 'comment', 'do', 'call', 'merge', 'truncate', 'discard', 'load',
 ]);
 
 /** Parses a script into its statements (an empty script gives []). */
@@ -96,6 +98,13 @@ function parseStatementText(st: StatementText): Statement {
     const name = tokens.slice(1).map((t) => t.text).join(' ').toLowerCase();
     if (name === '') throw new EonError('syntax_error', 'syntax error at end of input');
     return { kind: 'show', name, text };
+  }
+  if (w0 === 'checkpoint' || w0 === 'vacuum' || w0 === 'analyze') {
+    const last = tokens.length > 1 ? tokens[tokens.length - 1]! : undefined;
+    const table = last === undefined || last.kind === 'op' ? null : last.kind === 'quoted_ident' ? last.text.slice(1, -1) : last.text.toLowerCase();
+    if (w0 === 'checkpoint' && tokens.length > 1) throw new EonError('syntax_error', `syntax error at or near "${tokens[1]!.text}"`, { position: st.offset + tokens[1]!.start + 1 });
+    const options = new Set(['full', 'freeze', 'verbose', 'analyze']);
+    return { kind: 'maintenance', action: w0, table: table !== null && options.has(table) ? null : table, text };
   }
   if (UNSUPPORTED_LEADING.has(w0)) return { kind: 'unsupported', feature: w0.toUpperCase(), text };
   if (w0 === 'create' && !['table', 'temp', 'temporary', 'unlogged'].includes(w1)) {
@@ -218,6 +227,11 @@ function rewriteTokens(tokens: Token[]): (string | undefined)[] {
         i = end;
         continue;
       }
+    }
+    if (a === 'at' && tokens[i]!.kind === 'ident' && w(i + 1) !== 'time') {
+      // node-sql-parser reserves AT (for AT TIME ZONE); PostgreSQL allows it as a column name.
+      out[i] = '"at"';
+      continue;
     }
     if (a === 'cross' && w(i + 1) === 'join') {
       out[i] = ',';

@@ -113,6 +113,8 @@ export class EngineSession implements Session {
         return this.show(st.name);
       case 'unsupported':
         throw new EonError('feature_not_supported', `${st.feature} is not supported yet`);
+      case 'maintenance':
+        return this.maintenance(st);
       case 'query':
       case 'explain': {
         const compiled = compileStatement(st, this.services, []);
@@ -133,6 +135,15 @@ export class EngineSession implements Session {
     const result = await c.run(params, options?.signal);
     if (c.changesCatalog) this.cache.invalidate();
     return result;
+  }
+
+  private async maintenance(st: Statement & { kind: 'maintenance' }): Promise<QueryResult> {
+    const store = this.services.store;
+    const table = st.table === null ? undefined : store.getTable(st.table);
+    if (st.table !== null && table === undefined) throw new EonError('undefined_table', `relation "${st.table}" does not exist`);
+    // ANALYZE is accepted for compatibility: eon keeps no planner statistics yet.
+    if (st.action !== 'analyze') await store.compact(table);
+    return { command: st.action.toUpperCase(), rowCount: 0, columns: null, rows: [] };
   }
 
   private transaction(action: 'begin' | 'commit' | 'rollback'): QueryResult {
