@@ -36,7 +36,7 @@ export class KernelBuilder {
     let slot = this.columns.indexOf(ordinal);
     if (slot < 0) {
       slot = this.columns.push(ordinal) - 1;
-      this.setup.push(`const v${slot} = b.columns[${slot}].values, n${slot} = b.columns[${slot}].validity, d${slot} = b.columns[${slot}].dictionary;`);
+      this.setup.push(`const v${slot} = b.columns[${slot}].values, n${slot} = b.columns[${slot}].validity, d${slot} = b.columns[${slot}].dictionary, nn${slot} = n${slot} === null;`);
     }
     return slot;
   }
@@ -52,7 +52,7 @@ export class KernelBuilder {
         const t = this.columnTypes[e.index]!;
         const phys = physicalOf(t);
         const s = this.column(e.index);
-        const nullCode = `(n${s} !== null && ((n${s}[i >> 3] >> (i & 7)) & 1) === 0)`;
+        const nullCode = `(!nn${s} && ((n${s}[i >> 3] >> (i & 7)) & 1) === 0)`;
         switch (phys) {
           case 'i16':
           case 'i32':
@@ -188,6 +188,38 @@ export class KernelBuilder {
       }
       default:
         return null;
+    }
+  }
+
+  /**
+   * Source that is true exactly when the predicate is TRUE (NULL and FALSE both false): what a
+   * WHERE clause needs, without three-valued bookkeeping per row. Falls back to predicate().
+   */
+  predicateTrue(e: Expr): string | null {
+    switch (e.kind) {
+      case 'and':
+      case 'or': {
+        const parts = e.args.map((a) => this.predicateTrue(a));
+        if (parts.some((p) => p === null)) return null;
+        // TRUE AND TRUE is TRUE; for OR, any TRUE arm makes it TRUE: both are plain && / ||.
+        return `(${parts.join(e.kind === 'and' ? ' && ' : ' || ')})`;
+      }
+      case 'binary': {
+        const ops: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+        const op = ops[e.op];
+        if (op === undefined) return null;
+        const l = this.value(e.left);
+        const r = this.value(e.right);
+        if (l === null || r === null) return null;
+        const cmp = this.comparison(l, r, op);
+        if (cmp === null) return null;
+        const nul = orNull(l.nullCode, r.nullCode);
+        return nul === 'false' ? cmp : `(!${nul} && ${cmp})`;
+      }
+      default: {
+        const p = this.predicate(e);
+        return p === null ? null : `(${p} === true)`;
+      }
     }
   }
 

@@ -5,7 +5,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
-import type { DataEnginePool, Store } from '../../storage/index.js';
+import type { DataEnginePool, Store, ZonePredicate } from '../../storage/index.js';
 import type { Row } from '../execute/compile-expr.js';
 import { numericAvg } from '../execute/value-math.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
@@ -59,8 +59,9 @@ export class PartitionFragments implements FragmentRunner {
       if (kernel === null) continue;
       const partitions = this.store.partitions;
       const tasks: Promise<unknown>[] = [];
+      const prune = zonePredicates(f.scan, params);
       for (let p = 0; p < partitions; p++) {
-        tasks.push(this.pool.run({ tableId: f.scan.table.id, partition: p, columns: kernel.columns, kernel: kernel.source, args: kernel.args }));
+        tasks.push(this.pool.run({ tableId: f.scan.table.id, partition: p, columns: kernel.columns, kernel: kernel.source, args: kernel.args, prune }));
       }
       const partials = (await Promise.all(tasks)) as PartialResult[];
       if (signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
@@ -98,6 +99,37 @@ export class PartitionFragments implements FragmentRunner {
   }
 }
 
+const ZONE_OPS: Record<string, ZonePredicate['op']> = { '=': '=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const FLIPPED: Record<string, ZonePredicate['op']> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * Top-level `column op constant` conjuncts of a scan filter, in vector units, so segments whose
+ * min/max cannot match are skipped. Only kinds whose vector value is the plain number qualify.
+ */
+function zonePredicates(scan: Plan & { kind: 'scan' }, params: readonly Value[]): ZonePredicate[] | undefined {
+  if (scan.filter === null) return undefined;
+  const conjuncts = scan.filter.kind === 'and' ? scan.filter.args : [scan.filter];
+  const out: ZonePredicate[] = [];
+  for (const c of conjuncts) {
+    if (c.kind !== 'binary' || ZONE_OPS[c.op] === undefined) continue;
+    let col = c.left;
+    let val = c.right;
+    let op = ZONE_OPS[c.op]!;
+    if (col.kind !== 'column') {
+      col = c.right;
+      val = c.left;
+      op = FLIPPED[c.op]!;
+    }
+    if (col.kind !== 'column' || (val.kind !== 'const' && val.kind !== 'param')) continue;
+    const v = val.kind === 'const' ? val.value : params[val.index];
+    const kind = scan.table.columns[col.index]!.type.kind;
+    const plain = kind === 'int2' || kind === 'int4' || kind === 'float8' || kind === 'date' || kind === 'timestamp' || kind === 'timestamptz';
+    if (!plain || typeof v !== 'number' || val.type.kind !== kind) continue;
+    out.push({ column: col.index, op, value: v });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 interface CompiledKernel {
   readonly source: string;
   readonly columns: number[];
@@ -109,7 +141,7 @@ interface CompiledKernel {
 function compileAggregateKernel(f: AggregateFragment, params: readonly Value[]): CompiledKernel | null {
   const table = f.scan.table;
   const kb = new KernelBuilder(table.columns.map((c) => c.type), params);
-  const filter = f.scan.filter === null ? null : kb.predicate(f.scan.filter);
+  const filter = f.scan.filter === null ? null : kb.predicateTrue(f.scan.filter);
   if (f.scan.filter !== null && filter === null) return null;
   const keys: KernelValue[] = [];
   for (const g of f.plan.groupBy) {
@@ -134,6 +166,7 @@ function compileAggregateKernel(f: AggregateFragment, params: readonly Value[]):
   }
   const lines: string[] = [KERNEL_PRELUDE];
   const global = keys.length === 0;
+  const dictKey = keys.length === 1 && keys[0]!.rep === 'str' && f.plan.groupBy[0]!.kind === 'column' ? kb.column(f.plan.groupBy[0]!.index) : null;
   lines.push('const groups = new Map(); let n = 0; let inexact = false;');
   lines.push(`const keys = [${keys.map(() => '[]').join(', ')}];`);
   lines.push(`const states = [${specs.map(() => '[]').join(', ')}];`);
@@ -156,11 +189,17 @@ function compileAggregateKernel(f: AggregateFragment, params: readonly Value[]):
   lines.push('for (const b of batches) {');
   lines.push('  const sel = b.selection; const len = sel === null ? b.length : sel.length;');
   lines.push('  __SETUP__');
+  if (dictKey !== null) lines.push(`  const slots = new Int32Array(d${dictKey}.length).fill(-1);`);
   lines.push('  for (let j = 0; j < len; j++) {');
   lines.push('    const i = sel === null ? j : sel[j];');
-  if (filter !== null) lines.push(`    if (${filter} !== true) continue;`);
+  if (filter !== null) lines.push(`    if (!${filter}) continue;`);
   if (global) lines.push('    const g = 0;');
-  else {
+  else if (dictKey !== null) {
+    // One text key: group by the batch's dictionary code through a code → group table.
+    lines.push(`    let g;`);
+    lines.push(`    if (${keys[0]!.nullCode}) { g = groups.get(null); if (g === undefined) { g = newGroup(null); groups.set(null, g); } }`);
+    lines.push(`    else { const c = v${dictKey}[i]; g = slots[c]; if (g < 0) { const s = d${dictKey}[c]; g = groups.get(s); if (g === undefined) { g = newGroup(s); groups.set(s, g); } slots[c] = g; } }`);
+  } else {
     keys.forEach((k, i) => lines.push(`    const k${i} = (${k.nullCode}) ? null : ${k.code};`));
     const keyExpr = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
     lines.push(`    const kk = ${keyExpr};`);

@@ -1,0 +1,59 @@
+-- Aggregates over a table large enough (30,000 rows) that eon runs them as per-partition
+-- fragments in its data-engine workers and merges the partials; PostgreSQL is the reference.
+
+-- statement
+CREATE TABLE fragments_t (id int PRIMARY KEY, grp text, score double precision, qty int, price numeric(10,2), d date, big bigint, flag boolean)
+
+-- statement
+INSERT INTO fragments_t SELECT a.id * 100 + b.n, a.grp, a.score, a.qty, a.price, a.d, a.big, a.flag FROM t_items a CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15)) AS b(n)
+
+-- query
+SELECT count(*) AS n, count(qty) AS nq, sum(qty) AS sq, min(qty) AS mn, max(qty) AS mx FROM fragments_t
+
+-- query
+SELECT grp, count(*) AS n, sum(qty) AS sq, avg(qty) AS aq, min(price) AS mp, max(price) AS xp, sum(price) AS sp, avg(price) AS ap FROM fragments_t GROUP BY grp ORDER BY grp NULLS FIRST
+
+-- query approx
+SELECT grp, sum(score) AS s, avg(score) AS a, min(score) AS mn, max(score) AS mx FROM fragments_t WHERE score > 0 GROUP BY grp ORDER BY grp NULLS FIRST
+
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE score > 10 AND qty < 50
+
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE qty IS NULL OR price > 500
+
+-- query
+SELECT qty, count(*) AS n FROM fragments_t WHERE qty BETWEEN 10 AND 20 GROUP BY qty ORDER BY qty
+
+-- query
+SELECT d, count(*) AS n, min(id) AS first_id FROM fragments_t WHERE d >= DATE '2021-01-01' GROUP BY d ORDER BY d LIMIT 20
+
+-- query
+SELECT grp, flag, count(*) AS n FROM fragments_t GROUP BY grp, flag ORDER BY grp NULLS FIRST, flag NULLS FIRST
+
+-- query
+SELECT sum(big) AS sb, avg(big) AS ab, min(big) AS mnb, max(big) AS mxb FROM fragments_t
+
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE grp IN ('a', 'c') AND grp <> 'c'
+
+-- query
+SELECT count(*) AS n, sum(qty) AS s FROM fragments_t WHERE grp LIKE 'b%'
+
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE price >= 100.50 AND price < 300
+
+-- query
+SELECT grp, count(*) AS n FROM fragments_t WHERE id > 100000 GROUP BY grp HAVING count(*) > 100 ORDER BY n DESC, grp
+
+-- statement
+DELETE FROM fragments_t WHERE id % 3 = 0
+
+-- statement
+UPDATE fragments_t SET qty = qty + 1 WHERE id % 5 = 0
+
+-- query
+SELECT grp, count(*) AS n, sum(qty) AS sq, max(qty) AS mq FROM fragments_t GROUP BY grp ORDER BY grp NULLS FIRST
+
+-- statement
+DROP TABLE fragments_t
