@@ -17,6 +17,8 @@ export interface KernelValue {
   readonly scale: number;
 }
 
+const JS_COMPARISONS: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
 export class KernelBuilder {
   /** Table column ordinals the kernel reads, in batch order. */
   readonly columns: number[] = [];
@@ -143,15 +145,8 @@ export class KernelBuilder {
         return e.negate ? `!(${v.nullCode})` : `(${v.nullCode})`;
       }
       case 'binary': {
-        const ops: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
-        const op = ops[e.op];
-        if (op === undefined) return null;
-        const l = this.value(e.left);
-        const r = this.value(e.right);
-        if (l === null || r === null) return null;
-        const cmp = this.comparison(l, r, op);
-        if (cmp === null) return null;
-        return `((${orNull(l.nullCode, r.nullCode)}) ? null : ${cmp})`;
+        const c = this.comparisonOf(e);
+        return c === null ? null : `((${c.nullCode}) ? null : ${c.code})`;
       }
       case 'in_list': {
         const a = this.value(e.arg);
@@ -205,22 +200,26 @@ export class KernelBuilder {
         return `(${parts.join(e.kind === 'and' ? ' && ' : ' || ')})`;
       }
       case 'binary': {
-        const ops: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
-        const op = ops[e.op];
-        if (op === undefined) return null;
-        const l = this.value(e.left);
-        const r = this.value(e.right);
-        if (l === null || r === null) return null;
-        const cmp = this.comparison(l, r, op);
-        if (cmp === null) return null;
-        const nul = orNull(l.nullCode, r.nullCode);
-        return nul === 'false' ? cmp : `(!${nul} && ${cmp})`;
+        const c = this.comparisonOf(e);
+        if (c === null) return null;
+        return c.nullCode === 'false' ? c.code : `(!${c.nullCode} && ${c.code})`;
       }
       default: {
         const p = this.predicate(e);
         return p === null ? null : `(${p} === true)`;
       }
     }
+  }
+
+  /** A comparison's source (valid when neither side is NULL) and its NULL test. */
+  private comparisonOf(e: Expr & { kind: 'binary' }): { code: string; nullCode: string } | null {
+    const op = JS_COMPARISONS[e.op];
+    if (op === undefined) return null;
+    const l = this.value(e.left);
+    const r = this.value(e.right);
+    if (l === null || r === null) return null;
+    const code = this.comparison(l, r, op);
+    return code === null ? null : { code, nullCode: orNull(l.nullCode, r.nullCode) };
   }
 
   private comparison(l: KernelValue, r: KernelValue, op: string): string | null {

@@ -54,8 +54,7 @@ export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
     case 'limit':
       return runLimit(plan, ctx);
     case 'distinct':
-      if (plan.on !== null) return distinctOnRows(runPlan(plan.input, ctx), plan.on, ctx);
-      return distinctRows(runPlan(plan.input, ctx), plan.columns.map((c) => c.type));
+      return distinctRows(runPlan(plan.input, ctx), plan.on !== null ? exprKeyOf(plan.on, ctx) : rowKeyOf(plan.columns.map((c) => c.type)));
     case 'setop':
       return runSetOp(plan, ctx);
     case 'cte_ref': {
@@ -324,11 +323,12 @@ function runLimit(plan: Plan & { kind: 'limit' }, ctx: ExecContext): Row[] {
   return rows.slice(offset, limit < 0 ? undefined : offset + limit);
 }
 
-function distinctRows(rows: Row[], types: readonly ColumnType[]): Row[] {
+/** The first row of each key, in input order (DISTINCT, and DISTINCT ON with `keyOf`). */
+function distinctRows(rows: Row[], keyOf: (r: Row) => string): Row[] {
   const seen = new Set<string>();
   const out: Row[] = [];
   for (const r of rows) {
-    const k = groupKey(r, types);
+    const k = keyOf(r);
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(r);
@@ -336,18 +336,14 @@ function distinctRows(rows: Row[], types: readonly ColumnType[]): Row[] {
   return out;
 }
 
-function distinctOnRows(rows: Row[], on: Expr[], ctx: ExecContext): Row[] {
+function rowKeyOf(types: readonly ColumnType[]): (r: Row) => string {
+  return (r) => groupKey(r, types);
+}
+
+function exprKeyOf(on: Expr[], ctx: ExecContext): (r: Row) => string {
   const fns = on.map(compileExpr);
   const types = on.map((e) => e.type);
-  const seen = new Set<string>();
-  const out: Row[] = [];
-  for (const r of rows) {
-    const k = groupKey(fns.map((f) => f(r, ctx)), types);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(r);
-  }
-  return out;
+  return (r) => groupKey(fns.map((f) => f(r, ctx)), types);
 }
 
 function runSetOp(plan: Plan & { kind: 'setop' }, ctx: ExecContext): Row[] {
@@ -356,7 +352,7 @@ function runSetOp(plan: Plan & { kind: 'setop' }, ctx: ExecContext): Row[] {
   const types = plan.columns.map((c) => c.type);
   if (plan.op === 'union') {
     const all = left.concat(right);
-    return plan.all ? all : distinctRows(all, types);
+    return plan.all ? all : distinctRows(all, rowKeyOf(types));
   }
   const counts = new Map<string, number>();
   for (const r of right) {
