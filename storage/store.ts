@@ -24,7 +24,10 @@ import type { ColumnSchema, RowKey, TableSchema } from './schema.js';
 import type { ColumnType } from '../src/types/column-type.js';
 
 /** Delta rows in one partition that trigger a background compaction. */
-export const DELTA_ROWS_COMPACT = 8192;
+export const DELTA_ROWS_COMPACT = 32768;
+/** After this long without writes, partitions with at least IDLE_COMPACT_ROWS_MIN delta rows are compacted too. */
+export const IDLE_COMPACT_DELAY_MS = 2_000;
+export const IDLE_COMPACT_ROWS_MIN = 1_024;
 /** Segments with fewer live rows than this are merged into the next compaction's output. */
 export const SEGMENT_MERGE_ROWS_MAX = SEGMENT_ROWS_MAX / 2;
 export const PARTITIONS_DEFAULT = 64;
@@ -350,6 +353,7 @@ export class Store {
   /** Whether a (table, partition) slot has segments; absent = not yet looked up. */
   private readonly segmentSlots = new Map<number, boolean>();
   private readonly compactQueue = new Set<number>();
+  private idleCompactTimer: NodeJS.Timeout | null = null;
   private compactRunning: Promise<void> | null = null;
   private closed = false;
   /** The last background compaction failure, kept for status reporting. */
@@ -496,6 +500,7 @@ export class Store {
       if ((this.deltaRows.get(slot) ?? 0) >= DELTA_ROWS_COMPACT) this.compactQueue.add(slot);
     }
     if (this.compactQueue.size > 0) this.scheduleCompaction();
+    this.armIdleCompaction();
     return result;
   }
 
@@ -594,6 +599,21 @@ export class Store {
         await yieldTurn();
       }
     }
+  }
+
+  /**
+   * Bulk loads compact in large steps (DELTA_ROWS_COMPACT); once writes pause, smaller deltas are
+   * folded too, so scans of a quiet table read columnar segments instead of decoding delta rows.
+   */
+  private armIdleCompaction(): void {
+    if (this.idleCompactTimer !== null) clearTimeout(this.idleCompactTimer);
+    this.idleCompactTimer = setTimeout(() => {
+      this.idleCompactTimer = null;
+      if (this.closed) return;
+      for (const [slot, rows] of this.deltaRows) if (rows >= IDLE_COMPACT_ROWS_MIN) this.compactQueue.add(slot);
+      if (this.compactQueue.size > 0) this.scheduleCompaction();
+    }, IDLE_COMPACT_DELAY_MS);
+    this.idleCompactTimer.unref();
   }
 
   private scheduleCompaction(): void {
@@ -710,6 +730,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.idleCompactTimer !== null) clearTimeout(this.idleCompactTimer);
     await this.settleCompaction();
     this.reader.end();
     this.reader.forgetSegments();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store, scanPartition, DELTA_ROWS_COMPACT, SEGMENT_MERGE_ROWS_MAX } from '../../../storage/index.js';
+import { Store, scanPartition, DELTA_ROWS_COMPACT, SEGMENT_MERGE_ROWS_MAX, IDLE_COMPACT_DELAY_MS, IDLE_COMPACT_ROWS_MIN } from '../../../storage/index.js';
 import type { ColumnBatch, TableSchema } from '../../../storage/index.js';
 import { EonError } from '../../../src/errors/index.js';
 import { Numeric } from '../../../src/types/values.js';
@@ -358,5 +358,25 @@ describe('compaction and persistence', () => {
     await store.close();
     expect(() => Store.open({ dir, partitions: 16 })).toThrow(/partitions/);
     store = Store.open({ dir, partitions: 8 });
+  });
+});
+
+describe('idle compaction', () => {
+  it('folds smaller deltas into segments once writes pause', async () => {
+    const table = await accounts();
+    // Enough rows for several partitions to pass IDLE_COMPACT_ROWS_MIN, far below DELTA_ROWS_COMPACT.
+    const rows = Array.from({ length: IDLE_COMPACT_ROWS_MIN * store.partitions * 2 }, (_, i) => [BigInt(i), `o${i}`, money(i)]);
+    await store.write((tx) => {
+      for (const r of rows.slice(0, rows.length / 2)) tx.insert(table, r as Value[]);
+    });
+    await store.write((tx) => {
+      for (const r of rows.slice(rows.length / 2)) tx.insert(table, r as Value[]);
+    });
+    const segments = (): number => Array.from({ length: store.partitions }, (_, p) => store.reader.segmentsOf(table, p).length).reduce((a, b) => a + b, 0);
+    expect(segments()).toBe(0);
+    const deadline = Date.now() + IDLE_COMPACT_DELAY_MS * 4;
+    while (segments() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(segments()).toBeGreaterThan(0);
+    expect(allRows(table)).toHaveLength(rows.length);
   });
 });
