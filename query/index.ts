@@ -5,6 +5,9 @@ import { PartitionFragments } from './distribute/partition-fragments.js';
 import { EngineSession } from './session/session.js';
 import type { Session, SessionFactory } from './session/contract.js';
 import { PlanCache } from './session/plan-cache.js';
+import { QUERY_CELLS_MAX } from './execute/context.js';
+
+export { QUERY_CELLS_MAX };
 
 export type { Session, SessionFactory, QueryResult, ResultColumn, PreparedStatement, ExecuteOptions, TransactionStatus } from './session/contract.js';
 
@@ -15,11 +18,17 @@ export interface QueryEngine extends SessionFactory {
 export interface QueryEngineOptions {
   readonly store: Store;
   readonly pool: DataEnginePool;
+  /** Values (rows × columns) one statement may hold in memory; past it the statement fails with 53200. */
+  readonly queryCellsMax?: number;
 }
 
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   const cache = new PlanCache();
-  const services = { store: opts.store, fragments: new PartitionFragments(opts.store, opts.pool) };
+  const services = {
+    store: opts.store,
+    fragments: new PartitionFragments(opts.store, opts.pool),
+    cellsMax: opts.queryCellsMax ?? QUERY_CELLS_MAX,
+  };
   return {
     openSession(): Session {
       return new EngineSession(services, cache);

@@ -30,7 +30,7 @@ export class ExecContext {
   readonly prefetched: Map<Plan, Row[]>;
   private readonly subqueryCache: Map<Plan, Row[]>;
   private readonly setCache: Map<Plan, ValueSet>;
-  private readonly budget: { cells: number };
+  private readonly budget: { cells: number; max: number };
   private readonly run: PlanRunner;
 
   constructor(opts: {
@@ -41,6 +41,7 @@ export class ExecContext {
     prefetched?: Map<Plan, Row[]>;
     parent?: ExecContext;
     outerRows?: readonly Row[];
+    cellsMax?: number;
   }) {
     this.store = opts.store;
     this.params = opts.params;
@@ -52,14 +53,14 @@ export class ExecContext {
     this.prefetched = p?.prefetched ?? opts.prefetched ?? new Map();
     this.subqueryCache = p?.subqueryCache ?? new Map();
     this.setCache = p?.setCache ?? new Map();
-    this.budget = p?.budget ?? { cells: 0 };
+    this.budget = p?.budget ?? { cells: 0, max: opts.cellsMax ?? QUERY_CELLS_MAX };
   }
 
   /** Counts `cells` more values held by the query; throws 53200 past the budget. */
   charge(cells: number): void {
     this.budget.cells += cells;
-    if (this.budget.cells > QUERY_CELLS_MAX) {
-      throw new EonError('out_of_memory', `out of memory: the query holds more than ${QUERY_CELLS_MAX} values`, {
+    if (this.budget.cells > this.budget.max) {
+      throw new EonError('out_of_memory', `out of memory: the query holds more than ${this.budget.max} values`, {
         detail: 'The query exceeded its memory budget. Add filters, a LIMIT, or aggregate before returning rows.',
       });
     }

@@ -27,6 +27,8 @@ export interface CompiledStatement {
 export interface EngineServices {
   readonly store: Store;
   readonly fragments: FragmentRunner;
+  /** The per-statement memory budget in values (see QUERY_CELLS_MAX). */
+  readonly cellsMax: number;
 }
 
 /** Compiles a statement of kind 'query' or 'explain'; session-level statements are the session's. */
@@ -52,7 +54,7 @@ export function compileStatement(st: Statement, services: EngineServices, declar
         paramTypes: finalParamTypes(ctx),
         columns: dml.returning?.columns ?? null,
         changesCatalog: false,
-        run: (params, signal) => dml.execute(services.store, params, signal),
+        run: (params, signal) => dml.execute(services.store, params, signal, services.cellsMax),
       };
     }
     case 'create':
@@ -94,7 +96,7 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
 
 export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal): Promise<Value[][]> {
   const prefetched = await services.fragments.prefetch(plan, params, signal);
-  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, prefetched });
+  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, prefetched, cellsMax: services.cellsMax });
   return runPlan(plan, ctx);
 }
 

@@ -22,7 +22,7 @@ export interface DmlPlan {
   readonly kind: 'insert' | 'update' | 'delete';
   readonly table: TableSchema;
   readonly returning: { exprs: Expr[]; columns: OutputColumn[] } | null;
-  execute(store: Store, params: readonly Value[], signal?: AbortSignal): Promise<QueryResult>;
+  execute(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number): Promise<QueryResult>;
 }
 
 function tableScope(table: TableSchema, alias: string): Scope {
@@ -88,8 +88,8 @@ function result(command: string, count: number, ret: DmlPlan['returning'], rows:
   return { command, rowCount: count, columns: ret === null ? null : ret.columns, rows };
 }
 
-function newContext(store: Store, params: readonly Value[], signal: AbortSignal | undefined): ExecContext {
-  return new ExecContext({ store, params, signal, run: runPlan });
+function newContext(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number): ExecContext {
+  return new ExecContext({ store, params, signal, run: runPlan, cellsMax });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,8 +142,8 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
     kind: 'insert',
     table,
     returning,
-    async execute(store, params, signal) {
-      const ctx = newContext(store, params, signal);
+    async execute(store, params, signal, cellsMax) {
+      const ctx = newContext(store, params, signal, cellsMax);
       const input = runPlan(source, ctx);
       const full: Row[] = input.map((r) => {
         const row: Row = new Array(table.columns.length).fill(null);
@@ -297,8 +297,8 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
     kind: 'update',
     table,
     returning,
-    async execute(store, params, signal) {
-      const ctx = newContext(store, params, signal);
+    async execute(store, params, signal, cellsMax) {
+      const ctx = newContext(store, params, signal, cellsMax);
       const matches = matchingRows(store, table, scan, ctx);
       const updated = matches.map(({ row }) => {
         const next = row.slice();
@@ -329,8 +329,8 @@ export function bindDelete(ast: Ast, stmt: StatementContext): DmlPlan {
     kind: 'delete',
     table,
     returning,
-    async execute(store, params, signal) {
-      const ctx = newContext(store, params, signal);
+    async execute(store, params, signal, cellsMax) {
+      const ctx = newContext(store, params, signal, cellsMax);
       const matches = matchingRows(store, table, scan, ctx);
       await store.write((tx) => {
         for (const m of matches) tx.delete(table, m.key);

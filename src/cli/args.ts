@@ -41,6 +41,8 @@ Options for start:
   --password P        require this password (psql: SCRAM-SHA-256, REST: HTTP Basic);
                       or set EON_PASSWORD. Without one, connections are trusted.
   --threads N         data-engine worker threads (default: CPU count)
+  --query-cells-max N values one statement may hold in memory before it fails with 53200
+                      (default: 40000000)
   --log-level LEVEL   ${LOG_LEVELS.join(' | ')} (default info)
 
 Exit codes: 0 ok, 1 unexpected failure, 2 usage error, 3 port in use,
@@ -56,6 +58,7 @@ const OPTIONS = {
   partitions: { type: 'string' },
   password: { type: 'string' },
   threads: { type: 'string' },
+  'query-cells-max': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -108,6 +111,7 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
     throw new UsageError(`--partitions must be a power of two, got ${partitions}`);
   }
   const threads = optionalInt(str('threads'), '--threads', 1, THREADS_MAX);
+  const queryCellsMax = optionalInt(str('query-cells-max'), '--query-cells-max', 1, Number.MAX_SAFE_INTEGER);
   const logLevel = str('log-level') ?? 'info';
   if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
   const password = str('password') ?? (env.EON_PASSWORD === '' ? undefined : env.EON_PASSWORD);
@@ -123,6 +127,7 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
     logLevel,
     ...(partitions === undefined ? {} : { partitions }),
     ...(threads === undefined ? {} : { threads }),
+    ...(queryCellsMax === undefined ? {} : { queryCellsMax }),
     ...(password === undefined ? {} : { password }),
   };
 }

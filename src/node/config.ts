@@ -23,6 +23,8 @@ export interface NodeConfig {
   readonly password?: string;
   /** Data-engine worker threads; defaults to the machine's parallelism. */
   readonly threads?: number;
+  /** Per-statement memory budget in values (rows × columns); default QUERY_CELLS_MAX. */
+  readonly queryCellsMax?: number;
   readonly shutdownGraceMs?: number;
   /** Name reported by /v1/health; defaults to host:pgPort. */
   readonly nodeName?: string;

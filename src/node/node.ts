@@ -42,7 +42,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'store', close: () => store.close() });
     const pool = new DataEnginePool(config.threads === undefined ? { dir: dataDir } : { dir: dataDir, threads: config.threads });
     closers.push({ name: 'data engine pool', close: () => pool.close() });
-    const engine = createQueryEngine({ store, pool });
+    const engine = createQueryEngine(config.queryCellsMax === undefined ? { store, pool } : { store, pool, queryCellsMax: config.queryCellsMax });
     closers.push({ name: 'query engine', close: () => engine.close() });
 
     let nodeName = config.nodeName ?? `${config.host}:${config.pgPort}`;

@@ -21,6 +21,8 @@ const outputKeepChars = 16_000;
 
 export interface StartEonOptions {
   partitions?: number;
+  /** More `eon start` flags, e.g. ['--query-cells-max', '1000']. */
+  extraArgs?: string[];
   /** Reuse an existing data dir (restart tests); such a dir is never removed by stop(). */
   dataDir?: string;
   /** Keep a dir this helper created when the node stops (the caller removes it). */
@@ -55,6 +57,7 @@ export async function startEon(options: StartEonOptions = {}): Promise<RunningEo
   const httpPort = await freePort();
   const args = [eonCliPath, 'start', '--data', dataDir, '--pg-port', String(pgPort), '--http-port', String(httpPort)];
   if (options.partitions !== undefined) args.push('--partitions', String(options.partitions));
+  if (options.extraArgs !== undefined) args.push(...options.extraArgs);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer): void => {
