@@ -44,6 +44,11 @@ export function divRound(a: bigint, b: bigint): bigint {
   return q;
 }
 
+/** 10^22 is the largest power of ten a double holds exactly. */
+const EXACT_POW10_MAX = 22;
+const EXACT_COEF_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const POW10_DOUBLE = Array.from({ length: EXACT_POW10_MAX + 1 }, (_, i) => 10 ** i);
+
 export class Numeric {
   /** The value is coef × 10^-scale. */
   readonly coef: bigint;
@@ -108,6 +113,10 @@ export class Numeric {
   }
 
   toNumber(): number {
+    // coef and 10^scale are both exact doubles here, so one IEEE division rounds correctly.
+    if (this.scale <= EXACT_POW10_MAX && this.coef <= EXACT_COEF_MAX && this.coef >= -EXACT_COEF_MAX) {
+      return Number(this.coef) / POW10_DOUBLE[this.scale]!;
+    }
     return Number(this.toString());
   }
 
