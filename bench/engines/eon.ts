@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, onInterrupt, waitForPort } from '../process.js';
-import type { BenchEngine, Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
-import { WireClientPool } from './wire.js';
+import type { BenchEngine } from './engine.js';
+import { WireClientPool, WireEngine } from './wire.js';
 
 /** Opening LMDB and spawning workers is quick; a node that does not listen by then is broken. */
 export const eonStartTimeoutMs = 30_000;
@@ -89,45 +89,24 @@ export async function startEon(): Promise<BenchEngine> {
   return new EonEngine(clients, stopProcess, root, logTail);
 }
 
-class EonEngine implements BenchEngine {
+class EonEngine extends WireEngine {
   readonly name = 'eon' as const;
-  private stopped = false;
 
   constructor(
-    private readonly clients: WireClientPool,
+    clients: WireClientPool,
     private readonly stopProcess: () => Promise<void>,
     private readonly root: string,
     readonly logTail: () => string,
-  ) {}
+  ) {
+    super(clients);
+  }
 
   async describe(): Promise<string> {
     const manifest = JSON.parse(readFileSync(path.join(this.root, 'package.json'), 'utf8')) as { version?: string };
     return `eon ${manifest.version ?? '?'} (one node, default settings)`;
   }
 
-  exec(sql: string): Promise<void> {
-    return this.clients.exec(sql);
-  }
-
-  query(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
-    return this.clients.query(sql, params);
-  }
-
-  prepare(sql: string): Promise<PreparedQuery> {
-    return this.clients.prepare(sql);
-  }
-
-  insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
-    return this.clients.insertValues(source, options);
-  }
-
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    try {
-      await this.clients.close();
-    } finally {
-      await this.stopProcess();
-    }
+  protected stopServer(): Promise<void> {
+    return this.stopProcess();
   }
 }

@@ -5,8 +5,8 @@ import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, onInterrupt, runCommand, userIds } from '../process.js';
-import type { BenchEngine, Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
-import { WireClientPool } from './wire.js';
+import type { BenchEngine, LoadSource } from './engine.js';
+import { WireClientPool, WireEngine } from './wire.js';
 
 export const postgresBinDir = '/usr/lib/postgresql/15/bin';
 /** The server refuses to run as root; its files and processes belong to this user. */
@@ -68,11 +68,19 @@ export async function startPostgres(): Promise<BenchEngine> {
   }
 }
 
-class PostgresEngine implements BenchEngine {
+class PostgresEngine extends WireEngine {
   readonly name = 'postgres' as const;
-  private stopped = false;
 
-  constructor(private readonly clients: WireClientPool, private readonly stopServer: () => Promise<void>) {}
+  constructor(
+    clients: WireClientPool,
+    private readonly stopPostgres: () => Promise<void>,
+  ) {
+    super(clients);
+  }
+
+  protected stopServer(): Promise<void> {
+    return this.stopPostgres();
+  }
 
   async describe(): Promise<string> {
     const rows = await this.clients.query(
@@ -83,37 +91,11 @@ class PostgresEngine implements BenchEngine {
     return `PostgreSQL ${version} (shared_buffers=${sharedBuffers}, fsync=${fsync}, synchronous_commit=${syncCommit}, max_parallel_workers_per_gather=${gatherWorkers})`;
   }
 
-  exec(sql: string): Promise<void> {
-    return this.clients.exec(sql);
-  }
-
-  query(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
-    return this.clients.query(sql, params);
-  }
-
-  prepare(sql: string): Promise<PreparedQuery> {
-    return this.clients.prepare(sql);
-  }
-
-  insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
-    return this.clients.insertValues(source, options);
-  }
-
   /** Server-side COPY from the shared CSV, then VACUUM ANALYZE so plans and visibility maps are current. */
   async bulkLoad(source: LoadSource): Promise<string> {
     const csv = await source.csvPath();
     await this.clients.exec(`COPY ${source.table} FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv)`);
     await this.clients.exec(`VACUUM ANALYZE ${source.table}`);
     return 'COPY FROM csv file + VACUUM ANALYZE';
-  }
-
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    try {
-      await this.clients.close();
-    } finally {
-      await this.stopServer();
-    }
   }
 }

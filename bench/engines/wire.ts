@@ -1,7 +1,7 @@
 // A benchmark engine reached over the PostgreSQL wire protocol with node-postgres (used for eon and PostgreSQL).
 
 import pg from 'pg';
-import type { Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
+import type { BenchEngine, Cell, EngineName, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
 
 /** A statement that runs longer than this is a hung engine, not a slow one. */
 export const statementTimeoutMs = 30 * 60_000;
@@ -97,4 +97,42 @@ export class WireClientPool {
 
 function wireParam(cell: Cell): string | number | boolean | null {
   return typeof cell === 'bigint' ? cell.toString() : cell;
+}
+
+/** An engine reached over the PostgreSQL wire protocol: the statements go through one client pool. */
+export abstract class WireEngine implements BenchEngine {
+  abstract readonly name: EngineName;
+  private stopped = false;
+
+  constructor(protected readonly clients: WireClientPool) {}
+
+  abstract describe(): Promise<string>;
+  /** Stops the server process behind the clients. */
+  protected abstract stopServer(): Promise<void>;
+
+  exec(sql: string): Promise<void> {
+    return this.clients.exec(sql);
+  }
+
+  query(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
+    return this.clients.query(sql, params);
+  }
+
+  prepare(sql: string): Promise<PreparedQuery> {
+    return this.clients.prepare(sql);
+  }
+
+  insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
+    return this.clients.insertValues(source, options);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      await this.clients.close();
+    } finally {
+      await this.stopServer();
+    }
+  }
 }

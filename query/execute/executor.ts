@@ -197,6 +197,20 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
       ctx.charge(CANCEL_CHECK_ROWS * (lw + rw));
     }
   };
+  /** Joins one left row with its candidate right rows (a hash bucket, or all of them). */
+  const probe = (l: Row, candidates: readonly number[] | undefined): void => {
+    let matched = false;
+    if (candidates !== undefined) {
+      for (const j of candidates) {
+        const combined = l.concat(right[j]!);
+        if (residual !== null && !residual(combined, ctx)) continue;
+        matched = true;
+        if (rightMatched !== null) rightMatched[j] = 1;
+        emit(combined);
+      }
+    }
+    if (!matched && keepLeft) emit(l.concat(rightNulls));
+  };
   if (plan.leftKeys.length > 0) {
     const lk = plan.leftKeys.map(compileExpr);
     const rk = plan.rightKeys.map(compileExpr);
@@ -212,31 +226,11 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
     }
     for (const l of left) {
       const vals = lk.map((f) => f(l, ctx));
-      const bucket = vals.includes(null) ? undefined : table.get(groupKey(vals, types));
-      let matched = false;
-      if (bucket !== undefined) {
-        for (const j of bucket) {
-          const combined = l.concat(right[j]!);
-          if (residual !== null && !residual(combined, ctx)) continue;
-          matched = true;
-          if (rightMatched !== null) rightMatched[j] = 1;
-          emit(combined);
-        }
-      }
-      if (!matched && keepLeft) emit(l.concat(rightNulls));
+      probe(l, vals.includes(null) ? undefined : table.get(groupKey(vals, types)));
     }
   } else {
-    for (const l of left) {
-      let matched = false;
-      for (let j = 0; j < right.length; j++) {
-        const combined = l.concat(right[j]!);
-        if (residual !== null && !residual(combined, ctx)) continue;
-        matched = true;
-        if (rightMatched !== null) rightMatched[j] = 1;
-        emit(combined);
-      }
-      if (!matched && keepLeft) emit(l.concat(rightNulls));
-    }
+    const everyRow = right.map((_, j) => j);
+    for (const l of left) probe(l, everyRow);
   }
   if (rightMatched !== null) {
     for (let j = 0; j < right.length; j++) if (rightMatched[j] === 0) emit(leftNulls.concat(right[j]!));
