@@ -24,10 +24,11 @@ export interface QueryEngineOptions {
 
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   const cache = new PlanCache();
+  const cellsMax = opts.queryCellsMax ?? QUERY_CELLS_MAX;
   const services = {
     store: opts.store,
-    fragments: new PartitionFragments(opts.store, opts.pool),
-    cellsMax: opts.queryCellsMax ?? QUERY_CELLS_MAX,
+    fragments: new PartitionFragments(opts.store, opts.pool, cellsMax),
+    cellsMax,
   };
   return {
     openSession(): Session {

@@ -10,7 +10,7 @@ export interface FragmentTask {
   partition: number;
   columns: number[];
   prune?: ZonePredicate[];
-  /** Body of `function (batches, args)`; compiled once per distinct source in each worker. */
+  /** Body of `function (batches, args, lib)`; compiled once per distinct source in each worker. */
   kernel: string;
   args: unknown[];
 }

@@ -4,7 +4,7 @@
 // Plans the kernels cannot compute exactly run on the coordinator instead.
 
 import { EonError } from '../../src/errors/index.js';
-import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
+import { Interval, Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
 import type { DataEnginePool, Store, ZonePredicate } from '../../storage/index.js';
 import type { Row } from '../execute/compile-expr.js';
 import { numericAvg } from '../execute/value-math.js';
@@ -18,8 +18,62 @@ export const FRAGMENT_ROWS_MIN = 20_000;
 const EXACT_SUM_MAX = 2 ** 53;
 
 interface AggregateFragment {
+  readonly kind: 'aggregate';
   readonly plan: Plan & { kind: 'aggregate' };
   readonly scan: Plan & { kind: 'scan' };
+}
+
+type Fragment = AggregateFragment | { readonly kind: 'scan'; readonly scan: Plan & { kind: 'scan' } };
+
+/**
+ * A scan fragment: the filter in a typed-array loop, then each matching row's values (through
+ * the worker's `lib.valueAt`). Returns null when the filter cannot run in a kernel.
+ */
+function compileScanKernel(scan: Plan & { kind: 'scan' }, params: readonly Value[]): { source: string; columns: number[]; args: unknown[] } | null {
+  const kb = new KernelBuilder(scan.table.columns.map((c) => c.type), params);
+  // Every column, bound first so that batch slot c is table column c.
+  const width = scan.table.columns.length;
+  for (let c = 0; c < width; c++) kb.column(c);
+  const filter = scan.filter === null ? null : kb.predicateTrue(scan.filter);
+  if (scan.filter !== null && filter === null) return null;
+  const lines = [
+    KERNEL_PRELUDE,
+    'const rows = [];',
+    'for (const b of batches) {',
+    '  const sel = b.selection; const len = sel === null ? b.length : sel.length;',
+    '  __SETUP__',
+    '  const cols = b.columns;',
+    '  for (let j = 0; j < len; j++) {',
+    '    const i = sel === null ? j : sel[j];',
+    ...(filter === null ? [] : [`    if (!${filter}) continue;`]),
+    `    const row = new Array(${width});`,
+    `    for (let c = 0; c < ${width}; c++) row[c] = lib.valueAt(cols[c], i);`,
+    '    rows.push(row);',
+    '  }',
+    '}',
+    'return rows;',
+  ];
+  return { source: lines.join('\n').replace('__SETUP__', kb.setup.join('\n  ')), columns: kb.columns, args: kb.args };
+}
+
+/** Structured clone drops class prototypes: numeric and interval values are rebuilt here. */
+function restoreRows(scan: Plan & { kind: 'scan' }, parts: Value[][][]): Row[] {
+  const fix: { column: number; kind: 'numeric' | 'interval' }[] = [];
+  scan.table.columns.forEach((c, i) => {
+    if (c.type.kind === 'numeric' || c.type.kind === 'interval') fix.push({ column: i, kind: c.type.kind });
+  });
+  const rows: Row[] = [];
+  for (const part of parts) {
+    for (const row of part) {
+      for (const f of fix) {
+        const v = row[f.column] as unknown as { coef: bigint; scale: number; months: number; days: number; micros: number } | null;
+        if (v === null) continue;
+        row[f.column] = f.kind === 'numeric' ? new Numeric(v.coef, v.scale) : new Interval(v.months, v.days, v.micros);
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
 }
 
 interface PartialResult {
@@ -38,32 +92,45 @@ interface AggSpec {
 export class PartitionFragments implements FragmentRunner {
   private readonly store: Store;
   private readonly pool: DataEnginePool;
+  private readonly cellsMax: number;
 
-  constructor(store: Store, pool: DataEnginePool) {
+  constructor(store: Store, pool: DataEnginePool, cellsMax: number) {
     this.store = store;
     this.pool = pool;
+    this.cellsMax = cellsMax;
   }
 
   fragmentsOf(plan: Plan): ReadonlySet<Plan> {
     const out = new Set<Plan>();
-    for (const f of this.findAggregateFragments(plan)) {
-      if (compileAggregateKernel(f, []) !== null) out.add(f.plan);
+    for (const f of this.findFragments(plan)) {
+      const compiled = f.kind === 'aggregate' ? compileAggregateKernel(f, []) : compileScanKernel(f.scan, []);
+      if (compiled !== null) out.add(f.kind === 'aggregate' ? f.plan : f.scan);
     }
     return out;
   }
 
   async prefetch(plan: Plan, params: readonly Value[], signal?: AbortSignal): Promise<Map<Plan, Row[]>> {
     const out = new Map<Plan, Row[]>();
-    for (const f of this.findAggregateFragments(plan)) {
+    let cells = 0;
+    for (const f of this.findFragments(plan)) {
+      if (f.kind === 'scan') {
+        const kernel = compileScanKernel(f.scan, params);
+        if (kernel === null) continue;
+        const parts = (await this.runEverywhere(f.scan, kernel, params)) as Value[][][];
+        if (signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
+        const rows = restoreRows(f.scan, parts);
+        cells += rows.length * f.scan.columns.length;
+        if (cells > this.cellsMax) {
+          throw new EonError('out_of_memory', `out of memory: the query holds more than ${this.cellsMax} values`, {
+            detail: 'The query exceeded its memory budget. Add filters, a LIMIT, or aggregate before returning rows.',
+          });
+        }
+        out.set(f.scan, rows);
+        continue;
+      }
       const kernel = compileAggregateKernel(f, params);
       if (kernel === null) continue;
-      const partitions = this.store.partitions;
-      const tasks: Promise<unknown>[] = [];
-      const prune = zonePredicates(f.scan, params);
-      for (let p = 0; p < partitions; p++) {
-        tasks.push(this.pool.run({ tableId: f.scan.table.id, partition: p, columns: kernel.columns, kernel: kernel.source, args: kernel.args, prune }));
-      }
-      const partials = (await Promise.all(tasks)) as PartialResult[];
+      const partials = (await this.runEverywhere(f.scan, kernel, params)) as PartialResult[];
       if (signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
       if (partials.some((r) => r.inexact)) continue; // the coordinator computes it exactly instead
       out.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
@@ -71,18 +138,32 @@ export class PartitionFragments implements FragmentRunner {
     return out;
   }
 
-  /** Aggregates directly over a scan of a table large enough to be worth distributing. */
-  private findAggregateFragments(plan: Plan): AggregateFragment[] {
-    const found: AggregateFragment[] = [];
+  /** Runs one kernel on every partition of the scanned table; results in partition order. */
+  private runEverywhere(scan: Plan & { kind: 'scan' }, kernel: { source: string; columns: number[]; args: unknown[] }, params: readonly Value[]): Promise<unknown[]> {
+    const prune = zonePredicates(scan, params);
+    const tasks: Promise<unknown>[] = [];
+    for (let p = 0; p < this.store.partitions; p++) {
+      tasks.push(this.pool.run({ tableId: scan.table.id, partition: p, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) }));
+    }
+    return Promise.all(tasks);
+  }
+
+  /**
+   * Aggregates directly over a scan, and other scans, of tables large enough to be worth
+   * distributing. Scans inside expressions (subqueries) stay on the coordinator.
+   */
+  private findFragments(plan: Plan): Fragment[] {
+    const found: Fragment[] = [];
+    const big = (s: Plan & { kind: 'scan' }): boolean => s.keyLookup === null && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
     const visit = (p: Plan): void => {
-      if (p.kind === 'aggregate' && p.input.kind === 'scan' && p.input.keyLookup === null) {
-        if (this.store.estimatedRows(p.input.table) >= FRAGMENT_ROWS_MIN) {
-          found.push({ plan: p, scan: p.input });
-          return;
-        }
+      if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
+        found.push({ kind: 'aggregate', plan: p, scan: p.input });
+        return;
       }
       switch (p.kind) {
         case 'scan':
+          if (big(p) && !found.some((f) => f.scan === p)) found.push({ kind: 'scan', scan: p });
+          return;
         case 'values':
           return;
         case 'join':

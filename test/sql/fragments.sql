@@ -46,6 +46,18 @@ SELECT count(*) AS n FROM fragments_t WHERE price >= 100.50 AND price < 300
 -- query
 SELECT grp, count(*) AS n FROM fragments_t WHERE id > 100000 GROUP BY grp HAVING count(*) > 100 ORDER BY n DESC, grp
 
+-- query
+SELECT id, grp, score, qty, price, d, big, flag FROM fragments_t WHERE qty > 120 AND price IS NOT NULL ORDER BY id LIMIT 40
+
+-- query
+SELECT f.id, f.grp, g.label, f.price FROM fragments_t f JOIN t_groups g ON g.grp = f.grp WHERE f.id % 97 = 0 ORDER BY f.id LIMIT 30
+
+-- query
+SELECT id, price FROM fragments_t ORDER BY price DESC NULLS LAST, id LIMIT 10
+
+-- query
+SELECT count(*) AS n FROM (SELECT DISTINCT grp, qty FROM fragments_t WHERE qty < 10) s
+
 -- statement
 DELETE FROM fragments_t WHERE id % 3 = 0
 
@@ -54,6 +66,9 @@ UPDATE fragments_t SET qty = qty + 1 WHERE id % 5 = 0
 
 -- query
 SELECT grp, count(*) AS n, sum(qty) AS sq, max(qty) AS mq FROM fragments_t GROUP BY grp ORDER BY grp NULLS FIRST
+
+-- query
+SELECT id, qty FROM fragments_t WHERE qty >= 125 ORDER BY id LIMIT 25
 
 -- statement
 DROP TABLE fragments_t
