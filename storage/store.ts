@@ -27,6 +27,8 @@ import type { ColumnType } from '../src/types/column-type.js';
 export const DELTA_ROWS_COMPACT = 32768;
 /** After this long without writes, partitions with at least IDLE_COMPACT_ROWS_MIN delta rows are compacted too. */
 export const IDLE_COMPACT_DELAY_MS = 2_000;
+/** Most writes one group commit carries; more wait for the next event-loop turn. */
+export const WRITE_GROUP_MAX = 64;
 export const IDLE_COMPACT_ROWS_MIN = 1_024;
 /** Segments with fewer live rows than this are merged into the next compaction's output. */
 export const SEGMENT_MERGE_ROWS_MAX = SEGMENT_ROWS_MAX / 2;
@@ -354,6 +356,8 @@ export class Store {
   private readonly segmentSlots = new Map<number, boolean>();
   private readonly compactQueue = new Set<number>();
   private idleCompactTimer: NodeJS.Timeout | null = null;
+  private readonly writeQueue: { fn: (tx: WriteTx) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private writeFlushScheduled = false;
   private compactRunning: Promise<void> | null = null;
   private closed = false;
   /** The last background compaction failure, kept for status reporting. */
@@ -480,18 +484,66 @@ export class Store {
    * or, if fn throws, none of it. Compaction of partitions the write pushed past
    * DELTA_ROWS_COMPACT is scheduled afterwards, in later event-loop turns.
    */
-  async write<T>(fn: (tx: WriteTx) => T): Promise<T> {
+  /**
+   * Runs `fn` in a write transaction: all its writes or none. Writes arriving in the same
+   * event-loop turn share one LMDB commit (group commit): each runs in its own child transaction,
+   * so one that throws is rolled back alone, and every promise settles after the commit is durable.
+   */
+  write<T>(fn: (tx: WriteTx) => T): Promise<T> {
     this.assertOpen();
-    const tx = new WriteTxImpl(this, this.env);
-    const result = this.env.root.transactionSync(() => {
-      const r = fn(tx);
-      if (r instanceof Promise) {
-        // Throwing aborts the transaction: nothing of an async write function is kept.
-        throw new EonError('internal_error', 'Store.write takes a synchronous function');
+    return new Promise<T>((resolve, reject) => {
+      this.writeQueue.push({ fn: fn as (tx: WriteTx) => unknown, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.writeFlushScheduled) {
+        this.writeFlushScheduled = true;
+        setImmediate(() => this.flushWrites());
       }
-      tx.flush();
-      return r;
-    }) as T;
+    });
+  }
+
+  private flushWrites(): void {
+    this.writeFlushScheduled = false;
+    const batch = this.writeQueue.splice(0, WRITE_GROUP_MAX);
+    if (this.writeQueue.length > 0) {
+      this.writeFlushScheduled = true;
+      setImmediate(() => this.flushWrites());
+    }
+    if (this.closed) {
+      for (const req of batch) req.reject(new EonError('admin_shutdown', 'the store is closed'));
+      return;
+    }
+    const outcomes: ({ ok: true; value: unknown; tx: WriteTxImpl } | { ok: false; error: unknown })[] = [];
+    try {
+      this.env.root.transactionSync(() => {
+        for (const req of batch) {
+          const tx = new WriteTxImpl(this, this.env);
+          try {
+            const value = this.env.root.childTransaction(() => {
+              const r = req.fn(tx);
+              if (r instanceof Promise) {
+                // Throwing aborts the child transaction: nothing of an async write function is kept.
+                throw new EonError('internal_error', 'Store.write takes a synchronous function');
+              }
+              tx.flush();
+              return r;
+            });
+            outcomes.push({ ok: true, value, tx });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const req of batch) req.reject(error);
+      return;
+    }
+    for (const o of outcomes) if (o.ok) this.noteCommitted(o.tx);
+    if (this.compactQueue.size > 0) this.scheduleCompaction();
+    this.armIdleCompaction();
+    outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.error)));
+  }
+
+  /** Bookkeeping after a write committed: segment slots and delta sizes that drive compaction. */
+  private noteCommitted(tx: WriteTxImpl): void {
     for (const slot of tx.segmentSlotsWritten) this.segmentSlots.set(slot, true);
     for (const [slot, change] of tx.deltaChanges) {
       const known = this.deltaRows.get(slot);
@@ -499,10 +551,8 @@ export class Store {
       else this.deltaRows.set(slot, this.countDelta(Math.floor(slot / PARTITIONS_MAX), slot % PARTITIONS_MAX));
       if ((this.deltaRows.get(slot) ?? 0) >= DELTA_ROWS_COMPACT) this.compactQueue.add(slot);
     }
-    if (this.compactQueue.size > 0) this.scheduleCompaction();
-    this.armIdleCompaction();
-    return result;
   }
+
 
   /** Whether any segment of (table, partition) exists (so its pk index may hold keys). */
   hasSegments(tableId: number, partition: number): boolean {
@@ -729,6 +779,8 @@ export class Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes already accepted are committed, not dropped.
+    while (this.writeQueue.length > 0) this.flushWrites();
     this.closed = true;
     if (this.idleCompactTimer !== null) clearTimeout(this.idleCompactTimer);
     await this.settleCompaction();

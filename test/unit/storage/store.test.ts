@@ -380,3 +380,35 @@ describe('idle compaction', () => {
     expect(allRows(table)).toHaveLength(rows.length);
   });
 });
+
+describe('group commit', () => {
+  it('commits concurrent writes together and rolls back only the one that fails', async () => {
+    const table = await accounts();
+    const results = await Promise.allSettled([
+      store.write((tx) => tx.insert(table, [1n, 'a', money(100)])),
+      store.write((tx) => {
+        tx.insert(table, [2n, 'b', money(200)]);
+        throw new EonError('unique_violation', 'simulated failure after a write');
+      }),
+      store.write((tx) => tx.insert(table, [3n, 'c', money(300)])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(allRows(table).map((r) => r[0])).toEqual([1n, 3n]);
+    // A later write in the same batch sees the earlier ones.
+    const seen = await Promise.all([
+      store.write((tx) => tx.insert(table, [4n, 'd', money(1)])),
+      store.write((tx) => tx.get(table, [4n]) !== undefined),
+    ]);
+    expect(seen).toEqual([true, true]);
+  });
+
+  it('commits writes still queued when the store closes', async () => {
+    const table = await accounts();
+    const pending = store.write((tx) => tx.insert(table, [7n, 'late', money(7)]));
+    await store.close();
+    await expect(pending).resolves.toBe(true);
+    store = Store.open({ dir, partitions: 8 });
+    const reopened = store.getTable('accounts')!;
+    expect(store.get(reopened, [7n])?.[1]).toBe('late');
+  });
+});
