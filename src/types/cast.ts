@@ -96,8 +96,15 @@ function toFloat(v: Value, from: TypeKind): number {
       return v as number;
     case 'int8':
       return Number(v as bigint);
-    case 'numeric':
-      return (v as Numeric).toNumber();
+    case 'numeric': {
+      // PostgreSQL converts through float8in: out of the double's range is an error, not ±Infinity or 0.
+      const n = v as Numeric;
+      const x = n.toNumber();
+      if (!Number.isFinite(x) || (x === 0 && n.coef !== 0n)) {
+        throw new EonError('numeric_value_out_of_range', `"${n.toString()}" is out of range for type double precision`);
+      }
+      return x;
+    }
     default:
       throw new EonError('cannot_coerce', `cannot cast type ${LABEL[from]} to double precision`);
   }

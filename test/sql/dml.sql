@@ -168,6 +168,18 @@ SELECT id, f, d, ts, b, s FROM dml_types ORDER BY id
 -- error 22003
 INSERT INTO dml_types (id, s) VALUES (1, 32768)
 
+-- error 22003
+INSERT INTO dml_types (id, f) VALUES (2, 1e309), (3, 1)
+
+-- error 22003
+INSERT INTO dml_types (id, f) VALUES (4, 1e-400), (5, 1)
+
+-- statement
+INSERT INTO dml_types (id, f) VALUES (6, -1.5e-300), (7, 123456789.123456789), (8, -0), (9, 4.9e-324)
+
+-- query
+SELECT id, f FROM dml_types WHERE id BETWEEN 6 AND 9 ORDER BY id
+
 -- error 42P07
 CREATE TABLE dml_t (x int)
 
