@@ -488,16 +488,26 @@ export class Store {
    * Runs `fn` in a write transaction: all its writes or none. Writes arriving in the same
    * event-loop turn share one LMDB commit (group commit): each runs in its own child transaction,
    * so one that throws is rolled back alone, and every promise settles after the commit is durable.
+   * With `now`, the queue (this write included) commits before write() returns.
    */
-  write<T>(fn: (tx: WriteTx) => T): Promise<T> {
+  write<T>(fn: (tx: WriteTx) => T, options: { readonly now?: boolean } = {}): Promise<T> {
     this.assertOpen();
-    return new Promise<T>((resolve, reject) => {
+    const promise = new Promise<T>((resolve, reject) => {
       this.writeQueue.push({ fn: fn as (tx: WriteTx) => unknown, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.writeFlushScheduled) {
+      if (!this.writeFlushScheduled && options.now !== true) {
         this.writeFlushScheduled = true;
         setImmediate(() => this.flushWrites());
       }
     });
+    // `now`: commit before returning, so a caller that read rows in this same turn writes before
+    // any other statement can read them (read-modify-write without lost updates).
+    if (options.now === true) this.commitPending();
+    return promise;
+  }
+
+  /** Commits every queued write now (read-modify-write statements call it before reading). */
+  commitPending(): void {
+    while (this.writeQueue.length > 0) this.flushWrites();
   }
 
   private flushWrites(): void {
@@ -780,7 +790,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return;
     // Writes already accepted are committed, not dropped.
-    while (this.writeQueue.length > 0) this.flushWrites();
+    this.commitPending();
     this.closed = true;
     if (this.idleCompactTimer !== null) clearTimeout(this.idleCompactTimer);
     await this.settleCompaction();

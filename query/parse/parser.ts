@@ -151,6 +151,9 @@ function settingValue(tokens: Token[]): string {
     .join(tokens.some((t) => t.text === ',') ? ', ' : ' ');
 }
 
+/** Stands for "all columns" in a rewritten INSERT column list (see rewriteTokens). */
+export const ALL_COLUMNS_MARKER = 'eon_all_columns__';
+
 /** Window functions node-sql-parser cannot parse; they reach the binder as ntile(eon_fn_<name>). */
 const RENAMED_FUNCTIONS = new Set(['percent_rank', 'cume_dist']);
 export const RENAMED_PREFIX = 'eon_fn_';
@@ -200,6 +203,26 @@ export const DISTINCT_SUFFIX = '__distinct';
 function rewriteTokens(tokens: Token[]): (string | undefined)[] {
   const out: (string | undefined)[] = tokens.map(() => undefined);
   const w = (i: number) => word(tokens[i]);
+  if (w(0) === 'insert' && w(1) === 'into' && tokens.some((t) => word(t) === 'conflict')) {
+    // node-sql-parser accepts ON CONFLICT only after a column list: name every column instead.
+    let j = 3;
+    while (tokens[j]?.text === '.') j += 2;
+    if (w(j) === 'values' || w(j) === 'select') {
+      // The parser checks the list's length against the first VALUES row: one marker per value.
+      let width = 1;
+      if (w(j) === 'values' && tokens[j + 1]?.text === '(') {
+        let depth = 0;
+        for (let k = j + 1; k < tokens.length; k++) {
+          const t = tokens[k]!.text;
+          if (t === '(') depth++;
+          else if (t === ')' && --depth === 0) break;
+          else if (t === ',' && depth === 1) width++;
+        }
+      }
+      const markers = Array.from({ length: width }, (_, k) => `${ALL_COLUMNS_MARKER}${k}`);
+      out[j - 1] = `${tokens[j - 1]!.text} (${markers.join(', ')})`;
+    }
+  }
   for (let i = 0; i < tokens.length; i++) {
     const a = w(i);
     if (tokens[i]!.kind === 'param' && tokens[i + 1]?.text === ':' && tokens[i + 2]?.text === ':' && tokens[i + 3]?.kind === 'ident') {

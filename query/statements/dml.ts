@@ -4,7 +4,7 @@
 import { EonError } from '../../src/errors/index.js';
 import { T, formatText, type ColumnType, type Value } from '../../src/types/index.js';
 import { keyOf, type Store, type TableSchema, type WriteTx } from '../../storage/index.js';
-import type { Ast } from '../parse/parser.js';
+import { ALL_COLUMNS_MARKER, type Ast } from '../parse/parser.js';
 import type { Expr } from '../plan/expr.js';
 import type { OutputColumn, Plan } from '../plan/logical.js';
 import { LevelContext, type StatementContext } from '../bind/context.js';
@@ -100,7 +100,8 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
   const alias = tableNode.as ? stmt.ident(String(tableNode.as)) : table.name;
   const targets: number[] = [];
   const colAsts = (ast.columns ?? null) as Ast[] | null;
-  if (colAsts === null || colAsts.length === 0) table.columns.forEach((_, i) => targets.push(i));
+  const allColumns = colAsts === null || colAsts.length === 0 || String(colAsts[0]!.value ?? colAsts[0]).startsWith(ALL_COLUMNS_MARKER);
+  if (allColumns) table.columns.forEach((_, i) => targets.push(i));
   else {
     for (const c of colAsts) {
       const name = stmt.ident(String(c.value ?? c.column?.expr?.value ?? c));
@@ -115,6 +116,11 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
   const values = ast.values;
   if (values?.type === 'values' || Array.isArray(values?.values)) {
     const rowsAst = (values.values ?? values) as Ast[];
+    // Without a column list, VALUES fills the leading columns; the rest get their defaults (NULL).
+    if (allColumns) {
+      const width = Math.max(0, ...rowsAst.map((r) => ((r.value ?? []) as Ast[]).length));
+      targets.splice(Math.min(width, targets.length));
+    }
     const rows = rowsAst.map((r) => {
       const items = (r.value ?? []) as Ast[];
       if (items.length > targets.length) throw new EonError('syntax_error', 'INSERT has more expressions than target columns');
@@ -129,6 +135,7 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
   } else if (values?.type === 'select' || ast.select !== undefined || values?.ast !== undefined) {
     const selAst = values?.ast ?? (values?.type === 'select' ? values : ast.select);
     const sub = bindSubquery(selAst, empty).plan;
+    if (allColumns) targets.splice(Math.min(sub.columns.length, targets.length));
     if (sub.columns.length > targets.length) throw new EonError('syntax_error', 'INSERT has more expressions than target columns');
     if (sub.columns.length < targets.length) throw new EonError('syntax_error', 'INSERT has more target columns than expressions');
     const exprs = sub.columns.map((c, k) => coerceForColumn({ kind: 'column', type: c.type, index: k, name: c.name }, table.columns[targets[k]!]!.type, stmt));
@@ -327,6 +334,8 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
     returning,
     async execute(store, params, signal, cellsMax) {
       const ctx = newContext(store, params, signal, cellsMax);
+      // Read committed state only after queued writes landed, and write back in this same turn.
+      store.commitPending();
       const matches = matchingRows(store, table, scan, ctx);
       const updated = matches.map(({ row }) => {
         const next = row.slice();
@@ -334,6 +343,7 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
         checkNotNull(table, next);
         return next;
       });
+      // `now`: the rows were read in this event-loop turn; commit before another statement reads them.
       await store.write((tx) => {
         if (!pkChanges || table.primaryKey.length === 0) {
           matches.forEach((m, i) => tx.replace(table, m.key, updated[i]!));
@@ -342,7 +352,7 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
         // Keys change: remove every old row first so rows may swap keys, then insert.
         for (const m of matches) tx.delete(table, m.key);
         for (const r of updated) if (!tx.insert(table, r)) throw duplicateKey(table, r);
-      });
+      }, { now: true });
       return result('UPDATE', matches.length, returning, returningRows(returning, updated, ctx));
     },
   };
@@ -359,10 +369,11 @@ export function bindDelete(ast: Ast, stmt: StatementContext): DmlPlan {
     returning,
     async execute(store, params, signal, cellsMax) {
       const ctx = newContext(store, params, signal, cellsMax);
+      store.commitPending();
       const matches = matchingRows(store, table, scan, ctx);
       await store.write((tx) => {
         for (const m of matches) tx.delete(table, m.key);
-      });
+      }, { now: true });
       return result('DELETE', matches.length, returning, returningRows(returning, matches.map((m) => m.row), ctx));
     },
   };

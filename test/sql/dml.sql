@@ -180,6 +180,24 @@ INSERT INTO dml_types (id, f) VALUES (6, -1.5e-300), (7, 123456789.123456789), (
 -- query
 SELECT id, f FROM dml_types WHERE id BETWEEN 6 AND 9 ORDER BY id
 
+-- statement
+INSERT INTO dml_types VALUES (10)
+
+-- statement
+INSERT INTO dml_types VALUES (10, 2.5) ON CONFLICT (id) DO UPDATE SET f = dml_types.f + excluded.f
+
+-- statement
+INSERT INTO dml_types VALUES (11, 1.25), (10, 4) ON CONFLICT (id) DO UPDATE SET f = coalesce(dml_types.f, 0) + excluded.f
+
+-- statement
+INSERT INTO dml_types VALUES (11) ON CONFLICT DO NOTHING
+
+-- query
+SELECT id, f, d, s FROM dml_types WHERE id >= 10 ORDER BY id
+
+-- error 42601
+INSERT INTO dml_types VALUES (12, 1), (13)
+
 -- error 42P07
 CREATE TABLE dml_t (x int)
 
