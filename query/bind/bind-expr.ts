@@ -57,12 +57,9 @@ function bindAboveAggregate(ast: Ast, ctx: LevelContext): Expr {
   if (!containsAggregate(ast) && !isLiteral(ast)) {
     const saved = ctx.agg;
     ctx.agg = null;
-    let plain: Expr | null = null;
+    let plain: Expr;
     try {
       plain = bindPlain(ast, ctx);
-    } catch (e) {
-      if (!(e instanceof EonError) || ast.type !== 'column_ref') throw e;
-      throw e;
     } finally {
       ctx.agg = saved;
     }

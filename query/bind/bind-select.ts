@@ -2,9 +2,9 @@
 // LIMIT/OFFSET) → logical plan.
 
 import { EonError } from '../../src/errors/index.js';
-import { T, type ColumnType } from '../../src/types/index.js';
+import { T, resolveBinaryOperator, type ColumnType } from '../../src/types/index.js';
 import type { Ast } from '../parse/parser.js';
-import { columnsUsed, type Expr } from '../plan/expr.js';
+import { columnsUsed, exprChildren, type Expr } from '../plan/expr.js';
 import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
 import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
 import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
@@ -293,11 +293,10 @@ function bindSelectList(columnsAst: Ast[], level: LevelContext): SelectItem[] {
         throw new EonError('undefined_table', `missing FROM-clause entry for table "${table}"`);
       }
       if (level.agg !== null && level.scope.columns.length > 0) {
-        level.scope.columns.forEach((col, i) => {
-          if (col.hidden || (table !== null && col.table !== table)) return;
+        for (const col of level.scope.columns) {
+          if (col.hidden || (table !== null && col.table !== table)) continue;
           items.push({ expr: bindExpr({ type: 'column_ref', table: col.table ?? undefined, column: { expr: { value: col.name } } }, level), name: col.name });
-          void i;
-        });
+        }
         continue;
       }
       level.scope.columns.forEach((col, i) => {
@@ -658,13 +657,10 @@ function hasSubquery(ast: unknown): boolean {
 }
 
 function bindEquality(l: Expr, r: Expr, stmt: StatementContext): Expr {
-  const level = new LevelContext(stmt, Scope.empty(), null);
-  void level;
   const { exprs } = unify([l, r], 'JOIN/USING', stmt.params);
   return { kind: 'binary', type: T.bool, op: '=', left: exprs[0]!, right: exprs[1]!, fn: equalityFn(exprs[0]!.type) };
 }
 
-import { resolveBinaryOperator } from '../../src/types/index.js';
 function equalityFn(t: ColumnType) {
   return resolveBinaryOperator('=', t, t).fn;
 }
@@ -700,10 +696,9 @@ function splitJoinCondition(conds: Expr[], leftWidth: number): { leftKeys: Expr[
 
 function hasOuter(e: Expr): boolean {
   if (e.kind === 'outer' || e.kind === 'subquery' || e.kind === 'in_subquery') return true;
-  return childrenOf(e).some(hasOuter);
+  return exprChildren(e).some(hasOuter);
 }
 
-import { exprChildren as childrenOf } from '../plan/expr.js';
 
 /** Rewrites column indexes by `delta` (used to re-base right-side join keys). */
 export function shiftColumns(e: Expr, delta: number): Expr {

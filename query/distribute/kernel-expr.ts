@@ -5,6 +5,7 @@
 import { Numeric, type ColumnType, type Value } from '../../src/types/index.js';
 import { physicalOf } from '../../storage/index.js';
 import type { Expr } from '../plan/expr.js';
+import { likeRegexSource } from '../execute/like.js';
 
 /** A compiled fragment of source: `code` evaluates to the value, `nullCode` to true when NULL. */
 export interface KernelValue {
@@ -165,7 +166,13 @@ export class KernelBuilder {
       case 'like': {
         const a = this.value(e.arg);
         if (a === null || a.rep !== 'str' || e.pattern.kind !== 'const' || typeof e.pattern.value !== 'string') return null;
-        const re = this.arg(likeRegexSource(e.pattern.value));
+        let source: string;
+        try {
+          source = likeRegexSource(e.pattern.value);
+        } catch {
+          return null; // a malformed pattern: the coordinator reports the error
+        }
+        const re = this.arg(source);
         const flags = this.arg(e.caseInsensitive ? 'isu' : 'su');
         const slot = this.args.length;
         this.setup.push(`const re${slot} = cachedRegex(${re}, ${flags});`);
@@ -251,23 +258,6 @@ function orNull(a: string, b: string): string {
   if (a === 'false') return b;
   if (b === 'false') return a;
   return `(${a} || ${b})`;
-}
-
-/** LIKE pattern → RegExp source (PostgreSQL: % any run, _ one character, \ escapes). */
-export function likeRegexSource(pattern: string): string {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) re += escapeRegex(pattern[++i]!);
-    else if (c === '%') re += '[\\s\\S]*';
-    else if (c === '_') re += '[\\s\\S]';
-    else re += escapeRegex(c);
-  }
-  return re + '$';
-}
-
-function escapeRegex(c: string): string {
-  return /[.*+?^${}()|[\]\\\/]/.test(c) ? '\\' + c : c;
 }
 
 /** Three-valued logic helpers and a regex cache, prepended to every kernel. */

@@ -3,7 +3,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import { Interval, Numeric, T, compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
-import { numericAvg, numericFromBigInt, intervalAdd, intervalDivide } from './value-math.js';
+import { numericAvg } from './value-math.js';
 import type { AggregateCall } from '../plan/logical.js';
 
 /** Past this magnitude a float64 integer sum may lose units, so the sum moves to bigint. */
@@ -101,7 +101,7 @@ function sumAccumulator(t: ColumnType): Accumulator {
           any = true;
           s += v as bigint;
         },
-        result: () => (any ? numericFromBigInt(s) : null),
+        result: () => (any ? Numeric.fromBigInt(s) : null),
       };
     }
     case 'numeric': {
@@ -141,7 +141,7 @@ function sumAccumulator(t: ColumnType): Accumulator {
       return {
         add(v) {
           if (v === null) return;
-          s = s === null ? (v as Interval) : intervalAdd(s, v as Interval);
+          s = s === null ? (v as Interval) : s.add(v as Interval);
         },
         result: () => s,
       };
@@ -172,11 +172,11 @@ function avgAccumulator(t: ColumnType): Accumulator {
         count++;
         sum.add(v);
       },
-      result: () => (count === 0 ? null : intervalDivide(sum.result() as Interval, count)),
+      result: () => (count === 0 ? null : (sum.result() as Interval).div(count)),
     };
   }
   const sum = sumAccumulator(t.kind === 'int8' ? T.numeric : t);
-  const toNumeric = t.kind === 'int8' ? (v: Value) => numericFromBigInt(v as bigint) : (v: Value) => v;
+  const toNumeric = t.kind === 'int8' ? (v: Value) => Numeric.fromBigInt(v as bigint) : (v: Value) => v;
   return {
     add(v) {
       if (v === null) return;
@@ -186,7 +186,7 @@ function avgAccumulator(t: ColumnType): Accumulator {
     result() {
       if (count === 0) return null;
       const s = sum.result();
-      const asNumeric = typeof s === 'bigint' ? numericFromBigInt(s) : (s as Numeric);
+      const asNumeric = typeof s === 'bigint' ? Numeric.fromBigInt(s) : (s as Numeric);
       return numericAvg(asNumeric, count);
     },
   };

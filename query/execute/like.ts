@@ -35,6 +35,13 @@ function buildMatcher(pattern: string, ci: boolean): (s: string) => boolean {
       return (s) => s.includes(p);
     }
   }
+  const re = likeRegexSource(pattern);
+  const rx = new RegExp(re, ci ? 'isu' : 'su');
+  return (s) => rx.test(s);
+}
+
+/** A LIKE pattern as RegExp source (also used by data-engine kernels). */
+export function likeRegexSource(pattern: string): string {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -48,9 +55,7 @@ function buildMatcher(pattern: string, ci: boolean): (s: string) => boolean {
     else if (c === '_') re += '[\\s\\S]';
     else re += escapeRegex(c);
   }
-  re += '$';
-  const rx = new RegExp(re, ci ? 'isu' : 'su');
-  return (s) => rx.test(s);
+  return re + '$';
 }
 
 function escapeRegex(c: string): string {

@@ -2,7 +2,7 @@
 
 import { typeName } from '../../src/types/index.js';
 import { assertNever, type Expr } from './expr.js';
-import type { Plan } from './logical.js';
+import { planChildren, type Plan } from './logical.js';
 
 export function explainPlan(plan: Plan, partitions: number, fragments: ReadonlySet<Plan>): string[] {
   const lines: string[] = [];
@@ -72,20 +72,7 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
     default:
       assertNever(p);
   }
-  for (const c of childrenOf(p)) walk(c, depth + 1, out, partitions, fragments);
-}
-
-function childrenOf(p: Plan): Plan[] {
-  switch (p.kind) {
-    case 'join':
-    case 'setop':
-      return [p.left, p.right];
-    case 'scan':
-    case 'values':
-      return [];
-    default:
-      return [p.input];
-  }
+  for (const c of planChildren(p)) walk(c, depth + 1, out, partitions, fragments);
 }
 
 export function exprText(e: Expr): string {

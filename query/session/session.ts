@@ -128,7 +128,7 @@ export class EngineSession implements Session {
     if (this.status === 'E') {
       throw new EonError('in_failed_sql_transaction', 'current transaction is aborted, commands ignored until end of transaction block');
     }
-    if (params.length !== c.paramTypes.length && params.length < c.paramTypes.length) {
+    if (params.length < c.paramTypes.length) {
       throw new EonError('protocol_violation', `bind message supplies ${params.length} parameters, but prepared statement requires ${c.paramTypes.length}`);
     }
     if (options?.signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');

@@ -13,7 +13,7 @@ import { bindSubquery } from '../bind/bind-select.js';
 import { Scope } from '../bind/scope.js';
 import { coerce, requireBoolean } from '../bind/typing.js';
 import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr.js';
-import { ExecContext } from '../execute/context.js';
+import { CANCEL_CHECK_ROWS, ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { optimize } from '../optimize/index.js';
 import type { QueryResult } from '../session/contract.js';
@@ -295,8 +295,8 @@ function bindTarget(ast: Ast, stmt: StatementContext): { table: TableSchema; ali
 }
 
 /** The rows a WHERE selects, with their keys; an equality on the whole primary key is a point lookup. */
-function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext): { key: readonly Value[]; row: Row }[] {
-  const out: { key: readonly Value[]; row: Row }[] = [];
+function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext): Match[] {
+  const out: Match[] = [];
   const pred = scan.filter === null ? null : compilePredicate(scan.filter);
   if (scan.keyLookup !== null) {
     const key = scan.keyLookup.map((e) => compileExpr(e)([], ctx));
@@ -306,11 +306,25 @@ function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'sc
   }
   let n = 0;
   for (const { key, row } of store.scanRows(table)) {
-    if ((++n & 65535) === 0) ctx.checkCancel();
+    if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
     if (pred === null || pred(row, ctx)) out.push({ key, row });
   }
   ctx.charge(out.length * table.columns.length);
   return out;
+}
+
+type Match = { key: readonly Value[]; row: Row };
+
+/**
+ * UPDATE and DELETE: commit anything queued, read the matching rows, and write back before the
+ * event-loop turn ends (`now`), so no other statement reads those rows in between and
+ * concurrent read-modify-write statements lose no update. Returns the rows read.
+ */
+async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext, apply: (tx: WriteTx, matches: Match[]) => void): Promise<Match[]> {
+  store.commitPending();
+  const matches = matchingRows(store, table, scan, ctx);
+  await store.write((tx) => apply(tx, matches), { now: true });
+  return matches;
 }
 
 function bindWhereScan(ast: Ast, table: TableSchema, level: LevelContext): Plan & { kind: 'scan' } {
@@ -334,25 +348,22 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
     returning,
     async execute(store, params, signal, cellsMax) {
       const ctx = newContext(store, params, signal, cellsMax);
-      // Read committed state only after queued writes landed, and write back in this same turn.
-      store.commitPending();
-      const matches = matchingRows(store, table, scan, ctx);
-      const updated = matches.map(({ row }) => {
-        const next = row.slice();
-        for (const s of setFns) next[s.column] = s.fn(row, ctx);
-        checkNotNull(table, next);
-        return next;
-      });
-      // `now`: the rows were read in this event-loop turn; commit before another statement reads them.
-      await store.write((tx) => {
+      let updated: Row[] = [];
+      const matches = await readModifyWrite(store, table, scan, ctx, (tx, found) => {
+        updated = found.map(({ row }) => {
+          const next = row.slice();
+          for (const s of setFns) next[s.column] = s.fn(row, ctx);
+          checkNotNull(table, next);
+          return next;
+        });
         if (!pkChanges || table.primaryKey.length === 0) {
-          matches.forEach((m, i) => tx.replace(table, m.key, updated[i]!));
+          found.forEach((m, i) => tx.replace(table, m.key, updated[i]!));
           return;
         }
         // Keys change: remove every old row first so rows may swap keys, then insert.
-        for (const m of matches) tx.delete(table, m.key);
+        for (const m of found) tx.delete(table, m.key);
         for (const r of updated) if (!tx.insert(table, r)) throw duplicateKey(table, r);
-      }, { now: true });
+      });
       return result('UPDATE', matches.length, returning, returningRows(returning, updated, ctx));
     },
   };
@@ -369,11 +380,9 @@ export function bindDelete(ast: Ast, stmt: StatementContext): DmlPlan {
     returning,
     async execute(store, params, signal, cellsMax) {
       const ctx = newContext(store, params, signal, cellsMax);
-      store.commitPending();
-      const matches = matchingRows(store, table, scan, ctx);
-      await store.write((tx) => {
-        for (const m of matches) tx.delete(table, m.key);
-      }, { now: true });
+      const matches = await readModifyWrite(store, table, scan, ctx, (tx, found) => {
+        for (const m of found) tx.delete(table, m.key);
+      });
       return result('DELETE', matches.length, returning, returningRows(returning, matches.map((m) => m.row), ctx));
     },
   };
