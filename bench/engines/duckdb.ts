@@ -5,6 +5,7 @@ import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@du
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { insertInParallel } from './engine.js';
 import type { BenchEngine, Cell, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
 
 const int32Max = 2 ** 31 - 1;
@@ -75,23 +76,11 @@ class DuckdbEngine implements BenchEngine {
     };
   }
 
-  async insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
-    let next = options.from;
-    const worker = async (): Promise<void> => {
+  insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
+    return insertInParallel(source, options, async () => {
       const connection = await this.instance.connect();
-      try {
-        for (;;) {
-          const from = next;
-          if (from >= options.to) return;
-          const to = Math.min(options.to, from + options.rowsPerStatement);
-          next = to;
-          await connection.run(`INSERT INTO ${source.table} VALUES ${source.valuesSql(from, to)}`);
-        }
-      } finally {
-        connection.closeSync();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, options.connections) }, () => worker()));
+      return { run: (sql) => connection.run(sql), close: () => connection.closeSync() };
+    });
   }
 
   /** DuckDB's own CSV reader, then a checkpoint so the rows are in the database file, not only the WAL. */

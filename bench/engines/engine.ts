@@ -49,3 +49,32 @@ export interface BenchEngine {
   /** Idempotent; removes everything the engine created. */
   stop(): Promise<void>;
 }
+
+/** One load connection: runs a statement, and closes. */
+export interface LoadConnection {
+  run(sql: string): Promise<unknown>;
+  close(): Promise<void> | void;
+}
+
+/**
+ * Multi-row INSERTs of rows [from, to) over `options.connections` connections, each taking the
+ * next batch of `rowsPerStatement` rows until none is left.
+ */
+export async function insertInParallel(source: LoadSource, options: InsertOptions, open: () => Promise<LoadConnection>): Promise<void> {
+  let next = options.from;
+  const worker = async (): Promise<void> => {
+    const connection = await open();
+    try {
+      for (;;) {
+        const from = next;
+        if (from >= options.to) return;
+        const to = Math.min(options.to, from + options.rowsPerStatement);
+        next = to;
+        await connection.run(`INSERT INTO ${source.table} VALUES ${source.valuesSql(from, to)}`);
+      }
+    } finally {
+      await connection.close();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.connections) }, () => worker()));
+}

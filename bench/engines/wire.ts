@@ -1,6 +1,7 @@
 // A benchmark engine reached over the PostgreSQL wire protocol with node-postgres (used for eon and PostgreSQL).
 
 import pg from 'pg';
+import { insertInParallel } from './engine.js';
 import type { BenchEngine, Cell, EngineName, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
 
 /** A statement that runs longer than this is a hung engine, not a slow one. */
@@ -67,23 +68,11 @@ export class WireClientPool {
   }
 
   /** Statements of rowsPerStatement rows, drawn in order from a shared cursor by `connections` sessions. */
-  async insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
-    let next = options.from;
-    const worker = async (): Promise<void> => {
+  insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
+    return insertInParallel(source, options, async () => {
       const client = await this.connect();
-      try {
-        for (;;) {
-          const from = next;
-          if (from >= options.to) return;
-          const to = Math.min(options.to, from + options.rowsPerStatement);
-          next = to;
-          await client.query(`INSERT INTO ${source.table} VALUES ${source.valuesSql(from, to)}`);
-        }
-      } finally {
-        await client.end();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, options.connections) }, () => worker()));
+      return { run: (sql) => client.query(sql), close: () => client.end() };
+    });
   }
 
   async close(): Promise<void> {
