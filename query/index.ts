@@ -27,7 +27,7 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   const cellsMax = opts.queryCellsMax ?? QUERY_CELLS_MAX;
   const services = {
     store: opts.store,
-    fragments: new PartitionFragments(opts.store, opts.pool, cellsMax),
+    fragments: new PartitionFragments(opts.store, opts.pool),
     cellsMax,
   };
   return {

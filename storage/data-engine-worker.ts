@@ -4,17 +4,18 @@
 import { EonError } from '../src/errors/index.js';
 import { StorageReader } from './reader.js';
 import { scanPartition } from './scan.js';
-import { valueAt, type ColumnBatch } from './column-vector.js';
+import type { ColumnBatch } from './column-vector.js';
 import { validateFragmentMessage } from './data-engine-task.js';
+import { BatchCollector } from './batch-collector.js';
 
 type Kernel = (batches: Iterable<ColumnBatch>, args: unknown[], lib: KernelLibrary) => unknown;
 
-/** Helpers a kernel may call: the value of one vector cell in eon's runtime representation. */
+/** Helpers a kernel may call: a collector that packs matching rows of some batch slots as Arrow IPC. */
 export interface KernelLibrary {
-  readonly valueAt: typeof valueAt;
+  collector(slots: readonly number[]): BatchCollector;
 }
 
-const library: KernelLibrary = { valueAt };
+const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots) };
 
 /** Distinct kernel sources kept compiled per worker. */
 const KERNEL_CACHE_MAX = 256;

@@ -1,13 +1,22 @@
 // Distribution: decides which parts of a plan run as per-partition fragments in the data
 // engines, runs them, and hands their merged results to the coordinator's executor.
 
-import type { Value } from '../../src/types/index.js';
+import type { ExecContext } from '../execute/context.js';
+import type { Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
-import type { Row } from '../execute/compile-expr.js';
+
+/** How a fragment runs, for EXPLAIN: the columns a scan sends back and where its filter runs. */
+export interface FragmentInfo {
+  readonly columns?: readonly string[];
+  /** Filter conjuncts evaluated in the data engines. */
+  readonly pushed?: Expr | null;
+  /** Filter conjuncts the coordinator applies to the rows that come back. */
+  readonly residual?: Expr | null;
+}
 
 export interface FragmentRunner {
-  /** Runs every fragment of `plan`; the map holds each fragment root's final rows. */
-  prefetch(plan: Plan, params: readonly Value[], signal?: AbortSignal): Promise<Map<Plan, Row[]>>;
-  /** The plan nodes that would run as fragments (for EXPLAIN). */
-  fragmentsOf(plan: Plan): ReadonlySet<Plan>;
+  /** Runs every fragment of `plan`, leaving each fragment root's final rows in `ctx.prefetched`. */
+  prefetch(plan: Plan, ctx: ExecContext): Promise<void>;
+  /** The plan nodes that would run as fragments, and how (for EXPLAIN). */
+  fragmentsOf(plan: Plan): ReadonlyMap<Plan, FragmentInfo>;
 }

@@ -1,145 +1,89 @@
-// Per-partition fragments in the data engines: an aggregate over a table scan runs as one
-// partial-aggregate task per partition in the worker pool (filter and aggregate over the
-// partition's Arrow batches), and the coordinator merges the partials into final rows.
-// Plans the kernels cannot compute exactly run on the coordinator instead.
+// Per-partition fragments in the data engines: which parts of a plan run there (aggregates over
+// a scan as partial-aggregate kernels, other scans as filter-and-project kernels returning Arrow
+// IPC), running them on every partition through the worker pool, and handing the merged results
+// to the coordinator's executor.
 
 import { EonError } from '../../src/errors/index.js';
-import { Interval, Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
+import type { Value } from '../../src/types/index.js';
 import type { DataEnginePool, Store, ZonePredicate } from '../../storage/index.js';
-import type { Row } from '../execute/compile-expr.js';
-import { numericAvg } from '../execute/value-math.js';
-import type { AggregateCall, Plan } from '../plan/logical.js';
-import type { FragmentRunner } from './index.js';
-import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
+import { compilePredicate } from '../execute/compile-expr.js';
+import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
+import { planChildren, type Plan } from '../plan/logical.js';
+import { compileAggregateKernel, mergePartials, type AggregateFragment, type PartialResult } from './aggregate-fragment.js';
+import type { FragmentInfo, FragmentRunner } from './index.js';
+import { scanColumnsNeeded, type ScanPlan } from './required-columns.js';
+import { compileScanKernel, scanPartialsToRows, type ScanPartial } from './scan-fragment.js';
 
-/** Tables with fewer live rows than this are cheaper to aggregate on the coordinator. */
+/** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
-/** Partial integer sums must stay exact in a float64. */
-const EXACT_SUM_MAX = 2 ** 53;
 
-interface AggregateFragment {
-  readonly kind: 'aggregate';
-  readonly plan: Plan & { kind: 'aggregate' };
-  readonly scan: Plan & { kind: 'scan' };
-}
+type Fragment = AggregateFragment | { readonly kind: 'scan'; readonly scan: ScanPlan };
 
-type Fragment = AggregateFragment | { readonly kind: 'scan'; readonly scan: Plan & { kind: 'scan' } };
-
-/**
- * A scan fragment: the filter in a typed-array loop, then each matching row's values (through
- * the worker's `lib.valueAt`). Returns null when the filter cannot run in a kernel.
- */
-function compileScanKernel(scan: Plan & { kind: 'scan' }, params: readonly Value[]): { source: string; columns: number[]; args: unknown[] } | null {
-  const kb = new KernelBuilder(scan.table.columns.map((c) => c.type), params);
-  // Every column, bound first so that batch slot c is table column c.
-  const width = scan.table.columns.length;
-  for (let c = 0; c < width; c++) kb.column(c);
-  const filter = scan.filter === null ? null : kb.predicateTrue(scan.filter);
-  if (scan.filter !== null && filter === null) return null;
-  const lines = [
-    KERNEL_PRELUDE,
-    'const rows = [];',
-    'for (const b of batches) {',
-    '  const sel = b.selection; const len = sel === null ? b.length : sel.length;',
-    '  __SETUP__',
-    '  const cols = b.columns;',
-    '  for (let j = 0; j < len; j++) {',
-    '    const i = sel === null ? j : sel[j];',
-    ...(filter === null ? [] : [`    if (!${filter}) continue;`]),
-    `    const row = new Array(${width});`,
-    `    for (let c = 0; c < ${width}; c++) row[c] = lib.valueAt(cols[c], i);`,
-    '    rows.push(row);',
-    '  }',
-    '}',
-    'return rows;',
-  ];
-  return { source: lines.join('\n').replace('__SETUP__', kb.setup.join('\n  ')), columns: kb.columns, args: kb.args };
-}
-
-/** Structured clone drops class prototypes: numeric and interval values are rebuilt here. */
-function restoreRows(scan: Plan & { kind: 'scan' }, parts: Value[][][]): Row[] {
-  const fix: { column: number; kind: 'numeric' | 'interval' }[] = [];
-  scan.table.columns.forEach((c, i) => {
-    if (c.type.kind === 'numeric' || c.type.kind === 'interval') fix.push({ column: i, kind: c.type.kind });
-  });
-  const rows: Row[] = [];
-  for (const part of parts) {
-    for (const row of part) {
-      for (const f of fix) {
-        const v = row[f.column] as unknown as { coef: bigint; scale: number; months: number; days: number; micros: number } | null;
-        if (v === null) continue;
-        row[f.column] = f.kind === 'numeric' ? new Numeric(v.coef, v.scale) : new Interval(v.months, v.days, v.micros);
-      }
-      rows.push(row);
-    }
-  }
-  return rows;
-}
-
-interface PartialResult {
-  readonly n: number;
-  readonly keys: unknown[][];
-  readonly states: unknown[][];
-  readonly inexact: boolean;
-}
-
-/** How one aggregate call is accumulated in the kernel and finished on the coordinator. */
-interface AggSpec {
-  readonly call: AggregateCall;
-  readonly value: KernelValue | null;
+interface KernelTask {
+  readonly source: string;
+  readonly columns: number[];
+  readonly args: unknown[];
 }
 
 export class PartitionFragments implements FragmentRunner {
   private readonly store: Store;
   private readonly pool: DataEnginePool;
-  private readonly cellsMax: number;
 
-  constructor(store: Store, pool: DataEnginePool, cellsMax: number) {
+  constructor(store: Store, pool: DataEnginePool) {
     this.store = store;
     this.pool = pool;
-    this.cellsMax = cellsMax;
   }
 
-  fragmentsOf(plan: Plan): ReadonlySet<Plan> {
-    const out = new Set<Plan>();
+  fragmentsOf(plan: Plan): ReadonlyMap<Plan, FragmentInfo> {
+    const out = new Map<Plan, FragmentInfo>();
+    const needed = scanColumnsNeeded(plan);
     for (const f of this.findFragments(plan)) {
-      const compiled = f.kind === 'aggregate' ? compileAggregateKernel(f, []) : compileScanKernel(f.scan, []);
-      if (compiled !== null) out.add(f.kind === 'aggregate' ? f.plan : f.scan);
-    }
-    return out;
-  }
-
-  async prefetch(plan: Plan, params: readonly Value[], signal?: AbortSignal): Promise<Map<Plan, Row[]>> {
-    const out = new Map<Plan, Row[]>();
-    let cells = 0;
-    for (const f of this.findFragments(plan)) {
-      if (f.kind === 'scan') {
-        const kernel = compileScanKernel(f.scan, params);
-        if (kernel === null) continue;
-        const parts = (await this.runEverywhere(f.scan, kernel, params)) as Value[][][];
-        if (signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
-        const rows = restoreRows(f.scan, parts);
-        cells += rows.length * f.scan.columns.length;
-        if (cells > this.cellsMax) {
-          throw new EonError('out_of_memory', `out of memory: the query holds more than ${this.cellsMax} values`, {
-            detail: 'The query exceeded its memory budget. Add filters, a LIMIT, or aggregate before returning rows.',
-          });
-        }
-        out.set(f.scan, rows);
+      if (f.kind === 'aggregate') {
+        out.set(f.plan, {});
         continue;
       }
-      const kernel = compileAggregateKernel(f, params);
-      if (kernel === null) continue;
-      const partials = (await this.runEverywhere(f.scan, kernel, params)) as PartialResult[];
-      if (signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
-      if (partials.some((r) => r.inexact)) continue; // the coordinator computes it exactly instead
-      out.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
+      const kernel = compileScanKernel(f.scan, [], needed.get(f.scan) ?? new Set());
+      out.set(f.scan, {
+        columns: kernel.outputOrdinals.map((c) => f.scan.table.columns[c]!.name),
+        pushed: kernel.pushed,
+        residual: kernel.residual,
+      });
     }
     return out;
+  }
+
+  async prefetch(plan: Plan, ctx: ExecContext): Promise<void> {
+    const needed = scanColumnsNeeded(plan);
+    for (const f of this.findFragments(plan)) {
+      if (f.kind === 'scan') {
+        const kernel = compileScanKernel(f.scan, ctx.params, needed.get(f.scan) ?? new Set());
+        const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
+        ctx.checkCancel();
+        let rows = scanPartialsToRows(f.scan, kernel, partials);
+        ctx.charge(rows.length * Math.max(1, kernel.outputOrdinals.length));
+        if (kernel.residual !== null) {
+          const pred = compilePredicate(kernel.residual);
+          const kept = [];
+          for (let i = 0; i < rows.length; i++) {
+            if (pred(rows[i]!, ctx)) kept.push(rows[i]!);
+            if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
+          }
+          rows = kept;
+        }
+        ctx.prefetched.set(f.scan, rows);
+        continue;
+      }
+      const kernel = compileAggregateKernel(f, ctx.params);
+      if (kernel === null) continue;
+      const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as PartialResult[];
+      ctx.checkCancel();
+      if (partials.some((r) => r.inexact)) continue; // the coordinator computes it exactly instead
+      ctx.prefetched.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
+    }
   }
 
   /** Runs one kernel on every partition of the scanned table; results in partition order. */
-  private runEverywhere(scan: Plan & { kind: 'scan' }, kernel: { source: string; columns: number[]; args: unknown[] }, params: readonly Value[]): Promise<unknown[]> {
+  private runEverywhere(scan: ScanPlan, kernel: KernelTask, params: readonly Value[]): Promise<unknown[]> {
     const prune = zonePredicates(scan, params);
     const tasks: Promise<unknown>[] = [];
     for (let p = 0; p < this.store.partitions; p++) {
@@ -154,26 +98,17 @@ export class PartitionFragments implements FragmentRunner {
    */
   private findFragments(plan: Plan): Fragment[] {
     const found: Fragment[] = [];
-    const big = (s: Plan & { kind: 'scan' }): boolean => s.keyLookup === null && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
+    const big = (s: ScanPlan): boolean => s.keyLookup === null && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
     const visit = (p: Plan): void => {
       if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });
         return;
       }
-      switch (p.kind) {
-        case 'scan':
-          if (big(p) && !found.some((f) => f.scan === p)) found.push({ kind: 'scan', scan: p });
-          return;
-        case 'values':
-          return;
-        case 'join':
-        case 'setop':
-          visit(p.left);
-          visit(p.right);
-          return;
-        default:
-          visit(p.input);
+      if (p.kind === 'scan') {
+        if (big(p) && !found.some((f) => f.scan === p)) found.push({ kind: 'scan', scan: p });
+        return;
       }
+      for (const c of planChildren(p)) visit(c);
     };
     visit(plan);
     return found;
@@ -211,228 +146,3 @@ function zonePredicates(scan: Plan & { kind: 'scan' }, params: readonly Value[])
   return out.length > 0 ? out : undefined;
 }
 
-interface CompiledKernel {
-  readonly source: string;
-  readonly columns: number[];
-  readonly args: unknown[];
-  readonly specs: AggSpec[];
-  readonly keyTypes: ColumnType[];
-}
-
-function compileAggregateKernel(f: AggregateFragment, params: readonly Value[]): CompiledKernel | null {
-  const table = f.scan.table;
-  const kb = new KernelBuilder(table.columns.map((c) => c.type), params);
-  const filter = f.scan.filter === null ? null : kb.predicateTrue(f.scan.filter);
-  if (f.scan.filter !== null && filter === null) return null;
-  const keys: KernelValue[] = [];
-  for (const g of f.plan.groupBy) {
-    const v = kb.value(g);
-    if (v === null || v.rep === 'bool' && false) return null;
-    keys.push(v);
-  }
-  const specs: AggSpec[] = [];
-  for (const call of f.plan.aggregates) {
-    if (call.distinct || call.filter !== null || call.name === 'string_agg' || call.name === 'bool_and' || call.name === 'bool_or') return null;
-    if (call.name === 'count_star') {
-      specs.push({ call, value: null });
-      continue;
-    }
-    const v = kb.value(call.args[0]!);
-    if (v === null) return null;
-    const k = call.args[0]!.type.kind;
-    if ((call.name === 'sum' || call.name === 'avg') && (v.rep !== 'num' && v.rep !== 'big' || k === 'float4' && call.name === 'sum')) return null;
-    if ((call.name === 'sum' || call.name === 'avg') && !['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(k)) return null;
-    if ((call.name === 'min' || call.name === 'max') && (v.rep === 'str' || v.rep === 'bool')) return null;
-    specs.push({ call, value: v });
-  }
-  const lines: string[] = [KERNEL_PRELUDE];
-  const global = keys.length === 0;
-  const dictKey = keys.length === 1 && keys[0]!.rep === 'str' && f.plan.groupBy[0]!.kind === 'column' ? kb.column(f.plan.groupBy[0]!.index) : null;
-  lines.push('const groups = new Map(); let n = 0; let inexact = false;');
-  lines.push(`const keys = [${keys.map(() => '[]').join(', ')}];`);
-  lines.push(`const states = [${specs.map(() => '[]').join(', ')}];`);
-  const init = specs.map((s, a) => {
-    switch (s.call.name) {
-      case 'count_star':
-      case 'count':
-        return `states[${a}].push(0);`;
-      case 'sum':
-      case 'avg':
-        return s.value!.rep === 'big' ? `states[${a}].push(0n, 0);` : `states[${a}].push(0, 0);`;
-      default:
-        return `states[${a}].push(null);`;
-    }
-  });
-  // Sum/avg states hold two slots per group: the sum and the count of non-null inputs.
-  const stride = specs.map((s) => (s.call.name === 'sum' || s.call.name === 'avg' ? 2 : 1));
-  lines.push(`const newGroup = (${keys.map((_, i) => `k${i}`).join(', ')}) => { ${keys.map((_, i) => `keys[${i}].push(k${i});`).join(' ')} ${init.join(' ')} return n++; };`);
-  if (global) lines.push('newGroup();');
-  lines.push('for (const b of batches) {');
-  lines.push('  const sel = b.selection; const len = sel === null ? b.length : sel.length;');
-  lines.push('  __SETUP__');
-  if (dictKey !== null) lines.push(`  const slots = new Int32Array(d${dictKey}.length).fill(-1);`);
-  lines.push('  for (let j = 0; j < len; j++) {');
-  lines.push('    const i = sel === null ? j : sel[j];');
-  if (filter !== null) lines.push(`    if (!${filter}) continue;`);
-  if (global) lines.push('    const g = 0;');
-  else if (dictKey !== null) {
-    // One text key: group by the batch's dictionary code through a code → group table.
-    lines.push(`    let g;`);
-    lines.push(`    if (${keys[0]!.nullCode}) { g = groups.get(null); if (g === undefined) { g = newGroup(null); groups.set(null, g); } }`);
-    lines.push(`    else { const c = v${dictKey}[i]; g = slots[c]; if (g < 0) { const s = d${dictKey}[c]; g = groups.get(s); if (g === undefined) { g = newGroup(s); groups.set(s, g); } slots[c] = g; } }`);
-  } else {
-    keys.forEach((k, i) => lines.push(`    const k${i} = (${k.nullCode}) ? null : ${k.code};`));
-    const keyExpr = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
-    lines.push(`    const kk = ${keyExpr};`);
-    lines.push(`    let g = groups.get(kk); if (g === undefined) { g = newGroup(${keys.map((_, i) => `k${i}`).join(', ')}); groups.set(kk, g); }`);
-  }
-  specs.forEach((s, a) => {
-    const st = `states[${a}]`;
-    const at = stride[a] === 2 ? `g * 2` : 'g';
-    if (s.call.name === 'count_star') {
-      lines.push(`    ${st}[g]++;`);
-      return;
-    }
-    const v = s.value!;
-    lines.push(`    if (!(${v.nullCode})) {`);
-    lines.push(`      const x = ${v.code};`);
-    switch (s.call.name) {
-      case 'count':
-        lines.push(`      ${st}[g]++;`);
-        break;
-      case 'sum':
-      case 'avg':
-        lines.push(`      ${st}[${at}] += x; ${st}[${at} + 1]++;`);
-        break;
-      case 'min':
-        lines.push(`      const m = ${st}[g]; if (m === null || x < m) ${st}[g] = x;`);
-        break;
-      case 'max':
-        lines.push(`      const m = ${st}[g]; if (m === null || x > m) ${st}[g] = x;`);
-        break;
-      default:
-        throw new EonError('internal_error', `aggregate ${s.call.name} in a kernel`);
-    }
-    lines.push('    }');
-  });
-  lines.push('  }');
-  lines.push('}');
-  // Integer and scaled-numeric sums are exact only below 2^53; report otherwise.
-  specs.forEach((s, a) => {
-    if ((s.call.name === 'sum' || s.call.name === 'avg') && s.value!.rep === 'num' && isExactKind(s.call.args[0]!.type)) {
-      lines.push(`for (let g = 0; g < n; g++) if (Math.abs(states[${a}][g * 2]) > ${EXACT_SUM_MAX}) inexact = true;`);
-    }
-  });
-  lines.push('return { n, keys, states, inexact };');
-  const source = lines.join('\n').replace('__SETUP__', kb.setup.join('\n  '));
-  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: f.plan.groupBy.map((e) => e.type) };
-}
-
-function isExactKind(t: ColumnType): boolean {
-  return t.kind === 'int2' || t.kind === 'int4' || t.kind === 'numeric';
-}
-
-/** Merges per-partition partial states into the aggregate's final rows. */
-function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialResult[]): Row[] {
-  const global = keyTypes.length === 0;
-  const slots = new Map<string, number>();
-  const keyRows: unknown[][] = [];
-  const acc: unknown[][] = specs.map(() => []);
-  const ensure = (kk: string, keyVals: unknown[]): number => {
-    let g = slots.get(kk);
-    if (g === undefined) {
-      g = keyRows.length;
-      slots.set(kk, g);
-      keyRows.push(keyVals);
-      specs.forEach((s, a) => {
-        const big = s.value?.rep === 'big' || isExactKind(s.call.args[0]?.type ?? T.float8);
-        if (s.call.name === 'count' || s.call.name === 'count_star') acc[a]!.push(0);
-        else if (s.call.name === 'sum' || s.call.name === 'avg') acc[a]!.push(big ? 0n : 0, 0);
-        else acc[a]!.push(null);
-      });
-    }
-    return g;
-  };
-  if (global) ensure('', []);
-  for (const part of partials) {
-    for (let pg = 0; pg < part.n; pg++) {
-      const keyVals = part.keys.map((k) => k[pg]);
-      const kk = global ? '' : keyVals.map((v) => (v === null ? 'N' : `${typeof v}:${String(v)}`)).join('|');
-      const g = ensure(kk, keyVals);
-      specs.forEach((s, a) => {
-        const st = part.states[a]!;
-        const into = acc[a]!;
-        switch (s.call.name) {
-          case 'count':
-          case 'count_star':
-            into[g] = (into[g] as number) + (st[pg] as number);
-            break;
-          case 'sum':
-          case 'avg': {
-            const sum = st[pg * 2];
-            const cur = into[g * 2];
-            into[g * 2] = typeof cur === 'bigint' ? cur + (typeof sum === 'bigint' ? sum : BigInt(sum as number)) : (cur as number) + (sum as number);
-            into[g * 2 + 1] = (into[g * 2 + 1] as number) + (st[pg * 2 + 1] as number);
-            break;
-          }
-          case 'min':
-          case 'max': {
-            const x = st[pg];
-            if (x === null) break;
-            const m = into[g];
-            if (m === null || (s.call.name === 'min' ? (x as number) < (m as number) : (x as number) > (m as number))) into[g] = x;
-            break;
-          }
-          default:
-            throw new EonError('internal_error', `cannot merge ${s.call.name}`);
-        }
-      });
-    }
-  }
-  return keyRows.map((keyVals, g) => [
-    ...keyVals.map((v, i) => keyValue(keyTypes[i]!, v)),
-    ...specs.map((s, a) => finish(s, acc[a]!, g)),
-  ]);
-}
-
-function keyValue(t: ColumnType, v: unknown): Value {
-  if (v === null || v === undefined) return null;
-  if (t.kind === 'bool') return v === true || v === 1;
-  if (t.kind === 'numeric') return new Numeric(BigInt(v as number), t.scale ?? 0);
-  return v as Value;
-}
-
-function finish(s: AggSpec, st: unknown[], g: number): Value {
-  const call = s.call;
-  const argType = call.args[0]?.type ?? T.int8;
-  const scale = s.value?.scale ?? 0;
-  switch (call.name) {
-    case 'count':
-    case 'count_star':
-      return BigInt(st[g] as number);
-    case 'sum':
-    case 'avg': {
-      const sum = st[g * 2];
-      const count = st[g * 2 + 1] as number;
-      if (count === 0) return null;
-      if (argType.kind === 'float8' || argType.kind === 'float4') {
-        return call.name === 'sum' ? (sum as number) : (sum as number) / count;
-      }
-      const big = typeof sum === 'bigint' ? sum : BigInt(sum as number);
-      if (call.name === 'sum') {
-        if (argType.kind === 'int2' || argType.kind === 'int4') return big;
-        return new Numeric(big, scale);
-      }
-      return numericAvg(new Numeric(big, scale), count);
-    }
-    case 'min':
-    case 'max': {
-      const m = st[g];
-      if (m === null) return null;
-      if (argType.kind === 'numeric') return new Numeric(BigInt(m as number), scale);
-      return m as Value;
-    }
-    default:
-      throw new EonError('internal_error', `cannot finish ${call.name}`);
-  }
-}

@@ -3,14 +3,17 @@
 import { typeName } from '../../src/types/index.js';
 import { assertNever, type Expr } from './expr.js';
 import { planChildren, type Plan } from './logical.js';
+import type { FragmentInfo } from '../distribute/index.js';
 
-export function explainPlan(plan: Plan, partitions: number, fragments: ReadonlySet<Plan>): string[] {
+type Fragments = ReadonlyMap<Plan, FragmentInfo>;
+
+export function explainPlan(plan: Plan, partitions: number, fragments: Fragments): string[] {
   const lines: string[] = [];
   walk(plan, 0, lines, partitions, fragments);
   return lines;
 }
 
-function walk(p: Plan, depth: number, out: string[], partitions: number, fragments: ReadonlySet<Plan>): void {
+function walk(p: Plan, depth: number, out: string[], partitions: number, fragments: Fragments): void {
   const pad = depth === 0 ? '' : ' '.repeat(depth * 2 - 2) + '->  ';
   const cols = p.columns.length;
   const frag = fragments.has(p) ? `  [fragment × ${partitions} partitions, data engines]` : '';
@@ -21,7 +24,15 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
       } else {
         out.push(`${pad}Partition Scan on ${p.table.name} (${partitions} partitions)${frag}`);
       }
-      if (p.filter !== null) out.push(`${' '.repeat(depth * 2 + 2)}Filter: ${exprText(p.filter)}`);
+      const info = fragments.get(p);
+      const detail = ' '.repeat(depth * 2 + 2);
+      if (info?.columns !== undefined) out.push(`${detail}Columns: ${info.columns.length === 0 ? '(none: row count only)' : info.columns.join(', ')}`);
+      if (info === undefined || info.columns === undefined) {
+        if (p.filter !== null) out.push(`${detail}Filter: ${exprText(p.filter)}`);
+      } else {
+        if (info.pushed != null) out.push(`${detail}Filter: ${exprText(info.pushed)}`);
+        if (info.residual != null) out.push(`${detail}Filter (coordinator): ${exprText(info.residual)}`);
+      }
       return;
     case 'values':
       out.push(`${pad}Values (${p.rows.length} rows)`);
@@ -40,7 +51,7 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
       );
       if (fragments.has(p)) {
         out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate  [fragment × ${partitions} partitions, data engines]`);
-        walk(p.input, depth + 2, out, partitions, new Set());
+        walk(p.input, depth + 2, out, partitions, new Map());
         return;
       }
       break;

@@ -95,8 +95,8 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
 }
 
 export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal): Promise<Value[][]> {
-  const prefetched = await services.fragments.prefetch(plan, params, signal);
-  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, prefetched, cellsMax: services.cellsMax });
+  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, cellsMax: services.cellsMax });
+  await services.fragments.prefetch(plan, ctx);
   return runPlan(plan, ctx);
 }
 

@@ -55,6 +55,28 @@ SELECT f.id, f.grp, g.label, f.price FROM fragments_t f JOIN t_groups g ON g.grp
 -- query
 SELECT id, price FROM fragments_t ORDER BY price DESC NULLS LAST, id LIMIT 10
 
+-- Scans the kernels cannot filter completely: the data engines send the columns the plan
+-- reads (plus the residual filter's), the coordinator applies the rest.
+-- query
+SELECT id, upper(grp) AS ug FROM fragments_t WHERE lower(grp) = 'b' AND qty % 7 = 3 ORDER BY id LIMIT 20
+
+-- query
+SELECT grp, count(*) AS n FROM fragments_t WHERE length(coalesce(grp, '')) = 1 AND d > DATE '2020-06-01' GROUP BY grp ORDER BY grp
+
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE qty > (SELECT avg(qty) FROM t_items) AND score IS NOT NULL
+
+-- Joins and windows over two large scans, one of which sends no column back but its row count.
+-- query
+SELECT count(*) AS n FROM fragments_t f JOIN fragments_t g ON g.id = f.id + 1 WHERE f.qty < 5
+
+-- query
+SELECT count(*) AS n FROM fragments_t a, fragments_t b WHERE a.id = b.id AND b.score IS NULL
+
+-- query
+SELECT id, d, flag, big, rank() OVER (PARTITION BY grp ORDER BY id) AS r FROM fragments_t WHERE qty = 77 ORDER BY id LIMIT 20
+
+
 -- query
 SELECT count(*) AS n FROM (SELECT DISTINCT grp, qty FROM fragments_t WHERE qty < 10) s
 

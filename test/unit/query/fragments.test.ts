@@ -67,4 +67,22 @@ describe('partition fragments', () => {
     expect(distributed).toEqual(local);
     expect(distributed.length).toBe(6);
   });
+
+  it('sends back only the columns the plan reads, and filters what kernels cannot on the coordinator', async () => {
+    const plan = (await rows("EXPLAIN SELECT n FROM big WHERE id % 3 = 0 AND k = 'k1'")).map((r) => r[0]).join('\n');
+    expect(plan).toMatch(/Partition Scan on big \(8 partitions\)\s+\[fragment/);
+    expect(plan).toMatch(/Columns: id, n\n/);
+    expect(plan).toMatch(/Filter: \(?k = 'k1'/);
+    expect(plan).toMatch(/Filter \(coordinator\): .*id % 3/);
+    const distributed = await rows("SELECT id, n FROM big WHERE id % 3 = 0 AND k = 'k1' ORDER BY id");
+    const local = await rows("SELECT id, n FROM (SELECT * FROM big) s WHERE id % 3 = 0 AND k = 'k1' ORDER BY id");
+    expect(distributed).toEqual(local);
+    expect(distributed.length).toBeGreaterThan(100);
+  });
+
+  it('counts rows of a scan that sends no column back', async () => {
+    const plan = (await rows('EXPLAIN SELECT count(*) FROM big CROSS JOIN (VALUES (1), (2)) v(x)')).map((r) => r[0]).join('\n');
+    expect(plan).toMatch(/Columns: \(none: row count only\)/);
+    expect(await rows('SELECT count(*) FROM big CROSS JOIN (VALUES (1), (2)) v(x)')).toEqual([[String(2 * ROWS)]]);
+  });
 });

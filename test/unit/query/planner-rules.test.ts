@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { T, resolveBinaryOperator, type ColumnType } from '../../../src/types/index.js';
 import type { TableSchema } from '../../../storage/index.js';
 import type { Expr } from '../../../query/plan/expr.js';
-import type { Plan } from '../../../query/plan/logical.js';
+import type { OutputColumn, Plan } from '../../../query/plan/logical.js';
+import { scanColumnsNeeded } from '../../../query/distribute/required-columns.js';
 import { keyLookup } from '../../../query/optimize/key-lookup.js';
 import { KernelBuilder } from '../../../query/distribute/kernel-expr.js';
 
@@ -91,5 +92,36 @@ const out = []; for (const b of batches) { ${kb.setup.join('\n')} for (let i = 0
   it('declines what it cannot compute exactly (text ordering follows the collation)', () => {
     const kb = new KernelBuilder(table.columns.map((c) => c.type), []);
     expect(kb.predicateTrue(cmp('<', col(1), lit(T.text, 'm')))).toBeNull();
+  });
+});
+
+describe('projection pushdown (scanColumnsNeeded)', () => {
+  const cols = (p: Plan): OutputColumn[] => p.columns;
+  const outs = (...names: string[]): OutputColumn[] => names.map((name) => ({ name, type: T.int4 }));
+
+  it('keeps the columns a projection and its filter read, not the rest', () => {
+    const s = scan(null);
+    const filtered: Plan = { kind: 'filter', input: s, predicate: cmp('>', col(2), lit(T.float8, 1)), columns: cols(s) };
+    const top: Plan = { kind: 'project', input: filtered, exprs: [col(0)], columns: outs('a') };
+    expect([...scanColumnsNeeded(top).get(s as Plan & { kind: 'scan' })!].sort()).toEqual([0, 2]);
+  });
+
+  it('splits a join row between its sides and adds each side’s keys', () => {
+    const l = scan(null);
+    const r = scan(null);
+    const join: Plan = { kind: 'join', joinType: 'inner', left: l, right: r, leftKeys: [col(1)], rightKeys: [col(1)], residual: null, columns: [...cols(l), ...cols(r)] };
+    // Reads the right side's v (position 3 + 2) only.
+    const top: Plan = { kind: 'project', input: join, exprs: [{ ...col(2), index: 5 }], columns: outs('v') };
+    const needed = scanColumnsNeeded(top);
+    expect([...needed.get(l as Plan & { kind: 'scan' })!].sort()).toEqual([1]);
+    expect([...needed.get(r as Plan & { kind: 'scan' })!].sort()).toEqual([1, 2]);
+  });
+
+  it('keeps whole rows under DISTINCT and for a count that reads nothing sends no column', () => {
+    const s = scan(null);
+    expect(scanColumnsNeeded({ kind: 'distinct', input: s, columns: cols(s), on: null }).get(s as Plan & { kind: 'scan' })!.size).toBe(3);
+    const t = scan(null);
+    const count: Plan = { kind: 'aggregate', input: t, groupBy: [], aggregates: [{ name: 'count_star', args: [], distinct: false, filter: null, type: T.int8, orderBy: [] }], columns: outs('count') };
+    expect(scanColumnsNeeded(count).get(t as Plan & { kind: 'scan' })!.size).toBe(0);
   });
 });
