@@ -198,7 +198,9 @@ class WriteTxImpl implements WriteTx {
     const slot = partitionSlot(table.id, partition);
     let kb: Buffer | undefined;
     const keyBytes = (): Buffer => (kb ??= Buffer.from(ks, 'latin1'));
-    // Skipping lookups that cannot hit keeps a bulk load into a fresh table cheap.
+    // Skipping lookups that cannot hit keeps bulk loads cheap: a key above every key ever written
+    // to the partition (ordered loads) is new, and so is any key of an empty partition.
+    if (ks > this.store.maxKeyOf(table.id, partition)) return false;
     // deltaChanges first: deltaCount must only ever cache a committed count.
     if ((this.deltaChanges.has(slot) || this.store.deltaCount(table.id, partition) > 0) && this.env.delta.doesExist(keyBytes())) return true;
     return this.store.hasSegments(table.id, partition) && this.env.pkidx.doesExist(keyBytes());
@@ -283,6 +285,7 @@ class WriteTxImpl implements WriteTx {
     for (const [slot, { table, partition, rows }] of this.pending) {
       if (rows.size === 0) continue;
       const sorted = rows.sorted();
+      this.store.noteKeyWritten(table.id, partition, sorted.keys[sorted.keys.length - 1]!);
       if (rows.size < DELTA_ROWS_COMPACT) {
         for (let i = 0; i < sorted.keys.length; i++) this.env.delta.putSync(Buffer.from(sorted.keys[i]!, 'latin1'), encodeRow(sorted.rows[i]!));
         this.bump(table.id, partition, rows.size);
@@ -354,6 +357,12 @@ export class Store {
   private readonly deltaRows = new Map<number, number>();
   /** Whether a (table, partition) slot has segments; absent = not yet looked up. */
   private readonly segmentSlots = new Map<number, boolean>();
+  /**
+   * Per partition slot: at least the largest key (latin1 of its encoding) ever written there, ''
+   * for none. Writes only raise it, so it may over-estimate (after deletes or a rolled-back write),
+   * which only costs a lookup; it never under-estimates.
+   */
+  private readonly maxKeys = new Map<number, string>();
   private readonly compactQueue = new Set<number>();
   private idleCompactTimer: NodeJS.Timeout | null = null;
   private readonly writeQueue: { fn: (tx: WriteTx) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
@@ -474,6 +483,7 @@ export class Store {
     for (let p = 0; p < this.partitions; p++) {
       this.deltaRows.delete(partitionSlot(table.id, p));
       this.segmentSlots.delete(partitionSlot(table.id, p));
+      this.maxKeys.delete(partitionSlot(table.id, p));
     }
   }
 
@@ -573,6 +583,27 @@ export class Store {
       this.segmentSlots.set(slot, has);
     }
     return has;
+  }
+
+  /** See `maxKeys`; read from LMDB the first time (inside a write, including its own writes). */
+  maxKeyOf(tableId: number, partition: number): string {
+    const slot = partitionSlot(tableId, partition);
+    let max = this.maxKeys.get(slot);
+    if (max === undefined) {
+      max = '';
+      for (const db of [this.env.delta, this.env.pkidx]) {
+        for (const key of db.getKeys({ start: partitionEnd(tableId, partition), end: partitionPrefix(tableId, partition), reverse: true, limit: 1 })) {
+          const s = Buffer.from(key as Uint8Array).toString('latin1');
+          if (s > max) max = s;
+        }
+      }
+      this.maxKeys.set(slot, max);
+    }
+    return max;
+  }
+
+  noteKeyWritten(tableId: number, partition: number, key: string): void {
+    if (key > this.maxKeyOf(tableId, partition)) this.maxKeys.set(partitionSlot(tableId, partition), key);
   }
 
   /** Delta rows of (table, partition) as of the last commit. */
