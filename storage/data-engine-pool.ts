@@ -1,4 +1,4 @@
-// The node's pool of data-engine worker threads (piscina), one task per partition fragment.
+// The node's pool of data-engine worker threads (piscina); a task runs one fragment over some partitions.
 
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +21,14 @@ function workerFile(): string {
 
 export class DataEnginePool {
   readonly dir: string;
+  /** Worker threads the pool runs (started eagerly and kept). */
+  readonly threads: number;
   private readonly piscina: Piscina;
 
   constructor(opts: { dir: string; threads?: number }) {
     this.dir = opts.dir;
     const threads = opts.threads ?? Math.max(1, availableParallelism());
+    this.threads = threads;
     this.piscina = new Piscina({
       filename: workerFile(),
       name: 'runFragment',
@@ -34,10 +37,6 @@ export class DataEnginePool {
       idleTimeout: DATA_ENGINE_IDLE_TIMEOUT_MS,
       maxQueue: DATA_ENGINE_QUEUE_MAX,
     });
-  }
-
-  get threads(): number {
-    return this.piscina.threads.length;
   }
 
   /** Runs one fragment in a worker; aborting `signal` drops it if it has not started yet. */

@@ -7,7 +7,8 @@ export const FRAGMENT_TASK_VERSION = 1;
 
 export interface FragmentTask {
   tableId: number;
-  partition: number;
+  /** Partitions scanned one after another; the kernel sees all their batches in one run. */
+  partitions: number[];
   columns: number[];
   prune?: ZonePredicate[];
   /** Body of `function (batches, args, lib)`; compiled once per distinct source in each worker. */
@@ -34,7 +35,8 @@ export function validateFragmentMessage(m: unknown): FragmentMessage {
   if (typeof msg.dir !== 'string') return bad('no dir');
   const t = msg.task;
   if (typeof t !== 'object' || t === null) return bad('no task');
-  if (!Number.isInteger(t.tableId) || !Number.isInteger(t.partition)) return bad('tableId/partition');
+  if (!Number.isInteger(t.tableId)) return bad('tableId');
+  if (!Array.isArray(t.partitions) || !t.partitions.every((p) => Number.isInteger(p))) return bad('partitions');
   if (!Array.isArray(t.columns) || !t.columns.every((c) => Number.isInteger(c))) return bad('columns');
   if (typeof t.kernel !== 'string') return bad('kernel');
   if (!Array.isArray(t.args)) return bad('args');

@@ -1,11 +1,12 @@
-// The data-engine worker (a piscina task module): runs a kernel over one partition's batches,
+// The data-engine worker (a piscina task module): runs a kernel over some partitions' batches,
 // reading the node's LMDB environment directly.
 
 import { EonError } from '../src/errors/index.js';
 import { StorageReader } from './reader.js';
 import { scanPartition } from './scan.js';
 import type { ColumnBatch } from './column-vector.js';
-import { validateFragmentMessage } from './data-engine-task.js';
+import { validateFragmentMessage, type FragmentTask } from './data-engine-task.js';
+import type { TableSchema } from './schema.js';
 import { BatchCollector } from './batch-collector.js';
 
 type Kernel = (batches: Iterable<ColumnBatch>, args: unknown[], lib: KernelLibrary) => unknown;
@@ -58,6 +59,10 @@ export function runFragment(message: unknown): unknown {
   }
 }
 
+function* scanPartitions(reader: StorageReader, table: TableSchema, task: FragmentTask): Generator<ColumnBatch> {
+  for (const p of task.partitions) yield* scanPartition(reader, table, p, task.columns, task.prune);
+}
+
 function runValidated(message: unknown): unknown {
   const { dir, task } = validateFragmentMessage(message);
   const reader = readerFor(dir);
@@ -67,7 +72,7 @@ function runValidated(message: unknown): unknown {
     const table = reader.tableById(task.tableId);
     if (table === undefined) throw new EonError('undefined_table', `table id ${task.tableId} does not exist`);
     const kernel = kernelFor(task.kernel);
-    return kernel(scanPartition(reader, table, task.partition, task.columns, task.prune), task.args, library);
+    return kernel(scanPartitions(reader, table, task), task.args, library);
   } finally {
     reader.end();
   }

@@ -71,6 +71,8 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   lines.push('const groups = new Map(); let n = 0; let inexact = false;');
   lines.push(`const keys = [${keys.map(() => '[]').join(', ')}];`);
   lines.push(`const states = [${specs.map(() => '[]').join(', ')}];`);
+  // One local per state array: the row loop then indexes a local, not states[a] first.
+  if (specs.length > 0) lines.push(`const ${specs.map((_, a) => `s${a} = states[${a}]`).join(', ')};`);
   const init = specs.map((s, a) => {
     switch (s.call.name) {
       case 'count_star':
@@ -107,7 +109,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
     lines.push(`    let g = groups.get(kk); if (g === undefined) { g = newGroup(${keys.map((_, i) => `k${i}`).join(', ')}); groups.set(kk, g); }`);
   }
   specs.forEach((s, a) => {
-    const st = `states[${a}]`;
+    const st = `s${a}`;
     const at = stride[a] === 2 ? `g * 2` : 'g';
     if (s.call.name === 'count_star') {
       lines.push(`    ${st}[g]++;`);
@@ -144,7 +146,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
     }
   });
   lines.push('return { n, keys, states, inexact };');
-  const source = lines.join('\n').replace('__SETUP__', kb.setup.join('\n  '));
+  const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));
   return { source, columns: kb.columns, args: kb.args, specs, keyTypes: f.plan.groupBy.map((e) => e.type) };
 }
 

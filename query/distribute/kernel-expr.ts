@@ -46,7 +46,12 @@ export class KernelBuilder {
 
   arg(v: unknown): string {
     this.args.push(v);
-    return `args[${this.args.length - 1}]`;
+    return `a${this.args.length - 1}`;
+  }
+
+  /** Binds every argument to a local once per task (`a<n>`), not per row. Call after the last arg(). */
+  argBindings(): string {
+    return this.args.length === 0 ? '' : `const ${this.args.map((_, i) => `a${i} = args[${i}]`).join(', ')};`;
   }
 
   value(e: Expr): KernelValue | null {

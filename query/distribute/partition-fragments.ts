@@ -16,6 +16,8 @@ import { compileScanKernel, scanPartialsToRows, type ScanPartial } from './scan-
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
+/** Tasks per data-engine thread for one fragment: a few, so a slow thread can be made up for. */
+export const FRAGMENT_TASKS_PER_THREAD = 2;
 
 type Fragment = AggregateFragment | { readonly kind: 'scan'; readonly scan: ScanPlan };
 
@@ -82,12 +84,19 @@ export class PartitionFragments implements FragmentRunner {
     }
   }
 
-  /** Runs one kernel on every partition of the scanned table; results in partition order. */
+  /**
+   * Runs one kernel over every partition of the scanned table, in FRAGMENT_TASKS_PER_THREAD tasks
+   * per worker thread, each taking every n-th partition: a task's fixed cost (a message each way,
+   * a read transaction) is paid per task, not per partition, and threads still share the work.
+   */
   private runEverywhere(scan: ScanPlan, kernel: KernelTask, params: readonly Value[]): Promise<unknown[]> {
     const prune = zonePredicates(scan, params);
+    const taskCount = Math.min(this.store.partitions, Math.max(1, this.pool.threads) * FRAGMENT_TASKS_PER_THREAD);
     const tasks: Promise<unknown>[] = [];
-    for (let p = 0; p < this.store.partitions; p++) {
-      tasks.push(this.pool.run({ tableId: scan.table.id, partition: p, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) }));
+    for (let t = 0; t < taskCount; t++) {
+      const partitions: number[] = [];
+      for (let p = t; p < this.store.partitions; p += taskCount) partitions.push(p);
+      tasks.push(this.pool.run({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) }));
     }
     return Promise.all(tasks);
   }

@@ -78,7 +78,7 @@ export function compileScanKernel(scan: ScanPlan, params: readonly Value[], need
     'return out.finish();',
   ];
   return {
-    source: lines.join('\n').replace('__SETUP__', kb.setup.join('\n  ')),
+    source: [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  ')),
     columns: kb.columns,
     args: kb.args,
     outputOrdinals,

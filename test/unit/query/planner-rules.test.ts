@@ -6,7 +6,7 @@ import type { Expr } from '../../../query/plan/expr.js';
 import type { OutputColumn, Plan } from '../../../query/plan/logical.js';
 import { scanColumnsNeeded } from '../../../query/distribute/required-columns.js';
 import { keyLookup } from '../../../query/optimize/key-lookup.js';
-import { KernelBuilder } from '../../../query/distribute/kernel-expr.js';
+import { KERNEL_PRELUDE, KernelBuilder } from '../../../query/distribute/kernel-expr.js';
 
 const table: TableSchema = {
   id: 1,
@@ -62,9 +62,8 @@ describe('kernel expressions', () => {
       { type: T.float8, values: Float64Array.from(values.v2), validity },
     ];
     const batch = { length: values.v0.length, columns: kb.columns.map((c) => vectors[c]!), selection: null };
-    const body = `const and3 = (a, b) => (a === false || b === false) ? false : (a === null || b === null) ? null : true;
-const or3 = (a, b) => (a === true || b === true) ? true : (a === null || b === null) ? null : false;
-const not3 = (a) => a === null ? null : !a;
+    const body = `${KERNEL_PRELUDE}
+${kb.argBindings()}
 const out = []; for (const b of batches) { ${kb.setup.join('\n')} for (let i = 0; i < b.length; i++) out.push(${code}); } return out;`;
     return new Function('batches', 'args', body)([batch], kb.args) as unknown[];
   }

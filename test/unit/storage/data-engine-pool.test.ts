@@ -33,7 +33,7 @@ let table: TableSchema;
 
 async function poolSum(t: TableSchema, column: number): Promise<number> {
   const parts = await Promise.all([...Array(store.partitions).keys()].map((partition) =>
-    pool.run({ tableId: t.id, partition, columns: [column], kernel: sumKernel, args: [] })));
+    pool.run({ tableId: t.id, partitions: [partition], columns: [column], kernel: sumKernel, args: [] })));
   return (parts as number[]).reduce((a, b) => a + b, 0);
 }
 
@@ -95,19 +95,19 @@ describe('DataEnginePool', () => {
     });
     expect(await poolSum(table, 2)).toBe(before - 5 - 5.5 + 1000 + 7);
     const counts = await Promise.all([...Array(store.partitions).keys()].map((partition) =>
-      pool.run({ tableId: table.id, partition, columns: [1], kernel: countWhereKernel, args: [10] })));
+      pool.run({ tableId: table.id, partitions: [partition], columns: [1], kernel: countWhereKernel, args: [10] })));
     expect((counts as number[]).reduce((a, b) => a + b, 0)).toBe(rowsTotal / 100 - 1);
   });
 
   it('cancels a task through its abort signal', async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(pool.run({ tableId: table.id, partition: 0, columns: [0], kernel: 'return 1', args: [] }, { signal: ac.signal }))
+    await expect(pool.run({ tableId: table.id, partitions: [0], columns: [0], kernel: 'return 1', args: [] }, { signal: ac.signal }))
       .rejects.toMatchObject({ code: 'query_canceled', sqlstate: '57014' });
   });
 
   it('reports storage errors with their code', async () => {
-    await expect(pool.run({ tableId: 987654, partition: 0, columns: [0], kernel: 'return 0', args: [] }))
+    await expect(pool.run({ tableId: 987654, partitions: [0], columns: [0], kernel: 'return 0', args: [] }))
       .rejects.toMatchObject({ code: 'undefined_table' });
   });
 });
