@@ -65,6 +65,10 @@ export class SegmentCache {
     }
   }
 
+  get full(): boolean {
+    return this.bytes >= this.bytesMax;
+  }
+
   clear(): void {
     this.entries.clear();
     this.bytes = 0;
@@ -140,6 +144,19 @@ export class StorageReader {
     const seg = decodeSegment(bytes, storedTypes(table));
     this.cache.set(meta.id, bytes.length, seg);
     return seg;
+  }
+
+  /** Whether the segment cache has reached its byte budget. */
+  get cacheFull(): boolean {
+    return this.cache.full;
+  }
+
+  /**
+   * Caches a segment its writer still holds decoded, so the first reads after a compaction do not
+   * decode it again. Only for committed segments: an aborted writer's id may be reused.
+   */
+  remember(segmentId: number, bytes: number, seg: DecodedSegment): void {
+    this.cache.set(segmentId, bytes, seg);
   }
 
   /** The dead-row bitmap of a segment (bit 1 = dead), or undefined when every row is live. */

@@ -85,6 +85,11 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       threads: pool.threads,
       pid: process.pid,
     });
+    // In the background: a restarted node's first point lookups should not each decode a segment.
+    store.warmSegmentCache().then(
+      (segments) => log('info', 'segment cache warmed', { segments }),
+      (e: unknown) => log('warn', 'segment cache warm-up stopped', { error: e instanceof Error ? e.message : String(e) }),
+    );
     let stopping: Promise<void> | null = null;
     return {
       dataDir,

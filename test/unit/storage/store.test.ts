@@ -111,6 +111,19 @@ describe('writes and reads', () => {
     expect(allRows(reopened).length).toBe(104);
   });
 
+  it('warms the segment cache of a reopened store with every stored segment', async () => {
+    const t = await accounts();
+    await store.write((tx) => { for (let i = 0; i < 3000; i++) tx.insert(t, [BigInt(i), `w${i % 5}`, money(i)]); });
+    await store.compact(t);
+    let segments = 0;
+    for (let p = 0; p < store.partitions; p++) segments += store.reader.segmentsOf(t, p).length;
+    expect(segments).toBeGreaterThan(0);
+    await store.close();
+    store = Store.open({ dir, partitions: 8 });
+    expect(await store.warmSegmentCache()).toBe(segments);
+    expect(store.get(store.getTable('accounts')!, [2999n])).toEqual([2999n, 'w4', money(2999)]);
+  });
+
   it('checks NOT NULL and value kinds at write time', async () => {
     const t = await accounts();
     await expect(store.write((tx) => tx.insert(t, [null, 'a', null]))).rejects.toMatchObject({ code: 'not_null_violation', sqlstate: '23502' });
