@@ -6,6 +6,7 @@ import { EonError } from '../../src/errors/index.js';
 import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
 import type { Row } from '../execute/compile-expr.js';
 import { numericAvg } from '../execute/value-math.js';
+import { renumberColumns, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
 import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
 
@@ -44,10 +45,14 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   const kb = new KernelBuilder(table.columns.map((c) => c.type), params);
   const filter = f.scan.filter === null ? null : kb.predicateTrue(f.scan.filter);
   if (f.scan.filter !== null && filter === null) return null;
+  // Group keys and arguments address the scan's output; kernels read table columns by ordinal.
+  const project = f.scan.project;
+  const toTable = (e: Expr): Expr => (project === undefined ? e : renumberColumns(e, (i) => project[i]!));
+  const groupBy = f.plan.groupBy.map(toTable);
   const keys: KernelValue[] = [];
-  for (const g of f.plan.groupBy) {
+  for (const g of groupBy) {
     const v = kb.value(g);
-    if (v === null || v.rep === 'bool' && false) return null;
+    if (v === null) return null;
     keys.push(v);
   }
   const specs: AggSpec[] = [];
@@ -57,7 +62,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
       specs.push({ call, value: null });
       continue;
     }
-    const v = kb.value(call.args[0]!);
+    const v = kb.value(toTable(call.args[0]!));
     if (v === null) return null;
     const k = call.args[0]!.type.kind;
     if ((call.name === 'sum' || call.name === 'avg') && (v.rep !== 'num' && v.rep !== 'big' || k === 'float4' && call.name === 'sum')) return null;
@@ -67,7 +72,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   }
   const lines: string[] = [KERNEL_PRELUDE];
   const global = keys.length === 0;
-  const dictKey = keys.length === 1 && keys[0]!.rep === 'str' && f.plan.groupBy[0]!.kind === 'column' ? kb.column(f.plan.groupBy[0]!.index) : null;
+  const dictKey = keys.length === 1 && keys[0]!.rep === 'str' && groupBy[0]!.kind === 'column' ? kb.column(groupBy[0]!.index) : null;
   lines.push('const groups = new Map(); let n = 0; let inexact = false;');
   lines.push(`const keys = [${keys.map(() => '[]').join(', ')}];`);
   lines.push(`const states = [${specs.map(() => '[]').join(', ')}];`);

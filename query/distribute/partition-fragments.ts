@@ -6,12 +6,10 @@
 import { EonError } from '../../src/errors/index.js';
 import type { Value } from '../../src/types/index.js';
 import type { DataEnginePool, Store, ZonePredicate } from '../../storage/index.js';
-import { compilePredicate } from '../execute/compile-expr.js';
-import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
+import type { ExecContext } from '../execute/context.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type PartialResult } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
-import { scanColumnsNeeded, type ScanPlan } from './required-columns.js';
 import { compileScanKernel, scanPartialsToRows, type ScanPartial } from './scan-fragment.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
@@ -19,6 +17,7 @@ export const FRAGMENT_ROWS_MIN = 20_000;
 /** Tasks per data-engine thread for one fragment: a few, so a slow thread can be made up for. */
 export const FRAGMENT_TASKS_PER_THREAD = 2;
 
+type ScanPlan = Plan & { kind: 'scan' };
 type Fragment = AggregateFragment | { readonly kind: 'scan'; readonly scan: ScanPlan };
 
 interface KernelTask {
@@ -38,15 +37,14 @@ export class PartitionFragments implements FragmentRunner {
 
   fragmentsOf(plan: Plan): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
-    const needed = scanColumnsNeeded(plan);
     for (const f of this.findFragments(plan)) {
       if (f.kind === 'aggregate') {
         out.set(f.plan, {});
         continue;
       }
-      const kernel = compileScanKernel(f.scan, [], needed.get(f.scan) ?? new Set());
+      const kernel = compileScanKernel(f.scan, []);
       out.set(f.scan, {
-        columns: kernel.outputOrdinals.map((c) => f.scan.table.columns[c]!.name),
+        columns: kernel.sentOrdinals.map((c) => f.scan.table.columns[c]!.name),
         pushed: kernel.pushed,
         residual: kernel.residual,
       });
@@ -55,24 +53,12 @@ export class PartitionFragments implements FragmentRunner {
   }
 
   async prefetch(plan: Plan, ctx: ExecContext): Promise<void> {
-    const needed = scanColumnsNeeded(plan);
     for (const f of this.findFragments(plan)) {
       if (f.kind === 'scan') {
-        const kernel = compileScanKernel(f.scan, ctx.params, needed.get(f.scan) ?? new Set());
+        const kernel = compileScanKernel(f.scan, ctx.params);
         const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
         ctx.checkCancel();
-        let rows = scanPartialsToRows(f.scan, kernel, partials);
-        ctx.charge(rows.length * Math.max(1, kernel.outputOrdinals.length));
-        if (kernel.residual !== null) {
-          const pred = compilePredicate(kernel.residual);
-          const kept = [];
-          for (let i = 0; i < rows.length; i++) {
-            if (pred(rows[i]!, ctx)) kept.push(rows[i]!);
-            if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
-          }
-          rows = kept;
-        }
-        ctx.prefetched.set(f.scan, rows);
+        ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
         continue;
       }
       const kernel = compileAggregateKernel(f, ctx.params);

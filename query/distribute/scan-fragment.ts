@@ -1,12 +1,14 @@
-// Table scans as data-engine kernels: per partition, the compilable part of the filter runs as a
-// typed-array loop and only the columns the plan reads come back, as one Arrow IPC batch; the
-// coordinator turns the batches into rows and applies what the kernel could not (the residual).
+// Table scans as data-engine kernels: per task, the compilable part of the filter runs as a
+// typed-array loop and only the scan's output columns (see column pruning) come back, as one
+// Arrow IPC batch; the coordinator turns the batches into rows and applies what the kernel could
+// not (the residual).
 
 import { T, type ColumnType, type Value } from '../../src/types/index.js';
 import { rowsFromBatch } from '../../storage/index.js';
-import { columnsUsed, type Expr } from '../plan/expr.js';
+import { columnsUsed, renumberColumns, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
-import type { Row } from '../execute/compile-expr.js';
+import { compilePredicate, type Row } from '../execute/compile-expr.js';
+import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
 import { KERNEL_PRELUDE, KernelBuilder } from './kernel-expr.js';
 
 type ScanPlan = Plan & { kind: 'scan' };
@@ -23,8 +25,8 @@ export interface ScanKernel {
   readonly columns: number[];
   readonly args: unknown[];
   /** Table column ordinals sent back, in IPC column order, and their types. */
-  readonly outputOrdinals: number[];
-  readonly outputTypes: ColumnType[];
+  readonly sentOrdinals: number[];
+  readonly sentTypes: ColumnType[];
   /** Conjuncts of the filter the kernel cannot evaluate; the coordinator applies them. */
   readonly residual: Expr | null;
   /** Conjuncts the kernel evaluates (for EXPLAIN). */
@@ -41,11 +43,16 @@ function andOf(parts: Expr[]): Expr | null {
   return parts.length === 1 ? parts[0]! : { kind: 'and', type: T.bool, args: parts };
 }
 
+/** Table ordinals a scan outputs (its projection, or every column). */
+export function scanOutputOrdinals(scan: ScanPlan): readonly number[] {
+  return scan.project ?? scan.table.columns.map((_, i) => i);
+}
+
 /**
- * The kernel for one scan whose rows the plan reads in columns `needed`. Always succeeds: a filter
- * the kernel cannot compile stays with the coordinator, which then needs that filter's columns too.
+ * The kernel for one scan. Always succeeds: a filter conjunct the kernel cannot compile stays
+ * with the coordinator, which then also needs that conjunct's columns sent back.
  */
-export function compileScanKernel(scan: ScanPlan, params: readonly Value[], needed: ReadonlySet<number>): ScanKernel {
+export function compileScanKernel(scan: ScanPlan, params: readonly Value[]): ScanKernel {
   const types = scan.table.columns.map((c) => c.type);
   const pushed: Expr[] = [];
   const residual: Expr[] = [];
@@ -53,11 +60,11 @@ export function compileScanKernel(scan: ScanPlan, params: readonly Value[], need
     // A throwaway builder per conjunct: a failed compile must not leave bindings behind.
     (new KernelBuilder(types, params).predicateTrue(c) === null ? residual : pushed).push(c);
   }
-  const output = new Set(needed);
-  for (const r of residual) columnsUsed(r, output);
-  const outputOrdinals = [...output].sort((a, b) => a - b);
+  const sent = new Set(scanOutputOrdinals(scan));
+  for (const r of residual) columnsUsed(r, sent);
+  const sentOrdinals = [...sent].sort((a, b) => a - b);
   const kb = new KernelBuilder(types, params);
-  const slots = outputOrdinals.map((c) => kb.column(c));
+  const slots = sentOrdinals.map((c) => kb.column(c));
   const filters = pushed.map((c) => kb.predicateTrue(c)!);
   const lines = [
     KERNEL_PRELUDE,
@@ -81,25 +88,43 @@ export function compileScanKernel(scan: ScanPlan, params: readonly Value[], need
     source: [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  ')),
     columns: kb.columns,
     args: kb.args,
-    outputOrdinals,
-    outputTypes: outputOrdinals.map((c) => types[c]!),
+    sentOrdinals,
+    sentTypes: sentOrdinals.map((c) => types[c]!),
     residual: andOf(residual),
     pushed: andOf(pushed),
   };
 }
 
-/** Rows of full table width from every partition's batch (unsent columns are null). */
-export function scanPartialsToRows(scan: ScanPlan, kernel: ScanKernel, partials: readonly ScanPartial[]): Row[] {
-  const width = scan.columns.length;
-  const rows: Row[] = [];
+/**
+ * The scan's output rows from every task's batch: rows of the sent columns, filtered by the
+ * residual (renumbered to those rows) and narrowed to the scan's output when more was sent.
+ */
+export function scanPartialsToRows(scan: ScanPlan, kernel: ScanKernel, partials: readonly ScanPartial[], ctx: ExecContext): Row[] {
+  const sentWidth = kernel.sentOrdinals.length;
+  const positions = kernel.sentOrdinals.map((_, i) => i);
+  let rows: Row[] = [];
   for (const part of partials) {
     if (part.rows === 0) continue;
     if (part.ipc === null) {
       // No column is read (count(*) over a join, say): the rows only have to exist.
-      for (let i = 0; i < part.rows; i++) rows.push(new Array<Value>(width).fill(null));
+      for (let i = 0; i < part.rows; i++) rows.push([]);
       continue;
     }
-    for (const r of rowsFromBatch(part.ipc, kernel.outputTypes, kernel.outputOrdinals, width)) rows.push(r);
+    for (const r of rowsFromBatch(part.ipc, kernel.sentTypes, positions, sentWidth)) rows.push(r);
   }
-  return rows;
+  ctx.charge(rows.length * Math.max(1, sentWidth));
+  if (kernel.residual !== null) {
+    const at = new Map(kernel.sentOrdinals.map((o, i) => [o, i]));
+    const pred = compilePredicate(renumberColumns(kernel.residual, (o) => at.get(o)!));
+    const kept: Row[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      if (pred(rows[i]!, ctx)) kept.push(rows[i]!);
+      if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
+    }
+    rows = kept;
+  }
+  const output = scanOutputOrdinals(scan);
+  if (output.length === sentWidth) return rows;
+  const pick = output.map((o) => kernel.sentOrdinals.indexOf(o));
+  return rows.map((r) => pick.map((i) => r[i]!));
 }

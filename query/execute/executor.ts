@@ -74,11 +74,14 @@ function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
   const out: Row[] = [];
   const pred = plan.filter === null ? null : compilePredicate(plan.filter);
   const width = plan.columns.length;
+  // The filter reads stored rows (table ordinals); the output keeps the projected columns.
+  const project = plan.project;
+  const emit = project === undefined ? (row: Row) => out.push(row) : (row: Row) => out.push(project.map((o) => row[o]!));
   let n = 0;
   if (plan.keyLookup !== null) {
     const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
     const row = key.includes(null) ? undefined : ctx.store.get(plan.table, key);
-    if (row !== undefined && (pred === null || pred(row, ctx))) out.push(row);
+    if (row !== undefined && (pred === null || pred(row, ctx))) emit(row);
     return out;
   }
   for (const { row } of ctx.store.scanRows(plan.table)) {
@@ -86,7 +89,7 @@ function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
       ctx.checkCancel();
       ctx.charge(CANCEL_CHECK_ROWS * width);
     }
-    if (pred === null || pred(row, ctx)) out.push(row);
+    if (pred === null || pred(row, ctx)) emit(row);
   }
   return out;
 }
@@ -190,6 +193,9 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
   const rightNulls: Value[] = new Array(rw).fill(null);
   const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(right.length) : null;
   const keepLeft = plan.joinType === 'left' || plan.joinType === 'full';
+  // Semi and anti joins emit a left row once, by whether any right row matches it.
+  const semi = plan.joinType === 'semi';
+  const anti = plan.joinType === 'anti';
   const emit = (row: Row) => {
     out.push(row);
     if ((out.length & (CANCEL_CHECK_ROWS - 1)) === 0) {
@@ -200,6 +206,16 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
   /** Joins one left row with its candidate right rows (a hash bucket, or all of them). */
   const probe = (l: Row, candidates: readonly number[] | undefined): void => {
     let matched = false;
+    if (candidates !== undefined && (semi || anti)) {
+      for (const j of candidates) {
+        if (residual === null || residual(l.concat(right[j]!), ctx)) {
+          matched = true;
+          break;
+        }
+      }
+      if (matched === semi) emit(l);
+      return;
+    }
     if (candidates !== undefined) {
       for (const j of candidates) {
         const combined = l.concat(right[j]!);
@@ -210,6 +226,7 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
       }
     }
     if (!matched && keepLeft) emit(l.concat(rightNulls));
+    else if (anti && candidates === undefined) emit(l);
   };
   if (plan.leftKeys.length > 0) {
     const lk = plan.leftKeys.map(compileExpr);

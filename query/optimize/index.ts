@@ -1,19 +1,28 @@
-// The optimizer: rules applied bottom-up over the logical plan. Each rule lives in its own file
-// and can be switched off by name (EON_OPTIMIZER_OFF=rule,rule) to test rules one by one.
+// The optimizer: node rules applied bottom-up over the logical plan, then whole-plan rules. Each
+// rule lives in its own file and can be switched off by name (EON_OPTIMIZER_OFF=rule,rule) to
+// test rules one by one.
 
 import type { Plan } from '../plan/logical.js';
+import { pruneColumns } from './column-pruning.js';
 import { keyLookup } from './key-lookup.js';
 
 type Rule = (plan: Plan) => Plan;
 
-const RULES: readonly { name: string; rule: Rule }[] = [{ name: 'key_lookup', rule: keyLookup }];
+const NODE_RULES: readonly { name: string; rule: Rule }[] = [{ name: 'key_lookup', rule: keyLookup }];
+/** Rules that need the whole plan (what the root reads), run once after the node rules. */
+const PLAN_RULES: readonly { name: string; rule: Rule }[] = [{ name: 'column_pruning', rule: pruneColumns }];
 
 const disabled = new Set((process.env.EON_OPTIMIZER_OFF ?? '').split(',').filter((s) => s !== ''));
 
 export function optimize(plan: Plan): Plan {
-  const withChildren = mapChildren(plan, optimize);
-  let out = withChildren;
-  for (const r of RULES) if (!disabled.has(r.name)) out = r.rule(out);
+  let out = optimizeNodes(plan);
+  for (const r of PLAN_RULES) if (!disabled.has(r.name)) out = r.rule(out);
+  return out;
+}
+
+function optimizeNodes(plan: Plan): Plan {
+  let out = mapChildren(plan, optimizeNodes);
+  for (const r of NODE_RULES) if (!disabled.has(r.name)) out = r.rule(out);
   return out;
 }
 

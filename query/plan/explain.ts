@@ -26,7 +26,8 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
       }
       const info = fragments.get(p);
       const detail = ' '.repeat(depth * 2 + 2);
-      if (info?.columns !== undefined) out.push(`${detail}Columns: ${info.columns.length === 0 ? '(none: row count only)' : info.columns.join(', ')}`);
+      const columns = info?.columns ?? p.project?.map((o) => p.table.columns[o]!.name);
+      if (columns !== undefined) out.push(`${detail}Columns: ${columns.length === 0 ? '(none: row count only)' : columns.join(', ')}`);
       if (info === undefined || info.columns === undefined) {
         if (p.filter !== null) out.push(`${detail}Filter: ${exprText(p.filter)}`);
       } else {

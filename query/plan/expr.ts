@@ -84,6 +84,49 @@ export function columnsUsed(e: Expr, into: Set<number> = new Set()): Set<number>
   return into;
 }
 
+/**
+ * The expression with every input-row column reference renumbered by `to` (outer references and
+ * subquery plans are untouched: they address other rows). Unchanged subtrees are shared.
+ */
+export function renumberColumns(e: Expr, to: (index: number) => number): Expr {
+  const r = (x: Expr): Expr => renumberColumns(x, to);
+  switch (e.kind) {
+    case 'const':
+    case 'param':
+    case 'outer':
+    case 'subquery':
+      return e;
+    case 'column': {
+      const index = to(e.index);
+      return index === e.index ? e : { ...e, index };
+    }
+    case 'call':
+    case 'coalesce':
+      return { ...e, args: e.args.map(r) };
+    case 'and':
+    case 'or':
+      return { ...e, args: e.args.map(r) };
+    case 'binary':
+    case 'is_distinct':
+      return { ...e, left: r(e.left), right: r(e.right) };
+    case 'not':
+    case 'is_null':
+    case 'cast':
+      return { ...e, arg: r(e.arg) };
+    case 'case':
+      return { ...e, whens: e.whens.map((w) => ({ cond: r(w.cond), result: r(w.result) })), otherwise: r(e.otherwise) };
+    case 'in_list':
+      return { ...e, arg: r(e.arg), list: e.list.map(r) };
+    case 'like':
+      return { ...e, arg: r(e.arg), pattern: r(e.pattern) };
+    case 'in_subquery':
+    case 'quantified':
+      return { ...e, arg: r(e.arg) };
+    default:
+      return assertNever(e);
+  }
+}
+
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }

@@ -56,11 +56,16 @@ export interface WindowCall {
   readonly type: ColumnType;
 }
 
-export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
+/** 'semi' and 'anti' output the left rows that have (have no) match; only the optimizer makes them. */
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti';
 
 export type Plan =
-  /** All live rows of a table (optionally only some partitions), columns in table order. */
-  | { kind: 'scan'; table: TableSchema; columns: OutputColumn[]; filter: Expr | null; keyLookup: Expr[] | null }
+  /**
+   * The live rows of a table. `filter` and `keyLookup` address table columns by ordinal; the
+   * output is every column in table order, or with `project` only those ordinals (`columns`
+   * then lists just them), set by the column-pruning rule.
+   */
+  | { kind: 'scan'; table: TableSchema; columns: OutputColumn[]; filter: Expr | null; keyLookup: Expr[] | null; project?: readonly number[] }
   | { kind: 'values'; rows: Expr[][]; columns: OutputColumn[] }
   | { kind: 'filter'; input: Plan; predicate: Expr; columns: OutputColumn[] }
   | { kind: 'project'; input: Plan; exprs: Expr[]; columns: OutputColumn[] }

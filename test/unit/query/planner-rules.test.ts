@@ -4,7 +4,7 @@ import { T, resolveBinaryOperator, type ColumnType } from '../../../src/types/in
 import type { TableSchema } from '../../../storage/index.js';
 import type { Expr } from '../../../query/plan/expr.js';
 import type { OutputColumn, Plan } from '../../../query/plan/logical.js';
-import { scanColumnsNeeded } from '../../../query/distribute/required-columns.js';
+import { pruneColumns } from '../../../query/optimize/column-pruning.js';
 import { keyLookup } from '../../../query/optimize/key-lookup.js';
 import { KERNEL_PRELUDE, KernelBuilder } from '../../../query/distribute/kernel-expr.js';
 
@@ -94,33 +94,45 @@ const out = []; for (const b of batches) { ${kb.setup.join('\n')} for (let i = 0
   });
 });
 
-describe('projection pushdown (scanColumnsNeeded)', () => {
+describe('column_pruning rule', () => {
   const cols = (p: Plan): OutputColumn[] => p.columns;
   const outs = (...names: string[]): OutputColumn[] => names.map((name) => ({ name, type: T.int4 }));
+  const projectOf = (p: Plan): readonly number[] | undefined => (p.kind === 'scan' ? p.project : undefined);
 
-  it('keeps the columns a projection and its filter read, not the rest', () => {
+  it('narrows a scan to what a projection and its filter read, renumbering both', () => {
     const s = scan(null);
     const filtered: Plan = { kind: 'filter', input: s, predicate: cmp('>', col(2), lit(T.float8, 1)), columns: cols(s) };
-    const top: Plan = { kind: 'project', input: filtered, exprs: [col(0)], columns: outs('a') };
-    expect([...scanColumnsNeeded(top).get(s as Plan & { kind: 'scan' })!].sort()).toEqual([0, 2]);
+    const top = pruneColumns({ kind: 'project', input: filtered, exprs: [col(0)], columns: outs('a') });
+    const f = top.kind === 'project' ? top.input : top;
+    const narrowed = f.kind === 'filter' ? f.input : f;
+    expect(projectOf(narrowed)).toEqual([0, 2]);
+    expect(narrowed.columns.map((c) => c.name)).toEqual(['a', 'v']);
+    // v was column 2 of the table and is column 1 of the narrowed rows.
+    expect(f.kind === 'filter' && f.predicate.kind === 'binary' && f.predicate.left.kind === 'column' && f.predicate.left.index).toBe(1);
+    expect(top.kind === 'project' && top.exprs[0]!.kind === 'column' && top.exprs[0]!.index).toBe(0);
   });
 
-  it('splits a join row between its sides and adds each side’s keys', () => {
+  it('splits a join row between its sides, keeps each side’s keys and renumbers the right side', () => {
     const l = scan(null);
     const r = scan(null);
     const join: Plan = { kind: 'join', joinType: 'inner', left: l, right: r, leftKeys: [col(1)], rightKeys: [col(1)], residual: null, columns: [...cols(l), ...cols(r)] };
-    // Reads the right side's v (position 3 + 2) only.
-    const top: Plan = { kind: 'project', input: join, exprs: [{ ...col(2), index: 5 }], columns: outs('v') };
-    const needed = scanColumnsNeeded(top);
-    expect([...needed.get(l as Plan & { kind: 'scan' })!].sort()).toEqual([1]);
-    expect([...needed.get(r as Plan & { kind: 'scan' })!].sort()).toEqual([1, 2]);
+    // Reads the right side's v (join position 3 + 2).
+    const top = pruneColumns({ kind: 'project', input: join, exprs: [{ ...col(2), index: 5 }], columns: outs('v') });
+    const j = top.kind === 'project' ? top.input : top;
+    if (j.kind !== 'join') throw new Error('expected a join');
+    expect(projectOf(j.left)).toEqual([1]);
+    expect(projectOf(j.right)).toEqual([1, 2]);
+    expect(j.rightKeys[0]!.kind === 'column' && j.rightKeys[0]!.index).toBe(0);
+    expect(top.kind === 'project' && top.exprs[0]!.kind === 'column' && top.exprs[0]!.index).toBe(2);
   });
 
-  it('keeps whole rows under DISTINCT and for a count that reads nothing sends no column', () => {
+  it('keeps whole rows under DISTINCT and at the root, and sends nothing for a bare count', () => {
     const s = scan(null);
-    expect(scanColumnsNeeded({ kind: 'distinct', input: s, columns: cols(s), on: null }).get(s as Plan & { kind: 'scan' })!.size).toBe(3);
+    const d = pruneColumns({ kind: 'distinct', input: s, columns: cols(s), on: null });
+    expect(d.kind === 'distinct' && projectOf(d.input)).toBeUndefined();
+    expect(projectOf(pruneColumns(scan(null)))).toBeUndefined();
     const t = scan(null);
-    const count: Plan = { kind: 'aggregate', input: t, groupBy: [], aggregates: [{ name: 'count_star', args: [], distinct: false, filter: null, type: T.int8, orderBy: [] }], columns: outs('count') };
-    expect(scanColumnsNeeded(count).get(t as Plan & { kind: 'scan' })!.size).toBe(0);
+    const count = pruneColumns({ kind: 'aggregate', input: t, groupBy: [], aggregates: [{ name: 'count_star', args: [], distinct: false, filter: null, type: T.int8, orderBy: [] }], columns: outs('count') });
+    expect(count.kind === 'aggregate' && projectOf(count.input)).toEqual([]);
   });
 });

@@ -1,0 +1,322 @@
+// Optimizer rule: correlated subqueries in a filter that are tied to the outer row by equalities
+// run once as joins instead of once per outer row — [NOT] EXISTS becomes a hash semi (anti)
+// join, a scalar aggregate subquery a per-key aggregate joined back by its keys.
+
+import { T } from '../../src/types/index.js';
+import { columnsUsed, exprChildren, type Expr } from '../plan/expr.js';
+import { planChildren, type AggregateCall, type OutputColumn, type Plan } from '../plan/logical.js';
+
+type SubqueryExpr = Expr & { kind: 'subquery' };
+
+export function decorrelate(plan: Plan): Plan {
+  let filter: Plan & { kind: 'filter' };
+  if (plan.kind === 'filter') filter = plan;
+  else if (plan.kind === 'scan' && plan.filter !== null && conjuncts(plan.filter).some(isCandidate)) {
+    // The subquery conjuncts become joins above the scan; the others stay in the scan's filter.
+    const [subs, local] = partition(conjuncts(plan.filter), isCandidate);
+    filter = { kind: 'filter', input: { ...plan, filter: andOf(local) }, predicate: andOf(subs)!, columns: plan.columns };
+  } else return plan;
+  const width = filter.input.columns.length;
+  let cur = filter.input;
+  const rest: Expr[] = [];
+  const scalars: SubqueryExpr[] = [];
+  for (const c of conjuncts(filter.predicate)) {
+    if (c.kind === 'subquery' && c.mode === 'exists' && c.correlated) {
+      const joined = existsJoin(cur, c);
+      if (joined !== null) {
+        cur = joined;
+        continue;
+      }
+    }
+    collectScalars(c, scalars);
+    rest.push(c);
+  }
+  const replaced = new Map<Expr, Expr>();
+  for (const s of scalars) {
+    if (replaced.has(s)) continue;
+    const joined = scalarJoin(cur, s);
+    if (joined === null) continue;
+    replaced.set(s, { kind: 'column', type: s.type, index: joined.valueIndex, name: 'subquery' });
+    cur = joined.plan;
+  }
+  if (cur === filter.input) return plan;
+  const predicate = andOf(rest.map((e) => replaceExprs(e, replaced)));
+  let out: Plan = predicate === null ? cur : { kind: 'filter', input: cur, predicate, columns: cur.columns };
+  if (out.columns.length !== width) {
+    // Scalar joins appended columns; the plan above expects the input's columns only.
+    out = {
+      kind: 'project',
+      input: out,
+      exprs: filter.input.columns.map((c, i) => ({ kind: 'column', type: c.type, index: i, name: c.name })),
+      columns: filter.input.columns,
+    };
+  }
+  return out;
+}
+
+function isCandidate(e: Expr): boolean {
+  if (e.kind === 'subquery' && e.correlated) return true;
+  return exprChildren(e).some(isCandidate);
+}
+
+/** [NOT] EXISTS (SELECT … WHERE inner = outer …) → semi (anti) join of `outer` with the inner rows. */
+function existsJoin(outer: Plan, sub: SubqueryExpr): Plan | null {
+  let inner = sub.plan;
+  while (inner.kind === 'project' || inner.kind === 'distinct') inner = inner.input;
+  const pulled = pullCorrelated(inner);
+  if (pulled === null) return null;
+  const split = splitCorrelation(pulled.preds, outer.columns.length);
+  if (split.outerKeys.length === 0) return null;
+  return {
+    kind: 'join',
+    joinType: sub.negate ? 'anti' : 'semi',
+    left: outer,
+    right: pulled.plan,
+    leftKeys: split.outerKeys,
+    rightKeys: split.innerKeys,
+    residual: andOf(split.residual),
+    columns: outer.columns,
+  };
+}
+
+/**
+ * (SELECT f(agg(…)) FROM … WHERE inner = outer …) → `outer` LEFT JOIN (the aggregate grouped by
+ * the inner keys) ON the keys. Only aggregates whose value over no rows is NULL qualify (not
+ * count), so an outer row without matches sees what the subquery would return: NULL.
+ */
+function scalarJoin(outer: Plan, sub: SubqueryExpr): { plan: Plan; valueIndex: number } | null {
+  if (sub.mode !== 'scalar' || !sub.correlated) return null;
+  const proj = sub.plan;
+  if (proj.kind !== 'project' || proj.exprs.length !== 1 || proj.input.kind !== 'aggregate') return null;
+  const agg = proj.input;
+  if (agg.groupBy.length > 0 || agg.aggregates.some((a) => a.name === 'count' || a.name === 'count_star')) return null;
+  if (proj.exprs.some((e) => exprRefsOuter(e, 1)) || agg.aggregates.some((a) => aggregateRefsOuter(a))) return null;
+  const pulled = pullCorrelated(agg.input);
+  if (pulled === null) return null;
+  const split = splitCorrelation(pulled.preds, outer.columns.length);
+  if (split.outerKeys.length === 0 || split.residual.length > 0) return null;
+  const k = split.innerKeys.length;
+  const keyColumns: OutputColumn[] = split.innerKeys.map((e, i) => ({ name: `key${i}`, type: e.type }));
+  const grouped: Plan = {
+    kind: 'aggregate',
+    input: pulled.plan,
+    groupBy: split.innerKeys,
+    aggregates: agg.aggregates,
+    columns: [...keyColumns, ...agg.columns],
+  };
+  const keyRefs: Expr[] = keyColumns.map((c, i) => ({ kind: 'column', type: c.type, index: i, name: c.name }));
+  const value = shiftColumns(proj.exprs[0]!, k);
+  const right: Plan = { kind: 'project', input: grouped, exprs: [...keyRefs, value], columns: [...keyColumns, proj.columns[0]!] };
+  const plan: Plan = {
+    kind: 'join',
+    joinType: 'left',
+    left: outer,
+    right,
+    leftKeys: split.outerKeys,
+    rightKeys: keyRefs,
+    residual: null,
+    columns: [...outer.columns, ...right.columns],
+  };
+  return { plan, valueIndex: outer.columns.length + k };
+}
+
+/**
+ * Lifts the conjuncts that read the enclosing row (depth 1) out of a tree of scans, filters and
+ * inner joins, expressed over the tree's output columns. Null when the correlation sits anywhere
+ * else (under an aggregate, an outer join, a nested subquery) or reaches further out.
+ */
+function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
+  const lift = (e: Expr | null): { local: Expr[]; preds: Expr[] } | null => {
+    const [preds, local] = partition(conjuncts(e), (c) => exprRefsOuter(c, 1));
+    if (preds.some((c) => hasSubquery(c) || exprRefsOuter(c, 2))) return null;
+    return { local, preds };
+  };
+  switch (p.kind) {
+    case 'scan': {
+      // A key lookup by the outer row is already one read per row.
+      if ((p.keyLookup ?? []).some((e) => exprRefsOuter(e, 1))) return null;
+      const l = lift(p.filter);
+      if (l === null) return null;
+      return { plan: { ...p, filter: andOf(l.local) }, preds: l.preds };
+    }
+    case 'filter': {
+      const input = pullCorrelated(p.input);
+      const l = lift(p.predicate);
+      if (input === null || l === null) return null;
+      const predicate = andOf(l.local);
+      const plan: Plan = predicate === null ? input.plan : { kind: 'filter', input: input.plan, predicate, columns: p.columns };
+      return { plan, preds: [...input.preds, ...l.preds] };
+    }
+    case 'join': {
+      if (p.joinType !== 'inner' && p.joinType !== 'cross') return planRefsOuter(p, 1) ? null : { plan: p, preds: [] };
+      const left = pullCorrelated(p.left);
+      const right = pullCorrelated(p.right);
+      const l = lift(p.residual);
+      if (left === null || right === null || l === null) return null;
+      if ([...p.leftKeys, ...p.rightKeys].some((e) => exprRefsOuter(e, 1))) return null;
+      const lw = p.left.columns.length;
+      const plan: Plan = { ...p, left: left.plan, right: right.plan, residual: andOf(l.local) };
+      return { plan, preds: [...left.preds, ...right.preds.map((e) => shiftColumns(e, lw)), ...l.preds] };
+    }
+    default:
+      return planRefsOuter(p, 1) ? null : { plan: p, preds: [] };
+  }
+}
+
+/**
+ * Splits lifted conjuncts into hash keys (`inner expr = outer expr` of one kind on both sides)
+ * and a residual over the joined row (outer columns first, then the inner ones). Outer
+ * references become columns of the outer plan, whose first columns are the enclosing row.
+ */
+function splitCorrelation(preds: Expr[], outerWidth: number): { outerKeys: Expr[]; innerKeys: Expr[]; residual: Expr[] } {
+  const outerKeys: Expr[] = [];
+  const innerKeys: Expr[] = [];
+  const residual: Expr[] = [];
+  for (const c of preds) {
+    const key = equalityKey(c);
+    if (key !== null) {
+      innerKeys.push(key.inner);
+      outerKeys.push(outerToColumns(key.outer));
+      continue;
+    }
+    residual.push(outerToColumns(shiftColumns(c, outerWidth)));
+  }
+  return { outerKeys, innerKeys, residual };
+}
+
+/** `inner = outer` with only inner columns on one side and only outer references on the other. */
+function equalityKey(c: Expr): { inner: Expr; outer: Expr } | null {
+  if (c.kind !== 'binary' || c.op !== '=' || c.left.type.kind !== c.right.type.kind) return null;
+  for (const [inner, outer] of [[c.left, c.right], [c.right, c.left]] as const) {
+    if (columnsUsed(inner).size > 0 && !exprRefsOuter(inner, 1) && columnsUsed(outer).size === 0 && !isVolatile(outer)) return { inner, outer };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expression helpers
+
+function conjuncts(e: Expr | null): Expr[] {
+  if (e === null) return [];
+  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
+
+function andOf(es: Expr[]): Expr | null {
+  if (es.length === 0) return null;
+  return es.length === 1 ? es[0]! : { kind: 'and', type: T.bool, args: es };
+}
+
+function partition<X>(xs: X[], pred: (x: X) => boolean): [X[], X[]] {
+  const yes: X[] = [];
+  const no: X[] = [];
+  for (const x of xs) (pred(x) ? yes : no).push(x);
+  return [yes, no];
+}
+
+function collectScalars(e: Expr, into: SubqueryExpr[]): void {
+  if (e.kind === 'subquery' && e.mode === 'scalar' && e.correlated) into.push(e);
+  for (const c of exprChildren(e)) collectScalars(c, into);
+}
+
+function hasSubquery(e: Expr): boolean {
+  if (e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') return true;
+  return exprChildren(e).some(hasSubquery);
+}
+
+function isVolatile(e: Expr): boolean {
+  if (e.kind === 'call' && e.volatile) return true;
+  return exprChildren(e).some(isVolatile);
+}
+
+/** True when `e` reads a row `depth` or more levels out (inside nested subqueries too). */
+function exprRefsOuter(e: Expr, depth: number): boolean {
+  if (e.kind === 'outer') return e.depth >= depth;
+  if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && planRefsOuter(e.plan, depth + 1)) return true;
+  return exprChildren(e).some((c) => exprRefsOuter(c, depth));
+}
+
+function aggregateRefsOuter(a: AggregateCall): boolean {
+  return [...a.args, ...(a.filter === null ? [] : [a.filter]), ...a.orderBy.map((k) => k.expr)].some((e) => exprRefsOuter(e, 1));
+}
+
+function planRefsOuter(p: Plan, depth: number): boolean {
+  return planExprs(p).some((e) => exprRefsOuter(e, depth)) || planChildren(p).some((c) => planRefsOuter(c, depth));
+}
+
+/** Every expression a plan node evaluates itself (not its children's). */
+function planExprs(p: Plan): Expr[] {
+  switch (p.kind) {
+    case 'scan':
+      return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? [])];
+    case 'values':
+      return p.rows.flat();
+    case 'filter':
+      return [p.predicate];
+    case 'project':
+      return p.exprs;
+    case 'aggregate':
+      return [...p.groupBy, ...p.aggregates.flatMap((a) => [...a.args, ...(a.filter === null ? [] : [a.filter]), ...a.orderBy.map((k) => k.expr)])];
+    case 'window':
+      return p.windows.flatMap((w) => [...w.args, ...w.partitionBy, ...w.orderBy.map((k) => k.expr), ...(w.aggregate === null ? [] : w.aggregate.args)]);
+    case 'join':
+      return [...p.leftKeys, ...p.rightKeys, ...(p.residual === null ? [] : [p.residual])];
+    case 'sort':
+      return p.keys.map((k) => k.expr);
+    case 'limit':
+      return [...(p.limit === null ? [] : [p.limit]), ...(p.offset === null ? [] : [p.offset])];
+    case 'distinct':
+      return p.on ?? [];
+    case 'setop':
+    case 'cte_ref':
+      return [];
+  }
+}
+
+/** Rebuilds `e` bottom-up, replacing each node `f` maps to an expression (subquery plans stay). */
+export function mapExpr(e: Expr, f: (e: Expr) => Expr | null): Expr {
+  const hit = f(e);
+  if (hit !== null) return hit;
+  const m = (x: Expr): Expr => mapExpr(x, f);
+  switch (e.kind) {
+    case 'const':
+    case 'param':
+    case 'column':
+    case 'outer':
+    case 'subquery':
+      return e;
+    case 'call':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return { ...e, args: e.args.map(m) } as Expr;
+    case 'binary':
+    case 'is_distinct':
+      return { ...e, left: m(e.left), right: m(e.right) } as Expr;
+    case 'not':
+    case 'is_null':
+    case 'cast':
+      return { ...e, arg: m(e.arg) } as Expr;
+    case 'case':
+      return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
+    case 'in_list':
+      return { ...e, arg: m(e.arg), list: e.list.map(m) };
+    case 'like':
+      return { ...e, arg: m(e.arg), pattern: m(e.pattern) };
+    case 'in_subquery':
+    case 'quantified':
+      return { ...e, arg: m(e.arg) };
+  }
+}
+
+function shiftColumns(e: Expr, delta: number): Expr {
+  return mapExpr(e, (x) => (x.kind === 'column' ? { ...x, index: x.index + delta } : null));
+}
+
+/** Depth-1 outer references → columns of the same index (the enclosing row's position). */
+function outerToColumns(e: Expr): Expr {
+  return mapExpr(e, (x) => (x.kind === 'outer' && x.depth === 1 ? { kind: 'column', type: x.type, index: x.index, name: x.name } : null));
+}
+
+function replaceExprs(e: Expr, replaced: ReadonlyMap<Expr, Expr>): Expr {
+  return mapExpr(e, (x) => replaced.get(x) ?? null);
+}
