@@ -8,15 +8,20 @@ import type { ColumnBatch } from './column-vector.js';
 import { validateFragmentMessage, type FragmentTask } from './data-engine-task.js';
 import type { TableSchema } from './schema.js';
 import { BatchCollector } from './batch-collector.js';
+import { packPartial } from './partial-batch.js';
 
 type Kernel = (batches: Iterable<ColumnBatch>, args: unknown[], lib: KernelLibrary) => unknown;
 
-/** Helpers a kernel may call: a collector that packs matching rows of some batch slots as Arrow IPC. */
+/**
+ * Helpers a kernel may call to return Arrow IPC: a collector for matching rows of some batch
+ * slots, and the packing of partial-aggregate arrays.
+ */
 export interface KernelLibrary {
   collector(slots: readonly number[]): BatchCollector;
+  packPartial: typeof packPartial;
 }
 
-const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots) };
+const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial };
 
 /** Distinct kernel sources kept compiled per worker. */
 const KERNEL_CACHE_MAX = 256;

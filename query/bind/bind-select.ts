@@ -9,6 +9,7 @@ import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
 import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
 import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
 import { exprKey } from './expr-key.js';
+import { factorCommonConjuncts, joinOrder } from './join-order.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { coerce, requireBoolean, unify } from './typing.js';
 
@@ -550,7 +551,8 @@ function joinTypeOf(item: Ast): JoinType {
  * joins as soon as every column they read is available (equalities become hash-join keys); the
  * conjuncts left in `whereConjuncts` are applied above the joins.
  */
-function bindFrom(items: Ast[], whereConjuncts: Ast[], level: LevelContext): Relation {
+function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext): Relation {
+  let items = fromItems;
   const stmt = level.stmt;
   const relations = items.map((it) => bindRelation(it, level));
   const rangeNames = new Set<string>();
@@ -577,6 +579,37 @@ function bindFrom(items: Ast[], whereConjuncts: Ast[], level: LevelContext): Rel
       whereConjuncts.splice(i, 1);
     }
     if (probe.correlated) level.correlated = true;
+    const factored = pending.flatMap((p) => factorCommonConjuncts(p.expr).map((expr) => ({ ast: p.ast, expr, maxColumn: maxColumnOf(expr) })));
+    pending.splice(0, pending.length, ...factored);
+  }
+  const widths = relations.map((r) => r.scope.columns.length);
+  const starts = widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const relationOf = (column: number): number => starts.findLastIndex((s) => s <= column);
+  // A conjunct on one relation filters it before any join (not the null-extended side of a LEFT JOIN).
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const used = [...columnsUsed(pending[i]!.expr)];
+    const r = used.length === 0 ? 0 : relationOf(used[0]!);
+    if (r === 0 || types[r] === 'left' || used.some((c) => relationOf(c) !== r)) continue;
+    relations[r] = { ...relations[r]!, plan: addFilter(relations[r]!.plan, [shiftColumns(pending[i]!.expr, -starts[r]!)]) };
+    pending.splice(i, 1);
+  }
+  // Comma-separated relations join in an order where each meets the earlier ones by an equality.
+  const order = relations.length >= 3 && canPushWhere && types.every((t) => t === 'cross') ? joinOrder(widths, pending.map((p) => p.expr)) : relations.map((_, i) => i);
+  const reordered = order.some((r, i) => r !== i);
+  const placed: number[] = [];
+  order.reduce((at, r) => ((placed[r] = at), at + widths[r]!), 0);
+  const remap = (column: number): number => {
+    const r = relationOf(column);
+    return placed[r]! + column - starts[r]!;
+  };
+  if (reordered) {
+    for (const p of pending) {
+      p.expr = mapColumns(p.expr, remap);
+      p.maxColumn = maxColumnOf(p.expr);
+    }
+    const [rs, its] = [order.map((r) => relations[r]!), order.map((r) => items[r]!)];
+    relations.splice(0, relations.length, ...rs);
+    items = its;
   }
   let plan = relations[0]!.plan;
   let scope = relations[0]!.scope;
@@ -643,7 +676,18 @@ function bindFrom(items: Ast[], whereConjuncts: Ast[], level: LevelContext): Rel
   plan = addFilter(plan, takeReady(scope.columns.length));
   // Anything still pending could not be placed (should not happen): apply it on top.
   plan = addFilter(plan, pending.map((p) => p.expr));
+  if (reordered) {
+    // Back to FROM order, which the scope (and `*`) follow.
+    const exprs: Expr[] = fullScope.columns.map((c, i) => ({ kind: 'column', type: c.type, index: remap(i), name: c.name }));
+    plan = { kind: 'project', input: plan, exprs, columns: fullScope.columns.map((c) => ({ name: c.name, type: c.type })) };
+    scope = fullScope;
+  }
   return { plan, scope };
+}
+
+function maxColumnOf(e: Expr): number {
+  const used = columnsUsed(e);
+  return used.size === 0 ? -1 : Math.max(...used);
 }
 
 function hasSubquery(ast: unknown): boolean {

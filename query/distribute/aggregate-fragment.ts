@@ -1,6 +1,6 @@
-// Aggregates over a scan as data-engine kernels: the per-partition partial-aggregate kernel
-// (filter, group, accumulate over typed arrays) and the coordinator's merge of the partials.
-// Partials are one entry per group, so they cross threads as plain arrays, not Arrow.
+// Aggregates over a scan as data-engine kernels: the partial-aggregate kernel (filter, group,
+// accumulate over typed arrays; its per-group keys and states return as one Arrow IPC batch per
+// task) and the coordinator's merge of the partials.
 
 import { EonError } from '../../src/errors/index.js';
 import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
@@ -8,6 +8,7 @@ import type { Row } from '../execute/compile-expr.js';
 import { numericAvg } from '../execute/value-math.js';
 import { renumberColumns, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
+import type { PartialArrays, PartialColumnKind, PartialLayout } from '../../storage/index.js';
 import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
 
 /** Partial integer sums must stay exact in a float64. */
@@ -19,12 +20,6 @@ export interface AggregateFragment {
   readonly scan: Plan & { kind: 'scan' };
 }
 
-export interface PartialResult {
-  readonly n: number;
-  readonly keys: unknown[][];
-  readonly states: unknown[][];
-  readonly inexact: boolean;
-}
 
 /** How one aggregate call is accumulated in the kernel and finished on the coordinator. */
 interface AggSpec {
@@ -33,6 +28,8 @@ interface AggSpec {
 }
 
 export interface AggregateKernel {
+  /** The columns of the Arrow IPC batch each task returns. */
+  readonly layout: PartialLayout;
   readonly source: string;
   readonly columns: number[];
   readonly args: unknown[];
@@ -150,9 +147,27 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
       lines.push(`for (let g = 0; g < n; g++) if (Math.abs(states[${a}][g * 2]) > ${EXACT_SUM_MAX}) inexact = true;`);
     }
   });
-  lines.push('return { n, keys, states, inexact };');
+  const layout: PartialLayout = {
+    keys: keys.map((k) => columnKind(k)),
+    states: specs.map((s, a) => ({ kind: s.value === null ? 'f64' : s.call.name === 'count' ? 'f64' : columnKind(s.value), stride: stride[a] === 2 ? 2 : 1 })),
+  };
+  lines.push(`return lib.packPartial({ n, keys, states, inexact }, ${kb.arg(layout)});`);
   const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));
-  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: f.plan.groupBy.map((e) => e.type) };
+  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: f.plan.groupBy.map((e) => e.type), layout };
+}
+
+/** How a kernel value's partial column travels (integer sums of int8 as text: they may pass 2^63). */
+function columnKind(v: KernelValue): PartialColumnKind {
+  switch (v.rep) {
+    case 'num':
+      return 'f64';
+    case 'big':
+      return 'bigint';
+    case 'str':
+      return 'text';
+    case 'bool':
+      return 'bool';
+  }
 }
 
 function isExactKind(t: ColumnType): boolean {
@@ -160,7 +175,7 @@ function isExactKind(t: ColumnType): boolean {
 }
 
 /** Merges per-partition partial states into the aggregate's final rows. */
-export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialResult[]): Row[] {
+export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialArrays[]): Row[] {
   const global = keyTypes.length === 0;
   const slots = new Map<string, number>();
   const keyRows: unknown[][] = [];

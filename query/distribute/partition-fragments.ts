@@ -5,10 +5,10 @@
 
 import { EonError } from '../../src/errors/index.js';
 import type { Value } from '../../src/types/index.js';
-import type { DataEnginePool, Store, ZonePredicate } from '../../storage/index.js';
+import { unpackPartial, type DataEnginePool, type PackedPartial, type Store, type ZonePredicate } from '../../storage/index.js';
 import type { ExecContext } from '../execute/context.js';
 import { planChildren, type Plan } from '../plan/logical.js';
-import { compileAggregateKernel, mergePartials, type AggregateFragment, type PartialResult } from './aggregate-fragment.js';
+import { compileAggregateKernel, mergePartials, type AggregateFragment } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialsToRows, type ScanPartial } from './scan-fragment.js';
 
@@ -63,8 +63,9 @@ export class PartitionFragments implements FragmentRunner {
       }
       const kernel = compileAggregateKernel(f, ctx.params);
       if (kernel === null) continue;
-      const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as PartialResult[];
+      const packed = (await this.runEverywhere(f.scan, kernel, ctx.params)) as PackedPartial[];
       ctx.checkCancel();
+      const partials = packed.map((p) => unpackPartial(p, kernel.layout));
       if (partials.some((r) => r.inexact)) continue; // the coordinator computes it exactly instead
       ctx.prefetched.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
     }

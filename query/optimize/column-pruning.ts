@@ -18,7 +18,9 @@ interface Pruned {
   readonly map: Renumbering;
 }
 
+/** Joins whose rows are left ++ right, and joins that output only the left rows. */
 const JOIN_TYPES_CONCATENATING = new Set(['inner', 'left', 'right', 'full', 'cross']);
+const JOIN_TYPES_FILTERING = new Set(['semi', 'anti']);
 
 export function pruneColumns(plan: Plan): Plan {
   return prune(plan, ALL).plan;
@@ -82,9 +84,12 @@ function prune(p: Plan, need: Need): Pruned {
       return { plan: { ...p, input: child.plan, on: p.on.map((e) => renumber(e, child.map)), columns: child.plan.columns }, map: child.map };
     }
     case 'join': {
-      if (!JOIN_TYPES_CONCATENATING.has(p.joinType)) return { plan: p, map: null };
+      const concatenating = JOIN_TYPES_CONCATENATING.has(p.joinType);
+      const filtering = JOIN_TYPES_FILTERING.has(p.joinType);
+      if (!concatenating && !filtering) return { plan: p, map: null };
       const lw = p.left.columns.length;
       const rw = p.right.columns.length;
+      // A semi or anti join outputs left rows only; its residual still sees left ++ right.
       const both = p.residual === null ? need : reads([p.residual], need);
       const leftNeed = reads(p.leftKeys, both === ALL ? ALL : new Set([...both].filter((c) => c < lw)));
       const rightNeed = reads(p.rightKeys, both === ALL ? ALL : new Set([...both].filter((c) => c >= lw).map((c) => c - lw)));
@@ -104,9 +109,9 @@ function prune(p: Plan, need: Need): Pruned {
           leftKeys: p.leftKeys.map((e) => renumber(e, left.map)),
           rightKeys: p.rightKeys.map((e) => renumber(e, right.map)),
           residual: p.residual === null ? null : renumber(p.residual, map),
-          columns: [...left.plan.columns, ...right.plan.columns],
+          columns: concatenating ? [...left.plan.columns, ...right.plan.columns] : left.plan.columns,
         },
-        map,
+        map: concatenating ? map : left.map,
       };
     }
     case 'setop':

@@ -3,7 +3,7 @@
 // join, a scalar aggregate subquery a per-key aggregate joined back by its keys.
 
 import { T } from '../../src/types/index.js';
-import { columnsUsed, exprChildren, type Expr } from '../plan/expr.js';
+import { columnsUsed, exprChildren, mapExpr, type Expr } from '../plan/expr.js';
 import { planChildren, type AggregateCall, type OutputColumn, type Plan } from '../plan/logical.js';
 
 type SubqueryExpr = Expr & { kind: 'subquery' };
@@ -135,6 +135,8 @@ function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
     case 'scan': {
       // A key lookup by the outer row is already one read per row.
       if ((p.keyLookup ?? []).some((e) => exprRefsOuter(e, 1))) return null;
+      // A narrowed scan's filter reads table ordinals, not its output columns.
+      if (p.project !== undefined) return null;
       const l = lift(p.filter);
       if (l === null) return null;
       return { plan: { ...p, filter: andOf(l.local) }, preds: l.preds };
@@ -269,42 +271,6 @@ function planExprs(p: Plan): Expr[] {
     case 'setop':
     case 'cte_ref':
       return [];
-  }
-}
-
-/** Rebuilds `e` bottom-up, replacing each node `f` maps to an expression (subquery plans stay). */
-export function mapExpr(e: Expr, f: (e: Expr) => Expr | null): Expr {
-  const hit = f(e);
-  if (hit !== null) return hit;
-  const m = (x: Expr): Expr => mapExpr(x, f);
-  switch (e.kind) {
-    case 'const':
-    case 'param':
-    case 'column':
-    case 'outer':
-    case 'subquery':
-      return e;
-    case 'call':
-    case 'and':
-    case 'or':
-    case 'coalesce':
-      return { ...e, args: e.args.map(m) } as Expr;
-    case 'binary':
-    case 'is_distinct':
-      return { ...e, left: m(e.left), right: m(e.right) } as Expr;
-    case 'not':
-    case 'is_null':
-    case 'cast':
-      return { ...e, arg: m(e.arg) } as Expr;
-    case 'case':
-      return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
-    case 'in_list':
-      return { ...e, arg: m(e.arg), list: e.list.map(m) };
-    case 'like':
-      return { ...e, arg: m(e.arg), pattern: m(e.pattern) };
-    case 'in_subquery':
-    case 'quantified':
-      return { ...e, arg: m(e.arg) };
   }
 }
 

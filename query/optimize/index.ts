@@ -2,13 +2,18 @@
 // rule lives in its own file and can be switched off by name (EON_OPTIMIZER_OFF=rule,rule) to
 // test rules one by one.
 
+import { mapExpr, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { pruneColumns } from './column-pruning.js';
+import { decorrelate } from './decorrelate.js';
 import { keyLookup } from './key-lookup.js';
 
 type Rule = (plan: Plan) => Plan;
 
-const NODE_RULES: readonly { name: string; rule: Rule }[] = [{ name: 'key_lookup', rule: keyLookup }];
+const NODE_RULES: readonly { name: string; rule: Rule }[] = [
+  { name: 'key_lookup', rule: keyLookup },
+  { name: 'decorrelate', rule: decorrelate },
+];
 /** Rules that need the whole plan (what the root reads), run once after the node rules. */
 const PLAN_RULES: readonly { name: string; rule: Rule }[] = [{ name: 'column_pruning', rule: pruneColumns }];
 
@@ -21,9 +26,32 @@ export function optimize(plan: Plan): Plan {
 }
 
 function optimizeNodes(plan: Plan): Plan {
-  let out = mapChildren(plan, optimizeNodes);
+  let out = mapChildren(optimizeSubqueries(plan), optimizeNodes);
   for (const r of NODE_RULES) if (!disabled.has(r.name)) out = r.rule(out);
   return out;
+}
+
+/**
+ * Subqueries in filters and select lists are plans of their own: their node rules run first.
+ * Whole-plan rules run only at the root, as decorrelation may pull a subquery into the outer plan.
+ */
+function optimizeSubqueries(p: Plan): Plan {
+  const inner = (e: Expr): Expr =>
+    mapExpr(e, (x) =>
+      x.kind === 'subquery' || x.kind === 'in_subquery' || x.kind === 'quantified'
+        ? ({ ...x, ...(x.kind === 'subquery' ? {} : { arg: inner(x.arg) }), plan: optimizeNodes(x.plan) } as Expr)
+        : null,
+    );
+  switch (p.kind) {
+    case 'filter':
+      return { ...p, predicate: inner(p.predicate) };
+    case 'scan':
+      return p.filter === null ? p : { ...p, filter: inner(p.filter) };
+    case 'project':
+      return { ...p, exprs: p.exprs.map(inner) };
+    default:
+      return p;
+  }
 }
 
 function mapChildren(p: Plan, f: (p: Plan) => Plan): Plan {

@@ -296,6 +296,8 @@ function rewriteTokens(tokens: Token[]): (string | undefined)[] {
       out[i] = 'ntile';
       out[i + 1] = `(${RENAMED_PREFIX}${a}`;
       i += 1;
+    } else if (a === 'substring' && tokens[i + 1]?.text === '(') {
+      rewriteSubstringKeywords(tokens, i + 1, out);
     } else if (DISTINCT_AGGREGATES.has(a) && tokens[i + 1]?.text === '(' && w(i + 2) === 'distinct') {
       out[i] = tokens[i]!.text + DISTINCT_SUFFIX;
       out[i + 2] = '';
@@ -303,6 +305,30 @@ function rewriteTokens(tokens: Token[]): (string | undefined)[] {
     }
   }
   return out;
+}
+
+/**
+ * substring(x FROM a FOR b) → substring(x, a, b), substring(x FROM a) → substring(x, a) and
+ * substring(x FOR b) → substring(x, 1, b): node-sql-parser knows only the comma form. `open` is the
+ * index of the call's `(`; keywords inside nested parentheses (subqueries) are left alone.
+ */
+function rewriteSubstringKeywords(tokens: Token[], open: number, out: (string | undefined)[]): void {
+  let depth = 0;
+  let sawFrom = false;
+  for (let j = open; j < tokens.length; j++) {
+    const t = tokens[j]!;
+    if (t.kind === 'op' && t.text === '(') depth++;
+    else if (t.kind === 'op' && t.text === ')' && --depth === 0) return;
+    else if (depth === 1 && t.kind === 'ident') {
+      const k = word(t);
+      if (k === 'from') {
+        out[j] = ',';
+        sawFrom = true;
+      } else if (k === 'for') {
+        out[j] = sawFrom ? ',' : ', 1,';
+      }
+    }
+  }
 }
 
 /** Parsed INSERT templates (the statement with its VALUES rows cut to one), by template text. */

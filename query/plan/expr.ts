@@ -86,44 +86,49 @@ export function columnsUsed(e: Expr, into: Set<number> = new Set()): Set<number>
 
 /**
  * The expression with every input-row column reference renumbered by `to` (outer references and
- * subquery plans are untouched: they address other rows). Unchanged subtrees are shared.
+ * subquery plans are untouched: they address other rows).
  */
 export function renumberColumns(e: Expr, to: (index: number) => number): Expr {
-  const r = (x: Expr): Expr => renumberColumns(x, to);
+  return mapExpr(e, (x) => {
+    if (x.kind !== 'column') return null;
+    const index = to(x.index);
+    return index === x.index ? x : { ...x, index };
+  });
+}
+
+/** Rebuilds `e` bottom-up, replacing each node `f` maps to an expression (subquery plans stay). */
+export function mapExpr(e: Expr, f: (e: Expr) => Expr | null): Expr {
+  const hit = f(e);
+  if (hit !== null) return hit;
+  const m = (x: Expr): Expr => mapExpr(x, f);
   switch (e.kind) {
     case 'const':
     case 'param':
+    case 'column':
     case 'outer':
     case 'subquery':
       return e;
-    case 'column': {
-      const index = to(e.index);
-      return index === e.index ? e : { ...e, index };
-    }
     case 'call':
-    case 'coalesce':
-      return { ...e, args: e.args.map(r) };
     case 'and':
     case 'or':
-      return { ...e, args: e.args.map(r) };
+    case 'coalesce':
+      return { ...e, args: e.args.map(m) } as Expr;
     case 'binary':
     case 'is_distinct':
-      return { ...e, left: r(e.left), right: r(e.right) };
+      return { ...e, left: m(e.left), right: m(e.right) } as Expr;
     case 'not':
     case 'is_null':
     case 'cast':
-      return { ...e, arg: r(e.arg) };
+      return { ...e, arg: m(e.arg) } as Expr;
     case 'case':
-      return { ...e, whens: e.whens.map((w) => ({ cond: r(w.cond), result: r(w.result) })), otherwise: r(e.otherwise) };
+      return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
     case 'in_list':
-      return { ...e, arg: r(e.arg), list: e.list.map(r) };
+      return { ...e, arg: m(e.arg), list: e.list.map(m) };
     case 'like':
-      return { ...e, arg: r(e.arg), pattern: r(e.pattern) };
+      return { ...e, arg: m(e.arg), pattern: m(e.pattern) };
     case 'in_subquery':
     case 'quantified':
-      return { ...e, arg: r(e.arg) };
-    default:
-      return assertNever(e);
+      return { ...e, arg: m(e.arg) };
   }
 }
 

@@ -1,0 +1,133 @@
+// Partial-aggregate results as Arrow IPC: the per-group key and state arrays a kernel builds in
+// a data engine, packed as one record batch, and unpacked on the coordinator.
+
+import { T, type ColumnType } from '../src/types/column-type.js';
+import { Numeric, type Value } from '../src/types/values.js';
+import { EonError } from '../src/errors/index.js';
+import { valueAt, type ColumnVector } from './column-vector.js';
+import { decodeSegment, encodeSegment } from './segment.js';
+
+/**
+ * How one partial column travels: doubles, 64-bit integers, text, booleans, or integers of any
+ * size as decimal text (partial sums of int8 can pass 2^63 within one partition).
+ */
+export type PartialColumnKind = 'f64' | 'i64' | 'text' | 'bool' | 'bigint';
+
+/** The columns of a partial: `keys[i]` and `states[a]` arrays; a stride-2 state is two columns. */
+export interface PartialLayout {
+  readonly keys: readonly PartialColumnKind[];
+  readonly states: readonly { readonly kind: PartialColumnKind; readonly stride: 1 | 2 }[];
+}
+
+export interface PackedPartial {
+  readonly ipc: Uint8Array;
+  /** A partial integer sum left the range a double holds exactly (the coordinator recomputes). */
+  readonly inexact: boolean;
+}
+
+/** What a kernel's arrays hold per group: keys and states, states of stride 2 interleaved. */
+export interface PartialArrays {
+  readonly n: number;
+  readonly keys: unknown[][];
+  readonly states: unknown[][];
+  readonly inexact: boolean;
+}
+
+const TYPE_OF: Record<PartialColumnKind, ColumnType> = { f64: T.float8, i64: T.int8, text: T.text, bool: T.bool, bigint: T.numeric };
+
+function vectorOf(kind: PartialColumnKind, values: readonly unknown[], n: number, stride: number, offset: number): ColumnVector {
+  let validity: Uint8Array | null = null;
+  const isNull = (i: number): boolean => {
+    if (values[i * stride + offset] !== null && values[i * stride + offset] !== undefined) return false;
+    validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+    validity[i >> 3]! &= ~(1 << (i & 7));
+    return true;
+  };
+  const at = (i: number): unknown => values[i * stride + offset];
+  switch (kind) {
+    case 'f64': {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) if (!isNull(i)) out[i] = Number(at(i));
+      return { type: TYPE_OF[kind], values: out, validity };
+    }
+    case 'i64': {
+      const out = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) if (!isNull(i)) out[i] = BigInt(at(i) as bigint | number);
+      return { type: TYPE_OF[kind], values: out, validity };
+    }
+    case 'bool': {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) if (!isNull(i)) out[i] = at(i) === true || at(i) === 1 ? 1 : 0;
+      return { type: TYPE_OF[kind], values: out, validity };
+    }
+    case 'bigint': {
+      const out = new Array<string>(n);
+      for (let i = 0; i < n; i++) out[i] = isNull(i) ? '' : String(at(i));
+      return { type: TYPE_OF[kind], values: out, validity };
+    }
+    case 'text': {
+      const codes = new Int32Array(n);
+      const dictionary: string[] = [];
+      const codeOf = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        if (isNull(i)) continue;
+        const s = String(at(i));
+        let c = codeOf.get(s);
+        if (c === undefined) {
+          c = dictionary.push(s) - 1;
+          codeOf.set(s, c);
+        }
+        codes[i] = c;
+      }
+      return { type: TYPE_OF[kind], values: codes, dictionary, validity };
+    }
+  }
+}
+
+/** Worker side: the kernel's arrays as one Arrow IPC record batch. */
+export function packPartial(arrays: PartialArrays, layout: PartialLayout): PackedPartial {
+  const { n } = arrays;
+  const vectors: ColumnVector[] = layout.keys.map((kind, i) => vectorOf(kind, arrays.keys[i]!, n, 1, 0));
+  layout.states.forEach((s, a) => {
+    const values = arrays.states[a]!;
+    vectors.push(vectorOf(s.kind, values, n, s.stride, 0));
+    // The second slot of a stride-2 state is the count of its non-null inputs.
+    if (s.stride === 2) vectors.push(vectorOf('f64', values, n, 2, 1));
+  });
+  return { ipc: encodeSegment(vectors, n), inexact: arrays.inexact };
+}
+
+function plain(kind: PartialColumnKind, v: Value): unknown {
+  if (v === null) return null;
+  if (kind === 'bigint') return (v as Numeric).coef;
+  return v;
+}
+
+/** Coordinator side: the arrays back, in the kernel's shape. */
+export function unpackPartial(packed: PackedPartial, layout: PartialLayout): PartialArrays {
+  const types: ColumnType[] = [...layout.keys.map((k) => TYPE_OF[k])];
+  for (const s of layout.states) {
+    types.push(TYPE_OF[s.kind]);
+    if (s.stride === 2) types.push(T.float8);
+  }
+  const { length: n, vectors } = decodeSegment(packed.ipc, types);
+  const column = (c: number, kind: PartialColumnKind): unknown[] => {
+    const vec = vectors[c];
+    if (vec === undefined) throw new EonError('internal_error', `partial lacks column ${c}`);
+    return Array.from({ length: n }, (_, i) => plain(kind, valueAt(vec, i)));
+  };
+  let c = 0;
+  const keys = layout.keys.map((kind) => column(c++, kind));
+  const states = layout.states.map((s) => {
+    const first = column(c++, s.kind);
+    if (s.stride === 1) return first;
+    const counts = column(c++, 'f64');
+    const out: unknown[] = new Array(n * 2);
+    for (let g = 0; g < n; g++) {
+      out[g * 2] = first[g];
+      out[g * 2 + 1] = counts[g];
+    }
+    return out;
+  });
+  return { n, keys, states, inexact: packed.inexact };
+}
