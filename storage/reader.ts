@@ -137,12 +137,17 @@ export class StorageReader {
   }
 
   segment(table: TableSchema, partition: number, meta: SegmentMeta): DecodedSegment {
-    const hit = this.cache.get(meta.id);
+    return this.segmentById(table, partition, meta.id);
+  }
+
+  /** A segment by id, without reading its meta (point lookups know the id from the pk index). */
+  segmentById(table: TableSchema, partition: number, segmentId: number): DecodedSegment {
+    const hit = this.cache.get(segmentId);
     if (hit !== undefined) return hit;
-    const bytes = getBinary(this.env.segments, segmentKey(table.id, partition, meta.id), this.opts);
-    if (bytes === undefined) throw new EonError('internal_error', `segment ${meta.id} of table ${table.name} is missing`);
+    const bytes = getBinary(this.env.segments, segmentKey(table.id, partition, segmentId), this.opts);
+    if (bytes === undefined) throw new EonError('internal_error', `segment ${segmentId} of table ${table.name} is missing`);
     const seg = decodeSegment(bytes, storedTypes(table));
-    this.cache.set(meta.id, bytes.length, seg);
+    this.cache.set(segmentId, bytes.length, seg);
     return seg;
   }
 

@@ -648,9 +648,7 @@ export class Store {
     const loc = this.env.pkidx.getBinaryFast(kb);
     if (loc === undefined) return undefined;
     const { segmentId, row } = decodeLocation(loc);
-    const meta = this.env.segmeta.get(segmentKey(table.id, partition, segmentId));
-    if (meta === undefined) throw new EonError('internal_error', `segment ${segmentId} has no meta`);
-    const seg = this.own.segment(table, partition, meta);
+    const seg = this.own.segmentById(table, partition, segmentId);
     const out = new Array<Value>(table.columns.length);
     for (let c = 0; c < out.length; c++) out[c] = valueAt(seg.vectors[c]!, row);
     return out;
