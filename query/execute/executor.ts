@@ -94,6 +94,100 @@ function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
   return out;
 }
 
+/** Key kinds whose JavaScript values are equal exactly when the SQL values are (Map keys as is). */
+const RAW_KEY_KINDS = new Set(['bool', 'int2', 'int4', 'int8', 'float8', 'date', 'timestamp', 'timestamptz', 'text', 'varchar']);
+/** Key kinds held in an int32: hashed in typed arrays, not a Map. */
+const INT32_KEY_KINDS = new Set(['int2', 'int4', 'date']);
+
+/** Row-index lookup by key: the first row of the key's chain, or -1. */
+interface KeyIndex {
+  set(key: unknown, row: number): number;
+  get(key: unknown): number;
+}
+
+/** Open addressing over typed arrays for int32 keys: no boxed entries, no rehash of a Map. */
+class Int32KeyIndex implements KeyIndex {
+  private readonly mask: number;
+  private readonly keys: Int32Array;
+  private readonly rows: Int32Array;
+
+  constructor(entriesMax: number) {
+    let capacity = 16;
+    while (capacity < entriesMax * 2) capacity *= 2;
+    this.mask = capacity - 1;
+    this.keys = new Int32Array(capacity);
+    this.rows = new Int32Array(capacity).fill(-1);
+  }
+
+  private slot(key: number): number {
+    let i = Math.imul(key, 0x9e3779b1) & this.mask;
+    while (this.rows[i] !== -1 && this.keys[i] !== key) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /** Stores row as the key's first row; returns the previous first row (-1 if none). */
+  set(key: unknown, row: number): number {
+    const i = this.slot(key as number);
+    const prev = this.rows[i]!;
+    this.keys[i] = key as number;
+    this.rows[i] = row;
+    return prev;
+  }
+
+  get(key: unknown): number {
+    return this.rows[this.slot(key as number)]!;
+  }
+}
+
+class MapKeyIndex implements KeyIndex {
+  private readonly map = new Map<unknown, number>();
+  set(key: unknown, row: number): number {
+    const prev = this.map.get(key);
+    this.map.set(key, row);
+    return prev ?? -1;
+  }
+  get(key: unknown): number {
+    return this.map.get(key) ?? -1;
+  }
+}
+
+/**
+ * The build side of a hash join: rows by key, NULL keys left out. Buckets are chains through one
+ * Int32Array (no array per key), walked in row order. A single key of a kind whose JavaScript
+ * value is its identity is used as is (int32 kinds in a typed-array table); other keys go through
+ * groupKey strings.
+ */
+function buildHashTable(buildKeys: readonly Expr[], probeKeys: readonly Expr[], build: readonly Row[], ctx: ExecContext): { candidates(probeRow: Row): number[] | undefined } {
+  const kind = buildKeys[0]!.type.kind;
+  const raw = buildKeys.length === 1 && kind === probeKeys[0]!.type.kind && RAW_KEY_KINDS.has(kind);
+  const types = buildKeys.map((e) => e.type);
+  const keyOf = (fns: ((row: Row, ctx: ExecContext) => Value)[], row: Row): unknown => {
+    if (raw) return fns[0]!(row, ctx);
+    const vals = fns.map((f) => f(row, ctx));
+    return vals.includes(null) ? null : groupKey(vals, types);
+  };
+  const bk = buildKeys.map(compileExpr);
+  const pk = probeKeys.map(compileExpr);
+  const index: KeyIndex = raw && INT32_KEY_KINDS.has(kind) ? new Int32KeyIndex(build.length) : new MapKeyIndex();
+  const next = new Int32Array(build.length).fill(-1);
+  // Backwards, so that each chain lists its rows in ascending order.
+  for (let j = build.length - 1; j >= 0; j--) {
+    const k = keyOf(bk, build[j]!);
+    if (k !== null) next[j] = index.set(k, j);
+  }
+  return {
+    candidates(probeRow: Row): number[] | undefined {
+      const k = keyOf(pk, probeRow);
+      if (k === null) return undefined;
+      let j = index.get(k);
+      if (j < 0) return undefined;
+      const out: number[] = [];
+      for (; j >= 0; j = next[j]!) out.push(j);
+      return out;
+    },
+  };
+}
+
 function groupKey(values: readonly Value[], types: readonly ColumnType[]): string {
   if (values.length === 1) {
     const v = values[0]!;
@@ -228,23 +322,20 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
     if (!matched && keepLeft) emit(l.concat(rightNulls));
     else if (anti && candidates === undefined) emit(l);
   };
-  if (plan.leftKeys.length > 0) {
-    const lk = plan.leftKeys.map(compileExpr);
-    const rk = plan.rightKeys.map(compileExpr);
-    const types = plan.leftKeys.map((e) => e.type);
-    const table = new Map<string, number[]>();
-    for (let j = 0; j < right.length; j++) {
-      const vals = rk.map((f) => f(right[j]!, ctx));
-      if (vals.includes(null)) continue;
-      const k = groupKey(vals, types);
-      const bucket = table.get(k);
-      if (bucket === undefined) table.set(k, [j]);
-      else bucket.push(j);
+  if (plan.leftKeys.length > 0 && plan.joinType === 'inner' && left.length < right.length) {
+    // An inner join builds on its smaller side; rows still come out as left ++ right.
+    const table = buildHashTable(plan.leftKeys, plan.rightKeys, left, ctx);
+    for (const r of right) {
+      const candidates = table.candidates(r);
+      if (candidates === undefined) continue;
+      for (const i of candidates) {
+        const combined = left[i]!.concat(r);
+        if (residual === null || residual(combined, ctx)) emit(combined);
+      }
     }
-    for (const l of left) {
-      const vals = lk.map((f) => f(l, ctx));
-      probe(l, vals.includes(null) ? undefined : table.get(groupKey(vals, types)));
-    }
+  } else if (plan.leftKeys.length > 0) {
+    const table = buildHashTable(plan.rightKeys, plan.leftKeys, right, ctx);
+    for (const l of left) probe(l, table.candidates(l));
   } else {
     const everyRow = right.map((_, j) => j);
     for (const l of left) probe(l, everyRow);

@@ -101,3 +101,13 @@ SELECT grp FROM t_items i JOIN t_groups g ON g.grp = i.grp
 
 -- error 42P01
 SELECT * FROM t_items JOIN no_such_table ON true
+
+-- Hash joins: a small left side (built on), int4 keys with duplicates and NULLs, then text keys.
+-- query
+SELECT a.id AS a_id, b.id AS b_id, a.qty FROM t_items a JOIN t_items b ON b.qty = a.qty WHERE a.id < 12 AND b.id < 400 ORDER BY a.id, b.id
+
+-- query
+SELECT a.id AS a_id, count(b.id) AS n FROM t_items a LEFT JOIN t_items b ON b.qty = a.qty - 1 WHERE a.id < 15 GROUP BY a.id ORDER BY a.id
+
+-- query
+SELECT g.grp, g.label, i.id FROM t_groups g JOIN t_items i ON i.grp = g.grp WHERE i.id < 60 ORDER BY i.id, g.grp
