@@ -12,6 +12,8 @@ export interface FragmentInfo {
   readonly pushed?: Expr | null;
   /** Filter conjuncts the coordinator applies to the rows that come back. */
   readonly residual?: Expr | null;
+  /** The column a join filters this scan on by the other side's keys (computed first). */
+  readonly keyFilter?: string;
 }
 
 export interface FragmentRunner {

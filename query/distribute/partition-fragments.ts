@@ -6,11 +6,15 @@
 import { EonError } from '../../src/errors/index.js';
 import type { Value } from '../../src/types/index.js';
 import { unpackPartial, type DataEnginePool, type PackedPartial, type Store, type ZonePredicate } from '../../storage/index.js';
+import { compileExpr, type Row } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
+import { runPlan } from '../execute/executor.js';
+import type { Expr } from '../plan/expr.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialsToRows, type ScanPartial } from './scan-fragment.js';
+import { KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
@@ -37,38 +41,78 @@ export class PartitionFragments implements FragmentRunner {
 
   fragmentsOf(plan: Plan): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
-    for (const f of this.findFragments(plan)) {
+    const fragments = this.findFragments(plan);
+    const keyFilters = this.keyFiltersOf(plan, fragments);
+    for (const f of fragments) {
       if (f.kind === 'aggregate') {
         out.set(f.plan, {});
         continue;
       }
       const kernel = compileScanKernel(f.scan, []);
+      const kf = keyFilters.get(f.scan);
       out.set(f.scan, {
         columns: kernel.sentOrdinals.map((c) => f.scan.table.columns[c]!.name),
         pushed: kernel.pushed,
         residual: kernel.residual,
+        ...(kf === undefined ? {} : { keyFilter: f.scan.table.columns[kf.ordinal]!.name }),
       });
     }
     return out;
   }
 
+  /**
+   * Runs the plan's fragments, children before parents. Where a join filters a scan by the other
+   * side's keys, that side runs first, to the end, on the coordinator (its rows are kept for the
+   * executor), and the scan's kernel then drops rows whose key is not among them.
+   */
   async prefetch(plan: Plan, ctx: ExecContext): Promise<void> {
-    for (const f of this.findFragments(plan)) {
-      if (f.kind === 'scan') {
-        const kernel = compileScanKernel(f.scan, ctx.params);
-        const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
-        ctx.checkCancel();
-        ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
-        continue;
+    const fragments = this.findFragments(plan);
+    const byRoot = new Map<Plan, Fragment>(fragments.map((f) => [f.kind === 'aggregate' ? f.plan : f.scan, f]));
+    const keyFilters = this.keyFiltersOf(plan, fragments);
+    const filterOf = new Map<Plan, KeyFilter>();
+    const visit = async (p: Plan): Promise<void> => {
+      if (ctx.prefetched.has(p)) return; // a CTE's input, reached again through another reference
+      const f = byRoot.get(p);
+      if (f !== undefined) {
+        await this.runFragment(f, ctx, f.kind === 'scan' ? filterOf.get(f.scan) : undefined);
+        return;
       }
-      const kernel = compileAggregateKernel(f, ctx.params);
-      if (kernel === null) continue;
-      const packed = (await this.runEverywhere(f.scan, kernel, ctx.params)) as PackedPartial[];
+      const reduced = p.kind === 'join' ? keyFilters.get(p.left) ?? keyFilters.get(p.right) : undefined;
+      if (reduced !== undefined) {
+        await visit(reduced.build);
+        const rows = runPlan(reduced.build, ctx);
+        ctx.prefetched.set(reduced.build, rows);
+        const values = keyValues(rows, reduced.buildKey, ctx);
+        if (values !== null) filterOf.set(reduced.probe, { ordinal: reduced.ordinal, values });
+        await visit(reduced.probe);
+        return;
+      }
+      for (const c of planChildren(p)) await visit(c);
+    };
+    await visit(plan);
+  }
+
+  private async runFragment(f: Fragment, ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<void> {
+    if (f.kind === 'scan') {
+      const kernel = compileScanKernel(f.scan, ctx.params, keyFilter);
+      const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
       ctx.checkCancel();
-      const partials = packed.map((p) => unpackPartial(p, kernel.layout));
-      if (partials.some((r) => r.inexact)) continue; // the coordinator computes it exactly instead
-      ctx.prefetched.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
+      ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
+      return;
     }
+    const kernel = compileAggregateKernel(f, ctx.params);
+    if (kernel === null) return;
+    const packed = (await this.runEverywhere(f.scan, kernel, ctx.params)) as PackedPartial[];
+    ctx.checkCancel();
+    const partials = packed.map((p) => unpackPartial(p, kernel.layout));
+    if (partials.some((r) => r.inexact)) return; // the coordinator computes it exactly instead
+    ctx.prefetched.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
+  }
+
+  /** Key filters by probe scan. */
+  private keyFiltersOf(plan: Plan, fragments: readonly Fragment[]): Map<Plan, KeyFilterPlan> {
+    const scans = new Set<Plan>(fragments.flatMap((f) => (f.kind === 'scan' ? [f.scan] : [])));
+    return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table)).map((k) => [k.probe, k]));
   }
 
   /**
@@ -142,3 +186,15 @@ function zonePredicates(scan: Plan & { kind: 'scan' }, params: readonly Value[])
   return out.length > 0 ? out : undefined;
 }
 
+/** The distinct non-null values of `key` over `rows`, or null past KEY_FILTER_VALUES_MAX. */
+function keyValues(rows: readonly Row[], key: Expr, ctx: ExecContext): Set<Value> | null {
+  const f = compileExpr(key);
+  const out = new Set<Value>();
+  for (const r of rows) {
+    const v = f(r, ctx);
+    if (v === null) continue;
+    out.add(v);
+    if (out.size > KEY_FILTER_VALUES_MAX) return null;
+  }
+  return out;
+}

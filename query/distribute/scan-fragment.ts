@@ -3,12 +3,14 @@
 // Arrow IPC batch; the coordinator turns the batches into rows and applies what the kernel could
 // not (the residual).
 
+import { EonError } from '../../src/errors/index.js';
 import { T, type ColumnType, type Value } from '../../src/types/index.js';
 import { rowsFromBatch } from '../../storage/index.js';
 import { columnsUsed, renumberColumns, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { compilePredicate, type Row } from '../execute/compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
+import type { KeyFilter } from './join-key-filter.js';
 import { KERNEL_PRELUDE, KernelBuilder } from './kernel-expr.js';
 
 type ScanPlan = Plan & { kind: 'scan' };
@@ -52,7 +54,7 @@ export function scanOutputOrdinals(scan: ScanPlan): readonly number[] {
  * The kernel for one scan. Always succeeds: a filter conjunct the kernel cannot compile stays
  * with the coordinator, which then also needs that conjunct's columns sent back.
  */
-export function compileScanKernel(scan: ScanPlan, params: readonly Value[]): ScanKernel {
+export function compileScanKernel(scan: ScanPlan, params: readonly Value[], keyFilter?: KeyFilter): ScanKernel {
   const types = scan.table.columns.map((c) => c.type);
   const pushed: Expr[] = [];
   const residual: Expr[] = [];
@@ -66,6 +68,12 @@ export function compileScanKernel(scan: ScanPlan, params: readonly Value[]): Sca
   const kb = new KernelBuilder(types, params);
   const slots = sentOrdinals.map((c) => kb.column(c));
   const filters = pushed.map((c) => kb.predicateTrue(c)!);
+  if (keyFilter !== undefined) {
+    const column = scan.table.columns[keyFilter.ordinal]!;
+    const key = kb.value({ kind: 'column', type: column.type, index: keyFilter.ordinal, name: column.name });
+    if (key === null || key.scale !== 0) throw new EonError('internal_error', `no kernel key filter on ${column.name}`);
+    filters.push(`(!(${key.nullCode}) && ${kb.arg(keyFilter.values)}.has(${key.code}))`);
+  }
   const lines = [
     KERNEL_PRELUDE,
     `const out = lib.collector(${kb.arg(slots)});`,

@@ -33,6 +33,7 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
       } else {
         if (info.pushed != null) out.push(`${detail}Filter: ${exprText(info.pushed)}`);
         if (info.residual != null) out.push(`${detail}Filter (coordinator): ${exprText(info.residual)}`);
+        if (info.keyFilter !== undefined) out.push(`${detail}Key filter: ${info.keyFilter} in the join's other side`);
       }
       return;
     case 'values':

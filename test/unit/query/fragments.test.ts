@@ -85,4 +85,23 @@ describe('partition fragments', () => {
     expect(plan).toMatch(/Columns: \(none: row count only\)/);
     expect(await rows('SELECT count(*) FROM big CROSS JOIN (VALUES (1), (2)) v(x)')).toEqual([[String(2 * ROWS)]]);
   });
+
+  it('filters a large scan by the keys of the join side that runs first, for the join types that allow it', async () => {
+    const plan = (await rows('EXPLAIN SELECT count(*) FROM small s JOIN big b ON b.id = s.id * 7')).map((r) => r[0]).join('\n');
+    expect(plan).toMatch(/Partition Scan on big[^\n]*\[fragment[\s\S]*Key filter: id in the join's other side/);
+    for (const [join, sql] of [
+      ['inner', 'SELECT count(*), sum(b.n), min(b.k) FROM small s JOIN BIG b ON b.id = s.id * 7'],
+      ['left', 'SELECT count(*), count(b.id) FROM small s LEFT JOIN BIG b ON b.id = s.id * 30 AND b.k IS NOT NULL'],
+      ['semi', 'SELECT count(*) FROM small s WHERE EXISTS (SELECT 1 FROM BIG b WHERE b.id = s.id * 40)'],
+      ['anti', 'SELECT count(*) FROM small s WHERE NOT EXISTS (SELECT 1 FROM BIG b WHERE b.id = s.id * 40)'],
+      ['text', "SELECT count(*) FROM small s JOIN BIG b ON b.k = s.k WHERE s.id < 3"],
+    ] as const) {
+      const distributed = await rows(sql.replace('BIG b', 'big b'));
+      const local = await rows(sql.replace('BIG b', '(SELECT * FROM big) b'));
+      expect(distributed, join).toEqual(local);
+    }
+    // A left join keeps every left row: the large scan on its left is never filtered.
+    const left = (await rows('EXPLAIN SELECT count(*) FROM big b LEFT JOIN small s ON s.id = b.id')).map((r) => r[0]).join('\n');
+    expect(left).not.toMatch(/Key filter/);
+  });
 });

@@ -1,0 +1,73 @@
+// Join key filters (semi-join reduction): when one side of a hash join is a large table scan run
+// by the data engines, the other side runs first and the scan's kernel keeps only rows whose join
+// key is among that side's keys, so rows that cannot join never leave the workers.
+
+import type { Value } from '../../src/types/index.js';
+import type { Expr } from '../plan/expr.js';
+import { planChildren, type Plan } from '../plan/logical.js';
+
+type ScanPlan = Plan & { kind: 'scan' };
+
+/** Build sides with more distinct keys than this do not filter (the set would cost more than it saves). */
+export const KEY_FILTER_VALUES_MAX = 2_000_000;
+
+/** The share of rows a filter is assumed to keep when choosing which join side runs first. */
+const FILTER_SELECTIVITY = 0.3;
+
+/** Column kinds whose vector value in a kernel is the SQL value itself (a Set lookup is exact). */
+const FILTERABLE_KINDS = new Set(['int2', 'int4', 'int8', 'date', 'text', 'varchar']);
+
+/** Which scan a join filters, on which table column, by the values of which expression on which side. */
+export interface KeyFilterPlan {
+  readonly probe: ScanPlan;
+  /** Table ordinal of the probe scan's key column. */
+  readonly ordinal: number;
+  readonly build: Plan;
+  /** The build side's key, evaluated over its rows. */
+  readonly buildKey: Expr;
+}
+
+/** The key filter a kernel applies: the table column and the keys it may hold. */
+export interface KeyFilter {
+  readonly ordinal: number;
+  readonly values: ReadonlySet<Value>;
+}
+
+/**
+ * The key filters worth applying in `plan`: per join, at most one, its probe a large scan (one of
+ * `fragmentScans`) directly under the join, on a side the join type lets shrink, and its build the
+ * side estimated smaller. `rowsOf` estimates a table's rows.
+ */
+export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, rowsOf: (scan: ScanPlan) => number): KeyFilterPlan[] {
+  const out: KeyFilterPlan[] = [];
+  /** A rough size: a table's rows, cut by FILTER_SELECTIVITY per filter; a join as its larger side. */
+  const largest = (p: Plan): number => {
+    if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : FILTER_SELECTIVITY);
+    const below = Math.max(0, ...planChildren(p).map(largest));
+    return p.kind === 'filter' ? below * FILTER_SELECTIVITY : below;
+  };
+  const visit = (p: Plan): void => {
+    for (const c of planChildren(p)) visit(c);
+    if (p.kind !== 'join' || p.leftKeys.length === 0) return;
+    // Which sides may lose rows without changing the result.
+    const leftMayShrink = p.joinType === 'inner' || p.joinType === 'right' || p.joinType === 'semi';
+    const rightMayShrink = p.joinType === 'inner' || p.joinType === 'left' || p.joinType === 'semi' || p.joinType === 'anti';
+    const candidates: KeyFilterPlan[] = [];
+    const consider = (probe: Plan, probeKeys: readonly Expr[], build: Plan, buildKeys: readonly Expr[]): void => {
+      if (probe.kind !== 'scan' || !fragmentScans.has(probe)) return;
+      probeKeys.forEach((k, i) => {
+        const b = buildKeys[i]!;
+        if (k.kind !== 'column' || !FILTERABLE_KINDS.has(k.type.kind) || b.type.kind !== k.type.kind) return;
+        const ordinal = probe.project === undefined ? k.index : probe.project[k.index]!;
+        if (probe.table.columns[ordinal]?.type.kind !== k.type.kind) return;
+        if (candidates.length === 0) candidates.push({ probe, ordinal, build, buildKey: b });
+      });
+    };
+    // The probe is the side estimated larger; the other runs first.
+    if (leftMayShrink && largest(p.left) > largest(p.right)) consider(p.left, p.leftKeys, p.right, p.rightKeys);
+    if (rightMayShrink && candidates.length === 0 && largest(p.right) > largest(p.left)) consider(p.right, p.rightKeys, p.left, p.leftKeys);
+    if (candidates.length > 0) out.push(candidates[0]!);
+  };
+  visit(plan);
+  return out;
+}
