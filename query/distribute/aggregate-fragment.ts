@@ -11,8 +11,11 @@ import type { AggregateCall, Plan } from '../plan/logical.js';
 import type { PartialArrays, PartialColumnKind, PartialLayout } from '../../storage/index.js';
 import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
 
-/** Partial integer sums must stay exact in a float64. */
-const EXACT_SUM_MAX = 2 ** 53;
+/**
+ * Bound on a double holding an exact integer in a kernel (2^52): two such values add to at most
+ * 2^53, still exact.
+ */
+const EXACT_STEP_MAX = 2 ** 52;
 
 export interface AggregateFragment {
   readonly kind: 'aggregate';
@@ -39,7 +42,7 @@ export interface AggregateKernel {
 
 export function compileAggregateKernel(f: AggregateFragment, params: readonly Value[]): AggregateKernel | null {
   const table = f.scan.table;
-  const kb = new KernelBuilder(table.columns.map((c) => c.type), params);
+  const kb = new KernelBuilder(table.columns.map((c) => c.type), params, { exactnessGuard: 'exact' });
   const filter = f.scan.filter === null ? null : kb.predicateTrue(f.scan.filter);
   if (f.scan.filter !== null && filter === null) return null;
   // Group keys and arguments address the scan's output; kernels read table columns by ordinal.
@@ -50,6 +53,8 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   for (const g of groupBy) {
     const v = kb.value(g);
     if (v === null) return null;
+    // Numeric keys come back at their type's scale; a computed one may have another.
+    if (g.type.kind === 'numeric' && v.scale !== (g.type.scale ?? 0)) return null;
     keys.push(v);
   }
   const specs: AggSpec[] = [];
@@ -71,6 +76,8 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   const global = keys.length === 0;
   const dictKey = keys.length === 1 && keys[0]!.rep === 'str' && groupBy[0]!.kind === 'column' ? kb.column(groupBy[0]!.index) : null;
   lines.push('const groups = new Map(); let n = 0; let inexact = false;');
+  // Numeric arithmetic stays in a double's exact integers; past the bound the partial is flagged.
+  lines.push(`const exact = (x) => { if (x > ${EXACT_STEP_MAX} || x < -${EXACT_STEP_MAX}) inexact = true; return x; };`);
   lines.push(`const keys = [${keys.map(() => '[]').join(', ')}];`);
   lines.push(`const states = [${specs.map(() => '[]').join(', ')}];`);
   // One local per state array: the row loop then indexes a local, not states[a] first.
@@ -89,7 +96,14 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   });
   // Sum/avg states hold two slots per group: the sum and the count of non-null inputs.
   const stride = specs.map((s) => (s.call.name === 'sum' || s.call.name === 'avg' ? 2 : 1));
-  lines.push(`const newGroup = (${keys.map((_, i) => `k${i}`).join(', ')}) => { ${keys.map((_, i) => `keys[${i}].push(k${i});`).join(' ')} ${init.join(' ')} return n++; };`);
+  // Sums of exact kinds (integers, scaled numerics) in doubles: a running double kept within
+  // EXACT_STEP_MAX, overflowing into a bigint per group (b<a>), so any number of rows stays exact.
+  const exactSum = specs.map((s) => (s.call.name === 'sum' || s.call.name === 'avg') && s.value!.rep === 'num' && isExactKind(s.call.args[0]!.type));
+  specs.forEach((_, a) => {
+    if (exactSum[a]) lines.push(`const b${a} = [];`);
+  });
+  const initBig = specs.map((_, a) => (exactSum[a] ? `b${a}.push(0n);` : '')).join(' ');
+  lines.push(`const newGroup = (${keys.map((_, i) => `k${i}`).join(', ')}) => { ${keys.map((_, i) => `keys[${i}].push(k${i});`).join(' ')} ${init.join(' ')} ${initBig} return n++; };`);
   if (global) lines.push('newGroup();');
   lines.push('for (const b of batches) {');
   lines.push('  const sel = b.selection; const len = sel === null ? b.length : sel.length;');
@@ -126,7 +140,12 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
         break;
       case 'sum':
       case 'avg':
-        lines.push(`      ${st}[${at}] += x; ${st}[${at} + 1]++;`);
+        if (exactSum[a]) {
+          // |sum| ≤ EXACT_STEP_MAX and |x| ≤ EXACT_STEP_MAX before the add: the double stays exact.
+          lines.push(`      if (x > ${EXACT_STEP_MAX} || x < -${EXACT_STEP_MAX}) inexact = true;`);
+          lines.push(`      let t = ${st}[${at}] + x; if (t > ${EXACT_STEP_MAX} || t < -${EXACT_STEP_MAX}) { b${a}[g] += BigInt(t); t = 0; }`);
+          lines.push(`      ${st}[${at}] = t; ${st}[${at} + 1]++;`);
+        } else lines.push(`      ${st}[${at}] += x; ${st}[${at} + 1]++;`);
         break;
       case 'min':
         lines.push(`      const m = ${st}[g]; if (m === null || x < m) ${st}[g] = x;`);
@@ -141,15 +160,13 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   });
   lines.push('  }');
   lines.push('}');
-  // Integer and scaled-numeric sums are exact only below 2^53; report otherwise.
-  specs.forEach((s, a) => {
-    if ((s.call.name === 'sum' || s.call.name === 'avg') && s.value!.rep === 'num' && isExactKind(s.call.args[0]!.type)) {
-      lines.push(`for (let g = 0; g < n; g++) if (Math.abs(states[${a}][g * 2]) > ${EXACT_SUM_MAX}) inexact = true;`);
-    }
+  // Exact sums leave as bigints: the overflow plus what the double still holds.
+  specs.forEach((_, a) => {
+    if (exactSum[a]) lines.push(`for (let g = 0; g < n; g++) s${a}[g * 2] = b${a}[g] + BigInt(s${a}[g * 2]);`);
   });
   const layout: PartialLayout = {
     keys: keys.map((k) => columnKind(k)),
-    states: specs.map((s, a) => ({ kind: s.value === null ? 'f64' : s.call.name === 'count' ? 'f64' : columnKind(s.value), stride: stride[a] === 2 ? 2 : 1 })),
+    states: specs.map((s, a) => ({ kind: exactSum[a] ? 'bigint' : s.value === null || s.call.name === 'count' ? 'f64' : columnKind(s.value), stride: stride[a] === 2 ? 2 : 1 })),
   };
   lines.push(`return lib.packPartial({ n, keys, states, inexact }, ${kb.arg(layout)});`);
   const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));

@@ -18,6 +18,9 @@ export interface KernelValue {
   readonly scale: number;
 }
 
+/** Largest decimal scale kernels compute with (10^15 still fits a double's integers). */
+const NUMERIC_SCALE_MAX = 15;
+
 const JS_COMPARISONS: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 export class KernelBuilder {
@@ -28,10 +31,16 @@ export class KernelBuilder {
   readonly setup: string[] = [];
   private readonly columnTypes: readonly ColumnType[];
   private readonly params: readonly Value[];
+  /**
+   * The kernel function that checks a numeric intermediate stays exact (|x| ≤ EXACT_INTEGER_MAX)
+   * and flags the result otherwise; without one, numeric arithmetic stays on the coordinator.
+   */
+  private readonly exactnessGuard: string | null;
 
-  constructor(columnTypes: readonly ColumnType[], params: readonly Value[]) {
+  constructor(columnTypes: readonly ColumnType[], params: readonly Value[], options: { exactnessGuard?: string } = {}) {
     this.columnTypes = columnTypes;
     this.params = params;
+    this.exactnessGuard = options.exactnessGuard ?? null;
   }
 
   /** Batch slot of a table column, binding `v<slot>`/`n<slot>`(/`d<slot>`) in the batch setup. */
@@ -117,6 +126,7 @@ export class KernelBuilder {
       case 'binary': {
         if (!['+', '-', '*'].includes(e.op)) return null;
         const kind = e.type.kind;
+        if (kind === 'numeric') return this.numericArithmetic(e);
         if (kind !== 'float8') return null;
         const l = this.value(e.left);
         const r = this.value(e.right);
@@ -223,6 +233,29 @@ export class KernelBuilder {
     }
   }
 
+  /**
+   * numeric + - * over scaled integers (numeric(p ≤ 15), int2, int4): PostgreSQL's result scale
+   * (the larger scale for + and -, the sum for *), each step through the exactness guard.
+   */
+  private numericArithmetic(e: Expr & { kind: 'binary' }): KernelValue | null {
+    const guard = this.exactnessGuard;
+    if (guard === null) return null;
+    const exactOperand = (x: Expr): boolean => x.type.kind === 'numeric' || x.type.kind === 'int2' || x.type.kind === 'int4';
+    if (!exactOperand(e.left) || !exactOperand(e.right)) return null;
+    const l = this.value(e.left);
+    const r = this.value(e.right);
+    if (l === null || r === null || l.rep !== 'num' || r.rep !== 'num') return null;
+    const nullCode = orNull(l.nullCode, r.nullCode);
+    if (e.op === '*') {
+      const scale = l.scale + r.scale;
+      return scale > NUMERIC_SCALE_MAX ? null : { code: `${guard}(${l.code} * ${r.code})`, nullCode, rep: 'num', scale };
+    }
+    const scale = Math.max(l.scale, r.scale);
+    if (scale > NUMERIC_SCALE_MAX) return null;
+    const at = (v: KernelValue): string => (v.scale === scale ? v.code : `${guard}(${v.code} * ${10 ** (scale - v.scale)})`);
+    return { code: `${guard}(${at(l)} ${e.op} ${at(r)})`, nullCode, rep: 'num', scale };
+  }
+
   /** A comparison's source (valid when neither side is NULL) and its NULL test. */
   private comparisonOf(e: Expr & { kind: 'binary' }): { code: string; nullCode: string } | null {
     const op = JS_COMPARISONS[e.op];
@@ -244,8 +277,9 @@ export class KernelBuilder {
       if (l.scale !== 0 || r.scale !== 0) return null;
       const lc = l.rep === 'big' ? l.code : `BigInt(${l.code})`;
       const rc = r.rep === 'big' ? r.code : `BigInt(${r.code})`;
-      if (l.rep !== 'big' && !/^args\[/.test(l.code)) return null;
-      if (r.rep !== 'big' && !/^args\[/.test(r.code)) return null;
+      // A number meets a bigint only as a constant argument (a<n>), never a column.
+      if (l.rep !== 'big' && !/^a\d+$/.test(l.code)) return null;
+      if (r.rep !== 'big' && !/^a\d+$/.test(r.code)) return null;
       return `(${lc} ${op} ${rc})`;
     }
     if (l.rep !== 'num' || r.rep !== 'num') return null;

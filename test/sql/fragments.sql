@@ -16,6 +16,16 @@ SELECT grp, count(*) AS n, sum(qty) AS sq, avg(qty) AS aq, min(price) AS mp, max
 -- query approx
 SELECT grp, sum(score) AS s, avg(score) AS a, min(score) AS mn, max(score) AS mx FROM fragments_t WHERE score > 0 GROUP BY grp ORDER BY grp NULLS FIRST
 
+-- Numeric arithmetic inside kernel aggregates: exact scaled integers, PostgreSQL's result scales.
+-- query
+SELECT grp, sum(price * qty) AS pq, sum(price * (100 - qty)) AS pr, sum((price - 1.5) * 2) AS p2, sum(price + qty) AS ps, avg(price * qty) AS apq FROM fragments_t GROUP BY grp ORDER BY grp NULLS FIRST
+
+-- query
+SELECT min(price * qty) AS mn, max(price * (1 - qty)) AS mx, sum(price * price * price) AS cubes, count(*) AS n FROM fragments_t WHERE price * qty > 1000
+
+-- query
+SELECT flag, sum(qty * qty) AS sq, sum(qty - 7) AS sm FROM fragments_t GROUP BY flag ORDER BY flag NULLS FIRST
+
 -- query
 SELECT count(*) AS n FROM fragments_t WHERE score > 10 AND qty < 50
 

@@ -104,4 +104,14 @@ describe('partition fragments', () => {
     const left = (await rows('EXPLAIN SELECT count(*) FROM big b LEFT JOIN small s ON s.id = b.id')).map((r) => r[0]).join('\n');
     expect(left).not.toMatch(/Key filter/);
   });
+
+  it('computes numeric arithmetic in kernels exactly, and falls back when a step leaves a double\'s exact range', async () => {
+    const exact = 'SELECT k, sum(n * 3 - 1) AS a, sum(n * n) AS b, avg(n + id) AS c, max(n * id) AS d FROM BIG GROUP BY k ORDER BY k NULLS FIRST';
+    const plan = (await rows(`EXPLAIN ${exact.replace('BIG', 'big')}`)).map((r) => r[0]).join('\n');
+    expect(plan).toMatch(/Partial Aggregate\s+\[fragment/);
+    expect(await rows(exact.replace('BIG', 'big'))).toEqual(await rows(exact.replace('BIG', '(SELECT * FROM big) s')));
+    // n * n * n * n reaches 2.4e16 in scaled units (scale 8), past 2^52: recomputed on the coordinator.
+    const past = 'SELECT sum(n * n * n * n) AS e FROM BIG';
+    expect(await rows(past.replace('BIG', 'big'))).toEqual(await rows(past.replace('BIG', '(SELECT * FROM big) s')));
+  });
 });
