@@ -18,6 +18,9 @@ export interface KernelValue {
   readonly scale: number;
 }
 
+/** IN lists up to this long are scanned in kernels; longer ones are hashed. */
+const IN_LIST_SCAN_MAX = 8;
+
 /** Largest decimal scale kernels compute with (10^15 still fits a double's integers). */
 const NUMERIC_SCALE_MAX = 15;
 
@@ -174,8 +177,8 @@ export class KernelBuilder {
           else if (a.rep === 'num' && typeof x.value === 'number') items.push(x.value);
           else return null;
         }
-        const set = this.arg(items);
-        const test = `${set}.includes(${a.code})`;
+        // A short list is scanned; a long one becomes a Set (hashing costs more than a few compares).
+        const test = items.length <= IN_LIST_SCAN_MAX ? `${this.arg(items)}.includes(${a.code})` : `${this.arg(new Set(items))}.has(${a.code})`;
         return `((${a.nullCode}) ? null : ${e.negate ? `!${test}` : test})`;
       }
       case 'like': {

@@ -48,6 +48,9 @@ SELECT sum(big) AS sb, avg(big) AS ab, min(big) AS mnb, max(big) AS mxb FROM fra
 SELECT count(*) AS n FROM fragments_t WHERE grp IN ('a', 'c') AND grp <> 'c'
 
 -- query
+SELECT qty, count(*) AS n FROM fragments_t WHERE qty IN (1, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31) OR qty NOT IN (2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26) GROUP BY qty ORDER BY qty NULLS FIRST LIMIT 30
+
+-- query
 SELECT count(*) AS n, sum(qty) AS s FROM fragments_t WHERE grp LIKE 'b%'
 
 -- query
