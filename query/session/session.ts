@@ -55,12 +55,16 @@ export class EngineSession implements Session {
   }
 
   async prepare(sql: string, paramTypes: readonly (ColumnType | undefined)[] = []): Promise<PreparedStatement> {
-    const st = parseOne(sql);
+    // Clients that prepare per request (REST with params) reuse the plan of the same text and types.
+    const cacheKey = `${sql}\u0000${JSON.stringify(paramTypes)}`;
+    const hit = this.cache.getPrepared(cacheKey);
+    const st = hit === undefined ? parseOne(sql) : hit.statement;
     if (st === null) {
       return { paramTypes: [], columns: null, execute: async () => ({ command: 'EMPTY', rowCount: 0, columns: null, rows: [] }) };
     }
     if (st.kind === 'query' || st.kind === 'explain') {
-      let compiled = compileStatement(st, this.services, paramTypes);
+      let compiled = hit?.compiled ?? compileStatement(st, this.services, paramTypes);
+      if (hit === undefined) this.cache.putPrepared(cacheKey, st, compiled);
       let version = this.cache.catalogVersion;
       const prepared: PreparedStatement = {
         paramTypes: compiled.paramTypes,
