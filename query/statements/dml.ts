@@ -294,16 +294,10 @@ function bindTarget(ast: Ast, stmt: StatementContext): { table: TableSchema; ali
   return { table, alias: node.as ? stmt.ident(String(node.as)) : table.name };
 }
 
-/** The rows a WHERE selects, with their keys; an equality on the whole primary key is a point lookup. */
+/** The rows a WHERE selects, with their keys, by a scan of the whole table. */
 function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext): Match[] {
   const out: Match[] = [];
   const pred = scan.filter === null ? null : compilePredicate(scan.filter);
-  if (scan.keyLookup !== null) {
-    const key = scan.keyLookup.map((e) => compileExpr(e)([], ctx));
-    const row = key.includes(null) ? undefined : store.get(table, key);
-    if (row !== undefined && (pred === null || pred(row, ctx))) out.push({ key, row });
-    return out;
-  }
   let n = 0;
   for (const { key, row } of store.scanRows(table)) {
     if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
@@ -316,11 +310,25 @@ function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'sc
 type Match = { key: readonly Value[]; row: Row };
 
 /**
- * UPDATE and DELETE: commit anything queued, read the matching rows, and write back before the
- * event-loop turn ends (`now`), so no other statement reads those rows in between and
- * concurrent read-modify-write statements lose no update. Returns the rows read.
+ * UPDATE and DELETE: read the matching rows and write them back with nothing in between, so
+ * concurrent read-modify-write statements lose no update. A point lookup reads inside its queued
+ * write (group commit); a scan commits anything queued, reads, and writes back before the
+ * event-loop turn ends (`now`). Returns the rows read.
  */
 async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext, apply: (tx: WriteTx, matches: Match[]) => void): Promise<Match[]> {
+  if (scan.keyLookup !== null) {
+    // A point read runs inside the queued write itself: it sees every write queued before it (one
+    // LMDB write transaction), nothing runs in between, and concurrent statements share a commit.
+    const lookup = scan.keyLookup;
+    const pred = scan.filter === null ? null : compilePredicate(scan.filter);
+    return store.write((tx) => {
+      const key = lookup.map((e) => compileExpr(e)([], ctx));
+      const row = key.includes(null) ? undefined : tx.get(table, key);
+      const matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
+      apply(tx, matches);
+      return matches;
+    });
+  }
   store.commitPending();
   const matches = matchingRows(store, table, scan, ctx);
   await store.write((tx) => apply(tx, matches), { now: true });
