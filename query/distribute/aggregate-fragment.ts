@@ -16,6 +16,8 @@ import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.j
  * 2^53, still exact.
  */
 const EXACT_STEP_MAX = 2 ** 52;
+/** Largest per-batch code table for grouping by dictionary codes (product of dictionary sizes). */
+const DICT_GROUP_SLOTS_MAX = 65_536;
 
 export interface AggregateFragment {
   readonly kind: 'aggregate';
@@ -74,7 +76,12 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   }
   const lines: string[] = [KERNEL_PRELUDE];
   const global = keys.length === 0;
-  const dictKey = keys.length === 1 && keys[0]!.rep === 'str' && groupBy[0]!.kind === 'column' ? kb.column(groupBy[0]!.index) : null;
+  // Text column keys group by their dictionary codes: per batch, a table from the combined code
+  // (one extra code per key for NULL) to the group, filled on first sight of each combination.
+  const dictKeys = keys.length > 0 && keys.every((k, i) => k.rep === 'str' && groupBy[i]!.kind === 'column')
+    ? groupBy.map((g) => kb.column((g as Expr & { kind: 'column' }).index))
+    : null;
+  const keyString = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
   lines.push('const groups = new Map(); let n = 0; let inexact = false;');
   // Numeric arithmetic stays in a double's exact integers; past the bound the partial is flagged.
   lines.push(`const exact = (x) => { if (x > ${EXACT_STEP_MAX} || x < -${EXACT_STEP_MAX}) inexact = true; return x; };`);
@@ -108,21 +115,30 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   lines.push('for (const b of batches) {');
   lines.push('  const sel = b.selection; const len = sel === null ? b.length : sel.length;');
   lines.push('  __SETUP__');
-  if (dictKey !== null) lines.push(`  const slots = new Int32Array(d${dictKey}.length).fill(-1);`);
+  if (dictKeys !== null) {
+    lines.push(`  const slotCount = ${dictKeys.map((d) => `(d${d}.length + 1)`).join(' * ')};`);
+    lines.push(`  const slots = slotCount <= ${DICT_GROUP_SLOTS_MAX} ? new Int32Array(slotCount).fill(-1) : null;`);
+  }
   lines.push('  for (let j = 0; j < len; j++) {');
   lines.push('    const i = sel === null ? j : sel[j];');
   if (filter !== null) lines.push(`    if (!${filter}) continue;`);
   if (global) lines.push('    const g = 0;');
-  else if (dictKey !== null) {
-    // One text key: group by the batch's dictionary code through a code → group table.
-    lines.push(`    let g;`);
-    lines.push(`    if (${keys[0]!.nullCode}) { g = groups.get(null); if (g === undefined) { g = newGroup(null); groups.set(null, g); } }`);
-    lines.push(`    else { const c = v${dictKey}[i]; g = slots[c]; if (g < 0) { const s = d${dictKey}[c]; g = groups.get(s); if (g === undefined) { g = newGroup(s); groups.set(s, g); } slots[c] = g; } }`);
-  } else {
-    keys.forEach((k, i) => lines.push(`    const k${i} = (${k.nullCode}) ? null : ${k.code};`));
-    const keyExpr = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
-    lines.push(`    const kk = ${keyExpr};`);
-    lines.push(`    let g = groups.get(kk); if (g === undefined) { g = newGroup(${keys.map((_, i) => `k${i}`).join(', ')}); groups.set(kk, g); }`);
+  else {
+    const lookup = [
+      ...keys.map((k, i) => `const k${i} = (${k.nullCode}) ? null : ${k.code};`),
+      `const kk = ${keyString};`,
+      `g = groups.get(kk); if (g === undefined) { g = newGroup(${keys.map((_, i) => `k${i}`).join(', ')}); groups.set(kk, g); }`,
+    ].join(' ');
+    lines.push('    let g;');
+    if (dictKeys !== null) {
+      const code = dictKeys.map((d, i) => `((${keys[i]!.nullCode}) ? d${d}.length : v${d}[i])`);
+      const slot = code.slice(1).reduce((acc, c, i) => `(${acc}) * (d${dictKeys[i + 1]}.length + 1) + ${c}`, code[0]!);
+      lines.push(`    const slot = slots === null ? -1 : ${slot};`);
+      lines.push(`    g = slot < 0 ? -1 : slots[slot];`);
+      lines.push(`    if (g < 0) { ${lookup} if (slot >= 0) slots[slot] = g; }`);
+    } else {
+      lines.push(`    { ${lookup} }`);
+    }
   }
   specs.forEach((s, a) => {
     const st = `s${a}`;

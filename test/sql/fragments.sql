@@ -2,10 +2,10 @@
 -- fragments in its data-engine workers and merges the partials; PostgreSQL is the reference.
 
 -- statement
-CREATE TABLE fragments_t (id int PRIMARY KEY, grp text, score double precision, qty int, price numeric(10,2), d date, big bigint, flag boolean)
+CREATE TABLE fragments_t (id int PRIMARY KEY, grp text, score double precision, qty int, price numeric(10,2), d date, big bigint, flag boolean, cat varchar(10))
 
 -- statement
-INSERT INTO fragments_t SELECT a.id * 100 + b.n, a.grp, a.score, a.qty, a.price, a.d, a.big, a.flag FROM t_items a CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15)) AS b(n)
+INSERT INTO fragments_t SELECT a.id * 100 + b.n, a.grp, a.score, a.qty, a.price, a.d, a.big, a.flag, a.cat FROM t_items a CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15)) AS b(n)
 
 -- query
 SELECT count(*) AS n, count(qty) AS nq, sum(qty) AS sq, min(qty) AS mn, max(qty) AS mx FROM fragments_t
@@ -40,6 +40,13 @@ SELECT d, count(*) AS n, min(id) AS first_id FROM fragments_t WHERE d >= DATE '2
 
 -- query
 SELECT grp, flag, count(*) AS n FROM fragments_t GROUP BY grp, flag ORDER BY grp NULLS FIRST, flag NULLS FIRST
+
+-- Two text keys group by their dictionary codes in the kernel (NULLs, quotes and unicode in cat).
+-- query
+SELECT grp, cat, count(*) AS n, sum(qty) AS sq FROM fragments_t GROUP BY grp, cat ORDER BY grp NULLS FIRST, cat NULLS FIRST
+
+-- query
+SELECT cat, grp, max(price) AS mp FROM fragments_t WHERE qty > 10 GROUP BY cat, grp HAVING count(*) > 20 ORDER BY cat NULLS FIRST, grp NULLS FIRST
 
 -- query
 SELECT sum(big) AS sb, avg(big) AS ab, min(big) AS mnb, max(big) AS mxb FROM fragments_t
