@@ -40,9 +40,21 @@ export interface KeyFilter {
  */
 export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, rowsOf: (scan: ScanPlan) => number): KeyFilterPlan[] {
   const out: KeyFilterPlan[] = [];
-  /** A rough size: a table's rows, cut by FILTER_SELECTIVITY per filter; a join as its larger side. */
+  /**
+   * A rough size: a table's rows, cut by FILTER_SELECTIVITY per filter; an inner, semi or anti
+   * join as its smaller side (joins on keys mostly keep the matches of the smaller side), an
+   * outer join as the side it keeps.
+   */
   const largest = (p: Plan): number => {
     if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : FILTER_SELECTIVITY);
+    if (p.kind === 'join') {
+      const l = largest(p.left);
+      const r = largest(p.right);
+      if (p.joinType === 'left') return l;
+      if (p.joinType === 'right') return r;
+      if (p.joinType === 'full' || p.joinType === 'cross') return Math.max(l, r);
+      return Math.min(l, r);
+    }
     const below = Math.max(0, ...planChildren(p).map(largest));
     return p.kind === 'filter' ? below * FILTER_SELECTIVITY : below;
   };
