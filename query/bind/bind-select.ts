@@ -9,7 +9,7 @@ import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
 import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
 import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
 import { exprKey } from './expr-key.js';
-import { factorCommonConjuncts, joinOrder } from './join-order.js';
+import { FILTER_SELECTIVITY, UNKNOWN_RELATION_ROWS, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { coerce, requireBoolean, unify } from './typing.js';
 
@@ -461,6 +461,7 @@ function addFilter(plan: Plan, preds: Expr[]): Plan {
   if (preds.length === 0) return plan;
   const predicate: Expr = preds.length === 1 ? preds[0]! : { kind: 'and', type: T.bool, args: preds };
   if (plan.kind === 'scan' && plan.filter === null) return { ...plan, filter: predicate };
+  if (plan.kind === 'scan' && plan.keyLookup === null) return { ...plan, filter: { kind: 'and', type: T.bool, args: [plan.filter!, ...preds] } };
   return { kind: 'filter', input: plan, predicate, columns: plan.columns };
 }
 
@@ -585,16 +586,30 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
   const widths = relations.map((r) => r.scope.columns.length);
   const starts = widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
   const relationOf = (column: number): number => starts.findLastIndex((s) => s <= column);
+  for (const p of [...pending]) {
+    for (const expr of impliedRestrictions(p.expr, relationOf)) pending.push({ ast: p.ast, expr, maxColumn: maxColumnOf(expr) });
+  }
+  const reorderable = relations.length >= 3 && canPushWhere && types.every((t) => t === 'cross');
+  // Table sizes only matter (and are only read) when the join order is ours to choose.
+  const rows = relations.map((r) => (!reorderable ? 0 : r.plan.kind === 'scan' ? stmt.catalog.estimatedRows?.(r.plan.table) ?? UNKNOWN_RELATION_ROWS : UNKNOWN_RELATION_ROWS));
+  const filteredRows = [...rows];
   // A conjunct on one relation filters it before any join (not the null-extended side of a LEFT JOIN).
   for (let i = pending.length - 1; i >= 0; i--) {
     const used = [...columnsUsed(pending[i]!.expr)];
     const r = used.length === 0 ? 0 : relationOf(used[0]!);
-    if (r === 0 || types[r] === 'left' || used.some((c) => relationOf(c) !== r)) continue;
+    if (used.length === 0 || types[r] === 'left' || used.some((c) => relationOf(c) !== r)) continue;
     relations[r] = { ...relations[r]!, plan: addFilter(relations[r]!.plan, [shiftColumns(pending[i]!.expr, -starts[r]!)]) };
+    filteredRows[r]! *= FILTER_SELECTIVITY;
     pending.splice(i, 1);
   }
   // Comma-separated relations join in an order where each meets the earlier ones by an equality.
-  const order = relations.length >= 3 && canPushWhere && types.every((t) => t === 'cross') ? joinOrder(widths, pending.map((p) => p.expr)) : relations.map((_, i) => i);
+  const joinRelations = relations.map((r, i) => ({
+    width: widths[i]!,
+    rows: rows[i]!,
+    filteredRows: filteredRows[i]!,
+    key: r.plan.kind === 'scan' ? r.plan.table.primaryKey : [],
+  }));
+  const order = reorderable ? joinOrder(joinRelations, pending.map((p) => p.expr)) : relations.map((_, i) => i);
   const reordered = order.some((r, i) => r !== i);
   const placed: number[] = [];
   order.reduce((at, r) => ((placed[r] = at), at + widths[r]!), 0);
@@ -658,13 +673,16 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
     }
     const width = joined.columns.length;
     const conds = joinType === 'inner' || joinType === 'cross' ? [...on, ...takeReady(width)] : on;
-    const { leftKeys, rightKeys, residual } = splitJoinCondition(conds, leftWidth);
+    // Conditions on the right side alone filter it before the join (for LEFT JOIN too: a right
+    // row failing them matches nothing either way).
+    const rightOnly = joinType === 'inner' || joinType === 'cross' || joinType === 'left' ? conds.filter((c) => isRightOnly(c, leftWidth)) : [];
+    const { leftKeys, rightKeys, residual } = splitJoinCondition(conds.filter((c) => !rightOnly.includes(c)), leftWidth);
     const effectiveType: JoinType = joinType === 'cross' && conds.length > 0 ? 'inner' : joinType;
     plan = {
       kind: 'join',
       joinType: effectiveType,
       left: plan,
-      right: right.plan,
+      right: addFilter(right.plan, rightOnly.map((c) => shiftColumns(c, -leftWidth))),
       leftKeys,
       rightKeys,
       residual,
@@ -736,6 +754,19 @@ function splitJoinCondition(conds: Expr[], leftWidth: number): { leftKeys: Expr[
   }
   const residual = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : ({ kind: 'and', type: T.bool, args: rest } as Expr);
   return { leftKeys, rightKeys, residual };
+}
+
+/** A join condition that reads right-side columns only, and nothing that depends on its place. */
+function isRightOnly(c: Expr, leftWidth: number): boolean {
+  const used = [...columnsUsed(c)];
+  return used.length > 0 && used.every((i) => i >= leftWidth) && !placeBound(c);
+}
+
+/** Outer references, subqueries and volatile calls: evaluated where they were bound. */
+function placeBound(e: Expr): boolean {
+  if (e.kind === 'outer' || e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') return true;
+  if (e.kind === 'call' && e.volatile) return true;
+  return exprChildren(e).some(placeBound);
 }
 
 function hasOuter(e: Expr): boolean {

@@ -19,6 +19,8 @@ export const PARAMS_MAX = 65_535;
 
 export interface Catalog {
   getTable(name: string): TableSchema | undefined;
+  /** Rows a table holds about now, for choosing a join order (absent: sizes unknown). */
+  estimatedRows?(table: TableSchema): number;
 }
 
 export interface CteDef {

@@ -22,42 +22,129 @@ export function factorCommonConjuncts(e: Expr): Expr[] {
 }
 
 /**
- * The order to join relations of the given widths (columns laid out one after another): the
- * first relation, then repeatedly the earliest remaining one tied to those already joined by an
- * equality conjunct; a relation tied to none comes next in FROM order (a cross join).
+ * For an OR over several relations, the restriction it implies on each single relation: when
+ * every branch has conjuncts reading only relation r, the OR of those holds whenever the whole OR
+ * does ((n1 = 'FRANCE' AND n2 = 'GERMANY') OR (n1 = 'GERMANY' AND n2 = 'FRANCE') implies
+ * n1 = 'FRANCE' OR n1 = 'GERMANY'). Added next to the OR, they filter r before it is joined.
  */
-export function joinOrder(widths: readonly number[], conjuncts: readonly Expr[]): number[] {
+export function impliedRestrictions(e: Expr, relationOf: (column: number) => number): Expr[] {
+  if (e.kind !== 'or' || isVolatile(e)) return [];
+  const rels = new Set([...columnsUsed(e)].map(relationOf));
+  if (rels.size < 2) return [];
+  const out: Expr[] = [];
+  for (const r of rels) {
+    const parts = e.args.map((b) => conjunctsOf(b).filter((c) => {
+      const used = [...columnsUsed(c)];
+      return used.length > 0 && used.every((i) => relationOf(i) === r);
+    }));
+    if (parts.every((p) => p.length > 0)) out.push({ kind: 'or', type: T.bool, args: parts.map(andOf) });
+  }
+  return out;
+}
+
+/** Rows assumed for a relation whose size is unknown (a derived table, a CTE). */
+export const UNKNOWN_RELATION_ROWS = 10_000;
+/** The fraction of a relation's rows assumed to pass each filter conjunct on it alone. */
+export const FILTER_SELECTIVITY = 0.25;
+/** The fraction of row pairs assumed to match an equality on columns that are no key. */
+const UNKEYED_JOIN_SELECTIVITY = 0.01;
+
+/** What the planner knows of one relation of a FROM list. */
+export interface JoinRelation {
+  readonly width: number;
+  /** Estimated rows, before and after the relation's own filters. */
+  readonly rows: number;
+  readonly filteredRows: number;
+  /** Primary-key column positions within the relation; empty when it has none (or unknown). */
+  readonly key: readonly number[];
+}
+
+/**
+ * The order to join relations (columns laid out one after another): the filtered relation with
+ * the fewest rows left first (else the first one), then repeatedly the remaining relation tied to those already joined by equalities whose join is
+ * estimated to produce the fewest rows (earliest on ties); when none is tied, the next in FROM
+ * order (a cross join). Estimates: joining on the new relation's key keeps the rows (times its
+ * filters' selectivity); on the key of a joined relation j, the new relation's filtered rows
+ * times the share of j's rows still there; otherwise the product times UNKEYED_JOIN_SELECTIVITY.
+ */
+export function joinOrder(relations: readonly JoinRelation[], conjuncts: readonly Expr[]): number[] {
   const starts: number[] = [];
   let at = 0;
-  for (const w of widths) {
+  for (const r of relations) {
     starts.push(at);
-    at += w;
+    at += r.width;
   }
-  const relationOf = (column: number): number => {
-    let r = 0;
-    while (r + 1 < starts.length && starts[r + 1]! <= column) r++;
-    return r;
-  };
-  const equalities: Set<number>[] = [];
+  const relationOf = (column: number): number => starts.findLastIndex((s) => s <= column);
+  /** Column pairs of `column = column` conjuncts (casts looked through). */
+  const pairs: [number, number][] = [];
+  /** Relation sets of other equalities (expressions on both sides). */
+  const ties: Set<number>[] = [];
   for (const c of conjuncts) {
     if (c.kind !== 'binary' || c.op !== '=') continue;
+    const a = columnOf(c.left);
+    const b = columnOf(c.right);
+    if (a !== null && b !== null && relationOf(a) !== relationOf(b)) pairs.push([a, b]);
     const left = [...columnsUsed(c.left)].map(relationOf);
     const right = [...columnsUsed(c.right)].map(relationOf);
-    if (left.length === 0 || right.length === 0) continue;
     const rels = new Set([...left, ...right]);
-    if (rels.size >= 2) equalities.push(rels);
+    if (left.length > 0 && right.length > 0 && rels.size >= 2) ties.push(rels);
   }
-  const order = [0];
-  const joined = new Set([0]);
-  const remaining = widths.map((_, i) => i).slice(1);
+  const covers = (rel: number, columns: Set<number>): boolean => {
+    const key = relations[rel]!.key;
+    return key.length > 0 && key.every((k) => columns.has(starts[rel]! + k));
+  };
+  // Start from the filtered relation with the fewest rows left (earliest on ties); without
+  // filters, from the first. An unfiltered small table first only adds a join that keeps rows.
+  let first = 0;
+  relations.forEach((r, i) => {
+    const f = relations[first]!;
+    if (r.filteredRows < r.rows && (f.filteredRows === f.rows || r.filteredRows < f.filteredRows)) first = i;
+  });
+  const order = [first];
+  const joined = new Set([first]);
+  let current = relations[first]!.filteredRows;
+  const remaining = relations.map((_, i) => i).filter((i) => i !== first);
   while (remaining.length > 0) {
-    const tied = (r: number): boolean => equalities.some((rels) => rels.has(r) && [...rels].every((x) => x === r || joined.has(x)));
-    const at = Math.max(0, remaining.findIndex(tied));
+    let at = 0;
+    let best = Infinity;
+    remaining.forEach((r, i) => {
+      if (!ties.some((rels) => rels.has(r) && [...rels].every((x) => x === r || joined.has(x)))) return;
+      // Columns of r, and of each joined relation, that equalities between them fix.
+      const own = new Set<number>();
+      const other = new Map<number, Set<number>>();
+      for (const [a, b] of pairs) {
+        for (const [x, y] of [[a, b], [b, a]] as const) {
+          if (relationOf(x) !== r || !joined.has(relationOf(y))) continue;
+          own.add(x);
+          const s = other.get(relationOf(y)) ?? new Set<number>();
+          s.add(y);
+          other.set(relationOf(y), s);
+        }
+      }
+      const rel = relations[r]!;
+      const keyed = [...other].filter(([j, cols]) => covers(j, cols)).map(([j]) => j);
+      const rows = covers(r, own)
+        ? current * (rel.rows === 0 ? 1 : rel.filteredRows / rel.rows)
+        : keyed.length > 0
+          ? rel.filteredRows * Math.min(1, ...keyed.map((j) => current / Math.max(1, relations[j]!.rows)))
+          : current * rel.filteredRows * UNKEYED_JOIN_SELECTIVITY;
+      if (rows < best) {
+        best = rows;
+        at = i;
+      }
+    });
+    if (best < Infinity) current = best;
+    else current *= relations[remaining[0]!]!.filteredRows;
     const next = remaining.splice(at, 1)[0]!;
     order.push(next);
     joined.add(next);
   }
   return order;
+}
+
+function columnOf(e: Expr): number | null {
+  if (e.kind === 'column') return e.index;
+  return e.kind === 'cast' ? columnOf(e.arg) : null;
 }
 
 function conjunctsOf(e: Expr): Expr[] {

@@ -333,6 +333,18 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
         if (residual === null || residual(combined, ctx)) emit(combined);
       }
     }
+  } else if (plan.leftKeys.length > 0 && (semi || anti) && left.length < right.length) {
+    // A semi or anti join with fewer left rows builds on the left and marks the rows matched.
+    const table = buildHashTable(plan.leftKeys, plan.rightKeys, left, ctx);
+    const matched = new Uint8Array(left.length);
+    for (const r of right) {
+      const candidates = table.candidates(r);
+      if (candidates === undefined) continue;
+      for (const i of candidates) {
+        if (matched[i] === 0 && (residual === null || residual(left[i]!.concat(r), ctx))) matched[i] = 1;
+      }
+    }
+    for (let i = 0; i < left.length; i++) if ((matched[i] === 1) === semi) emit(left[i]!);
   } else if (plan.leftKeys.length > 0) {
     const table = buildHashTable(plan.rightKeys, plan.leftKeys, right, ctx);
     for (const l of left) probe(l, table.candidates(l));

@@ -218,7 +218,28 @@ const regexpReplaceDef = (args: FunctionDef['args']): FunctionDef => ({
   make: makeRegexpReplace,
 });
 
+/**
+ * substring(text FROM pattern): the part matching the pattern's first parenthesized group, or
+ * the whole match without groups; NULL when nothing matches.
+ */
+function makeSubstringRegex(): ScalarImpl {
+  let lastPattern: string | undefined;
+  let lastRe: RegExp | undefined;
+  return (a: readonly Value[]) => {
+    const pattern = a[1] as string;
+    if (lastRe === undefined || pattern !== lastPattern) {
+      lastRe = compilePattern(pattern, parseFlags(''));
+      lastPattern = pattern;
+    }
+    lastRe.lastIndex = 0;
+    const m = lastRe.exec(a[0] as string);
+    if (m === null) return null;
+    return m.length > 1 ? (m[1] ?? null) : m[0];
+  };
+}
+
 export const regexFunctions: readonly FunctionDef[] = [
+  { name: 'substring', args: ['text', 'text'], returns: 'text', strict: true, make: makeSubstringRegex },
   regexpReplaceDef(['text', 'text', 'text']),
   regexpReplaceDef(['text', 'text', 'text', 'text']),
   regexpReplaceDef(['text', 'text', 'text', 'int4']),

@@ -43,6 +43,15 @@ function prune(p: Plan, need: Need): Pruned {
       return { plan: { ...p, input: child.plan, predicate: renumber(p.predicate, child.map), columns: child.plan.columns }, map: child.map };
     }
     case 'project': {
+      // Expressions nothing above reads are dropped, as PostgreSQL does not evaluate them either
+      // (a FROM list put back in FROM order after join reordering lists every column).
+      const keep = need === ALL ? null : p.exprs.map((_, i) => i).filter((i) => need.has(i));
+      if (keep !== null && keep.length < p.exprs.length) {
+        const exprs = keep.map((i) => p.exprs[i]!);
+        const child = prune(p.input, reads(exprs, new Set()));
+        const map = p.exprs.map((_, i) => keep.indexOf(i));
+        return { plan: { ...p, input: child.plan, exprs: exprs.map((e) => renumber(e, child.map)), columns: keep.map((i) => p.columns[i]!) }, map };
+      }
       const child = prune(p.input, reads(p.exprs, new Set()));
       return { plan: { ...p, input: child.plan, exprs: p.exprs.map((e) => renumber(e, child.map)) }, map: null };
     }

@@ -1,9 +1,11 @@
 // Optimizer rule: correlated subqueries in a filter that are tied to the outer row by equalities
 // run once as joins instead of once per outer row — [NOT] EXISTS becomes a hash semi (anti)
-// join, a scalar aggregate subquery a per-key aggregate joined back by its keys.
+// join, a scalar aggregate subquery a per-key aggregate joined back by its keys. An uncorrelated
+// `x IN (SELECT …)` becomes a semi join too, so its plan is part of the statement's (and runs
+// in the data engines where it can) instead of a subplan on the coordinator.
 
 import { T } from '../../src/types/index.js';
-import { columnsUsed, exprChildren, mapExpr, type Expr } from '../plan/expr.js';
+import { columnsUsed, exprChildren, mapExpr, renumberColumns, type Expr } from '../plan/expr.js';
 import { planChildren, type AggregateCall, type OutputColumn, type Plan } from '../plan/logical.js';
 
 type SubqueryExpr = Expr & { kind: 'subquery' };
@@ -11,9 +13,9 @@ type SubqueryExpr = Expr & { kind: 'subquery' };
 export function decorrelate(plan: Plan): Plan {
   let filter: Plan & { kind: 'filter' };
   if (plan.kind === 'filter') filter = plan;
-  else if (plan.kind === 'scan' && plan.filter !== null && conjuncts(plan.filter).some(isCandidate)) {
+  else if (plan.kind === 'scan' && plan.filter !== null && conjuncts(plan.filter).some((c) => isCandidate(c) || isSemiJoinIn(c))) {
     // The subquery conjuncts become joins above the scan; the others stay in the scan's filter.
-    const [subs, local] = partition(conjuncts(plan.filter), isCandidate);
+    const [subs, local] = partition(conjuncts(plan.filter), (c) => isCandidate(c) || isSemiJoinIn(c));
     filter = { kind: 'filter', input: { ...plan, filter: andOf(local) }, predicate: andOf(subs)!, columns: plan.columns };
   } else return plan;
   const width = filter.input.columns.length;
@@ -21,6 +23,13 @@ export function decorrelate(plan: Plan): Plan {
   const rest: Expr[] = [];
   const scalars: SubqueryExpr[] = [];
   for (const c of conjuncts(filter.predicate)) {
+    if (isSemiJoinIn(c)) {
+      // x IN (SELECT y …) as a WHERE conjunct: keep the rows with a match (NULL is no match).
+      const y = c.plan.columns[0]!;
+      const right: Expr = { kind: 'column', type: y.type, index: 0, name: y.name };
+      cur = { kind: 'join', joinType: 'semi', left: cur, right: c.plan, leftKeys: [c.arg], rightKeys: [right], residual: null, columns: cur.columns };
+      continue;
+    }
     if (c.kind === 'subquery' && c.mode === 'exists' && c.correlated) {
       const joined = existsJoin(cur, c);
       if (joined !== null) {
@@ -52,6 +61,11 @@ export function decorrelate(plan: Plan): Plan {
     };
   }
   return out;
+}
+
+/** An uncorrelated `x IN (SELECT y …)` whose sides hash alike (same kind): a semi join. */
+function isSemiJoinIn(e: Expr): e is Expr & { kind: 'in_subquery' } {
+  return e.kind === 'in_subquery' && !e.negate && !e.correlated && e.arg.type.kind === e.plan.columns[0]!.type.kind && !hasSubquery(e.arg);
 }
 
 function isCandidate(e: Expr): boolean {
@@ -121,8 +135,8 @@ function scalarJoin(outer: Plan, sub: SubqueryExpr): { plan: Plan; valueIndex: n
 }
 
 /**
- * Lifts the conjuncts that read the enclosing row (depth 1) out of a tree of scans, filters and
- * inner joins, expressed over the tree's output columns. Null when the correlation sits anywhere
+ * Lifts the conjuncts that read the enclosing row (depth 1) out of a tree of scans, filters,
+ * inner joins and column-only projections, expressed over the tree's output columns. Null when the correlation sits anywhere
  * else (under an aggregate, an outer join, a nested subquery) or reaches further out.
  */
 function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
@@ -159,6 +173,18 @@ function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
       const lw = p.left.columns.length;
       const plan: Plan = { ...p, left: left.plan, right: right.plan, residual: andOf(l.local) };
       return { plan, preds: [...left.preds, ...right.preds.map((e) => shiftColumns(e, lw)), ...l.preds] };
+    }
+    case 'project': {
+      // Columns only (a FROM list put back in FROM order): lift through by position.
+      if (!p.exprs.every((e) => e.kind === 'column')) return planRefsOuter(p, 1) ? null : { plan: p, preds: [] };
+      const input = pullCorrelated(p.input);
+      if (input === null) return null;
+      const position = new Map<number, number>();
+      p.exprs.forEach((e, i) => {
+        if (e.kind === 'column' && !position.has(e.index)) position.set(e.index, i);
+      });
+      if (input.preds.some((c) => [...columnsUsed(c)].some((i) => !position.has(i)))) return null;
+      return { plan: { ...p, input: input.plan }, preds: input.preds.map((c) => renumberColumns(c, (i) => position.get(i)!)) };
     }
     default:
       return planRefsOuter(p, 1) ? null : { plan: p, preds: [] };
@@ -246,7 +272,7 @@ function planRefsOuter(p: Plan, depth: number): boolean {
 }
 
 /** Every expression a plan node evaluates itself (not its children's). */
-function planExprs(p: Plan): Expr[] {
+export function planExprs(p: Plan): Expr[] {
   switch (p.kind) {
     case 'scan':
       return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? [])];

@@ -5,13 +5,17 @@
 import { mapExpr, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { pruneColumns } from './column-pruning.js';
+import { dateBounds } from './date-bounds.js';
 import { decorrelate } from './decorrelate.js';
+import { pushFilters } from './filter-pushdown.js';
 import { keyLookup } from './key-lookup.js';
 
 type Rule = (plan: Plan) => Plan;
 
 const NODE_RULES: readonly { name: string; rule: Rule }[] = [
+  { name: 'date_bounds', rule: dateBounds },
   { name: 'key_lookup', rule: keyLookup },
+  { name: 'filter_pushdown', rule: (p) => pushFilters(p, disabled.has('decorrelate') ? undefined : decorrelate) },
   { name: 'decorrelate', rule: decorrelate },
 ];
 /** Rules that need the whole plan (what the root reads), run once after the node rules. */
