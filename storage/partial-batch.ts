@@ -114,7 +114,16 @@ export function unpackPartial(packed: PackedPartial, layout: PartialLayout): Par
   const column = (c: number, kind: PartialColumnKind): unknown[] => {
     const vec = vectors[c];
     if (vec === undefined) throw new EonError('internal_error', `partial lacks column ${c}`);
-    return Array.from({ length: n }, (_, i) => plain(kind, valueAt(vec, i)));
+    const out = new Array<unknown>(n);
+    if (kind === 'f64' || kind === 'i64') {
+      // The typed array directly: partials of a high-cardinality GROUP BY hold many groups.
+      const values = vec.values as Float64Array;
+      const valid = vec.validity;
+      for (let i = 0; i < n; i++) out[i] = valid !== null && (valid[i >> 3]! & (1 << (i & 7))) === 0 ? null : values[i]!;
+      return out;
+    }
+    for (let i = 0; i < n; i++) out[i] = plain(kind, valueAt(vec, i));
+    return out;
   };
   let c = 0;
   const keys = layout.keys.map((kind) => column(c++, kind));

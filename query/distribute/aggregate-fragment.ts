@@ -210,10 +210,12 @@ function isExactKind(t: ColumnType): boolean {
 /** Merges per-partition partial states into the aggregate's final rows. */
 export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialArrays[]): Row[] {
   const global = keyTypes.length === 0;
-  const slots = new Map<string, number>();
+  // One key groups by its value itself (SameValueZero: one group for NULL, for NaN, for ±0, as
+  // PostgreSQL); several by a string made of them.
+  const slots = new Map<unknown, number>();
   const keyRows: unknown[][] = [];
   const acc: unknown[][] = specs.map(() => []);
-  const ensure = (kk: string, keyVals: unknown[]): number => {
+  const ensure = (kk: unknown, keyVals: unknown[]): number => {
     let g = slots.get(kk);
     if (g === undefined) {
       g = keyRows.length;
@@ -232,7 +234,7 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
   for (const part of partials) {
     for (let pg = 0; pg < part.n; pg++) {
       const keyVals = part.keys.map((k) => k[pg]);
-      const kk = global ? '' : keyVals.map((v) => (v === null ? 'N' : `${typeof v}:${String(v)}`)).join('|');
+      const kk = global ? '' : keyVals.length === 1 ? keyVals[0] : keyVals.map((v) => (v === null ? 'N' : `${typeof v}:${String(v)}`)).join('|');
       const g = ensure(kk, keyVals);
       specs.forEach((s, a) => {
         const st = part.states[a]!;
