@@ -84,6 +84,15 @@ export const writeCloseComplete = (w: MessageWriter): void => writeEmpty(w, 0x33
 export const writeNoData = (w: MessageWriter): void => writeEmpty(w, 0x6e); // 'n'
 export const writePortalSuspended = (w: MessageWriter): void => writeEmpty(w, 0x73); // 's'
 
+/** CopyInResponse: copy-in mode starts; overall text format, every column text. */
+export function writeCopyInResponse(w: MessageWriter, columns: number): void {
+  w.begin(0x47); // 'G'
+  w.int8(0);
+  w.int16(columns);
+  for (let i = 0; i < columns; i++) w.int16(0);
+  w.end();
+}
+
 export function writeParameterDescription(w: MessageWriter, oids: readonly number[]): void {
   w.begin(0x74); // 't'
   w.int16(oids.length);

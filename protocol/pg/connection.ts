@@ -24,6 +24,7 @@ import {
 import { writeErrorResponse } from './error-messages.js';
 import type { QueryContext } from './query-context.js';
 import { runSimpleQuery } from './simple-query.js';
+import { CopyInMode } from './copy-in.js';
 import { ExtendedQueryState } from './extended-query.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -65,6 +66,8 @@ export class Connection implements QueryContext {
   private paused = false;
   private running: AbortController | null = null;
   private spareController: AbortController | null = null;
+  /** Copy-in mode: the COPY FROM STDIN the next CopyData messages belong to. */
+  private copyIn: CopyInMode | null = null;
   private shutdownRequested = false;
   private readonly extended: ExtendedQueryState = new ExtendedQueryState(this);
   private readonly authTimer: NodeJS.Timeout;
@@ -257,14 +260,41 @@ export class Connection implements QueryContext {
   }
 
   private handle(m: QueueItem): Promise<void> | void {
+    const copy = this.copyIn;
+    if (copy !== null) {
+      if (m.kind === 'copyData') {
+        return copy.data(m.data).then((active) => {
+          if (!active) this.endCopyIn();
+        });
+      }
+      this.copyIn = null;
+      if (m.kind === 'copyDone') return copy.done().then(() => this.flushAtReady());
+      if (m.kind === 'copyFail') {
+        copy.clientFailed(m.message);
+        this.flushAtReady();
+        return;
+      }
+      copy.interrupted();
+    }
     switch (m.kind) {
       case 'protocolError':
         this.fatal(m.error);
         return;
-      case 'query':
+      case 'query': {
         if (this.extended.skipping) return;
         this.extended.dropUnnamed();
+        const started = CopyInMode.begin(this, m.sql);
+        if (started === 'failed') {
+          this.flushAtReady();
+          return;
+        }
+        if (started !== null) {
+          this.copyIn = started;
+          this.flush();
+          return;
+        }
         return runSimpleQuery(this, m.sql).then(() => this.flushAtReady());
+      }
       case 'parse':
       case 'bind':
       case 'describe':
@@ -289,8 +319,10 @@ export class Connection implements QueryContext {
         this.reportError(new EonError('feature_not_supported', 'the function call protocol is not supported'));
         this.writeReady();
         return;
-      case 'copyIgnored':
-        return;
+      case 'copyData':
+      case 'copyDone':
+      case 'copyFail':
+        return; // outside copy-in mode (after a COPY failed, say): ignored, as PostgreSQL does
       case 'invalid':
         if (this.extended.skipping) return;
         this.reportError(m.error);
@@ -331,6 +363,11 @@ export class Connection implements QueryContext {
 
   endQuery(): void {
     this.running = null;
+  }
+
+  private endCopyIn(): void {
+    this.copyIn = null;
+    this.flushAtReady();
   }
 
   reportError(e: unknown): EonError {

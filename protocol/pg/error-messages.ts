@@ -26,6 +26,10 @@ function writeFields(w: MessageWriter, severity: Severity, e: EonError): void {
     w.int8(0x50); // 'P'
     w.cstring(String(e.position));
   }
+  if (e.where !== undefined) {
+    w.int8(0x57); // 'W' context
+    w.cstring(e.where);
+  }
   w.int8(0);
 }
 

@@ -24,8 +24,10 @@ export type FrontendMessage =
   | { readonly kind: 'flush' }
   | { readonly kind: 'terminate' }
   | { readonly kind: 'functionCall' }
-  /** CopyData/CopyDone/CopyFail outside COPY: PostgreSQL ignores them, so do we. */
-  | { readonly kind: 'copyIgnored' }
+  /** COPY FROM STDIN's data; outside copy-in mode these are ignored, as PostgreSQL does. */
+  | { readonly kind: 'copyData'; readonly data: Uint8Array }
+  | { readonly kind: 'copyDone' }
+  | { readonly kind: 'copyFail'; readonly message: string }
   /** A message that decoded to an ordinary (non-fatal) error, e.g. invalid UTF-8; reported in order. */
   | { readonly kind: 'invalid'; readonly error: EonError; readonly fromSimpleQuery: boolean };
 
@@ -120,6 +122,8 @@ export function utf8(buf: Buffer, from: number, to: number): string {
  * framing or unknown types; returns `invalid` for content errors the connection survives.
  */
 export function parseFrontendMessage(type: number, body: Buffer): FrontendMessage {
+  // The body may view a buffer the frame reader reuses: COPY data is kept as a copy.
+  if (type === CHAR_d) return { kind: 'copyData', data: Uint8Array.prototype.slice.call(body) };
   const r = new FieldReader(body);
   try {
     return decode(type, r);
@@ -173,10 +177,10 @@ function decode(type: number, r: FieldReader): FrontendMessage {
       return { kind: 'terminate' };
     case CHAR_F:
       return { kind: 'functionCall' };
-    case CHAR_d:
     case CHAR_c:
+      return { kind: 'copyDone' };
     case CHAR_f:
-      return { kind: 'copyIgnored' };
+      return { kind: 'copyFail', message: r.cstring() };
     default:
       throw new EonError('protocol_violation', `invalid frontend message type ${type}`);
   }

@@ -4,6 +4,7 @@
 
 import nodeSqlParser from 'node-sql-parser';
 import { EonError } from '../../src/errors/index.js';
+import { parseCopy, type CopyStatement } from './copy-statement.js';
 import { splitStatements, stringTokenValue, tokenize, type StatementText, type Token } from './lexer.js';
 
 const { Parser } = nodeSqlParser;
@@ -36,11 +37,12 @@ export type Statement =
   | { kind: 'show'; name: string; text: string }
   /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE is accepted. */
   | { kind: 'maintenance'; action: 'checkpoint' | 'vacuum' | 'analyze'; table: string | null; text: string }
+  | CopyStatement
   | { kind: 'unsupported'; feature: string; text: string };
 
 /** Statements whose first word names a feature eon does not have yet (0A000, not 42601). */
 const UNSUPPORTED_LEADING = new Set([
-  'copy', 'alter', 'grant', 'revoke', 'cluster', 'reindex', 'listen', 'notify',
+  'alter', 'grant', 'revoke', 'cluster', 'reindex', 'listen', 'notify',
   'lock', 'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'move', 'close', 'savepoint',
   'release', 'comment', 'do', 'call', 'merge', 'truncate', 'discard', 'load',
 ]);
@@ -106,6 +108,7 @@ function parseStatementText(st: StatementText): Statement {
     const options = new Set(['full', 'freeze', 'verbose', 'analyze']);
     return { kind: 'maintenance', action: w0, table: table !== null && options.has(table) ? null : table, text };
   }
+  if (w0 === 'copy') return parseCopy(st);
   if (UNSUPPORTED_LEADING.has(w0)) return { kind: 'unsupported', feature: w0.toUpperCase(), text };
   if (w0 === 'create' && !['table', 'temp', 'temporary', 'unlogged'].includes(w1)) {
     return { kind: 'unsupported', feature: `CREATE ${w1.toUpperCase()}`, text };

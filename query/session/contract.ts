@@ -1,6 +1,7 @@
 // What the query engine offers the protocols: a per-connection Session that runs SQL text
 // (simple protocol), prepares statements (extended protocol) and reports its state.
 
+import type { CopyIn } from '../statements/copy-from.js';
 import type { ColumnType, Value } from '../../src/types/index.js';
 
 export interface ResultColumn {
@@ -49,6 +50,14 @@ export interface Session {
    * (undefined entries, or a shorter list, mean "infer"). Throws EonError on bad SQL.
    */
   prepare(sql: string, paramTypes?: readonly (ColumnType | undefined)[]): Promise<PreparedStatement>;
+  /**
+   * When `sql` is exactly one `COPY … FROM STDIN`, starts it: the wire protocol then feeds the
+   * client's data to the returned sink. Null for anything else (run it with executeScript).
+   * Throws EonError when the COPY cannot start (unknown table or column, bad options).
+   */
+  beginCopyIn(sql: string, options?: ExecuteOptions): CopyIn | null;
+  /** Tells the session a started COPY failed (a transaction block is then failed too). */
+  copyFailed(): void;
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block (ReadyForQuery). */
   readonly transactionStatus: TransactionStatus;
   /** Current value of a setting (SHOW), e.g. 'DateStyle' → 'ISO, MDY'; undefined if unknown. */
@@ -60,3 +69,5 @@ export interface Session {
 export interface SessionFactory {
   openSession(options: { user: string; database: string }): Session;
 }
+
+export type { CopyIn };

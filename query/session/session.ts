@@ -7,6 +7,7 @@ import { parseOne, parseScript, type Statement } from '../parse/parser.js';
 import { compileStatement, type CompiledStatement, type EngineServices } from './compile.js';
 import type { ExecuteOptions, PreparedStatement, QueryResult, Session, TransactionStatus } from './contract.js';
 import { Settings } from './settings.js';
+import { CopyFromSink, copyTargets, type CopyIn } from '../statements/copy-from.js';
 import type { PlanCache } from './plan-cache.js';
 
 export class EngineSession implements Session {
@@ -99,6 +100,33 @@ export class EngineSession implements Session {
     };
   }
 
+  beginCopyIn(sql: string, options?: ExecuteOptions): CopyIn | null {
+    let statements: Statement[];
+    try {
+      statements = parseScript(sql);
+    } catch {
+      return null; // not a COPY we could start: executeScript reports the error
+    }
+    const st = statements[0];
+    if (statements.length !== 1 || st?.kind !== 'copy') return null;
+    try {
+      if (this.status === 'E') {
+        throw new EonError('in_failed_sql_transaction', 'current transaction is aborted, commands ignored until end of transaction block');
+      }
+      const table = this.services.store.getTable(st.table);
+      if (table === undefined) throw new EonError('undefined_table', `relation "${st.table}" does not exist`);
+      return new CopyFromSink(this.services.store, table, copyTargets(table, st), st.options, options?.signal);
+    } catch (e) {
+      this.failBlock();
+      throw toEonError(e);
+    }
+  }
+
+  /** A COPY that failed after it started (bad data, CopyFail) fails the transaction block too. */
+  copyFailed(): void {
+    this.failBlock();
+  }
+
   private failBlock(): void {
     if (this.status === 'T') this.status = 'E';
   }
@@ -119,6 +147,10 @@ export class EngineSession implements Session {
         throw new EonError('feature_not_supported', `${st.feature} is not supported yet`);
       case 'maintenance':
         return this.maintenance(st);
+      case 'copy':
+        throw new EonError('feature_not_supported', 'COPY FROM STDIN must be the only statement of a query sent over the PostgreSQL protocol', {
+          hint: "Use psql's \\copy or a driver's COPY API; over REST, use INSERT.",
+        });
       case 'query':
       case 'explain': {
         const compiled = compileStatement(st, this.services, []);

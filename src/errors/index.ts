@@ -72,6 +72,8 @@ export const ERROR_CODES = {
   invalid_argument_for_power_function: { sqlstate: '2201F', http: 400 },
   invalid_argument_for_width_bucket_function: { sqlstate: '2201G', http: 400 },
   substring_error: { sqlstate: '22011', http: 400 },
+  // Appended for COPY (query/statements/copy-from.ts).
+  bad_copy_file_format: { sqlstate: '22P04', http: 400 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -81,6 +83,8 @@ export interface ErrorExtras {
   position?: number;
   detail?: string;
   hint?: string;
+  /** Where the error arose, e.g. the COPY input line (PostgreSQL's CONTEXT). */
+  where?: string;
   cause?: unknown;
 }
 
@@ -92,6 +96,7 @@ export class EonError extends Error {
   readonly position: number | undefined;
   readonly detail: string | undefined;
   readonly hint: string | undefined;
+  readonly where: string | undefined;
 
   constructor(code: ErrorCode, message: string, extras: ErrorExtras = {}) {
     super(message, extras.cause === undefined ? undefined : { cause: extras.cause });
@@ -102,6 +107,7 @@ export class EonError extends Error {
     this.position = extras.position;
     this.detail = extras.detail;
     this.hint = extras.hint;
+    this.where = extras.where;
   }
 }
 

@@ -126,6 +126,12 @@ class FakeSession implements Session {
     });
   }
 
+  beginCopyIn(): null {
+    return null;
+  }
+
+  copyFailed(): void {}
+
   setting(): string | undefined {
     return undefined;
   }

@@ -130,6 +130,12 @@ export class FakeSession implements Session {
     throw new EonError('syntax_error', `syntax error at or near "${s.split(' ')[0] ?? ''}"`, { position: 1 });
   }
 
+  beginCopyIn(): null {
+    return null;
+  }
+
+  copyFailed(): void {}
+
   setting(name: string): string | undefined {
     return this.settings.get(name);
   }

@@ -33,8 +33,8 @@ describe('lexer', () => {
 
 describe('parser', () => {
   it('routes statements node-sql-parser lacks to eon kinds', () => {
-    const kinds = parseScript('BEGIN; SET TIME ZONE UTC; SHOW DateStyle; EXPLAIN ANALYZE SELECT 1; COMMIT; COPY t FROM stdin').map((s) => s.kind);
-    expect(kinds).toEqual(['transaction', 'set', 'show', 'explain', 'transaction', 'unsupported']);
+    const kinds = parseScript('BEGIN; SET TIME ZONE UTC; SHOW DateStyle; EXPLAIN ANALYZE SELECT 1; COMMIT; COPY t FROM stdin; TRUNCATE t').map((s) => s.kind);
+    expect(kinds).toEqual(['transaction', 'set', 'show', 'explain', 'transaction', 'copy', 'unsupported']);
   });
 
   it('lifts string literals so quoting follows PostgreSQL', () => {
