@@ -73,6 +73,12 @@ export class CopyInMode {
   }
 
   private end(e: unknown): void {
+    const committed = this.sink.committed;
+    if (committed > 0 && e instanceof EonError) {
+      // Batches before the failing one are committed (COPY is atomic per batch): say so.
+      const note = `${committed} rows of this COPY were committed before the batch that failed.`;
+      e = new EonError(e.code, e.message, { detail: e.detail === undefined ? note : `${e.detail} ${note}`, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.where === undefined ? {} : { where: e.where }) });
+    }
     this.ctx.reportError(e);
     this.ctx.session.copyFailed();
     this.ctx.endQuery();

@@ -22,6 +22,8 @@ export interface CopyIn {
   write(chunk: Uint8Array): Promise<void> | undefined;
   /** At CopyDone: the last rows are written; resolves to the number of rows copied. */
   finish(): Promise<number>;
+  /** Rows already committed (earlier batches): they stay when the COPY fails later. */
+  readonly committed: number;
 }
 
 const TEXT_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
@@ -106,6 +108,10 @@ export class CopyFromSink implements CopyIn {
   private rowLines: number[] = [];
   private copied = 0;
   private readonly width: number;
+
+  get committed(): number {
+    return this.copied;
+  }
 
   constructor(
     private readonly store: Store,
@@ -251,7 +257,7 @@ export class CopyFromSink implements CopyIn {
         if (!tx.insert(this.table, rows[i]!)) {
           const key = this.table.primaryKey.map((o) => this.table.columns[o]!.name).join(', ');
           throw new EonError('unique_violation', `duplicate key value violates unique constraint "${this.table.name}_pkey"`, {
-            detail: `Key (${key}) is already present. ${this.copied} rows of this COPY were committed before the batch that holds this line.`,
+            detail: `Key (${key}) is already present.`,
             where: `COPY ${this.table.name}, line ${lines[i]}`,
           });
         }
