@@ -25,6 +25,8 @@ import type { ColumnType } from '../src/types/column-type.js';
 
 /** Delta rows in one partition that trigger a background compaction. */
 export const DELTA_ROWS_COMPACT = 32768;
+/** In a bulk write (COPY), a partition receiving at least this many rows gets a segment directly. */
+export const BULK_SEGMENT_ROWS_MIN = 1024;
 /** After this long without writes, partitions with at least IDLE_COMPACT_ROWS_MIN delta rows are compacted too. */
 export const IDLE_COMPACT_DELAY_MS = 2_000;
 /** Most writes one group commit carries; more wait for the next event-loop turn. */
@@ -172,7 +174,15 @@ class WriteTxImpl implements WriteTx {
   readonly pending = new Map<number, PendingInserts>();
   readonly segmentSlotsWritten = new Set<number>();
 
-  constructor(private readonly store: Store, private readonly env: Environment) {}
+  /** Partitions that got a segment below SEGMENT_MERGE_ROWS_MAX from a bulk write (merged when idle). */
+  readonly smallSegmentSlots = new Set<number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly env: Environment,
+    /** A bulk load: partitions with BULK_SEGMENT_ROWS_MIN inserts or more go straight to segments. */
+    private readonly bulk = false,
+  ) {}
 
   private bump(tableId: number, partition: number, by: number): void {
     const slot = partitionSlot(tableId, partition);
@@ -293,7 +303,7 @@ class WriteTxImpl implements WriteTx {
       if (rows.size === 0) continue;
       const sorted = rows.sorted();
       this.store.noteKeyWritten(table.id, partition, sorted.keys[sorted.keys.length - 1]!);
-      if (rows.size < DELTA_ROWS_COMPACT) {
+      if (rows.size < (this.bulk ? BULK_SEGMENT_ROWS_MIN : DELTA_ROWS_COMPACT)) {
         for (let i = 0; i < sorted.keys.length; i++) this.env.delta.putSync(Buffer.from(sorted.keys[i]!, 'latin1'), encodeRow(sorted.rows[i]!));
         this.bump(table.id, partition, rows.size);
         continue;
@@ -312,6 +322,7 @@ class WriteTxImpl implements WriteTx {
         this.store.writeSegment(table, partition, types, chunk);
       }
       this.segmentSlotsWritten.add(slot);
+      if (rows.size % SEGMENT_ROWS_MAX < SEGMENT_MERGE_ROWS_MAX) this.smallSegmentSlots.add(slot);
     }
     this.pending.clear();
   }
@@ -372,7 +383,9 @@ export class Store {
   private readonly maxKeys = new Map<number, string>();
   private readonly compactQueue = new Set<number>();
   private idleCompactTimer: NodeJS.Timeout | null = null;
-  private readonly writeQueue: { fn: (tx: WriteTx) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private readonly writeQueue: { fn: (tx: WriteTx) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void; bulk: boolean }[] = [];
+  /** Partitions holding small segments from bulk writes, merged by the idle compaction. */
+  private readonly mergeSlots = new Set<number>();
   private writeFlushScheduled = false;
   private compactRunning: Promise<void> | null = null;
   private closed = false;
@@ -497,20 +510,17 @@ export class Store {
   // ---- writes ----
 
   /**
-   * Runs fn inside one LMDB write transaction on this (the only writing) thread: all of it commits
-   * or, if fn throws, none of it. Compaction of partitions the write pushed past
-   * DELTA_ROWS_COMPACT is scheduled afterwards, in later event-loop turns.
-   */
-  /**
    * Runs `fn` in a write transaction: all its writes or none. Writes arriving in the same
    * event-loop turn share one LMDB commit (group commit): each runs in its own child transaction,
    * so one that throws is rolled back alone, and every promise settles after the commit is durable.
-   * With `now`, the queue (this write included) commits before write() returns.
+   * With `now`, the queue (this write included) commits before write() returns. With `bulk` (COPY),
+   * partitions receiving BULK_SEGMENT_ROWS_MIN rows or more get segments directly, merged into
+   * full-size ones once writes pause. Compaction runs afterwards, in later event-loop turns.
    */
-  write<T>(fn: (tx: WriteTx) => T, options: { readonly now?: boolean } = {}): Promise<T> {
+  write<T>(fn: (tx: WriteTx) => T, options: { readonly now?: boolean; readonly bulk?: boolean } = {}): Promise<T> {
     this.assertOpen();
     const promise = new Promise<T>((resolve, reject) => {
-      this.writeQueue.push({ fn: fn as (tx: WriteTx) => unknown, resolve: resolve as (v: unknown) => void, reject });
+      this.writeQueue.push({ fn: fn as (tx: WriteTx) => unknown, resolve: resolve as (v: unknown) => void, reject, bulk: options.bulk === true });
       if (!this.writeFlushScheduled && options.now !== true) {
         this.writeFlushScheduled = true;
         setImmediate(() => this.flushWrites());
@@ -542,7 +552,7 @@ export class Store {
     try {
       this.env.root.transactionSync(() => {
         for (const req of batch) {
-          const tx = new WriteTxImpl(this, this.env);
+          const tx = new WriteTxImpl(this, this.env, req.bulk);
           try {
             const value = this.env.root.childTransaction(() => {
               const r = req.fn(tx);
@@ -572,6 +582,7 @@ export class Store {
   /** Bookkeeping after a write committed: segment slots and delta sizes that drive compaction. */
   private noteCommitted(tx: WriteTxImpl): void {
     for (const slot of tx.segmentSlotsWritten) this.segmentSlots.set(slot, true);
+    for (const slot of tx.smallSegmentSlots) this.mergeSlots.add(slot);
     for (const [slot, change] of tx.deltaChanges) {
       const known = this.deltaRows.get(slot);
       if (known !== undefined) this.deltaRows.set(slot, known + change);
@@ -727,6 +738,7 @@ export class Store {
       this.idleCompactTimer = null;
       if (this.closed) return;
       for (const [slot, rows] of this.deltaRows) if (rows >= IDLE_COMPACT_ROWS_MIN) this.compactQueue.add(slot);
+      for (const slot of this.mergeSlots) this.compactQueue.add(slot);
       if (this.compactQueue.size > 0) this.scheduleCompaction();
     }, IDLE_COMPACT_DELAY_MS);
     this.idleCompactTimer.unref();
@@ -744,7 +756,8 @@ export class Store {
           const table = this.listTables().find((t) => t.id === tableId);
           if (table === undefined) continue;
           try {
-            this.compactPartition(table, slot % PARTITIONS_MAX);
+            // A merge slot compacts even without a delta: its small segments are the point.
+            this.compactPartition(table, slot % PARTITIONS_MAX, this.mergeSlots.delete(slot));
           } catch (e) {
             this.lastCompactionError = e;
           }

@@ -7,8 +7,8 @@ import type { Store, TableSchema } from '../../storage/index.js';
 import type { CopyOptions, CopyStatement } from '../parse/copy-statement.js';
 
 /**
- * Rows per write: each batch is one transaction, so a COPY is atomic per batch, and the rows of
- * a large batch go straight into columnar segments instead of the row delta.
+ * Rows per write: each batch is one transaction, so a COPY is atomic per batch; batches are bulk
+ * writes, so their rows go straight into columnar segments instead of the row delta.
  */
 export const COPY_BATCH_ROWS = 262_144;
 /** A line longer than this (an unclosed CSV quote, say) fails the COPY instead of growing without end. */
@@ -262,7 +262,7 @@ export class CopyFromSink implements CopyIn {
           });
         }
       }
-    });
+    }, { bulk: true });
     this.copied += rows.length;
   }
 

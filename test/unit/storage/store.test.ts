@@ -124,6 +124,23 @@ describe('writes and reads', () => {
     expect(store.get(store.getTable('accounts')!, [2999n])).toEqual([2999n, 'w4', money(2999)]);
   });
 
+  it('bulk writes put partitions with enough rows straight into segments, merged later by compaction', async () => {
+    const t = await accounts();
+    const segmentsOf = (): number[] => Array.from({ length: store.partitions }, (_, p) => store.reader.segmentsOf(t, p).length);
+    const deltaRows = (): number => Array.from({ length: store.partitions }, (_, p) => store.deltaCount(t.id, p)).reduce((a, b) => a + b, 0);
+    for (let batch = 0; batch < 3; batch++) {
+      await store.write((tx) => { for (let i = 0; i < 20_000; i++) tx.insert(t, [BigInt(batch * 20_000 + i), 'b', null]); }, { bulk: true });
+    }
+    // 20,000 rows over 8 partitions is about 2,500 each: past BULK_SEGMENT_ROWS_MIN, so no delta.
+    expect(deltaRows()).toBe(0);
+    expect(segmentsOf().every((n) => n === 3)).toBe(true);
+    expect(await store.write((tx) => tx.insert(t, [59_999n, 'dup', null]), { bulk: true })).toBe(false);
+    await store.compact(t);
+    expect(segmentsOf().every((n) => n === 1)).toBe(true);
+    expect(allRows(t).length).toBe(60_000);
+    expect(store.get(t, [41_234n])).toEqual([41_234n, 'b', null]);
+  });
+
   it('checks NOT NULL and value kinds at write time', async () => {
     const t = await accounts();
     await expect(store.write((tx) => tx.insert(t, [null, 'a', null]))).rejects.toMatchObject({ code: 'not_null_violation', sqlstate: '23502' });
