@@ -46,6 +46,10 @@ export interface BenchEngine {
   insertValues(source: LoadSource, options: InsertOptions): Promise<void>;
   /** The engine's native bulk path (COPY), when it has one; returns its name for the report. */
   bulkLoad?(source: LoadSource): Promise<string>;
+  /** COPY … FROM STDIN of a CSV file through the real psql client (`\copy`), for wire-protocol engines. */
+  copyFromStdin?(table: string, csvPath: string): Promise<void>;
+  /** eon's REST API: runs one statement with `POST /v1/query`. */
+  restExec?(sql: string): Promise<void>;
   /** Idempotent; removes everything the engine created. */
   stop(): Promise<void>;
 }

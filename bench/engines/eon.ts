@@ -86,7 +86,7 @@ export async function startEon(): Promise<BenchEngine> {
     throw new Error(`eon did not accept connections on port ${pgPort} within ${eonStartTimeoutMs} ms:\n${tail}`);
   }
   const clients = new WireClientPool({ host: '127.0.0.1', port: pgPort, user: 'eon', database: 'eon' });
-  return new EonEngine(clients, stopProcess, root, logTail);
+  return new EonEngine(clients, stopProcess, root, logTail, httpPort);
 }
 
 class EonEngine extends WireEngine {
@@ -97,8 +97,19 @@ class EonEngine extends WireEngine {
     private readonly stopProcess: () => Promise<void>,
     private readonly root: string,
     readonly logTail: () => string,
+    private readonly httpPort: number,
   ) {
     super(clients);
+  }
+
+  async restExec(sql: string): Promise<void> {
+    const response = await fetch(`http://127.0.0.1:${this.httpPort}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql }),
+    });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`REST ${response.status}: ${body.slice(0, 500)}`);
   }
 
   async describe(): Promise<string> {

@@ -6,7 +6,7 @@ import { startEon } from './eon.js';
 import { startPostgres } from './postgres.js';
 
 export type { BenchEngine, Cell, EngineName, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
-export { engineNames, isEngineName } from './engine.js';
+export { engineNames, insertInParallel, isEngineName } from './engine.js';
 
 const starters: Readonly<Record<EngineName, () => Promise<BenchEngine>>> = {
   eon: startEon,

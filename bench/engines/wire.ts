@@ -1,6 +1,7 @@
 // A benchmark engine reached over the PostgreSQL wire protocol with node-postgres (used for eon and PostgreSQL).
 
 import pg from 'pg';
+import { runCommand } from '../process.js';
 import { insertInParallel } from './engine.js';
 import type { BenchEngine, Cell, EngineName, InsertOptions, LoadSource, PreparedQuery } from './engine.js';
 
@@ -20,7 +21,7 @@ export class WireClientPool {
   private main: pg.Client | null = null;
   private readonly extra = new Set<pg.Client>();
 
-  constructor(private readonly target: WireTarget) {}
+  constructor(readonly target: WireTarget) {}
 
   async connect(): Promise<pg.Client> {
     const client = new pg.Client({
@@ -113,6 +114,12 @@ export abstract class WireEngine implements BenchEngine {
 
   insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
     return this.clients.insertValues(source, options);
+  }
+
+  async copyFromStdin(table: string, csvPath: string): Promise<void> {
+    const { host, port, user, database } = this.clients.target;
+    const copy = `\\copy ${table} FROM '${csvPath.replaceAll("'", "''")}' WITH (FORMAT csv)`;
+    await runCommand('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', host, '-p', String(port), '-U', user, '-d', database, '-c', copy], { timeoutMs: statementTimeoutMs });
   }
 
   async stop(): Promise<void> {

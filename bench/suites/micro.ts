@@ -110,7 +110,8 @@ async function runMicro(options: SuiteOptions): Promise<SuiteReport> {
   }
 }
 
-function microSource(seed: number, rows: number, dir: string, table: string): LoadSource {
+/** The micro table's rows as a load source; its CSV is written into `dir` on first use. */
+export function microSource(seed: number, rows: number, dir: string, table: string): LoadSource {
   let csv: Promise<string> | null = null;
   return {
     table,

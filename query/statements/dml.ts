@@ -18,6 +18,9 @@ import { runPlan } from '../execute/executor.js';
 import { optimize } from '../optimize/index.js';
 import type { QueryResult } from '../session/contract.js';
 
+/** INSERTs of at least this many rows are written as bulk writes (see Store.write). */
+export const BULK_INSERT_ROWS_MIN = 65_536;
+
 export interface DmlPlan {
   readonly kind: 'insert' | 'update' | 'delete';
   readonly table: TableSchema;
@@ -158,7 +161,8 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
         for (let k = 0; k < targets.length; k++) row[targets[k]!] = r[k] as Value;
         return row;
       });
-      const written = await store.write((tx) => applyInserts(tx, table, full, conflict, ctx));
+      // A large INSERT … SELECT is a bulk load: its partitions get segments directly.
+      const written = await store.write((tx) => applyInserts(tx, table, full, conflict, ctx), { bulk: full.length >= BULK_INSERT_ROWS_MIN });
       return result('INSERT', written.length, returning, returningRows(returning, written, ctx));
     },
   };
