@@ -4,7 +4,7 @@
 import { EonError } from '../../src/errors/index.js';
 import { T, resolveBinaryOperator, type ColumnType } from '../../src/types/index.js';
 import type { Ast } from '../parse/parser.js';
-import { columnsUsed, exprChildren, type Expr } from '../plan/expr.js';
+import { columnsUsed, exprChildren, renumberColumns, shiftColumns, type Expr } from '../plan/expr.js';
 import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
 import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
 import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
@@ -224,7 +224,7 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
   if (level.windows.length > 0) {
     // Window results were bound as columns past WINDOW_COLUMN_BASE; they follow the input's columns.
     const width = plan.columns.length;
-    const rebase = (e: Expr): Expr => mapColumns(e, (i) => (i >= WINDOW_COLUMN_BASE ? width + i - WINDOW_COLUMN_BASE : i));
+    const rebase = (e: Expr): Expr => renumberColumns(e, (i) => (i >= WINDOW_COLUMN_BASE ? width + i - WINDOW_COLUMN_BASE : i));
     items.forEach((it, i) => (items[i] = { expr: rebase(it.expr), name: it.name }));
     extra.forEach((e, i) => (extra[i] = rebase(e)));
     plan = {
@@ -619,7 +619,7 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
   };
   if (reordered) {
     for (const p of pending) {
-      p.expr = mapColumns(p.expr, remap);
+      p.expr = renumberColumns(p.expr, remap);
       p.maxColumn = maxColumnOf(p.expr);
     }
     const [rs, its] = [order.map((r) => relations[r]!), order.map((r) => items[r]!)];
@@ -775,42 +775,4 @@ function hasOuter(e: Expr): boolean {
 }
 
 
-/** Rewrites column indexes by `delta` (used to re-base right-side join keys). */
-export function shiftColumns(e: Expr, delta: number): Expr {
-  return mapColumns(e, (i) => i + delta);
-}
 
-/** Rewrites every column index of `e` (outer references and subquery plans are left alone). */
-export function mapColumns(e: Expr, f: (index: number) => number): Expr {
-  const m = (x: Expr): Expr => mapColumns(x, f);
-  switch (e.kind) {
-    case 'column':
-      return { ...e, index: f(e.index) };
-    case 'const':
-    case 'param':
-    case 'outer':
-    case 'subquery':
-      return e;
-    case 'call':
-    case 'and':
-    case 'or':
-    case 'coalesce':
-      return { ...e, args: e.args.map(m) } as Expr;
-    case 'binary':
-    case 'is_distinct':
-      return { ...e, left: m(e.left), right: m(e.right) } as Expr;
-    case 'not':
-    case 'is_null':
-    case 'cast':
-      return { ...e, arg: m(e.arg) } as Expr;
-    case 'case':
-      return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
-    case 'in_list':
-      return { ...e, arg: m(e.arg), list: e.list.map(m) };
-    case 'like':
-      return { ...e, arg: m(e.arg), pattern: m(e.pattern) };
-    case 'in_subquery':
-    case 'quantified':
-      return { ...e, arg: m(e.arg) };
-  }
-}

@@ -5,7 +5,7 @@
 // in the data engines where it can) instead of a subplan on the coordinator.
 
 import { T } from '../../src/types/index.js';
-import { columnsUsed, exprChildren, mapExpr, renumberColumns, type Expr } from '../plan/expr.js';
+import { columnsUsed, exprChildren, mapExpr, renumberColumns, shiftColumns, type Expr } from '../plan/expr.js';
 import { planChildren, type AggregateCall, type OutputColumn, type Plan } from '../plan/logical.js';
 
 type SubqueryExpr = Expr & { kind: 'subquery' };
@@ -298,10 +298,6 @@ export function planExprs(p: Plan): Expr[] {
     case 'cte_ref':
       return [];
   }
-}
-
-function shiftColumns(e: Expr, delta: number): Expr {
-  return mapExpr(e, (x) => (x.kind === 'column' ? { ...x, index: x.index + delta } : null));
 }
 
 /** Depth-1 outer references → columns of the same index (the enclosing row's position). */

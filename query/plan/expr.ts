@@ -96,6 +96,11 @@ export function renumberColumns(e: Expr, to: (index: number) => number): Expr {
   });
 }
 
+/** Rewrites column indexes by `delta` (re-basing an expression onto a wider row, e.g. a join's right side). */
+export function shiftColumns(e: Expr, delta: number): Expr {
+  return renumberColumns(e, (i) => i + delta);
+}
+
 /** Rebuilds `e` bottom-up, replacing each node `f` maps to an expression (subquery plans stay). */
 export function mapExpr(e: Expr, f: (e: Expr) => Expr | null): Expr {
   const hit = f(e);

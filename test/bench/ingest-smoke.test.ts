@@ -1,34 +1,14 @@
 // Runs the built `ingest` bench suite end to end on a small table against eon, DuckDB and PostgreSQL.
 
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { benchMain, runBench } from './run-bench.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const benchMain = path.join(repoRoot, 'dist', 'bench', 'main.js');
 const smokeTimeoutMs = 90_000;
 const ROWS = 5_000;
-
-function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [benchMain, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    // SIGTERM lets the bench's own cleanup stop the servers it started.
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('bench ingest smoke', () => {
   const dirs: string[] = [];
