@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ERROR_CODES, EonError, toEonError } from '../src/errors/index.js';
 import type { ErrorCode } from '../src/errors/index.js';
-import { FRAGMENT_TASK_VERSION } from './data-engine-task.js';
+import { FRAGMENT_TASK_VERSION, WORKER_READY_MESSAGE } from './data-engine-task.js';
 import type { FragmentMessage, FragmentTask } from './data-engine-task.js';
 
 export const DATA_ENGINE_IDLE_TIMEOUT_MS = 30_000;
 /** Tasks waiting for a thread before run() refuses more (back-pressure, not a silent pile-up). */
 export const DATA_ENGINE_QUEUE_MAX = 4096;
+/** How long close() waits for threads still loading their module. */
+export const DATA_ENGINE_READY_WAIT_MS = 10_000;
+const DATA_ENGINE_READY_POLL_MS = 10;
 
 function workerFile(): string {
   // Compiled next to this file in dist/storage; under a TS runner, fall back to the compiled copy.
@@ -24,6 +27,8 @@ export class DataEnginePool {
   /** Worker threads the pool runs (started eagerly and kept). */
   readonly threads: number;
   private readonly piscina: Piscina;
+  /** Threads that reported their module loaded. */
+  private readyThreads = 0;
 
   constructor(opts: { dir: string; threads?: number }) {
     this.dir = opts.dir;
@@ -36,6 +41,9 @@ export class DataEnginePool {
       maxThreads: threads,
       idleTimeout: DATA_ENGINE_IDLE_TIMEOUT_MS,
       maxQueue: DATA_ENGINE_QUEUE_MAX,
+    });
+    this.piscina.on('message', (m: unknown) => {
+      if (m === WORKER_READY_MESSAGE) this.readyThreads++;
     });
   }
 
@@ -55,7 +63,15 @@ export class DataEnginePool {
     }
   }
 
+  /**
+   * Waits (bounded) until every thread has loaded its module, then stops them: terminating a
+   * worker in the middle of its module import is a fatal V8 error in Node 20.
+   */
   async close(): Promise<void> {
+    const deadline = Date.now() + DATA_ENGINE_READY_WAIT_MS;
+    while (this.readyThreads < this.threads && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, DATA_ENGINE_READY_POLL_MS));
+    }
     await this.piscina.destroy();
   }
 }

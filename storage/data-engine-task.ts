@@ -4,6 +4,8 @@ import { EonError } from '../src/errors/index.js';
 import type { ZonePredicate } from './column-vector.js';
 
 export const FRAGMENT_TASK_VERSION = 1;
+/** What a worker posts once its module is loaded (see DataEnginePool.close). */
+export const WORKER_READY_MESSAGE = 'eon-data-engine-ready';
 
 export interface FragmentTask {
   tableId: number;

@@ -1,11 +1,12 @@
 // The data-engine worker (a piscina task module): runs a kernel over some partitions' batches,
 // reading the node's LMDB environment directly.
 
+import { parentPort } from 'node:worker_threads';
 import { EonError } from '../src/errors/index.js';
 import { StorageReader } from './reader.js';
 import { scanPartition } from './scan.js';
 import type { ColumnBatch } from './column-vector.js';
-import { validateFragmentMessage, type FragmentTask } from './data-engine-task.js';
+import { WORKER_READY_MESSAGE, validateFragmentMessage, type FragmentTask } from './data-engine-task.js';
 import type { TableSchema } from './schema.js';
 import { BatchCollector } from './batch-collector.js';
 import { packPartial } from './partial-batch.js';
@@ -22,6 +23,10 @@ export interface KernelLibrary {
 }
 
 const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial };
+
+// Tell the pool this thread has loaded its module: terminating a worker while it still imports
+// its module is a fatal V8 error in Node 20, so the pool waits for this before it closes.
+parentPort?.postMessage(WORKER_READY_MESSAGE);
 
 /** Distinct kernel sources kept compiled per worker. */
 const KERNEL_CACHE_MAX = 256;

@@ -47,7 +47,7 @@ test('rows, updates and deletes survive a graceful stop (SIGTERM) and restart', 
   await c1.query('DELETE FROM persist_t WHERE id > 990');
   const before = await c1.query({ text: 'SELECT count(*) AS c, sum(n) AS sn, max(b) AS mb FROM persist_t', rowMode: 'array' });
   await c1.end();
-  expect(await first.stop()).toBe(0);
+  expect(await first.stop(), first.output()).toBe(0);
 
   const second = await node(first.dataDir);
   const c2 = await connect(second);
@@ -65,7 +65,7 @@ test('rows, updates and deletes survive a graceful stop (SIGTERM) and restart', 
   } finally {
     await c2.end();
   }
-  expect(await second.stop()).toBe(0);
+  expect(await second.stop(), second.output()).toBe(0);
 });
 
 test('every acknowledged insert survives kill -9', async () => {
@@ -108,5 +108,5 @@ test('every acknowledged insert survives kill -9', async () => {
   } finally {
     await c.end();
   }
-  expect(await second.stop()).toBe(0);
+  expect(await second.stop(), second.output()).toBe(0);
 });
