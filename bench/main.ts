@@ -9,9 +9,10 @@ import { runInterruptCleanups } from './process.js';
 import { renderMarkdown, writeReport } from './report.js';
 import type { Suite, SuiteOptions } from './suite.js';
 import { ingestSuite } from './suites/ingest.js';
+import { kvSuite } from './suites/kv.js';
 import { microSuite } from './suites/micro.js';
 
-export const suites: Readonly<Record<string, Suite>> = { micro: microSuite, ingest: ingestSuite };
+export const suites: Readonly<Record<string, Suite>> = { micro: microSuite, ingest: ingestSuite, kv: kvSuite };
 
 export const defaultRuns = 5;
 export const defaultSeed = 42;
@@ -28,7 +29,7 @@ export const usage = `Usage: npm run bench -- <suite> [options]
 Suites: ${Object.keys(suites).join(', ')}
 
 Options:
-  --rows N              rows to generate (default: the suite's: micro 10000000, ingest 1000000)
+  --rows N              rows to generate (default: the suite's: micro 10000000, ingest and kv 1000000)
   --engines a,b,c       engines to run, in order (default ${engineNames.join(',')})
   --runs N              timed warm runs per query (default ${defaultRuns})
   --out DIR             where <suite>-<date>.md/.json go (default bench/results)

@@ -49,7 +49,9 @@ export interface BenchEngine {
   /** COPY … FROM STDIN of a CSV file through the real psql client (`\copy`), for wire-protocol engines. */
   copyFromStdin?(table: string, csvPath: string): Promise<void>;
   /** eon's REST API: runs one statement with `POST /v1/query`. */
-  restExec?(sql: string): Promise<void>;
+  restExec?(sql: string, params?: readonly unknown[]): Promise<void>;
+  /** Where a wire-protocol engine listens, for suites that drive their own clients. */
+  wireTarget?(): { host: string; port: number; user: string; database: string };
   /** Idempotent; removes everything the engine created. */
   stop(): Promise<void>;
 }

@@ -116,6 +116,10 @@ export abstract class WireEngine implements BenchEngine {
     return this.clients.insertValues(source, options);
   }
 
+  wireTarget(): WireTarget {
+    return this.clients.target;
+  }
+
   async copyFromStdin(table: string, csvPath: string): Promise<void> {
     const { host, port, user, database } = this.clients.target;
     const copy = `\\copy ${table} FROM '${csvPath.replaceAll("'", "''")}' WITH (FORMAT csv)`;

@@ -1,0 +1,60 @@
+// The kv suite: its zipfian key chooser has YCSB's skew, and a small run on eon and PostgreSQL
+// reports all workloads with both engines agreeing.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ScrambledZipfian } from '../../bench/suites/kv.js';
+import { runBench } from './run-bench.js';
+
+const smokeTimeoutMs = 120_000;
+
+describe('ScrambledZipfian', () => {
+  it('stays in range, is deterministic per seed, and concentrates on a few hot keys', () => {
+    const items = 10_000;
+    const a = new ScrambledZipfian(items, 7);
+    const b = new ScrambledZipfian(items, 7);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 100_000; i++) {
+      const k = a.next();
+      expect(k).toBe(b.next());
+      expect(k >= 0 && k < items).toBe(true);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const sorted = [...counts.values()].sort((x, y) => y - x);
+    // With theta 0.99 over 10,000 items the hottest key takes about 10% of draws and the top 1% of keys over half.
+    expect(sorted[0]! / 100_000).toBeGreaterThan(0.05);
+    expect(sorted.slice(0, items / 100).reduce((s, n) => s + n, 0) / 100_000).toBeGreaterThan(0.4);
+    // Scrambled: the hottest keys are not the first ones.
+    const hottest = [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([k]) => k);
+    expect(hottest.some((k) => k > 100)).toBe(true);
+  });
+});
+
+describe('bench kv smoke', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it(
+    'runs workloads A, B, C (and C over REST) on eon and postgres, and both hold every row',
+    async () => {
+      const out = await mkdtemp(path.join(tmpdir(), 'eon-bench-kv-'));
+      dirs.push(out);
+      const result = await runBench(['kv', '--rows', '3000', '--engines', 'eon,postgres', '--out', out], smokeTimeoutMs - 5_000);
+      expect(result.code, result.stderr.slice(-4_000)).toBe(0);
+      expect(result.stdout).toContain('All engines agree.');
+      const jsonFile = (await readdir(out)).find((f) => f.startsWith('kv-') && f.endsWith('.json'));
+      const report = JSON.parse(await readFile(path.join(out, jsonFile as string), 'utf8')) as {
+        data: { engines: { name: string; workloads: Record<string, { ops: number; p99Ms: number }> }[] };
+      };
+      const eon = report.data.engines.find((e) => e.name === 'eon');
+      const pg = report.data.engines.find((e) => e.name === 'postgres');
+      expect(Object.keys(eon?.workloads ?? {}).sort()).toEqual(['A', 'B', 'C', 'C over REST']);
+      expect(Object.keys(pg?.workloads ?? {}).sort()).toEqual(['A', 'B', 'C']);
+      for (const w of Object.values(eon!.workloads)) expect(w.ops).toBeGreaterThan(100);
+    },
+    smokeTimeoutMs,
+  );
+});
