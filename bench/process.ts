@@ -1,7 +1,10 @@
 // Child-process plumbing for the benchmark: free ports, bounded readiness waits and commands run as another user.
 
 import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -96,4 +99,21 @@ export async function runInterruptCleanups(): Promise<void> {
   const cleanups = [...interruptCleanups];
   interruptCleanups.clear();
   await Promise.allSettled(cleanups.map((c) => c()));
+}
+
+/**
+ * Runs `fn` with a fresh temp directory that other local users can read (server processes read
+ * CSV files from it), removed afterwards and on an interrupt.
+ */
+export async function withWorkDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  const unregister = onInterrupt(remove);
+  try {
+    await chmod(dir, 0o755);
+    return await fn(dir);
+  } finally {
+    unregister();
+    await remove();
+  }
 }

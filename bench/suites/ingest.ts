@@ -1,13 +1,10 @@
 // Suite `ingest`: rows/s of each way into a table — multi-row INSERT, COPY FROM STDIN (psql \copy;
 // DuckDB: COPY from the file), INSERT … SELECT, and eon's REST API — on the micro table's rows.
 
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { microCreateSql } from '../data/micro-table.js';
 import { insertInParallel, startEngine } from '../engines/index.js';
 import type { BenchEngine, EngineName, LoadSource } from '../engines/index.js';
-import { onInterrupt } from '../process.js';
+import { withWorkDir } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs } from '../stats.js';
@@ -53,22 +50,14 @@ export const ingestSuite: Suite = {
 
 async function runIngest(options: SuiteOptions): Promise<SuiteReport> {
   const date = new Date().toISOString();
-  const workDir = await mkdtemp(path.join(tmpdir(), 'eon-bench-ingest-'));
-  const removeWorkDir = (): Promise<void> => rm(workDir, { recursive: true, force: true });
-  const unregister = onInterrupt(removeWorkDir);
-  try {
-    // Server processes of other users (PostgreSQL, psql) read the CSV.
-    await chmod(workDir, 0o755);
+  return withWorkDir('eon-bench-ingest-', async (workDir) => {
     const source = microSource(options.seed, options.rows, workDir, 'ingest_copy');
     options.log(`ingest: writing ${options.rows} rows as CSV`);
     await source.csvPath();
     const outcomes: EngineOutcome[] = [];
     for (const name of options.engines) outcomes.push(await runEngine(name, source, options));
     return buildReport(date, options, outcomes);
-  } finally {
-    unregister();
-    await removeWorkDir();
-  }
+  });
 }
 
 async function runEngine(name: EngineName, source: LoadSource, options: SuiteOptions): Promise<EngineOutcome> {

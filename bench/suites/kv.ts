@@ -1,13 +1,9 @@
 // Suite `kv`: YCSB-style key-value workloads (A 50/50 read/update, B 95/5, C read-only) over a
 // usertable, driven by concurrent clients through prepared statements (and, for eon, REST).
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { startEngine } from '../engines/index.js';
 import type { BenchEngine, EngineName, LoadSource } from '../engines/index.js';
-import { onInterrupt } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs, percentile } from '../stats.js';
@@ -139,23 +135,15 @@ export class ScrambledZipfian {
 
 async function runKv(options: SuiteOptions): Promise<SuiteReport> {
   const date = new Date().toISOString();
-  const workDir = await mkdtemp(path.join(tmpdir(), 'eon-bench-kv-'));
-  const removeWorkDir = (): Promise<void> => rm(workDir, { recursive: true, force: true });
-  const unregister = onInterrupt(removeWorkDir);
-  try {
-    const outcomes: EngineOutcome[] = [];
-    for (const name of options.engines) {
-      if (name === 'duckdb') {
-        options.log('kv: duckdb skipped (an in-process library, not a server for concurrent clients)');
-        continue;
-      }
-      outcomes.push(await runEngine(name, options));
+  const outcomes: EngineOutcome[] = [];
+  for (const name of options.engines) {
+    if (name === 'duckdb') {
+      options.log('kv: duckdb skipped (an in-process library, not a server for concurrent clients)');
+      continue;
     }
-    return buildReport(date, options, outcomes);
-  } finally {
-    unregister();
-    await removeWorkDir();
+    outcomes.push(await runEngine(name, options));
   }
+  return buildReport(date, options, outcomes);
 }
 
 async function runEngine(name: EngineName, options: SuiteOptions): Promise<EngineOutcome> {
@@ -214,54 +202,59 @@ async function checkRows(e: BenchEngine, options: SuiteOptions, outcome: EngineO
   }
 }
 
-async function runWorkload(w: Workload, target: { host: string; port: number; user: string; database: string }, options: SuiteOptions): Promise<WorkloadMeasure> {
-  const seconds = workloadSeconds(options.rows);
+/**
+ * KV_CLIENTS clients for the workload's time: each gets its own session from `open` and its own
+ * key stream, and runs `op` on key after key; every op's latency is recorded.
+ */
+async function timedClients<S>(
+  options: SuiteOptions,
+  seedSalt: number,
+  open: () => Promise<S>,
+  close: (session: S) => Promise<void>,
+  op: (session: S, key: number, zipf: ScrambledZipfian, opIndex: number) => Promise<void>,
+): Promise<WorkloadMeasure> {
   const latencies: number[] = [];
   let ops = 0;
-  const deadline = Date.now() + seconds * 1000;
+  const deadline = Date.now() + workloadSeconds(options.rows) * 1000;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: KV_CLIENTS }, async (_, c) => {
-      const client = new pg.Client({ ...target, connectionTimeoutMillis: 10_000 });
-      await client.connect();
-      const zipf = new ScrambledZipfian(options.rows, options.seed * 31 + c + 1);
+      const session = await open();
+      const zipf = new ScrambledZipfian(options.rows, options.seed * seedSalt + c + 1);
       try {
         while (Date.now() < deadline) {
-          const key = zipf.next();
-          const read = zipf.unit() < READ_SHARE[w];
-          const field = key % KV_FIELDS;
           const t0 = process.hrtime.bigint();
-          if (read) await client.query({ name: 'read', text: READ_SQL, values: [key], rowMode: 'array' });
-          else await client.query({ name: `update${field}`, text: updateSql(field), values: [`u${ops}`, key] });
+          await op(session, zipf.next(), zipf, ops);
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
           ops++;
         }
       } finally {
-        await client.end();
+        await close(session);
       }
     }),
   );
   return measure(latencies, ops, elapsedMs(started) / 1000);
 }
 
-async function runRestReads(rest: (sql: string, params?: readonly unknown[]) => Promise<void>, options: SuiteOptions): Promise<WorkloadMeasure> {
-  const seconds = workloadSeconds(options.rows);
-  const latencies: number[] = [];
-  let ops = 0;
-  const deadline = Date.now() + seconds * 1000;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: KV_CLIENTS }, async (_, c) => {
-      const zipf = new ScrambledZipfian(options.rows, options.seed * 37 + c + 1);
-      while (Date.now() < deadline) {
-        const t0 = process.hrtime.bigint();
-        await rest(READ_SQL, [zipf.next()]);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        ops++;
-      }
-    }),
+function runWorkload(w: Workload, target: { host: string; port: number; user: string; database: string }, options: SuiteOptions): Promise<WorkloadMeasure> {
+  return timedClients(
+    options,
+    31,
+    async () => {
+      const client = new pg.Client({ ...target, connectionTimeoutMillis: 10_000 });
+      await client.connect();
+      return client;
+    },
+    (client) => client.end(),
+    async (client, key, zipf, opIndex) => {
+      if (zipf.unit() < READ_SHARE[w]) await client.query({ name: 'read', text: READ_SQL, values: [key], rowMode: 'array' });
+      else await client.query({ name: `update${key % KV_FIELDS}`, text: updateSql(key % KV_FIELDS), values: [`u${opIndex}`, key] });
+    },
   );
-  return measure(latencies, ops, elapsedMs(started) / 1000);
+}
+
+function runRestReads(rest: (sql: string, params?: readonly unknown[]) => Promise<void>, options: SuiteOptions): Promise<WorkloadMeasure> {
+  return timedClients(options, 37, async () => null, async () => undefined, (_, key) => rest(READ_SQL, [key]));
 }
 
 function measure(latencies: number[], ops: number, seconds: number): WorkloadMeasure {

@@ -1,7 +1,6 @@
 // Suite `micro` (issue 2's speed figures): load t(id, k, v, g), then a filtered group-by, a filtered count and prepared point lookups.
 
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import {
   gDistinct,
@@ -16,7 +15,7 @@ import {
 import type { MicroGroup } from '../data/micro-table.js';
 import { startEngine } from '../engines/index.js';
 import type { BenchEngine, Cell, EngineName, LoadSource } from '../engines/index.js';
-import { onInterrupt } from '../process.js';
+import { withWorkDir } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs, median, minimum, percentile } from '../stats.js';
@@ -90,12 +89,7 @@ export const microSuite: Suite = {
 
 async function runMicro(options: SuiteOptions): Promise<SuiteReport> {
   const date = new Date().toISOString();
-  const workDir = await mkdtemp(path.join(tmpdir(), 'eon-bench-micro-'));
-  const removeWorkDir = (): Promise<void> => rm(workDir, { recursive: true, force: true });
-  const unregister = onInterrupt(removeWorkDir);
-  try {
-    // PostgreSQL's server process (another user) reads the CSV, so the directory must be traversable.
-    await chmod(workDir, 0o755);
+  return withWorkDir('eon-bench-micro-', async (workDir) => {
     const source = microSource(options.seed, options.rows, workDir, 't');
     options.log(`micro: computing expected answers for ${options.rows} rows`);
     const expected = microExpected(options.seed, options.rows, q1VAbove, q2GBelow);
@@ -104,10 +98,7 @@ async function runMicro(options: SuiteOptions): Promise<SuiteReport> {
       outcomes.push(await runEngine(name, source, options));
     }
     return buildReport(date, options, outcomes, expected);
-  } finally {
-    unregister();
-    await removeWorkDir();
-  }
+  });
 }
 
 /** The micro table's rows as a load source; its CSV is written into `dir` on first use. */
