@@ -11,8 +11,9 @@ import type { Suite, SuiteOptions } from './suite.js';
 import { ingestSuite } from './suites/ingest.js';
 import { kvSuite } from './suites/kv.js';
 import { microSuite } from './suites/micro.js';
+import { pgbenchSuite } from './suites/pgbench.js';
 
-export const suites: Readonly<Record<string, Suite>> = { micro: microSuite, ingest: ingestSuite, kv: kvSuite };
+export const suites: Readonly<Record<string, Suite>> = { micro: microSuite, ingest: ingestSuite, kv: kvSuite, pgbench: pgbenchSuite };
 
 export const defaultRuns = 5;
 export const defaultSeed = 42;
@@ -29,7 +30,7 @@ export const usage = `Usage: npm run bench -- <suite> [options]
 Suites: ${Object.keys(suites).join(', ')}
 
 Options:
-  --rows N              rows to generate (default: the suite's: micro 10000000, ingest and kv 1000000)
+  --rows N              rows to generate (default: the suite's: micro 10000000, ingest, kv and pgbench 1000000)
   --engines a,b,c       engines to run, in order (default ${engineNames.join(',')})
   --runs N              timed warm runs per query (default ${defaultRuns})
   --out DIR             where <suite>-<date>.md/.json go (default bench/results)
