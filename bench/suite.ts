@@ -22,3 +22,13 @@ export interface Suite {
   readonly defaultRows: number;
   run(options: SuiteOptions): Promise<SuiteReport>;
 }
+
+/** Shortest timed run, for smoke-size tables. */
+const TIMED_RUN_SECONDS_MIN = 2;
+/** Rows per second of run length up to the maximum: small tables give short smoke runs. */
+const TIMED_RUN_ROWS_PER_SECOND = 50_000;
+
+/** How long a fixed-duration run lasts for a table of `rows`: long enough for a stable rate at full size. */
+export function timedRunSeconds(rows: number, secondsMax: number): number {
+  return Math.min(secondsMax, Math.max(TIMED_RUN_SECONDS_MIN, Math.round(rows / TIMED_RUN_ROWS_PER_SECOND)));
+}

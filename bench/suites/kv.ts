@@ -7,7 +7,7 @@ import type { BenchEngine, EngineName, LoadSource } from '../engines/index.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs, percentile } from '../stats.js';
-import type { Suite, SuiteOptions } from '../suite.js';
+import { timedRunSeconds, type Suite, type SuiteOptions } from '../suite.js';
 
 export const kvDefaultRows = 1_000_000;
 /** Concurrent clients per workload, each its own connection. */
@@ -17,9 +17,10 @@ export const KV_FIELDS = 10;
 export const FIELD_CHARS = 10;
 /** YCSB's zipfian constant. */
 export const ZIPF_THETA = 0.99;
-/** Seconds per workload: long enough for a stable rate, short for small smoke runs. */
+/** Seconds per workload at full size. */
+const WORKLOAD_SECONDS_MAX = 20;
 export function workloadSeconds(rows: number): number {
-  return Math.min(20, Math.max(2, Math.round(rows / 50_000)));
+  return timedRunSeconds(rows, WORKLOAD_SECONDS_MAX);
 }
 /** Issue 3's targets for workload C. */
 const C_THROUGHPUT_SHARE_MIN = 0.5;

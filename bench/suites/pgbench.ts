@@ -8,15 +8,16 @@ import type { BenchEngine, EngineName } from '../engines/index.js';
 import { runCommand, withWorkDir } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
-import type { Suite, SuiteOptions } from '../suite.js';
+import { timedRunSeconds, type Suite, type SuiteOptions } from '../suite.js';
 
 export const pgbenchDefaultRows = 1_000_000;
 /** pgbench -c and -j. */
 export const PGBENCH_CLIENTS = 8;
 export const PGBENCH_THREADS = 2;
-/** Seconds per pgbench run: stable rates at full size, quick smoke runs. */
+/** Seconds per pgbench run at full size. */
+const PGBENCH_SECONDS_MAX = 15;
 export function pgbenchSeconds(rows: number): number {
-  return Math.min(15, Math.max(2, Math.round(rows / 50_000)));
+  return timedRunSeconds(rows, PGBENCH_SECONDS_MAX);
 }
 const PGBENCH_TIMEOUT_MARGIN_MS = 60_000;
 

@@ -1,11 +1,8 @@
 // The kv suite: its zipfian key chooser has YCSB's skew, and a small run on eon and PostgreSQL
 // reports all workloads with both engines agreeing.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScrambledZipfian } from '../../bench/suites/kv.js';
-import { runBench } from './run-bench.js';
+import { runSuite } from './run-bench.js';
 
 const smokeTimeoutMs = 120_000;
 
@@ -32,25 +29,15 @@ describe('ScrambledZipfian', () => {
 });
 
 describe('bench kv smoke', () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
-
   it(
     'runs workloads A, B, C (and C over REST) on eon and postgres, and both hold every row',
     async () => {
-      const out = await mkdtemp(path.join(tmpdir(), 'eon-bench-kv-'));
-      dirs.push(out);
-      const result = await runBench(['kv', '--rows', '3000', '--engines', 'eon,postgres', '--out', out], smokeTimeoutMs - 5_000);
-      expect(result.code, result.stderr.slice(-4_000)).toBe(0);
-      expect(result.stdout).toContain('All engines agree.');
-      const jsonFile = (await readdir(out)).find((f) => f.startsWith('kv-') && f.endsWith('.json'));
-      const report = JSON.parse(await readFile(path.join(out, jsonFile as string), 'utf8')) as {
-        data: { engines: { name: string; workloads: Record<string, { ops: number; p99Ms: number }> }[] };
-      };
-      const eon = report.data.engines.find((e) => e.name === 'eon');
-      const pg = report.data.engines.find((e) => e.name === 'postgres');
+      const { run, report } = await runSuite(['kv', '--rows', '3000', '--engines', 'eon,postgres'], smokeTimeoutMs - 5_000);
+      expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(run.stdout).toContain('All engines agree.');
+      const engines = (report as { data: { engines: { name: string; workloads: Record<string, { ops: number }> }[] } }).data.engines;
+      const eon = engines.find((e) => e.name === 'eon');
+      const pg = engines.find((e) => e.name === 'postgres');
       expect(Object.keys(eon?.workloads ?? {}).sort()).toEqual(['A', 'B', 'C', 'C over REST']);
       expect(Object.keys(pg?.workloads ?? {}).sort()).toEqual(['A', 'B', 'C']);
       for (const w of Object.values(eon!.workloads)) expect(w.ops).toBeGreaterThan(100);

@@ -1,10 +1,7 @@
 // The pgbench suite: reading pgbench's summary, and a small run of the real pgbench on eon and PostgreSQL.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePgbenchOutput } from '../../bench/suites/pgbench.js';
-import { runBench } from './run-bench.js';
+import { runSuite } from './run-bench.js';
 
 const smokeTimeoutMs = 120_000;
 
@@ -33,24 +30,15 @@ describe('parsePgbenchOutput', () => {
 });
 
 describe('bench pgbench smoke', () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
-
   it(
     'runs both scripts in both modes on eon and postgres without failed transactions',
     async () => {
-      const out = await mkdtemp(path.join(tmpdir(), 'eon-bench-pgbench-'));
-      dirs.push(out);
-      const result = await runBench(['pgbench', '--rows', '3000', '--engines', 'eon,postgres', '--out', out], smokeTimeoutMs - 5_000);
-      expect(result.code, result.stderr.slice(-4_000)).toBe(0);
-      expect(result.stdout).toContain('All engines agree.');
-      const jsonFile = (await readdir(out)).find((f) => f.startsWith('pgbench-') && f.endsWith('.json'));
-      const report = JSON.parse(await readFile(path.join(out, jsonFile as string), 'utf8')) as {
-        data: { engines: { name: string; runs: Record<string, { tps: number; failed: number }> }[] };
-      };
-      for (const e of report.data.engines) {
+      const { run, report } = await runSuite(['pgbench', '--rows', '3000', '--engines', 'eon,postgres'], smokeTimeoutMs - 5_000);
+      expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(run.stdout).toContain('All engines agree.');
+      const engines = (report as { data: { engines: { name: string; runs: Record<string, { tps: number }> }[] } }).data.engines;
+      expect(engines.map((e) => e.name)).toEqual(['eon', 'postgres']);
+      for (const e of engines) {
         expect(Object.keys(e.runs).sort()).toEqual(['read-write prepared', 'read-write simple', 'select-only prepared', 'select-only simple']);
         for (const r of Object.values(e.runs)) expect(r.tps).toBeGreaterThan(0);
       }

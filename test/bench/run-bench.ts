@@ -1,6 +1,8 @@
-// Runs the built bench command as a child process for the smoke tests, bounded in time.
+// Runs the built bench command as a child process for the smoke tests, bounded in time, and reads its report.
 
 import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,4 +30,25 @@ export function runBench(args: string[], timeoutMs: number): Promise<BenchRun> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** A suite run into a temp directory: the process outcome, the report files and the JSON report. */
+export interface SuiteRun {
+  run: BenchRun;
+  files: string[];
+  report: unknown;
+}
+
+/** Runs `npm run bench -- <suite> …` with `--out` a temp directory, reads its JSON report, removes the directory. */
+export async function runSuite(args: string[], timeoutMs: number): Promise<SuiteRun> {
+  const out = await mkdtemp(path.join(tmpdir(), 'eon-bench-test-'));
+  try {
+    const run = await runBench([...args, '--out', out], timeoutMs);
+    const files = await readdir(out);
+    const json = files.find((f) => f.startsWith(`${args[0]}-`) && f.endsWith('.json'));
+    const report: unknown = json === undefined ? null : JSON.parse(await readFile(path.join(out, json), 'utf8'));
+    return { run, files, report };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 }
