@@ -122,7 +122,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const report = await command.suite.run({ ...command.options, log });
   const files = await writeReport(report, command.outDir);
   process.stdout.write(renderMarkdown(report));
-  process.stdout.write(`\nreport: ${files.markdown}\n        ${files.json}\n`);
+  process.stdout.write(`\nreport: ${files.markdown}\n        ${files.json}\n${files.svg === undefined ? '' : `        ${files.svg}\n`}`);
   return report.agreement.ok ? BENCH_EXIT.ok : BENCH_EXIT.disagreement;
 }
 

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { renderChart, type Chart } from './chart.js';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -41,6 +42,8 @@ export interface SuiteReport {
   tables: ReportTable[];
   agreement: { ok: boolean; checks: string[]; problems: string[] };
   data: unknown;
+  /** Drawn as `<suite>-<date>.svg` beside the Markdown, which links it. */
+  chart?: Chart;
 }
 
 /**
@@ -80,6 +83,7 @@ export function renderMarkdown(report: SuiteReport): string {
     ...report.engines.map((e) => `- ${e.name}: ${e.description}`),
     '',
   ];
+  if (report.chart !== undefined) out.push(`![${report.chart.title}](${chartFileName(report)})`, '');
   for (const table of report.tables) {
     out.push(`## ${table.title}`, '', markdownTable(table), '');
     for (const note of table.notes ?? []) out.push(`${note}`, '');
@@ -97,14 +101,24 @@ export function renderJson(report: SuiteReport): string {
   return `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
 }
 
-/** Writes `<suite>-<date>.md` and `.json` into outDir; returns their paths. */
-export async function writeReport(report: SuiteReport, outDir: string): Promise<{ markdown: string; json: string }> {
+function reportBaseName(report: SuiteReport): string {
+  return `${report.suite}-${report.date.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+function chartFileName(report: SuiteReport): string {
+  return `${reportBaseName(report)}.svg`;
+}
+
+/** Writes `<suite>-<date>.md`, `.json` and (with a chart) `.svg` into outDir; returns their paths. */
+export async function writeReport(report: SuiteReport, outDir: string): Promise<{ markdown: string; json: string; svg?: string }> {
   await mkdir(outDir, { recursive: true });
-  const stamp = report.date.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
-  const base = path.join(outDir, `${report.suite}-${stamp}`);
+  const base = path.join(outDir, reportBaseName(report));
   const markdown = `${base}.md`;
   const json = `${base}.json`;
   await writeFile(markdown, renderMarkdown(report));
   await writeFile(json, renderJson(report));
-  return { markdown, json };
+  if (report.chart === undefined) return { markdown, json };
+  const svg = path.join(outDir, chartFileName(report));
+  await writeFile(svg, renderChart(report.chart));
+  return { markdown, json, svg };
 }

@@ -157,6 +157,12 @@ function buildReport(date: string, options: SuiteOptions, outcomes: EngineOutcom
     parameters: { rows: options.rows, seed: options.seed, 'load connections': options.loadConnections },
     engines: outcomes.map((o) => ({ name: o.name, description: o.description || '(not started)' })),
     tables: [table],
+    chart: {
+      title: `ingest, ${options.rows.toLocaleString('en-US')} rows`,
+      unit: 'rows/s (higher is better)',
+      log: true,
+      groups: methods.map((m) => ({ label: METHOD_LABELS[m], bars: outcomes.filter((o) => o.measures[m] !== undefined).map((o) => ({ engine: o.name, value: o.measures[m]!.rowsPerSecond })) })).filter((g) => g.bars.length > 0),
+    },
     agreement: agreement(outcomes, options.rows),
     data: { engines: outcomes },
   };

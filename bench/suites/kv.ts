@@ -301,6 +301,13 @@ function buildReport(date: string, options: SuiteOptions, outcomes: EngineOutcom
     parameters: { rows: options.rows, clients: KV_CLIENTS, 'seconds per workload': workloadSeconds(options.rows), fields: `${KV_FIELDS} × ${FIELD_CHARS} chars`, seed: options.seed },
     engines: outcomes.map((o) => ({ name: o.name, description: o.description || '(not started)' })),
     tables: [table],
+    chart: {
+      title: `kv, ${options.rows.toLocaleString('en-US')} keys, ${KV_CLIENTS} clients`,
+      unit: 'ops/s (higher is better)',
+      groups: (['A', 'B', 'C', 'C over REST'] as const)
+        .map((w) => ({ label: `workload ${w}`, bars: outcomes.filter((o) => o.workloads[w] !== undefined).map((o) => ({ engine: o.name, value: o.workloads[w]!.opsPerSecond })) }))
+        .filter((g) => g.bars.length > 0),
+    },
     agreement: { ok: problems.length === 0, checks: ['row count and 50 sampled rows (loaded or updated field values) after the load and after the workloads, on every engine'], problems },
     data: { engines: outcomes },
   };

@@ -388,6 +388,12 @@ function buildReport(
     parameters: { rows: options.rows, runs: options.runs, seed: options.seed, 'load connections': options.loadConnections },
     engines: outcomes.map((o) => ({ name: o.name, description: o.description || '(not started)' })),
     tables: [loadTable, queryTable, lookupTable],
+    chart: {
+      title: `micro, ${options.rows.toLocaleString('en-US')} rows`,
+      unit: 'median ms (lower is better)',
+      log: true,
+      groups: (['Q1', 'Q2'] as const).map((q) => ({ label: q, bars: outcomes.filter((o) => o.queries[q] !== undefined).map((o) => ({ engine: o.name, value: o.queries[q]!.medianMs })) })),
+    },
     agreement: agreement(outcomes, expected),
     data: {
       columns: microColumns,

@@ -158,6 +158,14 @@ function buildReport(date: string, options: SuiteOptions, outcomes: EngineOutcom
     parameters: { rows: options.rows, clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, 'seconds per run': pgbenchSeconds(options.rows) },
     engines: outcomes.map((o) => ({ name: o.name, description: o.description || '(not started)' })),
     tables: [table],
+    chart: {
+      title: `pgbench, ${options.rows.toLocaleString('en-US')} accounts, ${PGBENCH_CLIENTS} clients`,
+      unit: 'tps (higher is better)',
+      log: true,
+      groups: (Object.keys(SCRIPTS) as ScriptName[]).flatMap((script) =>
+        MODES.map((mode) => ({ label: `${script}, -M ${mode}`, bars: outcomes.filter((o) => o.runs[`${script} ${mode}`] !== undefined).map((o) => ({ engine: o.name, value: o.runs[`${script} ${mode}`]!.tps })) })),
+      ),
+    },
     agreement: { ok: problems.length === 0, checks: ['no failed pgbench transactions; accounts holds every row afterwards'], problems },
     data: { engines: outcomes },
   };

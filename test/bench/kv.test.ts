@@ -32,8 +32,9 @@ describe('bench kv smoke', () => {
   it(
     'runs workloads A, B, C (and C over REST) on eon and postgres, and both hold every row',
     async () => {
-      const { run, report } = await runSuite(['kv', '--rows', '3000', '--engines', 'eon,postgres'], smokeTimeoutMs - 5_000);
+      const { run, report, files } = await runSuite(['kv', '--rows', '3000', '--engines', 'eon,postgres'], smokeTimeoutMs - 5_000);
       expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(files.filter((f) => f.startsWith('kv-')).map((f) => f.slice(f.lastIndexOf('.'))).sort()).toEqual(['.json', '.md', '.svg']);
       expect(run.stdout).toContain('All engines agree.');
       const engines = (report as { data: { engines: { name: string; workloads: Record<string, { ops: number }> }[] } }).data.engines;
       const eon = engines.find((e) => e.name === 'eon');
