@@ -4,6 +4,7 @@
 import { EonError } from '../../src/errors/index.js';
 import { keyString, type ColumnType, type Value } from '../../src/types/index.js';
 import type { Store } from '../../storage/index.js';
+import { deadlineOf, statementTimeoutError } from './deadline.js';
 import type { Plan } from '../plan/logical.js';
 import type { Row } from './compile-expr.js';
 
@@ -25,6 +26,8 @@ export class ExecContext {
   readonly params: readonly Value[];
   readonly outerRows: readonly Row[];
   readonly signal: AbortSignal | undefined;
+  /** statement_timeout's deadline (performance.now()), checked with the signal. */
+  private readonly deadline: number;
   readonly cteResults: Map<number, Row[]>;
   /** Results of fragments already computed by data engines, keyed by the plan node. */
   readonly prefetched: Map<Plan, Row[]>;
@@ -46,6 +49,7 @@ export class ExecContext {
     this.store = opts.store;
     this.params = opts.params;
     this.signal = opts.signal;
+    this.deadline = opts.parent?.deadline ?? deadlineOf(opts.signal);
     this.run = opts.run;
     this.outerRows = opts.outerRows ?? [];
     const p = opts.parent;
@@ -67,6 +71,7 @@ export class ExecContext {
   }
 
   checkCancel(): void {
+    if (this.deadline !== Infinity && performance.now() > this.deadline) throw statementTimeoutError();
     if (this.signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
   }
 

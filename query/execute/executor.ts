@@ -350,7 +350,11 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
     for (const l of left) probe(l, table.candidates(l));
   } else {
     const everyRow = right.map((_, j) => j);
-    for (const l of left) probe(l, everyRow);
+    // Each left row costs a pass over all right rows, so the cancel check runs per left row.
+    for (const l of left) {
+      ctx.checkCancel();
+      probe(l, everyRow);
+    }
   }
   if (rightMatched !== null) {
     for (let j = 0; j < right.length; j++) if (rightMatched[j] === 0) emit(leftNulls.concat(right[j]!));

@@ -7,6 +7,7 @@ import { parseOne, parseScript, type Statement } from '../parse/parser.js';
 import { compileStatement, type CompiledStatement, type EngineServices } from './compile.js';
 import type { ExecuteOptions, PreparedStatement, QueryResult, Session, TransactionStatus } from './contract.js';
 import { Settings } from './settings.js';
+import { signalWithDeadline, statementTimeoutError } from '../execute/deadline.js';
 import { CopyFromSink, copyTargets, type CopyIn } from '../statements/copy-from.js';
 import type { PlanCache } from './plan-cache.js';
 
@@ -168,9 +169,22 @@ export class EngineSession implements Session {
       throw new EonError('protocol_violation', `bind message supplies ${params.length} parameters, but prepared statement requires ${c.paramTypes.length}`);
     }
     if (options?.signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
-    const result = await c.run(params, options?.signal);
+    const result = await this.runWithinTimeout(c, params, options?.signal);
     if (c.changesCatalog) this.cache.invalidate();
     return result;
+  }
+
+  /** Runs under statement_timeout when one is set: the deadline aborts the statement like a cancel request. */
+  private async runWithinTimeout(c: CompiledStatement, params: readonly Value[], signal: AbortSignal | undefined): Promise<QueryResult> {
+    const timeoutMs = this.settings.statementTimeoutMs();
+    if (timeoutMs === 0) return c.run(params, signal);
+    try {
+      return await c.run(params, signalWithDeadline(signal, timeoutMs));
+    } catch (e) {
+      // The timer may have fired during an await, where the abort reads as a user cancel.
+      if (e instanceof EonError && e.code === 'query_canceled' && signal?.aborted !== true) throw statementTimeoutError();
+      throw e;
+    }
   }
 
   private async maintenance(st: Statement & { kind: 'maintenance' }): Promise<QueryResult> {

@@ -46,7 +46,7 @@ const ACCEPTED: Record<string, (v: string) => boolean> = {
   standard_conforming_strings: (v) => /^(on|true|1)$/i.test(v),
   search_path: () => true,
   application_name: () => true,
-  statement_timeout: () => true,
+  statement_timeout: (v) => parseDurationMs(v) !== null,
   client_min_messages: () => true,
   transaction_isolation: () => true,
   default_transaction_isolation: () => true,
@@ -54,6 +54,21 @@ const ACCEPTED: Record<string, (v: string) => boolean> = {
   bytea_output: () => true,
   work_mem: () => true,
 };
+
+/** Milliseconds per unit of a duration setting such as statement_timeout; a bare number is milliseconds. */
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { '': 1, ms: 1, s: 1_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+/** PostgreSQL's ceiling for a millisecond setting (INT_MAX). */
+const DURATION_MS_MAX = 2 ** 31 - 1;
+
+/** `'5s'`, `'1500'`, `'2 min'` → milliseconds, as PostgreSQL reads time settings; null when malformed or out of range. */
+export function parseDurationMs(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (m === null) return null;
+  const unit = DURATION_UNIT_MS[(m[2] ?? '').toLowerCase()];
+  if (unit === undefined) return null;
+  const ms = Math.round(Number(m[1]) * unit);
+  return ms <= DURATION_MS_MAX ? ms : null;
+}
 
 export class Settings {
   private readonly values = new Map<string, string>();
@@ -86,10 +101,16 @@ export class Settings {
       const accept = ACCEPTED[key];
       if (accept === undefined) throw new EonError('feature_not_supported', `parameter "${name}" cannot be changed`);
       if (!accept(value)) {
+        if (key === 'statement_timeout') throw new EonError('invalid_parameter_value', `invalid value for parameter "${name}": "${value}"`);
         throw new EonError('feature_not_supported', `eon supports only ${DEFAULTS.get(key)!.value} for "${name}" (got "${value}")`);
       }
     }
     this.values.set(key, key === 'timezone' ? 'UTC' : value);
+  }
+
+  /** statement_timeout in milliseconds; 0 means none. */
+  statementTimeoutMs(): number {
+    return parseDurationMs(this.get('statement_timeout') ?? '0') ?? 0;
   }
 
   all(): { name: string; value: string }[] {
