@@ -12,13 +12,17 @@ import { ingestSuite } from './suites/ingest.js';
 import { kvSuite } from './suites/kv.js';
 import { microSuite } from './suites/micro.js';
 import { pgbenchSuite } from './suites/pgbench.js';
+import { tpchDefaultSf, tpchSuite } from './suites/tpch.js';
 
-export const suites: Readonly<Record<string, Suite>> = { micro: microSuite, ingest: ingestSuite, kv: kvSuite, pgbench: pgbenchSuite };
+export const suites: Readonly<Record<string, Suite>> = { tpch: tpchSuite, micro: microSuite, ingest: ingestSuite, kv: kvSuite, pgbench: pgbenchSuite };
 
 export const defaultRuns = 5;
 export const defaultSeed = 42;
 export const defaultLoadConnections = 4;
+export const defaultQueryTimeoutSeconds = 300;
 const runsMax = 1_000;
+const sfMax = 100;
+const queryTimeoutSecondsMax = 86_400;
 const loadConnectionsMax = 64;
 const rowsMax = 2 ** 31 - 2; // ids are int4
 
@@ -30,12 +34,15 @@ export const usage = `Usage: npm run bench -- <suite> [options]
 Suites: ${Object.keys(suites).join(', ')}
 
 Options:
+  --sf X                TPC-H scale factor, e.g. 0.01, 0.1, 1 (default ${tpchDefaultSf})
+  --nodes N             eon nodes (only 1 for now: the bench starts a single node)
   --rows N              rows to generate (default: the suite's: micro 10000000, ingest, kv and pgbench 1000000)
   --engines a,b,c       engines to run, in order (default ${engineNames.join(',')})
   --runs N              timed warm runs per query (default ${defaultRuns})
   --out DIR             where <suite>-<date>.md/.json go (default bench/results)
   --seed N              data generator seed (default ${defaultSeed})
   --load-connections N  concurrent connections for INSERT loads (default ${defaultLoadConnections})
+  --query-timeout S     seconds before a query is canceled and reported as timed out (default ${defaultQueryTimeoutSeconds})
   --help
 `;
 
@@ -63,6 +70,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
       strict: true,
       options: {
         rows: { type: 'string' },
+        sf: { type: 'string' },
+        nodes: { type: 'string' },
+        'query-timeout': { type: 'string' },
         engines: { type: 'string' },
         runs: { type: 'string' },
         out: { type: 'string' },
@@ -89,9 +99,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
   const seedText = values.seed;
   const seed = seedText === undefined ? defaultSeed : Number(seedText);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new BenchUsageError(`--seed must be an integer from 0 to 2^32-1, got '${seedText}'`);
+  const sf = values.sf === undefined ? tpchDefaultSf : Number(values.sf);
+  if (!(Number.isFinite(sf) && sf > 0 && sf <= sfMax)) throw new BenchUsageError(`--sf must be a number above 0 and at most ${sfMax}, got '${values.sf}'`);
+  const nodes = positiveInt('nodes', values.nodes, 1, Number.MAX_SAFE_INTEGER);
+  if (nodes !== 1) throw new BenchUsageError(`--nodes ${nodes}: the bench runs eon as a single node for now (multi-node runs come with the cluster)`);
   return {
     suite,
     options: {
+      sf,
+      queryTimeoutSeconds: positiveInt('query-timeout', values['query-timeout'], defaultQueryTimeoutSeconds, queryTimeoutSecondsMax),
       rows: positiveInt('rows', values.rows, suite.defaultRows, rowsMax),
       engines,
       runs: positiveInt('runs', values.runs, defaultRuns, runsMax),

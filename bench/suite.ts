@@ -10,6 +10,10 @@ export interface SuiteOptions {
   /** Timed warm runs per query (after one untimed warm-up run). */
   runs: number;
   seed: number;
+  /** TPC-H scale factor. */
+  sf: number;
+  /** A query running longer fails (statement_timeout, or an interrupt for DuckDB). */
+  queryTimeoutSeconds: number;
   /** Concurrent connections for multi-row INSERT loads. */
   loadConnections: number;
   /** Progress lines (to stderr), so a long run shows where it is. */

@@ -48,7 +48,32 @@ class DuckdbEngine implements BenchEngine {
     await this.main.run(sql);
   }
 
+  /** DuckDB has no statement timeout setting: a timer interrupts the main connection. */
+  private timeoutMs = 0;
+
+  setStatementTimeout(ms: number): Promise<void> {
+    this.timeoutMs = Math.max(0, ms);
+    return Promise.resolve();
+  }
+
   async query(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
+    if (this.timeoutMs === 0) return this.queryMain(sql, params);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.main.interrupt();
+    }, this.timeoutMs);
+    try {
+      return await this.queryMain(sql, params);
+    } catch (e) {
+      if (timedOut) throw new Error(`canceled after the ${this.timeoutMs} ms statement timeout`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async queryMain(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
     if (params === undefined || params.length === 0) return toCells((await this.main.runAndReadAll(sql)).getRows());
     const prepared = await this.main.prepare(sql);
     try {

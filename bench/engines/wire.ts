@@ -17,6 +17,12 @@ export interface WireTarget {
   database: string;
 }
 
+/** DATE values stay ISO text (node-postgres would make local-midnight Date objects of them). */
+const dateOid = 1082;
+const isoDateTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === dateOid ? (text: string) => text : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+};
+
 export class WireClientPool {
   private main: pg.Client | null = null;
   private readonly extra = new Set<pg.Client>();
@@ -26,6 +32,7 @@ export class WireClientPool {
   async connect(): Promise<pg.Client> {
     const client = new pg.Client({
       ...this.target,
+      types: isoDateTypes,
       connectionTimeoutMillis: connectTimeoutMs,
       query_timeout: statementTimeoutMs,
     });
@@ -114,6 +121,11 @@ export abstract class WireEngine implements BenchEngine {
 
   insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
     return this.clients.insertValues(source, options);
+  }
+
+  /** The server's own statement_timeout on the connection statements run on. */
+  setStatementTimeout(ms: number): Promise<void> {
+    return this.clients.exec(`SET statement_timeout = ${Math.max(0, Math.round(ms))}`);
   }
 
   wireTarget(): WireTarget {

@@ -20,6 +20,8 @@ import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs, median, minimum, percentile } from '../stats.js';
 import type { Suite, SuiteOptions } from '../suite.js';
+import { numbersAgree } from '../agreement.js';
+import { timeQuery, type QueryMeasure } from '../timing.js';
 
 export const microDefaultRows = 10_000_000;
 /** Rows per multi-row INSERT statement (the measured insert path). */
@@ -49,12 +51,6 @@ interface LoadMeasure {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
-}
-
-interface QueryMeasure {
-  runsMs: number[];
-  medianMs: number;
-  minMs: number;
 }
 
 interface LookupMeasure {
@@ -206,17 +202,6 @@ function loadMeasure(engine: EngineName, method: string, rows: number, ms: numbe
   return { engine, method, rows, seconds: ms / 1000, rowsPerSecond: rows / (ms / 1000) };
 }
 
-async function timeQuery(engine: BenchEngine, sql: string, params: Cell[], runs: number): Promise<{ measure: QueryMeasure; rows: Cell[][] }> {
-  let rows = await engine.query(sql, params); // warm-up, untimed
-  const runsMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    rows = await engine.query(sql, params);
-    runsMs.push(elapsedMs(start));
-  }
-  return { measure: { runsMs, medianMs: median(runsMs), minMs: minimum(runsMs) }, rows };
-}
-
 /** Lookup ids drawn by a seeded LCG so every engine looks up the same keys in the same order. */
 function lookupIds(seed: number, rows: number, count: number): number[] {
   let state = (seed ^ 0x5bd1e995) >>> 0;
@@ -269,7 +254,7 @@ function lookupProblem(seed: number, id: number, rows: Cell[][]): string | null 
   const got = rows[0];
   if (rows.length !== 1 || got === undefined) return `id ${id}: ${rows.length} rows`;
   const same =
-    Number(got[0]) === want.id && String(got[1]) === want.k && numbersAgree(Number(got[2]), want.v) && Number(got[3]) === want.g;
+    Number(got[0]) === want.id && String(got[1]) === want.k && numbersAgree(Number(got[2]), want.v, floatRelativeTolerance) && Number(got[3]) === want.g;
   return same ? null : `id ${id}: got (${got.map(String).join(', ')}), expected (${want.id}, ${want.k}, ${want.v}, ${want.g})`;
 }
 
@@ -277,12 +262,6 @@ function toGroups(rows: Cell[][]): MicroGroup[] {
   return rows
     .map((r) => ({ k: String(r[0]), sum: Number(r[1]), count: Number(r[2]) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-}
-
-export function numbersAgree(a: number, b: number): boolean {
-  if (a === b) return true;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-  return Math.abs(a - b) <= floatRelativeTolerance * Math.max(Math.abs(a), Math.abs(b));
 }
 
 /** Problems with one engine's Q1 answer against the generator's (empty when they agree). */
@@ -293,7 +272,7 @@ export function compareGroups(got: readonly MicroGroup[], want: readonly MicroGr
   for (const w of want) {
     const g = byK.get(w.k);
     if (g === undefined) problems.push(`group ${w.k} missing`);
-    else if (g.count !== w.count || !numbersAgree(g.sum, w.sum)) {
+    else if (g.count !== w.count || !numbersAgree(g.sum, w.sum, floatRelativeTolerance)) {
       problems.push(`group ${w.k}: sum ${g.sum} count ${g.count}, expected sum ${w.sum} count ${w.count}`);
     }
   }

@@ -6,7 +6,8 @@ import { BenchUsageError, parseBenchArgs } from '../../bench/main.js';
 import { costRatio, formatNumber, machineInfo, renderJson, renderMarkdown } from '../../bench/report.js';
 import type { SuiteReport } from '../../bench/report.js';
 import { median, minimum, percentile } from '../../bench/stats.js';
-import { compareGroups, numbersAgree } from '../../bench/suites/micro.js';
+import { numbersAgree } from '../../bench/agreement.js';
+import { compareGroups, floatRelativeTolerance } from '../../bench/suites/micro.js';
 
 describe('parseBenchArgs', () => {
   it('applies suite defaults', () => {
@@ -90,9 +91,9 @@ describe('micro table generator', () => {
 
 describe('answer comparison', () => {
   it('accepts float sums within 1e-9 relative and exact counts only', () => {
-    expect(numbersAgree(1e6, 1e6 * (1 + 5e-10))).toBe(true);
-    expect(numbersAgree(1e6, 1e6 * (1 + 5e-9))).toBe(false);
-    expect(numbersAgree(0, 0)).toBe(true);
+    expect(numbersAgree(1e6, 1e6 * (1 + 5e-10), floatRelativeTolerance)).toBe(true);
+    expect(numbersAgree(1e6, 1e6 * (1 + 5e-9), floatRelativeTolerance)).toBe(false);
+    expect(numbersAgree(0, 0, floatRelativeTolerance)).toBe(true);
     const want = [{ k: 'k00', sum: 10.5, count: 2 }];
     expect(compareGroups([{ k: 'k00', sum: 10.5 + 1e-12, count: 2 }], want)).toEqual([]);
     expect(compareGroups([{ k: 'k00', sum: 10.5, count: 3 }], want)).toHaveLength(1);
