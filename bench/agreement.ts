@@ -45,7 +45,11 @@ function rowSortKey(row: readonly (Cell | Date)[]): string {
  */
 export function resultDifference(got: readonly Cell[][], want: readonly Cell[][], ordered: boolean, relativeTolerance: number): string | null {
   if (got.length !== want.length) return `${got.length} rows, expected ${want.length}`;
-  const sort = (rows: readonly Cell[][]): Cell[][] => [...rows].map((r) => [...r]).sort((a, b) => (rowSortKey(a) < rowSortKey(b) ? -1 : rowSortKey(a) > rowSortKey(b) ? 1 : 0));
+  const sort = (rows: readonly Cell[][]): Cell[][] =>
+    rows
+      .map((row) => ({ row, key: rowSortKey(row) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((keyed) => keyed.row);
   const g = ordered ? got : sort(got);
   const w = ordered ? want : sort(want);
   for (let i = 0; i < w.length; i++) {

@@ -7,7 +7,7 @@ import type { EngineName } from './engines/index.js';
 import { repoRoot } from './engines/eon.js';
 import { runInterruptCleanups } from './process.js';
 import { renderMarkdown, writeReport } from './report.js';
-import type { Suite, SuiteOptions } from './suite.js';
+import { errorMessage, type Suite, type SuiteOptions } from './suite.js';
 import { ingestSuite } from './suites/ingest.js';
 import { kvSuite } from './suites/kv.js';
 import { microSuite } from './suites/micro.js';
@@ -82,7 +82,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
       },
     });
   } catch (e) {
-    throw new BenchUsageError(e instanceof Error ? e.message : String(e));
+    throw new BenchUsageError(errorMessage(e));
   }
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';

@@ -27,6 +27,11 @@ export interface Suite {
   run(options: SuiteOptions): Promise<SuiteReport>;
 }
 
+/** The text of whatever a failed step threw, for the report. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Shortest timed run, for smoke-size tables. */
 const TIMED_RUN_SECONDS_MIN = 2;
 /** Rows per second of run length up to the maximum: small tables give short smoke runs. */

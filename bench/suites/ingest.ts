@@ -8,7 +8,7 @@ import { withWorkDir } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs } from '../stats.js';
-import type { Suite, SuiteOptions } from '../suite.js';
+import { errorMessage, type Suite, type SuiteOptions } from '../suite.js';
 import { insertRowsPerStatement, microSource } from './micro.js';
 
 export const ingestDefaultRows = 1_000_000;
@@ -67,7 +67,7 @@ async function runEngine(name: EngineName, source: LoadSource, options: SuiteOpt
     try {
       await fn();
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       outcome.errors.push(`${what}: ${message}`);
       options.log(`${name}: ${what} FAILED: ${message}`);
     }

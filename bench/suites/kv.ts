@@ -7,7 +7,7 @@ import type { BenchEngine, EngineName, LoadSource } from '../engines/index.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs, percentile } from '../stats.js';
-import { timedRunSeconds, type Suite, type SuiteOptions } from '../suite.js';
+import { errorMessage, timedRunSeconds, type Suite, type SuiteOptions } from '../suite.js';
 
 export const kvDefaultRows = 1_000_000;
 /** Concurrent clients per workload, each its own connection. */
@@ -176,7 +176,7 @@ async function runEngine(name: EngineName, options: SuiteOptions): Promise<Engin
     }
     await checkRows(e, options, outcome, 'after the workloads');
   } catch (err) {
-    outcome.problems.push(err instanceof Error ? err.message : String(err));
+    outcome.problems.push(errorMessage(err));
   } finally {
     await engine?.stop();
   }

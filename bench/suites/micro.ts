@@ -19,7 +19,7 @@ import { withWorkDir } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs, median, minimum, percentile } from '../stats.js';
-import type { Suite, SuiteOptions } from '../suite.js';
+import { errorMessage, type Suite, type SuiteOptions } from '../suite.js';
 import { numbersAgree } from '../agreement.js';
 import { timeQuery, type QueryMeasure } from '../timing.js';
 
@@ -192,10 +192,6 @@ async function loadTable(engine: BenchEngine, source: LoadSource, options: Suite
   await engine.insertValues(sample, { from: 0, to: sampleRows, rowsPerStatement: insertRowsPerStatement, connections: options.loadConnections });
   outcome.loads.push(loadMeasure(engine.name, `${insertMethod}, sample`, sampleRows, elapsedMs(sampleStart)));
   await engine.exec(`DROP TABLE ${insertSampleTable}`);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function loadMeasure(engine: EngineName, method: string, rows: number, ms: number): LoadMeasure {

@@ -8,7 +8,7 @@ import type { BenchEngine, EngineName } from '../engines/index.js';
 import { runCommand, withWorkDir } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
-import { timedRunSeconds, type Suite, type SuiteOptions } from '../suite.js';
+import { errorMessage, timedRunSeconds, type Suite, type SuiteOptions } from '../suite.js';
 
 export const pgbenchDefaultRows = 1_000_000;
 /** pgbench -c and -j. */
@@ -120,7 +120,7 @@ async function runEngine(name: EngineName, csv: string, scripts: Record<ScriptNa
     const [row] = await e.query('SELECT count(*), sum(bid) FROM accounts');
     if (Number(row?.[0]) !== options.rows) outcome.problems.push(`accounts holds ${String(row?.[0])} rows, not ${options.rows}`);
   } catch (err) {
-    outcome.problems.push(err instanceof Error ? err.message : String(err));
+    outcome.problems.push(errorMessage(err));
   } finally {
     await engine?.stop();
   }

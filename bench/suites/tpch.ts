@@ -12,7 +12,7 @@ import { progressBar } from '../progress.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { elapsedMs } from '../stats.js';
-import type { Suite, SuiteOptions } from '../suite.js';
+import { errorMessage, type Suite, type SuiteOptions } from '../suite.js';
 import { timeQuery, type QueryMeasure } from '../timing.js';
 
 export const tpchDefaultSf = 1;
@@ -99,7 +99,7 @@ async function runEngine(
     let loaded = 0;
     const totalRows = TPCH_TABLES.reduce((n, t) => n + data.rows[t], 0);
     for (const table of TPCH_TABLES) {
-      outcome.loadMethod = await loadTable(engine, table, data.files[table]);
+      await loadTable(engine, table, data.files[table]);
       loaded += data.rows[table];
       bar.update(loaded / totalRows, table);
     }
@@ -129,17 +129,16 @@ async function runEngine(
 }
 
 /** Each engine's bulk path from the shared CSV: eon and PostgreSQL by COPY over the wire (psql \copy), DuckDB by its CSV reader. */
-async function loadTable(engine: BenchEngine, table: string, csv: string): Promise<string> {
+async function loadTable(engine: BenchEngine, table: string, csv: string): Promise<void> {
   if (engine.name === 'duckdb') {
     await engine.exec(`COPY ${table} FROM '${csv.replaceAll("'", "''")}' (FORMAT csv, HEADER false)`);
-    return 'COPY FROM csv file';
+    return;
   }
   if (engine.copyFromStdin === undefined) throw new Error(`${engine.name} has no COPY path`);
   await engine.copyFromStdin(table, csv);
-  return 'COPY FROM STDIN (psql \\copy)';
 }
 
-/** What each engine does after a bulk load before it is queried, as its users would. */
+/** What each engine does after a bulk load before it is queried, as its users would; returns the whole load method. */
 async function finishLoad(engine: BenchEngine): Promise<string> {
   switch (engine.name) {
     case 'eon':
@@ -162,10 +161,6 @@ async function runQuery(engine: BenchEngine, q: TpchQuery, options: SuiteOptions
     options.log(`${engine.name}: Q${q.number} failed: ${errorMessage(e)}`);
     return { error: errorMessage(e) };
   }
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** eon's median over the fastest peer's, per query eon ran; without a peer time, eon's own time orders them. */

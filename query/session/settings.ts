@@ -46,13 +46,21 @@ const ACCEPTED: Record<string, (v: string) => boolean> = {
   standard_conforming_strings: (v) => /^(on|true|1)$/i.test(v),
   search_path: () => true,
   application_name: () => true,
-  statement_timeout: (v) => parseDurationMs(v) !== null,
+  statement_timeout: () => true,
   client_min_messages: () => true,
   transaction_isolation: () => true,
   default_transaction_isolation: () => true,
   lc_messages: () => true,
   bytea_output: () => true,
   work_mem: () => true,
+};
+
+/**
+ * Settings whose value has a form to check first: a malformed value is 22023, as in PostgreSQL,
+ * while a well-formed one eon cannot honour is 0A000 (ACCEPTED).
+ */
+const WELL_FORMED: Record<string, (v: string) => boolean> = {
+  statement_timeout: (v) => parseDurationMs(v) !== null,
 };
 
 /** Milliseconds per unit of a duration setting such as statement_timeout; a bare number is milliseconds. */
@@ -72,6 +80,8 @@ export function parseDurationMs(text: string): number | null {
 
 export class Settings {
   private readonly values = new Map<string, string>();
+  /** statement_timeout parsed when set, since every statement reads it. */
+  private timeoutMs = 0;
 
   get(name: string): string | undefined {
     const key = name.toLowerCase();
@@ -84,6 +94,11 @@ export class Settings {
   }
 
   set(name: string, value: string | null): void {
+    this.apply(name, value);
+    this.timeoutMs = parseDurationMs(this.get('statement_timeout')!) ?? 0;
+  }
+
+  private apply(name: string, value: string | null): void {
     const key = name.toLowerCase();
     if (key === 'all' && value === null) {
       this.values.clear();
@@ -100,8 +115,8 @@ export class Settings {
     if (!custom) {
       const accept = ACCEPTED[key];
       if (accept === undefined) throw new EonError('feature_not_supported', `parameter "${name}" cannot be changed`);
+      if (WELL_FORMED[key]?.(value) === false) throw new EonError('invalid_parameter_value', `invalid value for parameter "${name}": "${value}"`);
       if (!accept(value)) {
-        if (key === 'statement_timeout') throw new EonError('invalid_parameter_value', `invalid value for parameter "${name}": "${value}"`);
         throw new EonError('feature_not_supported', `eon supports only ${DEFAULTS.get(key)!.value} for "${name}" (got "${value}")`);
       }
     }
@@ -110,7 +125,7 @@ export class Settings {
 
   /** statement_timeout in milliseconds; 0 means none. */
   statementTimeoutMs(): number {
-    return parseDurationMs(this.get('statement_timeout') ?? '0') ?? 0;
+    return this.timeoutMs;
   }
 
   all(): { name: string; value: string }[] {
