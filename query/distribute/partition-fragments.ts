@@ -74,7 +74,10 @@ export class PartitionFragments implements FragmentRunner {
       if (ctx.prefetched.has(p)) return; // a CTE's input, reached again through another reference
       const f = byRoot.get(p);
       if (f !== undefined) {
+        const started = performance.now();
         await this.runFragment(f, ctx, f.kind === 'scan' ? filterOf.get(f.scan) : undefined);
+        const rows = ctx.prefetched.get(p);
+        if (rows !== undefined) ctx.profile?.record(p, rows.length, performance.now() - started);
         return;
       }
       const reduced = p.kind === 'join' ? keyFilters.get(p.left) ?? keyFilters.get(p.right) : undefined;

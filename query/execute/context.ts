@@ -21,6 +21,28 @@ export interface ValueSet {
 
 export type PlanRunner = (plan: Plan, ctx: ExecContext) => Row[];
 
+/** What EXPLAIN ANALYZE shows per operator: times run, rows out, and time including its inputs. */
+export interface OperatorStats {
+  loops: number;
+  rows: number;
+  ms: number;
+}
+
+/** Per-operator measurements of one execution, kept only under EXPLAIN ANALYZE. */
+export class OperatorProfile {
+  readonly stats = new Map<Plan, OperatorStats>();
+
+  record(plan: Plan, rows: number, ms: number): void {
+    const s = this.stats.get(plan);
+    if (s === undefined) this.stats.set(plan, { loops: 1, rows, ms });
+    else {
+      s.loops++;
+      s.rows += rows;
+      s.ms += ms;
+    }
+  }
+}
+
 export class ExecContext {
   readonly store: Store;
   readonly params: readonly Value[];
@@ -35,6 +57,8 @@ export class ExecContext {
   private readonly setCache: Map<Plan, ValueSet>;
   private readonly budget: { cells: number; max: number };
   private readonly run: PlanRunner;
+  /** Set under EXPLAIN ANALYZE: operators record their rows and time here. */
+  readonly profile: OperatorProfile | undefined;
 
   constructor(opts: {
     store: Store;
@@ -45,6 +69,7 @@ export class ExecContext {
     parent?: ExecContext;
     outerRows?: readonly Row[];
     cellsMax?: number;
+    profile?: OperatorProfile;
   }) {
     this.store = opts.store;
     this.params = opts.params;
@@ -58,6 +83,7 @@ export class ExecContext {
     this.subqueryCache = p?.subqueryCache ?? new Map();
     this.setCache = p?.setCache ?? new Map();
     this.budget = p?.budget ?? { cells: 0, max: opts.cellsMax ?? QUERY_CELLS_MAX };
+    this.profile = p?.profile ?? opts.profile;
   }
 
   /** Counts `cells` more values held by the query; throws 53200 past the budget. */

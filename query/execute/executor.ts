@@ -14,6 +14,15 @@ import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
 export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
   const pre = ctx.prefetched.get(plan);
   if (pre !== undefined) return pre;
+  const profile = ctx.profile;
+  if (profile === undefined) return runOperator(plan, ctx);
+  const started = performance.now();
+  const rows = runOperator(plan, ctx);
+  profile.record(plan, rows.length, performance.now() - started);
+  return rows;
+}
+
+function runOperator(plan: Plan, ctx: ExecContext): Row[] {
   switch (plan.kind) {
     case 'scan':
       return runScan(plan, ctx);

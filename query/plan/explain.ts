@@ -4,16 +4,32 @@ import { typeName } from '../../src/types/index.js';
 import { assertNever, type Expr } from './expr.js';
 import { planChildren, type Plan } from './logical.js';
 import type { FragmentInfo } from '../distribute/index.js';
+import type { OperatorStats } from '../execute/context.js';
 
 type Fragments = ReadonlyMap<Plan, FragmentInfo>;
+type Stats = ReadonlyMap<Plan, OperatorStats>;
 
-export function explainPlan(plan: Plan, partitions: number, fragments: Fragments): string[] {
+/**
+ * One line per operator, its details indented below it. With `stats` (EXPLAIN ANALYZE), each
+ * operator line ends with its measured rows, loops and time; times include the operator's inputs,
+ * and a fragment's time covers the data engines' run and turning their batches into rows.
+ */
+export function explainPlan(plan: Plan, partitions: number, fragments: Fragments, stats?: Stats): string[] {
   const lines: string[] = [];
-  walk(plan, 0, lines, partitions, fragments);
+  walk(plan, 0, lines, partitions, fragments, stats);
   return lines;
 }
 
-function walk(p: Plan, depth: number, out: string[], partitions: number, fragments: Fragments): void {
+function walk(p: Plan, depth: number, out: string[], partitions: number, fragments: Fragments, stats: Stats | undefined): void {
+  const at = out.length;
+  describe(p, depth, out, partitions, fragments, stats);
+  const s = stats?.get(p);
+  if (stats !== undefined) {
+    out[at] += s === undefined ? ' (never executed)' : ` (actual rows=${s.rows} loops=${s.loops} time=${s.ms.toFixed(3)} ms)`;
+  }
+}
+
+function describe(p: Plan, depth: number, out: string[], partitions: number, fragments: Fragments, stats: Stats | undefined): void {
   const pad = depth === 0 ? '' : ' '.repeat(depth * 2 - 2) + '->  ';
   const cols = p.columns.length;
   const frag = fragments.has(p) ? `  [fragment × ${partitions} partitions, data engines]` : '';
@@ -53,7 +69,7 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
       );
       if (fragments.has(p)) {
         out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate  [fragment × ${partitions} partitions, data engines]`);
-        walk(p.input, depth + 2, out, partitions, new Map());
+        walk(p.input, depth + 2, out, partitions, new Map(), undefined);
         return;
       }
       break;
@@ -85,7 +101,7 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
     default:
       assertNever(p);
   }
-  for (const c of planChildren(p)) walk(c, depth + 1, out, partitions, fragments);
+  for (const c of planChildren(p)) walk(c, depth + 1, out, partitions, fragments, stats);
 }
 
 export function exprText(e: Expr): string {

@@ -5,7 +5,7 @@ import { T, type ColumnType, type Value } from '../../src/types/index.js';
 import type { Store } from '../../storage/index.js';
 import { StatementContext } from '../bind/context.js';
 import { bindQuery } from '../bind/bind-select.js';
-import { ExecContext } from '../execute/context.js';
+import { ExecContext, OperatorProfile } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { optimize } from '../optimize/index.js';
 import type { Statement } from '../parse/parser.js';
@@ -94,8 +94,8 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
   };
 }
 
-export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal): Promise<Value[][]> {
-  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, cellsMax: services.cellsMax });
+export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile): Promise<Value[][]> {
+  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
   await services.fragments.prefetch(plan, ctx);
   return runPlan(plan, ctx);
 }
@@ -114,12 +114,17 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
     changesCatalog: false,
     async run(params, signal) {
       const partitions = services.store.partitions;
-      const lines = explainPlan(plan, partitions, services.fragments.fragmentsOf(plan));
+      const fragments = services.fragments.fragmentsOf(plan);
+      let lines: string[];
       if (st.analyze) {
+        const profile = new OperatorProfile();
         const started = process.hrtime.bigint();
-        const rows = await executeSelect(plan, params, services, signal);
+        const rows = await executeSelect(plan, params, services, signal, profile);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        lines = explainPlan(plan, partitions, fragments, profile.stats);
         lines.push(`Execution: ${rows.length} rows in ${ms.toFixed(3)} ms`);
+      } else {
+        lines = explainPlan(plan, partitions, fragments);
       }
       return { command: 'EXPLAIN', rowCount: lines.length, columns, rows: lines.map((l) => [l]) };
     },

@@ -59,6 +59,19 @@ describe('partition fragments', () => {
     expect(small).not.toMatch(/fragment/);
   });
 
+  it('EXPLAIN ANALYZE shows each operator\'s rows, loops and time, fragments included', async () => {
+    const lines = (await rows('EXPLAIN ANALYZE SELECT s.k, count(*) FROM small s JOIN big b ON b.id = s.id WHERE b.v > 3 GROUP BY s.k')).map((r) => r[0]!);
+    const actual = /\(actual rows=(\d+) loops=(\d+) time=\d+\.\d{3} ms\)$/;
+    const join = lines.find((l) => l.includes('Hash Join'))!;
+    const bigScan = lines.find((l) => l.includes('Partition Scan on big'))!;
+    expect(bigScan).toContain('[fragment × 8 partitions, data engines]');
+    const [joinRows, scanRows] = [actual.exec(join), actual.exec(bigScan)].map((m) => Number(m![1]));
+    const [expected] = await rows('SELECT count(*) FROM small s JOIN big b ON b.id = s.id WHERE b.v > 3');
+    expect(joinRows).toBe(Number(expected![0]));
+    expect(scanRows).toBeGreaterThanOrEqual(joinRows!);
+    expect(lines.at(-1)).toMatch(/^Execution: \d+ rows in/);
+  });
+
   it('merges partials into the same answer the coordinator computes', async () => {
     // Copy the big table's rows into a local computation: the same query over a derived table
     // (not a plain scan) always runs on the coordinator.
