@@ -172,6 +172,11 @@ export class BatchCollector {
   }
 }
 
+/** The coordinator's side, columnar: a collector's IPC batch as column vectors. */
+export function vectorsFromBatch(ipc: Uint8Array, types: readonly ColumnType[]): { length: number; vectors: ColumnVector[] } {
+  return decodeSegment(ipc, types);
+}
+
 /**
  * The coordinator's side: rows of `width` cells from a collector's IPC batch, column `c` of the
  * batch landing in cell `ordinals[c]` (cells no column fills stay null: nobody reads them).

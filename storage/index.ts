@@ -12,7 +12,7 @@ export { SEGMENT_ROWS_MAX } from './segment.js';
 export type { ColumnVector, ColumnBatch, ZoneMap, ZonePredicate } from './column-vector.js';
 export { physicalOf, valueAt, isValid, numericToText, SCALED_NUMERIC_PRECISION_MAX } from './column-vector.js';
 export { DataEnginePool } from './data-engine-pool.js';
-export { BatchCollector, rowsFromBatch } from './batch-collector.js';
+export { BatchCollector, rowsFromBatch, vectorsFromBatch } from './batch-collector.js';
 export { packPartial, unpackPartial } from './partial-batch.js';
 export type { PackedPartial, PartialArrays, PartialColumnKind, PartialLayout } from './partial-batch.js';
 export type { FragmentTask } from './data-engine-task.js';

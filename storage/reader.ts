@@ -26,6 +26,13 @@ export const SEGMENT_CACHE_BYTES_CAP = 2 * 1024 ** 3;
  * SF 1's lineitem, so every scan re-read and re-decoded the rest: Q6 took 2.3 s instead of 0.1 s.
  */
 export const SEGMENT_CACHE_BYTES_MAX = Math.min(SEGMENT_CACHE_BYTES_CAP, Math.floor(os.totalmem() * SEGMENT_CACHE_RAM_FRACTION));
+/**
+ * The node's own (main-thread) cache: it serves point lookups, writes and scans of small tables,
+ * while the data engines scan the large ones. Decoded text lives on the JS heap, and every major
+ * garbage collection of the coordinator marks it: a full-size cache of TPC-H SF 1 made the
+ * coordinator's collections take seconds per query.
+ */
+export const COORDINATOR_SEGMENT_CACHE_BYTES_MAX = Math.min(SEGMENT_CACHE_BYTES_MAX, 256 * 1024 ** 2);
 
 export interface DecodedSegment {
   length: number;

@@ -16,7 +16,7 @@ import { encodeKey, encodeKeyString, partitionEnd, partitionPrefix, tableEnd, de
 import { decodeRow, encodeRow } from './row-codec.js';
 import { encodeSegment, SEGMENT_ROWS_MAX } from './segment.js';
 import { coefAtScale, valueAt, vectorFromRows, zoneMapOf } from './column-vector.js';
-import { SEGMENT_CACHE_BYTES_MAX, SegmentCache, StorageReader, storedTypes, type DecodedSegment } from './reader.js';
+import { COORDINATOR_SEGMENT_CACHE_BYTES_MAX, SegmentCache, StorageReader, storedTypes, type DecodedSegment } from './reader.js';
 import {
   hasHiddenRowId, keyOf, makeRowId, partitionOfKey, partitionOfRow, ROWID_SEQUENCE_BITS,
 } from './schema.js';
@@ -396,7 +396,7 @@ export class Store {
     this.dir = dir;
     this.env = env;
     this.partitions = partitions;
-    const cache = new SegmentCache(SEGMENT_CACHE_BYTES_MAX);
+    const cache = new SegmentCache(COORDINATOR_SEGMENT_CACHE_BYTES_MAX);
     this.reader = new StorageReader(dir, env, cache);
     this.own = new StorageReader(dir, env, cache);
     for (const { key, value } of env.catalog.getRange({ start: ['table'], end: ['table', '\uffff'] })) {

@@ -50,7 +50,31 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   // Group keys and arguments address the scan's output; kernels read table columns by ordinal.
   const project = f.scan.project;
   const toTable = (e: Expr): Expr => (project === undefined ? e : renumberColumns(e, (i) => project[i]!));
-  const groupBy = f.plan.groupBy.map(toTable);
+  return aggregateKernel(f.plan, {
+    kb,
+    rowOpen: filter === null ? [] : [`if (!${filter}) continue;`],
+    rowClose: [],
+    groupBy: f.plan.groupBy.map(toTable),
+    argsOf: (call) => call.args.map(toTable),
+  });
+}
+
+/**
+ * Where a partial-aggregate kernel's rows come from: the builder that reads its columns, source
+ * opening and closing each input row's scope (inside the loop over a batch's rows, with `i` the
+ * row; `continue` drops it), and the group keys and aggregate arguments in the builder's columns.
+ */
+export interface AggregateRows {
+  readonly kb: KernelBuilder;
+  readonly rowOpen: readonly string[];
+  readonly rowClose: readonly string[];
+  readonly groupBy: readonly Expr[];
+  readonly argsOf: (call: AggregateCall) => readonly Expr[];
+}
+
+/** The partial-aggregate kernel of `plan` over `rows`, or null when some part cannot run in a kernel. */
+export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: AggregateRows): AggregateKernel | null {
+  const { kb, groupBy } = rows;
   const keys: KernelValue[] = [];
   for (const g of groupBy) {
     const v = kb.value(g);
@@ -60,13 +84,13 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
     keys.push(v);
   }
   const specs: AggSpec[] = [];
-  for (const call of f.plan.aggregates) {
+  for (const call of plan.aggregates) {
     if (call.distinct || call.filter !== null || call.name === 'string_agg' || call.name === 'bool_and' || call.name === 'bool_or') return null;
     if (call.name === 'count_star') {
       specs.push({ call, value: null });
       continue;
     }
-    const v = kb.value(toTable(call.args[0]!));
+    const v = kb.value(rows.argsOf(call)[0]!);
     if (v === null) return null;
     const k = call.args[0]!.type.kind;
     if ((call.name === 'sum' || call.name === 'avg') && (v.rep !== 'num' && v.rep !== 'big' || k === 'float4' && call.name === 'sum')) return null;
@@ -78,7 +102,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   const global = keys.length === 0;
   // Text column keys group by their dictionary codes: per batch, a table from the combined code
   // (one extra code per key for NULL) to the group, filled on first sight of each combination.
-  const dictKeys = keys.length > 0 && keys.every((k, i) => k.rep === 'str' && groupBy[i]!.kind === 'column')
+  const dictKeys = keys.length > 0 && keys.every((k, i) => k.rep === 'str' && groupBy[i]!.kind === 'column' && kb.isBatchColumn((groupBy[i] as Expr & { kind: 'column' }).index))
     ? groupBy.map((g) => kb.column((g as Expr & { kind: 'column' }).index))
     : null;
   const keyString = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
@@ -121,7 +145,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   }
   lines.push('  for (let j = 0; j < len; j++) {');
   lines.push('    const i = sel === null ? j : sel[j];');
-  if (filter !== null) lines.push(`    if (!${filter}) continue;`);
+  for (const l of rows.rowOpen) lines.push(`    ${l}`);
   if (global) lines.push('    const g = 0;');
   else {
     const lookup = [
@@ -174,6 +198,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
     }
     lines.push('    }');
   });
+  for (const l of rows.rowClose) lines.push(`    ${l}`);
   lines.push('  }');
   lines.push('}');
   // Exact sums leave as bigints: the overflow plus what the double still holds.
@@ -186,7 +211,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   };
   lines.push(`return lib.packPartial({ n, keys, states, inexact }, ${kb.arg(layout)});`);
   const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));
-  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: f.plan.groupBy.map((e) => e.type), layout };
+  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: plan.groupBy.map((e) => e.type), layout };
 }
 
 /** How a kernel value's partial column travels (integer sums of int8 as text: they may pass 2^63). */

@@ -14,6 +14,12 @@ export interface FragmentInfo {
   readonly residual?: Expr | null;
   /** The column a join filters this scan on by the other side's keys (computed first). */
   readonly keyFilter?: string;
+  /** An aggregate whose partials the data engines compute over the joins below it. */
+  readonly overJoins?: boolean;
+  /** A join the data engines run: its other side is hashed and sent to them. */
+  readonly broadcast?: boolean;
+  /** The scan the data engines probe through the broadcast joins above it. */
+  readonly probe?: boolean;
 }
 
 export interface FragmentRunner {

@@ -27,6 +27,25 @@ export interface KeyFilterPlan {
   readonly buildKey: Expr;
 }
 
+/**
+ * A rough size of a plan's output: a table's rows, cut by FILTER_SELECTIVITY per filter; an inner,
+ * semi or anti join as its smaller side (joins on keys mostly keep the matches of the smaller
+ * side), an outer join as the side it keeps.
+ */
+export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number): number {
+  if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : FILTER_SELECTIVITY);
+  if (p.kind === 'join') {
+    const l = estimateRows(p.left, rowsOf);
+    const r = estimateRows(p.right, rowsOf);
+    if (p.joinType === 'left') return l;
+    if (p.joinType === 'right') return r;
+    if (p.joinType === 'full' || p.joinType === 'cross') return Math.max(l, r);
+    return Math.min(l, r);
+  }
+  const below = Math.max(0, ...planChildren(p).map((c) => estimateRows(c, rowsOf)));
+  return p.kind === 'filter' ? below * FILTER_SELECTIVITY : below;
+}
+
 /** The key filter a kernel applies: the table column and the keys it may hold. */
 export interface KeyFilter {
   readonly ordinal: number;
@@ -36,31 +55,14 @@ export interface KeyFilter {
 /**
  * The key filters worth applying in `plan`: per join, at most one, its probe a large scan (one of
  * `fragmentScans`) directly under the join, on a side the join type lets shrink, and its build the
- * side estimated smaller. `rowsOf` estimates a table's rows.
+ * side estimated smaller. `rowsOf` estimates a table's rows; joins in `skipJoins` get none.
  */
-export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, rowsOf: (scan: ScanPlan) => number): KeyFilterPlan[] {
+export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, rowsOf: (scan: ScanPlan) => number, skipJoins: ReadonlySet<Plan> = new Set()): KeyFilterPlan[] {
   const out: KeyFilterPlan[] = [];
-  /**
-   * A rough size: a table's rows, cut by FILTER_SELECTIVITY per filter; an inner, semi or anti
-   * join as its smaller side (joins on keys mostly keep the matches of the smaller side), an
-   * outer join as the side it keeps.
-   */
-  const largest = (p: Plan): number => {
-    if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : FILTER_SELECTIVITY);
-    if (p.kind === 'join') {
-      const l = largest(p.left);
-      const r = largest(p.right);
-      if (p.joinType === 'left') return l;
-      if (p.joinType === 'right') return r;
-      if (p.joinType === 'full' || p.joinType === 'cross') return Math.max(l, r);
-      return Math.min(l, r);
-    }
-    const below = Math.max(0, ...planChildren(p).map(largest));
-    return p.kind === 'filter' ? below * FILTER_SELECTIVITY : below;
-  };
+  const largest = (p: Plan): number => estimateRows(p, rowsOf);
   const visit = (p: Plan): void => {
     for (const c of planChildren(p)) visit(c);
-    if (p.kind !== 'join' || p.leftKeys.length === 0) return;
+    if (p.kind !== 'join' || p.leftKeys.length === 0 || skipJoins.has(p)) return;
     // Which sides may lose rows without changing the result.
     const leftMayShrink = p.joinType === 'inner' || p.joinType === 'right' || p.joinType === 'semi';
     const rightMayShrink = p.joinType === 'inner' || p.joinType === 'left' || p.joinType === 'semi' || p.joinType === 'anti';

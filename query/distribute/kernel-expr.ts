@@ -22,7 +22,7 @@ export interface KernelValue {
 const IN_LIST_SCAN_MAX = 8;
 
 /** Largest decimal scale kernels compute with (10^15 still fits a double's integers). */
-const NUMERIC_SCALE_MAX = 15;
+export const NUMERIC_SCALE_MAX = 15;
 
 const JS_COMPARISONS: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
@@ -39,11 +39,23 @@ export class KernelBuilder {
    * and flags the result otherwise; without one, numeric arithmetic stays on the coordinator.
    */
   private readonly exactnessGuard: string | null;
+  /** Values of columns past the batch's table columns (a join's build sides), or null if unknown. */
+  private readonly extraColumn: ((index: number) => KernelValue | null) | null;
 
-  constructor(columnTypes: readonly ColumnType[], params: readonly Value[], options: { exactnessGuard?: string } = {}) {
+  constructor(
+    columnTypes: readonly ColumnType[],
+    params: readonly Value[],
+    options: { exactnessGuard?: string; extraColumn?: (index: number) => KernelValue | null } = {},
+  ) {
     this.columnTypes = columnTypes;
     this.params = params;
     this.exactnessGuard = options.exactnessGuard ?? null;
+    this.extraColumn = options.extraColumn ?? null;
+  }
+
+  /** True when column `index` is a column of the scanned batches (not an extra column). */
+  isBatchColumn(index: number): boolean {
+    return index < this.columnTypes.length;
   }
 
   /** Batch slot of a table column, binding `v<slot>`/`n<slot>`(/`d<slot>`) in the batch setup. */
@@ -69,6 +81,7 @@ export class KernelBuilder {
   value(e: Expr): KernelValue | null {
     switch (e.kind) {
       case 'column': {
+        if (!this.isBatchColumn(e.index)) return this.extraColumn === null ? null : this.extraColumn(e.index);
         const t = this.columnTypes[e.index]!;
         const phys = physicalOf(t);
         const s = this.column(e.index);
@@ -108,24 +121,13 @@ export class KernelBuilder {
         return null;
       }
       case 'cast': {
-        // Widening casts between number kinds keep the value; other casts stay on the coordinator.
         const inner = this.value(e.arg);
-        if (inner === null) return null;
-        const from = e.arg.type.kind;
-        const to = e.type.kind;
-        const widening =
-          (from === 'int2' && (to === 'int4' || to === 'float8' || to === 'float4')) ||
-          (from === 'int4' && to === 'float8') ||
-          (from === 'float4' && to === 'float8');
-        if (widening && inner.rep === 'num' && inner.scale === 0) return inner;
-        if ((from === 'int2' || from === 'int4') && to === 'int8' && inner.rep === 'num') {
-          return { code: `BigInt(${inner.code})`, nullCode: inner.nullCode, rep: 'big', scale: 0 };
-        }
-        if ((from === 'int2' || from === 'int4') && to === 'numeric' && e.type.precision === undefined && inner.rep === 'num') {
-          return inner;
-        }
-        return null;
+        if (inner === null || !isKernelCast(e)) return null;
+        if (e.type.kind === 'int8') return inner.rep === 'num' ? { code: `BigInt(${inner.code})`, nullCode: inner.nullCode, rep: 'big', scale: 0 } : null;
+        return (inner.rep === 'num' && inner.scale === 0) || inner.rep === 'str' ? inner : null;
       }
+      case 'case':
+        return this.caseValue(e);
       case 'binary': {
         if (!['+', '-', '*'].includes(e.op)) return null;
         const kind = e.type.kind;
@@ -237,6 +239,24 @@ export class KernelBuilder {
   }
 
   /**
+   * CASE whose branches share a representation and scale (NULL branches fit any): each branch's
+   * value and NULL test are chosen by the same conditions.
+   */
+  private caseValue(e: Expr & { kind: 'case' }): KernelValue | null {
+    const conds = e.whens.map((w) => this.predicateTrue(w.cond));
+    const results = [...e.whens.map((w) => this.value(w.result)), this.value(e.otherwise)];
+    if (conds.some((c) => c === null) || results.some((r) => r === null)) return null;
+    const rs = results as KernelValue[];
+    const typed = rs.filter((r) => r.nullCode !== 'true');
+    const first = typed[0];
+    if (first === undefined || typed.some((r) => r.rep !== first.rep || r.scale !== first.scale)) return null;
+    const choose = (part: (r: KernelValue) => string): string =>
+      (conds as string[]).reduceRight((acc, c, i) => `(${c} ? ${part(rs[i]!)} : ${acc})`, part(rs[rs.length - 1]!));
+    const nullCode = rs.every((r) => r.nullCode === 'false') ? 'false' : choose((r) => r.nullCode);
+    return { code: choose((r) => r.code), nullCode, rep: first.rep, scale: first.scale };
+  }
+
+  /**
    * numeric + - * over scaled integers (numeric(p ≤ 15), int2, int4): PostgreSQL's result scale
    * (the larger scale for + and -, the sum for *), each step through the exactness guard.
    */
@@ -294,6 +314,25 @@ export class KernelBuilder {
     if (s > 15) return null;
     return `(${lc} ${op} ${rc})`;
   }
+}
+
+/**
+ * Casts a kernel computes: widening between number kinds, integers to int8 (as a bigint) or to
+ * unconstrained numeric (the same value), and between text kinds without a length to cut to.
+ * Other casts stay on the coordinator.
+ */
+export function isKernelCast(e: Expr & { kind: 'cast' }): boolean {
+  const from = e.arg.type.kind;
+  const to = e.type.kind;
+  const int = from === 'int2' || from === 'int4';
+  return (
+    (from === 'int2' && (to === 'int4' || to === 'float8' || to === 'float4')) ||
+    (from === 'int4' && to === 'float8') ||
+    (from === 'float4' && to === 'float8') ||
+    (int && to === 'int8') ||
+    (int && to === 'numeric' && e.type.precision === undefined) ||
+    ((from === 'text' || from === 'varchar') && (to === 'text' || (to === 'varchar' && e.type.length === undefined)))
+  );
 }
 
 function orNull(a: string, b: string): string {

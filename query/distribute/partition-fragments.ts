@@ -11,10 +11,12 @@ import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import type { Expr } from '../plan/expr.js';
 import { planChildren, type Plan } from '../plan/logical.js';
-import { compileAggregateKernel, mergePartials, type AggregateFragment } from './aggregate-fragment.js';
+import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
-import { compileScanKernel, scanPartialsToRows, type ScanPartial } from './scan-fragment.js';
-import { KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
+import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
+import { estimateRows, KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
+import { pipelineFactCandidates, planJoinPipeline, type JoinPipeline } from './join-pipeline.js';
+import { buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
@@ -22,7 +24,19 @@ export const FRAGMENT_ROWS_MIN = 20_000;
 export const FRAGMENT_TASKS_PER_THREAD = 2;
 
 type ScanPlan = Plan & { kind: 'scan' };
-type Fragment = AggregateFragment | { readonly kind: 'scan'; readonly scan: ScanPlan };
+type AggregatePlan = Plan & { kind: 'aggregate' };
+/** An aggregate over a join pipeline: its fact is probed and aggregated in the data engines. */
+interface JoinAggregateFragment {
+  readonly kind: 'join_aggregate';
+  readonly plan: AggregatePlan;
+  readonly pipeline: JoinPipeline;
+}
+type Fragment = AggregateFragment | JoinAggregateFragment | { readonly kind: 'scan'; readonly scan: ScanPlan };
+
+/** The plan node a fragment's result stands for. */
+function rootOf(f: Fragment): Plan {
+  return f.kind === 'scan' ? f.scan : f.plan;
+}
 
 interface KernelTask {
   readonly source: string;
@@ -48,6 +62,13 @@ export class PartitionFragments implements FragmentRunner {
         out.set(f.plan, {});
         continue;
       }
+      if (f.kind === 'join_aggregate') {
+        const { fact, joins } = f.pipeline;
+        out.set(f.plan, { overJoins: true });
+        for (const j of joins) out.set(j, { broadcast: true });
+        out.set(fact, { columns: [...new Set(compileJoinAggregateKernel(f.plan, f.pipeline, [])!.columns)].map((c) => fact.table.columns[c]!.name), pushed: fact.filter, probe: true });
+        continue;
+      }
       const kernel = compileScanKernel(f.scan, []);
       const kf = keyFilters.get(f.scan);
       out.set(f.scan, {
@@ -67,17 +88,40 @@ export class PartitionFragments implements FragmentRunner {
    */
   async prefetch(plan: Plan, ctx: ExecContext): Promise<void> {
     const fragments = this.findFragments(plan);
-    const byRoot = new Map<Plan, Fragment>(fragments.map((f) => [f.kind === 'aggregate' ? f.plan : f.scan, f]));
+    const byRoot = new Map<Plan, Fragment>(fragments.map((f) => [rootOf(f), f]));
     const keyFilters = this.keyFiltersOf(plan, fragments);
     const filterOf = new Map<Plan, KeyFilter>();
     const visit = async (p: Plan): Promise<void> => {
       if (ctx.prefetched.has(p)) return; // a CTE's input, reached again through another reference
-      const f = byRoot.get(p);
+      let f = byRoot.get(p);
+      if (f === undefined && p.kind === 'scan' && fragments.some((x) => x.kind === 'join_aggregate' && x.pipeline.fact === p)) {
+        f = { kind: 'scan', scan: p }; // a pipeline's fact, when its pipeline fell back to the coordinator
+      }
       if (f !== undefined) {
         const started = performance.now();
-        await this.runFragment(f, ctx, f.kind === 'scan' ? filterOf.get(f.scan) : undefined);
+        let done: boolean;
+        if (f.kind === 'join_aggregate') {
+          // Build sides that are scans come back as column vectors; others run on the coordinator.
+          const inputs: BuildInput[] = [];
+          for (const b of f.pipeline.builds) {
+            const scan = byRoot.get(b.plan);
+            const batches = scan?.kind === 'scan' && !ctx.prefetched.has(b.plan) ? await this.scanBatches(scan.scan, ctx, filterOf.get(scan.scan)) : null;
+            if (batches !== null) {
+              inputs.push(batches);
+              continue;
+            }
+            await visit(b.plan);
+            const rows = runPlan(b.plan, ctx);
+            ctx.prefetched.set(b.plan, rows); // kept for the coordinator, should the pipeline fall back
+            inputs.push(rows);
+          }
+          done = await this.runJoinAggregate(f, inputs, ctx);
+        } else {
+          done = await this.runFragment(f, ctx, f.kind === 'scan' ? filterOf.get(f.scan) : undefined);
+        }
         const rows = ctx.prefetched.get(p);
         if (rows !== undefined) ctx.profile?.record(p, rows.length, performance.now() - started);
+        if (!done) for (const c of planChildren(p)) await visit(c);
         return;
       }
       const reduced = p.kind === 'join' ? keyFilters.get(p.left) ?? keyFilters.get(p.right) : undefined;
@@ -95,27 +139,59 @@ export class PartitionFragments implements FragmentRunner {
     await visit(plan);
   }
 
-  private async runFragment(f: Fragment, ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<void> {
+  /**
+   * Runs one fragment, leaving its rows in ctx.prefetched; false when it could not (a value a
+   * kernel cannot hold exactly), so that the coordinator computes that part itself.
+   */
+  private async runFragment(f: Exclude<Fragment, JoinAggregateFragment>, ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<boolean> {
     if (f.kind === 'scan') {
       const kernel = compileScanKernel(f.scan, ctx.params, keyFilter);
       const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
       ctx.checkCancel();
       ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
-      return;
+      return true;
     }
-    const kernel = compileAggregateKernel(f, ctx.params);
-    if (kernel === null) return;
-    const packed = (await this.runEverywhere(f.scan, kernel, ctx.params)) as PackedPartial[];
+    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params), ctx);
+  }
+
+  /** Hashes the build sides, sends them with the pipeline's kernel, and merges its partials. */
+  private async runJoinAggregate(f: JoinAggregateFragment, inputs: readonly BuildInput[], ctx: ExecContext): Promise<boolean> {
+    const { pipeline } = f;
+    const sides = buildSides(pipeline, inputs, ctx);
+    if (sides === null) return false;
+    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides.scales);
+    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx);
+  }
+
+  /** Runs a scan's kernel, returning its output as column vectors (null: see scanPartialsToBatches). */
+  private async scanBatches(scan: ScanPlan, ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<ScanBatches | null> {
+    const started = performance.now();
+    const kernel = compileScanKernel(scan, ctx.params, keyFilter);
+    if (kernel.residual !== null) return null;
+    const partials = (await this.runEverywhere(scan, kernel, ctx.params)) as ScanPartial[];
     ctx.checkCancel();
-    const partials = packed.map((p) => unpackPartial(p, kernel.layout));
-    if (partials.some((r) => r.inexact)) return; // the coordinator computes it exactly instead
-    ctx.prefetched.set(f.plan, mergePartials(f.plan, kernel.specs, kernel.keyTypes, partials));
+    const batches = scanPartialsToBatches(scan, kernel, partials);
+    if (batches !== null) ctx.profile?.record(scan, batches.length, performance.now() - started);
+    return batches;
+  }
+
+  private async runAggregateKernel(plan: AggregatePlan, scan: ScanPlan, kernel: AggregateKernel | null, ctx: ExecContext): Promise<boolean> {
+    if (kernel === null) return false;
+    const packed = (await this.runEverywhere(scan, kernel, ctx.params)) as PackedPartial[];
+    ctx.checkCancel();
+    const layout = kernel.layout;
+    const partials = packed.map((p) => unpackPartial(p, layout));
+    if (partials.some((r) => r.inexact)) return false; // the coordinator computes it exactly instead
+    ctx.prefetched.set(plan, mergePartials(plan, kernel.specs, kernel.keyTypes, partials));
+    return true;
   }
 
   /** Key filters by probe scan. */
   private keyFiltersOf(plan: Plan, fragments: readonly Fragment[]): Map<Plan, KeyFilterPlan> {
     const scans = new Set<Plan>(fragments.flatMap((f) => (f.kind === 'scan' ? [f.scan] : [])));
-    return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table)).map((k) => [k.probe, k]));
+    // A pipeline's joins run in the data engines: no side of theirs runs first on the coordinator.
+    const pipelined = new Set<Plan>(fragments.flatMap((f) => (f.kind === 'join_aggregate' ? f.pipeline.joins : [])));
+    return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table), pipelined).map((k) => [k.probe, k]));
   }
 
   /**
@@ -136,6 +212,24 @@ export class PartitionFragments implements FragmentRunner {
   }
 
   /**
+   * The join pipeline under `agg` probing its largest large scan, if every part of it can run in
+   * a kernel.
+   */
+  private joinPipelineOf(agg: AggregatePlan, big: (s: ScanPlan) => boolean): JoinPipeline | null {
+    const facts = pipelineFactCandidates(agg).filter(big);
+    if (facts.length === 0) return null;
+    const rowsOf = (s: ScanPlan): number => this.store.estimatedRows(s.table);
+    const fact = facts.reduce((a, b) => (rowsOf(b) > rowsOf(a) ? b : a));
+    const pipeline = planJoinPipeline(agg, fact);
+    if (pipeline === null) return null;
+    // Broadcasting pays when every build side is smaller than the fact; otherwise the larger
+    // side is better filtered by the smaller one's keys (see join-key-filter.ts).
+    const factRows = estimateRows(fact, rowsOf);
+    if (pipeline.builds.some((b) => estimateRows(b.plan, rowsOf) >= factRows)) return null;
+    return compileJoinAggregateKernel(agg, pipeline, []) === null ? null : pipeline;
+  }
+
+  /**
    * Aggregates directly over a scan, and other scans, of tables large enough to be worth
    * distributing. Scans inside expressions (subqueries) stay on the coordinator.
    */
@@ -147,8 +241,16 @@ export class PartitionFragments implements FragmentRunner {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });
         return;
       }
+      if (p.kind === 'aggregate') {
+        const pipeline = this.joinPipelineOf(p, big);
+        if (pipeline !== null) {
+          found.push({ kind: 'join_aggregate', plan: p, pipeline });
+          for (const b of pipeline.builds) visit(b.plan);
+          return;
+        }
+      }
       if (p.kind === 'scan') {
-        if (big(p) && !found.some((f) => f.scan === p)) found.push({ kind: 'scan', scan: p });
+        if (big(p) && !found.some((f) => f.kind !== 'join_aggregate' && f.scan === p)) found.push({ kind: 'scan', scan: p });
         return;
       }
       for (const c of planChildren(p)) visit(c);

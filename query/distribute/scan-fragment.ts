@@ -5,7 +5,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import { T, type ColumnType, type Value } from '../../src/types/index.js';
-import { rowsFromBatch } from '../../storage/index.js';
+import { rowsFromBatch, vectorsFromBatch, type ColumnVector } from '../../storage/index.js';
 import { columnsUsed, renumberColumns, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { compilePredicate, type Row } from '../execute/compile-expr.js';
@@ -135,4 +135,30 @@ export function scanPartialsToRows(scan: ScanPlan, kernel: ScanKernel, partials:
   if (output.length === sentWidth) return rows;
   const pick = output.map((o) => kernel.sentOrdinals.indexOf(o));
   return rows.map((r) => pick.map((i) => r[i]!));
+}
+
+/** A scan's output as the data engines sent it: per task, one chunk of column vectors. */
+export interface ScanBatches {
+  readonly length: number;
+  /** Each chunk's vectors are the scan's output columns, in order. */
+  readonly chunks: readonly { readonly length: number; readonly vectors: readonly ColumnVector[] }[];
+}
+
+/**
+ * The scan's output as column vectors, without making rows; null when the coordinator still has
+ * a filter to apply (a residual) or no column was sent.
+ */
+export function scanPartialsToBatches(scan: ScanPlan, kernel: ScanKernel, partials: readonly ScanPartial[]): ScanBatches | null {
+  if (kernel.residual !== null) return null;
+  const pick = scanOutputOrdinals(scan).map((o) => kernel.sentOrdinals.indexOf(o));
+  const chunks: { length: number; vectors: ColumnVector[] }[] = [];
+  let length = 0;
+  for (const part of partials) {
+    if (part.rows === 0) continue;
+    if (part.ipc === null) return null;
+    const { vectors } = vectorsFromBatch(part.ipc, kernel.sentTypes);
+    chunks.push({ length: part.rows, vectors: pick.map((i) => vectors[i]!) });
+    length += part.rows;
+  }
+  return { length, chunks };
 }

@@ -117,19 +117,22 @@ interface KeyIndex {
 /** Open addressing over typed arrays for int32 keys: no boxed entries, no rehash of a Map. */
 class Int32KeyIndex implements KeyIndex {
   private readonly mask: number;
+  private readonly shift: number;
   private readonly keys: Int32Array;
   private readonly rows: Int32Array;
 
   constructor(entriesMax: number) {
-    let capacity = 16;
-    while (capacity < entriesMax * 2) capacity *= 2;
-    this.mask = capacity - 1;
-    this.keys = new Int32Array(capacity);
-    this.rows = new Int32Array(capacity).fill(-1);
+    let bits = 4;
+    while (2 ** bits < entriesMax * 2) bits++;
+    this.mask = 2 ** bits - 1;
+    this.shift = 32 - bits;
+    this.keys = new Int32Array(2 ** bits);
+    this.rows = new Int32Array(2 ** bits).fill(-1);
   }
 
   private slot(key: number): number {
-    let i = Math.imul(key, 0x9e3779b1) & this.mask;
+    // The product's top bits: its low bits follow only the key's low bits, often uneven (sparse keys).
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
     while (this.rows[i] !== -1 && this.keys[i] !== key) i = (i + 1) & this.mask;
     return i;
   }

@@ -24,7 +24,8 @@ function walk(p: Plan, depth: number, out: string[], partitions: number, fragmen
   const at = out.length;
   describe(p, depth, out, partitions, fragments, stats);
   const s = stats?.get(p);
-  if (stats !== undefined) {
+  // Operators inside a fragment run in the data engines: the fragment's root has their time.
+  if (stats !== undefined && (s !== undefined || !fragments.has(p))) {
     out[at] += s === undefined ? ' (never executed)' : ` (actual rows=${s.rows} loops=${s.loops} time=${s.ms.toFixed(3)} ms)`;
   }
 }
@@ -38,7 +39,8 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
       if (p.keyLookup !== null) {
         out.push(`${pad}Point Lookup on ${p.table.name} (primary key = ${p.keyLookup.map(exprText).join(', ')})`);
       } else {
-        out.push(`${pad}Partition Scan on ${p.table.name} (${partitions} partitions)${frag}`);
+        const probe = fragments.get(p)?.probe === true ? ', probing the broadcast joins above' : '';
+        out.push(`${pad}Partition Scan on ${p.table.name} (${partitions} partitions)${frag.replace('data engines', `data engines${probe}`)}`);
       }
       const info = fragments.get(p);
       const detail = ' '.repeat(depth * 2 + 2);
@@ -67,6 +69,11 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
           (p.groupBy.length > 0 ? ` group by ${p.groupBy.map(exprText).join(', ')}` : '') +
           ` [${p.aggregates.map((a) => `${a.name === 'count_star' ? 'count(*)' : `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(exprText).join(', ')})`}`).join(', ')}]`,
       );
+      if (fragments.get(p)?.overJoins === true) {
+        out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate over the joins below  [fragment × ${partitions} partitions, data engines]`);
+        walk(p.input, depth + 2, out, partitions, fragments, stats);
+        return;
+      }
       if (fragments.has(p)) {
         out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate  [fragment × ${partitions} partitions, data engines]`);
         walk(p.input, depth + 2, out, partitions, new Map(), undefined);
@@ -78,7 +85,7 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
       break;
     case 'join':
       out.push(
-        `${pad}${p.leftKeys.length > 0 ? 'Hash' : 'Nested Loop'} ${p.joinType === 'inner' ? '' : p.joinType[0]!.toUpperCase() + p.joinType.slice(1) + ' '}Join` +
+        `${pad}${fragments.get(p)?.broadcast === true ? 'Broadcast ' : ''}${p.leftKeys.length > 0 ? 'Hash' : 'Nested Loop'} ${p.joinType === 'inner' ? '' : p.joinType[0]!.toUpperCase() + p.joinType.slice(1) + ' '}Join` +
           (p.leftKeys.length > 0 ? ` on ${p.leftKeys.map((k, i) => `${exprText(k)} = right.${exprText(p.rightKeys[i]!)}`).join(' AND ')}` : '') +
           (p.residual !== null ? ` filter ${exprText(p.residual)}` : ''),
       );

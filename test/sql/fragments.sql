@@ -100,6 +100,41 @@ SELECT id, d, flag, big, rank() OVER (PARTITION BY grp ORDER BY id) AS r FROM fr
 -- query
 SELECT count(*) AS n FROM (SELECT DISTINCT grp, qty FROM fragments_t WHERE qty < 10) s
 
+-- Aggregates over joins run as one pipeline: fragments_t is probed in the data engines against
+-- hash tables of the smaller sides, sent along (text keys with NULLs on both sides, unmatched keys).
+-- query
+SELECT g.label, count(*) AS n, sum(f.qty) AS sq, sum(f.price * g.weight) AS pw, max(g.weight) AS mw FROM fragments_t f JOIN t_groups g ON g.grp = f.grp GROUP BY g.label ORDER BY g.label NULLS FIRST
+
+-- An int key with a residual comparing both sides.
+-- query
+SELECT f.grp, count(*) AS n, sum(i.qty) AS sq, avg(i.price) AS ap FROM fragments_t f JOIN t_items i ON i.id = f.qty AND i.price > f.price GROUP BY f.grp ORDER BY f.grp NULLS FIRST
+
+-- Two int keys; build-side values computed on the coordinator (upper, extract) and a CASE in the kernel.
+-- query
+SELECT upper(i.grp) AS ug, extract(year FROM i.d) AS y, count(*) AS n, sum(CASE WHEN i.flag THEN f.qty ELSE 0 END) AS fq FROM fragments_t f JOIN t_items i ON i.id = f.qty AND i.qty = f.qty GROUP BY upper(i.grp), extract(year FROM i.d) ORDER BY ug NULLS FIRST, y NULLS FIRST
+
+-- Duplicate build keys: every match counts.
+-- query
+SELECT f.cat, count(*) AS n, sum(f.qty) AS sq FROM fragments_t f JOIN t_items i ON i.grp = f.grp WHERE f.id % 50 = 1 AND i.id < 200 GROUP BY f.cat ORDER BY f.cat NULLS FIRST
+
+-- Semi and anti joins (EXISTS, NOT EXISTS) with a residual, under an aggregate.
+-- query
+SELECT f.grp, count(*) AS n FROM fragments_t f WHERE EXISTS (SELECT 1 FROM t_items i WHERE i.id = f.qty AND i.grp <> f.grp) GROUP BY f.grp ORDER BY f.grp NULLS FIRST
+
+-- query
+SELECT count(*) AS n, sum(f.qty) AS sq FROM fragments_t f WHERE NOT EXISTS (SELECT 1 FROM t_items i WHERE i.id = f.qty AND i.cat = f.cat)
+
+-- Three inputs: the third's key and the filter above the joins read the other build side.
+-- query
+SELECT g.label, i.cat, count(*) AS n, min(f.d) AS md, sum(f.price) AS sp FROM fragments_t f JOIN t_items i ON i.id = f.qty JOIN t_groups g ON g.grp = i.grp WHERE g.weight > 0 OR i.cat = f.cat GROUP BY g.label, i.cat ORDER BY g.label NULLS FIRST, i.cat NULLS FIRST
+
+-- A bigint key; a build value past 2^53 (the pipeline falls back to the coordinator, same answer).
+-- query
+SELECT count(*) AS n, sum(f.qty) AS sq FROM fragments_t f JOIN t_items i ON i.big = f.big
+
+-- query
+SELECT f.grp, sum(f.qty * i.big::numeric) AS s FROM fragments_t f JOIN t_items i ON i.id = f.qty GROUP BY f.grp ORDER BY f.grp NULLS FIRST
+
 -- statement
 DELETE FROM fragments_t WHERE id % 3 = 0
 

@@ -1,0 +1,423 @@
+// The kernel of a join pipeline (see join-pipeline.ts) and its build sides: each build side's
+// rows become a hash table and value columns sent to the data engines with the kernel, which
+// probes them per fact row and aggregates the joined rows into partials.
+
+import { Numeric, type ColumnType, type Value } from '../../src/types/index.js';
+import { physicalOf, valueAt, type ColumnVector } from '../../storage/index.js';
+import type { ScanBatches } from './scan-fragment.js';
+import { compileExpr, type Row } from '../execute/compile-expr.js';
+import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
+import { columnsUsed, type Expr } from '../plan/expr.js';
+import type { Plan } from '../plan/logical.js';
+import { aggregateKernel, type AggregateKernel } from './aggregate-fragment.js';
+import { INT32_JOIN_KEYS_MAX, type JoinPipeline } from './join-pipeline.js';
+import { KERNEL_PRELUDE, KernelBuilder, NUMERIC_SCALE_MAX, type KernelValue } from './kernel-expr.js';
+
+/** How a build value travels: numbers, bigints, strings or booleans (as 1/0), as a kernel reads them. */
+type BuildRep = KernelValue['rep'];
+
+/** A kernel argument only known once the build sides ran: replaced by the data before the kernel is sent. */
+export interface BuildArg {
+  readonly buildArg: 'table' | 'values' | 'nulls';
+  readonly build: number;
+  /** For values and nulls: the build value's index in its side's `values`. */
+  readonly value: number;
+}
+
+function isBuildArg(a: unknown): a is BuildArg {
+  return typeof a === 'object' && a !== null && 'buildArg' in a;
+}
+
+function repOf(t: ColumnType): BuildRep | null {
+  switch (t.kind) {
+    case 'int2':
+    case 'int4':
+    case 'float4':
+    case 'float8':
+    case 'date':
+    case 'timestamp':
+    case 'timestamptz':
+    case 'numeric':
+      return 'num';
+    case 'int8':
+      return 'big';
+    case 'text':
+    case 'varchar':
+      return 'str';
+    case 'bool':
+      return 'bool';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Hash of int32 join keys, the same in the coordinator's build and the kernel's probe: a
+ * multiplicative (Fibonacci) hash whose top bits pick the slot. The low bits of a product depend
+ * only on the low bits of the key, and keys such as TPC-H's order keys leave those uneven.
+ */
+const HASH_MUL_1 = 0x9e3779b1;
+const HASH_MUL_2 = 0x85ebca6b;
+
+/** Probes of the build tables and the composite Map key, prepended to every join kernel. */
+const COMPOSITE_KEY_SOURCE = "(ks) => { let s = ''; for (const k of ks) s += (typeof k === 'string' ? k.length + ':' + k : String(k)) + '|'; return s; }";
+const JOIN_PRELUDE = `
+const probeI1 = (t, a) => { const K = t.keys, R = t.rows, m = t.mask; let s = Math.imul(a, ${HASH_MUL_1}) >>> t.shift; for (;;) { const r = R[s]; if (r === -1 || K[s] === a) return r; s = (s + 1) & m; } };
+const probeI2 = (t, a, b) => { const K = t.keys, R = t.rows, m = t.mask; let s = Math.imul(Math.imul(a, ${HASH_MUL_1}) ^ b, ${HASH_MUL_2}) >>> t.shift; for (;;) { const r = R[s]; if (r === -1 || (K[2 * s] === a && K[2 * s + 1] === b)) return r; s = (s + 1) & m; } };
+const probeM = (t, k) => { const r = t.map.get(k); return r === undefined ? -1 : r; };
+const compositeKey = ${COMPOSITE_KEY_SOURCE};
+`;
+const compositeKey = new Function(`return ${COMPOSITE_KEY_SOURCE}`)() as (ks: readonly unknown[]) => string;
+
+/**
+ * The partial-aggregate kernel of `plan` over its pipeline, or null when some expression cannot
+ * run in a kernel. `scales` gives each numeric build value's decimal scale (what its column holds
+ * is value × 10^scale); before the build sides ran, the declared scales stand in.
+ */
+export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, pipeline: JoinPipeline, params: readonly Value[], scales?: readonly number[]): AggregateKernel | null {
+  const { fact, factWidth } = pipeline;
+  const seen = new Map<number, KernelValue | null>();
+  const kb: KernelBuilder = new KernelBuilder(fact.table.columns.map((c) => c.type), params, {
+    exactnessGuard: 'exact',
+    extraColumn: (index) => {
+      const v = index - factWidth;
+      if (!seen.has(v)) seen.set(v, buildValueCode(kb, pipeline, v, scales?.[v] ?? declaredScale(pipeline.values[v]!.type)));
+      return seen.get(v)!;
+    },
+  });
+  const rowOpen: string[] = [];
+  const rowClose: string[] = [];
+  if (fact.filter !== null) {
+    const f = kb.predicateTrue(fact.filter);
+    if (f === null) return null;
+    rowOpen.push(`if (!${f}) continue;`);
+  }
+  for (const step of pipeline.steps) {
+    if (step.kind === 'filter') {
+      const f = kb.predicateTrue(step.predicate);
+      if (f === null) return null;
+      rowOpen.push(`if (!${f}) continue;`);
+      continue;
+    }
+    const b = step.build;
+    const keys = step.probeKeys.map((k) => kb.value(k));
+    if (keys.some((k) => k === null || k.scale !== 0)) return null;
+    const keyCode = (keys as KernelValue[]).map((k) => k.code);
+    const nullCode = (keys as KernelValue[]).map((k) => k.nullCode).filter((c) => c !== 'false');
+    const table = kb.arg({ buildArg: 'table', build: b, value: -1 } satisfies BuildArg);
+    const side = pipeline.builds[b]!;
+    const first = side.int32Keys
+      ? `probeI${keyCode.length}(${table}, ${keyCode.join(', ')})`
+      : keyCode.length === 1 ? `probeM(${table}, ${keyCode[0]})` : `probeM(${table}, compositeKey([${keyCode.join(', ')}]))`;
+    const residual = step.residual === null ? null : kb.predicateTrue(step.residual);
+    if (step.residual !== null && residual === null) return null;
+    const r = `r${b}`;
+    const loop = `for (let ${r} = ${first}; ${r} >= 0; ${r} = ${table}.next[${r}])`;
+    if (step.joinType === 'inner') {
+      if (nullCode.length > 0) rowOpen.push(`if (${nullCode.join(' || ')}) continue;`);
+      rowOpen.push(`${loop} {`);
+      if (residual !== null) rowOpen.push(`if (!${residual}) continue;`);
+      rowClose.unshift('}');
+    } else {
+      const found = `found${b}`;
+      rowOpen.push(`let ${found} = false;`);
+      const search = `${loop} { if (${residual ?? 'true'}) { ${found} = true; break; } }`;
+      rowOpen.push(nullCode.length > 0 ? `if (!(${nullCode.join(' || ')})) ${search}` : search);
+      rowOpen.push(`if (${step.joinType === 'semi' ? '!' : ''}${found}) continue;`);
+    }
+  }
+  const kernel = aggregateKernel(plan, { kb, rowOpen, rowClose, groupBy: pipeline.groupBy, argsOf: pipeline.argsOf });
+  if (kernel === null) return null;
+  return { ...kernel, source: `${JOIN_PRELUDE}\n${kernel.source}` };
+}
+
+function declaredScale(t: ColumnType): number {
+  return t.kind === 'numeric' ? (t.scale ?? 0) : 0;
+}
+
+/** Source reading build value `v` of the current row of its build side (`r<build>`). */
+function buildValueCode(kb: KernelBuilder, pipeline: JoinPipeline, v: number, scale: number): KernelValue | null {
+  const { build, value, type } = pipeline.values[v]!;
+  const rep = repOf(type);
+  if (rep === null || scale > NUMERIC_SCALE_MAX) return null;
+  const values = kb.arg({ buildArg: 'values', build, value } satisfies BuildArg);
+  const nulls = kb.arg({ buildArg: 'nulls', build, value } satisfies BuildArg);
+  const r = `r${build}`;
+  return {
+    code: rep === 'bool' ? `(${values}[${r}] === 1)` : `${values}[${r}]`,
+    nullCode: `(${nulls} !== null && ${nulls}[${r}] === 1)`,
+    rep,
+    scale: type.kind === 'numeric' ? scale : 0,
+  };
+}
+
+/** A build side as the kernel reads it. */
+interface BuiltSide {
+  readonly table: Int32ProbeTable | MapProbeTable;
+  readonly values: readonly (Float64Array | BigInt64Array | Uint8Array | string[])[];
+  /** Per value: 1 where the row's value is NULL, or null when none is. */
+  readonly nulls: readonly (Uint8Array | null)[];
+}
+
+interface Int32ProbeTable {
+  readonly mask: number;
+  /** 32 − log2(slots): the hash's top bits index the slots. */
+  readonly shift: number;
+  /** INT32_JOIN_KEYS_MAX slots per entry at most: the key columns side by side. */
+  readonly keys: Int32Array;
+  /** First build row of each slot, -1 when the slot is empty. */
+  readonly rows: Int32Array;
+  /** The next build row with the same key, -1 at the end of the chain. */
+  readonly next: Int32Array;
+}
+
+interface MapProbeTable {
+  readonly map: Map<unknown, number>;
+  readonly next: Int32Array;
+}
+
+/** The build sides, ready to send, and the numeric scales their values need; null when some value cannot travel exactly. */
+export interface BuiltSides {
+  readonly scales: number[];
+  /** The kernel's arguments with every build placeholder replaced by its data. */
+  bind(args: readonly unknown[]): unknown[];
+}
+
+/** Typed arrays on shared memory: every data-engine task reads the same copy. */
+function sharedInt32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
+}
+
+/** A build side's rows: as the coordinator computed them, or a scan's batches as the data engines sent them. */
+export type BuildInput = readonly Row[] | ScanBatches;
+
+function isBatches(input: BuildInput): input is ScanBatches {
+  return !Array.isArray(input);
+}
+
+function lengthOf(input: BuildInput): number {
+  return isBatches(input) ? input.length : input.length;
+}
+
+export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[], ctx: ExecContext): BuiltSides | null {
+  const scales = pipeline.values.map((v) => declaredScale(v.type));
+  const sides: BuiltSide[] = [];
+  for (let b = 0; b < pipeline.builds.length; b++) {
+    const side = pipeline.builds[b]!;
+    const input = inputs[b]!;
+    ctx.checkCancel();
+    const values: BuiltSide['values'][number][] = [];
+    const nulls: (Uint8Array | null)[] = [];
+    for (let i = 0; i < side.values.length; i++) {
+      const v = pipeline.values.findIndex((x) => x.build === b && x.value === i);
+      const column = valueColumn(side.values[i]!, input, ctx);
+      if (column === null) return null;
+      values.push(column.values);
+      nulls.push(column.nulls);
+      scales[v] = column.scale;
+    }
+    const keys = side.keys.map((k) => keyColumn(k, input, ctx));
+    const table = side.int32Keys ? int32Table(keys, lengthOf(input)) : mapTable(keys, lengthOf(input));
+    if (table === null) return null;
+    sides.push({ table, values, nulls });
+  }
+  return {
+    scales,
+    bind: (args) =>
+      args.map((a) => {
+        if (!isBuildArg(a)) return a;
+        const side = sides[a.build]!;
+        return a.buildArg === 'table' ? side.table : a.buildArg === 'values' ? side.values[a.value] : side.nulls[a.value];
+      }),
+  };
+}
+
+/** A column of `length` values: `at(i)` is the value, NULL included. */
+interface KeyColumn {
+  at(i: number): Value;
+}
+
+/** `e` over every row of `input`; a bare column of a batch is read from its vectors without rows. */
+function keyColumn(e: Expr, input: BuildInput, ctx: ExecContext): KeyColumn {
+  if (isBatches(input) && e.kind === 'column' && input.chunks.every((c) => isPlainNumber(c.vectors[e.index]!))) {
+    const { values, nulls } = plainColumn(input, e.index);
+    return { at: (i) => (nulls !== null && nulls[i] === 1 ? null : values[i]!) };
+  }
+  const values = evaluate(e, input, ctx);
+  return { at: (i) => values[i]! };
+}
+
+function isPlainNumber(vec: ColumnVector): boolean {
+  const phys = physicalOf(vec.type);
+  return phys === 'i16' || phys === 'i32' || phys === 'f32' || phys === 'f64';
+}
+
+/** A plain numeric (or scaled numeric's coefficient) column of the batches, and where it is NULL. */
+function plainColumn(input: ScanBatches, index: number): { values: Float64Array; nulls: Uint8Array | null } {
+  const n = input.length;
+  const values = new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+  let nulls: Uint8Array | null = null;
+  let at = 0;
+  for (const chunk of input.chunks) {
+    const vec = chunk.vectors[index]!;
+    values.set((vec.values as Float64Array).subarray(0, chunk.length), at);
+    const valid = vec.validity;
+    if (valid !== null) {
+      for (let i = 0; i < chunk.length; i++) {
+        if ((valid[i >> 3]! & (1 << (i & 7))) === 0) (nulls ??= new Uint8Array(new SharedArrayBuffer(Math.max(1, n))))[at + i] = 1;
+      }
+    }
+    at += chunk.length;
+  }
+  return { values, nulls };
+}
+
+/**
+ * `e` evaluated over every row of `input`. Batches are read through one reused row holding only
+ * the columns `e` reads, so no row is kept.
+ */
+function evaluate(e: Expr, input: BuildInput, ctx: ExecContext): Value[] {
+  const f = compileExpr(e);
+  const out: Value[] = new Array(lengthOf(input));
+  if (!isBatches(input)) {
+    for (let i = 0; i < input.length; i++) {
+      out[i] = f(input[i]!, ctx);
+      if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
+    }
+    return out;
+  }
+  const used = [...columnsUsed(e)];
+  const row: Value[] = [];
+  let at = 0;
+  for (const chunk of input.chunks) {
+    ctx.checkCancel();
+    for (let i = 0; i < chunk.length; i++) {
+      for (const c of used) row[c] = valueAt(chunk.vectors[c]!, i);
+      out[at++] = f(row, ctx);
+    }
+  }
+  return out;
+}
+
+/** One build value over every build row, as its kernel column; null when a numeric cannot be held exactly. */
+function valueColumn(e: Expr, input: BuildInput, ctx: ExecContext): { values: BuiltSide['values'][number]; nulls: Uint8Array | null; scale: number } | null {
+  const type = e.type;
+  const rep = repOf(type);
+  if (isBatches(input) && e.kind === 'column' && rep !== null) {
+    const vec = input.chunks[0]?.vectors[e.index];
+    const phys = vec === undefined ? null : physicalOf(vec.type);
+    if (rep === 'num' && (phys === 'scaled' || (vec !== undefined && isPlainNumber(vec)))) {
+      return { ...plainColumn(input, e.index), scale: phys === 'scaled' ? (vec!.type.scale ?? 0) : 0 };
+    }
+    if (rep === 'str' && phys === 'dict') return { ...dictStrings(input, e.index), scale: 0 };
+  }
+  const raw = evaluate(e, input, ctx);
+  const n = raw.length;
+  let nulls: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) if (raw[i] === null) (nulls ??= new Uint8Array(new SharedArrayBuffer(Math.max(1, n))))[i] = 1;
+  switch (rep) {
+    case 'num': {
+      const out = new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+      if (type.kind !== 'numeric') {
+        for (let i = 0; i < n; i++) if (raw[i] !== null) out[i] = raw[i] as number;
+        return { values: out, nulls, scale: 0 };
+      }
+      let scale = 0;
+      for (const v of raw) if (v !== null) scale = Math.max(scale, (v as Numeric).scale);
+      if (scale > NUMERIC_SCALE_MAX) return null;
+      for (let i = 0; i < n; i++) {
+        const v = raw[i] as Numeric | null;
+        if (v === null) continue;
+        const x = Number(v.coef) * 10 ** (scale - v.scale);
+        if (!Number.isSafeInteger(x)) return null;
+        out[i] = x;
+      }
+      return { values: out, nulls, scale };
+    }
+    case 'big': {
+      const out = new BigInt64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+      for (let i = 0; i < n; i++) if (raw[i] !== null) out[i] = raw[i] as bigint;
+      return { values: out, nulls, scale: 0 };
+    }
+    case 'bool': {
+      const out = new Uint8Array(new SharedArrayBuffer(Math.max(1, n)));
+      for (let i = 0; i < n; i++) if (raw[i] === true) out[i] = 1;
+      return { values: out, nulls, scale: 0 };
+    }
+    case 'str':
+      return { values: raw.map((v) => (v === null ? '' : (v as string))), nulls, scale: 0 };
+    default:
+      return null;
+  }
+}
+
+/** A text column of the batches as strings (its dictionary entries), and where it is NULL. */
+function dictStrings(input: ScanBatches, index: number): { values: string[]; nulls: Uint8Array | null } {
+  const n = input.length;
+  const values = new Array<string>(n);
+  let nulls: Uint8Array | null = null;
+  let at = 0;
+  for (const chunk of input.chunks) {
+    const vec = chunk.vectors[index]!;
+    const codes = vec.values as Int32Array;
+    const dictionary = vec.dictionary!;
+    const valid = vec.validity;
+    for (let i = 0; i < chunk.length; i++) {
+      if (valid !== null && (valid[i >> 3]! & (1 << (i & 7))) === 0) {
+        (nulls ??= new Uint8Array(new SharedArrayBuffer(Math.max(1, n))))[at + i] = 1;
+        values[at + i] = '';
+      } else values[at + i] = dictionary[codes[i]!]!;
+    }
+    at += chunk.length;
+  }
+  return { values, nulls };
+}
+
+function int32Table(keyColumns: readonly KeyColumn[], n: number): Int32ProbeTable | null {
+  const width = keyColumns.length;
+  if (width > INT32_JOIN_KEYS_MAX) return null;
+  let bits = 4;
+  while (2 ** bits < n * 2) bits++;
+  const capacity = 2 ** bits;
+  const mask = capacity - 1;
+  const shift = 32 - bits;
+  const keys = sharedInt32(capacity * width);
+  const slots = sharedInt32(capacity).fill(-1);
+  const next = sharedInt32(n).fill(-1);
+  const k0 = keyColumns[0]!;
+  const k1 = keyColumns[1];
+  for (let j = 0; j < n; j++) {
+    // NULL keys never match: they stay out of the table.
+    const a = k0.at(j) as number | null;
+    if (a === null) continue;
+    let b = 0;
+    if (k1 !== undefined) {
+      const v = k1.at(j) as number | null;
+      if (v === null) continue;
+      b = v;
+    }
+    if ((a | 0) !== a || (b | 0) !== b) return null;
+    let s = (width === 1 ? Math.imul(a, HASH_MUL_1) : Math.imul(Math.imul(a, HASH_MUL_1) ^ b, HASH_MUL_2)) >>> shift;
+    while (slots[s] !== -1 && !(keys[width * s] === a && (width === 1 || keys[width * s + 1] === b))) s = (s + 1) & mask;
+    if (slots[s] === -1) {
+      keys[width * s] = a;
+      if (width === 2) keys[width * s + 1] = b;
+    } else next[j] = slots[s]!;
+    slots[s] = j;
+  }
+  return { mask, shift, keys, rows: slots, next };
+}
+
+function mapTable(keyColumns: readonly KeyColumn[], n: number): MapProbeTable {
+  const map = new Map<unknown, number>();
+  const next = sharedInt32(n).fill(-1);
+  for (let j = 0; j < n; j++) {
+    const k = keyColumns.map((c) => c.at(j));
+    if (k.includes(null)) continue;
+    const key = k.length === 1 ? k[0] : compositeKey(k);
+    const prev = map.get(key);
+    if (prev !== undefined) next[j] = prev;
+    map.set(key, j);
+  }
+  return { map, next };
+}

@@ -1,0 +1,265 @@
+// Joins the data engines run as they scan: under an aggregate, a tree of inner, semi and anti
+// hash joins (with filters and projections between them) becomes one pipeline over its largest
+// table scan, the fact. Every other join input is a build side, computed first on the
+// coordinator and sent to the data engines as a hash table (a broadcast join); each fact row is
+// probed against the build sides in plan order, and the rows that survive feed the partial
+// aggregate. This module finds such pipelines and rewrites their expressions into one column
+// space; join-aggregate-fragment.ts compiles and runs them.
+
+import type { ColumnType } from '../../src/types/index.js';
+import { exprKey } from '../bind/expr-key.js';
+import { columnsUsed, exprChildren, mapExpr, type Expr } from '../plan/expr.js';
+import type { AggregateCall, Plan } from '../plan/logical.js';
+import { isKernelCast } from './kernel-expr.js';
+import { scanOutputOrdinals } from './scan-fragment.js';
+
+type ScanPlan = Plan & { kind: 'scan' };
+type AggregatePlan = Plan & { kind: 'aggregate' };
+type JoinPlan = Plan & { kind: 'join' };
+
+/** Key kinds a build side hashes on: the kernel sees the same JavaScript value as the coordinator. */
+const JOIN_KEY_KINDS = new Set(['int2', 'int4', 'int8', 'date', 'text', 'varchar']);
+/** Key kinds held in an int32, hashed in typed arrays; other keys go through a Map. */
+export const INT32_JOIN_KEY_KINDS = new Set(['int2', 'int4', 'date']);
+/** Up to this many int32 keys share one open-addressing table; more go through a Map. */
+export const INT32_JOIN_KEYS_MAX = 2;
+
+/** A join input computed on the coordinator and probed in the data engines. */
+export interface BuildSide {
+  readonly plan: Plan;
+  /** Join keys over the build side's rows. */
+  readonly keys: readonly Expr[];
+  /** What the kernel reads per build row: expressions over its rows, computed on the coordinator. */
+  readonly values: Expr[];
+  /** Whether the hash table is an int32 open-addressing table (else a Map). */
+  readonly int32Keys: boolean;
+}
+
+export type PipelineStep =
+  | { readonly kind: 'probe'; readonly build: number; readonly joinType: 'inner' | 'semi' | 'anti'; readonly probeKeys: readonly Expr[]; readonly residual: Expr | null }
+  | { readonly kind: 'filter'; readonly predicate: Expr };
+
+/**
+ * Pipeline column space: indexes below `factWidth` are the fact table's columns (by ordinal, as
+ * its scan filter has them); `factWidth + v` is build value `values[v]`.
+ */
+export interface JoinPipeline {
+  readonly fact: ScanPlan;
+  readonly factWidth: number;
+  readonly builds: readonly BuildSide[];
+  readonly values: readonly { readonly build: number; readonly value: number; readonly type: ColumnType }[];
+  /** Bottom up: the fact scan's own filter is not a step (it stays on the scan). */
+  readonly steps: readonly PipelineStep[];
+  /** The joins the pipeline replaces (no other rule may plan around them). */
+  readonly joins: readonly JoinPlan[];
+  readonly groupBy: readonly Expr[];
+  readonly argsOf: (call: AggregateCall) => readonly Expr[];
+}
+
+/** Thrown inside the rewrite when some part cannot be pipelined; caught at the top. */
+class NotPipelined extends Error {}
+
+/**
+ * The pipeline for `agg`, probing `fact` (a large scan inside its input), or null when the tree
+ * between them holds something other than filters, projections and inner, semi or anti hash
+ * joins with the fact on a side the join keeps, or an expression a pipeline cannot carry.
+ */
+export function planJoinPipeline(agg: AggregatePlan, fact: ScanPlan): JoinPipeline | null {
+  try {
+    return new PipelineBuilder(fact).build(agg);
+  } catch (e) {
+    if (e instanceof NotPipelined) return null;
+    throw e;
+  }
+}
+
+/**
+ * Scans a pipeline under `agg` could probe: those reached from its input through filters,
+ * projections and inner joins (either side) or semi and anti joins (the kept side).
+ */
+export function pipelineFactCandidates(agg: AggregatePlan): ScanPlan[] {
+  const out: ScanPlan[] = [];
+  const visit = (p: Plan): void => {
+    switch (p.kind) {
+      case 'scan':
+        out.push(p);
+        return;
+      case 'filter':
+      case 'project':
+        visit(p.input);
+        return;
+      case 'join':
+        if (p.leftKeys.length === 0) return;
+        if (p.joinType === 'inner') {
+          visit(p.left);
+          visit(p.right);
+        } else if (p.joinType === 'semi' || p.joinType === 'anti') visit(p.left);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(agg.input);
+  return out;
+}
+
+class PipelineBuilder {
+  private readonly fact: ScanPlan;
+  private readonly factWidth: number;
+  private readonly builds: BuildSide[] = [];
+  private readonly values: { build: number; value: number; type: ColumnType }[] = [];
+  /** Per build, value index by the value expression's key (one computation per distinct value). */
+  private readonly valueIndex: Map<string, number>[] = [];
+  private readonly steps: PipelineStep[] = [];
+  private readonly joins: JoinPlan[] = [];
+
+  constructor(fact: ScanPlan) {
+    this.fact = fact;
+    this.factWidth = fact.table.columns.length;
+  }
+
+  build(agg: AggregatePlan): JoinPipeline {
+    const input = this.lower(agg.input);
+    const groupBy = agg.groupBy.map((g) => this.finish(inline(g, input)));
+    const args = new Map(agg.aggregates.map((call) => [call, call.args.map((a) => this.finish(inline(a, input)))]));
+    if (agg.aggregates.some((c) => c.filter !== null || c.orderBy.length > 0)) throw new NotPipelined();
+    return {
+      fact: this.fact,
+      factWidth: this.factWidth,
+      builds: this.builds,
+      values: this.values,
+      steps: this.steps,
+      joins: this.joins,
+      groupBy,
+      argsOf: (call) => args.get(call)!,
+    };
+  }
+
+  /** The plan's output columns as pipeline expressions, adding its steps. */
+  private lower(p: Plan): Expr[] {
+    if (p === this.fact) return scanOutputOrdinals(p).map((o) => factColumn(p, o));
+    switch (p.kind) {
+      case 'project': {
+        const input = this.lower(p.input);
+        return p.exprs.map((e) => inline(e, input));
+      }
+      case 'filter': {
+        const input = this.lower(p.input);
+        this.steps.push({ kind: 'filter', predicate: this.finish(inline(p.predicate, input)) });
+        return input;
+      }
+      case 'join':
+        return this.lowerJoin(p);
+      default:
+        throw new NotPipelined();
+    }
+  }
+
+  private lowerJoin(p: JoinPlan): Expr[] {
+    if (p.leftKeys.length === 0 || (p.joinType !== 'inner' && p.joinType !== 'semi' && p.joinType !== 'anti')) throw new NotPipelined();
+    const factLeft = reaches(p.left, this.fact);
+    if (!factLeft && (p.joinType !== 'inner' || !reaches(p.right, this.fact))) throw new NotPipelined();
+    const probeSide = factLeft ? p.left : p.right;
+    const buildSide = factLeft ? p.right : p.left;
+    const probeKeys = factLeft ? p.leftKeys : p.rightKeys;
+    const buildKeys = factLeft ? p.rightKeys : p.leftKeys;
+    buildKeys.forEach((k, i) => {
+      if (!JOIN_KEY_KINDS.has(k.type.kind) || k.type.kind !== probeKeys[i]!.type.kind) throw new NotPipelined();
+    });
+    const probeOut = this.lower(probeSide);
+    const b = this.builds.length;
+    const int32Keys = buildKeys.length <= INT32_JOIN_KEYS_MAX && buildKeys.every((k) => INT32_JOIN_KEY_KINDS.has(k.type.kind));
+    this.builds.push({ plan: buildSide, keys: buildKeys, values: [], int32Keys });
+    this.valueIndex.push(new Map());
+    const buildOut = buildSide.columns.map((c, j) => this.buildValue(b, { kind: 'column', type: c.type, index: j, name: c.name }));
+    const combined = factLeft ? [...probeOut, ...buildOut] : [...buildOut, ...probeOut];
+    this.steps.push({
+      kind: 'probe',
+      build: b,
+      joinType: p.joinType,
+      probeKeys: probeKeys.map((k) => this.finish(inline(k, probeOut))),
+      residual: p.residual === null ? null : this.finish(inline(p.residual, combined)),
+    });
+    this.joins.push(p);
+    return p.joinType === 'inner' ? combined : probeOut;
+  }
+
+  /** The pipeline column of build `b`'s value `e` (an expression over its rows). */
+  private buildValue(b: number, e: Expr): Expr {
+    const key = exprKey(e);
+    let v = this.valueIndex[b]!.get(key);
+    if (v === undefined) {
+      this.builds[b]!.values.push(e);
+      v = this.values.push({ build: b, value: this.builds[b]!.values.length - 1, type: e.type }) - 1;
+      this.valueIndex[b]!.set(key, v);
+    }
+    return { kind: 'column', type: e.type, index: this.factWidth + v, name: '' };
+  }
+
+  /**
+   * Moves each largest subexpression that reads one build side only (and no volatile function),
+   * and that a kernel may not compute (function calls, casts), to that side, as a value computed
+   * per build row on the coordinator: the kernel then reads a column. What kernels compute
+   * (comparisons, arithmetic, CASE) stays in the kernel, far cheaper per row than the coordinator.
+   */
+  private finish(e: Expr): Expr {
+    if (e.kind === 'column' || e.kind === 'const' || e.kind === 'param') return e;
+    const builds = new Set<number>();
+    let fact = false;
+    for (const c of columnsUsed(e)) {
+      if (c < this.factWidth) fact = true;
+      else builds.add(this.values[c - this.factWidth]!.build);
+    }
+    if (!fact && builds.size === 1 && !hasVolatile(e) && !kernelNative(e)) {
+      const b = [...builds][0]!;
+      const overBuild = mapExpr(e, (x) => (x.kind === 'column' ? this.builds[b]!.values[this.values[x.index - this.factWidth]!.value]! : null));
+      return this.buildValue(b, overBuild);
+    }
+    return rebuildChildren(e, (c) => this.finish(c));
+  }
+}
+
+function factColumn(scan: ScanPlan, ordinal: number): Expr {
+  const c = scan.table.columns[ordinal]!;
+  return { kind: 'column', type: c.type, index: ordinal, name: c.name };
+}
+
+/** True when `target` is in `p`'s subtree. */
+function reaches(p: Plan, target: Plan): boolean {
+  if (p === target) return true;
+  if (p.kind === 'scan' || p.kind === 'values') return false;
+  return (p.kind === 'join' ? [p.left, p.right] : 'input' in p ? [p.input] : []).some((c) => reaches(c, target));
+}
+
+/** `e` over a plan's output, rewritten over the expressions that compute that output. */
+function inline(e: Expr, columns: readonly Expr[]): Expr {
+  return mapExpr(e, (x) => {
+    switch (x.kind) {
+      case 'column':
+        return columns[x.index]!;
+      case 'outer':
+      case 'subquery':
+      case 'in_subquery':
+      case 'quantified':
+        throw new NotPipelined();
+      default:
+        return null;
+    }
+  });
+}
+
+/** Expression kinds kernels compile themselves (see kernel-expr.ts), throughout `e`. */
+const KERNEL_NATIVE_KINDS = new Set<Expr['kind']>(['column', 'const', 'param', 'binary', 'and', 'or', 'not', 'is_null', 'in_list', 'like', 'case']);
+
+function kernelNative(e: Expr): boolean {
+  return (KERNEL_NATIVE_KINDS.has(e.kind) || (e.kind === 'cast' && isKernelCast(e))) && exprChildren(e).every(kernelNative);
+}
+
+function hasVolatile(e: Expr): boolean {
+  return (e.kind === 'call' && e.volatile) || exprChildren(e).some(hasVolatile);
+}
+
+/** `e` with each direct child replaced by `f(child)` (the node itself kept). */
+function rebuildChildren(e: Expr, f: (c: Expr) => Expr): Expr {
+  return mapExpr(e, (x) => (x === e ? null : f(x)));
+}
