@@ -30,6 +30,8 @@ export interface AggregateFragment {
 interface AggSpec {
   readonly call: AggregateCall;
   readonly value: KernelValue | null;
+  /** For a sum or avg of values whose scale varies by row: the state holding the largest seen. */
+  readonly scaleState?: number;
 }
 
 export interface AggregateKernel {
@@ -95,8 +97,14 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
     const k = call.args[0]!.type.kind;
     if ((call.name === 'sum' || call.name === 'avg') && (v.rep !== 'num' && v.rep !== 'big' || k === 'float4' && call.name === 'sum')) return null;
     if ((call.name === 'sum' || call.name === 'avg') && !['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(k)) return null;
-    if ((call.name === 'min' || call.name === 'max') && (v.rep === 'str' || v.rep === 'bool')) return null;
+    if ((call.name === 'min' || call.name === 'max') && (v.rep === 'str' || v.rep === 'bool' || v.scaleCode !== undefined)) return null;
     specs.push({ call, value: v });
+  }
+  if (keys.some((k) => k.scaleCode !== undefined)) return null;
+  // Sums of values whose scale varies by row also keep the largest scale seen, per group.
+  let extraStates = specs.length;
+  for (let a = 0; a < specs.length; a++) {
+    if (specs[a]!.value?.scaleCode !== undefined) specs[a] = { ...specs[a]!, scaleState: extraStates++ };
   }
   const lines: string[] = [KERNEL_PRELUDE];
   const global = keys.length === 0;
@@ -110,7 +118,7 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   // Numeric arithmetic stays in a double's exact integers; past the bound the partial is flagged.
   lines.push(`const exact = (x) => { if (x > ${EXACT_STEP_MAX} || x < -${EXACT_STEP_MAX}) inexact = true; return x; };`);
   lines.push(`const keys = [${keys.map(() => '[]').join(', ')}];`);
-  lines.push(`const states = [${specs.map(() => '[]').join(', ')}];`);
+  lines.push(`const states = [${Array.from({ length: extraStates }, () => '[]').join(', ')}];`);
   // One local per state array: the row loop then indexes a local, not states[a] first.
   if (specs.length > 0) lines.push(`const ${specs.map((_, a) => `s${a} = states[${a}]`).join(', ')};`);
   const init = specs.map((s, a) => {
@@ -133,7 +141,9 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   specs.forEach((_, a) => {
     if (exactSum[a]) lines.push(`const b${a} = [];`);
   });
-  const initBig = specs.map((_, a) => (exactSum[a] ? `b${a}.push(0n);` : '')).join(' ');
+  const initBig =
+    specs.map((_, a) => (exactSum[a] ? `b${a}.push(0n);` : '')).join(' ') +
+    specs.map((sp) => (sp.scaleState === undefined ? '' : ` states[${sp.scaleState}].push(0);`)).join('');
   lines.push(`const newGroup = (${keys.map((_, i) => `k${i}`).join(', ')}) => { ${keys.map((_, i) => `keys[${i}].push(k${i});`).join(' ')} ${init.join(' ')} ${initBig} return n++; };`);
   if (global) lines.push('newGroup();');
   lines.push('for (const b of batches) {');
@@ -186,6 +196,7 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
           lines.push(`      let t = ${st}[${at}] + x; if (t > ${EXACT_STEP_MAX} || t < -${EXACT_STEP_MAX}) { b${a}[g] += BigInt(t); t = 0; }`);
           lines.push(`      ${st}[${at}] = t; ${st}[${at} + 1]++;`);
         } else lines.push(`      ${st}[${at}] += x; ${st}[${at} + 1]++;`);
+        if (s.scaleState !== undefined) lines.push(`      { const sc = ${v.scaleCode}; if (sc > states[${s.scaleState}][g]) states[${s.scaleState}][g] = sc; }`);
         break;
       case 'min':
         lines.push(`      const m = ${st}[g]; if (m === null || x < m) ${st}[g] = x;`);
@@ -207,7 +218,10 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   });
   const layout: PartialLayout = {
     keys: keys.map((k) => columnKind(k)),
-    states: specs.map((s, a) => ({ kind: exactSum[a] ? 'bigint' : s.value === null || s.call.name === 'count' ? 'f64' : columnKind(s.value), stride: stride[a] === 2 ? 2 : 1 })),
+    states: [
+      ...specs.map((s, a): PartialLayout['states'][number] => ({ kind: exactSum[a] ? 'bigint' : s.value === null || s.call.name === 'count' ? 'f64' : columnKind(s.value), stride: stride[a] === 2 ? 2 : 1 })),
+      ...specs.flatMap((s): PartialLayout['states'][number][] => (s.scaleState === undefined ? [] : [{ kind: 'f64', stride: 1 }])),
+    ],
   };
   lines.push(`return lib.packPartial({ n, keys, states, inexact }, ${kb.arg(layout)});`);
   const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));
@@ -240,6 +254,8 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
   const slots = new Map<unknown, number>();
   const keyRows: unknown[][] = [];
   const acc: unknown[][] = specs.map(() => []);
+  /** Per spec with a scale state: the largest scale seen per group. */
+  const seenScale: number[][] = specs.map(() => []);
   const ensure = (kk: unknown, keyVals: unknown[]): number => {
     let g = slots.get(kk);
     if (g === undefined) {
@@ -251,6 +267,7 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
         if (s.call.name === 'count' || s.call.name === 'count_star') acc[a]!.push(0);
         else if (s.call.name === 'sum' || s.call.name === 'avg') acc[a]!.push(big ? 0n : 0, 0);
         else acc[a]!.push(null);
+        seenScale[a]!.push(0);
       });
     }
     return g;
@@ -275,6 +292,7 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
             const cur = into[g * 2];
             into[g * 2] = typeof cur === 'bigint' ? cur + (typeof sum === 'bigint' ? sum : BigInt(sum as number)) : (cur as number) + (sum as number);
             into[g * 2 + 1] = (into[g * 2 + 1] as number) + (st[pg * 2 + 1] as number);
+            if (s.scaleState !== undefined) seenScale[a]![g] = Math.max(seenScale[a]![g]!, part.states[s.scaleState]![pg] as number);
             break;
           }
           case 'min':
@@ -293,7 +311,7 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
   }
   return keyRows.map((keyVals, g) => [
     ...keyVals.map((v, i) => keyValue(keyTypes[i]!, v)),
-    ...specs.map((s, a) => finish(s, acc[a]!, g)),
+    ...specs.map((s, a) => finish(s, acc[a]!, g, seenScale[a]![g]!)),
   ]);
 }
 
@@ -304,7 +322,8 @@ function keyValue(t: ColumnType, v: unknown): Value {
   return v as Value;
 }
 
-function finish(s: AggSpec, st: unknown[], g: number): Value {
+/** A group's final value; `seen` is the largest scale among its values when that varies by row. */
+function finish(s: AggSpec, st: unknown[], g: number, seen: number): Value {
   const call = s.call;
   const argType = call.args[0]?.type ?? T.int8;
   const scale = s.value?.scale ?? 0;
@@ -320,7 +339,12 @@ function finish(s: AggSpec, st: unknown[], g: number): Value {
       if (argType.kind === 'float8' || argType.kind === 'float4') {
         return call.name === 'sum' ? (sum as number) : (sum as number) / count;
       }
-      const big = typeof sum === 'bigint' ? sum : BigInt(sum as number);
+      let big = typeof sum === 'bigint' ? sum : BigInt(sum as number);
+      if (s.scaleState !== undefined) {
+        // Every value had at most `seen` digits after the point: dropping the rest is exact.
+        big /= 10n ** BigInt(scale - seen);
+        return call.name === 'sum' ? new Numeric(big, seen) : numericAvg(new Numeric(big, seen), count);
+      }
       if (call.name === 'sum') {
         if (argType.kind === 'int2' || argType.kind === 'int4') return big;
         return new Numeric(big, scale);

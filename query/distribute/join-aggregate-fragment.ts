@@ -62,19 +62,30 @@ const HASH_MUL_2 = 0x85ebca6b;
 /** Probes of the build tables and the composite Map key, prepended to every join kernel. */
 const COMPOSITE_KEY_SOURCE = "(ks) => { let s = ''; for (const k of ks) s += (typeof k === 'string' ? k.length + ':' + k : String(k)) + '|'; return s; }";
 const JOIN_PRELUDE = `
-const probeI1 = (t, a) => { const K = t.keys, R = t.rows, m = t.mask; let s = Math.imul(a, ${HASH_MUL_1}) >>> t.shift; for (;;) { const r = R[s]; if (r === -1 || K[s] === a) return r; s = (s + 1) & m; } };
-const probeI2 = (t, a, b) => { const K = t.keys, R = t.rows, m = t.mask; let s = Math.imul(Math.imul(a, ${HASH_MUL_1}) ^ b, ${HASH_MUL_2}) >>> t.shift; for (;;) { const r = R[s]; if (r === -1 || (K[2 * s] === a && K[2 * s + 1] === b)) return r; s = (s + 1) & m; } };
+const probeI1 = (t, a) => { const E = t.entries, m = t.mask; let s = Math.imul(a, ${HASH_MUL_1}) >>> t.shift; for (;;) { const r = E[2 * s + 1]; if (r === -1 || E[2 * s] === a) return r; s = (s + 1) & m; } };
+const probeI2 = (t, a, b) => { const E = t.entries, m = t.mask; let s = Math.imul(Math.imul(a, ${HASH_MUL_1}) ^ b, ${HASH_MUL_2}) >>> t.shift; for (;;) { const r = E[3 * s + 2]; if (r === -1 || (E[3 * s] === a && E[3 * s + 1] === b)) return r; s = (s + 1) & m; } };
 const probeM = (t, k) => { const r = t.map.get(k); return r === undefined ? -1 : r; };
 const compositeKey = ${COMPOSITE_KEY_SOURCE};
 `;
 const compositeKey = new Function(`return ${COMPOSITE_KEY_SOURCE}`)() as (ks: readonly unknown[]) => string;
 
 /**
- * The partial-aggregate kernel of `plan` over its pipeline, or null when some expression cannot
- * run in a kernel. `scales` gives each numeric build value's decimal scale (what its column holds
- * is value × 10^scale); before the build sides ran, the declared scales stand in.
+ * What the kernel's source depends on that is only known once the build sides ran: each numeric
+ * build value's decimal scale (its column holds value × 10^scale), and which build sides have
+ * unique keys (probed without walking a chain).
  */
-export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, pipeline: JoinPipeline, params: readonly Value[], scales?: readonly number[]): AggregateKernel | null {
+export interface BuildShape {
+  readonly scales: readonly number[];
+  readonly uniqueKeys: readonly boolean[];
+}
+
+/**
+ * The partial-aggregate kernel of `plan` over its pipeline, or null when some expression cannot
+ * run in a kernel. Before the build sides ran (`shape` undefined), declared scales and key chains
+ * stand in.
+ */
+export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, pipeline: JoinPipeline, params: readonly Value[], shape?: BuildShape): AggregateKernel | null {
+  const scales = shape?.scales;
   const { fact, factWidth } = pipeline;
   const seen = new Map<number, KernelValue | null>();
   const kb: KernelBuilder = new KernelBuilder(fact.table.columns.map((c) => c.type), params, {
@@ -112,7 +123,8 @@ export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, p
     const residual = step.residual === null ? null : kb.predicateTrue(step.residual);
     if (step.residual !== null && residual === null) return null;
     const r = `r${b}`;
-    const loop = `for (let ${r} = ${first}; ${r} >= 0; ${r} = ${table}.next[${r}])`;
+    // A build side with unique keys has at most one match: no chain to follow.
+    const loop = shape?.uniqueKeys[b] === true ? `for (let ${r} = ${first}; ${r} >= 0; ${r} = -1)` : `for (let ${r} = ${first}; ${r} >= 0; ${r} = ${table}.next[${r}])`;
     if (step.joinType === 'inner') {
       if (nullCode.length > 0) rowOpen.push(`if (${nullCode.join(' || ')}) continue;`);
       rowOpen.push(`${loop} {`);
@@ -143,18 +155,45 @@ function buildValueCode(kb: KernelBuilder, pipeline: JoinPipeline, v: number, sc
   const values = kb.arg({ buildArg: 'values', build, value } satisfies BuildArg);
   const nulls = kb.arg({ buildArg: 'nulls', build, value } satisfies BuildArg);
   const r = `r${build}`;
+  // Strings travel as codes into a dictionary (see StringColumn).
+  const code = rep === 'bool' ? `(${values}[${r}] === 1)` : rep === 'str' ? `${values}.dictionary[${values}.codes[${r}]]` : `${values}[${r}]`;
   return {
-    code: rep === 'bool' ? `(${values}[${r}] === 1)` : `${values}[${r}]`,
+    code,
     nullCode: `(${nulls} !== null && ${nulls}[${r}] === 1)`,
     rep,
     scale: type.kind === 'numeric' ? scale : 0,
   };
 }
 
+/**
+ * Strings of a build value: a code per row into the distinct strings. Codes sit in shared memory;
+ * only the dictionary is copied to each data-engine task (cloning a string per row was most of
+ * the cost of sending a large build side).
+ */
+interface StringColumn {
+  readonly codes: Int32Array;
+  readonly dictionary: string[];
+}
+
+/** Assigns codes to strings as they are first seen. */
+class StringDictionary {
+  readonly dictionary: string[] = [];
+  private readonly codeOf = new Map<string, number>();
+
+  code(s: string): number {
+    let c = this.codeOf.get(s);
+    if (c === undefined) {
+      c = this.dictionary.push(s) - 1;
+      this.codeOf.set(s, c);
+    }
+    return c;
+  }
+}
+
 /** A build side as the kernel reads it. */
 interface BuiltSide {
   readonly table: Int32ProbeTable | MapProbeTable;
-  readonly values: readonly (Float64Array | BigInt64Array | Uint8Array | string[])[];
+  readonly values: readonly (Float64Array | BigInt64Array | Uint8Array | StringColumn)[];
   /** Per value: 1 where the row's value is NULL, or null when none is. */
   readonly nulls: readonly (Uint8Array | null)[];
 }
@@ -163,10 +202,11 @@ interface Int32ProbeTable {
   readonly mask: number;
   /** 32 − log2(slots): the hash's top bits index the slots. */
   readonly shift: number;
-  /** INT32_JOIN_KEYS_MAX slots per entry at most: the key columns side by side. */
-  readonly keys: Int32Array;
-  /** First build row of each slot, -1 when the slot is empty. */
-  readonly rows: Int32Array;
+  /**
+   * Per slot, its key columns then its first build row (-1: the slot is empty), side by side so
+   * that a probe touches one cache line.
+   */
+  readonly entries: Int32Array;
   /** The next build row with the same key, -1 at the end of the chain. */
   readonly next: Int32Array;
 }
@@ -176,9 +216,8 @@ interface MapProbeTable {
   readonly next: Int32Array;
 }
 
-/** The build sides, ready to send, and the numeric scales their values need; null when some value cannot travel exactly. */
-export interface BuiltSides {
-  readonly scales: number[];
+/** The build sides, ready to send, and their shape (see BuildShape). */
+export interface BuiltSides extends BuildShape {
   /** The kernel's arguments with every build placeholder replaced by its data. */
   bind(args: readonly unknown[]): unknown[];
 }
@@ -201,6 +240,7 @@ function lengthOf(input: BuildInput): number {
 
 export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[], ctx: ExecContext): BuiltSides | null {
   const scales = pipeline.values.map((v) => declaredScale(v.type));
+  const uniqueKeys: boolean[] = [];
   const sides: BuiltSide[] = [];
   for (let b = 0; b < pipeline.builds.length; b++) {
     const side = pipeline.builds[b]!;
@@ -220,9 +260,11 @@ export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[]
     const table = side.int32Keys ? int32Table(keys, lengthOf(input)) : mapTable(keys, lengthOf(input));
     if (table === null) return null;
     sides.push({ table, values, nulls });
+    uniqueKeys.push(table.next.every((r) => r === -1));
   }
   return {
     scales,
+    uniqueKeys,
     bind: (args) =>
       args.map((a) => {
         if (!isBuildArg(a)) return a;
@@ -344,45 +386,49 @@ function valueColumn(e: Expr, input: BuildInput, ctx: ExecContext): { values: Bu
       for (let i = 0; i < n; i++) if (raw[i] === true) out[i] = 1;
       return { values: out, nulls, scale: 0 };
     }
-    case 'str':
-      return { values: raw.map((v) => (v === null ? '' : (v as string))), nulls, scale: 0 };
+    case 'str': {
+      const dict = new StringDictionary();
+      const codes = sharedInt32(n);
+      for (let i = 0; i < n; i++) if (raw[i] !== null) codes[i] = dict.code(raw[i] as string);
+      return { values: { codes, dictionary: dict.dictionary }, nulls, scale: 0 };
+    }
     default:
       return null;
   }
 }
 
-/** A text column of the batches as strings (its dictionary entries), and where it is NULL. */
-function dictStrings(input: ScanBatches, index: number): { values: string[]; nulls: Uint8Array | null } {
+/** A text column of the batches with one dictionary: each chunk's codes mapped into it, and where it is NULL. */
+function dictStrings(input: ScanBatches, index: number): { values: StringColumn; nulls: Uint8Array | null } {
   const n = input.length;
-  const values = new Array<string>(n);
+  const codes = sharedInt32(n);
+  const dict = new StringDictionary();
   let nulls: Uint8Array | null = null;
   let at = 0;
   for (const chunk of input.chunks) {
     const vec = chunk.vectors[index]!;
-    const codes = vec.values as Int32Array;
-    const dictionary = vec.dictionary!;
+    const chunkCodes = vec.values as Int32Array;
+    const remap = vec.dictionary!.map((s) => dict.code(s));
     const valid = vec.validity;
     for (let i = 0; i < chunk.length; i++) {
       if (valid !== null && (valid[i >> 3]! & (1 << (i & 7))) === 0) {
         (nulls ??= new Uint8Array(new SharedArrayBuffer(Math.max(1, n))))[at + i] = 1;
-        values[at + i] = '';
-      } else values[at + i] = dictionary[codes[i]!]!;
+      } else codes[at + i] = remap[chunkCodes[i]!]!;
     }
     at += chunk.length;
   }
-  return { values, nulls };
+  return { values: { codes, dictionary: dict.dictionary }, nulls };
 }
 
 function int32Table(keyColumns: readonly KeyColumn[], n: number): Int32ProbeTable | null {
   const width = keyColumns.length;
   if (width > INT32_JOIN_KEYS_MAX) return null;
+  const stride = width + 1;
   let bits = 4;
   while (2 ** bits < n * 2) bits++;
-  const capacity = 2 ** bits;
-  const mask = capacity - 1;
+  const mask = 2 ** bits - 1;
   const shift = 32 - bits;
-  const keys = sharedInt32(capacity * width);
-  const slots = sharedInt32(capacity).fill(-1);
+  const entries = sharedInt32(2 ** bits * stride);
+  for (let s = width; s < entries.length; s += stride) entries[s] = -1;
   const next = sharedInt32(n).fill(-1);
   const k0 = keyColumns[0]!;
   const k1 = keyColumns[1];
@@ -398,14 +444,15 @@ function int32Table(keyColumns: readonly KeyColumn[], n: number): Int32ProbeTabl
     }
     if ((a | 0) !== a || (b | 0) !== b) return null;
     let s = (width === 1 ? Math.imul(a, HASH_MUL_1) : Math.imul(Math.imul(a, HASH_MUL_1) ^ b, HASH_MUL_2)) >>> shift;
-    while (slots[s] !== -1 && !(keys[width * s] === a && (width === 1 || keys[width * s + 1] === b))) s = (s + 1) & mask;
-    if (slots[s] === -1) {
-      keys[width * s] = a;
-      if (width === 2) keys[width * s + 1] = b;
-    } else next[j] = slots[s]!;
-    slots[s] = j;
+    while (entries[s * stride + width] !== -1 && !(entries[s * stride] === a && (width === 1 || entries[s * stride + 1] === b))) s = (s + 1) & mask;
+    const at = s * stride;
+    if (entries[at + width] === -1) {
+      entries[at] = a;
+      if (width === 2) entries[at + 1] = b;
+    } else next[j] = entries[at + width]!;
+    entries[at + width] = j;
   }
-  return { mask, shift, keys, rows: slots, next };
+  return { mask, shift, entries, next };
 }
 
 function mapTable(keyColumns: readonly KeyColumn[], n: number): MapProbeTable {

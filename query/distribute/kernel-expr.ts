@@ -16,6 +16,12 @@ export interface KernelValue {
   readonly rep: 'num' | 'big' | 'str' | 'bool';
   /** For scaled numerics: the decimal scale of the number (value × 10^scale). */
   readonly scale: number;
+  /**
+   * For a numeric whose own scale varies by row (CASE branches of different scales): source
+   * evaluating to the row's scale. `code` is still at `scale`, the largest; PostgreSQL shows a sum
+   * at the largest scale among the values it added, so aggregates keep that per group.
+   */
+  readonly scaleCode?: string;
 }
 
 /** IN lists up to this long are scanned in kernels; longer ones are hashed. */
@@ -239,8 +245,9 @@ export class KernelBuilder {
   }
 
   /**
-   * CASE whose branches share a representation and scale (NULL branches fit any): each branch's
-   * value and NULL test are chosen by the same conditions.
+   * CASE whose branches share a representation (NULL branches fit any): each branch's value and
+   * NULL test are chosen by the same conditions. Numeric branches of different scales are brought
+   * to the largest, the row's own scale kept in `scaleCode`.
    */
   private caseValue(e: Expr & { kind: 'case' }): KernelValue | null {
     const conds = e.whens.map((w) => this.predicateTrue(w.cond));
@@ -249,11 +256,16 @@ export class KernelBuilder {
     const rs = results as KernelValue[];
     const typed = rs.filter((r) => r.nullCode !== 'true');
     const first = typed[0];
-    if (first === undefined || typed.some((r) => r.rep !== first.rep || r.scale !== first.scale)) return null;
+    if (first === undefined || typed.some((r) => r.rep !== first.rep || r.scaleCode !== undefined)) return null;
     const choose = (part: (r: KernelValue) => string): string =>
       (conds as string[]).reduceRight((acc, c, i) => `(${c} ? ${part(rs[i]!)} : ${acc})`, part(rs[rs.length - 1]!));
     const nullCode = rs.every((r) => r.nullCode === 'false') ? 'false' : choose((r) => r.nullCode);
-    return { code: choose((r) => r.code), nullCode, rep: first.rep, scale: first.scale };
+    if (typed.every((r) => r.scale === first.scale)) return { code: choose((r) => r.code), nullCode, rep: first.rep, scale: first.scale };
+    const guard = this.exactnessGuard;
+    const scale = Math.max(...typed.map((r) => r.scale));
+    if (first.rep !== 'num' || guard === null || e.type.kind !== 'numeric' || scale > NUMERIC_SCALE_MAX) return null;
+    const at = (r: KernelValue): string => (r.nullCode === 'true' || r.scale === scale ? r.code : `${guard}(${r.code} * ${10 ** (scale - r.scale)})`);
+    return { code: choose(at), nullCode, rep: 'num', scale, scaleCode: choose((r) => String(r.scale)) };
   }
 
   /**
@@ -267,7 +279,7 @@ export class KernelBuilder {
     if (!exactOperand(e.left) || !exactOperand(e.right)) return null;
     const l = this.value(e.left);
     const r = this.value(e.right);
-    if (l === null || r === null || l.rep !== 'num' || r.rep !== 'num') return null;
+    if (l === null || r === null || l.rep !== 'num' || r.rep !== 'num' || l.scaleCode !== undefined || r.scaleCode !== undefined) return null;
     const nullCode = orNull(l.nullCode, r.nullCode);
     if (e.op === '*') {
       const scale = l.scale + r.scale;

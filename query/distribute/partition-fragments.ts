@@ -159,7 +159,7 @@ export class PartitionFragments implements FragmentRunner {
     const { pipeline } = f;
     const sides = buildSides(pipeline, inputs, ctx);
     if (sides === null) return false;
-    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides.scales);
+    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides);
     return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx);
   }
 

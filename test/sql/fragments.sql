@@ -128,6 +128,14 @@ SELECT count(*) AS n, sum(f.qty) AS sq FROM fragments_t f WHERE NOT EXISTS (SELE
 -- query
 SELECT g.label, i.cat, count(*) AS n, min(f.d) AS md, sum(f.price) AS sp FROM fragments_t f JOIN t_items i ON i.id = f.qty JOIN t_groups g ON g.grp = i.grp WHERE g.weight > 0 OR i.cat = f.cat GROUP BY g.label, i.cat ORDER BY g.label NULLS FIRST, i.cat NULLS FIRST
 
+-- CASE branches of different numeric scales: a sum shows the largest scale among the values it
+-- added (0 where only the ELSE 0 branch was taken).
+-- query
+SELECT grp, sum(CASE WHEN qty > 100 THEN price * qty ELSE 0 END) AS s1, avg(CASE WHEN flag THEN price ELSE qty END) AS a1, sum(CASE WHEN qty > 1000 THEN price ELSE 0 END) AS never FROM fragments_t GROUP BY grp ORDER BY grp NULLS FIRST
+
+-- query
+SELECT sum(CASE WHEN g.label LIKE 'G%' THEN f.price * f.qty ELSE 0 END) AS promo, sum(f.price * f.qty) AS total, sum(CASE WHEN g.weight > 50 THEN f.price ELSE 0 END) AS none FROM fragments_t f JOIN t_groups g ON g.grp = f.grp
+
 -- A bigint key; a build value past 2^53 (the pipeline falls back to the coordinator, same answer).
 -- query
 SELECT count(*) AS n, sum(f.qty) AS sq FROM fragments_t f JOIN t_items i ON i.big = f.big
