@@ -13,10 +13,13 @@ import { decodeSegment, encodeSegment } from './segment.js';
  */
 export type PartialColumnKind = 'f64' | 'i64' | 'text' | 'bool' | 'bigint';
 
-/** The columns of a partial: `keys[i]` and `states[a]` arrays; a stride-2 state is two columns. */
+/**
+ * The columns of a partial: `keys[i]` and `states[a]` arrays. A state of stride k holds k values
+ * per group, interleaved: the first of kind `kind`, the others doubles; each is one column.
+ */
 export interface PartialLayout {
   readonly keys: readonly PartialColumnKind[];
-  readonly states: readonly { readonly kind: PartialColumnKind; readonly stride: 1 | 2 }[];
+  readonly states: readonly { readonly kind: PartialColumnKind; readonly stride: 1 | 2 | 3 }[];
 }
 
 export interface PackedPartial {
@@ -25,17 +28,20 @@ export interface PackedPartial {
   readonly inexact: boolean;
 }
 
-/** What a kernel's arrays hold per group: keys and states, states of stride 2 interleaved. */
+/**
+ * What a kernel's arrays hold per group: keys and states, strided states interleaved. Unpacked,
+ * columns of doubles without NULLs are Float64Arrays.
+ */
 export interface PartialArrays {
   readonly n: number;
-  readonly keys: unknown[][];
-  readonly states: unknown[][];
+  readonly keys: ArrayLike<unknown>[];
+  readonly states: ArrayLike<unknown>[];
   readonly inexact: boolean;
 }
 
 const TYPE_OF: Record<PartialColumnKind, ColumnType> = { f64: T.float8, i64: T.int8, text: T.text, bool: T.bool, bigint: T.numeric };
 
-function vectorOf(kind: PartialColumnKind, values: readonly unknown[], n: number, stride: number, offset: number): ColumnVector {
+function vectorOf(kind: PartialColumnKind, values: ArrayLike<unknown>, n: number, stride: number, offset: number): ColumnVector {
   let validity: Uint8Array | null = null;
   const isNull = (i: number): boolean => {
     if (values[i * stride + offset] !== null && values[i * stride + offset] !== undefined) return false;
@@ -91,8 +97,7 @@ export function packPartial(arrays: PartialArrays, layout: PartialLayout): Packe
   layout.states.forEach((s, a) => {
     const values = arrays.states[a]!;
     vectors.push(vectorOf(s.kind, values, n, s.stride, 0));
-    // The second slot of a stride-2 state is the count of its non-null inputs.
-    if (s.stride === 2) vectors.push(vectorOf('f64', values, n, 2, 1));
+    for (let k = 1; k < s.stride; k++) vectors.push(vectorOf('f64', values, n, s.stride, k));
   });
   return { ipc: encodeSegment(vectors, n), inexact: arrays.inexact };
 }
@@ -108,12 +113,14 @@ export function unpackPartial(packed: PackedPartial, layout: PartialLayout): Par
   const types: ColumnType[] = [...layout.keys.map((k) => TYPE_OF[k])];
   for (const s of layout.states) {
     types.push(TYPE_OF[s.kind]);
-    if (s.stride === 2) types.push(T.float8);
+    for (let k = 1; k < s.stride; k++) types.push(T.float8);
   }
   const { length: n, vectors } = decodeSegment(packed.ipc, types);
-  const column = (c: number, kind: PartialColumnKind): unknown[] => {
+  const column = (c: number, kind: PartialColumnKind): ArrayLike<unknown> => {
     const vec = vectors[c];
     if (vec === undefined) throw new EonError('internal_error', `partial lacks column ${c}`);
+    // Doubles without NULLs stay in their typed array: no number is boxed.
+    if (kind === 'f64' && vec.validity === null) return (vec.values as Float64Array).subarray(0, n);
     const out = new Array<unknown>(n);
     if (kind === 'f64' || kind === 'i64') {
       // The typed array directly: partials of a high-cardinality GROUP BY hold many groups.
@@ -130,11 +137,12 @@ export function unpackPartial(packed: PackedPartial, layout: PartialLayout): Par
   const states = layout.states.map((s) => {
     const first = column(c++, s.kind);
     if (s.stride === 1) return first;
-    const counts = column(c++, 'f64');
-    const out: unknown[] = new Array(n * 2);
-    for (let g = 0; g < n; g++) {
-      out[g * 2] = first[g];
-      out[g * 2 + 1] = counts[g];
+    const parts = [first];
+    for (let k = 1; k < s.stride; k++) parts.push(column(c++, 'f64'));
+    const out: { [i: number]: unknown; length: number } = parts.every((p) => p instanceof Float64Array) ? new Float64Array(n * s.stride) : new Array<unknown>(n * s.stride);
+    for (let k = 0; k < s.stride; k++) {
+      const part = parts[k]!;
+      for (let g = 0; g < n; g++) out[g * s.stride + k] = part[g];
     }
     return out;
   });

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EON_NODE_FLAGS } from '../../src/cli/node-flags.js';
 import { freePort, onInterrupt, waitForPort } from '../process.js';
 import type { BenchEngine } from './engine.js';
 import { WireClientPool, WireEngine } from './wire.js';
@@ -48,7 +49,7 @@ export async function startEon(): Promise<BenchEngine> {
   try {
     child = spawn(
       process.execPath,
-      [cli, 'start', '--data', dataDir, '--pg-port', String(pgPort), '--http-port', String(httpPort)],
+      [...EON_NODE_FLAGS, cli, 'start', '--data', dataDir, '--pg-port', String(pgPort), '--http-port', String(httpPort)],
       { cwd: root, stdio: ['ignore', logFd, logFd] },
     );
   } finally {

@@ -9,6 +9,7 @@ import { numericAvg } from '../execute/value-math.js';
 import { renumberColumns, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
 import type { PartialArrays, PartialColumnKind, PartialLayout } from '../../storage/index.js';
+import { Int32Groups } from './int32-groups.js';
 import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
 
 /**
@@ -32,6 +33,8 @@ interface AggSpec {
   readonly value: KernelValue | null;
   /** For a sum or avg of values whose scale varies by row: the state holding the largest seen. */
   readonly scaleState?: number;
+  /** A sum or avg of an exact kind kept as lo + hi × 2^52 in doubles (states [lo, count, hi]). */
+  readonly exact?: boolean;
 }
 
 export interface AggregateKernel {
@@ -113,6 +116,9 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   const dictKeys = keys.length > 0 && keys.every((k, i) => k.rep === 'str' && groupBy[i]!.kind === 'column' && kb.isBatchColumn((groupBy[i] as Expr & { kind: 'column' }).index))
     ? groupBy.map((g) => kb.column((g as Expr & { kind: 'column' }).index))
     : null;
+  // One or two int32 keys group through an open-addressing table over typed arrays (see
+  // INT32_GROUPS_SOURCE); a Map takes other keys, and rows with a NULL key.
+  const int32Keys = keys.length > 0 && keys.length <= 2 && groupBy.every((g) => INT32_GROUP_KINDS.has(g.type.kind)) && keys.every((k) => k.rep === 'num' && k.scale === 0);
   const keyString = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
   lines.push('const groups = new Map(); let n = 0; let inexact = false;');
   // Numeric arithmetic stays in a double's exact integers; past the bound the partial is flagged.
@@ -121,30 +127,29 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   lines.push(`const states = [${Array.from({ length: extraStates }, () => '[]').join(', ')}];`);
   // One local per state array: the row loop then indexes a local, not states[a] first.
   if (specs.length > 0) lines.push(`const ${specs.map((_, a) => `s${a} = states[${a}]`).join(', ')};`);
+  // Sums of exact kinds (integers, scaled numerics) are kept in doubles as lo + hi × 2^52, lo
+  // within EXACT_STEP_MAX: any number of rows stays exact without a bigint (see mergePartials).
+  const exactSum = specs.map((s) => (s.call.name === 'sum' || s.call.name === 'avg') && s.value!.rep === 'num' && isExactKind(s.call.args[0]!.type));
+  exactSum.forEach((e, a) => {
+    if (e) specs[a] = { ...specs[a]!, exact: true };
+  });
+  // Per group: count 1 slot; sum/avg the sum and the count of non-null inputs, exact sums also hi.
+  const stride = specs.map((s, a): 1 | 2 | 3 => (exactSum[a] ? 3 : s.call.name === 'sum' || s.call.name === 'avg' ? 2 : 1));
   const init = specs.map((s, a) => {
     switch (s.call.name) {
       case 'count_star':
       case 'count':
-        return `states[${a}].push(0);`;
+        return `s${a}.push(0);`;
       case 'sum':
       case 'avg':
-        return s.value!.rep === 'big' ? `states[${a}].push(0n, 0);` : `states[${a}].push(0, 0);`;
+        return s.value!.rep === 'big' ? `s${a}.push(0n, 0);` : exactSum[a] ? `s${a}.push(0, 0, 0);` : `s${a}.push(0, 0);`;
       default:
-        return `states[${a}].push(null);`;
+        return `s${a}.push(null);`;
     }
   });
-  // Sum/avg states hold two slots per group: the sum and the count of non-null inputs.
-  const stride = specs.map((s) => (s.call.name === 'sum' || s.call.name === 'avg' ? 2 : 1));
-  // Sums of exact kinds (integers, scaled numerics) in doubles: a running double kept within
-  // EXACT_STEP_MAX, overflowing into a bigint per group (b<a>), so any number of rows stays exact.
-  const exactSum = specs.map((s) => (s.call.name === 'sum' || s.call.name === 'avg') && s.value!.rep === 'num' && isExactKind(s.call.args[0]!.type));
-  specs.forEach((_, a) => {
-    if (exactSum[a]) lines.push(`const b${a} = [];`);
-  });
-  const initBig =
-    specs.map((_, a) => (exactSum[a] ? `b${a}.push(0n);` : '')).join(' ') +
-    specs.map((sp) => (sp.scaleState === undefined ? '' : ` states[${sp.scaleState}].push(0);`)).join('');
-  lines.push(`const newGroup = (${keys.map((_, i) => `k${i}`).join(', ')}) => { ${keys.map((_, i) => `keys[${i}].push(k${i});`).join(' ')} ${init.join(' ')} ${initBig} return n++; };`);
+  const initScale = specs.map((sp) => (sp.scaleState === undefined ? '' : ` states[${sp.scaleState}].push(0);`)).join('');
+  lines.push(`const newGroup = (${keys.map((_, i) => `k${i}`).join(', ')}) => { ${keys.map((_, i) => `keys[${i}].push(k${i});`).join(' ')} ${init.join(' ')}${initScale} return n++; };`);
+  if (int32Keys) lines.push(INT32_GROUPS_SOURCE.replaceAll('__W__', String(keys.length)));
   if (global) lines.push('newGroup();');
   lines.push('for (const b of batches) {');
   lines.push('  const sel = b.selection; const len = sel === null ? b.length : sel.length;');
@@ -158,25 +163,25 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   for (const l of rows.rowOpen) lines.push(`    ${l}`);
   if (global) lines.push('    const g = 0;');
   else {
-    const lookup = [
-      ...keys.map((k, i) => `const k${i} = (${k.nullCode}) ? null : ${k.code};`),
-      `const kk = ${keyString};`,
-      `g = groups.get(kk); if (g === undefined) { g = newGroup(${keys.map((_, i) => `k${i}`).join(', ')}); groups.set(kk, g); }`,
-    ].join(' ');
+    const keyLocals = keys.map((k, i) => `const k${i} = (${k.nullCode}) ? null : ${k.code};`).join(' ');
+    const mapLookup = `g = groups.get(kk); if (g === undefined) { g = newGroup(${keys.map((_, i) => `k${i}`).join(', ')}); groups.set(kk, g); }`;
     lines.push('    let g;');
-    if (dictKeys !== null) {
+    if (int32Keys) {
+      const anyNull = keys.map((_, i) => `k${i} === null`).join(' || ');
+      lines.push(`    { ${keyLocals} if (${anyNull}) { const kk = ${keyString}; ${mapLookup} } else g = groupOf(${keys.map((_, i) => `k${i}`).join(', ')}); }`);
+    } else if (dictKeys !== null) {
       const code = dictKeys.map((d, i) => `((${keys[i]!.nullCode}) ? d${d}.length : v${d}[i])`);
       const slot = code.slice(1).reduce((acc, c, i) => `(${acc}) * (d${dictKeys[i + 1]}.length + 1) + ${c}`, code[0]!);
       lines.push(`    const slot = slots === null ? -1 : ${slot};`);
       lines.push(`    g = slot < 0 ? -1 : slots[slot];`);
-      lines.push(`    if (g < 0) { ${lookup} if (slot >= 0) slots[slot] = g; }`);
+      lines.push(`    if (g < 0) { ${keyLocals} const kk = ${keyString}; ${mapLookup} if (slot >= 0) slots[slot] = g; }`);
     } else {
-      lines.push(`    { ${lookup} }`);
+      lines.push(`    { ${keyLocals} const kk = ${keyString}; ${mapLookup} }`);
     }
   }
   specs.forEach((s, a) => {
     const st = `s${a}`;
-    const at = stride[a] === 2 ? `g * 2` : 'g';
+    const at = stride[a] === 1 ? 'g' : `g * ${stride[a]}`;
     if (s.call.name === 'count_star') {
       lines.push(`    ${st}[g]++;`);
       return;
@@ -191,9 +196,10 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
       case 'sum':
       case 'avg':
         if (exactSum[a]) {
-          // |sum| ≤ EXACT_STEP_MAX and |x| ≤ EXACT_STEP_MAX before the add: the double stays exact.
+          // |lo| ≤ EXACT_STEP_MAX and |x| ≤ EXACT_STEP_MAX before the add: the double stays exact,
+          // and moving whole multiples of 2^52 into hi keeps it so.
           lines.push(`      if (x > ${EXACT_STEP_MAX} || x < -${EXACT_STEP_MAX}) inexact = true;`);
-          lines.push(`      let t = ${st}[${at}] + x; if (t > ${EXACT_STEP_MAX} || t < -${EXACT_STEP_MAX}) { b${a}[g] += BigInt(t); t = 0; }`);
+          lines.push(`      let t = ${st}[${at}] + x; if (t > ${EXACT_STEP_MAX} || t < -${EXACT_STEP_MAX}) { const c = Math.trunc(t / ${EXACT_STEP_MAX}); ${st}[${at} + 2] += c; t -= c * ${EXACT_STEP_MAX}; }`);
           lines.push(`      ${st}[${at}] = t; ${st}[${at} + 1]++;`);
         } else lines.push(`      ${st}[${at}] += x; ${st}[${at} + 1]++;`);
         if (s.scaleState !== undefined) lines.push(`      { const sc = ${v.scaleCode}; if (sc > states[${s.scaleState}][g]) states[${s.scaleState}][g] = sc; }`);
@@ -212,14 +218,10 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   for (const l of rows.rowClose) lines.push(`    ${l}`);
   lines.push('  }');
   lines.push('}');
-  // Exact sums leave as bigints: the overflow plus what the double still holds.
-  specs.forEach((_, a) => {
-    if (exactSum[a]) lines.push(`for (let g = 0; g < n; g++) s${a}[g * 2] = b${a}[g] + BigInt(s${a}[g * 2]);`);
-  });
   const layout: PartialLayout = {
     keys: keys.map((k) => columnKind(k)),
     states: [
-      ...specs.map((s, a): PartialLayout['states'][number] => ({ kind: exactSum[a] ? 'bigint' : s.value === null || s.call.name === 'count' ? 'f64' : columnKind(s.value), stride: stride[a] === 2 ? 2 : 1 })),
+      ...specs.map((s, a): PartialLayout['states'][number] => ({ kind: exactSum[a] || s.value === null || s.call.name === 'count' ? 'f64' : columnKind(s.value), stride: stride[a]! })),
       ...specs.flatMap((s): PartialLayout['states'][number][] => (s.scaleState === undefined ? [] : [{ kind: 'f64', stride: 1 }])),
     ],
   };
@@ -227,6 +229,35 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));
   return { source, columns: kb.columns, args: kb.args, specs, keyTypes: plan.groupBy.map((e) => e.type), layout };
 }
+
+/** Group key kinds whose kernel value is an int32 (grouped through INT32_GROUPS_SOURCE). */
+const INT32_GROUP_KINDS = new Set(['int2', 'int4', 'date']);
+/** Slots of a kernel's int32 group table at first; it doubles when half full. */
+const INT32_GROUP_SLOTS_INITIAL = 1024;
+
+/**
+ * Kernel source (with __W__, the key count, 1 or 2): `groupOf(k0[, k1])` finds or makes the group
+ * of non-null int32 keys in an open-addressing table whose slots hold the keys then the group,
+ * hashed by the top bits of a multiplicative hash (see join-aggregate-fragment.ts).
+ */
+const INT32_GROUPS_SOURCE = `
+let gBits = ${Math.log2(INT32_GROUP_SLOTS_INITIAL)}, gMask = (1 << gBits) - 1, gE = new Int32Array((1 << gBits) * (__W__ + 1)).fill(-1);
+const gSlot = (a, b) => (__W__ === 1 ? Math.imul(a, 0x9e3779b1) : Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b)) >>> (32 - gBits);
+const gPut = (a, b, g) => { let s = gSlot(a, b); while (gE[s * (__W__ + 1) + __W__] !== -1) s = (s + 1) & gMask; const at = s * (__W__ + 1); gE[at] = a; if (__W__ === 2) gE[at + 1] = b; gE[at + __W__] = g; };
+const gGrow = () => {
+  gBits++; gMask = (1 << gBits) - 1; gE = new Int32Array((1 << gBits) * (__W__ + 1)).fill(-1);
+  for (let g = 0; g < n; g++) { const a = keys[0][g], b = __W__ === 2 ? keys[1][g] : 0; if (a !== null && b !== null) gPut(a, b, g); }
+};
+const groupOf = (a, b) => {
+  let s = gSlot(a, b);
+  for (;;) {
+    const at = s * (__W__ + 1), e = gE[at + __W__];
+    if (e === -1) { const g = newGroup(a, b); gE[at] = a; if (__W__ === 2) gE[at + 1] = b; gE[at + __W__] = g; if (n * 2 > gMask) gGrow(); return g; }
+    if (gE[at] === a && (__W__ === 1 || gE[at + 1] === b)) return e;
+    s = (s + 1) & gMask;
+  }
+};
+`;
 
 /** How a kernel value's partial column travels (integer sums of int8 as text: they may pass 2^63). */
 function columnKind(v: KernelValue): PartialColumnKind {
@@ -246,53 +277,98 @@ function isExactKind(t: ColumnType): boolean {
   return t.kind === 'int2' || t.kind === 'int4' || t.kind === 'numeric';
 }
 
-/** Merges per-partition partial states into the aggregate's final rows. */
+/** 2^52 as a bigint: an exact sum is lo + hi × 2^52. */
+const EXACT_STEP_BIG = 2n ** 52n;
+
+/** Key kinds the merge groups through Int32Groups (their values are int32 numbers). */
+const INT32_MERGE_KINDS = INT32_GROUP_KINDS;
+
+/**
+ * Merges per-partition partial states into the aggregate's final rows. States of numbers sit in
+ * Float64Arrays sized for every partial group (an upper bound on the groups), so nothing is
+ * boxed per group; keys of one or two int32 kinds are grouped through Int32Groups, others (and
+ * rows with a NULL key) through a Map.
+ */
 export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialArrays[]): Row[] {
   const global = keyTypes.length === 0;
+  const width = keyTypes.length;
+  const bound = Math.max(1, partials.reduce((sum, p) => sum + p.n, 0));
+  const int32 = (width === 1 || width === 2) && keyTypes.every((t) => INT32_MERGE_KINDS.has(t.kind)) ? new Int32Groups(width) : null;
   // One key groups by its value itself (SameValueZero: one group for NULL, for NaN, for ±0, as
   // PostgreSQL); several by a string made of them.
   const slots = new Map<unknown, number>();
-  const keyRows: unknown[][] = [];
-  const acc: unknown[][] = specs.map(() => []);
+  const groupKeys: unknown[][] = keyTypes.map(() => []);
+  let groups = global ? 1 : 0;
+  const strideOf = (s: AggSpec): number => (s.exact === true ? 3 : s.call.name === 'sum' || s.call.name === 'avg' ? 2 : 1);
+  // Per spec: its states in the kernel's layout; doubles where the values are numbers.
+  const acc = specs.map((s): { [i: number]: unknown } => {
+    const size = bound * strideOf(s);
+    if (s.call.name === 'count' || s.call.name === 'count_star' || s.exact === true) return new Float64Array(size);
+    if ((s.call.name === 'sum' || s.call.name === 'avg') && s.value?.rep !== 'big') return new Float64Array(size);
+    if (s.call.name === 'sum' || s.call.name === 'avg') return Array.from({ length: size }, (_, i): unknown => (i % 2 === 0 ? 0n : 0)); // int8 sums: [bigint, count]
+    return new Array<unknown>(size).fill(null);
+  });
   /** Per spec with a scale state: the largest scale seen per group. */
-  const seenScale: number[][] = specs.map(() => []);
-  const ensure = (kk: unknown, keyVals: unknown[]): number => {
-    let g = slots.get(kk);
-    if (g === undefined) {
-      g = keyRows.length;
-      slots.set(kk, g);
-      keyRows.push(keyVals);
-      specs.forEach((s, a) => {
-        const big = s.value?.rep === 'big' || isExactKind(s.call.args[0]?.type ?? T.float8);
-        if (s.call.name === 'count' || s.call.name === 'count_star') acc[a]!.push(0);
-        else if (s.call.name === 'sum' || s.call.name === 'avg') acc[a]!.push(big ? 0n : 0, 0);
-        else acc[a]!.push(null);
-        seenScale[a]!.push(0);
-      });
-    }
-    return g;
-  };
-  if (global) ensure('', []);
+  const seenScale = specs.map((s) => (s.scaleState === undefined ? null : new Float64Array(bound)));
   for (const part of partials) {
+    const keys = part.keys;
     for (let pg = 0; pg < part.n; pg++) {
-      const keyVals = part.keys.map((k) => k[pg]);
-      const kk = global ? '' : keyVals.length === 1 ? keyVals[0] : keyVals.map((v) => (v === null ? 'N' : `${typeof v}:${String(v)}`)).join('|');
-      const g = ensure(kk, keyVals);
-      specs.forEach((s, a) => {
+      let g = 0;
+      if (!global) {
+        const k0 = keys[0]![pg];
+        const k1 = width === 2 ? keys[1]![pg] : 0;
+        if (int32 !== null && k0 !== null && k1 !== null) {
+          g = int32.findOrAdd(k0 as number, k1 as number, groups);
+        } else {
+          let kk: unknown;
+          if (width === 1) kk = k0;
+          else {
+            kk = '';
+            for (let i = 0; i < width; i++) {
+              const v = keys[i]![pg];
+              kk += (v === null ? 'N' : `${typeof v}:${String(v)}`) + '|';
+            }
+          }
+          g = slots.get(kk) ?? -1;
+          if (g < 0) slots.set(kk, groups);
+        }
+        if (g < 0) {
+          g = groups++;
+          for (let i = 0; i < width; i++) groupKeys[i]!.push(keys[i]![pg]);
+        }
+      }
+      for (let a = 0; a < specs.length; a++) {
+        const s = specs[a]!;
         const st = part.states[a]!;
         const into = acc[a]!;
         switch (s.call.name) {
           case 'count':
           case 'count_star':
-            into[g] = (into[g] as number) + (st[pg] as number);
+            (into as Float64Array)[g]! += st[pg] as number;
             break;
           case 'sum':
           case 'avg': {
-            const sum = st[pg * 2];
-            const cur = into[g * 2];
-            into[g * 2] = typeof cur === 'bigint' ? cur + (typeof sum === 'bigint' ? sum : BigInt(sum as number)) : (cur as number) + (sum as number);
-            into[g * 2 + 1] = (into[g * 2 + 1] as number) + (st[pg * 2 + 1] as number);
-            if (s.scaleState !== undefined) seenScale[a]![g] = Math.max(seenScale[a]![g]!, part.states[s.scaleState]![pg] as number);
+            if (s.exact === true) {
+              // lo stays within 2^52 by moving whole multiples into hi, as the kernel does.
+              const sums = into as Float64Array;
+              let lo = sums[g * 3]! + (st[pg * 3] as number);
+              let hi = sums[g * 3 + 2]! + (st[pg * 3 + 2] as number);
+              if (lo > EXACT_STEP_MAX || lo < -EXACT_STEP_MAX) {
+                const c = Math.trunc(lo / EXACT_STEP_MAX);
+                hi += c;
+                lo -= c * EXACT_STEP_MAX;
+              }
+              sums[g * 3] = lo;
+              sums[g * 3 + 1]! += st[pg * 3 + 1] as number;
+              sums[g * 3 + 2] = hi;
+            } else {
+              const sum = st[pg * 2];
+              const cur = into[g * 2];
+              into[g * 2] = typeof cur === 'bigint' ? cur + (typeof sum === 'bigint' ? sum : BigInt(sum as number)) : (cur as number) + (sum as number);
+              into[g * 2 + 1] = (into[g * 2 + 1] as number) + (st[pg * 2 + 1] as number);
+            }
+            const seen = seenScale[a];
+            if (seen != null) seen[g] = Math.max(seen[g]!, part.states[s.scaleState!]![pg] as number);
             break;
           }
           case 'min':
@@ -306,13 +382,17 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
           default:
             throw new EonError('internal_error', `cannot merge ${s.call.name}`);
         }
-      });
+      }
     }
   }
-  return keyRows.map((keyVals, g) => [
-    ...keyVals.map((v, i) => keyValue(keyTypes[i]!, v)),
-    ...specs.map((s, a) => finish(s, acc[a]!, g, seenScale[a]![g]!)),
-  ]);
+  const rows: Row[] = new Array(groups);
+  for (let g = 0; g < groups; g++) {
+    const row: Value[] = new Array(width + specs.length);
+    for (let i = 0; i < width; i++) row[i] = keyValue(keyTypes[i]!, groupKeys[i]![g]);
+    for (let a = 0; a < specs.length; a++) row[width + a] = finish(specs[a]!, acc[a]!, g, seenScale[a]?.[g] ?? 0);
+    rows[g] = row;
+  }
+  return rows;
 }
 
 function keyValue(t: ColumnType, v: unknown): Value {
@@ -323,7 +403,7 @@ function keyValue(t: ColumnType, v: unknown): Value {
 }
 
 /** A group's final value; `seen` is the largest scale among its values when that varies by row. */
-function finish(s: AggSpec, st: unknown[], g: number, seen: number): Value {
+function finish(s: AggSpec, st: { readonly [i: number]: unknown }, g: number, seen: number): Value {
   const call = s.call;
   const argType = call.args[0]?.type ?? T.int8;
   const scale = s.value?.scale ?? 0;
@@ -333,13 +413,15 @@ function finish(s: AggSpec, st: unknown[], g: number, seen: number): Value {
       return BigInt(st[g] as number);
     case 'sum':
     case 'avg': {
-      const sum = st[g * 2];
-      const count = st[g * 2 + 1] as number;
+      const stride = s.exact === true ? 3 : 2;
+      const sum = st[g * stride];
+      const count = st[g * stride + 1] as number;
       if (count === 0) return null;
       if (argType.kind === 'float8' || argType.kind === 'float4') {
         return call.name === 'sum' ? (sum as number) : (sum as number) / count;
       }
       let big = typeof sum === 'bigint' ? sum : BigInt(sum as number);
+      if (s.exact === true) big += BigInt(st[g * 3 + 2] as number) * EXACT_STEP_BIG;
       if (s.scaleState !== undefined) {
         // Every value had at most `seen` digits after the point: dropping the rest is exact.
         big /= 10n ** BigInt(scale - seen);
