@@ -9,8 +9,8 @@ import { unpackPartial, type DataEnginePool, type PackedPartial, type Store, typ
 import { compileExpr, type Row } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
-import type { Expr } from '../plan/expr.js';
-import { planChildren, type Plan } from '../plan/logical.js';
+import { exprChildren, type Expr } from '../plan/expr.js';
+import { planChildren, planExprs, type Plan } from '../plan/logical.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
@@ -32,6 +32,20 @@ interface JoinAggregateFragment {
   readonly pipeline: JoinPipeline;
 }
 type Fragment = AggregateFragment | JoinAggregateFragment | { readonly kind: 'scan'; readonly scan: ScanPlan };
+
+/**
+ * Plans of the uncorrelated subqueries in a node's own expressions: they run once per query,
+ * so their large scans and aggregates are fragments too (their results are shared by every use).
+ */
+function subqueryPlans(p: Plan): Plan[] {
+  const out: Plan[] = [];
+  const visit = (e: Expr): void => {
+    if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && !e.correlated) out.push(e.plan);
+    for (const c of exprChildren(e)) visit(c);
+  };
+  for (const e of planExprs(p)) visit(e);
+  return out;
+}
 
 /** The plan node a fragment's result stands for. */
 function rootOf(f: Fragment): Plan {
@@ -122,6 +136,7 @@ export class PartitionFragments implements FragmentRunner {
         const rows = ctx.prefetched.get(p);
         if (rows !== undefined) ctx.profile?.record(p, rows.length, performance.now() - started);
         if (!done) for (const c of planChildren(p)) await visit(c);
+        for (const c of subqueryPlans(p)) await visit(c);
         return;
       }
       const reduced = p.kind === 'join' ? keyFilters.get(p.left) ?? keyFilters.get(p.right) : undefined;
@@ -134,7 +149,7 @@ export class PartitionFragments implements FragmentRunner {
         await visit(reduced.probe);
         return;
       }
-      for (const c of planChildren(p)) await visit(c);
+      for (const c of [...planChildren(p), ...subqueryPlans(p)]) await visit(c);
     };
     await visit(plan);
   }
@@ -253,7 +268,7 @@ export class PartitionFragments implements FragmentRunner {
         if (big(p) && !found.some((f) => f.kind !== 'join_aggregate' && f.scan === p)) found.push({ kind: 'scan', scan: p });
         return;
       }
-      for (const c of planChildren(p)) visit(c);
+      for (const c of [...planChildren(p), ...subqueryPlans(p)]) visit(c);
     };
     visit(plan);
     return found;

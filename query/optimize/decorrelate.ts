@@ -6,7 +6,7 @@
 
 import { T } from '../../src/types/index.js';
 import { columnsUsed, exprChildren, mapExpr, renumberColumns, shiftColumns, type Expr } from '../plan/expr.js';
-import { planChildren, type AggregateCall, type OutputColumn, type Plan } from '../plan/logical.js';
+import { planChildren, planExprs, type AggregateCall, type OutputColumn, type Plan } from '../plan/logical.js';
 
 type SubqueryExpr = Expr & { kind: 'subquery' };
 
@@ -269,35 +269,6 @@ function aggregateRefsOuter(a: AggregateCall): boolean {
 
 function planRefsOuter(p: Plan, depth: number): boolean {
   return planExprs(p).some((e) => exprRefsOuter(e, depth)) || planChildren(p).some((c) => planRefsOuter(c, depth));
-}
-
-/** Every expression a plan node evaluates itself (not its children's). */
-export function planExprs(p: Plan): Expr[] {
-  switch (p.kind) {
-    case 'scan':
-      return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? [])];
-    case 'values':
-      return p.rows.flat();
-    case 'filter':
-      return [p.predicate];
-    case 'project':
-      return p.exprs;
-    case 'aggregate':
-      return [...p.groupBy, ...p.aggregates.flatMap((a) => [...a.args, ...(a.filter === null ? [] : [a.filter]), ...a.orderBy.map((k) => k.expr)])];
-    case 'window':
-      return p.windows.flatMap((w) => [...w.args, ...w.partitionBy, ...w.orderBy.map((k) => k.expr), ...(w.aggregate === null ? [] : w.aggregate.args)]);
-    case 'join':
-      return [...p.leftKeys, ...p.rightKeys, ...(p.residual === null ? [] : [p.residual])];
-    case 'sort':
-      return p.keys.map((k) => k.expr);
-    case 'limit':
-      return [...(p.limit === null ? [] : [p.limit]), ...(p.offset === null ? [] : [p.offset])];
-    case 'distinct':
-      return p.on ?? [];
-    case 'setop':
-    case 'cte_ref':
-      return [];
-  }
 }
 
 /** Depth-1 outer references → columns of the same index (the enclosing row's position). */

@@ -102,3 +102,32 @@ export function planChildren(p: Plan): Plan[] {
       return [p.left, p.right];
   }
 }
+
+/** Every expression a plan node evaluates itself (not its children's). */
+export function planExprs(p: Plan): Expr[] {
+  switch (p.kind) {
+    case 'scan':
+      return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? [])];
+    case 'values':
+      return p.rows.flat();
+    case 'filter':
+      return [p.predicate];
+    case 'project':
+      return p.exprs;
+    case 'aggregate':
+      return [...p.groupBy, ...p.aggregates.flatMap((a) => [...a.args, ...(a.filter === null ? [] : [a.filter]), ...a.orderBy.map((k) => k.expr)])];
+    case 'window':
+      return p.windows.flatMap((w) => [...w.args, ...w.partitionBy, ...w.orderBy.map((k) => k.expr), ...(w.aggregate === null ? [] : w.aggregate.args)]);
+    case 'join':
+      return [...p.leftKeys, ...p.rightKeys, ...(p.residual === null ? [] : [p.residual])];
+    case 'sort':
+      return p.keys.map((k) => k.expr);
+    case 'limit':
+      return [...(p.limit === null ? [] : [p.limit]), ...(p.offset === null ? [] : [p.offset])];
+    case 'distinct':
+      return p.on ?? [];
+    case 'setop':
+    case 'cte_ref':
+      return [];
+  }
+}

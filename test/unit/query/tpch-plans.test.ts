@@ -8,7 +8,7 @@ import type { TableSchema } from '../../../storage/index.js';
 import { bindQuery } from '../../../query/bind/bind-select.js';
 import { StatementContext } from '../../../query/bind/context.js';
 import { optimize } from '../../../query/optimize/index.js';
-import { planExprs } from '../../../query/optimize/decorrelate.js';
+import { planExprs } from '../../../query/plan/logical.js';
 import { parseScript } from '../../../query/parse/parser.js';
 import { exprChildren, type Expr } from '../../../query/plan/expr.js';
 import { planChildren, type Plan } from '../../../query/plan/logical.js';
