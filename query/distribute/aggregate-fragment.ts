@@ -11,6 +11,8 @@ import type { AggregateCall, Plan } from '../plan/logical.js';
 import type { PartialArrays, PartialColumnKind, PartialLayout } from '../../storage/index.js';
 import { Int32Groups } from './int32-groups.js';
 import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
+import type { KeyFilter } from './join-key-filter.js';
+import { keyFilterPredicate } from './scan-fragment.js';
 
 /**
  * Bound on a double holding an exact integer in a kernel (2^52): two such values add to at most
@@ -47,11 +49,13 @@ export interface AggregateKernel {
   readonly keyTypes: ColumnType[];
 }
 
-export function compileAggregateKernel(f: AggregateFragment, params: readonly Value[]): AggregateKernel | null {
+export function compileAggregateKernel(f: AggregateFragment, params: readonly Value[], keyFilter?: KeyFilter): AggregateKernel | null {
   const table = f.scan.table;
   const kb = new KernelBuilder(table.columns.map((c) => c.type), params, { exactnessGuard: 'exact' });
-  const filter = f.scan.filter === null ? null : kb.predicateTrue(f.scan.filter);
-  if (f.scan.filter !== null && filter === null) return null;
+  const filters = f.scan.filter === null ? [] : [kb.predicateTrue(f.scan.filter)];
+  if (filters.includes(null)) return null;
+  if (keyFilter !== undefined) filters.push(keyFilterPredicate(kb, table, keyFilter));
+  const filter = filters.length === 0 ? null : `(${filters.join(' && ')})`;
   // Group keys and arguments address the scan's output; kernels read table columns by ordinal.
   const project = f.scan.project;
   const toTable = (e: Expr): Expr => (project === undefined ? e : renumberColumns(e, (i) => project[i]!));

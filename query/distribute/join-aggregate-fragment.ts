@@ -4,7 +4,8 @@
 
 import { Numeric, type ColumnType, type Value } from '../../src/types/index.js';
 import { physicalOf, valueAt, type ColumnVector } from '../../storage/index.js';
-import type { ScanBatches } from './scan-fragment.js';
+import { keyFilterPredicate, type ScanBatches } from './scan-fragment.js';
+import type { KeyFilter } from './join-key-filter.js';
 import { compileExpr, type Row } from '../execute/compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
 import { columnsUsed, type Expr } from '../plan/expr.js';
@@ -84,7 +85,7 @@ export interface BuildShape {
  * run in a kernel. Before the build sides ran (`shape` undefined), declared scales and key chains
  * stand in.
  */
-export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, pipeline: JoinPipeline, params: readonly Value[], shape?: BuildShape): AggregateKernel | null {
+export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, pipeline: JoinPipeline, params: readonly Value[], shape?: BuildShape, keyFilter?: KeyFilter): AggregateKernel | null {
   const scales = shape?.scales;
   const { fact, factWidth } = pipeline;
   const seen = new Map<number, KernelValue | null>();
@@ -103,6 +104,7 @@ export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, p
     if (f === null) return null;
     rowOpen.push(`if (!${f}) continue;`);
   }
+  if (keyFilter !== undefined) rowOpen.push(`if (!${keyFilterPredicate(kb, fact.table, keyFilter)}) continue;`);
   for (const step of pipeline.steps) {
     if (step.kind === 'filter') {
       const f = kb.predicateTrue(step.predicate);

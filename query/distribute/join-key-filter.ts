@@ -19,6 +19,8 @@ const FILTERABLE_KINDS = new Set(['int2', 'int4', 'int8', 'date', 'text', 'varch
 
 /** Which scan a join filters, on which table column, by the values of which expression on which side. */
 export interface KeyFilterPlan {
+  /** The join's side that shrinks: the scan itself, or a plan above it that passes the key through. */
+  readonly probeSide: Plan;
   readonly probe: ScanPlan;
   /** Table ordinal of the probe scan's key column. */
   readonly ordinal: number;
@@ -54,8 +56,8 @@ export interface KeyFilter {
 
 /**
  * The key filters worth applying in `plan`: per join, at most one, its probe a large scan (one of
- * `fragmentScans`) directly under the join, on a side the join type lets shrink, and its build the
- * side estimated smaller. `rowsOf` estimates a table's rows; joins in `skipJoins` get none.
+ * `fragmentScans`) under the join (see keyColumnScan), on a side the join type lets shrink, and
+ * its build the side estimated smaller. `rowsOf` estimates a table's rows; joins in `skipJoins` get none.
  */
 export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, rowsOf: (scan: ScanPlan) => number, skipJoins: ReadonlySet<Plan> = new Set()): KeyFilterPlan[] {
   const out: KeyFilterPlan[] = [];
@@ -67,14 +69,13 @@ export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, row
     const leftMayShrink = p.joinType === 'inner' || p.joinType === 'right' || p.joinType === 'semi';
     const rightMayShrink = p.joinType === 'inner' || p.joinType === 'left' || p.joinType === 'semi' || p.joinType === 'anti';
     const candidates: KeyFilterPlan[] = [];
-    const consider = (probe: Plan, probeKeys: readonly Expr[], build: Plan, buildKeys: readonly Expr[]): void => {
-      if (probe.kind !== 'scan' || !fragmentScans.has(probe)) return;
+    const consider = (probeSide: Plan, probeKeys: readonly Expr[], build: Plan, buildKeys: readonly Expr[]): void => {
       probeKeys.forEach((k, i) => {
         const b = buildKeys[i]!;
         if (k.kind !== 'column' || !FILTERABLE_KINDS.has(k.type.kind) || b.type.kind !== k.type.kind) return;
-        const ordinal = probe.project === undefined ? k.index : probe.project[k.index]!;
-        if (probe.table.columns[ordinal]?.type.kind !== k.type.kind) return;
-        if (candidates.length === 0) candidates.push({ probe, ordinal, build, buildKey: b });
+        const target = keyColumnScan(probeSide, k.index, fragmentScans);
+        if (target === null || target.scan.table.columns[target.ordinal]?.type.kind !== k.type.kind) return;
+        if (candidates.length === 0) candidates.push({ probeSide, probe: target.scan, ordinal: target.ordinal, build, buildKey: b });
       });
     };
     // The probe is the side estimated larger; the other runs first.
@@ -84,4 +85,35 @@ export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, row
   };
   visit(plan);
   return out;
+}
+
+/**
+ * The fragment scan and table column that output column `col` of `p` comes from unchanged, through
+ * projections, filters, group keys and the kept sides of inner, semi and anti joins: dropping that
+ * scan's rows whose column is not a join key drops exactly the rows (or groups) of `p` whose
+ * column is not one, and nothing else. Null when the column is computed or comes another way.
+ */
+function keyColumnScan(p: Plan, col: number, fragmentScans: ReadonlySet<Plan>): { scan: ScanPlan; ordinal: number } | null {
+  switch (p.kind) {
+    case 'scan':
+      return fragmentScans.has(p) ? { scan: p, ordinal: p.project === undefined ? col : p.project[col]! } : null;
+    case 'project': {
+      const e = p.exprs[col];
+      return e?.kind === 'column' ? keyColumnScan(p.input, e.index, fragmentScans) : null;
+    }
+    case 'filter':
+      return keyColumnScan(p.input, col, fragmentScans);
+    case 'aggregate': {
+      const g = p.groupBy[col];
+      return g?.kind === 'column' ? keyColumnScan(p.input, g.index, fragmentScans) : null;
+    }
+    case 'join': {
+      const leftWidth = p.left.columns.length;
+      if (p.joinType === 'semi' || p.joinType === 'anti') return keyColumnScan(p.left, col, fragmentScans);
+      if (p.joinType !== 'inner') return null;
+      return col < leftWidth ? keyColumnScan(p.left, col, fragmentScans) : keyColumnScan(p.right, col - leftWidth, fragmentScans);
+    }
+    default:
+      return null;
+  }
 }

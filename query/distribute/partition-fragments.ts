@@ -70,26 +70,31 @@ export class PartitionFragments implements FragmentRunner {
   fragmentsOf(plan: Plan): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
     const fragments = this.findFragments(plan);
-    const keyFilters = this.keyFiltersOf(plan, fragments);
+    const keyFilters = new Map([...this.keyFiltersOf(plan, fragments).values()].map((k) => [k.probe, k]));
+    const keyFilterOf = (scan: ScanPlan): { keyFilter?: string } => {
+      const kf = keyFilters.get(scan);
+      return kf === undefined ? {} : { keyFilter: scan.table.columns[kf.ordinal]!.name };
+    };
     for (const f of fragments) {
       if (f.kind === 'aggregate') {
         out.set(f.plan, {});
+        out.set(f.scan, keyFilterOf(f.scan));
         continue;
       }
       if (f.kind === 'join_aggregate') {
         const { fact, joins } = f.pipeline;
         out.set(f.plan, { overJoins: true });
         for (const j of joins) out.set(j, { broadcast: true });
-        out.set(fact, { columns: [...new Set(compileJoinAggregateKernel(f.plan, f.pipeline, [])!.columns)].map((c) => fact.table.columns[c]!.name), pushed: fact.filter, probe: true });
+        const columns = [...new Set(compileJoinAggregateKernel(f.plan, f.pipeline, [])!.columns)].map((c) => fact.table.columns[c]!.name);
+        out.set(fact, { columns, pushed: fact.filter, probe: true, ...keyFilterOf(fact) });
         continue;
       }
       const kernel = compileScanKernel(f.scan, []);
-      const kf = keyFilters.get(f.scan);
       out.set(f.scan, {
         columns: kernel.sentOrdinals.map((c) => f.scan.table.columns[c]!.name),
         pushed: kernel.pushed,
         residual: kernel.residual,
-        ...(kf === undefined ? {} : { keyFilter: f.scan.table.columns[kf.ordinal]!.name }),
+        ...keyFilterOf(f.scan),
       });
     }
     return out;
@@ -129,9 +134,9 @@ export class PartitionFragments implements FragmentRunner {
             ctx.prefetched.set(b.plan, rows); // kept for the coordinator, should the pipeline fall back
             inputs.push(rows);
           }
-          done = await this.runJoinAggregate(f, inputs, ctx);
+          done = await this.runJoinAggregate(f, inputs, ctx, filterOf.get(f.pipeline.fact));
         } else {
-          done = await this.runFragment(f, ctx, f.kind === 'scan' ? filterOf.get(f.scan) : undefined);
+          done = await this.runFragment(f, ctx, filterOf.get(f.scan));
         }
         const rows = ctx.prefetched.get(p);
         if (rows !== undefined) ctx.profile?.record(p, rows.length, performance.now() - started);
@@ -146,7 +151,7 @@ export class PartitionFragments implements FragmentRunner {
         ctx.prefetched.set(reduced.build, rows);
         const values = keyValues(rows, reduced.buildKey, ctx);
         if (values !== null) filterOf.set(reduced.probe, { ordinal: reduced.ordinal, values });
-        await visit(reduced.probe);
+        await visit(reduced.probeSide);
         return;
       }
       for (const c of [...planChildren(p), ...subqueryPlans(p)]) await visit(c);
@@ -166,15 +171,15 @@ export class PartitionFragments implements FragmentRunner {
       ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
       return true;
     }
-    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params), ctx);
+    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params, keyFilter), ctx);
   }
 
   /** Hashes the build sides, sends them with the pipeline's kernel, and merges its partials. */
-  private async runJoinAggregate(f: JoinAggregateFragment, inputs: readonly BuildInput[], ctx: ExecContext): Promise<boolean> {
+  private async runJoinAggregate(f: JoinAggregateFragment, inputs: readonly BuildInput[], ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<boolean> {
     const { pipeline } = f;
     const sides = buildSides(pipeline, inputs, ctx);
     if (sides === null) return false;
-    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides);
+    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter);
     return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx);
   }
 
@@ -202,11 +207,13 @@ export class PartitionFragments implements FragmentRunner {
   }
 
   /** Key filters by probe scan. */
+  /** Key filters by the join side they shrink. */
   private keyFiltersOf(plan: Plan, fragments: readonly Fragment[]): Map<Plan, KeyFilterPlan> {
-    const scans = new Set<Plan>(fragments.flatMap((f) => (f.kind === 'scan' ? [f.scan] : [])));
+    // Scans whose kernel can apply a key filter: scan fragments, aggregate fragments' scans and pipeline facts.
+    const scans = new Set<Plan>(fragments.map((f) => (f.kind === 'join_aggregate' ? f.pipeline.fact : f.scan)));
     // A pipeline's joins run in the data engines: no side of theirs runs first on the coordinator.
     const pipelined = new Set<Plan>(fragments.flatMap((f) => (f.kind === 'join_aggregate' ? f.pipeline.joins : [])));
-    return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table), pipelined).map((k) => [k.probe, k]));
+    return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table), pipelined).map((k) => [k.probeSide, k]));
   }
 
   /**

@@ -5,7 +5,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import { T, type ColumnType, type Value } from '../../src/types/index.js';
-import { rowsFromBatch, vectorsFromBatch, type ColumnVector } from '../../storage/index.js';
+import { rowsFromBatch, vectorsFromBatch, type ColumnVector, type TableSchema } from '../../storage/index.js';
 import { columnsUsed, renumberColumns, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { compilePredicate, type Row } from '../execute/compile-expr.js';
@@ -68,12 +68,7 @@ export function compileScanKernel(scan: ScanPlan, params: readonly Value[], keyF
   const kb = new KernelBuilder(types, params);
   const slots = sentOrdinals.map((c) => kb.column(c));
   const filters = pushed.map((c) => kb.predicateTrue(c)!);
-  if (keyFilter !== undefined) {
-    const column = scan.table.columns[keyFilter.ordinal]!;
-    const key = kb.value({ kind: 'column', type: column.type, index: keyFilter.ordinal, name: column.name });
-    if (key === null || key.scale !== 0) throw new EonError('internal_error', `no kernel key filter on ${column.name}`);
-    filters.push(`(!(${key.nullCode}) && ${kb.arg(keyFilter.values)}.has(${key.code}))`);
-  }
+  if (keyFilter !== undefined) filters.push(keyFilterPredicate(kb, scan.table, keyFilter));
   const lines = [
     KERNEL_PRELUDE,
     `const out = lib.collector(${kb.arg(slots)});`,
@@ -101,6 +96,14 @@ export function compileScanKernel(scan: ScanPlan, params: readonly Value[], keyF
     residual: andOf(residual),
     pushed: andOf(pushed),
   };
+}
+
+/** Kernel source true when the row's key column (a table ordinal in `kb`) is among the filter's keys. */
+export function keyFilterPredicate(kb: KernelBuilder, table: TableSchema, keyFilter: KeyFilter): string {
+  const column = table.columns[keyFilter.ordinal]!;
+  const key = kb.value({ kind: 'column', type: column.type, index: keyFilter.ordinal, name: column.name });
+  if (key === null || key.scale !== 0) throw new EonError('internal_error', `no kernel key filter on ${column.name}`);
+  return `(!(${key.nullCode}) && ${kb.arg(keyFilter.values)}.has(${key.code}))`;
 }
 
 /**

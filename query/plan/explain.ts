@@ -51,8 +51,8 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
       } else {
         if (info.pushed != null) out.push(`${detail}Filter: ${exprText(info.pushed)}`);
         if (info.residual != null) out.push(`${detail}Filter (coordinator): ${exprText(info.residual)}`);
-        if (info.keyFilter !== undefined) out.push(`${detail}Key filter: ${info.keyFilter} in the join's other side`);
       }
+      if (info?.keyFilter !== undefined) out.push(`${detail}Key filter: ${info.keyFilter} in the join's other side`);
       return;
     case 'values':
       out.push(`${pad}Values (${p.rows.length} rows)`);
@@ -76,7 +76,9 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
       }
       if (fragments.has(p)) {
         out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate  [fragment × ${partitions} partitions, data engines]`);
-        walk(p.input, depth + 2, out, partitions, new Map(), undefined);
+        // The scan under it is part of the fragment: only a key filter of its own is shown.
+        const scanInfo = fragments.get(p.input);
+        walk(p.input, depth + 2, out, partitions, scanInfo?.keyFilter === undefined ? new Map() : new Map([[p.input, { keyFilter: scanInfo.keyFilter }]]), undefined);
         return;
       }
       break;

@@ -143,6 +143,21 @@ SELECT count(*) AS n, sum(f.qty) AS sq FROM fragments_t f JOIN t_items i ON i.bi
 -- query
 SELECT f.grp, sum(f.qty * i.big::numeric) AS s FROM fragments_t f JOIN t_items i ON i.id = f.qty GROUP BY f.grp ORDER BY f.grp NULLS FIRST
 
+-- Correlated subqueries over the large table become joins to its aggregate: the other side's keys
+-- filter the aggregate's scan (text and int keys), so only the groups that can join are computed.
+-- query
+SELECT count(*) AS n, sum(i.price) AS s FROM t_items i WHERE i.qty < (SELECT avg(f.qty) FROM fragments_t f WHERE f.grp = i.grp)
+
+-- query
+SELECT i.id, i.qty FROM t_items i WHERE i.id < 60 AND i.qty > (SELECT sum(f.qty) / 100 FROM fragments_t f WHERE f.qty = i.id) ORDER BY i.id
+
+-- The key filter and the scan's own filter together.
+-- query
+SELECT i.id, i.qty FROM t_items i WHERE i.id < 60 AND i.qty > (SELECT sum(f.qty) / 50 FROM fragments_t f WHERE f.qty = i.id AND f.score > 0) ORDER BY i.id
+
+-- query
+SELECT g.label, i.cnt FROM t_groups g JOIN (SELECT f.grp, count(*) AS cnt FROM fragments_t f JOIN t_items t ON t.id = f.qty GROUP BY f.grp) i ON i.grp = g.grp ORDER BY g.label NULLS FIRST
+
 -- statement
 DELETE FROM fragments_t WHERE id % 3 = 0
 

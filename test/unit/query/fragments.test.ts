@@ -134,6 +134,16 @@ describe('partition fragments', () => {
     }
   });
 
+  it('filters an aggregate\'s scan by the keys of the join side that runs first (a decorrelated subquery)', async () => {
+    const sql = 'SELECT count(*) FROM small s WHERE s.v < (SELECT avg(b.v) FROM big b WHERE b.id = s.id AND b.v > 1)';
+    const lines = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
+    const agg = lines.find((l) => l.includes('Hash Aggregate'))!;
+    expect(lines.join('\n')).toMatch(/Key filter: id in the join's other side/);
+    // Only the groups of small's 1000 ids are computed, not one per row of big.
+    expect(Number(/actual rows=(\d+)/.exec(agg)![1])).toBeLessThanOrEqual(1000);
+    expect(await rows(sql)).toEqual(await rows(sql.replace('FROM big b', 'FROM (SELECT * FROM big OFFSET 0) b')));
+  });
+
   it('computes numeric arithmetic in kernels exactly, and falls back when a step leaves a double\'s exact range', async () => {
     const exact = 'SELECT k, sum(n * 3 - 1) AS a, sum(n * n) AS b, avg(n + id) AS c, max(n * id) AS d FROM BIG GROUP BY k ORDER BY k NULLS FIRST';
     const plan = (await rows(`EXPLAIN ${exact.replace('BIG', 'big')}`)).map((r) => r[0]).join('\n');
