@@ -3,6 +3,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { EonError } from '../src/errors/index.js';
+import { civilFromDays } from '../src/types/datetime.js';
 import { StorageReader } from './reader.js';
 import { scanPartition } from './scan.js';
 import type { ColumnBatch } from './column-vector.js';
@@ -14,15 +15,17 @@ import { packPartial } from './partial-batch.js';
 type Kernel = (batches: Iterable<ColumnBatch>, args: unknown[], lib: KernelLibrary) => unknown;
 
 /**
- * Helpers a kernel may call to return Arrow IPC: a collector for matching rows of some batch
- * slots, and the packing of partial-aggregate arrays.
+ * Helpers a kernel may call: to return Arrow IPC, a collector for matching rows of some batch
+ * slots and the packing of partial-aggregate arrays; and calendar fields of a date.
  */
 export interface KernelLibrary {
   collector(slots: readonly number[]): BatchCollector;
   packPartial: typeof packPartial;
+  /** Days since 1970-01-01 → year, month, day (EXTRACT from a date). */
+  civilFromDays: typeof civilFromDays;
 }
 
-const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial };
+const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial, civilFromDays };
 
 // Tell the pool this thread has loaded its module: terminating a worker while it still imports
 // its module is a fatal V8 error in Node 20, so the pool waits for this before it closes.

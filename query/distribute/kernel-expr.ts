@@ -2,7 +2,7 @@
 // arrays. Constants and parameters never enter the source; they travel in `args`.
 // Returns null for anything a kernel cannot compute exactly; the coordinator then runs it.
 
-import { Numeric, type ColumnType, type Value } from '../../src/types/index.js';
+import { Numeric, dateField, type ColumnType, type Value } from '../../src/types/index.js';
 import { physicalOf } from '../../storage/index.js';
 import type { Expr } from '../plan/expr.js';
 import { likeRegexSource } from '../execute/like.js';
@@ -134,6 +134,8 @@ export class KernelBuilder {
       }
       case 'case':
         return this.caseValue(e);
+      case 'call':
+        return this.callValue(e);
       case 'binary': {
         if (!['+', '-', '*'].includes(e.op)) return null;
         const kind = e.type.kind;
@@ -245,6 +247,25 @@ export class KernelBuilder {
   }
 
   /**
+   * EXTRACT of a calendar field from a date (numeric, scale 0: the year, month or day), through
+   * the worker library's civilFromDays. Other calls stay on the coordinator.
+   */
+  private callValue(e: Expr & { kind: 'call' }): KernelValue | null {
+    const [unit, source] = e.args;
+    if (e.name !== 'extract' || unit?.kind !== 'const' || typeof unit.value !== 'string' || source?.type.kind !== 'date') return null;
+    let field: string;
+    try {
+      field = dateField(unit.value);
+    } catch {
+      return null; // an unknown unit: the coordinator reports the error
+    }
+    const part = CIVIL_PARTS[field];
+    const days = this.value(source);
+    if (part === undefined || days === null || days.rep !== 'num') return null;
+    return { code: `lib.civilFromDays(${days.code}).${part}`, nullCode: days.nullCode, rep: 'num', scale: 0 };
+  }
+
+  /**
    * CASE whose branches share a representation (NULL branches fit any): each branch's value and
    * NULL test are chosen by the same conditions. Numeric branches of different scales are brought
    * to the largest, the row's own scale kept in `scaleCode`.
@@ -352,6 +373,9 @@ function orNull(a: string, b: string): string {
   if (b === 'false') return a;
   return `(${a} || ${b})`;
 }
+
+/** Date fields a kernel extracts, and their member of civilFromDays' result. */
+const CIVIL_PARTS: Readonly<Record<string, 'y' | 'm' | 'd'>> = { year: 'y', month: 'm', day: 'd' };
 
 /** Three-valued logic helpers and a regex cache, prepended to every kernel. */
 export const KERNEL_PRELUDE = `

@@ -260,7 +260,10 @@ function runAggregate(plan: Plan & { kind: 'aggregate' }, ctx: ExecContext): Row
     slots: AggregateSlot[];
   }
   const newGroup = (keys: Value[]): Group => ({ keys, slots: plan.aggregates.map((a) => newSlot(a, ctx)) });
-  const groups = new Map<string, Group>();
+  // One key of a kind whose JavaScript value is its identity groups by the value itself: no
+  // key string per row (Map's SameValueZero also puts NaNs together and 0 with -0, as PostgreSQL).
+  const rawKey = plan.groupBy.length === 1 && RAW_KEY_KINDS.has(groupTypes[0]!.kind);
+  const groups = new Map<unknown, Group>();
   const order: Group[] = [];
   const global = plan.groupBy.length === 0;
   if (global) order.push(newGroup([]));
@@ -271,7 +274,7 @@ function runAggregate(plan: Plan & { kind: 'aggregate' }, ctx: ExecContext): Row
     if (global) g = order[0]!;
     else {
       const keys = groupFns.map((f) => f(row, ctx));
-      const k = groupKey(keys, groupTypes);
+      const k = rawKey ? keys[0] : groupKey(keys, groupTypes);
       g = groups.get(k);
       if (g === undefined) {
         g = newGroup(keys);

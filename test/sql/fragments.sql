@@ -100,6 +100,10 @@ SELECT id, d, flag, big, rank() OVER (PARTITION BY grp ORDER BY id) AS r FROM fr
 -- query
 SELECT count(*) AS n FROM (SELECT DISTINCT grp, qty FROM fragments_t WHERE qty < 10) s
 
+-- EXTRACT of a date's calendar fields in the kernel (group keys and a filter).
+-- query
+SELECT extract(year FROM d) AS y, extract(month FROM d) AS m, count(*) AS n, sum(qty) AS sq FROM fragments_t WHERE extract(day FROM d) < 15 GROUP BY extract(year FROM d), extract(month FROM d) ORDER BY y NULLS FIRST, m NULLS FIRST
+
 -- Aggregates over joins run as one pipeline: fragments_t is probed in the data engines against
 -- hash tables of the smaller sides, sent along (text keys with NULLs on both sides, unmatched keys).
 -- query
