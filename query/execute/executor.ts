@@ -297,6 +297,14 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
   const lw = plan.left.columns.length;
   const rw = plan.right.columns.length;
   const residual = plan.residual === null ? null : compilePredicate(plan.residual);
+  // A joined row copied cell by cell into an array of its final size (Array.prototype.concat is
+  // several times slower, and joins make one per match).
+  const joined = (l: Row, r: Row): Row => {
+    const out: Row = new Array(lw + rw);
+    for (let k = 0; k < lw; k++) out[k] = l[k]!;
+    for (let k = 0; k < rw; k++) out[lw + k] = r[k]!;
+    return out;
+  };
   const out: Row[] = [];
   const leftNulls: Value[] = new Array(lw).fill(null);
   const rightNulls: Value[] = new Array(rw).fill(null);
@@ -317,7 +325,7 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
     let matched = false;
     if (candidates !== undefined && (semi || anti)) {
       for (const j of candidates) {
-        if (residual === null || residual(l.concat(right[j]!), ctx)) {
+        if (residual === null || residual(joined(l, right[j]!), ctx)) {
           matched = true;
           break;
         }
@@ -327,14 +335,14 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
     }
     if (candidates !== undefined) {
       for (const j of candidates) {
-        const combined = l.concat(right[j]!);
+        const combined = joined(l, right[j]!);
         if (residual !== null && !residual(combined, ctx)) continue;
         matched = true;
         if (rightMatched !== null) rightMatched[j] = 1;
         emit(combined);
       }
     }
-    if (!matched && keepLeft) emit(l.concat(rightNulls));
+    if (!matched && keepLeft) emit(joined(l, rightNulls));
     else if (anti && candidates === undefined) emit(l);
   };
   if (plan.leftKeys.length > 0 && plan.joinType === 'inner' && left.length < right.length) {
@@ -344,7 +352,7 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
       const candidates = table.candidates(r);
       if (candidates === undefined) continue;
       for (const i of candidates) {
-        const combined = left[i]!.concat(r);
+        const combined = joined(left[i]!, r);
         if (residual === null || residual(combined, ctx)) emit(combined);
       }
     }
@@ -356,7 +364,7 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
       const candidates = table.candidates(r);
       if (candidates === undefined) continue;
       for (const i of candidates) {
-        if (matched[i] === 0 && (residual === null || residual(left[i]!.concat(r), ctx))) matched[i] = 1;
+        if (matched[i] === 0 && (residual === null || residual(joined(left[i]!, r), ctx))) matched[i] = 1;
       }
     }
     for (let i = 0; i < left.length; i++) if ((matched[i] === 1) === semi) emit(left[i]!);
@@ -372,7 +380,7 @@ function runJoin(plan: Plan & { kind: 'join' }, ctx: ExecContext): Row[] {
     }
   }
   if (rightMatched !== null) {
-    for (let j = 0; j < right.length; j++) if (rightMatched[j] === 0) emit(leftNulls.concat(right[j]!));
+    for (let j = 0; j < right.length; j++) if (rightMatched[j] === 0) emit(joined(leftNulls, right[j]!));
   }
   return out;
 }
