@@ -231,7 +231,7 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   };
   lines.push(`return lib.packPartial({ n, keys, states, inexact }, ${kb.arg(layout)});`);
   const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));
-  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: plan.groupBy.map((e) => e.type), layout };
+  return { source, columns: kb.columns, args: kb.args, specs, keyTypes: groupBy.map((e) => e.type), layout };
 }
 
 /** Group key kinds whose kernel value is an int32 (grouped through INT32_GROUPS_SOURCE). */

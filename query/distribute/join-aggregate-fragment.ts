@@ -2,8 +2,8 @@
 // rows become a hash table and value columns sent to the data engines with the kernel, which
 // probes them per fact row and aggregates the joined rows into partials.
 
-import { Numeric, type ColumnType, type Value } from '../../src/types/index.js';
-import { physicalOf, valueAt, type ColumnVector } from '../../storage/index.js';
+import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
+import { physicalOf, valueAt, type ColumnVector, type PartialArrays } from '../../storage/index.js';
 import { keyFilterPredicate, type ScanBatches } from './scan-fragment.js';
 import type { KeyFilter } from './join-key-filter.js';
 import { compileExpr, type Row } from '../execute/compile-expr.js';
@@ -85,7 +85,7 @@ export interface BuildShape {
  * run in a kernel. Before the build sides ran (`shape` undefined), declared scales and key chains
  * stand in.
  */
-export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, pipeline: JoinPipeline, params: readonly Value[], shape?: BuildShape, keyFilter?: KeyFilter): AggregateKernel | null {
+export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, pipeline: JoinPipeline, params: readonly Value[], shape?: BuildShape, keyFilter?: KeyFilter): JoinAggregateKernel | null {
   const scales = shape?.scales;
   const { fact, factWidth } = pipeline;
   const seen = new Map<number, KernelValue | null>();
@@ -93,6 +93,8 @@ export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, p
     exactnessGuard: 'exact',
     extraColumn: (index) => {
       const v = index - factWidth;
+      // Past the build values: the current row of build side (v − values), as a group key.
+      if (v >= pipeline.values.length) return { code: `r${v - pipeline.values.length}`, nullCode: 'false', rep: 'num', scale: 0 };
       if (!seen.has(v)) seen.set(v, buildValueCode(kb, pipeline, v, scales?.[v] ?? declaredScale(pipeline.values[v]!.type)));
       return seen.get(v)!;
     },
@@ -140,9 +142,48 @@ export function compileJoinAggregateKernel(plan: Plan & { kind: 'aggregate' }, p
       rowOpen.push(`if (${step.joinType === 'semi' ? '!' : ''}${found}) continue;`);
     }
   }
-  const kernel = aggregateKernel(plan, { kb, rowOpen, rowClose, groupBy: pipeline.groupBy, argsOf: pipeline.argsOf });
+  const keys = shape === undefined ? null : rowGroupKeys(pipeline, shape);
+  const kernel = aggregateKernel(plan, { kb, rowOpen, rowClose, groupBy: keys?.kernelKeys ?? pipeline.groupBy, argsOf: pipeline.argsOf });
   if (kernel === null) return null;
-  return { ...kernel, source: `${JOIN_PRELUDE}\n${kernel.source}` };
+  return { ...kernel, source: `${JOIN_PRELUDE}\n${kernel.source}`, ...(keys === null ? {} : { keySources: keys.sources }) };
+}
+
+/** Where a group key of the plan comes from in a kernel's partial: a kernel key, or a build side's value at the row a kernel key holds. */
+export type KeySource = { readonly kind: 'key'; readonly key: number } | { readonly kind: 'build'; readonly key: number; readonly build: number; readonly value: number };
+
+export interface JoinAggregateKernel extends AggregateKernel {
+  /** Set when some kernel keys are build rows: how to make the plan's keys of a partial's. */
+  readonly keySources?: readonly KeySource[];
+}
+
+/**
+ * Group keys read from an inner build side group by that side's row instead, one int32 key per
+ * side whatever its values (strings, several columns): kernels then hash numbers, not strings,
+ * and the coordinator turns rows back into values before merging (rows with equal values merge
+ * there). Null when no key comes from a build side.
+ */
+function rowGroupKeys(pipeline: JoinPipeline, shape: BuildShape): { kernelKeys: Expr[]; sources: KeySource[] } | null {
+  const { factWidth, values } = pipeline;
+  const inner = new Set(pipeline.steps.flatMap((s) => (s.kind === 'probe' && s.joinType === 'inner' ? [s.build] : [])));
+  const kernelKeys: Expr[] = [];
+  const sources: KeySource[] = [];
+  const rowKeyOf = new Map<number, number>();
+  for (const g of pipeline.groupBy) {
+    const v = g.kind === 'column' && g.index >= factWidth ? g.index - factWidth : -1;
+    const pv = values[v];
+    const exact = pv !== undefined && repOf(pv.type) !== null && (pv.type.kind !== 'numeric' || shape.scales[v] === declaredScale(pv.type));
+    if (pv === undefined || !exact || !inner.has(pv.build)) {
+      sources.push({ kind: 'key', key: kernelKeys.push(g) - 1 });
+      continue;
+    }
+    let key = rowKeyOf.get(pv.build);
+    if (key === undefined) {
+      key = kernelKeys.push({ kind: 'column', type: T.int4, index: factWidth + values.length + pv.build, name: '' }) - 1;
+      rowKeyOf.set(pv.build, key);
+    }
+    sources.push({ kind: 'build', key, build: pv.build, value: pv.value });
+  }
+  return rowKeyOf.size === 0 ? null : { kernelKeys, sources };
 }
 
 function declaredScale(t: ColumnType): number {
@@ -220,6 +261,8 @@ interface MapProbeTable {
 
 /** The build sides, ready to send, and their shape (see BuildShape). */
 export interface BuiltSides extends BuildShape {
+  /** A partial's keys in the plan's order, build rows turned into their values (see rowGroupKeys). */
+  planKeys(partial: PartialArrays, sources: readonly KeySource[]): PartialArrays;
   /** The kernel's arguments with every build placeholder replaced by its data. */
   bind(args: readonly unknown[]): unknown[];
 }
@@ -264,9 +307,24 @@ export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[]
     sides.push({ table, values, nulls });
     uniqueKeys.push(table.next.every((r) => r === -1));
   }
+  /** A build value at a row as a kernel partial holds a key: numbers, bigints, strings or booleans as 1/0. */
+  const partialValue = (side: BuiltSide, value: number, row: number): unknown => {
+    if (side.nulls[value]?.[row] === 1) return null;
+    const column = side.values[value]!;
+    return 'dictionary' in column ? column.dictionary[column.codes[row]!] : column[row];
+  };
   return {
     scales,
     uniqueKeys,
+    planKeys: (partial, sources) => ({
+      ...partial,
+      keys: sources.map((src) => {
+        const kernelKey = partial.keys[src.key]!;
+        if (src.kind === 'key') return kernelKey;
+        const side = sides[src.build]!;
+        return Array.from({ length: partial.n }, (_, g) => partialValue(side, src.value, kernelKey[g] as number));
+      }),
+    }),
     bind: (args) =>
       args.map((a) => {
         if (!isBuildArg(a)) return a;

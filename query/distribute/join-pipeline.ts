@@ -10,7 +10,7 @@ import type { ColumnType } from '../../src/types/index.js';
 import { exprKey } from '../bind/expr-key.js';
 import { columnsUsed, exprChildren, mapExpr, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
-import { isKernelCast } from './kernel-expr.js';
+import { isKernelCall, isKernelCast } from './kernel-expr.js';
 import { scanOutputOrdinals } from './scan-fragment.js';
 
 type ScanPlan = Plan & { kind: 'scan' };
@@ -252,7 +252,8 @@ function inline(e: Expr, columns: readonly Expr[]): Expr {
 const KERNEL_NATIVE_KINDS = new Set<Expr['kind']>(['column', 'const', 'param', 'binary', 'and', 'or', 'not', 'is_null', 'in_list', 'like', 'case']);
 
 function kernelNative(e: Expr): boolean {
-  return (KERNEL_NATIVE_KINDS.has(e.kind) || (e.kind === 'cast' && isKernelCast(e))) && exprChildren(e).every(kernelNative);
+  const native = KERNEL_NATIVE_KINDS.has(e.kind) || (e.kind === 'cast' && isKernelCast(e)) || (e.kind === 'call' && isKernelCall(e));
+  return native && exprChildren(e).every(kernelNative);
 }
 
 function hasVolatile(e: Expr): boolean {

@@ -251,17 +251,9 @@ export class KernelBuilder {
    * the worker library's civilFromDays. Other calls stay on the coordinator.
    */
   private callValue(e: Expr & { kind: 'call' }): KernelValue | null {
-    const [unit, source] = e.args;
-    if (e.name !== 'extract' || unit?.kind !== 'const' || typeof unit.value !== 'string' || source?.type.kind !== 'date') return null;
-    let field: string;
-    try {
-      field = dateField(unit.value);
-    } catch {
-      return null; // an unknown unit: the coordinator reports the error
-    }
-    const part = CIVIL_PARTS[field];
-    const days = this.value(source);
-    if (part === undefined || days === null || days.rep !== 'num') return null;
+    const part = civilPartOf(e);
+    const days = part === null ? null : this.value(e.args[1]!);
+    if (part === null || days === null || days.rep !== 'num') return null;
     return { code: `lib.civilFromDays(${days.code}).${part}`, nullCode: days.nullCode, rep: 'num', scale: 0 };
   }
 
@@ -376,6 +368,22 @@ function orNull(a: string, b: string): string {
 
 /** Date fields a kernel extracts, and their member of civilFromDays' result. */
 const CIVIL_PARTS: Readonly<Record<string, 'y' | 'm' | 'd'>> = { year: 'y', month: 'm', day: 'd' };
+
+/** For EXTRACT(year | month | day FROM a date): civilFromDays' member; else null. */
+function civilPartOf(e: Expr & { kind: 'call' }): 'y' | 'm' | 'd' | null {
+  const [unit, source] = e.args;
+  if (e.name !== 'extract' || unit?.kind !== 'const' || typeof unit.value !== 'string' || source?.type.kind !== 'date') return null;
+  try {
+    return CIVIL_PARTS[dateField(unit.value)] ?? null;
+  } catch {
+    return null; // an unknown unit: the coordinator reports the error
+  }
+}
+
+/** Calls a kernel computes itself (see callValue). */
+export function isKernelCall(e: Expr & { kind: 'call' }): boolean {
+  return civilPartOf(e) !== null;
+}
 
 /** Three-valued logic helpers and a regex cache, prepended to every kernel. */
 export const KERNEL_PRELUDE = `

@@ -5,7 +5,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import type { Value } from '../../src/types/index.js';
-import { unpackPartial, type DataEnginePool, type PackedPartial, type Store, type ZonePredicate } from '../../storage/index.js';
+import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArrays, type Store, type ZonePredicate } from '../../storage/index.js';
 import { compileExpr, type Row } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
@@ -180,7 +180,9 @@ export class PartitionFragments implements FragmentRunner {
     const sides = buildSides(pipeline, inputs, ctx);
     if (sides === null) return false;
     const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter);
-    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx);
+    const keySources = compiled?.keySources;
+    const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
+    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, planKeys);
   }
 
   /** Runs a scan's kernel, returning its output as column vectors (null: see scanPartialsToBatches). */
@@ -195,14 +197,16 @@ export class PartitionFragments implements FragmentRunner {
     return batches;
   }
 
-  private async runAggregateKernel(plan: AggregatePlan, scan: ScanPlan, kernel: AggregateKernel | null, ctx: ExecContext): Promise<boolean> {
+  /** `planKeys`, when the kernel's keys are not the plan's (see rowGroupKeys), turns one into the other. */
+  private async runAggregateKernel(plan: AggregatePlan, scan: ScanPlan, kernel: AggregateKernel | null, ctx: ExecContext, planKeys?: (p: PartialArrays) => PartialArrays): Promise<boolean> {
     if (kernel === null) return false;
     const packed = (await this.runEverywhere(scan, kernel, ctx.params)) as PackedPartial[];
     ctx.checkCancel();
     const layout = kernel.layout;
     const partials = packed.map((p) => unpackPartial(p, layout));
     if (partials.some((r) => r.inexact)) return false; // the coordinator computes it exactly instead
-    ctx.prefetched.set(plan, mergePartials(plan, kernel.specs, kernel.keyTypes, partials));
+    if (planKeys === undefined) ctx.prefetched.set(plan, mergePartials(plan, kernel.specs, kernel.keyTypes, partials));
+    else ctx.prefetched.set(plan, mergePartials(plan, kernel.specs, plan.groupBy.map((e) => e.type), partials.map(planKeys)));
     return true;
   }
 
