@@ -293,7 +293,7 @@ const INT32_MERGE_KINDS = INT32_GROUP_KINDS;
  * boxed per group; keys of one or two int32 kinds are grouped through Int32Groups, others (and
  * rows with a NULL key) through a Map.
  */
-export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialArrays[]): Row[] {
+export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialArrays[], keep?: (row: Row) => boolean): Row[] {
   const global = keyTypes.length === 0;
   const width = keyTypes.length;
   const bound = Math.max(1, partials.reduce((sum, p) => sum + p.n, 0));
@@ -389,12 +389,13 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
       }
     }
   }
-  const rows: Row[] = new Array(groups);
+  // With `keep` (a HAVING filter), rows it drops die young instead of being kept for the filter.
+  const rows: Row[] = [];
   for (let g = 0; g < groups; g++) {
     const row: Value[] = new Array(width + specs.length);
     for (let i = 0; i < width; i++) row[i] = keyValue(keyTypes[i]!, groupKeys[i]![g]);
     for (let a = 0; a < specs.length; a++) row[width + a] = finish(specs[a]!, acc[a]!, g, seenScale[a]?.[g] ?? 0);
-    rows[g] = row;
+    if (keep === undefined || keep(row)) rows.push(row);
   }
   return rows;
 }

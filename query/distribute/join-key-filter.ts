@@ -70,6 +70,7 @@ export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, row
     const rightMayShrink = p.joinType === 'inner' || p.joinType === 'left' || p.joinType === 'semi' || p.joinType === 'anti';
     const candidates: KeyFilterPlan[] = [];
     const consider = (probeSide: Plan, probeKeys: readonly Expr[], build: Plan, buildKeys: readonly Expr[]): void => {
+      if (!mayOmitKeys(build)) return;
       probeKeys.forEach((k, i) => {
         const b = buildKeys[i]!;
         if (k.kind !== 'column' || !FILTERABLE_KINDS.has(k.type.kind) || b.type.kind !== k.type.kind) return;
@@ -85,6 +86,18 @@ export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, row
   };
   visit(plan);
   return out;
+}
+
+/**
+ * Whether `p` may lack some of its tables' keys: something in it filters rows. A table read
+ * whole holds every key the other side refers to (a foreign key's target), so filtering by its
+ * keys would cost a set of every key and drop nothing.
+ */
+function mayOmitKeys(p: Plan): boolean {
+  if (p.kind === 'scan') return p.filter !== null || p.keyLookup !== null;
+  if (p.kind === 'filter' || p.kind === 'limit' || p.kind === 'values') return true;
+  if (p.kind === 'join' && (p.joinType === 'semi' || p.joinType === 'anti' || p.residual !== null)) return true;
+  return planChildren(p).some(mayOmitKeys);
 }
 
 /**

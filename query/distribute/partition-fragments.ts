@@ -6,7 +6,7 @@
 import { EonError } from '../../src/errors/index.js';
 import type { Value } from '../../src/types/index.js';
 import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArrays, type Store, type ZonePredicate } from '../../storage/index.js';
-import { compileExpr, type Row } from '../execute/compile-expr.js';
+import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { exprChildren, type Expr } from '../plan/expr.js';
@@ -25,6 +25,7 @@ export const FRAGMENT_TASKS_PER_THREAD = 2;
 
 type ScanPlan = Plan & { kind: 'scan' };
 type AggregatePlan = Plan & { kind: 'aggregate' };
+type FilterPlan = Plan & { kind: 'filter' };
 /** An aggregate over a join pipeline: its fact is probed and aggregated in the data engines. */
 interface JoinAggregateFragment {
   readonly kind: 'join_aggregate';
@@ -110,6 +111,14 @@ export class PartitionFragments implements FragmentRunner {
     const byRoot = new Map<Plan, Fragment>(fragments.map((f) => [rootOf(f), f]));
     const keyFilters = this.keyFiltersOf(plan, fragments);
     const filterOf = new Map<Plan, KeyFilter>();
+    // A filter right above an aggregate fragment (HAVING) is applied as its groups are finished,
+    // so that groups it drops are never kept as rows (see mergePartials).
+    const having = new Map<Plan, FilterPlan>();
+    const findHaving = (p: Plan): void => {
+      if (p.kind === 'filter' && byRoot.get(p.input)?.kind !== 'scan' && byRoot.has(p.input)) having.set(p.input, p);
+      for (const c of [...planChildren(p), ...subqueryPlans(p)]) findHaving(c);
+    };
+    findHaving(plan);
     const visit = async (p: Plan): Promise<void> => {
       if (ctx.prefetched.has(p)) return; // a CTE's input, reached again through another reference
       let f = byRoot.get(p);
@@ -117,6 +126,7 @@ export class PartitionFragments implements FragmentRunner {
         f = { kind: 'scan', scan: p }; // a pipeline's fact, when its pipeline fell back to the coordinator
       }
       if (f !== undefined) {
+        for (const c of subqueryPlans(p)) await visit(c); // a scan's residual filter may run them
         const started = performance.now();
         let done: boolean;
         if (f.kind === 'join_aggregate') {
@@ -134,14 +144,14 @@ export class PartitionFragments implements FragmentRunner {
             ctx.prefetched.set(b.plan, rows); // kept for the coordinator, should the pipeline fall back
             inputs.push(rows);
           }
-          done = await this.runJoinAggregate(f, inputs, ctx, filterOf.get(f.pipeline.fact));
+          done = await this.runJoinAggregate(f, inputs, ctx, filterOf.get(f.pipeline.fact), having.get(p));
         } else {
-          done = await this.runFragment(f, ctx, filterOf.get(f.scan));
+          done = await this.runFragment(f, ctx, filterOf.get(f.scan), having.get(p));
         }
-        const rows = ctx.prefetched.get(p);
-        if (rows !== undefined) ctx.profile?.record(p, rows.length, performance.now() - started);
+        const target = having.get(p) ?? p;
+        const rows = ctx.prefetched.get(target);
+        if (rows !== undefined) ctx.profile?.record(target, rows.length, performance.now() - started);
         if (!done) for (const c of planChildren(p)) await visit(c);
-        for (const c of subqueryPlans(p)) await visit(c);
         return;
       }
       const reduced = p.kind === 'join' ? keyFilters.get(p.left) ?? keyFilters.get(p.right) : undefined;
@@ -154,7 +164,8 @@ export class PartitionFragments implements FragmentRunner {
         await visit(reduced.probeSide);
         return;
       }
-      for (const c of [...planChildren(p), ...subqueryPlans(p)]) await visit(c);
+      // Subqueries first: a HAVING filter applied with its aggregate (see `having`) may run them.
+      for (const c of [...subqueryPlans(p), ...planChildren(p)]) await visit(c);
     };
     await visit(plan);
   }
@@ -163,7 +174,7 @@ export class PartitionFragments implements FragmentRunner {
    * Runs one fragment, leaving its rows in ctx.prefetched; false when it could not (a value a
    * kernel cannot hold exactly), so that the coordinator computes that part itself.
    */
-  private async runFragment(f: Exclude<Fragment, JoinAggregateFragment>, ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<boolean> {
+  private async runFragment(f: Exclude<Fragment, JoinAggregateFragment>, ctx: ExecContext, keyFilter: KeyFilter | undefined, having: FilterPlan | undefined): Promise<boolean> {
     if (f.kind === 'scan') {
       const kernel = compileScanKernel(f.scan, ctx.params, keyFilter);
       const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
@@ -171,18 +182,18 @@ export class PartitionFragments implements FragmentRunner {
       ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
       return true;
     }
-    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params, keyFilter), ctx);
+    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params, keyFilter), ctx, { having });
   }
 
   /** Hashes the build sides, sends them with the pipeline's kernel, and merges its partials. */
-  private async runJoinAggregate(f: JoinAggregateFragment, inputs: readonly BuildInput[], ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<boolean> {
+  private async runJoinAggregate(f: JoinAggregateFragment, inputs: readonly BuildInput[], ctx: ExecContext, keyFilter: KeyFilter | undefined, having: FilterPlan | undefined): Promise<boolean> {
     const { pipeline } = f;
     const sides = buildSides(pipeline, inputs, ctx);
     if (sides === null) return false;
     const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter);
     const keySources = compiled?.keySources;
     const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
-    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, planKeys);
+    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having });
   }
 
   /** Runs a scan's kernel, returning its output as column vectors (null: see scanPartialsToBatches). */
@@ -197,16 +208,29 @@ export class PartitionFragments implements FragmentRunner {
     return batches;
   }
 
-  /** `planKeys`, when the kernel's keys are not the plan's (see rowGroupKeys), turns one into the other. */
-  private async runAggregateKernel(plan: AggregatePlan, scan: ScanPlan, kernel: AggregateKernel | null, ctx: ExecContext, planKeys?: (p: PartialArrays) => PartialArrays): Promise<boolean> {
+  /**
+   * Runs an aggregate kernel and merges its partials into the aggregate's rows, or with `having`
+   * into that filter's rows. `planKeys`, when the kernel's keys are not the plan's (see
+   * rowGroupKeys), turns one into the other.
+   */
+  private async runAggregateKernel(
+    plan: AggregatePlan,
+    scan: ScanPlan,
+    kernel: AggregateKernel | null,
+    ctx: ExecContext,
+    opts: { planKeys?: ((p: PartialArrays) => PartialArrays) | undefined; having?: FilterPlan | undefined },
+  ): Promise<boolean> {
     if (kernel === null) return false;
     const packed = (await this.runEverywhere(scan, kernel, ctx.params)) as PackedPartial[];
     ctx.checkCancel();
     const layout = kernel.layout;
     const partials = packed.map((p) => unpackPartial(p, layout));
     if (partials.some((r) => r.inexact)) return false; // the coordinator computes it exactly instead
-    if (planKeys === undefined) ctx.prefetched.set(plan, mergePartials(plan, kernel.specs, kernel.keyTypes, partials));
-    else ctx.prefetched.set(plan, mergePartials(plan, kernel.specs, plan.groupBy.map((e) => e.type), partials.map(planKeys)));
+    const { planKeys, having } = opts;
+    const keyTypes = planKeys === undefined ? kernel.keyTypes : plan.groupBy.map((e) => e.type);
+    const keep = having === undefined ? undefined : compilePredicate(having.predicate);
+    const rows = mergePartials(plan, kernel.specs, keyTypes, planKeys === undefined ? partials : partials.map(planKeys), keep === undefined ? undefined : (row) => keep(row, ctx));
+    ctx.prefetched.set(having ?? plan, rows);
     return true;
   }
 
