@@ -468,7 +468,10 @@ export class Store {
       }
     };
     checkOrdinals(def.primaryKey, 'primary key');
-    const distributionKey = def.distributionKey ?? [...def.primaryKey];
+    // By default a table is placed by its primary key's first column, as Cassandra places rows
+    // by the first part of theirs: rows sharing it (an order's line items) share a partition, so
+    // the data engines aggregate per such key without a merge across partitions.
+    const distributionKey = def.distributionKey ?? def.primaryKey.slice(0, 1);
     checkOrdinals(distributionKey, 'distribution key');
     if (def.primaryKey.length > 0 && !distributionKey.every((o) => def.primaryKey.includes(o))) {
       throw new EonError('invalid_table_definition', 'the distribution key must be part of the primary key', {

@@ -293,7 +293,19 @@ const INT32_MERGE_KINDS = INT32_GROUP_KINDS;
  * boxed per group; keys of one or two int32 kinds are grouped through Int32Groups, others (and
  * rows with a NULL key) through a Map.
  */
-export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec[], keyTypes: ColumnType[], partials: PartialArrays[], keep?: (row: Row) => boolean): Row[] {
+export function mergePartials(
+  plan: Plan & { kind: 'aggregate' },
+  specs: AggSpec[],
+  keyTypes: ColumnType[],
+  partials: PartialArrays[],
+  opts: {
+    /** A HAVING filter: rows it drops die young instead of being kept for the filter. */
+    readonly keep?: ((row: Row) => boolean) | undefined;
+    /** No key is in two partials (the group keys include the table's distribution key): no lookups. */
+    readonly disjoint?: boolean;
+  } = {},
+): Row[] {
+  const { keep, disjoint = false } = opts;
   const global = keyTypes.length === 0;
   const width = keyTypes.length;
   const bound = Math.max(1, partials.reduce((sum, p) => sum + p.n, 0));
@@ -318,7 +330,10 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
     const keys = part.keys;
     for (let pg = 0; pg < part.n; pg++) {
       let g = 0;
-      if (!global) {
+      if (disjoint && !global) {
+        g = groups++;
+        for (let i = 0; i < width; i++) groupKeys[i]!.push(keys[i]![pg]);
+      } else if (!global) {
         const k0 = keys[0]![pg];
         const k1 = width === 2 ? keys[1]![pg] : 0;
         if (int32 !== null && k0 !== null && k1 !== null) {
@@ -389,7 +404,6 @@ export function mergePartials(plan: Plan & { kind: 'aggregate' }, specs: AggSpec
       }
     }
   }
-  // With `keep` (a HAVING filter), rows it drops die young instead of being kept for the filter.
   const rows: Row[] = [];
   for (let g = 0; g < groups; g++) {
     const row: Value[] = new Array(width + specs.length);

@@ -14,6 +14,13 @@ export const KEY_FILTER_VALUES_MAX = 2_000_000;
 /** The share of rows a filter is assumed to keep when choosing which join side runs first. */
 const FILTER_SELECTIVITY = 0.3;
 
+/**
+ * Input rows per group assumed for a grouped aggregate's size (no column statistics yet): a
+ * per-key aggregate of a detail table (TPC-H Q18's line items per order) then counts as smaller
+ * than the table of its keys, which runs second and is filtered by its keys.
+ */
+const AGGREGATE_ROWS_PER_GROUP = 4;
+
 /** Column kinds whose vector value in a kernel is the SQL value itself (a Set lookup is exact). */
 const FILTERABLE_KINDS = new Set(['int2', 'int4', 'int8', 'date', 'text', 'varchar']);
 
@@ -32,7 +39,8 @@ export interface KeyFilterPlan {
 /**
  * A rough size of a plan's output: a table's rows, cut by FILTER_SELECTIVITY per filter; an inner,
  * semi or anti join as its smaller side (joins on keys mostly keep the matches of the smaller
- * side), an outer join as the side it keeps.
+ * side), an outer join as the side it keeps, a grouped aggregate AGGREGATE_ROWS_PER_GROUP times
+ * smaller than its input.
  */
 export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number): number {
   if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : FILTER_SELECTIVITY);
@@ -45,6 +53,7 @@ export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number): numbe
     return Math.min(l, r);
   }
   const below = Math.max(0, ...planChildren(p).map((c) => estimateRows(c, rowsOf)));
+  if (p.kind === 'aggregate') return p.groupBy.length === 0 ? 1 : below / AGGREGATE_ROWS_PER_GROUP;
   return p.kind === 'filter' ? below * FILTER_SELECTIVITY : below;
 }
 

@@ -48,6 +48,16 @@ function subqueryPlans(p: Plan): Plan[] {
   return out;
 }
 
+/**
+ * Whether partials of an aggregate over `scan` share no group: its group keys include every
+ * column of the table's distribution key, so all rows of a group sit in one partition, and each
+ * partition is in one task (see runEverywhere).
+ */
+function groupsByDistributionKey(scan: ScanPlan, scanGroupKeys: readonly (number | null)[]): boolean {
+  const dk = scan.table.distributionKey;
+  return dk.length > 0 && dk.every((o) => scanGroupKeys.includes(o));
+}
+
 /** The plan node a fragment's result stands for. */
 function rootOf(f: Fragment): Plan {
   return f.kind === 'scan' ? f.scan : f.plan;
@@ -182,7 +192,9 @@ export class PartitionFragments implements FragmentRunner {
       ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
       return true;
     }
-    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params, keyFilter), ctx, { having });
+    const project = f.scan.project;
+    const scanGroupKeys = f.plan.groupBy.map((g) => (g.kind === 'column' ? (project === undefined ? g.index : project[g.index]!) : null));
+    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params, keyFilter), ctx, { having, scanGroupKeys });
   }
 
   /** Hashes the build sides, sends them with the pipeline's kernel, and merges its partials. */
@@ -193,7 +205,8 @@ export class PartitionFragments implements FragmentRunner {
     const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter);
     const keySources = compiled?.keySources;
     const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
-    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having });
+    const scanGroupKeys = pipeline.groupBy.map((g) => (g.kind === 'column' && g.index < pipeline.factWidth ? g.index : null));
+    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having, scanGroupKeys });
   }
 
   /** Runs a scan's kernel, returning its output as column vectors (null: see scanPartialsToBatches). */
@@ -218,7 +231,12 @@ export class PartitionFragments implements FragmentRunner {
     scan: ScanPlan,
     kernel: AggregateKernel | null,
     ctx: ExecContext,
-    opts: { planKeys?: ((p: PartialArrays) => PartialArrays) | undefined; having?: FilterPlan | undefined },
+    opts: {
+      planKeys?: ((p: PartialArrays) => PartialArrays) | undefined;
+      having?: FilterPlan | undefined;
+      /** The group keys as table ordinals of `scan`, where a key is a bare column of it. */
+      scanGroupKeys: readonly (number | null)[];
+    },
   ): Promise<boolean> {
     if (kernel === null) return false;
     const packed = (await this.runEverywhere(scan, kernel, ctx.params)) as PackedPartial[];
@@ -229,7 +247,11 @@ export class PartitionFragments implements FragmentRunner {
     const { planKeys, having } = opts;
     const keyTypes = planKeys === undefined ? kernel.keyTypes : plan.groupBy.map((e) => e.type);
     const keep = having === undefined ? undefined : compilePredicate(having.predicate);
-    const rows = mergePartials(plan, kernel.specs, keyTypes, planKeys === undefined ? partials : partials.map(planKeys), keep === undefined ? undefined : (row) => keep(row, ctx));
+    const rows = mergePartials(plan, kernel.specs, keyTypes, planKeys === undefined ? partials : partials.map(planKeys), {
+      keep: keep === undefined ? undefined : (row) => keep(row, ctx),
+      // Build rows turned into values may coincide, even within one partial: those merge by value.
+      disjoint: planKeys === undefined && groupsByDistributionKey(scan, opts.scanGroupKeys),
+    });
     ctx.prefetched.set(having ?? plan, rows);
     return true;
   }

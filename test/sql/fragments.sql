@@ -162,6 +162,26 @@ SELECT i.id, i.qty FROM t_items i WHERE i.id < 60 AND i.qty > (SELECT sum(f.qty)
 -- query
 SELECT g.label, i.cnt FROM t_groups g JOIN (SELECT f.grp, count(*) AS cnt FROM fragments_t f JOIN t_items t ON t.id = f.qty GROUP BY f.grp) i ON i.grp = g.grp ORDER BY g.label NULLS FIRST
 
+-- A composite primary key places rows by its first column: per-key aggregates over it find each
+-- group in one partition, and the partials merge without lookups (HAVING applied as they finish).
+-- statement
+CREATE TABLE fragments_lines (o int, n int, qty int, price numeric(10,2), PRIMARY KEY (o, n))
+
+-- statement
+INSERT INTO fragments_lines SELECT id / 7, id % 7, qty, price FROM fragments_t
+
+-- query
+SELECT o, sum(qty) AS sq, count(*) AS c, max(price) AS mp FROM fragments_lines GROUP BY o HAVING sum(qty) > 500 ORDER BY o
+
+-- query
+SELECT count(*) AS g, sum(c) AS rows_total FROM (SELECT o, n, count(*) AS c FROM fragments_lines GROUP BY o, n) s
+
+-- query
+SELECT n, count(*) AS c, sum(qty) AS sq FROM fragments_lines GROUP BY n ORDER BY n
+
+-- statement
+DROP TABLE fragments_lines
+
 -- statement
 DELETE FROM fragments_t WHERE id % 3 = 0
 
