@@ -122,13 +122,22 @@ export function vectorFromRows(type: ColumnType, rows: readonly (readonly Value[
     validity[i >> 3]! &= ~(1 << (i & 7));
   };
   switch (phys) {
+    case 'i32':
+    case 'f64': {
+      // The bulk path's commonest columns: numbers stored as they are, one typed loop.
+      const values = phys === 'i32' ? new Int32Array(n) : new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![ordinal];
+        if (typeof v === 'number') values[i] = v;
+        else if (v === null || v === undefined) markNull(i);
+        else values[i] = toNumber(v);
+      }
+      return { type, values, validity };
+    }
     case 'u8':
     case 'i16':
-    case 'i32':
-    case 'f32':
-    case 'f64': {
-      const values = phys === 'u8' ? new Uint8Array(n) : phys === 'i16' ? new Int16Array(n)
-        : phys === 'i32' ? new Int32Array(n) : phys === 'f32' ? new Float32Array(n) : new Float64Array(n);
+    case 'f32': {
+      const values = phys === 'u8' ? new Uint8Array(n) : phys === 'i16' ? new Int16Array(n) : new Float32Array(n);
       for (let i = 0; i < n; i++) {
         const v = rows[i]![ordinal] ?? null;
         if (v === null) markNull(i);
@@ -171,6 +180,9 @@ export function vectorFromRows(type: ColumnType, rows: readonly (readonly Value[
       const codes = new Int32Array(n);
       const dictionary: string[] = [];
       const codeOf = new Map<string, number>();
+      // Consecutive rows often repeat a value: the last one's code is checked before the Map.
+      let last: string | null = null;
+      let lastCode = 0;
       for (let i = 0; i < n; i++) {
         const v = rows[i]![ordinal] ?? null;
         if (v === null) {
@@ -178,6 +190,10 @@ export function vectorFromRows(type: ColumnType, rows: readonly (readonly Value[
           continue;
         }
         const s = typeof v === 'string' ? v : String(v);
+        if (s === last) {
+          codes[i] = lastCode;
+          continue;
+        }
         let code = codeOf.get(s);
         if (code === undefined) {
           code = dictionary.length;
@@ -185,6 +201,8 @@ export function vectorFromRows(type: ColumnType, rows: readonly (readonly Value[
           codeOf.set(s, code);
         }
         codes[i] = code;
+        last = s;
+        lastCode = code;
       }
       return { type, values: codes, dictionary, validity };
     }

@@ -175,8 +175,7 @@ export class CopyFromSink implements CopyIn {
         this.ended = true;
         break;
       }
-      const raw = splitTextLine(line, this.options.delimiter);
-      this.addRow(raw.map((f) => ({ text: f, quoted: false })));
+      this.addRow(splitTextLine(line, this.options.delimiter), null);
     }
     this.carry = this.ended ? '' : data.slice(Math.min(start, data.length));
   }
@@ -199,47 +198,52 @@ export class CopyFromSink implements CopyIn {
           this.ended = true;
           break;
         }
-        this.addRow(line.split(delimiter).map((f) => ({ text: f, quoted: false })));
+        this.addRow(line.split(delimiter), null);
         continue;
       }
       const record = readCsvRecord(data, start, delimiter, quote, escape, atEnd);
       if (record === null) break; // the record continues in the next chunk
       start = record.next;
-      this.addRow(record.fields);
+      this.addRow(record.fields.map((f) => f.text), record.fields.map((f) => f.quoted));
     }
     this.carry = this.ended ? '' : data.slice(Math.min(start, data.length));
   }
 
-  private addRow(fields: Field[]): void {
+  /**
+   * One line's fields: their text and, for CSV, which were quoted (a quoted empty string is not
+   * NULL); `quoted` is null when none was (no object per field on the common path).
+   */
+  private addRow(texts: readonly string[], quoted: readonly boolean[] | null): void {
     const lineNo = this.line++;
     if (this.headerPending) {
       this.headerPending = false;
       return;
     }
-    if (fields.length === 1 && fields[0]!.text === '' && !fields[0]!.quoted && this.targets.length > 1) {
+    const count = texts.length;
+    if (count === 1 && texts[0] === '' && quoted?.[0] !== true && this.targets.length > 1) {
       throw this.dataError('bad_copy_file_format', `missing data for column "${this.columnName(1)}"`, lineNo);
     }
-    if (fields.length < this.targets.length) {
-      throw this.dataError('bad_copy_file_format', `missing data for column "${this.columnName(fields.length)}"`, lineNo);
+    if (count < this.targets.length) {
+      throw this.dataError('bad_copy_file_format', `missing data for column "${this.columnName(count)}"`, lineNo);
     }
-    if (fields.length > this.targets.length) throw this.dataError('bad_copy_file_format', 'extra data after last expected column', lineNo);
+    if (count > this.targets.length) throw this.dataError('bad_copy_file_format', 'extra data after last expected column', lineNo);
     const row = new Array<Value>(this.width).fill(null);
     const csv = this.options.format === 'csv';
-    for (let f = 0; f < fields.length; f++) {
-      const field = fields[f]!;
+    for (let f = 0; f < count; f++) {
+      const text = texts[f]!;
       const ordinal = this.targets[f]!;
       const column = this.table.columns[ordinal]!;
-      if (!field.quoted && field.text === this.options.nullText) {
+      if (quoted?.[f] !== true && text === this.options.nullText) {
         if (column.notNull) {
           throw this.dataError('not_null_violation', `null value in column "${column.name}" of relation "${this.table.name}" violates not-null constraint`, lineNo);
         }
         continue;
       }
       try {
-        row[ordinal] = parseText(column.type, csv ? field.text : unescapeText(field.text));
+        row[ordinal] = parseText(column.type, csv || !text.includes('\\') ? text : unescapeText(text));
       } catch (e) {
         if (!(e instanceof EonError)) throw e;
-        throw new EonError(e.code, e.message, { where: `COPY ${this.table.name}, line ${lineNo}, column ${column.name}: "${field.text}"` });
+        throw new EonError(e.code, e.message, { where: `COPY ${this.table.name}, line ${lineNo}, column ${column.name}: "${text}"` });
       }
     }
     this.rows.push(row);
