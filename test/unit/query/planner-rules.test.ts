@@ -1,6 +1,7 @@
 // Planner rules and kernel code generation, one by one, on hand-built plans.
 import { describe, expect, it } from 'vitest';
-import { T, resolveBinaryOperator, type ColumnType } from '../../../src/types/index.js';
+import { Numeric, T, resolveBinaryOperator, type ColumnType } from '../../../src/types/index.js';
+import { civilFromDays } from '../../../src/types/datetime.js';
 import type { TableSchema } from '../../../storage/index.js';
 import type { Expr } from '../../../query/plan/expr.js';
 import type { OutputColumn, Plan } from '../../../query/plan/logical.js';
@@ -91,6 +92,52 @@ const out = []; for (const b of batches) { ${kb.setup.join('\n')} for (let i = 0
   it('declines what it cannot compute exactly (text ordering follows the collation)', () => {
     const kb = new KernelBuilder(table.columns.map((c) => c.type), []);
     expect(kb.predicateTrue(cmp('<', col(1), lit(T.text, 'm')))).toBeNull();
+  });
+
+  it('computes EXTRACT of a date\'s fields, and CASE with NULL branches and branches of different scales', () => {
+    const kb = new KernelBuilder([T.date, T.float8, { kind: 'numeric', precision: 10, scale: 2 }], [], { exactnessGuard: 'exact' });
+    const d: Expr = { kind: 'column', type: T.date, index: 0, name: 'd' };
+    const v: Expr = { kind: 'column', type: T.float8, index: 1, name: 'v' };
+    const n: Expr = { kind: 'column', type: { kind: 'numeric', precision: 10, scale: 2 }, index: 2, name: 'n' };
+    const extract = (unit: string): Expr => ({ kind: 'call', type: T.numeric, name: 'extract', args: [lit(T.text, unit), d], strict: true, volatile: false, fn: () => null });
+    const nullOf = (type: ColumnType): Expr => ({ kind: 'const', type, value: null });
+    const bigV = cmp('>', v, lit(T.float8, 1));
+    const values = [
+      kb.value(extract('year')),
+      kb.value(extract('month')),
+      kb.value(extract('day')),
+      kb.value({ kind: 'case', type: T.float8, whens: [{ cond: bigV, result: v }], otherwise: nullOf(T.float8) }),
+      kb.value({ kind: 'case', type: T.numeric, whens: [{ cond: bigV, result: n }], otherwise: { kind: 'const', type: T.numeric, value: null } }),
+    ];
+    // NUMERIC 3 in the ELSE branch: brought to scale 2 (300), the row's own scale kept apart.
+    const mixed = kb.value({ kind: 'case', type: T.numeric, whens: [{ cond: bigV, result: n }], otherwise: { kind: 'const', type: T.numeric, value: new Numeric(3n, 0) } });
+    values.push(mixed, mixed === null || mixed.scaleCode === undefined ? null : { ...mixed, code: mixed.scaleCode });
+    expect(kb.value(extract('dow'))).toBeNull();
+    expect(values.every((x) => x !== null)).toBe(true);
+    const [year, month, day, caseV, caseN, caseMixed, rowScale] = values as NonNullable<(typeof values)[number]>[];
+    expect(caseN!.scale).toBe(2);
+    // 2024-02-29, 1969-12-31, 2000-03-01 as days since 1970-01-01.
+    const batch = {
+      length: 3,
+      columns: kb.columns.map((c) => [
+        { type: T.date, values: Int32Array.from([19782, -1, 11017]), validity: null },
+        { type: T.float8, values: Float64Array.from([2.5, 0, 7]), validity: null },
+        { type: { kind: 'numeric', precision: 10, scale: 2 }, values: Float64Array.from([125, 300, -5]), validity: null },
+      ][c]!),
+      selection: null,
+    };
+    const cells = [year, month, day, caseV, caseN, caseMixed, rowScale].map((x) => `((${x!.nullCode}) ? null : ${x!.code})`).join(', ');
+    // The exactness guard is the aggregate kernel's (see aggregateKernel); here it lets values through.
+    const body = `${KERNEL_PRELUDE}
+const exact = (x) => x;
+${kb.argBindings()}
+const out = []; for (const b of batches) { ${kb.setup.join('\n')} for (let i = 0; i < b.length; i++) out.push([${cells}]); } return out;`;
+    const lib = { civilFromDays };
+    expect(new Function('batches', 'args', 'lib', body)([batch], kb.args, lib)).toEqual([
+      [2024, 2, 29, 2.5, 125, 125, 2],
+      [1969, 12, 31, null, null, 300, 0],
+      [2000, 3, 1, 7, -5, -5, 2],
+    ]);
   });
 });
 
