@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { EonError } from '../src/errors/index.js';
 import { civilFromDays } from '../src/types/datetime.js';
+import { substr } from '../src/types/text-chars.js';
 import { StorageReader } from './reader.js';
 import { scanPartition } from './scan.js';
 import type { ColumnBatch } from './column-vector.js';
@@ -16,16 +17,18 @@ type Kernel = (batches: Iterable<ColumnBatch>, args: unknown[], lib: KernelLibra
 
 /**
  * Helpers a kernel may call: to return Arrow IPC, a collector for matching rows of some batch
- * slots and the packing of partial-aggregate arrays; and calendar fields of a date.
+ * slots and the packing of partial-aggregate arrays; calendar fields of a date; substrings.
  */
 export interface KernelLibrary {
   collector(slots: readonly number[]): BatchCollector;
   packPartial: typeof packPartial;
   /** Days since 1970-01-01 → year, month, day (EXTRACT from a date). */
   civilFromDays: typeof civilFromDays;
+  /** PostgreSQL's substring by character positions. */
+  substr: typeof substr;
 }
 
-const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial, civilFromDays };
+const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial, civilFromDays, substr };
 
 // Tell the pool this thread has loaded its module: terminating a worker while it still imports
 // its module is a fatal V8 error in Node 20, so the pool waits for this before it closes.

@@ -31,6 +31,10 @@ const IN_LIST_SCAN_MAX = 8;
 export const NUMERIC_SCALE_MAX = 15;
 
 const JS_COMPARISONS: Record<string, string> = { '=': '===', '<>': '!==', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+/** Kinds whose kernel values are integers (numerics as coefficients): see scaledComparison. */
+const INTEGRAL_KINDS = new Set(['int2', 'int4', 'numeric', 'date']);
+/** k op x as x op' k. */
+const FLIPPED_COMPARISONS: Record<string, string> = { '===': '===', '!==': '!==', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 export class KernelBuilder {
   /** Table column ordinals the kernel reads, in batch order. */
@@ -47,16 +51,23 @@ export class KernelBuilder {
   private readonly exactnessGuard: string | null;
   /** Values of columns past the batch's table columns (a join's build sides), or null if unknown. */
   private readonly extraColumn: ((index: number) => KernelValue | null) | null;
+  /** An uncorrelated scalar subquery's value, known before the kernel runs (undefined: not known). */
+  private readonly subqueryValue: ((e: Expr & { kind: 'subquery' }) => Value | undefined) | null;
 
   constructor(
     columnTypes: readonly ColumnType[],
     params: readonly Value[],
-    options: { exactnessGuard?: string; extraColumn?: (index: number) => KernelValue | null } = {},
+    options: {
+      exactnessGuard?: string;
+      extraColumn?: (index: number) => KernelValue | null;
+      subqueryValue?: ((e: Expr & { kind: 'subquery' }) => Value | undefined) | undefined;
+    } = {},
   ) {
     this.columnTypes = columnTypes;
     this.params = params;
     this.exactnessGuard = options.exactnessGuard ?? null;
     this.extraColumn = options.extraColumn ?? null;
+    this.subqueryValue = options.subqueryValue ?? null;
   }
 
   /** True when column `index` is a column of the scanned batches (not an extra column). */
@@ -136,6 +147,12 @@ export class KernelBuilder {
         return this.caseValue(e);
       case 'call':
         return this.callValue(e);
+      case 'subquery': {
+        // Computed once before the scan, it is a constant to the kernel.
+        if (e.correlated || e.mode !== 'scalar' || this.subqueryValue === null) return null;
+        const v = this.subqueryValue(e);
+        return v === undefined ? null : this.value({ kind: 'const', type: e.type, value: v });
+      }
       case 'binary': {
         if (!['+', '-', '*'].includes(e.op)) return null;
         const kind = e.type.kind;
@@ -251,6 +268,12 @@ export class KernelBuilder {
    * the worker library's civilFromDays. Other calls stay on the coordinator.
    */
   private callValue(e: Expr & { kind: 'call' }): KernelValue | null {
+    if (isKernelSubstring(e)) {
+      const text = this.value(e.args[0]!);
+      if (text === null || text.rep !== 'str') return null;
+      const bounds = e.args.slice(1).map((a) => this.arg((a as Expr & { kind: 'const' }).value));
+      return { code: `lib.substr(${text.code}, ${bounds.join(', ')})`, nullCode: text.nullCode, rep: 'str', scale: 0 };
+    }
     const part = civilPartOf(e);
     const days = part === null ? null : this.value(e.args[1]!);
     if (part === null || days === null || days.rep !== 'num') return null;
@@ -308,11 +331,65 @@ export class KernelBuilder {
   private comparisonOf(e: Expr & { kind: 'binary' }): { code: string; nullCode: string } | null {
     const op = JS_COMPARISONS[e.op];
     if (op === undefined) return null;
+    const right = this.constantOf(e.right);
+    const left = this.constantOf(e.left);
+    const scaled =
+      right instanceof Numeric && INTEGRAL_KINDS.has(e.left.type.kind) ? this.scaledComparison(e.left, op, right)
+      : left instanceof Numeric && INTEGRAL_KINDS.has(e.right.type.kind) ? this.scaledComparison(e.right, FLIPPED_COMPARISONS[op]!, left)
+      : null;
+    if (scaled !== null) return scaled;
     const l = this.value(e.left);
     const r = this.value(e.right);
     if (l === null || r === null) return null;
     const code = this.comparison(l, r, op);
     return code === null ? null : { code, nullCode: orNull(l.nullCode, r.nullCode) };
+  }
+
+  /** A constant's value (a literal, a parameter, a subquery computed first), or undefined. */
+  private constantOf(e: Expr): Value | undefined {
+    if (e.kind === 'const') return e.value;
+    if (e.kind === 'param') return this.params[e.index] ?? null;
+    if (e.kind === 'subquery' && !e.correlated && e.mode === 'scalar' && this.subqueryValue !== null) return this.subqueryValue(e);
+    return undefined;
+  }
+
+  /**
+   * `x op k` for a numeric constant k, with x an integer coefficient at some scale s (an integer,
+   * date or numeric column, or arithmetic over them; never a float): k is brought to scale s,
+   * rounded the way that keeps the comparison exact for x's integer coefficient (x > 1.005 at
+   * scale 2 is x > 1.00, x ≥ 1.005 is x ≥ 1.01), so a constant with more digits (an average, say)
+   * still compiles.
+   */
+  private scaledComparison(xe: Expr, op: string, k: Numeric): { code: string; nullCode: string } | null {
+    const x = this.value(xe);
+    if (x === null || x.rep !== 'num' || x.scaleCode !== undefined || x.scale > NUMERIC_SCALE_MAX) return null;
+    const shift = k.scale - x.scale;
+    let floor = k.coef;
+    let exact = true;
+    if (shift > 0) {
+      const d = 10n ** BigInt(shift);
+      floor = k.coef / d;
+      exact = floor * d === k.coef;
+      if (!exact && k.coef < 0n) floor -= 1n; // bigint division truncates toward zero
+    } else if (shift < 0) floor = k.coef * 10n ** BigInt(-shift);
+    const ceil = exact ? floor : floor + 1n;
+    const bound = (b: bigint): string | null => (Number.isSafeInteger(Number(b)) ? this.arg(Number(b)) : null);
+    let code: string | null;
+    switch (op) {
+      case '>':
+      case '<=':
+        code = bound(floor);
+        break;
+      case '>=':
+      case '<':
+        code = bound(ceil);
+        break;
+      default:
+        // = and <>: a constant between two coefficients equals none of them.
+        if (!exact) return { code: op === '===' ? 'false' : 'true', nullCode: x.nullCode };
+        code = bound(floor);
+    }
+    return code === null ? null : { code: `(${x.code} ${op} ${code})`, nullCode: x.nullCode };
   }
 
   private comparison(l: KernelValue, r: KernelValue, op: string): string | null {
@@ -380,9 +457,20 @@ function civilPartOf(e: Expr & { kind: 'call' }): 'y' | 'm' | 'd' | null {
   }
 }
 
+/**
+ * substring/substr of text from constant positions (a negative length, an error, stays on the
+ * coordinator), through the worker library's substr: PostgreSQL's rule, counting characters.
+ */
+function isKernelSubstring(e: Expr & { kind: 'call' }): boolean {
+  if ((e.name !== 'substring' && e.name !== 'substr') || e.args.length < 2 || e.args.length > 3) return false;
+  const [, start, count] = e.args;
+  const int = (a: Expr | undefined): boolean => a?.kind === 'const' && typeof a.value === 'number' && Number.isInteger(a.value);
+  return e.args[0]!.type.kind === 'text' && int(start) && (count === undefined || (int(count) && ((count as Expr & { kind: 'const' }).value as number) >= 0));
+}
+
 /** Calls a kernel computes itself (see callValue). */
 export function isKernelCall(e: Expr & { kind: 'call' }): boolean {
-  return civilPartOf(e) !== null;
+  return isKernelSubstring(e) || civilPartOf(e) !== null;
 }
 
 /** Three-valued logic helpers and a regex cache, prepended to every kernel. */

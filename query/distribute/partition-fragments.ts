@@ -58,6 +58,18 @@ function groupsByDistributionKey(scan: ScanPlan, scanGroupKeys: readonly (number
   return dk.length > 0 && dk.every((o) => scanGroupKeys.includes(o));
 }
 
+/**
+ * An uncorrelated scalar subquery's value for a kernel (its fragments ran first); undefined when
+ * it fails, so that the coordinator evaluates it where PostgreSQL would and reports the error.
+ */
+function subqueryValue(e: Expr & { kind: 'subquery' }, ctx: ExecContext): Value | undefined {
+  try {
+    return compileExpr(e)([], ctx);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The plan node a fragment's result stands for. */
 function rootOf(f: Fragment): Plan {
   return f.kind === 'scan' ? f.scan : f.plan;
@@ -186,7 +198,7 @@ export class PartitionFragments implements FragmentRunner {
    */
   private async runFragment(f: Exclude<Fragment, JoinAggregateFragment>, ctx: ExecContext, keyFilter: KeyFilter | undefined, having: FilterPlan | undefined): Promise<boolean> {
     if (f.kind === 'scan') {
-      const kernel = compileScanKernel(f.scan, ctx.params, keyFilter);
+      const kernel = compileScanKernel(f.scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx));
       const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
       ctx.checkCancel();
       ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
@@ -217,7 +229,10 @@ export class PartitionFragments implements FragmentRunner {
     const partials = (await this.runEverywhere(scan, kernel, ctx.params)) as ScanPartial[];
     ctx.checkCancel();
     const batches = scanPartialsToBatches(scan, kernel, partials);
-    if (batches !== null) ctx.profile?.record(scan, batches.length, performance.now() - started);
+    if (batches === null) return null;
+    // Held like rows until the pipeline's build sides are sent: the same memory budget applies.
+    ctx.charge(batches.length * Math.max(1, kernel.sentOrdinals.length));
+    ctx.profile?.record(scan, batches.length, performance.now() - started);
     return batches;
   }
 

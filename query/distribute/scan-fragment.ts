@@ -52,20 +52,26 @@ export function scanOutputOrdinals(scan: ScanPlan): readonly number[] {
 
 /**
  * The kernel for one scan. Always succeeds: a filter conjunct the kernel cannot compile stays
- * with the coordinator, which then also needs that conjunct's columns sent back.
+ * with the coordinator, which then also needs that conjunct's columns sent back. With
+ * `subqueryValue`, uncorrelated scalar subqueries (computed first) are constants to the kernel.
  */
-export function compileScanKernel(scan: ScanPlan, params: readonly Value[], keyFilter?: KeyFilter): ScanKernel {
+export function compileScanKernel(
+  scan: ScanPlan,
+  params: readonly Value[],
+  keyFilter?: KeyFilter,
+  subqueryValue?: (e: Expr & { kind: 'subquery' }) => Value | undefined,
+): ScanKernel {
   const types = scan.table.columns.map((c) => c.type);
   const pushed: Expr[] = [];
   const residual: Expr[] = [];
   for (const c of conjunctsOf(scan.filter)) {
     // A throwaway builder per conjunct: a failed compile must not leave bindings behind.
-    (new KernelBuilder(types, params).predicateTrue(c) === null ? residual : pushed).push(c);
+    (new KernelBuilder(types, params, { subqueryValue }).predicateTrue(c) === null ? residual : pushed).push(c);
   }
   const sent = new Set(scanOutputOrdinals(scan));
   for (const r of residual) columnsUsed(r, sent);
   const sentOrdinals = [...sent].sort((a, b) => a - b);
-  const kb = new KernelBuilder(types, params);
+  const kb = new KernelBuilder(types, params, { subqueryValue });
   const slots = sentOrdinals.map((c) => kb.column(c));
   const filters = pushed.map((c) => kb.predicateTrue(c)!);
   if (keyFilter !== undefined) filters.push(keyFilterPredicate(kb, scan.table, keyFilter));

@@ -4,7 +4,7 @@
 import { EonError } from '../../src/errors/index.js';
 import type { Value } from '../../src/types/index.js';
 import type { FunctionDef, ScalarImpl } from './definition.js';
-import { unitOffset } from './text-chars.js';
+import { unitOffset } from '../../src/types/text-chars.js';
 
 /** POSIX classes as JavaScript class bodies (ASCII, as in the C locale). */
 const posixClasses: Readonly<Record<string, string>> = {

@@ -13,9 +13,10 @@ import {
   isAscii,
   isSingleUnit,
   sliceChars,
+  substr,
   textBytesMax,
   utf8BytesPerCharMax,
-} from './text-chars.js';
+} from '../../src/types/text-chars.js';
 
 /** The largest code point chr() accepts (UTF-8 database encoding). */
 const codePointMax = 0x10ffff;
@@ -56,15 +57,6 @@ export function initcap(s: string): string {
     inWord = isAlnum;
   }
   return out;
-}
-
-/** substr/substring with PostgreSQL's rule: positions before 1 shorten the result. */
-export function substr(s: string, start: number, count?: number): string {
-  if (count === undefined) return sliceChars(s, Math.max(start, 1) - 1, Number.MAX_SAFE_INTEGER);
-  if (count < 0) throw new EonError('substring_error', 'negative substring length not allowed');
-  const end = start + count;
-  if (end < 1) return '';
-  return sliceChars(s, Math.max(start, 1) - 1, end - 1);
 }
 
 export function strpos(s: string, sub: string): number {

@@ -104,6 +104,17 @@ SELECT count(*) AS n FROM (SELECT DISTINCT grp, qty FROM fragments_t WHERE qty <
 -- query
 SELECT extract(year FROM d) AS y, extract(month FROM d) AS m, count(*) AS n, sum(qty) AS sq FROM fragments_t WHERE extract(day FROM d) < 15 GROUP BY extract(year FROM d), extract(month FROM d) ORDER BY y NULLS FIRST, m NULLS FIRST
 
+-- substring/substr from constant positions in the kernel (characters, not UTF-16 units), and an
+-- uncorrelated scalar subquery computed first and passed to the kernel as a constant.
+-- query
+SELECT substring(cat FROM 2 FOR 3) AS s, substr(cat, 0, 3) AS p, count(*) AS n FROM fragments_t WHERE substring(grp, 1, 1) IN ('a', 'b') OR substr(cat, 3) = '' GROUP BY 1, 2 ORDER BY 1 NULLS FIRST, 2 NULLS FIRST
+
+-- query
+SELECT count(*) AS n, sum(qty) AS sq FROM fragments_t WHERE qty > (SELECT max(qty) - 100 FROM t_items) AND substring(cat FROM 1 FOR 1) <> 'z'
+
+-- query
+SELECT id, cat FROM fragments_t WHERE qty < (SELECT min(qty) + 3 FROM t_items) AND substr(cat, 2) IS NOT NULL ORDER BY id LIMIT 15
+
 -- Aggregates over joins run as one pipeline: fragments_t is probed in the data engines against
 -- hash tables of the smaller sides, sent along (text keys with NULLs on both sides, unmatched keys).
 -- query

@@ -77,6 +77,21 @@ const out = []; for (const b of batches) { ${kb.setup.join('\n')} for (let i = 0
     expect(run(cmp('<', col(2), lit(T.float8, 5)), data, 'true')).toEqual([true, false, false, true]);
   });
 
+  it('compares integers with numeric constants of more digits exactly (the constant rounded per operator)', () => {
+    const num = (text: string): Expr => ({ kind: 'const', type: T.numeric, value: Numeric.parse(text) });
+    const numCmp = (op: string, l: Expr, r: Expr): Expr => ({ kind: 'binary', type: T.bool, op, left: l, right: r, fn: () => null });
+    // a = 1, 2, 3, 4
+    expect(run(numCmp('>', col(0), num('2.5')), data, 'true')).toEqual([false, false, true, true]);
+    expect(run(numCmp('>=', col(0), num('2.5')), data, 'true')).toEqual([false, false, true, true]);
+    expect(run(numCmp('<', col(0), num('2.5')), data, 'true')).toEqual([true, true, false, false]);
+    expect(run(numCmp('<=', col(0), num('3.000')), data, 'true')).toEqual([true, true, true, false]);
+    expect(run(numCmp('=', col(0), num('2.5')), data, 'true')).toEqual([false, false, false, false]);
+    expect(run(numCmp('<>', col(0), num('2.5')), data, 'true')).toEqual([true, true, true, true]);
+    expect(run(numCmp('<', num('2.5'), col(0)), data, 'true')).toEqual([false, false, true, true]);
+    expect(run(numCmp('>', col(0), num('-1.5')), data, 'true')).toEqual([true, true, true, true]);
+    expect(run(numCmp('<', col(0), num('1.0000000000000000001')), data, 'true')).toEqual([true, false, false, false]);
+  });
+
   it('keeps three-valued logic where NOT needs it', () => {
     const pred: Expr = { kind: 'not', type: T.bool, arg: cmp('<', col(2), lit(T.float8, 5)) };
     expect(run(pred, data, '3vl')).toEqual([false, true, null, false]);

@@ -1,7 +1,7 @@
 // Character-level helpers for PostgreSQL text semantics: PostgreSQL counts code points, JavaScript
 // strings count UTF-16 units, so every position and length goes through these.
 
-import { EonError } from '../../src/errors/index.js';
+import { EonError } from '../errors/index.js';
 
 /** PostgreSQL's MaxAllocSize minus the varlena header: the longest text value, in bytes. */
 export const textBytesMax = 1073741823 - 4;
@@ -69,4 +69,13 @@ export function checkResultLength(units: number, bytes: number): void {
   if (units > jsStringUnitsMax || bytes > textBytesMax) {
     throw new EonError('program_limit_exceeded', 'requested length too large');
   }
+}
+
+/** substr/substring with PostgreSQL's rule: positions before 1 shorten the result. */
+export function substr(s: string, start: number, count?: number): string {
+  if (count === undefined) return sliceChars(s, Math.max(start, 1) - 1, Number.MAX_SAFE_INTEGER);
+  if (count < 0) throw new EonError('substring_error', 'negative substring length not allowed');
+  const end = start + count;
+  if (end < 1) return '';
+  return sliceChars(s, Math.max(start, 1) - 1, end - 1);
 }
