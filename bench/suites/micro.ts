@@ -18,7 +18,7 @@ import type { BenchEngine, Cell, EngineName, LoadSource } from '../engines/index
 import { withWorkDir } from '../process.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
-import { elapsedMs, median, minimum, percentile } from '../stats.js';
+import { elapsedMs, percentile } from '../stats.js';
 import { errorMessage, type Suite, type SuiteOptions } from '../suite.js';
 import { numbersAgree } from '../agreement.js';
 import { timeQuery, type QueryMeasure } from '../timing.js';

@@ -294,7 +294,6 @@ const INT32_MERGE_KINDS = INT32_GROUP_KINDS;
  * rows with a NULL key) through a Map.
  */
 export function mergePartials(
-  plan: Plan & { kind: 'aggregate' },
   specs: AggSpec[],
   keyTypes: ColumnType[],
   partials: PartialArrays[],

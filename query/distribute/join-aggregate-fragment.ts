@@ -12,7 +12,7 @@ import { columnsUsed, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { aggregateKernel, type AggregateKernel } from './aggregate-fragment.js';
 import { INT32_JOIN_KEYS_MAX, type JoinPipeline } from './join-pipeline.js';
-import { KERNEL_PRELUDE, KernelBuilder, NUMERIC_SCALE_MAX, type KernelValue } from './kernel-expr.js';
+import { KernelBuilder, NUMERIC_SCALE_MAX, type KernelValue } from './kernel-expr.js';
 
 /** How a build value travels: numbers, bigints, strings or booleans (as 1/0), as a kernel reads them. */
 type BuildRep = KernelValue['rep'];

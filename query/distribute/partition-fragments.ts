@@ -3,7 +3,6 @@
 // IPC), running them on every partition through the worker pool, and handing the merged results
 // to the coordinator's executor.
 
-import { EonError } from '../../src/errors/index.js';
 import type { Value } from '../../src/types/index.js';
 import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArrays, type Store, type ZonePredicate } from '../../storage/index.js';
 import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr.js';
@@ -262,7 +261,7 @@ export class PartitionFragments implements FragmentRunner {
     const { planKeys, having } = opts;
     const keyTypes = planKeys === undefined ? kernel.keyTypes : plan.groupBy.map((e) => e.type);
     const keep = having === undefined ? undefined : compilePredicate(having.predicate);
-    const rows = mergePartials(plan, kernel.specs, keyTypes, planKeys === undefined ? partials : partials.map(planKeys), {
+    const rows = mergePartials(kernel.specs, keyTypes, planKeys === undefined ? partials : partials.map(planKeys), {
       keep: keep === undefined ? undefined : (row) => keep(row, ctx),
       // Build rows turned into values may coincide, even within one partial: those merge by value.
       disjoint: planKeys === undefined && groupsByDistributionKey(scan, opts.scanGroupKeys),

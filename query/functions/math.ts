@@ -6,7 +6,6 @@ import type { Value } from '../../src/types/index.js';
 import { fn, type FunctionDef } from './definition.js';
 import { numericMathFunctions } from './numeric-math.js';
 
-const int2Max = 32767;
 const int2Min = -32768;
 const int4Max = 2147483647;
 const int4Min = -2147483648;
