@@ -1,4 +1,4 @@
-// eon as a benchmark engine: the built CLI started with default settings on free ports, reached over pgwire.
+// eon as a benchmark engine: the built CLI started as `npm start` runs it (default settings) on free ports, reached over pgwire.
 
 import http from 'node:http';
 import { spawn } from 'node:child_process';
