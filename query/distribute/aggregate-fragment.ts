@@ -9,7 +9,7 @@ import { numericAvg } from '../execute/value-math.js';
 import { renumberColumns, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
 import type { PartialArrays, PartialColumnKind, PartialLayout } from '../../storage/index.js';
-import { Int32Groups } from './int32-groups.js';
+import { HASH_MUL_1, HASH_MUL_2, INT32_KEY_KINDS, INT32_KEYS_MAX, Int32Groups } from './int32-groups.js';
 import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
 import type { KeyFilter } from './join-key-filter.js';
 import { keyFilterPredicate } from './scan-fragment.js';
@@ -122,7 +122,7 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
     : null;
   // One or two int32 keys group through an open-addressing table over typed arrays (see
   // INT32_GROUPS_SOURCE); a Map takes other keys, and rows with a NULL key.
-  const int32Keys = keys.length > 0 && keys.length <= 2 && groupBy.every((g) => INT32_GROUP_KINDS.has(g.type.kind)) && keys.every((k) => k.rep === 'num' && k.scale === 0);
+  const int32Keys = keys.length > 0 && keys.length <= INT32_KEYS_MAX && groupBy.every((g) => INT32_KEY_KINDS.has(g.type.kind)) && keys.every((k) => k.rep === 'num' && k.scale === 0);
   const keyString = keys.length === 1 ? 'k0' : keys.map((k, i) => `(k${i} === null ? 'N' : ${k.rep === 'str' ? `'s' + k${i}.length + ':' + k${i}` : `'v' + k${i}`})`).join(" + '|' + ");
   lines.push('const groups = new Map(); let n = 0; let inexact = false;');
   // Numeric arithmetic stays in a double's exact integers; past the bound the partial is flagged.
@@ -234,19 +234,17 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   return { source, columns: kb.columns, args: kb.args, specs, keyTypes: groupBy.map((e) => e.type), layout };
 }
 
-/** Group key kinds whose kernel value is an int32 (grouped through INT32_GROUPS_SOURCE). */
-const INT32_GROUP_KINDS = new Set(['int2', 'int4', 'date']);
 /** Slots of a kernel's int32 group table at first; it doubles when half full. */
 const INT32_GROUP_SLOTS_INITIAL = 1024;
 
 /**
  * Kernel source (with __W__, the key count, 1 or 2): `groupOf(k0[, k1])` finds or makes the group
  * of non-null int32 keys in an open-addressing table whose slots hold the keys then the group,
- * hashed by the top bits of a multiplicative hash (see join-aggregate-fragment.ts).
+ * hashed as Int32Groups hashes (the coordinator's twin of this table, which kernels cannot import).
  */
 const INT32_GROUPS_SOURCE = `
 let gBits = ${Math.log2(INT32_GROUP_SLOTS_INITIAL)}, gMask = (1 << gBits) - 1, gE = new Int32Array((1 << gBits) * (__W__ + 1)).fill(-1);
-const gSlot = (a, b) => (__W__ === 1 ? Math.imul(a, 0x9e3779b1) : Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b)) >>> (32 - gBits);
+const gSlot = (a, b) => (__W__ === 1 ? Math.imul(a, ${HASH_MUL_1}) : Math.imul(Math.imul(a, ${HASH_MUL_1}) ^ b, ${HASH_MUL_2})) >>> (32 - gBits);
 const gPut = (a, b, g) => { let s = gSlot(a, b); while (gE[s * (__W__ + 1) + __W__] !== -1) s = (s + 1) & gMask; const at = s * (__W__ + 1); gE[at] = a; if (__W__ === 2) gE[at + 1] = b; gE[at + __W__] = g; };
 const gGrow = () => {
   gBits++; gMask = (1 << gBits) - 1; gE = new Int32Array((1 << gBits) * (__W__ + 1)).fill(-1);
@@ -284,9 +282,6 @@ function isExactKind(t: ColumnType): boolean {
 /** 2^52 as a bigint: an exact sum is lo + hi × 2^52. */
 const EXACT_STEP_BIG = 2n ** 52n;
 
-/** Key kinds the merge groups through Int32Groups (their values are int32 numbers). */
-const INT32_MERGE_KINDS = INT32_GROUP_KINDS;
-
 /**
  * Merges per-partition partial states into the aggregate's final rows. States of numbers sit in
  * Float64Arrays sized for every partial group (an upper bound on the groups), so nothing is
@@ -308,7 +303,7 @@ export function mergePartials(
   const global = keyTypes.length === 0;
   const width = keyTypes.length;
   const bound = Math.max(1, partials.reduce((sum, p) => sum + p.n, 0));
-  const int32 = (width === 1 || width === 2) && keyTypes.every((t) => INT32_MERGE_KINDS.has(t.kind)) ? new Int32Groups(width) : null;
+  const int32 = (width === 1 || width === 2) && keyTypes.every((t) => INT32_KEY_KINDS.has(t.kind)) ? new Int32Groups(width) : null;
   // One key groups by its value itself (SameValueZero: one group for NULL, for NaN, for ±0, as
   // PostgreSQL); several by a string made of them.
   const slots = new Map<unknown, number>();

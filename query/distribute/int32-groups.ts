@@ -1,23 +1,49 @@
-// Groups keyed by one or two int32 values in an open-addressing table over one Int32Array: the
+// Entries keyed by one or two int32 values in an open-addressing table over one Int32Array: the
 // coordinator's merge of high-cardinality partial aggregates (a Map of 1.5M number keys spent
-// most of its time boxing and hashing them). Slots are picked by the top bits of a
-// multiplicative hash, as in the data engines' kernels.
+// most of its time boxing and hashing them), and the hash tables of join build sides, which the
+// data engines' kernels probe on shared memory. Slots are picked by the top bits of a
+// multiplicative hash; the kernels' sources (join-aggregate-fragment.ts, aggregate-fragment.ts)
+// compute the same hash with these constants.
 
-const HASH_MUL_1 = 0x9e3779b1;
-const HASH_MUL_2 = 0x85ebca6b;
-/** Slots at first; the table doubles when half full. */
+export const HASH_MUL_1 = 0x9e3779b1;
+export const HASH_MUL_2 = 0x85ebca6b;
+/** Key kinds whose values are int32 numbers, in rows and in kernels. */
+export const INT32_KEY_KINDS: ReadonlySet<string> = new Set(['int2', 'int4', 'date']);
+/** Up to this many int32 keys share one table; more go through a Map. */
+export const INT32_KEYS_MAX = 2;
+/** Slots at first, unless sized for a known count; the table doubles when half full. */
 const SLOTS_INITIAL = 1024;
+
+/** The table as a kernel probes it: per slot the key(s), then the value (-1: empty). */
+export interface Int32Table {
+  readonly entries: Int32Array;
+  readonly mask: number;
+  /** 32 − log2(slots): the hash's top bits index the slots. */
+  readonly shift: number;
+}
 
 export class Int32Groups {
   private readonly width: 1 | 2;
-  private bits = Math.log2(SLOTS_INITIAL);
+  private readonly shared: boolean;
+  private bits: number;
   /** Per slot: the key(s), then the group (-1: empty). */
   private entries: Int32Array;
   private count = 0;
 
-  constructor(width: 1 | 2) {
+  /**
+   * `expected` entries fit without growing; `shared` puts the table in shared memory, for the
+   * data engines to read.
+   */
+  constructor(width: 1 | 2, opts: { expected?: number; shared?: boolean } = {}) {
     this.width = width;
-    this.entries = new Int32Array(SLOTS_INITIAL * (width + 1)).fill(-1);
+    this.shared = opts.shared === true;
+    this.bits = Math.log2(SLOTS_INITIAL);
+    while (2 ** this.bits <= (opts.expected ?? 0) * 2) this.bits++;
+    this.entries = this.allocate();
+  }
+
+  get table(): Int32Table {
+    return { entries: this.entries, mask: (1 << this.bits) - 1, shift: 32 - this.bits };
   }
 
   /** The group of keys (a, b), or -1 after storing `fresh` as their group. */
@@ -41,6 +67,11 @@ export class Int32Groups {
     }
   }
 
+  private allocate(): Int32Array {
+    const length = 2 ** this.bits * (this.width + 1);
+    return (this.shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length)).fill(-1);
+  }
+
   private slot(a: number, b: number): number {
     const h = this.width === 1 ? Math.imul(a, HASH_MUL_1) : Math.imul(Math.imul(a, HASH_MUL_1) ^ b, HASH_MUL_2);
     return h >>> (32 - this.bits);
@@ -52,7 +83,7 @@ export class Int32Groups {
     const stride = w + 1;
     this.bits++;
     const mask = (1 << this.bits) - 1;
-    this.entries = new Int32Array((mask + 1) * stride).fill(-1);
+    this.entries = this.allocate();
     for (let at = 0; at < old.length; at += stride) {
       if (old[at + w] === -1) continue;
       let s = this.slot(old[at]!, w === 2 ? old[at + 1]! : 0);

@@ -11,7 +11,8 @@ import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
 import { columnsUsed, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { aggregateKernel, type AggregateKernel } from './aggregate-fragment.js';
-import { INT32_JOIN_KEYS_MAX, type JoinPipeline } from './join-pipeline.js';
+import type { JoinPipeline } from './join-pipeline.js';
+import { HASH_MUL_1, HASH_MUL_2, Int32Groups, type Int32Table } from './int32-groups.js';
 import { KernelBuilder, NUMERIC_SCALE_MAX, type KernelValue } from './kernel-expr.js';
 
 /** How a build value travels: numbers, bigints, strings or booleans (as 1/0), as a kernel reads them. */
@@ -51,14 +52,6 @@ function repOf(t: ColumnType): BuildRep | null {
       return null;
   }
 }
-
-/**
- * Hash of int32 join keys, the same in the coordinator's build and the kernel's probe: a
- * multiplicative (Fibonacci) hash whose top bits pick the slot. The low bits of a product depend
- * only on the low bits of the key, and keys such as TPC-H's order keys leave those uneven.
- */
-const HASH_MUL_1 = 0x9e3779b1;
-const HASH_MUL_2 = 0x85ebca6b;
 
 /** Probes of the build tables and the composite Map key, prepended to every join kernel. */
 const COMPOSITE_KEY_SOURCE = "(ks) => { let s = ''; for (const k of ks) s += (typeof k === 'string' ? k.length + ':' + k : String(k)) + '|'; return s; }";
@@ -241,15 +234,8 @@ interface BuiltSide {
   readonly nulls: readonly (Uint8Array | null)[];
 }
 
-interface Int32ProbeTable {
-  readonly mask: number;
-  /** 32 − log2(slots): the hash's top bits index the slots. */
-  readonly shift: number;
-  /**
-   * Per slot, its key columns then its first build row (-1: the slot is empty), side by side so
-   * that a probe touches one cache line.
-   */
-  readonly entries: Int32Array;
+/** An int32 key table (see Int32Groups) and the chain of build rows sharing a key. */
+interface Int32ProbeTable extends Int32Table {
   /** The next build row with the same key, -1 at the end of the chain. */
   readonly next: Int32Array;
 }
@@ -267,9 +253,9 @@ export interface BuiltSides extends BuildShape {
   bind(args: readonly unknown[]): unknown[];
 }
 
-/** Typed arrays on shared memory: every data-engine task reads the same copy. */
-function sharedInt32(n: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
+/** A typed array of n elements (at least one) on shared memory: every data-engine task reads the same copy. */
+function shared<A>(Typed: { new (buffer: SharedArrayBuffer): A; readonly BYTES_PER_ELEMENT: number }, n: number): A {
+  return new Typed(new SharedArrayBuffer(Math.max(1, n) * Typed.BYTES_PER_ELEMENT));
 }
 
 /** A build side's rows: as the coordinator computed them, or a scan's batches as the data engines sent them. */
@@ -357,7 +343,7 @@ function isPlainNumber(vec: ColumnVector): boolean {
 /** A plain numeric (or scaled numeric's coefficient) column of the batches, and where it is NULL. */
 function plainColumn(input: ScanBatches, index: number): { values: Float64Array; nulls: Uint8Array | null } {
   const n = input.length;
-  const values = new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+  const values = shared(Float64Array, n);
   let nulls: Uint8Array | null = null;
   let at = 0;
   for (const chunk of input.chunks) {
@@ -366,7 +352,7 @@ function plainColumn(input: ScanBatches, index: number): { values: Float64Array;
     const valid = vec.validity;
     if (valid !== null) {
       for (let i = 0; i < chunk.length; i++) {
-        if ((valid[i >> 3]! & (1 << (i & 7))) === 0) (nulls ??= new Uint8Array(new SharedArrayBuffer(Math.max(1, n))))[at + i] = 1;
+        if ((valid[i >> 3]! & (1 << (i & 7))) === 0) (nulls ??= shared(Uint8Array, n))[at + i] = 1;
       }
     }
     at += chunk.length;
@@ -416,10 +402,10 @@ function valueColumn(e: Expr, input: BuildInput, ctx: ExecContext): { values: Bu
   const raw = evaluate(e, input, ctx);
   const n = raw.length;
   let nulls: Uint8Array | null = null;
-  for (let i = 0; i < n; i++) if (raw[i] === null) (nulls ??= new Uint8Array(new SharedArrayBuffer(Math.max(1, n))))[i] = 1;
+  for (let i = 0; i < n; i++) if (raw[i] === null) (nulls ??= shared(Uint8Array, n))[i] = 1;
   switch (rep) {
     case 'num': {
-      const out = new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+      const out = shared(Float64Array, n);
       if (type.kind !== 'numeric') {
         for (let i = 0; i < n; i++) if (raw[i] !== null) out[i] = raw[i] as number;
         return { values: out, nulls, scale: 0 };
@@ -437,18 +423,18 @@ function valueColumn(e: Expr, input: BuildInput, ctx: ExecContext): { values: Bu
       return { values: out, nulls, scale };
     }
     case 'big': {
-      const out = new BigInt64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+      const out = shared(BigInt64Array, n);
       for (let i = 0; i < n; i++) if (raw[i] !== null) out[i] = raw[i] as bigint;
       return { values: out, nulls, scale: 0 };
     }
     case 'bool': {
-      const out = new Uint8Array(new SharedArrayBuffer(Math.max(1, n)));
+      const out = shared(Uint8Array, n);
       for (let i = 0; i < n; i++) if (raw[i] === true) out[i] = 1;
       return { values: out, nulls, scale: 0 };
     }
     case 'str': {
       const dict = new StringDictionary();
-      const codes = sharedInt32(n);
+      const codes = shared(Int32Array, n);
       for (let i = 0; i < n; i++) if (raw[i] !== null) codes[i] = dict.code(raw[i] as string);
       return { values: { codes, dictionary: dict.dictionary }, nulls, scale: 0 };
     }
@@ -460,7 +446,7 @@ function valueColumn(e: Expr, input: BuildInput, ctx: ExecContext): { values: Bu
 /** A text column of the batches with one dictionary: each chunk's codes mapped into it, and where it is NULL. */
 function dictStrings(input: ScanBatches, index: number): { values: StringColumn; nulls: Uint8Array | null } {
   const n = input.length;
-  const codes = sharedInt32(n);
+  const codes = shared(Int32Array, n);
   const dict = new StringDictionary();
   let nulls: Uint8Array | null = null;
   let at = 0;
@@ -471,7 +457,7 @@ function dictStrings(input: ScanBatches, index: number): { values: StringColumn;
     const valid = vec.validity;
     for (let i = 0; i < chunk.length; i++) {
       if (valid !== null && (valid[i >> 3]! & (1 << (i & 7))) === 0) {
-        (nulls ??= new Uint8Array(new SharedArrayBuffer(Math.max(1, n))))[at + i] = 1;
+        (nulls ??= shared(Uint8Array, n))[at + i] = 1;
       } else codes[at + i] = remap[chunkCodes[i]!]!;
     }
     at += chunk.length;
@@ -481,15 +467,9 @@ function dictStrings(input: ScanBatches, index: number): { values: StringColumn;
 
 function int32Table(keyColumns: readonly KeyColumn[], n: number): Int32ProbeTable | null {
   const width = keyColumns.length;
-  if (width > INT32_JOIN_KEYS_MAX) return null;
-  const stride = width + 1;
-  let bits = 4;
-  while (2 ** bits < n * 2) bits++;
-  const mask = 2 ** bits - 1;
-  const shift = 32 - bits;
-  const entries = sharedInt32(2 ** bits * stride);
-  for (let s = width; s < entries.length; s += stride) entries[s] = -1;
-  const next = sharedInt32(n).fill(-1);
+  if (width !== 1 && width !== 2) return null;
+  const groups = new Int32Groups(width, { expected: n, shared: true });
+  const next = shared(Int32Array, n).fill(-1);
   const k0 = keyColumns[0]!;
   const k1 = keyColumns[1];
   for (let j = 0; j < n; j++) {
@@ -503,21 +483,19 @@ function int32Table(keyColumns: readonly KeyColumn[], n: number): Int32ProbeTabl
       b = v;
     }
     if ((a | 0) !== a || (b | 0) !== b) return null;
-    let s = (width === 1 ? Math.imul(a, HASH_MUL_1) : Math.imul(Math.imul(a, HASH_MUL_1) ^ b, HASH_MUL_2)) >>> shift;
-    while (entries[s * stride + width] !== -1 && !(entries[s * stride] === a && (width === 1 || entries[s * stride + 1] === b))) s = (s + 1) & mask;
-    const at = s * stride;
-    if (entries[at + width] === -1) {
-      entries[at] = a;
-      if (width === 2) entries[at + 1] = b;
-    } else next[j] = entries[at + width]!;
-    entries[at + width] = j;
+    // The slot keeps a key's first row; later rows chain after it.
+    const first = groups.findOrAdd(a, b, j);
+    if (first !== -1) {
+      next[j] = next[first]!;
+      next[first] = j;
+    }
   }
-  return { mask, shift, entries, next };
+  return { ...groups.table, next };
 }
 
 function mapTable(keyColumns: readonly KeyColumn[], n: number): MapProbeTable {
   const map = new Map<unknown, number>();
-  const next = sharedInt32(n).fill(-1);
+  const next = shared(Int32Array, n).fill(-1);
   for (let j = 0; j < n; j++) {
     const k = keyColumns.map((c) => c.at(j));
     if (k.includes(null)) continue;

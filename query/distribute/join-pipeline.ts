@@ -10,6 +10,7 @@ import type { ColumnType } from '../../src/types/index.js';
 import { exprKey } from '../bind/expr-key.js';
 import { columnsUsed, exprChildren, mapExpr, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
+import { INT32_KEY_KINDS, INT32_KEYS_MAX } from './int32-groups.js';
 import { isKernelCall, isKernelCast } from './kernel-expr.js';
 import { scanOutputOrdinals } from './scan-fragment.js';
 
@@ -19,11 +20,6 @@ type JoinPlan = Plan & { kind: 'join' };
 
 /** Key kinds a build side hashes on: the kernel sees the same JavaScript value as the coordinator. */
 const JOIN_KEY_KINDS = new Set(['int2', 'int4', 'int8', 'date', 'text', 'varchar']);
-/** Key kinds held in an int32, hashed in typed arrays; other keys go through a Map. */
-export const INT32_JOIN_KEY_KINDS = new Set(['int2', 'int4', 'date']);
-/** Up to this many int32 keys share one open-addressing table; more go through a Map. */
-export const INT32_JOIN_KEYS_MAX = 2;
-
 /** A join input computed on the coordinator and probed in the data engines. */
 export interface BuildSide {
   readonly plan: Plan;
@@ -168,7 +164,7 @@ class PipelineBuilder {
     });
     const probeOut = this.lower(probeSide);
     const b = this.builds.length;
-    const int32Keys = buildKeys.length <= INT32_JOIN_KEYS_MAX && buildKeys.every((k) => INT32_JOIN_KEY_KINDS.has(k.type.kind));
+    const int32Keys = buildKeys.length <= INT32_KEYS_MAX && buildKeys.every((k) => INT32_KEY_KINDS.has(k.type.kind));
     this.builds.push({ plan: buildSide, keys: buildKeys, values: [], int32Keys });
     this.valueIndex.push(new Map());
     const buildOut = buildSide.columns.map((c, j) => this.buildValue(b, { kind: 'column', type: c.type, index: j, name: c.name }));
