@@ -223,7 +223,7 @@ export class PartitionFragments implements FragmentRunner {
   /** Runs a scan's kernel, returning its output as column vectors (null: see scanPartialsToBatches). */
   private async scanBatches(scan: ScanPlan, ctx: ExecContext, keyFilter: KeyFilter | undefined): Promise<ScanBatches | null> {
     const started = performance.now();
-    const kernel = compileScanKernel(scan, ctx.params, keyFilter);
+    const kernel = compileScanKernel(scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx));
     if (kernel.residual !== null) return null;
     const partials = (await this.runEverywhere(scan, kernel, ctx.params)) as ScanPartial[];
     ctx.checkCancel();
@@ -270,7 +270,6 @@ export class PartitionFragments implements FragmentRunner {
     return true;
   }
 
-  /** Key filters by probe scan. */
   /** Key filters by the join side they shrink. */
   private keyFiltersOf(plan: Plan, fragments: readonly Fragment[]): Map<Plan, KeyFilterPlan> {
     // Scans whose kernel can apply a key filter: scan fragments, aggregate fragments' scans and pipeline facts.
@@ -316,8 +315,8 @@ export class PartitionFragments implements FragmentRunner {
   }
 
   /**
-   * Aggregates directly over a scan, and other scans, of tables large enough to be worth
-   * distributing. Scans inside expressions (subqueries) stay on the coordinator.
+   * Aggregates directly over a scan or over a join pipeline, and other scans, of tables large
+   * enough to be worth distributing, in the plan and in its uncorrelated subqueries.
    */
   private findFragments(plan: Plan): Fragment[] {
     const found: Fragment[] = [];
