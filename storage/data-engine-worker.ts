@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { EonError } from '../src/errors/index.js';
 import { civilFromDays } from '../src/types/datetime.js';
 import { substr } from '../src/types/text-chars.js';
+import { likeMatcher } from '../src/types/like-pattern.js';
 import { StorageReader } from './reader.js';
 import { scanPartition } from './scan.js';
 import type { ColumnBatch } from './column-vector.js';
@@ -26,9 +27,11 @@ export interface KernelLibrary {
   civilFromDays: typeof civilFromDays;
   /** PostgreSQL's substring by character positions. */
   substr: typeof substr;
+  /** LIKE / ILIKE matchers, compiled once per pattern. */
+  likeMatcher: typeof likeMatcher;
 }
 
-const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial, civilFromDays, substr };
+const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial, civilFromDays, substr, likeMatcher };
 
 // Tell the pool this thread has loaded its module: terminating a worker while it still imports
 // its module is a fatal V8 error in Node 20, so the pool waits for this before it closes.

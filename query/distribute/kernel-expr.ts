@@ -5,7 +5,7 @@
 import { Numeric, dateField, type ColumnType, type Value } from '../../src/types/index.js';
 import { physicalOf } from '../../storage/index.js';
 import type { Expr } from '../plan/expr.js';
-import { likeRegexSource } from '../execute/like.js';
+import { likeRegexSource } from '../../src/types/like-pattern.js';
 
 /** A compiled fragment of source: `code` evaluates to the value, `nullCode` to true when NULL. */
 export interface KernelValue {
@@ -211,17 +211,14 @@ export class KernelBuilder {
       case 'like': {
         const a = this.value(e.arg);
         if (a === null || a.rep !== 'str' || e.pattern.kind !== 'const' || typeof e.pattern.value !== 'string') return null;
-        let source: string;
         try {
-          source = likeRegexSource(e.pattern.value);
+          likeRegexSource(e.pattern.value);
         } catch {
           return null; // a malformed pattern: the coordinator reports the error
         }
-        const re = this.arg(source);
-        const flags = this.arg(e.caseInsensitive ? 'isu' : 'su');
         const slot = this.args.length;
-        this.setup.push(`const re${slot} = cachedRegex(${re}, ${flags});`);
-        const test = `re${slot}.test(${a.code})`;
+        this.setup.push(`const like${slot} = lib.likeMatcher(${this.arg(e.pattern.value)}, ${e.caseInsensitive});`);
+        const test = `like${slot}(${a.code})`;
         return `((${a.nullCode}) ? null : ${e.negate ? `!${test}` : test})`;
       }
       case 'const':
@@ -473,11 +470,9 @@ export function isKernelCall(e: Expr & { kind: 'call' }): boolean {
   return isKernelSubstring(e) || civilPartOf(e) !== null;
 }
 
-/** Three-valued logic helpers and a regex cache, prepended to every kernel. */
+/** Three-valued logic helpers, prepended to every kernel. */
 export const KERNEL_PRELUDE = `
 const and3 = (a, b) => (a === false || b === false) ? false : (a === null || b === null) ? null : true;
 const or3 = (a, b) => (a === true || b === true) ? true : (a === null || b === null) ? null : false;
 const not3 = (a) => a === null ? null : !a;
-const regexCache = globalThis.__eonRegexCache ?? (globalThis.__eonRegexCache = new Map());
-const cachedRegex = (src, flags) => { const k = flags + src; let r = regexCache.get(k); if (r === undefined) { r = new RegExp(src, flags); regexCache.set(k, r); } return r; };
 `;

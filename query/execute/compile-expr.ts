@@ -5,7 +5,7 @@ import { EonError } from '../../src/errors/index.js';
 import { keyString, type Value } from '../../src/types/index.js';
 import { assertNever, type Expr } from '../plan/expr.js';
 import type { ExecContext } from './context.js';
-import { likeMatcher } from './like.js';
+import { likeMatcher } from '../../src/types/like-pattern.js';
 
 export type Row = Value[];
 export type Evaluator = (row: Row, ctx: ExecContext) => Value;

@@ -7,6 +7,7 @@ import type { Plan } from '../plan/logical.js';
 import { pruneColumns } from './column-pruning.js';
 import { dateBounds } from './date-bounds.js';
 import { decorrelate } from './decorrelate.js';
+import { eagerAggregation } from './eager-aggregation.js';
 import { pushFilters } from './filter-pushdown.js';
 import { keyLookup } from './key-lookup.js';
 
@@ -17,6 +18,7 @@ const NODE_RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'key_lookup', rule: keyLookup },
   { name: 'filter_pushdown', rule: (p) => pushFilters(p, disabled.has('decorrelate') ? undefined : decorrelate) },
   { name: 'decorrelate', rule: decorrelate },
+  { name: 'eager_aggregation', rule: eagerAggregation },
 ];
 /** Rules that need the whole plan (what the root reads), run once after the node rules. */
 const PLAN_RULES: readonly { name: string; rule: Rule }[] = [{ name: 'column_pruning', rule: pruneColumns }];

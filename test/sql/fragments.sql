@@ -205,5 +205,29 @@ SELECT grp, count(*) AS n, sum(qty) AS sq, max(qty) AS mq FROM fragments_t GROUP
 -- query
 SELECT id, qty FROM fragments_t WHERE qty >= 125 ORDER BY id LIMIT 25
 
+-- Eager aggregation: a left join's preserved side grouped by its primary key, aggregates over the
+-- other side only (computed per join key first, joined back). Groups without matches count 0
+-- (count(x)), 1 (count(*)) and are NULL for the rest; NULL keys on the right never match.
+-- query
+SELECT g.grp, count(f.id) AS n, count(*) AS nstar, sum(f.qty) AS sq, max(f.price) AS mp, min(f.d) AS md, count(DISTINCT f.cat) AS nc FROM t_groups g LEFT JOIN fragments_t f ON f.grp = g.grp AND f.qty > 150 GROUP BY g.grp ORDER BY g.grp
+
+-- query
+SELECT c, count(*) AS groups FROM (SELECT g.grp, count(f.id) AS c FROM t_groups g LEFT JOIN fragments_t f ON f.grp = g.grp AND f.cat NOT LIKE '%o%e%' GROUP BY g.grp) AS per GROUP BY c ORDER BY groups DESC, c DESC
+
+-- The group key also holds other columns of the preserved side; aggregates with FILTER.
+-- query
+SELECT i.id, i.grp, count(f.id) FILTER (WHERE f.flag) AS nf, sum(f.price) AS sp FROM t_items i LEFT JOIN fragments_t f ON f.qty = i.id GROUP BY i.id, i.grp ORDER BY i.id LIMIT 40
+
+-- Not rewritten (an aggregate reads the preserved side): the same answer either way.
+-- query
+SELECT g.grp, count(f.id) + max(g.weight) AS n FROM t_groups g LEFT JOIN fragments_t f ON f.grp = g.grp GROUP BY g.grp ORDER BY g.grp
+
+-- LIKE patterns in kernels: several %-separated pieces, in order, possibly overlapping.
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE cat LIKE '%o%e%'
+
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE grp NOT LIKE '%a%%a%' AND cat LIKE 'o%e%s'
+
 -- statement
 DROP TABLE fragments_t

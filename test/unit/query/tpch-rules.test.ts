@@ -9,6 +9,7 @@ import type { AggregateCall, Plan } from '../../../query/plan/logical.js';
 import { decorrelate } from '../../../query/optimize/decorrelate.js';
 import { pushFilters } from '../../../query/optimize/filter-pushdown.js';
 import { dateBounds } from '../../../query/optimize/date-bounds.js';
+import { eagerAggregation } from '../../../query/optimize/eager-aggregation.js';
 import { factorCommonConjuncts, impliedRestrictions, joinOrder } from '../../../query/bind/join-order.js';
 import { exprKey } from '../../../query/bind/expr-key.js';
 import { runPlan } from '../../../query/execute/executor.js';
@@ -87,6 +88,41 @@ describe('decorrelate rule', () => {
     const sub = project(scan(lines, cmp('<', col(0), outer(0))), [lit(T.int4, 1)]);
     const plan = filter(scan(orders), exists(sub, false));
     expect(decorrelate(plan)).toBe(plan);
+  });
+});
+
+describe('eager_aggregation rule', () => {
+  const leftJoin = (left: Plan, right: Plan): Plan & { kind: 'join' } => ({
+    kind: 'join', joinType: 'left', left, right, leftKeys: [col(0)], rightKeys: [col(0)], residual: null, columns: [...left.columns, ...right.columns],
+  });
+  const call = (name: AggregateCall['name'], args: Expr[]): AggregateCall => ({ name, args, distinct: false, filter: null, type: name.startsWith('count') ? T.int8 : T.int4, orderBy: [] });
+  const aggregate = (input: Plan, groupBy: Expr[], calls: AggregateCall[]): Plan => ({
+    kind: 'aggregate', input, groupBy, aggregates: calls, columns: [...groupBy.map((g, i) => ({ name: `g${i}`, type: g.type })), ...calls.map((c, i) => ({ name: `a${i}`, type: c.type }))],
+  });
+
+  it('aggregates the other side per join key when groups are the preserved side\'s keys', () => {
+    // orders LEFT JOIN lines ON o_key = l_key GROUP BY o_key, o_prio: count(l_supp), count(*), sum(l_qty).
+    const plan = aggregate(leftJoin(scan(orders), scan(lines)), [col(0), col(1, T.text)], [call('count', [col(3)]), call('count_star', []), call('sum', [col(4)])]);
+    const p = eagerAggregation(plan);
+    expect(p.kind).toBe('project');
+    if (p.kind !== 'project') return;
+    expect(p.columns).toEqual(plan.columns);
+    // Unmatched orders: count 0, count(*) 1, sum NULL.
+    expect(p.exprs.map(exprKey)).toEqual(['#0', '#1', 'coalesce(#3,c(int8:bigint:0))', 'coalesce(#4,c(int8:bigint:1))', '#5']);
+    const j = p.input;
+    expect(j.kind === 'join' && j.joinType).toBe('left');
+    const perKey = j.kind === 'join' ? j.right : null;
+    expect(perKey?.kind === 'aggregate' && perKey.groupBy.map(exprKey)).toEqual(['#0']);
+    expect(perKey?.kind === 'aggregate' && perKey.aggregates.map((a) => a.args.map(exprKey))).toEqual([['#1'], [], ['#2']]);
+  });
+
+  it('leaves plans whose groups are not one preserved row, or whose aggregates read it', () => {
+    const joined = leftJoin(scan(orders), scan(lines));
+    for (const plan of [
+      aggregate(joined, [col(1, T.text)], [call('count', [col(3)])]), // o_prio is no key
+      aggregate(joined, [col(0)], [call('max', [col(0)])]), // reads the preserved side
+      aggregate({ ...joined, joinType: 'inner' }, [col(0)], [call('count', [col(3)])]),
+    ]) expect(eagerAggregation(plan)).toBe(plan);
   });
 });
 

@@ -1,6 +1,6 @@
 // LIKE / ILIKE patterns → matchers (PostgreSQL: % any run, _ one character, \ escapes).
 
-import { EonError } from '../../src/errors/index.js';
+import { EonError } from '../errors/index.js';
 
 /** Compiled patterns are reused across rows and queries; bounded so odd workloads cannot grow it. */
 const LIKE_CACHE_ENTRIES_MAX = 1024;
@@ -18,29 +18,33 @@ export function likeMatcher(pattern: string, caseInsensitive: boolean): (s: stri
 }
 
 function buildMatcher(pattern: string, ci: boolean): (s: string) => boolean {
-  // Fast paths for the common shapes: 'abc', 'abc%', '%abc', '%abc%'.
+  // Without _ and escapes, a case-sensitive pattern is literal pieces between %s: matched with
+  // startsWith / indexOf / endsWith (a backtracking RegExp costs several times more per row).
   if (!ci && !/[_\\]/.test(pattern)) {
     const parts = pattern.split('%');
+    const first = parts[0]!;
     if (parts.length === 1) return (s) => s === pattern;
-    if (parts.length === 2 && parts[1] === '') {
-      const p = parts[0]!;
-      return (s) => s.startsWith(p);
-    }
-    if (parts.length === 2 && parts[0] === '') {
-      const p = parts[1]!;
-      return (s) => s.endsWith(p);
-    }
-    if (parts.length === 3 && parts[0] === '' && parts[2] === '') {
-      const p = parts[1]!;
-      return (s) => s.includes(p);
-    }
+    const last = parts[parts.length - 1]!;
+    const middle = parts.slice(1, -1).filter((p) => p !== '');
+    const least = first.length + last.length + middle.reduce((n, p) => n + p.length, 0);
+    if (middle.length === 0) return (s) => s.length >= least && s.startsWith(first) && s.endsWith(last);
+    return (s) => {
+      if (s.length < least || !s.startsWith(first)) return false;
+      let at = first.length;
+      for (const p of middle) {
+        const k = s.indexOf(p, at);
+        if (k < 0) return false;
+        at = k + p.length;
+      }
+      return s.length - last.length >= at && s.endsWith(last);
+    };
   }
   const re = likeRegexSource(pattern);
   const rx = new RegExp(re, ci ? 'isu' : 'su');
   return (s) => rx.test(s);
 }
 
-/** A LIKE pattern as RegExp source (also used by data-engine kernels). */
+/** A LIKE pattern as RegExp source (what the matcher falls back to). */
 export function likeRegexSource(pattern: string): string {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
