@@ -9,7 +9,7 @@ import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
 import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
 import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
 import { exprKey } from './expr-key.js';
-import { FILTER_SELECTIVITY, UNKNOWN_RELATION_ROWS, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
+import { UNKNOWN_RELATION_ROWS, conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { coerce, requireBoolean, unify } from './typing.js';
 
@@ -599,7 +599,7 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
     const r = used.length === 0 ? 0 : relationOf(used[0]!);
     if (used.length === 0 || types[r] === 'left' || used.some((c) => relationOf(c) !== r)) continue;
     relations[r] = { ...relations[r]!, plan: addFilter(relations[r]!.plan, [shiftColumns(pending[i]!.expr, -starts[r]!)]) };
-    filteredRows[r]! *= FILTER_SELECTIVITY;
+    filteredRows[r]! *= conjunctSelectivity(pending[i]!.expr);
     pending.splice(i, 1);
   }
   // Comma-separated relations join in an order where each meets the earlier ones by an equality.

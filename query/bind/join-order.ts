@@ -44,8 +44,26 @@ export function impliedRestrictions(e: Expr, relationOf: (column: number) => num
 
 /** Rows assumed for a relation whose size is unknown (a derived table, a CTE). */
 export const UNKNOWN_RELATION_ROWS = 10_000;
-/** The fraction of a relation's rows assumed to pass each filter conjunct on it alone. */
-export const FILTER_SELECTIVITY = 0.25;
+/**
+ * The fraction of a relation's rows assumed to pass a filter conjunct on it alone (there are no
+ * column statistics): an equality with a constant or a LIKE keeps EQUALITY_SELECTIVITY, a range
+ * bound RANGE_SELECTIVITY (two bounds on a column keep about a ninth), an IN list
+ * EQUALITY_SELECTIVITY per item, anything else FILTER_SELECTIVITY.
+ */
+const FILTER_SELECTIVITY = 0.25;
+const EQUALITY_SELECTIVITY = 0.1;
+const RANGE_SELECTIVITY = 1 / 3;
+
+export function conjunctSelectivity(e: Expr): number {
+  const constant = (x: Expr): boolean => x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && constant(x.arg));
+  if (e.kind === 'binary' && (constant(e.left) || constant(e.right))) {
+    if (e.op === '=') return EQUALITY_SELECTIVITY;
+    if (e.op === '<' || e.op === '<=' || e.op === '>' || e.op === '>=') return RANGE_SELECTIVITY;
+  }
+  if (e.kind === 'like') return e.negate ? 1 - EQUALITY_SELECTIVITY : EQUALITY_SELECTIVITY;
+  if (e.kind === 'in_list' && !e.negate) return Math.min(FILTER_SELECTIVITY * 2, EQUALITY_SELECTIVITY * e.list.length);
+  return FILTER_SELECTIVITY;
+}
 /** The fraction of row pairs assumed to match an equality on columns that are no key. */
 const UNKEYED_JOIN_SELECTIVITY = 0.01;
 
@@ -60,10 +78,11 @@ export interface JoinRelation {
 }
 
 /**
- * The order to join relations (columns laid out one after another): the filtered relation with
- * the fewest rows left first (else the first one), then repeatedly the remaining relation tied to those already joined by equalities whose join is
- * estimated to produce the fewest rows (earliest on ties); when none is tied, the next in FROM
- * order (a cross join). Estimates: joining on the new relation's key keeps the rows (times its
+ * The order to join relations (columns laid out one after another): from a start, repeatedly the
+ * remaining relation tied to those already joined by equalities whose join is estimated to
+ * produce the fewest rows (earliest on ties); when none is tied, the next in FROM order (a cross
+ * join). Each filtered relation is tried as the start and the order with the fewest estimated
+ * intermediate rows wins. Estimates: joining on the new relation's key keeps the rows (times its
  * filters' selectivity); on the key of a joined relation j, the new relation's filtered rows
  * times the share of j's rows still there; otherwise the product times UNKEYED_JOIN_SELECTIVITY.
  */
@@ -93,53 +112,62 @@ export function joinOrder(relations: readonly JoinRelation[], conjuncts: readonl
     const key = relations[rel]!.key;
     return key.length > 0 && key.every((k) => columns.has(starts[rel]! + k));
   };
-  // Start from the filtered relation with the fewest rows left (earliest on ties); without
-  // filters, from the first. An unfiltered small table first only adds a join that keeps rows.
-  let first = 0;
-  relations.forEach((r, i) => {
-    const f = relations[first]!;
-    if (r.filteredRows < r.rows && (f.filteredRows === f.rows || r.filteredRows < f.filteredRows)) first = i;
-  });
-  const order = [first];
-  const joined = new Set([first]);
-  let current = relations[first]!.filteredRows;
-  const remaining = relations.map((_, i) => i).filter((i) => i !== first);
-  while (remaining.length > 0) {
-    let at = 0;
-    let best = Infinity;
-    remaining.forEach((r, i) => {
-      if (!ties.some((rels) => rels.has(r) && [...rels].every((x) => x === r || joined.has(x)))) return;
-      // Columns of r, and of each joined relation, that equalities between them fix.
-      const own = new Set<number>();
-      const other = new Map<number, Set<number>>();
-      for (const [a, b] of pairs) {
-        for (const [x, y] of [[a, b], [b, a]] as const) {
-          if (relationOf(x) !== r || !joined.has(relationOf(y))) continue;
-          own.add(x);
-          const s = other.get(relationOf(y)) ?? new Set<number>();
-          s.add(y);
-          other.set(relationOf(y), s);
+  /** Greedy from `first`: the order, and its cost as the sum of the estimated intermediate rows. */
+  const greedyFrom = (first: number): { order: number[]; cost: number } => {
+    const order = [first];
+    const joined = new Set([first]);
+    let current = relations[first]!.filteredRows;
+    let cost = 0;
+    const remaining = relations.map((_, i) => i).filter((i) => i !== first);
+    while (remaining.length > 0) {
+      let at = 0;
+      let best = Infinity;
+      remaining.forEach((r, i) => {
+        if (!ties.some((rels) => rels.has(r) && [...rels].every((x) => x === r || joined.has(x)))) return;
+        // Columns of r, and of each joined relation, that equalities between them fix.
+        const own = new Set<number>();
+        const other = new Map<number, Set<number>>();
+        for (const [a, b] of pairs) {
+          for (const [x, y] of [[a, b], [b, a]] as const) {
+            if (relationOf(x) !== r || !joined.has(relationOf(y))) continue;
+            own.add(x);
+            const s = other.get(relationOf(y)) ?? new Set<number>();
+            s.add(y);
+            other.set(relationOf(y), s);
+          }
         }
-      }
-      const rel = relations[r]!;
-      const keyed = [...other].filter(([j, cols]) => covers(j, cols)).map(([j]) => j);
-      const rows = covers(r, own)
-        ? current * (rel.rows === 0 ? 1 : rel.filteredRows / rel.rows)
-        : keyed.length > 0
-          ? rel.filteredRows * Math.min(1, ...keyed.map((j) => current / Math.max(1, relations[j]!.rows)))
-          : current * rel.filteredRows * UNKEYED_JOIN_SELECTIVITY;
-      if (rows < best) {
-        best = rows;
-        at = i;
-      }
-    });
-    if (best < Infinity) current = best;
-    else current *= relations[remaining[0]!]!.filteredRows;
-    const next = remaining.splice(at, 1)[0]!;
-    order.push(next);
-    joined.add(next);
+        const rel = relations[r]!;
+        const keyed = [...other].filter(([j, cols]) => covers(j, cols)).map(([j]) => j);
+        const rows = covers(r, own)
+          ? current * (rel.rows === 0 ? 1 : rel.filteredRows / rel.rows)
+          : keyed.length > 0
+            ? rel.filteredRows * Math.min(1, ...keyed.map((j) => current / Math.max(1, relations[j]!.rows)))
+            : current * rel.filteredRows * UNKEYED_JOIN_SELECTIVITY;
+        if (rows < best) {
+          best = rows;
+          at = i;
+        }
+      });
+      if (best < Infinity) current = best;
+      else current *= relations[remaining[0]!]!.filteredRows;
+      cost += current;
+      const next = remaining.splice(at, 1)[0]!;
+      order.push(next);
+      joined.add(next);
+    }
+    return { order, cost };
+  };
+  // Start from a filtered relation (without filters, from the first: an unfiltered small table
+  // first only adds a join that keeps rows); of those, the one whose greedy order is estimated to
+  // carry the fewest intermediate rows, the one with the fewest rows left on ties.
+  const firsts = relations.map((_, i) => i).filter((i) => relations[i]!.filteredRows < relations[i]!.rows);
+  firsts.sort((a, b) => relations[a]!.filteredRows - relations[b]!.filteredRows || a - b);
+  let best = greedyFrom(firsts[0] ?? 0);
+  for (const first of firsts.slice(1)) {
+    const candidate = greedyFrom(first);
+    if (candidate.cost < best.cost) best = candidate;
   }
-  return order;
+  return best.order;
 }
 
 function columnOf(e: Expr): number | null {

@@ -4,6 +4,7 @@
 
 import type { Value } from '../../src/types/index.js';
 import type { Expr } from '../plan/expr.js';
+import { columnSource, type ColumnSource } from '../plan/column-source.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 
 type ScanPlan = Plan & { kind: 'scan' };
@@ -90,11 +91,19 @@ export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, row
     };
     // The probe is the side estimated larger; the other runs first.
     if (leftMayShrink && largest(p.left) > largest(p.right)) consider(p.left, p.leftKeys, p.right, p.rightKeys);
-    if (rightMayShrink && candidates.length === 0 && largest(p.right) > largest(p.left)) consider(p.right, p.rightKeys, p.left, p.leftKeys);
+    // A grouped aggregate on the side that may shrink (a decorrelated subquery's per-key values)
+    // is filtered whatever the estimates say: it then computes only the groups the join can use.
+    if (rightMayShrink && candidates.length === 0 && (largest(p.right) > largest(p.left) || isGroupedAggregate(p.right))) consider(p.right, p.rightKeys, p.left, p.leftKeys);
     if (candidates.length > 0) out.push(candidates[0]!);
   };
   visit(plan);
   return out;
+}
+
+/** A grouped aggregate, possibly under projections and filters. */
+function isGroupedAggregate(p: Plan): boolean {
+  if (p.kind === 'project' || p.kind === 'filter') return isGroupedAggregate(p.input);
+  return p.kind === 'aggregate' && p.groupBy.length > 0;
 }
 
 /**
@@ -110,32 +119,11 @@ function mayOmitKeys(p: Plan): boolean {
 }
 
 /**
- * The fragment scan and table column that output column `col` of `p` comes from unchanged, through
- * projections, filters, group keys and the kept sides of inner, semi and anti joins: dropping that
- * scan's rows whose column is not a join key drops exactly the rows (or groups) of `p` whose
- * column is not one, and nothing else. Null when the column is computed or comes another way.
+ * The fragment scan and table column that output column `col` of `p` comes from unchanged (see
+ * columnSource): dropping that scan's rows whose column is not a join key drops exactly the rows
+ * (or groups) of `p` whose column is not one, and nothing else.
  */
-function keyColumnScan(p: Plan, col: number, fragmentScans: ReadonlySet<Plan>): { scan: ScanPlan; ordinal: number } | null {
-  switch (p.kind) {
-    case 'scan':
-      return fragmentScans.has(p) ? { scan: p, ordinal: p.project === undefined ? col : p.project[col]! } : null;
-    case 'project': {
-      const e = p.exprs[col];
-      return e?.kind === 'column' ? keyColumnScan(p.input, e.index, fragmentScans) : null;
-    }
-    case 'filter':
-      return keyColumnScan(p.input, col, fragmentScans);
-    case 'aggregate': {
-      const g = p.groupBy[col];
-      return g?.kind === 'column' ? keyColumnScan(p.input, g.index, fragmentScans) : null;
-    }
-    case 'join': {
-      const leftWidth = p.left.columns.length;
-      if (p.joinType === 'semi' || p.joinType === 'anti') return keyColumnScan(p.left, col, fragmentScans);
-      if (p.joinType !== 'inner') return null;
-      return col < leftWidth ? keyColumnScan(p.left, col, fragmentScans) : keyColumnScan(p.right, col - leftWidth, fragmentScans);
-    }
-    default:
-      return null;
-  }
+function keyColumnScan(p: Plan, col: number, fragmentScans: ReadonlySet<Plan>): ColumnSource | null {
+  const source = columnSource(p, col);
+  return source !== null && fragmentScans.has(source.scan) ? source : null;
 }

@@ -10,6 +10,7 @@ import { decorrelate } from './decorrelate.js';
 import { eagerAggregation } from './eager-aggregation.js';
 import { pushFilters } from './filter-pushdown.js';
 import { keyLookup } from './key-lookup.js';
+import { groupKeyReduction, limitBeforeLookup } from './late-materialization.js';
 
 type Rule = (plan: Plan) => Plan;
 
@@ -19,6 +20,8 @@ const NODE_RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'filter_pushdown', rule: (p) => pushFilters(p, disabled.has('decorrelate') ? undefined : decorrelate) },
   { name: 'decorrelate', rule: decorrelate },
   { name: 'eager_aggregation', rule: eagerAggregation },
+  { name: 'group_key_reduction', rule: groupKeyReduction },
+  { name: 'limit_before_lookup', rule: limitBeforeLookup },
 ];
 /** Rules that need the whole plan (what the root reads), run once after the node rules. */
 const PLAN_RULES: readonly { name: string; rule: Rule }[] = [{ name: 'column_pruning', rule: pruneColumns }];

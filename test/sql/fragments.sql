@@ -229,5 +229,20 @@ SELECT count(*) AS n FROM fragments_t WHERE cat LIKE '%o%e%'
 -- query
 SELECT count(*) AS n FROM fragments_t WHERE grp NOT LIKE '%a%%a%' AND cat LIKE 'o%e%s'
 
+-- Group keys that depend on a primary key also listed (text columns of t_items, t_groups): the
+-- aggregate groups by the key and the text is looked up afterwards; with ORDER BY … LIMIT on
+-- the aggregate's own columns, only the rows kept are looked up.
+-- query
+SELECT i.id, i.grp, i.cat, count(*) AS n, sum(f.price) AS sp FROM fragments_t f JOIN t_items i ON i.id = f.qty GROUP BY i.id, i.grp, i.cat ORDER BY i.id
+
+-- query
+SELECT i.id, i.cat, sum(f.price) AS sp, i.grp FROM fragments_t f JOIN t_items i ON i.id = f.qty WHERE f.flag GROUP BY i.cat, i.grp, i.id ORDER BY sp DESC NULLS LAST, i.id LIMIT 15
+
+-- query
+SELECT g.label, g.grp, count(*) AS n FROM fragments_t f JOIN t_groups g ON g.grp = f.grp GROUP BY g.grp, g.label ORDER BY n DESC, g.grp LIMIT 3 OFFSET 1
+
+-- query
+SELECT i.grp, i.id, max(f.d) AS md FROM fragments_t f JOIN t_items i ON i.id = f.qty GROUP BY i.grp, i.id HAVING count(*) > 20 ORDER BY md, i.id LIMIT 10
+
 -- statement
 DROP TABLE fragments_t

@@ -10,7 +10,7 @@ import { decorrelate } from '../../../query/optimize/decorrelate.js';
 import { pushFilters } from '../../../query/optimize/filter-pushdown.js';
 import { dateBounds } from '../../../query/optimize/date-bounds.js';
 import { eagerAggregation } from '../../../query/optimize/eager-aggregation.js';
-import { factorCommonConjuncts, impliedRestrictions, joinOrder } from '../../../query/bind/join-order.js';
+import { conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from '../../../query/bind/join-order.js';
 import { exprKey } from '../../../query/bind/expr-key.js';
 import { runPlan } from '../../../query/execute/executor.js';
 import { ExecContext } from '../../../query/execute/context.js';
@@ -204,6 +204,25 @@ describe('join planning', () => {
     const lineitem = { width: 2, rows: 60000, filteredRows: 15000, key: [] };
     // supplier(0: key, 1: nation), lineitem(2: supp), nation(4: key).
     expect(joinOrder([supplier, lineitem, nation], [cmp('=', col(0), col(2)), cmp('=', col(1), col(4))])).toEqual([2, 0, 1]);
+  });
+
+  it('starts from the filtered relation whose order carries the fewest rows, not merely the smallest (TPC-H Q2)', () => {
+    // region(0: key), nation(1: key, 2: region), supplier(3: key, 4: nation), partsupp(5: part, 6: supp), part(7: key).
+    const region = { width: 1, rows: 5, filteredRows: 0.5, key: [0] };
+    const nation = { width: 2, rows: 25, filteredRows: 25, key: [0] };
+    const supplier = { width: 2, rows: 10_000, filteredRows: 10_000, key: [0] };
+    const partsupp = { width: 2, rows: 800_000, filteredRows: 800_000, key: [0, 1] };
+    const part = { width: 1, rows: 200_000, filteredRows: 2_000, key: [0] };
+    const on = [cmp('=', col(0), col(2)), cmp('=', col(1), col(4)), cmp('=', col(3), col(6)), cmp('=', col(5), col(7))];
+    // From region the suppliers of a region meet a fifth of partsupp; from part, a hundredth.
+    expect(joinOrder([region, nation, supplier, partsupp, part], on)).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it('estimates filter conjuncts by their shape', () => {
+    expect(conjunctSelectivity(cmp('=', col(0), lit(T.int4, 15)))).toBe(0.1);
+    expect(conjunctSelectivity(cmp('<', col(0), lit(T.int4, 15)))).toBeCloseTo(1 / 3);
+    expect(conjunctSelectivity({ kind: 'like', type: T.bool, arg: col(0, T.text), pattern: lit(T.text, '%BRASS'), caseInsensitive: false, negate: false })).toBe(0.1);
+    expect(conjunctSelectivity(cmp('<', col(0), col(1)))).toBe(0.25);
   });
 });
 
