@@ -399,11 +399,12 @@ export function mergePartials(
     }
   }
   const rows: Row[] = [];
+  // With a HAVING filter, a group's aggregates are tested first and its row made only if kept.
+  const scratch: Value[] = new Array(width + specs.length).fill(null);
   for (let g = 0; g < groups; g++) {
-    const row: Value[] = new Array(width + specs.length);
-    for (let i = 0; i < width; i++) row[i] = keyValue(keyTypes[i]!, groupKeys[i]![g]);
-    for (let a = 0; a < specs.length; a++) row[width + a] = finish(specs[a]!, acc[a]!, g, seenScale[a]?.[g] ?? 0);
-    if (keep === undefined || keep(row)) rows.push(row);
+    for (let a = 0; a < specs.length; a++) scratch[width + a] = finish(specs[a]!, acc[a]!, g, seenScale[a]?.[g] ?? 0);
+    for (let i = 0; i < width; i++) scratch[i] = keyValue(keyTypes[i]!, groupKeys[i]![g]);
+    if (keep === undefined || keep(scratch)) rows.push(scratch.slice());
   }
   return rows;
 }
