@@ -19,9 +19,13 @@ class ColumnSink {
   private values: FixedArray | null;
   private readonly strings: string[] | null;
   private validity: Uint8Array | null = null;
-  /** Dictionary columns: output dictionary and, per input dictionary seen, its code remapping. */
+  /**
+   * Dictionary columns: the output dictionary and, for the input dictionary last seen (one per
+   * segment), each code's output code (-1 until a selected row uses it). Only strings of selected
+   * rows are sent, and none is hashed: a string in two segments is sent twice, which costs less
+   * than looking every string up (most text columns worth sending are nearly unique).
+   */
   private readonly dictionary: string[] | null;
-  private readonly codeOf: Map<string, number> | null;
   private remapFor: string[] | undefined;
   private remap: Int32Array | null = null;
 
@@ -31,7 +35,6 @@ class ColumnSink {
     this.width = phys === 'interval' ? 3 : 1;
     this.strings = phys === 'decimalText' ? [] : null;
     this.dictionary = phys === 'dict' ? [] : null;
-    this.codeOf = phys === 'dict' ? new Map() : null;
     this.values = phys === 'decimalText' ? null : allocate(phys, capacity * this.width);
   }
 
@@ -67,9 +70,19 @@ class ColumnSink {
     const out = this.values!;
     if (this.dictionary !== null) {
       const codes = vec.values as Int32Array;
-      const remap = this.remapOf(vec.dictionary ?? []);
+      const from = vec.dictionary ?? [];
+      const remap = this.remapOf(from);
+      const dictionary = this.dictionary;
       const dst = out as Int32Array;
-      for (let j = 0; j < count; j++) dst[at + j] = remap[codes[rows[j]!]!]!;
+      for (let j = 0; j < count; j++) {
+        const c = codes[rows[j]!]!;
+        let code = remap[c]!;
+        if (code < 0) {
+          code = dictionary.push(from[c]!) - 1;
+          remap[c] = code;
+        }
+        dst[at + j] = code;
+      }
       return;
     }
     if (this.width === 3) {
@@ -89,23 +102,12 @@ class ColumnSink {
     for (let j = 0; j < count; j++) dst[at + j] = from[rows[j]!]!;
   }
 
-  /** Code translation from one input dictionary to the output dictionary (reused per segment). */
+  /** Output codes of one input dictionary's codes, filled as rows use them (kept while the segment lasts). */
   private remapOf(dictionary: string[]): Int32Array {
     if (this.remapFor === dictionary && this.remap !== null) return this.remap;
-    const remap = new Int32Array(dictionary.length);
-    for (let c = 0; c < dictionary.length; c++) {
-      const s = dictionary[c]!;
-      let code = this.codeOf!.get(s);
-      if (code === undefined) {
-        code = this.dictionary!.length;
-        this.dictionary!.push(s);
-        this.codeOf!.set(s, code);
-      }
-      remap[c] = code;
-    }
     this.remapFor = dictionary;
-    this.remap = remap;
-    return remap;
+    this.remap = new Int32Array(dictionary.length).fill(-1);
+    return this.remap;
   }
 
   vector(length: number): ColumnVector {

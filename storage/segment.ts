@@ -13,38 +13,28 @@ import type { ColumnVector } from './column-vector.js';
 /** Rows per segment: big enough to amortise per-segment work, small enough to cache many. */
 export const SEGMENT_ROWS_MAX = 65536;
 
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
 
 function utf8Data(strings: readonly string[], validity: Uint8Array | null): Data<Utf8> {
+  // Sizes first, then every string written into one buffer: an encode() per string allocates
+  // an array each and costs several times more.
   const offsets = new Int32Array(strings.length + 1);
-  const parts: Uint8Array[] = [];
   let total = 0;
   for (let i = 0; i < strings.length; i++) {
-    const b = textEncoder.encode(strings[i]!);
-    parts.push(b);
-    total += b.length;
+    total += Buffer.byteLength(strings[i]!, 'utf8');
     offsets[i + 1] = total;
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
+  const bytes = Buffer.allocUnsafe(total);
+  for (let i = 0; i < strings.length; i++) bytes.write(strings[i]!, offsets[i]!, 'utf8');
   const nullCount = validity === null ? 0 : countNulls(validity, strings.length);
   return makeData({ type: new Utf8(), length: strings.length, nullCount, nullBitmap: validity ?? undefined, valueOffsets: offsets, data: bytes });
 }
 
 function utf8Strings(data: Data<Utf8>): string[] {
   const offsets = data.valueOffsets;
-  const bytes = data.values;
+  const values = data.values;
+  const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
   const out = new Array<string>(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const s = offsets[data.offset + i]!;
-    const e = offsets[data.offset + i + 1]!;
-    out[i] = textDecoder.decode(bytes.subarray(s, e));
-  }
+  for (let i = 0; i < data.length; i++) out[i] = bytes.toString('utf8', offsets[data.offset + i]!, offsets[data.offset + i + 1]!);
   return out;
 }
 
