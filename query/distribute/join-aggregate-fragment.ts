@@ -360,6 +360,17 @@ function plainColumn(input: ScanBatches, index: number): { values: Float64Array;
   return { values, nulls };
 }
 
+/** The distinct non-NULL values of `key` over a build side's rows; null past `max` of them. */
+export function buildKeyValues(input: BuildInput, key: Expr, ctx: ExecContext, max: number): Set<Value> | null {
+  const out = new Set<Value>();
+  for (const v of evaluate(key, input, ctx)) {
+    if (v === null) continue;
+    out.add(v);
+    if (out.size > max) return null;
+  }
+  return out;
+}
+
 /**
  * `e` evaluated over every row of `input`. Batches are read through one reused row holding only
  * the columns `e` reads, so no row is kept.

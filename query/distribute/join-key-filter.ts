@@ -25,6 +25,11 @@ const AGGREGATE_ROWS_PER_GROUP = 4;
 /** Column kinds whose vector value in a kernel is the SQL value itself (a Set lookup is exact). */
 const FILTERABLE_KINDS = new Set(['int2', 'int4', 'int8', 'date', 'text', 'varchar']);
 
+/** Whether a key column of this type can filter a scan in its kernel. */
+export function isFilterableKey(type: { readonly kind: string }): boolean {
+  return FILTERABLE_KINDS.has(type.kind);
+}
+
 /** Which scan a join filters, on which table column, by the values of which expression on which side. */
 export interface KeyFilterPlan {
   /** The join's side that shrinks: the scan itself, or a plan above it that passes the key through. */
@@ -111,7 +116,7 @@ function isGroupedAggregate(p: Plan): boolean {
  * whole holds every key the other side refers to (a foreign key's target), so filtering by its
  * keys would cost a set of every key and drop nothing.
  */
-function mayOmitKeys(p: Plan): boolean {
+export function mayOmitKeys(p: Plan): boolean {
   if (p.kind === 'scan') return p.filter !== null || p.keyLookup !== null;
   if (p.kind === 'filter' || p.kind === 'limit' || p.kind === 'values') return true;
   if (p.kind === 'join' && (p.joinType === 'semi' || p.joinType === 'anti' || p.residual !== null)) return true;

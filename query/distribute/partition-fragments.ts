@@ -5,17 +5,17 @@
 
 import type { Value } from '../../src/types/index.js';
 import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArrays, type Store, type ZonePredicate } from '../../storage/index.js';
-import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr.js';
+import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { exprChildren, type Expr } from '../plan/expr.js';
 import { planChildren, planExprs, type Plan } from '../plan/logical.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
-import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
-import { estimateRows, KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
+import { compileScanKernel, scanOutputOrdinals, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
+import { estimateRows, isFilterableKey, KEY_FILTER_VALUES_MAX, mayOmitKeys, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
 import { pipelineFactCandidates, planJoinPipeline, type JoinPipeline } from './join-pipeline.js';
-import { buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
+import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
@@ -97,6 +97,8 @@ export class PartitionFragments implements FragmentRunner {
       const kf = keyFilters.get(scan);
       return kf === undefined ? {} : { keyFilter: scan.table.columns[kf.ordinal]!.name };
     };
+    /** Build scans filtered by the keys of a side built before them, by key column name. */
+    const builtFilters = new Map<Plan, string>();
     for (const f of fragments) {
       if (f.kind === 'aggregate') {
         out.set(f.plan, {});
@@ -104,9 +106,13 @@ export class PartitionFragments implements FragmentRunner {
         continue;
       }
       if (f.kind === 'join_aggregate') {
-        const { fact, joins } = f.pipeline;
+        const { fact, joins, builds } = f.pipeline;
         out.set(f.plan, { overJoins: true });
         for (const j of joins) out.set(j, { broadcast: true });
+        builds.forEach((b, i) => {
+          const source = builtKeySource(f.pipeline, i);
+          if (source !== null && b.plan.kind === 'scan') builtFilters.set(b.plan, b.plan.table.columns[source.ordinal]!.name);
+        });
         const columns = [...new Set(compileJoinAggregateKernel(f.plan, f.pipeline, [])!.columns)].map((c) => fact.table.columns[c]!.name);
         out.set(fact, { columns, pushed: fact.filter, probe: true, ...keyFilterOf(fact) });
         continue;
@@ -118,6 +124,10 @@ export class PartitionFragments implements FragmentRunner {
         residual: kernel.residual,
         ...keyFilterOf(f.scan),
       });
+    }
+    for (const [scan, keyFilter] of builtFilters) {
+      const info = out.get(scan);
+      if (info !== undefined && info.keyFilter === undefined) out.set(scan, { ...info, keyFilter });
     }
     return out;
   }
@@ -155,7 +165,8 @@ export class PartitionFragments implements FragmentRunner {
           const inputs: BuildInput[] = [];
           for (const b of f.pipeline.builds) {
             const scan = byRoot.get(b.plan);
-            const batches = scan?.kind === 'scan' && !ctx.prefetched.has(b.plan) ? await this.scanBatches(scan.scan, ctx, filterOf.get(scan.scan)) : null;
+            const batches =
+              scan?.kind === 'scan' && !ctx.prefetched.has(b.plan) ? await this.scanBatches(scan.scan, ctx, filterOf.get(scan.scan) ?? builtKeyFilter(f.pipeline, inputs, ctx)) : null;
             if (batches !== null) {
               inputs.push(batches);
               continue;
@@ -180,7 +191,7 @@ export class PartitionFragments implements FragmentRunner {
         await visit(reduced.build);
         const rows = runPlan(reduced.build, ctx);
         ctx.prefetched.set(reduced.build, rows);
-        const values = keyValues(rows, reduced.buildKey, ctx);
+        const values = buildKeyValues(rows, reduced.buildKey, ctx, KEY_FILTER_VALUES_MAX);
         if (values !== null) filterOf.set(reduced.probe, { ordinal: reduced.ordinal, values });
         await visit(reduced.probeSide);
         return;
@@ -377,14 +388,35 @@ function zonePredicates(scan: Plan & { kind: 'scan' }, params: readonly Value[])
 }
 
 /** The distinct non-null values of `key` over `rows`, or null past KEY_FILTER_VALUES_MAX. */
-function keyValues(rows: readonly Row[], key: Expr, ctx: ExecContext): Set<Value> | null {
-  const f = compileExpr(key);
-  const out = new Set<Value>();
-  for (const r of rows) {
-    const v = f(r, ctx);
-    if (v === null) continue;
-    out.add(v);
-    if (out.size > KEY_FILTER_VALUES_MAX) return null;
+/**
+ * Where build side `b` (a scan) of a pipeline can take a key filter from a side built before it:
+ * when both are probed by the same fact column and the earlier one's probe keeps only matching
+ * fact rows (inner or semi), the later one's rows whose key is not among the earlier one's keys
+ * can never match (TPC-H Q9: partsupp by the keys of the parts named like '%green%').
+ */
+function builtKeySource(pipeline: JoinPipeline, b: number): { readonly ordinal: number; readonly from: number; readonly key: Expr } | null {
+  const probeOf = (build: number): number => pipeline.steps.findIndex((s) => s.kind === 'probe' && s.build === build);
+  const mine = pipeline.steps[probeOf(b)];
+  const side = pipeline.builds[b]!;
+  if (mine?.kind !== 'probe' || side.plan.kind !== 'scan') return null;
+  for (let i = 0; i < mine.probeKeys.length; i++) {
+    const factKey = mine.probeKeys[i]!;
+    const key = side.keys[i]!;
+    if (factKey.kind !== 'column' || factKey.index >= pipeline.factWidth || key.kind !== 'column' || !isFilterableKey(key.type)) continue;
+    for (let a = 0; a < b; a++) {
+      const step = pipeline.steps[probeOf(a)];
+      if (step?.kind !== 'probe' || step.joinType === 'anti' || probeOf(a) > probeOf(b) || !mayOmitKeys(pipeline.builds[a]!.plan)) continue;
+      const earlier = pipeline.builds[a]!.keys[step.probeKeys.findIndex((k) => k.kind === 'column' && k.index === factKey.index)];
+      if (earlier !== undefined && earlier.type.kind === key.type.kind) return { ordinal: scanOutputOrdinals(side.plan)[key.index]!, from: a, key: earlier };
+    }
   }
-  return out;
+  return null;
 }
+
+/** The key filter for the pipeline's next build side (`inputs.length`) from the sides built before it (see builtKeySource). */
+function builtKeyFilter(pipeline: JoinPipeline, inputs: readonly BuildInput[], ctx: ExecContext): KeyFilter | undefined {
+  const source = builtKeySource(pipeline, inputs.length);
+  const values = source === null ? null : buildKeyValues(inputs[source.from]!, source.key, ctx, KEY_FILTER_VALUES_MAX);
+  return values === null ? undefined : { ordinal: source!.ordinal, values };
+}
+

@@ -147,6 +147,20 @@ describe('partition fragments', () => {
     expect(await rows(sql)).toEqual(await rows(sql.replace('FROM big b', 'FROM (SELECT * FROM big OFFSET 0) b')));
   });
 
+  it('filters a pipeline\'s build scan by the keys of a side built before it on the same fact column', async () => {
+    await rows('CREATE TABLE mid (id int PRIMARY KEY, k text, v double precision, n numeric(8,2))');
+    await rows('INSERT INTO mid SELECT * FROM big WHERE id < 22000');
+    const sql = 'SELECT count(*), sum(m.v), sum(s.n) FROM big b JOIN small s ON s.id = b.id JOIN mid m ON m.id = b.id WHERE s.v > 3';
+    const lines = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
+    const at = lines.findIndex((l) => l.includes('Partition Scan on mid'));
+    expect(lines.join('\n')).toMatch(/probing the broadcast joins above/);
+    // mid's 22,000 rows come back as the few hundred whose id is one of small's filtered ids.
+    expect(Number(/actual rows=(\d+)/.exec(lines[at]!)![1])).toBeLessThan(1000);
+    expect(lines.slice(at + 1, at + 4).join('\n')).toMatch(/Key filter: id/);
+    expect(await rows(sql)).toEqual(await rows(sql.replace('big b', '(SELECT * FROM big OFFSET 0) b')));
+    await rows('DROP TABLE mid');
+  });
+
   it('groups by a primary key without the text columns that depend on it, and looks those up for the rows kept', async () => {
     const sql = 'SELECT s.id, s.k, sum(b.v) AS sv FROM big b JOIN small s ON s.id = b.id % 1000 GROUP BY s.id, s.k ORDER BY sv DESC NULLS LAST, s.id LIMIT 5';
     const plan = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
