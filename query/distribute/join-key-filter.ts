@@ -4,6 +4,7 @@
 
 import type { Value } from '../../src/types/index.js';
 import type { Expr } from '../plan/expr.js';
+import { conjunctSelectivity } from '../bind/join-order.js';
 import { columnSource, type ColumnSource } from '../plan/column-source.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 
@@ -12,7 +13,7 @@ type ScanPlan = Plan & { kind: 'scan' };
 /** Build sides with more distinct keys than this do not filter (the set would cost more than it saves). */
 export const KEY_FILTER_VALUES_MAX = 2_000_000;
 
-/** The share of rows a filter is assumed to keep when choosing which join side runs first. */
+/** The share of rows a filter above a scan is assumed to keep (a scan's own filter is estimated per conjunct). */
 const FILTER_SELECTIVITY = 0.3;
 
 /**
@@ -43,13 +44,14 @@ export interface KeyFilterPlan {
 }
 
 /**
- * A rough size of a plan's output: a table's rows, cut by FILTER_SELECTIVITY per filter; an inner,
+ * A rough size of a plan's output: a table's rows, cut by its filter's conjuncts (see
+ * conjunctSelectivity) and by FILTER_SELECTIVITY per filter node above it; an inner,
  * semi or anti join as its smaller side (joins on keys mostly keep the matches of the smaller
  * side), an outer join as the side it keeps, a grouped aggregate AGGREGATE_ROWS_PER_GROUP times
  * smaller than its input.
  */
 export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number): number {
-  if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : FILTER_SELECTIVITY);
+  if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : conjunctsOf(p.filter).reduce((s, c) => s * conjunctSelectivity(c), 1));
   if (p.kind === 'join') {
     const l = estimateRows(p.left, rowsOf);
     const r = estimateRows(p.right, rowsOf);
@@ -131,4 +133,8 @@ export function mayOmitKeys(p: Plan): boolean {
 function keyColumnScan(p: Plan, col: number, fragmentScans: ReadonlySet<Plan>): ColumnSource | null {
   const source = columnSource(p, col);
   return source !== null && fragmentScans.has(source.scan) ? source : null;
+}
+
+function conjunctsOf(e: Expr): Expr[] {
+  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : [e];
 }

@@ -19,6 +19,8 @@ import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
+/** How many times more rows another scan must keep than the largest table, filtered, to be a pipeline's fact instead. */
+const FACT_FILTERED_RATIO_MIN = 10;
 /** Tasks per data-engine thread for one fragment: a few, so a slow thread can be made up for. */
 export const FRAGMENT_TASKS_PER_THREAD = 2;
 
@@ -308,19 +310,24 @@ export class PartitionFragments implements FragmentRunner {
   }
 
   /**
-   * The join pipeline under `agg` probing its largest large scan, if every part of it can run in
-   * a kernel.
+   * The join pipeline under `agg` probing its largest large scan (or one its filters leave far
+   * larger), if every part of it can run in a kernel.
    */
   private joinPipelineOf(agg: AggregatePlan, big: (s: ScanPlan) => boolean): JoinPipeline | null {
     const facts = pipelineFactCandidates(agg).filter(big);
     if (facts.length === 0) return null;
     const rowsOf = (s: ScanPlan): number => this.store.estimatedRows(s.table);
-    const fact = facts.reduce((a, b) => (rowsOf(b) > rowsOf(a) ? b : a));
+    // The fact is the largest table, unless its filters leave it far smaller than another: the
+    // others are built on the coordinator and held in memory (TPC-H Q12 probes every order with
+    // its few filtered lines). Filter estimates are guesses, hence the wide margin.
+    const largest = facts.reduce((a, b) => (rowsOf(b) > rowsOf(a) ? b : a));
+    const kept = facts.reduce((a, b) => (estimateRows(b, rowsOf) > estimateRows(a, rowsOf) ? b : a));
+    const fact = estimateRows(kept, rowsOf) > FACT_FILTERED_RATIO_MIN * estimateRows(largest, rowsOf) ? kept : largest;
     const pipeline = planJoinPipeline(agg, fact);
     if (pipeline === null) return null;
-    // Broadcasting pays when every build side is smaller than the fact; otherwise the larger
-    // side is better filtered by the smaller one's keys (see join-key-filter.ts).
-    const factRows = estimateRows(fact, rowsOf);
+    // Broadcasting pays when every build side is smaller than the fact's table; otherwise the
+    // larger side is better filtered by the smaller one's keys (see join-key-filter.ts).
+    const factRows = rowsOf(fact);
     if (pipeline.builds.some((b) => estimateRows(b.plan, rowsOf) >= factRows)) return null;
     return compileJoinAggregateKernel(agg, pipeline, []) === null ? null : pipeline;
   }

@@ -158,6 +158,10 @@ describe('partition fragments', () => {
     expect(Number(/actual rows=(\d+)/.exec(lines[at]!)![1])).toBeLessThan(1000);
     expect(lines.slice(at + 1, at + 4).join('\n')).toMatch(/Key filter: id/);
     expect(await rows(sql)).toEqual(await rows(sql.replace('big b', '(SELECT * FROM big OFFSET 0) b')));
+    // The largest table, filtered to a few rows, is built; the smaller unfiltered one is the fact.
+    const few = "SELECT m.k, count(*), sum(b.n) FROM big b JOIN mid m ON m.id = b.id WHERE b.k = 'k1' AND b.v < 2 AND b.n > 100 GROUP BY m.k ORDER BY 1 NULLS FIRST";
+    expect((await rows(`EXPLAIN ${few}`)).map((r) => r[0]).join('\n')).toMatch(/Partition Scan on mid[^\n]*probing the broadcast joins above/);
+    expect(await rows(few)).toEqual(await rows(few.replace('mid m', '(SELECT * FROM mid OFFSET 0) m')));
     await rows('DROP TABLE mid');
   });
 
