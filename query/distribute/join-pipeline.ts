@@ -215,6 +215,52 @@ class PipelineBuilder {
   }
 }
 
+/**
+ * The pipeline with its steps reordered so that fact rows are dropped as early as possible:
+ * filters as soon as the build values they read are there, then the probe keeping the smallest
+ * share of rows (`keepRate` of its build side; anti probes count as keeping every row). A step
+ * still comes after the probes of the build sides whose values it reads; ties keep plan order.
+ * Inner, semi and anti probes and filters of one row commute, so the result is the same.
+ */
+export function orderSteps(pipeline: JoinPipeline, keepRate: (build: number) => number): JoinPipeline {
+  const { steps } = pipeline;
+  const needs = steps.map((s) => {
+    const exprs = s.kind === 'filter' ? [s.predicate] : [...s.probeKeys, ...(s.residual === null ? [] : [s.residual])];
+    const builds = new Set(exprs.flatMap((e) => [...columnsUsed(e)].flatMap((c) => buildOfColumn(pipeline, c))));
+    if (s.kind === 'probe') builds.delete(s.build);
+    return builds;
+  });
+  const probed = new Set<number>();
+  const left = steps.map((_, i) => i);
+  const ordered: PipelineStep[] = [];
+  while (left.length > 0) {
+    let best = -1;
+    let bestRate = Infinity;
+    for (const i of left) {
+      if (![...needs[i]!].every((b) => probed.has(b))) continue;
+      const s = steps[i]!;
+      const rate = s.kind === 'filter' ? -1 : s.joinType === 'anti' ? 1 : keepRate(s.build);
+      if (rate < bestRate) {
+        best = i;
+        bestRate = rate;
+      }
+    }
+    if (best < 0) return pipeline; // a step reads a side never probed: keep the plan's order
+    const s = steps[best]!;
+    if (s.kind === 'probe') probed.add(s.build);
+    ordered.push(s);
+    left.splice(left.indexOf(best), 1);
+  }
+  return { ...pipeline, steps: ordered };
+}
+
+/** The build side a pipeline column belongs to (a build value, or a build side's row), if any. */
+function buildOfColumn(pipeline: JoinPipeline, column: number): number[] {
+  const v = column - pipeline.factWidth;
+  if (v < 0) return [];
+  return [v < pipeline.values.length ? pipeline.values[v]!.build : v - pipeline.values.length];
+}
+
 function factColumn(scan: ScanPlan, ordinal: number): Expr {
   const c = scan.table.columns[ordinal]!;
   return { kind: 'column', type: c.type, index: ordinal, name: c.name };

@@ -9,12 +9,13 @@ import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { exprChildren, type Expr } from '../plan/expr.js';
+import { columnSource } from '../plan/column-source.js';
 import { planChildren, planExprs, type Plan } from '../plan/logical.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanOutputOrdinals, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
 import { estimateRows, isFilterableKey, KEY_FILTER_VALUES_MAX, mayOmitKeys, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
-import { pipelineFactCandidates, planJoinPipeline, type JoinPipeline } from './join-pipeline.js';
+import { orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildSide, type JoinPipeline } from './join-pipeline.js';
 import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
@@ -223,7 +224,8 @@ export class PartitionFragments implements FragmentRunner {
 
   /** Hashes the build sides, sends them with the pipeline's kernel, and merges its partials. */
   private async runJoinAggregate(f: JoinAggregateFragment, inputs: readonly BuildInput[], ctx: ExecContext, keyFilter: KeyFilter | undefined, having: FilterPlan | undefined): Promise<boolean> {
-    const { pipeline } = f;
+    // Probes in the order that drops fact rows soonest, now that the build sides' sizes are known.
+    const pipeline = orderSteps(f.pipeline, (b) => this.keepRate(f.pipeline.builds[b]!, inputs[b]!));
     const sides = buildSides(pipeline, inputs, ctx);
     if (sides === null) return false;
     const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter);
@@ -231,6 +233,18 @@ export class PartitionFragments implements FragmentRunner {
     const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
     const scanGroupKeys = pipeline.groupBy.map((g) => (g.kind === 'column' && g.index < pipeline.factWidth ? g.index : null));
     return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having, scanGroupKeys });
+  }
+
+  /**
+   * The share of fact rows a probe of `side` is expected to keep: its rows over the rows of the
+   * table its first key column comes from (a foreign key's target), or 1 when that is unknown.
+   */
+  private keepRate(side: BuildSide, input: BuildInput): number {
+    const key = side.keys[0];
+    const source = key?.kind === 'column' ? columnSource(side.plan, key.index) : null;
+    if (source === null) return 1;
+    const rows = Array.isArray(input) ? input.length : (input as ScanBatches).length;
+    return Math.min(1, rows / Math.max(1, this.store.estimatedRows(source.scan.table)));
   }
 
   /** Runs a scan's kernel, returning its output as column vectors (null: see scanPartialsToBatches). */
