@@ -49,7 +49,12 @@ export interface AggregateKernel {
   readonly keyTypes: ColumnType[];
 }
 
-export function compileAggregateKernel(f: AggregateFragment, params: readonly Value[], keyFilter?: KeyFilter): AggregateKernel | null {
+/**
+ * With `finalHaving` (a HAVING predicate over the aggregate's output, when each task's groups
+ * are complete: the group keys hold the distribution key), the kernel drops the groups its
+ * `aggregate op constant` conjuncts surely reject before sending them (see havingBounds).
+ */
+export function compileAggregateKernel(f: AggregateFragment, params: readonly Value[], keyFilter?: KeyFilter, finalHaving?: Expr): AggregateKernel | null {
   const table = f.scan.table;
   const kb = new KernelBuilder(table.columns.map((c) => c.type), params, { exactnessGuard: 'exact' });
   const filters = f.scan.filter === null ? [] : [kb.predicateTrue(f.scan.filter)];
@@ -65,6 +70,7 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
     rowClose: [],
     groupBy: f.plan.groupBy.map(toTable),
     argsOf: (call) => call.args.map(toTable),
+    ...(finalHaving === undefined ? {} : { finalHaving }),
   });
 }
 
@@ -79,6 +85,8 @@ export interface AggregateRows {
   readonly rowClose: readonly string[];
   readonly groupBy: readonly Expr[];
   readonly argsOf: (call: AggregateCall) => readonly Expr[];
+  /** A HAVING predicate over the plan's output, when the kernel's groups are complete (see compileAggregateKernel). */
+  readonly finalHaving?: Expr;
 }
 
 /** The partial-aggregate kernel of `plan` over `rows`, or null when some part cannot run in a kernel. */
@@ -229,9 +237,77 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
       ...specs.flatMap((s): PartialLayout['states'][number][] => (s.scaleState === undefined ? [] : [{ kind: 'f64', stride: 1 }])),
     ],
   };
+  const bounds = rows.finalHaving === undefined ? [] : havingBounds(rows.finalHaving, groupBy.length, specs);
+  if (bounds.length > 0) {
+    // Complete groups the HAVING filter surely drops are dropped here, not sent and merged.
+    const widths = [...stride, ...specs.flatMap((sp) => (sp.scaleState === undefined ? [] : [1]))];
+    const tests = bounds.map((b) => boundTest(b, stride[b.spec]!));
+    lines.push('{ let w = 0;');
+    lines.push('  for (let g = 0; g < n; g++) {');
+    lines.push(`    if (!(${tests.join(' && ')})) continue;`);
+    lines.push(`    if (w !== g) { ${keys.map((_, i) => `keys[${i}][w] = keys[${i}][g];`).join(' ')} ${widths.map((wd, a) => Array.from({ length: wd }, (_, o) => `states[${a}][w * ${wd} + ${o}] = states[${a}][g * ${wd} + ${o}];`).join(' ')).join(' ')} }`);
+    lines.push('    w++;');
+    lines.push('  }');
+    lines.push(`  n = w; ${keys.map((_, i) => `keys[${i}].length = w;`).join(' ')} ${widths.map((wd, a) => `states[${a}].length = w * ${wd};`).join(' ')} }`);
+  }
   lines.push(`return lib.packPartial({ n, keys, states, inexact }, ${kb.arg(layout)});`);
   const source = [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  '));
   return { source, columns: kb.columns, args: kb.args, specs, keyTypes: groupBy.map((e) => e.type), layout };
+}
+
+/** `aggregate op bound` in the aggregate's state units: what a kernel can test of a HAVING conjunct. */
+interface HavingBound {
+  readonly spec: number;
+  readonly op: '<' | '<=' | '>' | '>=';
+  readonly bound: number;
+}
+
+/** Argument kinds whose aggregates a kernel may compare with a HAVING bound. */
+const EXACT_BOUND_KINDS = new Set(['int2', 'int4', 'int8', 'numeric', 'date']);
+
+const FLIPPED_OPS: Record<string, HavingBound['op']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * The conjuncts of a HAVING predicate a kernel can test on a group's state: count, sum or min/max
+ * (of numbers) compared with a numeric constant. Others are left to the coordinator, which
+ * applies the whole predicate to every group sent anyway.
+ */
+function havingBounds(predicate: Expr, keyCount: number, specs: readonly AggSpec[]): HavingBound[] {
+  const out: HavingBound[] = [];
+  const conjuncts = (e: Expr): Expr[] => (e.kind === 'and' ? e.args.flatMap(conjuncts) : [e]);
+  for (const c of conjuncts(predicate)) {
+    if (c.kind !== 'binary' || FLIPPED_OPS[c.op] === undefined) continue;
+    const [column, constant, op] = c.left.kind === 'column' ? [c.left, c.right, c.op as HavingBound['op']] : [c.right, c.left, FLIPPED_OPS[c.op]!];
+    if (column.kind !== 'column' || constant.kind !== 'const' || column.index < keyCount) continue;
+    const spec = column.index - keyCount;
+    const sp = specs[spec];
+    const value = constant.value;
+    const number = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : value instanceof Numeric ? value.toNumber() : null;
+    // Exact kinds only: a float sum may be NaN, which PostgreSQL orders above every number.
+    const exactArg = sp === undefined || sp.call.args.length === 0 || EXACT_BOUND_KINDS.has(sp.call.args[0]!.type.kind);
+    if (sp === undefined || !exactArg || number === null || !Number.isFinite(number) || sp.scaleState !== undefined) continue;
+    const name = sp.call.name;
+    if (name === 'count' || name === 'count_star') out.push({ spec, op, bound: number });
+    else if ((name === 'sum' || name === 'min' || name === 'max') && sp.value !== null && sp.value.rep === 'num') out.push({ spec, op, bound: number * 10 ** sp.value.scale });
+  }
+  return out;
+}
+
+/**
+ * Kernel source true unless group `g` surely fails `b`: sums are read as lo + hi × 2^52 in a
+ * double and compared with a margin, a NULL aggregate (no input) fails every comparison.
+ */
+const HAVING_BOUND_MARGIN = 1e-12;
+
+function boundTest(b: HavingBound, stride: number): string {
+  const st = `states[${b.spec}]`;
+  // States are integers in their units (exact below 2^53); the bound, scaled in a double, may be
+  // off in its last bits, and a sum past 2^53 read as one double by as much: a relative margin.
+  const margin = Math.abs(b.bound) * HAVING_BOUND_MARGIN;
+  const loose = b.op === '>' || b.op === '>=' ? b.bound - margin : b.bound + margin;
+  if (stride === 1) return `(${st}[g] !== null && ${st}[g] ${b.op} ${loose})`;
+  const sum = stride === 3 ? `(${st}[g * 3] + ${st}[g * 3 + 2] * ${EXACT_STEP_MAX})` : `${st}[g * 2]`;
+  return `(${st}[g * ${stride} + 1] > 0 && ${sum} ${b.op} ${loose})`;
 }
 
 /** Slots of a kernel's int32 group table at first; it doubles when half full. */

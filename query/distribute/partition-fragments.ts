@@ -219,7 +219,9 @@ export class PartitionFragments implements FragmentRunner {
     }
     const project = f.scan.project;
     const scanGroupKeys = f.plan.groupBy.map((g) => (g.kind === 'column' ? (project === undefined ? g.index : project[g.index]!) : null));
-    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params, keyFilter), ctx, { having, scanGroupKeys });
+    // Each task's groups are complete when grouped by the distribution key: kernels may apply HAVING.
+    const finalHaving = having !== undefined && groupsByDistributionKey(f.scan, scanGroupKeys) ? having.predicate : undefined;
+    return this.runAggregateKernel(f.plan, f.scan, compileAggregateKernel(f, ctx.params, keyFilter, finalHaving), ctx, { having, scanGroupKeys });
   }
 
   /** Hashes the build sides, sends them with the pipeline's kernel, and merges its partials. */

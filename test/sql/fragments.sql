@@ -190,6 +190,23 @@ SELECT count(*) AS g, sum(c) AS rows_total FROM (SELECT o, n, count(*) AS c FROM
 -- query
 SELECT n, count(*) AS c, sum(qty) AS sq FROM fragments_lines GROUP BY n ORDER BY n
 
+-- HAVING on groups of the distribution key is applied in the kernels too (bounds met exactly,
+-- flipped comparisons, NULL sums of groups whose values are all NULL, numeric and count bounds).
+-- query
+SELECT o, sum(qty) AS sq FROM fragments_lines GROUP BY o HAVING sum(qty) >= 500 AND 800 >= sum(qty) ORDER BY o
+
+-- query
+SELECT o, sum(price) AS sp, count(*) AS c FROM fragments_lines GROUP BY o HAVING sum(price) < 1000.50 AND count(*) = 7 ORDER BY o
+
+-- query
+SELECT o, count(qty) AS c, min(price) AS mp, max(qty) AS mq FROM fragments_lines GROUP BY o HAVING min(price) > 10.25 OR max(qty) <= 3 ORDER BY o
+
+-- query
+SELECT o, sum(qty) AS sq FROM fragments_lines GROUP BY o HAVING sum(qty) < 10 ORDER BY o
+
+-- query
+SELECT o, count(*) AS c FROM fragments_lines GROUP BY o HAVING count(*) < 7 AND max(price) > 5 ORDER BY o
+
 -- statement
 DROP TABLE fragments_lines
 
