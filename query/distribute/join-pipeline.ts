@@ -8,9 +8,10 @@
 
 import type { ColumnType } from '../../src/types/index.js';
 import { exprKey } from '../bind/expr-key.js';
-import { columnsUsed, exprChildren, mapExpr, type Expr } from '../plan/expr.js';
+import { columnsUsed, exprChildren, mapExpr, renumberColumns, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
 import { INT32_KEY_KINDS, INT32_KEYS_MAX } from './int32-groups.js';
+import { isFilterableKey, mayOmitKeys } from './join-key-filter.js';
 import { isKernelCall, isKernelCast } from './kernel-expr.js';
 import { scanOutputOrdinals } from './scan-fragment.js';
 
@@ -159,25 +160,47 @@ class PipelineBuilder {
     const buildSide = factLeft ? p.right : p.left;
     const probeKeys = factLeft ? p.leftKeys : p.rightKeys;
     const buildKeys = factLeft ? p.rightKeys : p.leftKeys;
-    buildKeys.forEach((k, i) => {
-      if (!JOIN_KEY_KINDS.has(k.type.kind) || k.type.kind !== probeKeys[i]!.type.kind) throw new NotPipelined();
-    });
     const probeOut = this.lower(probeSide);
-    const b = this.builds.length;
-    const int32Keys = buildKeys.length <= INT32_KEYS_MAX && buildKeys.every((k) => INT32_KEY_KINDS.has(k.type.kind));
-    this.builds.push({ plan: buildSide, keys: buildKeys, values: [], int32Keys });
-    this.valueIndex.push(new Map());
-    const buildOut = buildSide.columns.map((c, j) => this.buildValue(b, { kind: 'column', type: c.type, index: j, name: c.name }));
-    const combined = factLeft ? [...probeOut, ...buildOut] : [...buildOut, ...probeOut];
-    this.steps.push({
-      kind: 'probe',
-      build: b,
-      joinType: p.joinType,
-      probeKeys: probeKeys.map((k) => this.finish(inline(k, probeOut))),
-      residual: p.residual === null ? null : this.finish(inline(p.residual, combined)),
-    });
+    const keys = probeKeys.map((k) => this.finish(inline(k, probeOut)));
+    const probe = this.probe(buildSide, keys, buildKeys, p.joinType);
+    if (p.residual !== null) {
+      const combined = factLeft ? [...probeOut, ...probe.out] : [...probe.out, ...probeOut];
+      const residual = this.finish(inline(p.residual, combined));
+      this.steps[probe.step] = { ...(this.steps[probe.step] as PipelineStep & { kind: 'probe' }), residual };
+    }
     this.joins.push(p);
-    return p.joinType === 'inner' ? combined : probeOut;
+    if (p.joinType !== 'inner') return probeOut;
+    return factLeft ? [...probeOut, ...probe.out] : [...probe.out, ...probeOut];
+  }
+
+  /**
+   * Adds the probe of `side` by pipeline expressions `keys` (matching `sideKeys` over its rows),
+   * returning the side's columns as pipeline expressions and the step (the last one added). An
+   * inner join of two sides, probed by columns of one of them, becomes two probes: that side's
+   * by `keys`, then the other's by the join's own keys (TPC-H Q3 probes orders, then customer by
+   * the order's customer key), so neither a join on the coordinator nor its rows are needed.
+   */
+  private probe(side: Plan, keys: readonly Expr[], sideKeys: readonly Expr[], joinType: 'inner' | 'semi' | 'anti'): { out: Expr[]; step: number } {
+    sideKeys.forEach((k, i) => {
+      if (!JOIN_KEY_KINDS.has(k.type.kind) || k.type.kind !== keys[i]!.type.kind) throw new NotPipelined();
+    });
+    const split = joinType === 'inner' ? splitInnerJoin(side, sideKeys) : null;
+    if (split !== null) {
+      const { join, first, firstKeys, firstIsLeft } = split;
+      const second = firstIsLeft ? join.right : join.left;
+      const firstOut = this.probe(first, keys, firstKeys, 'inner').out;
+      const secondKeys = (firstIsLeft ? join.leftKeys : join.rightKeys).map((k) => this.finish(inline(k, firstOut)));
+      const secondProbe = this.probe(second, secondKeys, firstIsLeft ? join.rightKeys : join.leftKeys, 'inner');
+      this.joins.push(join);
+      return { out: firstIsLeft ? [...firstOut, ...secondProbe.out] : [...secondProbe.out, ...firstOut], step: secondProbe.step };
+    }
+    const b = this.builds.length;
+    const int32Keys = sideKeys.length <= INT32_KEYS_MAX && sideKeys.every((k) => INT32_KEY_KINDS.has(k.type.kind));
+    this.builds.push({ plan: side, keys: sideKeys, values: [], int32Keys });
+    this.valueIndex.push(new Map());
+    const out = side.columns.map((c, j) => this.buildValue(b, { kind: 'column', type: c.type, index: j, name: c.name }));
+    const step = this.steps.push({ kind: 'probe', build: b, joinType, probeKeys: keys, residual: null }) - 1;
+    return { out, step };
   }
 
   /** The pipeline column of build `b`'s value `e` (an expression over its rows). */
@@ -254,11 +277,100 @@ export function orderSteps(pipeline: JoinPipeline, keepRate: (build: number) => 
   return { ...pipeline, steps: ordered };
 }
 
+/** A build side's scan filtered by the keys of a side built before it: which side, on which key, for which table column. */
+export interface BuildKeySource {
+  readonly from: number;
+  /** The earlier side's key, over its rows. */
+  readonly key: Expr;
+  /** The filtered scan's column: its output position, and its table ordinal. */
+  readonly column: number;
+  readonly ordinal: number;
+}
+
+/**
+ * The order to build a pipeline's sides in, and the key filter each build scan takes from a side
+ * built before it. Side b's rows are useless unless some fact row matches them and every inner
+ * or semi probe too, so b may drop rows whose key cannot pass another side a's probe:
+ *  - a and b are probed by the same fact column (TPC-H Q9: partsupp by the keys of the parts
+ *    named like '%green%'), or
+ *  - a is probed by a column of b's (Q3: the orders of the customers in one market segment).
+ * A side whose probe reads another's values is built first, so that the other can be filtered by
+ * its keys; a side filters only when it may lack keys itself (filtered, or filtered by another).
+ */
+export function buildOrder(pipeline: JoinPipeline): { order: number[]; sources: (BuildKeySource | null)[] } {
+  const n = pipeline.builds.length;
+  const probes = pipeline.steps.filter((s): s is PipelineStep & { kind: 'probe' } => s.kind === 'probe');
+  /** before[x]: the sides whose probe reads x's values. */
+  const before = Array.from({ length: n }, () => new Set<number>());
+  for (const s of probes) {
+    for (const k of s.probeKeys) for (const c of columnsUsed(k)) for (const x of buildOfColumn(pipeline, c)) if (x !== s.build) before[x]!.add(s.build);
+  }
+  const order: number[] = [];
+  const placed = new Set<number>();
+  while (order.length < n) {
+    const ready = [...Array(n).keys()].filter((x) => !placed.has(x) && [...before[x]!].every((a) => placed.has(a)));
+    const next = ready[0] ?? [...Array(n).keys()].find((x) => !placed.has(x))!; // a cycle: plan order
+    order.push(next);
+    placed.add(next);
+  }
+  const sources: (BuildKeySource | null)[] = new Array(n).fill(null);
+  const built: number[] = [];
+  for (const b of order) {
+    sources[b] = keySourceOf(pipeline, b, built.filter((a) => mayOmitKeys(pipeline.builds[a]!.plan) || sources[a] !== null), probes);
+    built.push(b);
+  }
+  return { order, sources };
+}
+
+/** The first of the two ways in buildOrder's note that side `b` (a scan) can be filtered by one of `earlier`. */
+function keySourceOf(pipeline: JoinPipeline, b: number, earlier: readonly number[], probes: readonly (PipelineStep & { kind: 'probe' })[]): BuildKeySource | null {
+  const side = pipeline.builds[b]!;
+  if (side.plan.kind !== 'scan') return null;
+  const ordinals = scanOutputOrdinals(side.plan);
+  const mine = probes.find((s) => s.build === b);
+  for (const a of earlier) {
+    const theirs = probes.find((s) => s.build === a);
+    if (theirs === undefined || theirs.joinType === 'anti') continue;
+    const aKeys = pipeline.builds[a]!.keys;
+    for (let j = 0; j < theirs.probeKeys.length; j++) {
+      const k = theirs.probeKeys[j]!;
+      if (k.kind !== 'column' || !isFilterableKey(k.type) || aKeys[j]!.type.kind !== k.type.kind) continue;
+      if (k.index < pipeline.factWidth) {
+        // Same fact column: b's key at the position where b's probe reads that column.
+        const i = mine?.probeKeys.findIndex((m) => m.kind === 'column' && m.index === k.index) ?? -1;
+        const own = side.keys[i];
+        if (own?.kind === 'column' && own.type.kind === k.type.kind) return { from: a, key: aKeys[j]!, column: own.index, ordinal: ordinals[own.index]! };
+        continue;
+      }
+      // A value of b's: a plain column of its rows.
+      const v = pipeline.values[k.index - pipeline.factWidth];
+      const value = v?.build === b ? side.values[v.value] : undefined;
+      if (value?.kind === 'column') return { from: a, key: aKeys[j]!, column: value.index, ordinal: ordinals[value.index]! };
+    }
+  }
+  return null;
+}
+
 /** The build side a pipeline column belongs to (a build value, or a build side's row), if any. */
 function buildOfColumn(pipeline: JoinPipeline, column: number): number[] {
   const v = column - pipeline.factWidth;
   if (v < 0) return [];
   return [v < pipeline.values.length ? pipeline.values[v]!.build : v - pipeline.values.length];
+}
+
+/**
+ * `side` as an inner join (without residual) whose probe keys `sideKeys`, plain columns, all
+ * come from one of its sides (`first`, with the keys over its columns); else null.
+ */
+function splitInnerJoin(side: Plan, sideKeys: readonly Expr[]): { join: JoinPlan; first: Plan; firstKeys: Expr[]; firstIsLeft: boolean } | null {
+  if (side.kind !== 'join' || side.joinType !== 'inner' || side.residual !== null || side.leftKeys.length === 0) return null;
+  const leftWidth = side.left.columns.length;
+  if (!sideKeys.every((k) => k.kind === 'column')) return null;
+  const columns = sideKeys.map((k) => (k as Expr & { kind: 'column' }).index);
+  const firstIsLeft = columns.every((c) => c < leftWidth);
+  if (!firstIsLeft && !columns.every((c) => c >= leftWidth)) return null;
+  const firstKeys = sideKeys.map((k) => (firstIsLeft ? k : renumberColumns(k, (i) => i - leftWidth)));
+  return { join: side, first: firstIsLeft ? side.left : side.right, firstKeys, firstIsLeft };
 }
 
 function factColumn(scan: ScanPlan, ordinal: number): Expr {

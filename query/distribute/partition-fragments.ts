@@ -13,9 +13,9 @@ import { columnSource } from '../plan/column-source.js';
 import { planChildren, planExprs, type Plan } from '../plan/logical.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
-import { compileScanKernel, scanOutputOrdinals, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
-import { estimateRows, isFilterableKey, KEY_FILTER_VALUES_MAX, mayOmitKeys, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
-import { orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildSide, type JoinPipeline } from './join-pipeline.js';
+import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
+import { estimateRows, KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
+import { buildOrder, orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildKeySource, type BuildSide, type JoinPipeline } from './join-pipeline.js';
 import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
@@ -112,9 +112,10 @@ export class PartitionFragments implements FragmentRunner {
         const { fact, joins, builds } = f.pipeline;
         out.set(f.plan, { overJoins: true });
         for (const j of joins) out.set(j, { broadcast: true });
+        const { sources } = buildOrder(f.pipeline);
         builds.forEach((b, i) => {
-          const source = builtKeySource(f.pipeline, i);
-          if (source !== null && b.plan.kind === 'scan') builtFilters.set(b.plan, b.plan.table.columns[source.ordinal]!.name);
+          const source = sources[i];
+          if (source != null && b.plan.kind === 'scan') builtFilters.set(b.plan, b.plan.table.columns[source.ordinal]!.name);
         });
         const columns = [...new Set(compileJoinAggregateKernel(f.plan, f.pipeline, [])!.columns)].map((c) => fact.table.columns[c]!.name);
         out.set(fact, { columns, pushed: fact.filter, probe: true, ...keyFilterOf(fact) });
@@ -165,19 +166,25 @@ export class PartitionFragments implements FragmentRunner {
         let done: boolean;
         if (f.kind === 'join_aggregate') {
           // Build sides that are scans come back as column vectors; others run on the coordinator.
-          const inputs: BuildInput[] = [];
-          for (const b of f.pipeline.builds) {
+          // In an order where a side is built after those whose keys filter it (see buildOrder).
+          const { order, sources } = buildOrder(f.pipeline);
+          const inputs: BuildInput[] = new Array(f.pipeline.builds.length);
+          for (const i of order) {
+            const b = f.pipeline.builds[i]!;
             const scan = byRoot.get(b.plan);
             const batches =
-              scan?.kind === 'scan' && !ctx.prefetched.has(b.plan) ? await this.scanBatches(scan.scan, ctx, filterOf.get(scan.scan) ?? builtKeyFilter(f.pipeline, inputs, ctx)) : null;
+              scan?.kind === 'scan' && !ctx.prefetched.has(b.plan) ? await this.scanBatches(scan.scan, ctx, filterOf.get(scan.scan) ?? builtKeyFilter(sources[i]!, inputs, ctx)) : null;
             if (batches !== null) {
-              inputs.push(batches);
+              inputs[i] = batches;
               continue;
             }
             await visit(b.plan);
             const rows = runPlan(b.plan, ctx);
             ctx.prefetched.set(b.plan, rows); // kept for the coordinator, should the pipeline fall back
-            inputs.push(rows);
+            // A small table's scan runs here: its key filter too (later sides count on it).
+            const source = sources[i]!;
+            const keys = source === null ? null : buildKeyValues(inputs[source.from]!, source.key, ctx, KEY_FILTER_VALUES_MAX);
+            inputs[i] = keys === null ? rows : rows.filter((r) => keys.has(r[source!.column]!));
           }
           done = await this.runJoinAggregate(f, inputs, ctx, filterOf.get(f.pipeline.fact), having.get(p));
         } else {
@@ -410,35 +417,8 @@ function zonePredicates(scan: Plan & { kind: 'scan' }, params: readonly Value[])
   return out.length > 0 ? out : undefined;
 }
 
-/** The distinct non-null values of `key` over `rows`, or null past KEY_FILTER_VALUES_MAX. */
-/**
- * Where build side `b` (a scan) of a pipeline can take a key filter from a side built before it:
- * when both are probed by the same fact column and the earlier one's probe keeps only matching
- * fact rows (inner or semi), the later one's rows whose key is not among the earlier one's keys
- * can never match (TPC-H Q9: partsupp by the keys of the parts named like '%green%').
- */
-function builtKeySource(pipeline: JoinPipeline, b: number): { readonly ordinal: number; readonly from: number; readonly key: Expr } | null {
-  const probeOf = (build: number): number => pipeline.steps.findIndex((s) => s.kind === 'probe' && s.build === build);
-  const mine = pipeline.steps[probeOf(b)];
-  const side = pipeline.builds[b]!;
-  if (mine?.kind !== 'probe' || side.plan.kind !== 'scan') return null;
-  for (let i = 0; i < mine.probeKeys.length; i++) {
-    const factKey = mine.probeKeys[i]!;
-    const key = side.keys[i]!;
-    if (factKey.kind !== 'column' || factKey.index >= pipeline.factWidth || key.kind !== 'column' || !isFilterableKey(key.type)) continue;
-    for (let a = 0; a < b; a++) {
-      const step = pipeline.steps[probeOf(a)];
-      if (step?.kind !== 'probe' || step.joinType === 'anti' || probeOf(a) > probeOf(b) || !mayOmitKeys(pipeline.builds[a]!.plan)) continue;
-      const earlier = pipeline.builds[a]!.keys[step.probeKeys.findIndex((k) => k.kind === 'column' && k.index === factKey.index)];
-      if (earlier !== undefined && earlier.type.kind === key.type.kind) return { ordinal: scanOutputOrdinals(side.plan)[key.index]!, from: a, key: earlier };
-    }
-  }
-  return null;
-}
-
-/** The key filter for the pipeline's next build side (`inputs.length`) from the sides built before it (see builtKeySource). */
-function builtKeyFilter(pipeline: JoinPipeline, inputs: readonly BuildInput[], ctx: ExecContext): KeyFilter | undefined {
-  const source = builtKeySource(pipeline, inputs.length);
+/** The key filter for build side `b` from the side built before it that its source names. */
+function builtKeyFilter(source: BuildKeySource | null, inputs: readonly BuildInput[], ctx: ExecContext): KeyFilter | undefined {
   const values = source === null ? null : buildKeyValues(inputs[source.from]!, source.key, ctx, KEY_FILTER_VALUES_MAX);
   return values === null ? undefined : { ordinal: source!.ordinal, values };
 }

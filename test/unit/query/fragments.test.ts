@@ -162,6 +162,16 @@ describe('partition fragments', () => {
     const few = "SELECT m.k, count(*), sum(b.n) FROM big b JOIN mid m ON m.id = b.id WHERE b.k = 'k1' AND b.v < 2 AND b.n > 100 GROUP BY m.k ORDER BY 1 NULLS FIRST";
     expect((await rows(`EXPLAIN ${few}`)).map((r) => r[0]).join('\n')).toMatch(/Partition Scan on mid[^\n]*probing the broadcast joins above/);
     expect(await rows(few)).toEqual(await rows(few.replace('mid m', '(SELECT * FROM mid OFFSET 0) m')));
+    // A build side that is itself a join becomes two probes (mid by the fact's id, then small by
+    // mid's), and mid is built after small, filtered by its keys.
+    const nested = 'SELECT s.k, count(*), sum(b.v), sum(m.n) FROM small s, mid m, big b WHERE s.id = m.id AND m.id = b.id AND s.v > 3 GROUP BY s.k ORDER BY 1 NULLS FIRST';
+    const plan = (await rows(`EXPLAIN ANALYZE ${nested}`)).map((r) => r[0]!);
+    expect(plan.join('\n')).not.toMatch(/->  Hash Join/);
+    expect(plan.filter((l) => l.includes('Broadcast Hash Join')).length).toBe(2);
+    const midAt = plan.findIndex((l) => l.includes('Partition Scan on mid'));
+    expect(Number(/actual rows=(\d+)/.exec(plan[midAt]!)![1])).toBeLessThan(1000);
+    expect(plan.slice(midAt + 1, midAt + 4).join('\n')).toMatch(/Key filter: id/);
+    expect(await rows(nested)).toEqual(await rows(nested.replace('big b', '(SELECT * FROM big OFFSET 0) b')));
     await rows('DROP TABLE mid');
   });
 
