@@ -680,9 +680,7 @@ export class Store {
     const last = opts.partition ?? this.partitions - 1;
     const ncols = table.columns.length;
     for (let p = first; p <= last; p++) {
-      for (const meta of this.own.segmentsOf(table, p)) {
-        const dead = this.own.deadRows(table, p, meta.id);
-        const seg = this.own.segment(table, p, meta);
+      for (const { seg, dead } of this.liveSegments(table, p)) {
         for (let i = 0; i < seg.length; i++) {
           if (dead !== undefined && (dead[i >> 3]! & (1 << (i & 7))) !== 0) continue;
           const row = new Array<Value>(ncols);
@@ -693,6 +691,35 @@ export class Store {
       for (const { key, row } of this.own.deltaEntries(table, p)) {
         yield { key: hidden ? [decodeRowIdKey(key)] : keyOf(table, row), row };
       }
+    }
+  }
+
+  /** A partition's segments, decoded, each with its dead-row bitmap (undefined when all live). */
+  private *liveSegments(table: TableSchema, partition: number): Generator<{ seg: DecodedSegment; dead: Uint8Array | undefined }> {
+    for (const meta of this.own.segmentsOf(table, partition)) {
+      yield { seg: this.own.segment(table, partition, meta), dead: this.own.deadRows(table, partition, meta.id) };
+    }
+  }
+
+  /**
+   * The live rows of a table in table column order, for reading only: no keys, and with
+   * `ordinals`, only those columns filled (the others NULL), so a scan of two columns of a wide
+   * table makes no value objects for the rest.
+   */
+  *scanValues(table: TableSchema, ordinals: readonly number[] | null): Generator<Value[]> {
+    const ncols = table.columns.length;
+    const wanted = ordinals ?? table.columns.map((_, c) => c);
+    for (let p = 0; p < this.partitions; p++) {
+      for (const { seg, dead } of this.liveSegments(table, p)) {
+        const vectors = wanted.map((c) => seg.vectors[c]!);
+        for (let i = 0; i < seg.length; i++) {
+          if (dead !== undefined && (dead[i >> 3]! & (1 << (i & 7))) !== 0) continue;
+          const row = new Array<Value>(ncols).fill(null);
+          for (let w = 0; w < wanted.length; w++) row[wanted[w]!] = valueAt(vectors[w]!, i);
+          yield row;
+        }
+      }
+      for (const { row } of this.own.deltaEntries(table, p)) yield row;
     }
   }
 

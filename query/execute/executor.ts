@@ -4,7 +4,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import { compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
-import { assertNever, type Expr } from '../plan/expr.js';
+import { assertNever, columnsUsed, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan, SortKey } from '../plan/logical.js';
 import { newAccumulator, StringAggAccumulator } from './aggregates.js';
 import { runWindow } from './window.js';
@@ -93,7 +93,9 @@ function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
     if (row !== undefined && (pred === null || pred(row, ctx))) emit(row);
     return out;
   }
-  for (const { row } of ctx.store.scanRows(plan.table)) {
+  // Only the columns the output and the filter read are made into values.
+  const read = project === undefined ? null : [...new Set([...project, ...(plan.filter === null ? [] : columnsUsed(plan.filter))])];
+  for (const row of ctx.store.scanValues(plan.table, read)) {
     if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) {
       ctx.checkCancel();
       ctx.charge(CANCEL_CHECK_ROWS * width);
