@@ -72,6 +72,12 @@ function subqueryValue(e: Expr & { kind: 'subquery' }, ctx: ExecContext): Value 
   }
 }
 
+/** Subquery plans in the expressions of `p` and of the nodes under it, not looking into `skip`. */
+function subqueriesWithin(p: Plan, skip: ReadonlySet<Plan>): Plan[] {
+  if (skip.has(p)) return [];
+  return [...subqueryPlans(p), ...planChildren(p).flatMap((c) => subqueriesWithin(c, skip))];
+}
+
 /** The plan node a fragment's result stands for. */
 function rootOf(f: Fragment): Plan {
   return f.kind === 'scan' ? f.scan : f.plan;
@@ -365,6 +371,7 @@ export class PartitionFragments implements FragmentRunner {
     const visit = (p: Plan): void => {
       if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });
+        for (const c of [...subqueryPlans(p), ...subqueryPlans(p.input)]) visit(c);
         return;
       }
       if (p.kind === 'aggregate') {
@@ -372,11 +379,14 @@ export class PartitionFragments implements FragmentRunner {
         if (pipeline !== null) {
           found.push({ kind: 'join_aggregate', plan: p, pipeline });
           for (const b of pipeline.builds) visit(b.plan);
+          for (const c of subqueriesWithin(p, new Set(pipeline.builds.map((b) => b.plan)))) visit(c);
           return;
         }
       }
       if (p.kind === 'scan') {
         if (big(p) && !found.some((f) => f.kind !== 'join_aggregate' && f.scan === p)) found.push({ kind: 'scan', scan: p });
+        // A subquery in the scan's filter (its kernel takes the value as a constant) has fragments too.
+        for (const c of subqueryPlans(p)) visit(c);
         return;
       }
       for (const c of [...planChildren(p), ...subqueryPlans(p)]) visit(c);

@@ -1,8 +1,8 @@
 // EXPLAIN text: the plan tree, one operator per line, with where each part runs.
 
 import { typeName } from '../../src/types/index.js';
-import { assertNever, type Expr } from './expr.js';
-import { planChildren, type Plan } from './logical.js';
+import { assertNever, exprChildren, type Expr } from './expr.js';
+import { planChildren, planExprs, type Plan } from './logical.js';
 import type { FragmentInfo } from '../distribute/index.js';
 import type { OperatorStats } from '../execute/context.js';
 
@@ -53,6 +53,7 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
         if (info.residual != null) out.push(`${detail}Filter (coordinator): ${exprText(info.residual)}`);
       }
       if (info?.keyFilter !== undefined) out.push(`${detail}Key filter: ${info.keyFilter} in the join's other side`);
+      initPlans(p, depth, out, partitions, fragments, stats);
       return;
     case 'values':
       out.push(`${pad}Values (${p.rows.length} rows)`);
@@ -69,6 +70,7 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
           (p.groupBy.length > 0 ? ` group by ${p.groupBy.map(exprText).join(', ')}` : '') +
           ` [${p.aggregates.map((a) => `${a.name === 'count_star' ? 'count(*)' : `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(exprText).join(', ')})`}`).join(', ')}]`,
       );
+      initPlans(p, depth, out, partitions, fragments, stats);
       if (fragments.get(p)?.overJoins === true) {
         out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate over the joins below  [fragment × ${partitions} partitions, data engines]`);
         walk(p.input, depth + 2, out, partitions, fragments, stats);
@@ -110,7 +112,22 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
     default:
       assertNever(p);
   }
+  if (p.kind !== 'aggregate') initPlans(p, depth, out, partitions, fragments, stats);
   for (const c of planChildren(p)) walk(c, depth + 1, out, partitions, fragments, stats);
+}
+
+/** The uncorrelated subqueries of a node's own expressions, as PostgreSQL's InitPlans: run once, first. */
+function initPlans(p: Plan, depth: number, out: string[], partitions: number, fragments: Fragments, stats: Stats | undefined): void {
+  const found: Plan[] = [];
+  const visit = (e: Expr): void => {
+    if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && !e.correlated && !found.includes(e.plan)) found.push(e.plan);
+    for (const c of exprChildren(e)) visit(c);
+  };
+  for (const e of planExprs(p)) visit(e);
+  for (const plan of found) {
+    out.push(`${' '.repeat(depth * 2 + 2)}InitPlan (uncorrelated subquery, run once)`);
+    walk(plan, depth + 2, out, partitions, fragments, stats);
+  }
 }
 
 export function exprText(e: Expr): string {

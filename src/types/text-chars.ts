@@ -34,8 +34,15 @@ export function charLength(s: string): number {
 
 /** The substring from character `from` (0-based) to character `to` (exclusive), both clamped. */
 export function sliceChars(s: string, from: number, to: number): string {
-  if (isSingleUnit(s)) return s.slice(Math.max(from, 0), Math.max(to, 0));
-  return s.slice(unitOffset(s, from), unitOffset(s, to));
+  // Characters are code units up to the first surrogate: only the units before `to` matter
+  // (a prefix of a long text costs a few checks, not a scan of the whole text).
+  const end = Math.max(to, 0);
+  const limit = Math.min(s.length, end);
+  for (let i = 0; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return s.slice(unitOffset(s, from), unitOffset(s, to));
+  }
+  return s.slice(Math.max(from, 0), end);
 }
 
 /** UTF-16 offset of character `index` (0-based), clamped to [0, s.length]. */

@@ -175,6 +175,13 @@ describe('partition fragments', () => {
     await rows('DROP TABLE mid');
   });
 
+  it('runs an uncorrelated subquery in a large scan\'s filter as a fragment first, and shows it as an InitPlan', async () => {
+    const sql = "SELECT count(*) FROM big WHERE v > (SELECT avg(v) FROM big WHERE k = 'k1') AND id % 3 = 0";
+    const plan = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!).join('\n');
+    expect(plan).toMatch(/InitPlan \(uncorrelated subquery, run once\)\n\s*->  Project[^\n]*\n\s*->  Aggregate \(final: merge partials\) \[avg\(v\)\] \(actual rows=1 /);
+    expect(await rows(sql)).toEqual(await rows(sql.replace('FROM big WHERE k', 'FROM (SELECT * FROM big OFFSET 0) b WHERE k')));
+  });
+
   it('groups by a primary key without the text columns that depend on it, and looks those up for the rows kept', async () => {
     const sql = 'SELECT s.id, s.k, sum(b.v) AS sv FROM big b JOIN small s ON s.id = b.id % 1000 GROUP BY s.id, s.k ORDER BY sv DESC NULLS LAST, s.id LIMIT 5';
     const plan = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
