@@ -162,6 +162,14 @@ export class PartitionFragments implements FragmentRunner {
     findHaving(plan);
     const visit = async (p: Plan): Promise<void> => {
       if (ctx.prefetched.has(p)) return; // a CTE's input, reached again through another reference
+      if (p.kind === 'cte_ref') {
+        // Computed once here, with its fragments: references in subqueries (optimized apart)
+        // carry copies of the input that would otherwise each run their fragments again.
+        if (ctx.cteResults.has(p.id)) return;
+        await visit(p.input);
+        ctx.cteResults.set(p.id, runPlan(p.input, ctx));
+        return;
+      }
       let f = byRoot.get(p);
       if (f === undefined && p.kind === 'scan' && fragments.some((x) => x.kind === 'join_aggregate' && x.pipeline.fact === p)) {
         f = { kind: 'scan', scan: p }; // a pipeline's fact, when its pipeline fell back to the coordinator

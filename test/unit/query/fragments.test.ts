@@ -182,6 +182,13 @@ describe('partition fragments', () => {
     expect(await rows(sql)).toEqual(await rows(sql.replace('FROM big WHERE k', 'FROM (SELECT * FROM big OFFSET 0) b WHERE k')));
   });
 
+  it('computes a CTE referenced from the query and from its subquery once', async () => {
+    const sql = 'WITH t AS (SELECT k, sum(v) AS s FROM big GROUP BY k) SELECT k FROM t WHERE s = (SELECT max(s) FROM t)';
+    const plan = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
+    expect(plan.filter((l) => /Hash Aggregate \(final: merge partials\).*actual rows=/.test(l)).length).toBe(1);
+    expect(await rows(sql)).toEqual(await rows(sql.replace('FROM big', 'FROM (SELECT * FROM big OFFSET 0) b')));
+  });
+
   it('groups by a primary key without the text columns that depend on it, and looks those up for the rows kept', async () => {
     const sql = 'SELECT s.id, s.k, sum(b.v) AS sv FROM big b JOIN small s ON s.id = b.id % 1000 GROUP BY s.id, s.k ORDER BY sv DESC NULLS LAST, s.id LIMIT 5';
     const plan = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
