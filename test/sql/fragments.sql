@@ -261,5 +261,16 @@ SELECT g.label, g.grp, count(*) AS n FROM fragments_t f JOIN t_groups g ON g.grp
 -- query
 SELECT i.grp, i.id, max(f.d) AS md FROM fragments_t f JOIN t_items i ON i.id = f.qty GROUP BY i.grp, i.id HAVING count(*) > 20 ORDER BY md, i.id LIMIT 10
 
+-- Key filters over integer keys test a bitmap over the keys' range: negative keys, a sparse
+-- range, and NULL keys (never a match).
+-- query
+SELECT count(*) AS n, sum(f.price) AS sp FROM fragments_t f JOIN t_items i ON i.qty = f.qty WHERE i.id < 60
+
+-- query
+SELECT count(*) AS n FROM fragments_t f WHERE f.qty IN (SELECT i.qty FROM t_items i WHERE i.qty < 0 OR i.qty > 170)
+
+-- query
+SELECT count(*) AS n FROM fragments_t f WHERE f.id IN (SELECT i.id * 1000 + 7 FROM t_items i WHERE i.id % 13 = 0)
+
 -- statement
 DROP TABLE fragments_t
