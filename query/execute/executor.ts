@@ -262,29 +262,42 @@ function runAggregate(plan: Plan & { kind: 'aggregate' }, ctx: ExecContext): Row
     slots: AggregateSlot[];
   }
   const newGroup = (keys: Value[]): Group => ({ keys, slots: plan.aggregates.map((a) => newSlot(a, ctx)) });
-  // One key of a kind whose JavaScript value is its identity groups by the value itself: no
+  // Keys of kinds whose JavaScript value is their identity group by the values themselves: no
   // key string per row (Map's SameValueZero also puts NaNs together and 0 with -0, as PostgreSQL).
-  const rawKey = plan.groupBy.length === 1 && RAW_KEY_KINDS.has(groupTypes[0]!.kind);
-  const groups = new Map<unknown, Group>();
+  // Several such keys group through one Map per key level: no key string per row either.
+  const rawKeys = plan.groupBy.every((e) => RAW_KEY_KINDS.has(e.type.kind));
+  const width = plan.groupBy.length;
+  const groups = new Map<unknown, unknown>();
   const order: Group[] = [];
-  const global = plan.groupBy.length === 0;
+  const global = width === 0;
   if (global) order.push(newGroup([]));
+  const keys: Value[] = new Array(width);
   for (let i = 0; i < input.length; i++) {
     const row = input[i]!;
     if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
     let g: Group | undefined;
     if (global) g = order[0]!;
     else {
-      const keys = groupFns.map((f) => f(row, ctx));
-      const k = rawKey ? keys[0] : groupKey(keys, groupTypes);
-      g = groups.get(k);
+      for (let k = 0; k < width; k++) keys[k] = groupFns[k]!(row, ctx);
+      let level = groups;
+      let last: unknown;
+      if (rawKeys) {
+        for (let k = 0; k < width - 1; k++) {
+          let next = level.get(keys[k]) as Map<unknown, unknown> | undefined;
+          if (next === undefined) level.set(keys[k], (next = new Map()));
+          level = next;
+        }
+        last = keys[width - 1];
+      } else last = groupKey(keys, groupTypes);
+      g = level.get(last) as Group | undefined;
       if (g === undefined) {
-        g = newGroup(keys);
-        groups.set(k, g);
+        g = newGroup(keys.slice());
+        level.set(last, g);
         order.push(g);
       }
     }
-    for (const slot of g.slots) slot.feed(row, ctx);
+    const slots = g.slots;
+    for (let s = 0; s < slots.length; s++) slots[s]!.feed(row, ctx);
   }
   ctx.charge(order.length * plan.columns.length);
   return order.map((g) => [...g.keys, ...g.slots.map((s) => s.result())]);
