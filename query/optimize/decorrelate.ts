@@ -6,7 +6,7 @@
 
 import { T } from '../../src/types/index.js';
 import { columnsUsed, exprChildren, mapExpr, renumberColumns, shiftColumns, type Expr } from '../plan/expr.js';
-import { planChildren, planExprs, type AggregateCall, type OutputColumn, type Plan } from '../plan/logical.js';
+import { perKeyAggregate, planChildren, planExprs, type AggregateCall, type Plan } from '../plan/logical.js';
 
 type SubqueryExpr = Expr & { kind: 'subquery' };
 
@@ -110,14 +110,8 @@ function scalarJoin(outer: Plan, sub: SubqueryExpr): { plan: Plan; valueIndex: n
   const split = splitCorrelation(pulled.preds, outer.columns.length);
   if (split.outerKeys.length === 0 || split.residual.length > 0) return null;
   const k = split.innerKeys.length;
-  const keyColumns: OutputColumn[] = split.innerKeys.map((e, i) => ({ name: `key${i}`, type: e.type }));
-  const grouped: Plan = {
-    kind: 'aggregate',
-    input: pulled.plan,
-    groupBy: split.innerKeys,
-    aggregates: agg.aggregates,
-    columns: [...keyColumns, ...agg.columns],
-  };
+  const grouped = perKeyAggregate(pulled.plan, split.innerKeys, agg.aggregates, agg.columns);
+  const keyColumns = grouped.columns.slice(0, k);
   const keyRefs: Expr[] = keyColumns.map((c, i) => ({ kind: 'column', type: c.type, index: i, name: c.name }));
   const value = shiftColumns(proj.exprs[0]!, k);
   const right: Plan = { kind: 'project', input: grouped, exprs: [...keyRefs, value], columns: [...keyColumns, proj.columns[0]!] };

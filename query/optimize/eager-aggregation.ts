@@ -10,9 +10,7 @@
 
 import { T } from '../../src/types/index.js';
 import { columnsUsed, shiftColumns, type Expr } from '../plan/expr.js';
-import type { AggregateCall, OutputColumn, Plan } from '../plan/logical.js';
-
-type AggregatePlan = Plan & { kind: 'aggregate' };
+import { perKeyAggregate, type AggregateCall, type Plan } from '../plan/logical.js';
 
 export function eagerAggregation(plan: Plan): Plan {
   if (plan.kind !== 'aggregate' || plan.input.kind !== 'join') return plan;
@@ -29,14 +27,9 @@ export function eagerAggregation(plan: Plan): Plan {
   if (unique === null || !unique.every((c) => grouped.has(c))) return plan;
 
   const keyCount = join.rightKeys.length;
-  const keyColumns: OutputColumn[] = join.rightKeys.map((k, i) => ({ name: `key${i}`, type: k.type }));
-  const perKey: AggregatePlan = {
-    kind: 'aggregate',
-    input: join.right,
-    groupBy: join.rightKeys,
-    aggregates: plan.aggregates.map((a) => shiftAggregate(a, -leftWidth)),
-    columns: [...keyColumns, ...plan.aggregates.map((a, i) => ({ name: `agg${i}`, type: a.type }))],
-  };
+  const aggregates = plan.aggregates.map((a) => shiftAggregate(a, -leftWidth));
+  const perKey = perKeyAggregate(join.right, join.rightKeys, aggregates, plan.aggregates.map((a, i) => ({ name: `agg${i}`, type: a.type })));
+  const keyColumns = perKey.columns.slice(0, keyCount);
   const joined: Plan = {
     kind: 'join',
     joinType: 'left',

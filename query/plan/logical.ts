@@ -131,3 +131,12 @@ export function planExprs(p: Plan): Expr[] {
       return [];
   }
 }
+
+/**
+ * `aggregates` of `input` grouped by `keys`, the keys output first as key0, key1, …: the
+ * per-key aggregate that decorrelation and eager aggregation join back by those keys.
+ */
+export function perKeyAggregate(input: Plan, keys: Expr[], aggregates: AggregateCall[], aggregateColumns: OutputColumn[]): Plan & { kind: 'aggregate' } {
+  const keyColumns = keys.map((k, i): OutputColumn => ({ name: `key${i}`, type: k.type }));
+  return { kind: 'aggregate', input, groupBy: keys, aggregates, columns: [...keyColumns, ...aggregateColumns] };
+}
