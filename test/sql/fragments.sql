@@ -272,5 +272,12 @@ SELECT count(*) AS n FROM fragments_t f WHERE f.qty IN (SELECT i.qty FROM t_item
 -- query
 SELECT count(*) AS n FROM fragments_t f WHERE f.id IN (SELECT i.id * 1000 + 7 FROM t_items i WHERE i.id % 13 = 0)
 
+-- A column bounded on both sides is tested in a pass of its own first (NULL dates never pass).
+-- query
+SELECT grp, count(*) AS n, sum(price) AS sp, min(d) AS md FROM fragments_t WHERE d >= date '2020-03-01' AND d < date '2021-06-01' AND qty < 100 GROUP BY grp ORDER BY grp NULLS FIRST
+
+-- query
+SELECT count(*) AS n, sum(qty) AS sq FROM fragments_t WHERE qty BETWEEN 10 AND 20 AND price > 5
+
 -- statement
 DROP TABLE fragments_t
