@@ -15,11 +15,16 @@ import { compileAggregateKernel, mergePartials, type AggregateFragment, type Agg
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
 import { estimateRows, KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
-import { buildOrder, orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildKeySource, type BuildSide, type JoinPipeline } from './join-pipeline.js';
+import { buildOrder, orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildKeySource, type BuildSide, type JoinPipeline, type PipelineStep } from './join-pipeline.js';
+import { INT32_KEY_KINDS } from './int32-groups.js';
 import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
+/** Build sides up to this many rows lend the fact a key filter (collecting the keys costs per row). */
+const PROBE_KEY_FILTER_ROWS_MAX = 200_000;
+/** ... and only when their probe is expected to keep under this share of the fact's rows. */
+const PROBE_KEY_FILTER_RATE_MAX = 0.5;
 /** How many times more rows another scan must keep than the largest table, filtered, to be a pipeline's fact instead. */
 const FACT_FILTERED_RATIO_MIN = 10;
 /** Tasks per data-engine thread for one fragment: a few, so a slow thread can be made up for. */
@@ -251,11 +256,34 @@ export class PartitionFragments implements FragmentRunner {
     const pipeline = orderSteps(f.pipeline, (b) => this.keepRate(f.pipeline.builds[b]!, inputs[b]!));
     const sides = buildSides(pipeline, inputs, ctx);
     if (sides === null) return false;
-    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter);
+    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter ?? this.probeKeyFilter(pipeline, inputs, ctx));
     const keySources = compiled?.keySources;
     const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
     const scanGroupKeys = pipeline.groupBy.map((g) => (g.kind === 'column' && g.index < pipeline.factWidth ? g.index : null));
     return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having, scanGroupKeys });
+  }
+
+  /**
+   * A key filter for the fact from its most selective probe: an inner or semi probe by one
+   * integer fact column of a side keeping under half the rows. The kernel then tests one bit per
+   * fact row (see keyFilterPredicate) before any hash probe; most rows stop there.
+   */
+  private probeKeyFilter(pipeline: JoinPipeline, inputs: readonly BuildInput[], ctx: ExecContext): KeyFilter | undefined {
+    let best: { step: PipelineStep & { kind: 'probe' }; rate: number } | null = null;
+    for (const step of pipeline.steps) {
+      if (step.kind !== 'probe' || step.joinType === 'anti' || step.probeKeys.length !== 1) continue;
+      const key = step.probeKeys[0]!;
+      const side = pipeline.builds[step.build]!;
+      const input = inputs[step.build]!;
+      const rows = Array.isArray(input) ? input.length : (input as ScanBatches).length;
+      if (key.kind !== 'column' || key.index >= pipeline.factWidth || !INT32_KEY_KINDS.has(key.type.kind) || rows > PROBE_KEY_FILTER_ROWS_MAX) continue;
+      const rate = this.keepRate(side, input);
+      if (rate < PROBE_KEY_FILTER_RATE_MAX && (best === null || rate < best.rate)) best = { step, rate };
+    }
+    if (best === null) return undefined;
+    const values = buildKeyValues(inputs[best.step.build]!, pipeline.builds[best.step.build]!.keys[0]!, ctx, KEY_FILTER_VALUES_MAX);
+    const key = best.step.probeKeys[0] as Expr & { kind: 'column' };
+    return values === null ? undefined : { ordinal: key.index, values };
   }
 
   /**

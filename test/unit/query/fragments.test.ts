@@ -126,6 +126,8 @@ describe('partition fragments', () => {
       'SELECT s.k, count(*), sum(b.n), sum(b.n * s.n), min(s.v) FROM BIG b JOIN small s ON s.id = b.id GROUP BY s.k ORDER BY 1 NULLS FIRST',
       'SELECT b.k, count(*), sum(s.n) FROM BIG b JOIN small s ON s.k = b.k WHERE s.id < 20 GROUP BY b.k ORDER BY 1 NULLS FIRST',
       'SELECT count(*), sum(b.v) FROM BIG b WHERE EXISTS (SELECT 1 FROM small s WHERE s.id = b.id AND s.v > 3)',
+      // A side keeping few rows lends the fact a key filter (a bitmap of its ids) before the probe.
+      'SELECT s.k, count(*), sum(b.v) FROM BIG b JOIN small s ON s.id = b.id WHERE s.v > 20 GROUP BY s.k ORDER BY 1 NULLS FIRST',
       'SELECT count(*), sum(b.v) FROM BIG b WHERE NOT EXISTS (SELECT 1 FROM small s WHERE s.id = b.id AND s.v > 3)',
       // A build value past 2^53 cannot travel exactly: the coordinator computes it instead.
       'SELECT s.k, sum(b.n * (s.id::bigint * 10000000000000)::numeric) FROM BIG b JOIN small s ON s.id = b.id GROUP BY s.k ORDER BY 1 NULLS FIRST',
