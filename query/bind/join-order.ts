@@ -4,7 +4,7 @@
 // cross product filtered afterwards.
 
 import { T } from '../../src/types/index.js';
-import { columnsUsed, exprChildren, type Expr } from '../plan/expr.js';
+import { andOf, columnsUsed, conjunctsOf, exprChildren, type Expr } from '../plan/expr.js';
 import { exprKey } from './expr-key.js';
 
 /** (A AND B) OR (A AND C) → A, (B OR C): equivalent in three-valued logic too. */
@@ -18,7 +18,7 @@ export function factorCommonConjuncts(e: Expr): Expr[] {
   const rest = branches.map((b) => b.filter((c) => !commonKeys.has(exprKey(c))));
   // A OR (A AND B) is A.
   if (rest.some((r) => r.length === 0)) return common;
-  return [...common, { kind: 'or', type: T.bool, args: rest.map(andOf) }];
+  return [...common, { kind: 'or', type: T.bool, args: rest.map((r) => andOf(r)!) }];
 }
 
 /**
@@ -37,7 +37,7 @@ export function impliedRestrictions(e: Expr, relationOf: (column: number) => num
       const used = [...columnsUsed(c)];
       return used.length > 0 && used.every((i) => relationOf(i) === r);
     }));
-    if (parts.every((p) => p.length > 0)) out.push({ kind: 'or', type: T.bool, args: parts.map(andOf) });
+    if (parts.every((p) => p.length > 0)) out.push({ kind: 'or', type: T.bool, args: parts.map((p) => andOf(p)!) });
   }
   return out;
 }
@@ -173,14 +173,6 @@ export function joinOrder(relations: readonly JoinRelation[], conjuncts: readonl
 function columnOf(e: Expr): number | null {
   if (e.kind === 'column') return e.index;
   return e.kind === 'cast' ? columnOf(e.arg) : null;
-}
-
-function conjunctsOf(e: Expr): Expr[] {
-  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : [e];
-}
-
-function andOf(es: Expr[]): Expr {
-  return es.length === 1 ? es[0]! : { kind: 'and', type: T.bool, args: es };
 }
 
 function isVolatile(e: Expr): boolean {

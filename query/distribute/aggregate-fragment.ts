@@ -6,7 +6,7 @@ import { EonError } from '../../src/errors/index.js';
 import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.js';
 import type { Row } from '../execute/compile-expr.js';
 import { numericAvg } from '../execute/value-math.js';
-import { renumberColumns, type Expr } from '../plan/expr.js';
+import { andOf, conjunctsOf, renumberColumns, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan } from '../plan/logical.js';
 import type { PartialArrays, PartialColumnKind, PartialLayout } from '../../storage/index.js';
 import { HASH_MUL_1, HASH_MUL_2, INT32_KEY_KINDS, INT32_KEYS_MAX, Int32Groups } from './int32-groups.js';
@@ -58,10 +58,10 @@ export function compileAggregateKernel(f: AggregateFragment, params: readonly Va
   const table = f.scan.table;
   const kb = new KernelBuilder(table.columns.map((c) => c.type), params, { exactnessGuard: 'exact' });
   // A column bounded on both sides (a date range) is tested first, in a pass of its own.
-  const conjuncts = f.scan.filter === null ? [] : conjunctsOf(f.scan.filter);
+  const conjuncts = conjunctsOf(f.scan.filter);
   const ranged = rangedColumn(conjuncts);
   const first = ranged === null ? [] : conjuncts.filter((c) => onlyColumn(c) === ranged);
-  const prefilter = first.length === 0 ? null : kb.predicateTrue(andOf(first));
+  const prefilter = first.length === 0 ? null : kb.predicateTrue(andOf(first)!);
   const filters = conjuncts.filter((c) => !first.includes(c)).map((c) => kb.predicateTrue(c));
   if (filters.includes(null) || (first.length > 0 && prefilter === null)) return null;
   if (keyFilter !== undefined) filters.push(keyFilterPredicate(kb, table, keyFilter));
@@ -276,14 +276,6 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   return { source, columns: kb.columns, args: kb.args, specs, keyTypes: groupBy.map((e) => e.type), layout };
 }
 
-function conjunctsOf(e: Expr): Expr[] {
-  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : [e];
-}
-
-function andOf(es: Expr[]): Expr {
-  return es.length === 1 ? es[0]! : { kind: 'and', type: T.bool, args: es };
-}
-
 /** The one column a comparison of a column with a constant reads, or null. */
 function onlyColumn(e: Expr): number | null {
   if (e.kind !== 'binary' || !['<', '<=', '>', '>='].includes(e.op)) return null;
@@ -323,8 +315,7 @@ const FLIPPED_OPS: Record<string, HavingBound['op']> = { '<': '>', '<=': '>=', '
  */
 function havingBounds(predicate: Expr, keyCount: number, specs: readonly AggSpec[]): HavingBound[] {
   const out: HavingBound[] = [];
-  const conjuncts = (e: Expr): Expr[] => (e.kind === 'and' ? e.args.flatMap(conjuncts) : [e]);
-  for (const c of conjuncts(predicate)) {
+  for (const c of conjunctsOf(predicate)) {
     if (c.kind !== 'binary' || FLIPPED_OPS[c.op] === undefined) continue;
     const [column, constant, op] = c.left.kind === 'column' ? [c.left, c.right, c.op as HavingBound['op']] : [c.right, c.left, FLIPPED_OPS[c.op]!];
     if (column.kind !== 'column' || constant.kind !== 'const' || column.index < keyCount) continue;

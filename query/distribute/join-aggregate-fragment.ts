@@ -265,10 +265,6 @@ function isBatches(input: BuildInput): input is ScanBatches {
   return !Array.isArray(input);
 }
 
-function lengthOf(input: BuildInput): number {
-  return isBatches(input) ? input.length : input.length;
-}
-
 export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[], ctx: ExecContext): BuiltSides | null {
   const scales = pipeline.values.map((v) => declaredScale(v.type));
   const uniqueKeys: boolean[] = [];
@@ -288,7 +284,7 @@ export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[]
       scales[v] = column.scale;
     }
     const keys = side.keys.map((k) => keyColumn(k, input, ctx));
-    const table = side.int32Keys ? int32Table(keys, lengthOf(input)) : mapTable(keys, lengthOf(input));
+    const table = side.int32Keys ? int32Table(keys, input.length) : mapTable(keys, input.length);
     if (table === null) return null;
     sides.push({ table, values, nulls });
     uniqueKeys.push(table.next.every((r) => r === -1));
@@ -377,7 +373,7 @@ export function buildKeyValues(input: BuildInput, key: Expr, ctx: ExecContext, m
  */
 function evaluate(e: Expr, input: BuildInput, ctx: ExecContext): Value[] {
   const f = compileExpr(e);
-  const out: Value[] = new Array(lengthOf(input));
+  const out: Value[] = new Array(input.length);
   if (!isBatches(input)) {
     for (let i = 0; i < input.length; i++) {
       out[i] = f(input[i]!, ctx);

@@ -3,7 +3,7 @@
 // key is among that side's keys, so rows that cannot join never leave the workers.
 
 import type { Value } from '../../src/types/index.js';
-import type { Expr } from '../plan/expr.js';
+import { conjunctsOf, type Expr } from '../plan/expr.js';
 import { conjunctSelectivity } from '../bind/join-order.js';
 import { columnSource, type ColumnSource } from '../plan/column-source.js';
 import { planChildren, type Plan } from '../plan/logical.js';
@@ -135,6 +135,3 @@ function keyColumnScan(p: Plan, col: number, fragmentScans: ReadonlySet<Plan>): 
   return source !== null && fragmentScans.has(source.scan) ? source : null;
 }
 
-function conjunctsOf(e: Expr): Expr[] {
-  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : [e];
-}

@@ -248,8 +248,7 @@ class PipelineBuilder {
 export function orderSteps(pipeline: JoinPipeline, keepRate: (build: number) => number): JoinPipeline {
   const { steps } = pipeline;
   const needs = steps.map((s) => {
-    const exprs = s.kind === 'filter' ? [s.predicate] : [...s.probeKeys, ...(s.residual === null ? [] : [s.residual])];
-    const builds = new Set(exprs.flatMap((e) => [...columnsUsed(e)].flatMap((c) => buildOfColumn(pipeline, c))));
+    const builds = buildsRead(pipeline, s.kind === 'filter' ? [s.predicate] : [...s.probeKeys, ...(s.residual === null ? [] : [s.residual])]);
     if (s.kind === 'probe') builds.delete(s.build);
     return builds;
   });
@@ -302,9 +301,7 @@ export function buildOrder(pipeline: JoinPipeline): { order: number[]; sources: 
   const probes = pipeline.steps.filter((s): s is PipelineStep & { kind: 'probe' } => s.kind === 'probe');
   /** before[x]: the sides whose probe reads x's values. */
   const before = Array.from({ length: n }, () => new Set<number>());
-  for (const s of probes) {
-    for (const k of s.probeKeys) for (const c of columnsUsed(k)) for (const x of buildOfColumn(pipeline, c)) if (x !== s.build) before[x]!.add(s.build);
-  }
+  for (const s of probes) for (const x of buildsRead(pipeline, s.probeKeys)) if (x !== s.build) before[x]!.add(s.build);
   const order: number[] = [];
   const placed = new Set<number>();
   while (order.length < n) {
@@ -351,11 +348,16 @@ function keySourceOf(pipeline: JoinPipeline, b: number, earlier: readonly number
   return null;
 }
 
-/** The build side a pipeline column belongs to (a build value, or a build side's row), if any. */
-function buildOfColumn(pipeline: JoinPipeline, column: number): number[] {
-  const v = column - pipeline.factWidth;
-  if (v < 0) return [];
-  return [v < pipeline.values.length ? pipeline.values[v]!.build : v - pipeline.values.length];
+/** The build sides whose columns (values, or rows) pipeline expressions `exprs` read. */
+function buildsRead(pipeline: JoinPipeline, exprs: readonly Expr[]): Set<number> {
+  const out = new Set<number>();
+  for (const e of exprs) {
+    for (const c of columnsUsed(e)) {
+      const v = c - pipeline.factWidth;
+      if (v >= 0) out.add(v < pipeline.values.length ? pipeline.values[v]!.build : v - pipeline.values.length);
+    }
+  }
+  return out;
 }
 
 /**

@@ -8,9 +8,9 @@ import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArr
 import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
-import { exprChildren, type Expr } from '../plan/expr.js';
+import type { Expr } from '../plan/expr.js';
 import { columnSource } from '../plan/column-source.js';
-import { planChildren, planExprs, type Plan } from '../plan/logical.js';
+import { planChildren, subqueryPlans, type Plan } from '../plan/logical.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
@@ -40,20 +40,6 @@ interface JoinAggregateFragment {
   readonly pipeline: JoinPipeline;
 }
 type Fragment = AggregateFragment | JoinAggregateFragment | { readonly kind: 'scan'; readonly scan: ScanPlan };
-
-/**
- * Plans of the uncorrelated subqueries in a node's own expressions: they run once per query,
- * so their large scans and aggregates are fragments too (their results are shared by every use).
- */
-function subqueryPlans(p: Plan): Plan[] {
-  const out: Plan[] = [];
-  const visit = (e: Expr): void => {
-    if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && !e.correlated) out.push(e.plan);
-    for (const c of exprChildren(e)) visit(c);
-  };
-  for (const e of planExprs(p)) visit(e);
-  return out;
-}
 
 /**
  * Whether partials of an aggregate over `scan` share no group: its group keys include every
@@ -253,37 +239,15 @@ export class PartitionFragments implements FragmentRunner {
   /** Hashes the build sides, sends them with the pipeline's kernel, and merges its partials. */
   private async runJoinAggregate(f: JoinAggregateFragment, inputs: readonly BuildInput[], ctx: ExecContext, keyFilter: KeyFilter | undefined, having: FilterPlan | undefined): Promise<boolean> {
     // Probes in the order that drops fact rows soonest, now that the build sides' sizes are known.
-    const pipeline = orderSteps(f.pipeline, (b) => this.keepRate(f.pipeline.builds[b]!, inputs[b]!));
+    const rates = f.pipeline.builds.map((b, i) => this.keepRate(b, inputs[i]!));
+    const pipeline = orderSteps(f.pipeline, (b) => rates[b]!);
     const sides = buildSides(pipeline, inputs, ctx);
     if (sides === null) return false;
-    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter ?? this.probeKeyFilter(pipeline, inputs, ctx));
+    const compiled = compileJoinAggregateKernel(f.plan, pipeline, ctx.params, sides, keyFilter ?? probeKeyFilter(pipeline, inputs, rates, ctx));
     const keySources = compiled?.keySources;
     const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
     const scanGroupKeys = pipeline.groupBy.map((g) => (g.kind === 'column' && g.index < pipeline.factWidth ? g.index : null));
     return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having, scanGroupKeys });
-  }
-
-  /**
-   * A key filter for the fact from its most selective probe: an inner or semi probe by one
-   * integer fact column of a side keeping under half the rows. The kernel then tests one bit per
-   * fact row (see keyFilterPredicate) before any hash probe; most rows stop there.
-   */
-  private probeKeyFilter(pipeline: JoinPipeline, inputs: readonly BuildInput[], ctx: ExecContext): KeyFilter | undefined {
-    let best: { step: PipelineStep & { kind: 'probe' }; rate: number } | null = null;
-    for (const step of pipeline.steps) {
-      if (step.kind !== 'probe' || step.joinType === 'anti' || step.probeKeys.length !== 1) continue;
-      const key = step.probeKeys[0]!;
-      const side = pipeline.builds[step.build]!;
-      const input = inputs[step.build]!;
-      const rows = Array.isArray(input) ? input.length : (input as ScanBatches).length;
-      if (key.kind !== 'column' || key.index >= pipeline.factWidth || !INT32_KEY_KINDS.has(key.type.kind) || rows > PROBE_KEY_FILTER_ROWS_MAX) continue;
-      const rate = this.keepRate(side, input);
-      if (rate < PROBE_KEY_FILTER_RATE_MAX && (best === null || rate < best.rate)) best = { step, rate };
-    }
-    if (best === null) return undefined;
-    const values = buildKeyValues(inputs[best.step.build]!, pipeline.builds[best.step.build]!.keys[0]!, ctx, KEY_FILTER_VALUES_MAX);
-    const key = best.step.probeKeys[0] as Expr & { kind: 'column' };
-    return values === null ? undefined : { ordinal: key.index, values };
   }
 
   /**
@@ -294,8 +258,7 @@ export class PartitionFragments implements FragmentRunner {
     const key = side.keys[0];
     const source = key?.kind === 'column' ? columnSource(side.plan, key.index) : null;
     if (source === null) return 1;
-    const rows = Array.isArray(input) ? input.length : (input as ScanBatches).length;
-    return Math.min(1, rows / Math.max(1, this.store.estimatedRows(source.scan.table)));
+    return Math.min(1, input.length / Math.max(1, this.store.estimatedRows(source.scan.table)));
   }
 
   /** Runs a scan's kernel, returning its output as column vectors (null: see scanPartialsToBatches). */
@@ -461,6 +424,26 @@ function zonePredicates(scan: Plan & { kind: 'scan' }, params: readonly Value[])
     out.push({ column: col.index, op, value: v });
   }
   return out.length > 0 ? out : undefined;
+}
+
+/**
+ * A key filter for the fact from its most selective probe: an inner or semi probe by one integer
+ * fact column of a side keeping under half the rows (`rates`, by build side). The kernel then
+ * tests one bit per fact row (see keyFilterPredicate) before any hash probe; most rows stop there.
+ */
+function probeKeyFilter(pipeline: JoinPipeline, inputs: readonly BuildInput[], rates: readonly number[], ctx: ExecContext): KeyFilter | undefined {
+  let best: (PipelineStep & { kind: 'probe' }) | null = null;
+  for (const step of pipeline.steps) {
+    if (step.kind !== 'probe' || step.joinType === 'anti' || step.probeKeys.length !== 1) continue;
+    const key = step.probeKeys[0]!;
+    if (key.kind !== 'column' || key.index >= pipeline.factWidth || !INT32_KEY_KINDS.has(key.type.kind) || inputs[step.build]!.length > PROBE_KEY_FILTER_ROWS_MAX) continue;
+    const rate = rates[step.build]!;
+    if (rate < PROBE_KEY_FILTER_RATE_MAX && (best === null || rate < rates[best.build]!)) best = step;
+  }
+  if (best === null) return undefined;
+  const values = buildKeyValues(inputs[best.build]!, pipeline.builds[best.build]!.keys[0]!, ctx, KEY_FILTER_VALUES_MAX);
+  const key = best.probeKeys[0] as Expr & { kind: 'column' };
+  return values === null ? undefined : { ordinal: key.index, values };
 }
 
 /** The key filter for build side `b` from the side built before it that its source names. */

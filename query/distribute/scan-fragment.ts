@@ -4,9 +4,9 @@
 // not (the residual).
 
 import { EonError } from '../../src/errors/index.js';
-import { T, type ColumnType, type Value } from '../../src/types/index.js';
+import type { ColumnType, Value } from '../../src/types/index.js';
 import { rowsFromBatch, vectorsFromBatch, type ColumnVector, type TableSchema } from '../../storage/index.js';
-import { columnsUsed, renumberColumns, type Expr } from '../plan/expr.js';
+import { andOf, columnsUsed, conjunctsOf, renumberColumns, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { compilePredicate, type Row } from '../execute/compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
@@ -33,16 +33,6 @@ export interface ScanKernel {
   readonly residual: Expr | null;
   /** Conjuncts the kernel evaluates (for EXPLAIN). */
   readonly pushed: Expr | null;
-}
-
-function conjunctsOf(e: Expr | null): Expr[] {
-  if (e === null) return [];
-  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : [e];
-}
-
-function andOf(parts: Expr[]): Expr | null {
-  if (parts.length === 0) return null;
-  return parts.length === 1 ? parts[0]! : { kind: 'and', type: T.bool, args: parts };
 }
 
 /** Table ordinals a scan outputs (its projection, or every column). */

@@ -4,8 +4,7 @@
 // `x IN (SELECT …)` becomes a semi join too, so its plan is part of the statement's (and runs
 // in the data engines where it can) instead of a subplan on the coordinator.
 
-import { T } from '../../src/types/index.js';
-import { columnsUsed, exprChildren, mapExpr, renumberColumns, shiftColumns, type Expr } from '../plan/expr.js';
+import { andOf, columnsUsed, conjunctsOf, exprChildren, mapExpr, renumberColumns, shiftColumns, type Expr } from '../plan/expr.js';
 import { perKeyAggregate, planChildren, planExprs, type AggregateCall, type Plan } from '../plan/logical.js';
 
 type SubqueryExpr = Expr & { kind: 'subquery' };
@@ -13,16 +12,16 @@ type SubqueryExpr = Expr & { kind: 'subquery' };
 export function decorrelate(plan: Plan): Plan {
   let filter: Plan & { kind: 'filter' };
   if (plan.kind === 'filter') filter = plan;
-  else if (plan.kind === 'scan' && plan.filter !== null && conjuncts(plan.filter).some((c) => isCandidate(c) || isSemiJoinIn(c))) {
+  else if (plan.kind === 'scan' && plan.filter !== null && conjunctsOf(plan.filter).some((c) => isCandidate(c) || isSemiJoinIn(c))) {
     // The subquery conjuncts become joins above the scan; the others stay in the scan's filter.
-    const [subs, local] = partition(conjuncts(plan.filter), (c) => isCandidate(c) || isSemiJoinIn(c));
+    const [subs, local] = partition(conjunctsOf(plan.filter), (c) => isCandidate(c) || isSemiJoinIn(c));
     filter = { kind: 'filter', input: { ...plan, filter: andOf(local) }, predicate: andOf(subs)!, columns: plan.columns };
   } else return plan;
   const width = filter.input.columns.length;
   let cur = filter.input;
   const rest: Expr[] = [];
   const scalars: SubqueryExpr[] = [];
-  for (const c of conjuncts(filter.predicate)) {
+  for (const c of conjunctsOf(filter.predicate)) {
     if (isSemiJoinIn(c)) {
       // x IN (SELECT y …) as a WHERE conjunct: keep the rows with a match (NULL is no match).
       const y = c.plan.columns[0]!;
@@ -135,7 +134,7 @@ function scalarJoin(outer: Plan, sub: SubqueryExpr): { plan: Plan; valueIndex: n
  */
 function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
   const lift = (e: Expr | null): { local: Expr[]; preds: Expr[] } | null => {
-    const [preds, local] = partition(conjuncts(e), (c) => exprRefsOuter(c, 1));
+    const [preds, local] = partition(conjunctsOf(e), (c) => exprRefsOuter(c, 1));
     if (preds.some((c) => hasSubquery(c) || exprRefsOuter(c, 2))) return null;
     return { local, preds };
   };
@@ -217,16 +216,6 @@ function equalityKey(c: Expr): { inner: Expr; outer: Expr } | null {
 
 // ---------------------------------------------------------------------------------------------
 // Expression helpers
-
-function conjuncts(e: Expr | null): Expr[] {
-  if (e === null) return [];
-  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
-}
-
-function andOf(es: Expr[]): Expr | null {
-  if (es.length === 0) return null;
-  return es.length === 1 ? es[0]! : { kind: 'and', type: T.bool, args: es };
-}
 
 function partition<X>(xs: X[], pred: (x: X) => boolean): [X[], X[]] {
   const yes: X[] = [];

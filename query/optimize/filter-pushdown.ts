@@ -4,8 +4,7 @@
 // subqueries (`o_orderkey IN (SELECT …)`, which then become semi joins where they landed) and
 // filters that decorrelation produced.
 
-import { T } from '../../src/types/index.js';
-import { columnsUsed, exprChildren, renumberColumns, type Expr } from '../plan/expr.js';
+import { andOf, columnsUsed, conjunctsOf, exprChildren, renumberColumns, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 
 /** `then` runs on each filter pushed below a join (decorrelation, to turn IN subqueries there into semi joins). */
@@ -20,7 +19,7 @@ export function pushFilters(plan: Plan, then: (p: Plan) => Plan = (p) => p): Pla
   const left: Expr[] = [];
   const right: Expr[] = [];
   const stay: Expr[] = [];
-  for (const c of conjuncts(plan.predicate)) {
+  for (const c of conjunctsOf(plan.predicate)) {
     const used = [...columnsUsed(c)];
     if (used.length === 0 || readsRowInSubquery(c) || isVolatile(c)) stay.push(c);
     else if (used.every((i) => i < lw)) left.push(c);
@@ -33,12 +32,12 @@ export function pushFilters(plan: Plan, then: (p: Plan) => Plan = (p) => p): Pla
     left: left.length === 0 ? join.left : then(pushFilters(filterOf(join.left, left), then)),
     right: right.length === 0 ? join.right : then(pushFilters(filterOf(join.right, right), then)),
   };
-  return stay.length === 0 ? moved : { kind: 'filter', input: moved, predicate: andOf(stay), columns: plan.columns };
+  return stay.length === 0 ? moved : { kind: 'filter', input: moved, predicate: andOf(stay)!, columns: plan.columns };
 }
 
 function filterOf(input: Plan, preds: Expr[]): Plan {
-  if (input.kind === 'filter') return { ...input, predicate: andOf([...conjuncts(input.predicate), ...preds]) };
-  return { kind: 'filter', input, predicate: andOf(preds), columns: input.columns };
+  if (input.kind === 'filter') return { ...input, predicate: andOf([...conjunctsOf(input.predicate), ...preds])! };
+  return { kind: 'filter', input, predicate: andOf(preds)!, columns: input.columns };
 }
 
 /** Correlated subqueries read the row they are evaluated on by position: they stay where bound. */
@@ -52,10 +51,3 @@ function isVolatile(e: Expr): boolean {
   return exprChildren(e).some(isVolatile);
 }
 
-function conjuncts(e: Expr): Expr[] {
-  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
-}
-
-function andOf(es: Expr[]): Expr {
-  return es.length === 1 ? es[0]! : { kind: 'and', type: T.bool, args: es };
-}

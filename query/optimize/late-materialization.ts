@@ -30,19 +30,23 @@ export function groupKeyReduction(plan: Plan): Plan {
     const ordinalAt = (i: number): number | null => (sources[i]?.scan === candidate ? sources[i]!.ordinal : null);
     const keyAt = table.primaryKey.map((k) => plan.groupBy.findIndex((_, i) => ordinalAt(i) === k));
     if (keyAt.some((i) => i < 0)) continue;
+    // Per group key: the table ordinal it carries when it is a wide column that depends on the key.
     const dependent = plan.groupBy.map((g, i) => {
       const ordinal = ordinalAt(i);
-      return ordinal !== null && !table.primaryKey.includes(ordinal) && WIDE_KINDS.has(g.type.kind);
+      return ordinal !== null && !table.primaryKey.includes(ordinal) && WIDE_KINDS.has(g.type.kind) ? ordinal : null;
     });
-    if (!dependent.some(Boolean)) continue;
+    if (dependent.every((d) => d === null)) continue;
     return lookUpLater(plan, candidate, keyAt, dependent);
   }
   return plan;
 }
 
-/** `plan` grouped without its `dependent` keys, which a left join on `keyAt` fetches from `table`'s rows. */
-function lookUpLater(plan: Plan & { kind: 'aggregate' }, source: ScanPlan, keyAt: readonly number[], dependent: readonly boolean[]): Plan {
-  const kept = plan.groupBy.flatMap((_, i) => (dependent[i] ? [] : [i]));
+/**
+ * `plan` grouped without its `dependent` keys (those with a table ordinal), which a left join on
+ * `keyAt` fetches from `source`'s table.
+ */
+function lookUpLater(plan: Plan & { kind: 'aggregate' }, source: ScanPlan, keyAt: readonly number[], dependent: readonly (number | null)[]): Plan {
+  const kept = plan.groupBy.flatMap((_, i) => (dependent[i] === null ? [i] : []));
   const narrow: Plan = {
     kind: 'aggregate',
     input: plan.input,
@@ -65,9 +69,8 @@ function lookUpLater(plan: Plan & { kind: 'aggregate' }, source: ScanPlan, keyAt
   };
   const exprs: Expr[] = plan.columns.map((c, i): Expr => {
     if (i >= plan.groupBy.length) return { kind: 'column', type: c.type, index: kept.length + i - plan.groupBy.length, name: c.name };
-    if (!dependent[i]) return { kind: 'column', type: c.type, index: kept.indexOf(i), name: c.name };
-    const ordinal = columnSource(plan.input, (plan.groupBy[i] as Expr & { kind: 'column' }).index)!.ordinal;
-    return { kind: 'column', type: c.type, index: narrowWidth + ordinal, name: c.name };
+    const ordinal = dependent[i] ?? null;
+    return { kind: 'column', type: c.type, index: ordinal === null ? kept.indexOf(i) : narrowWidth + ordinal, name: c.name };
   });
   return { kind: 'project', input: join, exprs, columns: plan.columns };
 }

@@ -1,8 +1,8 @@
 // EXPLAIN text: the plan tree, one operator per line, with where each part runs.
 
 import { typeName } from '../../src/types/index.js';
-import { assertNever, exprChildren, type Expr } from './expr.js';
-import { planChildren, planExprs, type Plan } from './logical.js';
+import { assertNever, type Expr } from './expr.js';
+import { planChildren, subqueryPlans, type Plan } from './logical.js';
 import type { FragmentInfo } from '../distribute/index.js';
 import type { OperatorStats } from '../execute/context.js';
 
@@ -118,13 +118,7 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
 
 /** The uncorrelated subqueries of a node's own expressions, as PostgreSQL's InitPlans: run once, first. */
 function initPlans(p: Plan, depth: number, out: string[], partitions: number, fragments: Fragments, stats: Stats | undefined): void {
-  const found: Plan[] = [];
-  const visit = (e: Expr): void => {
-    if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && !e.correlated && !found.includes(e.plan)) found.push(e.plan);
-    for (const c of exprChildren(e)) visit(c);
-  };
-  for (const e of planExprs(p)) visit(e);
-  for (const plan of found) {
+  for (const plan of subqueryPlans(p)) {
     out.push(`${' '.repeat(depth * 2 + 2)}InitPlan (uncorrelated subquery, run once)`);
     walk(plan, depth + 2, out, partitions, fragments, stats);
   }

@@ -1,6 +1,6 @@
 // Bound scalar expressions: typed, with column references resolved to input row positions.
 
-import type { ColumnType, Value } from '../../src/types/index.js';
+import { T, type ColumnType, type Value } from '../../src/types/index.js';
 import type { Plan } from './logical.js';
 
 export type Expr =
@@ -32,6 +32,18 @@ export type ExprKind = Expr['kind'];
 
 export function constant(type: ColumnType, value: Value): Expr {
   return { kind: 'const', type, value };
+}
+
+/** The conjuncts of a predicate, nested ANDs flattened; none for no predicate. */
+export function conjunctsOf(e: Expr | null): Expr[] {
+  if (e === null) return [];
+  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : [e];
+}
+
+/** The AND of `es`: the one conjunct itself, or null when there is none. */
+export function andOf(es: readonly Expr[]): Expr | null {
+  if (es.length === 0) return null;
+  return es.length === 1 ? es[0]! : { kind: 'and', type: T.bool, args: [...es] };
 }
 
 /** Children of an expression (subquery plans are not expressions and are not listed). */

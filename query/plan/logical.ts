@@ -2,7 +2,7 @@
 
 import type { ColumnType } from '../../src/types/index.js';
 import type { TableSchema } from '../../storage/index.js';
-import type { Expr } from './expr.js';
+import { exprChildren, type Expr } from './expr.js';
 
 export interface OutputColumn {
   readonly name: string;
@@ -139,4 +139,18 @@ export function planExprs(p: Plan): Expr[] {
 export function perKeyAggregate(input: Plan, keys: Expr[], aggregates: AggregateCall[], aggregateColumns: OutputColumn[]): Plan & { kind: 'aggregate' } {
   const keyColumns = keys.map((k, i): OutputColumn => ({ name: `key${i}`, type: k.type }));
   return { kind: 'aggregate', input, groupBy: keys, aggregates, columns: [...keyColumns, ...aggregateColumns] };
+}
+
+/**
+ * The distinct plans of the uncorrelated subqueries in a node's own expressions: each runs once
+ * per statement, before the node (PostgreSQL's InitPlans).
+ */
+export function subqueryPlans(p: Plan): Plan[] {
+  const out: Plan[] = [];
+  const visit = (e: Expr): void => {
+    if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && !e.correlated && !out.includes(e.plan)) out.push(e.plan);
+    for (const c of exprChildren(e)) visit(c);
+  };
+  for (const e of planExprs(p)) visit(e);
+  return out;
 }
