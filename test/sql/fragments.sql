@@ -279,5 +279,10 @@ SELECT grp, count(*) AS n, sum(price) AS sp, min(d) AS md FROM fragments_t WHERE
 -- query
 SELECT count(*) AS n, sum(qty) AS sq FROM fragments_t WHERE qty BETWEEN 10 AND 20 AND price > 5
 
+-- A malformed LIKE pattern on a large table: the kernel leaves it to the coordinator, which
+-- reports PostgreSQL's error.
+-- error 22025
+SELECT count(*) AS n FROM fragments_t WHERE cat LIKE '%\'
+
 -- statement
 DROP TABLE fragments_t
