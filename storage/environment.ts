@@ -34,7 +34,9 @@ const subDatabasesMax = 12;
 export function openEnvironment(dir: string): Environment {
   // noMemInit skips zeroing fresh pages (a third off bulk writes); the file may then hold stale
   // bytes in unused page space, which only matters to someone who can read the file anyway.
-  const root = open({ path: dir, maxDbs: subDatabasesMax, compression: false, noMemInit: true });
+  // noSubdir is explicit: lmdb-js guesses "a file" for a path whose last part has a dot
+  // (`./data-0.1`, `/srv/eon.data`), and the data directory is always a directory.
+  const root = open({ path: dir, maxDbs: subDatabasesMax, compression: false, noMemInit: true, noSubdir: false });
   return {
     root,
     catalog: root.openDB<unknown, (string | number)[]>({ name: 'catalog', encoding: 'msgpack' }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, scanPartition, DELTA_ROWS_COMPACT, SEGMENT_MERGE_ROWS_MAX, IDLE_COMPACT_DELAY_MS, IDLE_COMPACT_ROWS_MIN } from '../../../storage/index.js';
@@ -109,6 +109,24 @@ describe('writes and reads', () => {
     await store.write((tx) => tx.delete(reopened, [5000n]));
     expect(await store.write((tx) => tx.insert(reopened, [5000n, 'back', null]))).toBe(true);
     expect(allRows(reopened).length).toBe(104);
+  });
+
+  it('opens a data directory whose name has a dot, as a directory, and reopens it', async () => {
+    const dotted = join(dir, 'eon-0.1.data');
+    const other = Store.open({ dir: dotted, partitions: 8 });
+    try {
+      const t = await other.createTable({ name: 'd', columns: [{ name: 'id', type: { kind: 'int8' }, notNull: true }], primaryKey: [0] });
+      await other.write((tx) => { tx.insert(t, [1n]); });
+    } finally {
+      await other.close();
+    }
+    expect(statSync(dotted).isDirectory()).toBe(true);
+    const again = Store.open({ dir: dotted, partitions: 8 });
+    try {
+      expect(again.get(again.getTable('d')!, [1n])).toEqual([1n]);
+    } finally {
+      await again.close();
+    }
   });
 
   it('warms the segment cache of a reopened store with every stored segment', async () => {
