@@ -10,6 +10,7 @@ import {
 } from '../node/config.js';
 import type { NodeConfig } from '../node/config.js';
 import { isLogLevel, LOG_LEVELS } from '../node/log.js';
+import { isLoopbackHost } from '../node/loopback.js';
 import { PARTITIONS_MAX } from '../../storage/index.js';
 
 export type Command =
@@ -39,7 +40,9 @@ Options for start:
   --http-port PORT    REST API port (default ${HTTP_PORT_DEFAULT})
   --partitions Q      ring partitions for new data, a power of two (default 64)
   --password P        require this password (psql: SCRAM-SHA-256, REST: HTTP Basic);
-                      or set EON_PASSWORD. Without one, connections are trusted.
+                      or set EON_PASSWORD. Without one, connections are trusted, so a
+                      --host other than loopback is refused unless --insecure is given.
+  --insecure          listen on a non-loopback --host without a password (trust everyone)
   --threads N         data-engine worker threads (default: CPU count)
   --query-cells-max N values one statement may hold in memory before it fails with 53200
                       (default: 40000000)
@@ -57,6 +60,7 @@ const OPTIONS = {
   'http-port': { type: 'string' },
   partitions: { type: 'string' },
   password: { type: 'string' },
+  insecure: { type: 'boolean' },
   threads: { type: 'string' },
   'query-cells-max': { type: 'string' },
   'log-level': { type: 'string' },
@@ -117,6 +121,12 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
   const password = str('password') ?? (env.EON_PASSWORD === '' ? undefined : env.EON_PASSWORD);
   const host = str('host') ?? HOST_DEFAULT;
   if (host === '') throw new UsageError('--host must not be empty');
+  if (password === undefined && values.insecure !== true && !isLoopbackHost(host)) {
+    throw new UsageError(
+      `--host ${host} without --password would trust every connection from the network; ` +
+        'set --password (or EON_PASSWORD), or pass --insecure to accept that',
+    );
+  }
   const dataDir = str('data') ?? DATA_DIR_DEFAULT;
   if (dataDir === '') throw new UsageError('--data must not be empty');
   return {

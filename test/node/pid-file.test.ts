@@ -77,6 +77,17 @@ describe('command line', () => {
     });
   });
 
+  it('refuses a non-loopback host without a password unless --insecure is given', () => {
+    for (const host of ['0.0.0.0', '10.1.2.3', '::', 'db.example']) {
+      expect(() => parseCommandLine(['start', '--host', host], {}), host).toThrow(/--insecure/);
+      expect(parseCommandLine(['start', '--host', host, '--insecure'], {})).toMatchObject({ kind: 'start', config: { host } });
+      expect(parseCommandLine(['start', '--host', host], { EON_PASSWORD: 'pw' })).toMatchObject({ kind: 'start', config: { host, password: 'pw' } });
+    }
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]']) {
+      expect(parseCommandLine(['start', '--host', host], {})).toMatchObject({ kind: 'start', config: { host } });
+    }
+  });
+
   it('knows help and version', () => {
     expect(parseCommandLine([], {})).toEqual({ kind: 'help' });
     expect(parseCommandLine(['help'], {})).toEqual({ kind: 'help' });
