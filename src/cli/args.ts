@@ -5,6 +5,7 @@ import {
   DATA_DIR_DEFAULT,
   HOST_DEFAULT,
   HTTP_PORT_DEFAULT,
+  PEER_PORT_DEFAULT,
   PG_PORT_DEFAULT,
   PORT_MAX,
 } from '../node/config.js';
@@ -13,10 +14,29 @@ import { isLogLevel, LOG_LEVELS } from '../node/log.js';
 import { isLoopbackHost } from '../node/loopback.js';
 import { PARTITIONS_MAX } from '../../storage/index.js';
 
+/** A local cluster of real processes for trying eon out: node i listens on each base port + i. */
+export interface LocalClusterConfig {
+  readonly nodes: number;
+  /** Node i keeps its data in <dataDir>/node-<i>. */
+  readonly dataDir: string;
+  readonly host: string;
+  readonly pgPort: number;
+  readonly httpPort: number;
+  readonly peerPort: number;
+  readonly logLevel: string;
+}
+
 export type Command =
   | { readonly kind: 'start'; readonly config: NodeConfig }
+  | { readonly kind: 'cluster-up'; readonly cluster: LocalClusterConfig }
+  | { readonly kind: 'cluster-down'; readonly dataDir: string }
+  | { readonly kind: 'status'; readonly http: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
+
+/** `eon cluster up` starts at most this many local nodes (each has its own worker pool). */
+export const LOCAL_CLUSTER_NODES_MAX = 16;
+export const LOCAL_CLUSTER_DATA_DEFAULT = './cluster-data';
 
 /** A command line eon cannot run; the CLI prints the message and exits with the usage code. */
 export class UsageError extends Error {
@@ -29,8 +49,11 @@ export class UsageError extends Error {
 export const USAGE = `Usage: eon <command> [options]
 
 Commands:
-  start      run a node in the foreground (SIGTERM or SIGINT stops it gracefully)
-  help       print this help
+  start          run a node in the foreground (SIGTERM or SIGINT stops it gracefully)
+  cluster up     run a local cluster of --nodes N processes in the foreground (Ctrl-C stops all)
+  cluster down   stop the local cluster whose data is in --data (default ${LOCAL_CLUSTER_DATA_DEFAULT})
+  status         members, their state, partitions and stats (--http HOST:PORT of any node)
+  help           print this help
   version    print the version
 
 Options for start:
@@ -43,10 +66,20 @@ Options for start:
                       or set EON_PASSWORD. Without one, connections are trusted, so a
                       --host other than loopback is refused unless --insecure is given.
   --insecure          listen on a non-loopback --host without a password (trust everyone)
+  --peer-port PORT    node-to-node port (default ${PEER_PORT_DEFAULT})
+  --join HOST:PORT[,HOST:PORT…]
+                      peer addresses of existing members; without it a node with empty
+                      data founds a cluster, a restarted one rejoins the members it knew
+  --cluster-secret S  shared by all members, proven by peers before any message; or set
+                      EON_CLUSTER_SECRET (default: the --password)
   --threads N         data-engine worker threads (default: CPU count)
   --query-cells-max N values one statement may hold in memory before it fails with 53200
                       (default: 40000000)
   --log-level LEVEL   ${LOG_LEVELS.join(' | ')} (default info)
+
+Options for cluster up: --nodes N (default 3, at most ${LOCAL_CLUSTER_NODES_MAX}), --data DIR,
+  --host, --pg-port, --http-port, --peer-port (node i listens on each port + i), --log-level.
+Options for status: --http HOST:PORT (default 127.0.0.1:${HTTP_PORT_DEFAULT}).
 
 Exit codes: 0 ok, 1 unexpected failure, 2 usage error, 3 port in use,
   4 data directory unusable, 5 data directory locked by a running node,
@@ -61,6 +94,11 @@ const OPTIONS = {
   partitions: { type: 'string' },
   password: { type: 'string' },
   insecure: { type: 'boolean' },
+  'peer-port': { type: 'string' },
+  join: { type: 'string' },
+  'cluster-secret': { type: 'string' },
+  nodes: { type: 'string' },
+  http: { type: 'string' },
   threads: { type: 'string' },
   'query-cells-max': { type: 'string' },
   'log-level': { type: 'string' },
@@ -81,64 +119,130 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const { values, positionals } = parsed;
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
-  const [command, ...rest] = positionals;
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]!}'`);
+  const [command, sub, ...rest] = positionals;
+  const extra = command === 'cluster' ? rest[0] : sub;
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
   switch (command) {
     case undefined:
     case 'help':
-      assertNoStartOptions(command ?? 'help', values);
+      assertOnly(command ?? 'help', values, []);
       return { kind: 'help' };
     case 'version':
-      assertNoStartOptions(command, values);
+      assertOnly(command, values, []);
       return { kind: 'version' };
     case 'start':
+      assertOnly(command, values, START_OPTIONS);
       return { kind: 'start', config: startConfig(values, env) };
+    case 'status':
+      assertOnly(command, values, ['http']);
+      return { kind: 'status', http: address(str(values, 'http') ?? `127.0.0.1:${HTTP_PORT_DEFAULT}`, '--http') };
+    case 'cluster':
+      switch (sub) {
+        case 'up':
+          assertOnly('cluster up', values, ['nodes', 'data', 'host', 'pg-port', 'http-port', 'peer-port', 'log-level']);
+          return { kind: 'cluster-up', cluster: localClusterConfig(values) };
+        case 'down':
+          assertOnly('cluster down', values, ['data']);
+          return { kind: 'cluster-down', dataDir: nonEmpty(str(values, 'data') ?? LOCAL_CLUSTER_DATA_DEFAULT, '--data') };
+        case undefined:
+          throw new UsageError("'eon cluster' needs 'up' or 'down'");
+        default:
+          throw new UsageError(`unknown command 'cluster ${sub}'`);
+      }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
 }
 
 type Values = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+type OptionName = keyof typeof OPTIONS;
 
-function assertNoStartOptions(command: string, values: Values): void {
-  const given = Object.keys(values).filter((k) => k !== 'help' && k !== 'version');
+const START_OPTIONS: readonly OptionName[] = [
+  'data', 'host', 'pg-port', 'http-port', 'partitions', 'password', 'insecure', 'peer-port', 'join', 'cluster-secret',
+  'threads', 'query-cells-max', 'log-level',
+];
+
+function assertOnly(command: string, values: Values, allowed: readonly OptionName[]): void {
+  const given = (Object.keys(values) as OptionName[]).filter((k) => k !== 'help' && k !== 'version' && !allowed.includes(k));
   if (given.length > 0) throw new UsageError(`option '--${given[0]!}' is not valid for '${command}'`);
 }
 
+function str(values: Values, k: OptionName): string | undefined {
+  const v = values[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function nonEmpty(text: string, flag: string): string {
+  if (text === '') throw new UsageError(`${flag} must not be empty`);
+  return text;
+}
+
+/** A HOST:PORT (IPv6 hosts in brackets), as given; the port must be a valid one. */
+function address(text: string, flag: string): string {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+):(\d+)$/.exec(text.trim());
+  const port = m === null ? NaN : Number(m[2]);
+  if (m === null || port < 1 || port > PORT_MAX) throw new UsageError(`${flag} must be HOST:PORT, got '${text}'`);
+  return `${m[1]!}:${port}`;
+}
+
 function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
-  const str = (k: keyof typeof OPTIONS): string | undefined => {
-    const v = values[k];
-    return typeof v === 'string' ? v : undefined;
-  };
-  const partitions = optionalInt(str('partitions'), '--partitions', 1, PARTITIONS_MAX);
+  const partitions = optionalInt(str(values, 'partitions'), '--partitions', 1, PARTITIONS_MAX);
   if (partitions !== undefined && (partitions & (partitions - 1)) !== 0) {
     throw new UsageError(`--partitions must be a power of two, got ${partitions}`);
   }
-  const threads = optionalInt(str('threads'), '--threads', 1, THREADS_MAX);
-  const queryCellsMax = optionalInt(str('query-cells-max'), '--query-cells-max', 1, Number.MAX_SAFE_INTEGER);
-  const logLevel = str('log-level') ?? 'info';
+  const threads = optionalInt(str(values, 'threads'), '--threads', 1, THREADS_MAX);
+  const queryCellsMax = optionalInt(str(values, 'query-cells-max'), '--query-cells-max', 1, Number.MAX_SAFE_INTEGER);
+  const logLevel = str(values, 'log-level') ?? 'info';
   if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
-  const password = str('password') ?? (env.EON_PASSWORD === '' ? undefined : env.EON_PASSWORD);
-  const host = str('host') ?? HOST_DEFAULT;
-  if (host === '') throw new UsageError('--host must not be empty');
-  if (password === undefined && values.insecure !== true && !isLoopbackHost(host)) {
+  const password = str(values, 'password') ?? (env.EON_PASSWORD === '' ? undefined : env.EON_PASSWORD);
+  // Without a secret of its own, the cluster is secured by the password every member needs anyway.
+  const clusterSecret = str(values, 'cluster-secret') ?? (env.EON_CLUSTER_SECRET === '' ? undefined : env.EON_CLUSTER_SECRET) ?? password;
+  const host = nonEmpty(str(values, 'host') ?? HOST_DEFAULT, '--host');
+  const insecure = values.insecure === true;
+  if (!insecure && !isLoopbackHost(host) && password === undefined) {
     throw new UsageError(
       `--host ${host} without --password would trust every connection from the network; ` +
         'set --password (or EON_PASSWORD), or pass --insecure to accept that',
     );
   }
-  const dataDir = str('data') ?? DATA_DIR_DEFAULT;
-  if (dataDir === '') throw new UsageError('--data must not be empty');
+  const dataDir = nonEmpty(str(values, 'data') ?? DATA_DIR_DEFAULT, '--data');
+  const joinText = str(values, 'join');
+  const join = joinText === undefined ? [] : joinText.split(',').map((a) => address(a, '--join'));
   return {
     dataDir,
     host,
-    pgPort: optionalInt(str('pg-port'), '--pg-port', 0, PORT_MAX) ?? PG_PORT_DEFAULT,
-    httpPort: optionalInt(str('http-port'), '--http-port', 0, PORT_MAX) ?? HTTP_PORT_DEFAULT,
+    pgPort: optionalInt(str(values, 'pg-port'), '--pg-port', 0, PORT_MAX) ?? PG_PORT_DEFAULT,
+    httpPort: optionalInt(str(values, 'http-port'), '--http-port', 0, PORT_MAX) ?? HTTP_PORT_DEFAULT,
     logLevel,
     ...(partitions === undefined ? {} : { partitions }),
     ...(threads === undefined ? {} : { threads }),
     ...(queryCellsMax === undefined ? {} : { queryCellsMax }),
     ...(password === undefined ? {} : { password }),
+    ...(values['peer-port'] === undefined ? {} : { peerPort: optionalInt(str(values, 'peer-port'), '--peer-port', 0, PORT_MAX)! }),
+    ...(join.length === 0 ? {} : { join }),
+    ...(clusterSecret === undefined ? {} : { clusterSecret }),
+    ...(insecure ? { insecure } : {}),
+  };
+}
+
+function localClusterConfig(values: Values): LocalClusterConfig {
+  const nodes = optionalInt(str(values, 'nodes'), '--nodes', 1, LOCAL_CLUSTER_NODES_MAX) ?? 3;
+  const host = nonEmpty(str(values, 'host') ?? HOST_DEFAULT, '--host');
+  if (!isLoopbackHost(host)) throw new UsageError(`'eon cluster up' is for trying eon on one machine: --host must be loopback, got ${host}`);
+  const logLevel = str(values, 'log-level') ?? 'info';
+  if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+  const base = (flag: 'pg-port' | 'http-port' | 'peer-port', dflt: number): number => {
+    const port = optionalInt(str(values, flag), `--${flag}`, 1, PORT_MAX - nodes + 1) ?? dflt;
+    return port;
+  };
+  return {
+    nodes,
+    dataDir: nonEmpty(str(values, 'data') ?? LOCAL_CLUSTER_DATA_DEFAULT, '--data'),
+    host,
+    pgPort: base('pg-port', PG_PORT_DEFAULT),
+    httpPort: base('http-port', HTTP_PORT_DEFAULT),
+    peerPort: base('peer-port', PEER_PORT_DEFAULT),
+    logLevel,
   };
 }
 

@@ -14,6 +14,8 @@ export const EXIT_CODES = {
   dataDirLocked: 5,
   /** The configuration contradicts the stored data or the machine (partition count, host). */
   invalidConfig: 6,
+  /** `eon status`: the node named by --http cannot be reached or gave no cluster view. */
+  unreachable: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

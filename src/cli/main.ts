@@ -40,6 +40,27 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'start':
       await runForeground(command.config);
       return;
+    case 'cluster-up': {
+      const { runLocalCluster } = await import('./local-cluster.js');
+      process.exitCode = await runLocalCluster(command.cluster, (line) => process.stdout.write(`${line}\n`));
+      return;
+    }
+    case 'cluster-down': {
+      const { stopLocalCluster } = await import('./local-cluster.js');
+      process.exitCode = await stopLocalCluster(command.dataDir, (line) => process.stdout.write(`${line}\n`));
+      return;
+    }
+    case 'status': {
+      const { StatusError, clusterStatus } = await import('./status.js');
+      try {
+        process.stdout.write(await clusterStatus(command.http, process.env.EON_PASSWORD || undefined));
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+        process.stderr.write(`eon: ${e.message}\n`);
+        process.exitCode = EXIT_CODES.unreachable;
+      }
+      return;
+    }
     default:
       command satisfies never;
   }

@@ -6,6 +6,8 @@ export const DATA_DIR_DEFAULT = './data';
 export const HOST_DEFAULT = '127.0.0.1';
 export const PG_PORT_DEFAULT = 5433;
 export const HTTP_PORT_DEFAULT = 8080;
+/** Node-to-node (peer) port: membership, replication, fragments. */
+export const PEER_PORT_DEFAULT = 9433;
 /** Statements in flight get this long to finish on stop before connections are cut. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 export const PORT_MAX = 65_535;
@@ -17,6 +19,14 @@ export interface NodeConfig {
   /** 0 picks a free port (tests); the running node reports the real one. */
   readonly pgPort: number;
   readonly httpPort: number;
+  /** Peer (node-to-node) port; 0 picks a free one. */
+  readonly peerPort?: number;
+  /** host:port peer addresses of existing members to join; none founds a cluster (or rejoins from the data directory). */
+  readonly join?: readonly string[];
+  /** Shared by every member: peers prove it to each other before any message. */
+  readonly clusterSecret?: string;
+  /** Accept listening on a non-loopback host without a password or cluster secret. */
+  readonly insecure?: boolean;
   /** Ring size Q for new storage. Undefined: the stored value, or the default for a new store. */
   readonly partitions?: number;
   /** When set, psql must authenticate (SCRAM-SHA-256) and REST requests need HTTP Basic auth. */

@@ -65,7 +65,7 @@ describe('command line', () => {
   it('fills start defaults and takes the password from EON_PASSWORD', () => {
     expect(parseCommandLine(['start'], { EON_PASSWORD: 'pw' })).toEqual({
       kind: 'start',
-      config: { dataDir: './data', host: '127.0.0.1', pgPort: 5433, httpPort: 8080, logLevel: 'info', password: 'pw' },
+      config: { dataDir: './data', host: '127.0.0.1', pgPort: 5433, httpPort: 8080, logLevel: 'info', password: 'pw', clusterSecret: 'pw' },
     });
     const c = parseCommandLine(
       ['start', '--data', '/d', '--host', '0.0.0.0', '--pg-port', '6000', '--http-port', '0', '--partitions', '8', '--password', 'x'],
@@ -73,8 +73,35 @@ describe('command line', () => {
     );
     expect(c).toEqual({
       kind: 'start',
-      config: { dataDir: '/d', host: '0.0.0.0', pgPort: 6000, httpPort: 0, logLevel: 'info', partitions: 8, password: 'x' },
+      config: { dataDir: '/d', host: '0.0.0.0', pgPort: 6000, httpPort: 0, logLevel: 'info', partitions: 8, password: 'x', clusterSecret: 'x' },
     });
+  });
+
+  it('takes peer options: port, members to join, a cluster secret of its own', () => {
+    const c = parseCommandLine(['start', '--peer-port', '9500', '--join', '127.0.0.1:9433,[::1]:9434, localhost:9435', '--cluster-secret', 's'], {});
+    expect(c).toMatchObject({ kind: 'start', config: { peerPort: 9500, join: ['127.0.0.1:9433', '[::1]:9434', 'localhost:9435'], clusterSecret: 's' } });
+    expect(parseCommandLine(['start'], { EON_CLUSTER_SECRET: 'e', EON_PASSWORD: 'p' })).toMatchObject({ config: { clusterSecret: 'e', password: 'p' } });
+    for (const bad of ['nohost', '127.0.0.1:0', 'h:70000', ':5', 'a:1,']) {
+      expect(() => parseCommandLine(['start', '--join', bad], {}), bad).toThrow(/--join must be HOST:PORT/);
+    }
+  });
+
+  it('parses cluster up/down and status', () => {
+    expect(parseCommandLine(['cluster', 'up'], {})).toEqual({
+      kind: 'cluster-up',
+      cluster: { nodes: 3, dataDir: './cluster-data', host: '127.0.0.1', pgPort: 5433, httpPort: 8080, peerPort: 9433, logLevel: 'info' },
+    });
+    expect(parseCommandLine(['cluster', 'up', '--nodes', '5', '--data', '/tmp/c', '--pg-port', '6000'], {})).toMatchObject({
+      cluster: { nodes: 5, dataDir: '/tmp/c', pgPort: 6000 },
+    });
+    expect(parseCommandLine(['cluster', 'down', '--data', '/tmp/c'], {})).toEqual({ kind: 'cluster-down', dataDir: '/tmp/c' });
+    expect(parseCommandLine(['status'], {})).toEqual({ kind: 'status', http: '127.0.0.1:8080' });
+    expect(parseCommandLine(['status', '--http', 'localhost:8081'], {})).toEqual({ kind: 'status', http: 'localhost:8081' });
+    for (const argv of [['cluster'], ['cluster', 'sideways'], ['cluster', 'up', '--nodes', '0'], ['cluster', 'up', '--nodes', '17'],
+      ['cluster', 'up', '--host', '0.0.0.0'], ['cluster', 'up', '--password', 'x'], ['status', '--http', 'nope'], ['status', '--data', 'x'],
+      ['cluster', 'up', 'extra']]) {
+      expect(() => parseCommandLine(argv, {}), argv.join(' ')).toThrow(UsageError);
+    }
   });
 
   it('refuses a non-loopback host without a password unless --insecure is given', () => {
