@@ -1,0 +1,16 @@
+// Anti-entropy between partition replicas: the per-replica Merkle tree and the top-down
+// exchange that finds the leaf segments two replicas disagree on.
+
+export {
+  diffTrees,
+  levelWidth,
+  MERKLE_DEPTH,
+  MERKLE_FANOUT,
+  MERKLE_FORMAT_VERSION,
+  MERKLE_SEGMENTS,
+  MERKLE_SERIALIZED_BYTES,
+  MerkleTree,
+  MerkleWalk,
+  segmentOf,
+} from './merkle-tree.js';
+export type { LevelRequest } from './merkle-tree.js';
