@@ -74,6 +74,20 @@ export const ERROR_CODES = {
   substring_error: { sqlstate: '22011', http: 400 },
   // Appended for COPY (query/statements/copy-from.ts).
   bad_copy_file_format: { sqlstate: '22P04', http: 400 },
+  // Appended for versions and anti-entropy (src/cluster/version, src/cluster/antientropy).
+  clock_drift_exceeded: { sqlstate: '58000', http: 503 },
+  invalid_causal_context: { sqlstate: '22023', http: 400 },
+  replica_data_corrupted: { sqlstate: 'XX001', http: 500 },
+  // Appended for transaction blocks (query/session/transaction.ts, storage/write-set.ts).
+  serialization_failure: { sqlstate: '40001', http: 409 },
+  invalid_savepoint_specification: { sqlstate: '3B001', http: 400 },
+  no_active_sql_transaction: { sqlstate: '25P01', http: 400 },
+  // Appended for node-to-node RPC (src/cluster/rpc): peer connection failures are class 08,
+  // a full send queue is class 53 (insufficient resources).
+  peer_unavailable: { sqlstate: '08006', http: 503 },
+  peer_timeout: { sqlstate: '08006', http: 504 },
+  peer_auth_failed: { sqlstate: '08004', http: 503 },
+  peer_overloaded: { sqlstate: '53000', http: 503 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
