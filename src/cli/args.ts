@@ -11,7 +11,7 @@ import {
 } from '../node/config.js';
 import type { NodeConfig } from '../node/config.js';
 import { isLogLevel, LOG_LEVELS } from '../node/log.js';
-import { isLoopbackHost } from '../node/loopback.js';
+import { isLoopbackHost } from '../cluster/loopback.js';
 import { PARTITIONS_MAX } from '../../storage/index.js';
 
 /** A local cluster of real processes for trying eon out: node i listens on each base port + i. */
