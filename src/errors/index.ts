@@ -88,6 +88,10 @@ export const ERROR_CODES = {
   peer_timeout: { sqlstate: '08006', http: 504 },
   peer_auth_failed: { sqlstate: '08004', http: 503 },
   peer_overloaded: { sqlstate: '53000', http: 503 },
+  // Appended for the linearizable register (src/cluster/consensus): a minority side refuses
+  // (57P03, cannot serve now), and a write whose fate is unknown says so (40003).
+  quorum_unavailable: { sqlstate: '57P03', http: 503 },
+  statement_completion_unknown: { sqlstate: '40003', http: 504 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

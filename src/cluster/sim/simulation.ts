@@ -216,7 +216,7 @@ export class Simulation {
     this.push(this.nowMs + Math.max(0, delayMs), null, 0, fn);
   }
 
-  /** Runs the next event; false when nothing is left. */
+  /** Runs (or, for a paused node, holds) the next event; false when nothing is left. */
   step(): boolean {
     for (;;) {
       const ev = this.pop();
@@ -226,8 +226,10 @@ export class Simulation {
         const n = this.node(ev.node);
         if (n.incarnation !== ev.incarnation) continue;
         if (n.paused) {
+          // Held, not run; returning lets runFor/runUntil stop at their bound instead of
+          // draining later events (and pulling a paused node's far timers forward).
           n.held.push(ev);
-          continue;
+          return true;
         }
       }
       this.stats.events++;
