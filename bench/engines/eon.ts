@@ -49,7 +49,7 @@ export async function startEon(): Promise<BenchEngine> {
   try {
     child = spawn(
       process.execPath,
-      [...EON_NODE_FLAGS, cli, 'start', '--data', dataDir, '--pg-port', String(pgPort), '--http-port', String(httpPort)],
+      [...EON_NODE_FLAGS, cli, 'start', '--data', dataDir, '--pg-port', String(pgPort), '--http-port', String(httpPort), '--peer-port', '0'],
       { cwd: root, stdio: ['ignore', logFd, logFd] },
     );
   } finally {

@@ -1,9 +1,10 @@
-// The REST API server (fastify): POST /v1/query, GET /v1/health, GET /v1/tables.
+// The REST API server (fastify): POST /v1/query, GET /v1/health, GET /v1/tables, GET /v1/cluster.
 
 import { fastify } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueryResult, Session, SessionFactory } from '../../query/session/contract.js';
 import type { Logger } from '../../src/node/log.js';
+import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
 import { resultToArrow } from './arrow-result.js';
 import { REST_DATABASE, REST_USER_DEFAULT, authenticate } from './auth.js';
 import { catalogJson } from './catalog.js';
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   /** When set, /v1/query and /v1/tables need HTTP Basic auth with this password. */
   readonly password?: string;
   readonly bodyBytesMax?: number;
+  /** GET /v1/cluster: the cluster as this node sees it; null while membership is not started. */
+  readonly cluster?: () => ClusterView | null;
 }
 
 export interface HttpServer {
@@ -104,6 +107,15 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const requireUser = async (request: FastifyRequest): Promise<void> => {
     users.set(request, authenticate(request.headers.authorization, opts.password));
   };
+
+  app.get('/v1/cluster', { onRequest: requireUser }, async (_request, reply) => {
+    const view = opts.cluster?.() ?? null;
+    if (view === null) {
+      const failure = httpFailure(new EonError('admin_shutdown', 'cluster membership is not running on this node'));
+      return reply.code(503).type(JSON_TYPE).send(JSON.stringify(failure.body));
+    }
+    return reply.type(JSON_TYPE).send(JSON.stringify(view));
+  });
 
   app.get('/v1/tables', { onRequest: requireUser }, async (_request, reply) => {
     return reply.type(JSON_TYPE).send(JSON.stringify(catalogJson(opts.store)));

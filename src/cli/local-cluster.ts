@@ -111,7 +111,9 @@ export async function runLocalCluster(c: LocalClusterConfig, out: (line: string)
     stopping = true;
     await Promise.all(nodes.map(stopLocalNode));
   };
+  let allExited: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
+    allExited = resolve;
     const onSignal = (): void => {
       if (stopping) return;
       out('stopping the local cluster…');
@@ -126,7 +128,10 @@ export async function runLocalCluster(c: LocalClusterConfig, out: (line: string)
       nodes.push(node);
       out(`node-${i}  psql -h ${c.host} -p ${node.pgPort} -U eon -d eon   http://${c.host}:${node.httpPort}   peer ${c.host}:${node.peerPort}   pid ${node.process.pid ?? '?'}`);
       node.process.once('exit', (code, signal) => {
-        if (!stopping) out(`node-${i} exited (${code ?? signal}); the others keep running`);
+        if (stopping) return;
+        const running = nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null).length;
+        out(`node-${i} exited (${code ?? signal}); ${running} still running`);
+        if (running === 0) allExited();
       });
     }
   } catch (e) {

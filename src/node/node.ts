@@ -8,7 +8,9 @@ import { createQueryEngine } from '../../query/index.js';
 import { PgServer } from '../../protocol/pg/index.js';
 import { createHttpServer } from '../../protocol/http/index.js';
 import { EonError } from '../errors/index.js';
-import { SHUTDOWN_GRACE_MS } from './config.js';
+import { ClusterNode } from '../cluster/node/index.js';
+import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
+import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
 import type { NodeConfig } from './config.js';
 import { createJsonLogger } from './log.js';
 import type { Logger } from './log.js';
@@ -20,7 +22,10 @@ export interface RunningNode {
   readonly pidFile: string;
   readonly pgPort: number;
   readonly httpPort: number;
+  readonly peerPort: number;
   readonly nodeName: string;
+  /** The node's id in the cluster (stable across restarts, kept in <data>/cluster.json). */
+  readonly nodeId: string;
   /** Graceful stop: servers finish in-flight work (bounded), then engine, pool and store close. Idempotent. */
   stop(): Promise<void>;
 }
@@ -46,7 +51,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'query engine', close: () => engine.close() });
 
     let nodeName = config.nodeName ?? `${config.host}:${config.pgPort}`;
+    let cluster: ClusterNode | null = null;
     const http = createHttpServer({
+      cluster: () => cluster?.view() ?? null,
       sessions: engine,
       store,
       log,
@@ -74,6 +81,25 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     );
     const { port: pgPort } = await listenOrExplain('pg', config.host, config.pgPort, () => pg.listen());
     nodeName = config.nodeName ?? `${config.host}:${pgPort}`;
+    const peerPortWanted = config.peerPort ?? PEER_PORT_DEFAULT;
+    cluster = await listenOrExplain('peer', config.host, peerPortWanted, () =>
+      ClusterNode.start({
+        dataDir,
+        host: config.host,
+        peerPort: peerPortWanted,
+        join: config.join ?? [],
+        secret: config.clusterSecret ?? null,
+        insecure: config.insecure === true,
+        partitions: store.partitions,
+        replicas: REPLICAS_DEFAULT,
+        pgPort,
+        httpPort,
+        log,
+      }),
+    );
+    const clusterNode = cluster;
+    closers.push({ name: 'cluster membership', close: () => clusterNode.stop() });
+    const peerPort = Number(clusterNode.peerAddress.slice(clusterNode.peerAddress.lastIndexOf(':') + 1));
 
     log('info', 'eon node started', {
       node: nodeName,
@@ -81,6 +107,8 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       host: config.host,
       pgPort,
       httpPort,
+      peerPort,
+      nodeId: clusterNode.nodeId,
       partitions: store.partitions,
       threads: pool.threads,
       pid: process.pid,
@@ -96,7 +124,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       pidFile,
       pgPort,
       httpPort,
+      peerPort,
       nodeName,
+      nodeId: clusterNode.nodeId,
       stop: () => {
         stopping ??= closeAll(closers, log).then(() => log('info', 'eon node stopped', { node: nodeName }));
         return stopping;
@@ -127,7 +157,7 @@ function openStore(dataDir: string, partitions: number | undefined): Store {
   }
 }
 
-async function listenOrExplain<T>(what: 'pg' | 'http', host: string, port: number, listen: () => Promise<T>): Promise<T> {
+async function listenOrExplain<T>(what: 'pg' | 'http' | 'peer', host: string, port: number, listen: () => Promise<T>): Promise<T> {
   try {
     return await listen();
   } catch (e) {

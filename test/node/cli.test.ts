@@ -87,11 +87,11 @@ describe('eon CLI', () => {
     const other = await freePort();
     const server = await occupy(busy);
     try {
-      const pg = await runCli(['start', '--data', path.join(tmp, 'busy-pg'), '--pg-port', String(busy), '--http-port', String(other)]);
+      const pg = await runCli(['start', '--data', path.join(tmp, 'busy-pg'), '--pg-port', String(busy), '--http-port', String(other), '--peer-port', '0']);
       expect(pg.code).toBe(3);
       expect(pg.stderr).toContain(`pg port ${busy}`);
       expect(existsSync(path.join(tmp, 'busy-pg', 'eon.pid'))).toBe(false);
-      const http = await runCli(['start', '--data', path.join(tmp, 'busy-http'), '--pg-port', String(other), '--http-port', String(busy)]);
+      const http = await runCli(['start', '--data', path.join(tmp, 'busy-http'), '--pg-port', String(other), '--http-port', String(busy), '--peer-port', '0']);
       expect(http.code).toBe(3);
       expect(http.stderr).toContain(`http port ${busy}`);
       expect(existsSync(path.join(tmp, 'busy-http', 'eon.pid'))).toBe(false);
@@ -103,7 +103,7 @@ describe('eon CLI', () => {
   it('exits 4 when the data directory cannot be created', async () => {
     const file = path.join(tmp, 'plain-file');
     await writeFile(file, 'not a directory');
-    const r = await runCli(['start', '--data', path.join(file, 'data'), '--pg-port', '0', '--http-port', '0']);
+    const r = await runCli(['start', '--data', path.join(file, 'data'), '--pg-port', '0', '--http-port', '0', '--peer-port', '0']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('cannot create data directory');
   });
@@ -112,7 +112,7 @@ describe('eon CLI', () => {
     const dir = path.join(tmp, 'locked');
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'eon.pid'), `${process.pid}\n`);
-    const r = await runCli(['start', '--data', dir, '--pg-port', '0', '--http-port', '0']);
+    const r = await runCli(['start', '--data', dir, '--pg-port', '0', '--http-port', '0', '--peer-port', '0']);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain(`pid ${process.pid}`);
     expect(readFileSync(path.join(dir, 'eon.pid'), 'utf8')).toBe(`${process.pid}\n`);

@@ -18,7 +18,7 @@ interface LogLine {
 
 function config(dataDir: string, lines: LogLine[], extra: Partial<NodeConfig> = {}): NodeConfig {
   const log: Logger = (level, msg, fields) => lines.push({ level, msg, fields });
-  return { dataDir, host: '127.0.0.1', pgPort: 0, httpPort: 0, threads: 1, log, ...extra };
+  return { dataDir, host: '127.0.0.1', pgPort: 0, httpPort: 0, peerPort: 0, threads: 1, log, ...extra };
 }
 
 async function query(node: RunningNode, sql: string, params?: unknown[]): Promise<{ status: number; body: unknown }> {

@@ -27,6 +27,8 @@ export interface StartEonOptions {
   dataDir?: string;
   /** Keep a dir this helper created when the node stops (the caller removes it). */
   keepDataDir?: boolean;
+  /** The peer (node-to-node) port; default 0, a free one. */
+  peerPort?: number;
 }
 
 export interface RunningEon {
@@ -55,7 +57,7 @@ export async function startEon(options: StartEonOptions = {}): Promise<RunningEo
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'eon-data-')));
   const pgPort = await freePort();
   const httpPort = await freePort();
-  const args = [eonCliPath, 'start', '--data', dataDir, '--pg-port', String(pgPort), '--http-port', String(httpPort)];
+  const args = [eonCliPath, 'start', '--data', dataDir, '--pg-port', String(pgPort), '--http-port', String(httpPort), '--peer-port', String(options.peerPort ?? 0)];
   if (options.partitions !== undefined) args.push('--partitions', String(options.partitions));
   if (options.extraArgs !== undefined) args.push(...options.extraArgs);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,213 @@
+// A node's membership in the cluster over real sockets: its identity from the data directory, the
+// peer RPC server and connection pool, and SWIM over them; it answers what the node sees of the
+// cluster (GET /v1/cluster, eon status, eon_nodes). A node alone is a cluster of one.
+
+import { loadavg } from 'node:os';
+import { SwimNode } from '../membership/index.js';
+import type { Member, MemberChange, SwimEvent, SwimMessage } from '../membership/index.js';
+import { PeerPool, PeerServer, routeMessages, rpcTransport } from '../rpc/index.js';
+import type { RpcLogger } from '../rpc/index.js';
+import { systemRuntime } from '../runtime.js';
+import type { NodeId } from '../runtime.js';
+import type { ClusterView, MemberView } from '../view/cluster-view.js';
+import { loadOrCreateIdentity, saveIdentity } from './identity.js';
+import type { NodeIdentity } from './identity.js';
+import { RingView } from './ring-view.js';
+
+/** The one-way RPC type that carries SWIM messages. */
+export const SWIM_RPC_TYPE = 'swim';
+/** How often the node refreshes the stats it gossips. */
+export const STATS_REFRESH_MS = 1_000;
+/** After the seeds went unanswered, the next round of join attempts starts after this long. */
+export const JOIN_RETRY_ROUND_MS = 10_000;
+/** Member changes are written to cluster.json at most this often (a restart rejoins through them). */
+export const PEERS_SAVE_DELAY_MS = 1_000;
+/** Seeds are addressed before their ids are known: "@host:port". */
+const SEED_PREFIX = '@';
+
+export interface ClusterNodeOptions {
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly peerPort: number;
+  /** host:port peer addresses of existing members. */
+  readonly join: readonly string[];
+  /** null: no peer authentication (loopback only, unless insecure). */
+  readonly secret: string | null;
+  readonly insecure: boolean;
+  readonly partitions: number;
+  readonly replicas: number;
+  /** Static facts other nodes show about this one. */
+  readonly pgPort: number;
+  readonly httpPort: number;
+  readonly log: RpcLogger;
+}
+
+export class ClusterNode {
+  private statsTimer: NodeJS.Timeout | null = null;
+  private joinTimer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  private constructor(
+    private readonly options: ClusterNodeOptions,
+    private identity: NodeIdentity,
+    readonly peerAddress: string,
+    private readonly server: PeerServer,
+    private readonly pool: PeerPool,
+    readonly swim: SwimNode,
+    private readonly ring: RingView,
+  ) {}
+
+  /** Opens the peer port, starts SWIM and joins the seeds (--join, or the peers the data directory remembers). */
+  static async start(options: ClusterNodeOptions): Promise<ClusterNode> {
+    const { identity } = loadOrCreateIdentity(options.dataDir, Date.now());
+    const server = new PeerServer({ nodeId: identity.nodeId, secret: options.secret, host: options.host, insecure: options.insecure, log: options.log });
+    let bound: { host: string; port: number };
+    try {
+      bound = await server.listen(options.host, options.peerPort);
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+    const peerAddress = formatAddress(options.host, bound.port);
+    const pool = new PeerPool({ nodeId: identity.nodeId, secret: options.secret, log: options.log });
+    let swim: SwimNode | null = null;
+    const addressOf = (id: NodeId): string | undefined =>
+      id.startsWith(SEED_PREFIX) ? id.slice(SEED_PREFIX.length) : swim?.member(id)?.address;
+    swim = new SwimNode({
+      id: identity.nodeId,
+      address: peerAddress,
+      meta: { pgPort: options.pgPort, httpPort: options.httpPort, joinedAtMs: identity.joinedAtMs },
+      incarnation: identity.incarnation,
+      runtime: systemRuntime,
+      transport: rpcTransport<SwimMessage>(pool, SWIM_RPC_TYPE, addressOf),
+    });
+    const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, new RingView(options.partitions, options.replicas));
+    routeMessages(server, SWIM_RPC_TYPE, (_body): _body is unknown => true, (from, message) => node.swim.receive(from, message));
+    node.wire();
+    return node;
+  }
+
+  get nodeId(): NodeId {
+    return this.identity.nodeId;
+  }
+
+  private wire(): void {
+    const { swim, options } = this;
+    swim.onChange((c: MemberChange) => {
+      options.log(c.to === 'alive' ? 'info' : 'warn', 'member state', { member: c.id, from: c.from, to: c.to, incarnation: c.incarnation });
+      this.schedulePeersSave();
+    });
+    swim.onEvent((e: SwimEvent) => this.onSwimEvent(e));
+    swim.start();
+    this.refreshStats();
+    this.statsTimer = setInterval(() => this.refreshStats(), STATS_REFRESH_MS);
+    this.statsTimer.unref();
+    const seeds = this.seedIds();
+    if (seeds.length > 0) {
+      options.log('info', 'joining the cluster', { seeds: seeds.map((s) => s.slice(SEED_PREFIX.length)) });
+      swim.join(seeds);
+    } else {
+      options.log('info', 'founding a cluster (no --join and no remembered peers)', { node: this.nodeId });
+    }
+  }
+
+  private seedIds(): NodeId[] {
+    const addresses = new Set([...this.options.join, ...this.identity.peers]);
+    addresses.delete(this.peerAddress);
+    return [...addresses].map((a) => `${SEED_PREFIX}${a}`);
+  }
+
+  private onSwimEvent(e: SwimEvent): void {
+    switch (e.kind) {
+      case 'joined':
+        this.options.log('info', 'joined the cluster', { via: e.via });
+        return;
+      case 'seeds-unreachable':
+        // Keep trying: a node told to join must not quietly found a cluster of its own.
+        this.options.log('warn', 'cannot reach any member to join; retrying', {
+          seeds: e.seeds.map((s) => (s.startsWith(SEED_PREFIX) ? s.slice(SEED_PREFIX.length) : s)),
+          attempts: e.attempts,
+          retryInMs: JOIN_RETRY_ROUND_MS,
+        });
+        this.joinTimer = setTimeout(() => {
+          if (!this.stopped) this.swim.join(e.seeds);
+        }, JOIN_RETRY_ROUND_MS);
+        this.joinTimer.unref();
+        return;
+      case 'incarnation':
+        this.identity = { ...this.identity, incarnation: e.incarnation };
+        saveIdentity(this.options.dataDir, this.identity);
+        return;
+      case 'left':
+        return;
+      default: {
+        const never: never = e;
+        throw new Error(`cluster node: unknown swim event ${String(never)}`);
+      }
+    }
+  }
+
+  private schedulePeersSave(): void {
+    if (this.saveTimer !== null || this.stopped) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      const peers = this.swim.members().filter((m) => m.id !== this.nodeId && m.state !== 'left').map((m) => m.address);
+      this.identity = { ...this.identity, peers };
+      saveIdentity(this.options.dataDir, this.identity);
+    }, PEERS_SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  private refreshStats(): void {
+    this.swim.setLocalStats({ load: Math.round(loadavg()[0]! * 100) / 100 });
+  }
+
+  /** The cluster as this node sees it. */
+  view(): ClusterView {
+    const members = this.swim.members();
+    const ring = this.ring.update(members);
+    return {
+      self: this.nodeId,
+      partitions: this.options.partitions,
+      replicas: this.ring.replicasFor(members),
+      ringVersion: ring.version,
+      members: members.map((m): MemberView => memberView(m, this.ring)),
+    };
+  }
+
+  /** Stops answering and probing; the others will see this node dead until it returns (stop is not leave). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of [this.statsTimer, this.joinTimer, this.saveTimer]) if (t !== null) clearTimeout(t);
+    this.swim.stop();
+    await this.pool.close();
+    await this.server.close();
+  }
+}
+
+function memberView(m: Member, ring: RingView): MemberView {
+  const num = (k: string): number | null => (typeof m.meta[k] === 'number' ? (m.meta[k] as number) : null);
+  return {
+    id: m.id,
+    peer: m.address,
+    state: m.state,
+    incarnation: m.incarnation,
+    pgPort: num('pgPort'),
+    httpPort: num('httpPort'),
+    partitionsOwned: ring.owned(m.id),
+    partitionsHeld: ring.held(m.id),
+    stats: {
+      heartbeat: m.stats.heartbeat,
+      load: m.stats.load,
+      meanResponseMs: m.stats.meanResponseMs,
+      errorRate: m.stats.errorRate,
+    },
+  };
+}
+
+function formatAddress(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,7 @@
+// A node's place in the cluster: identity, peer RPC, membership and the ring it derives.
+
+export { ClusterNode, SWIM_RPC_TYPE, STATS_REFRESH_MS, JOIN_RETRY_ROUND_MS, PEERS_SAVE_DELAY_MS } from './cluster-node.js';
+export type { ClusterNodeOptions } from './cluster-node.js';
+export { RingView } from './ring-view.js';
+export { loadOrCreateIdentity, saveIdentity, identityPath, newNodeId, IDENTITY_FILE_NAME, REMEMBERED_PEERS_MAX } from './identity.js';
+export type { NodeIdentity } from './identity.js';
