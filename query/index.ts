@@ -6,9 +6,11 @@ import { EngineSession } from './session/session.js';
 import type { Session, SessionFactory } from './session/contract.js';
 import { PlanCache } from './session/plan-cache.js';
 import { QUERY_CELLS_MAX } from './execute/context.js';
+import { standaloneClusterInfo, type ClusterInfoProvider, type SessionIdentity } from './catalog/index.js';
 
 export { QUERY_CELLS_MAX };
 
+export { standaloneClusterInfo, type ClusterInfoProvider, type PartitionInfo } from './catalog/index.js';
 export type { Session, SessionFactory, QueryResult, ResultColumn, PreparedStatement, ExecuteOptions, TransactionStatus } from './session/contract.js';
 
 export interface QueryEngine extends SessionFactory {
@@ -20,6 +22,8 @@ export interface QueryEngineOptions {
   readonly pool: DataEnginePool;
   /** Values (rows × columns) one statement may hold in memory; past it the statement fails with 53200. */
   readonly queryCellsMax?: number;
+  /** What eon_nodes and eon_partitions show; by default this node alone, owning every partition. */
+  readonly cluster?: ClusterInfoProvider;
 }
 
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
@@ -30,9 +34,19 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     fragments: new PartitionFragments(opts.store, opts.pool),
     cellsMax,
   };
+  const cluster = opts.cluster ?? standaloneClusterInfo(opts.store);
   return {
-    openSession(): Session {
-      return new EngineSession(services, cache);
+    openSession(options: { user: string; database: string }): Session {
+      // System tables and session functions read this session's user and settings.
+      let session: EngineSession | null = null;
+      const identity: SessionIdentity = {
+        user: options.user,
+        database: options.database,
+        setting: (name) => session?.setting(name),
+        changeSetting: (name, value) => session?.changeSetting(name, value),
+      };
+      session = new EngineSession({ ...services, system: { store: opts.store, cluster, session: identity } }, cache);
+      return session;
     },
     async close() {},
   };

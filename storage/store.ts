@@ -60,7 +60,8 @@ export interface WriteTx {
   delete(table: TableSchema, key: RowKey): boolean;
 }
 
-function pkTypes(table: TableSchema): ColumnType[] {
+/** The types a table's keys are encoded with (a hidden row id is an int8). */
+export function pkTypes(table: TableSchema): ColumnType[] {
   if (hasHiddenRowId(table)) return [{ kind: 'int8' }];
   return table.primaryKey.map((o) => table.columns[o]!.type);
 }
@@ -110,7 +111,7 @@ function valueFits(type: ColumnType, v: Value): boolean {
  * surface only later, in the background compactor), and numerics at exactly their column's
  * scale so reads never differ by where a row lives.
  */
-function checkRow(table: TableSchema, row: Value[]): void {
+export function checkRow(table: TableSchema, row: Value[]): void {
   const columns = table.columns;
   if (row.length !== columns.length) {
     throw new EonError('internal_error', `row for ${table.name} has ${row.length} values, expected ${columns.length}`);

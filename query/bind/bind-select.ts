@@ -11,6 +11,7 @@ import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
 import { exprKey } from './expr-key.js';
 import { UNKNOWN_RELATION_ROWS, conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
 import { Scope, type ScopeColumn } from './scope.js';
+import { isSystemSchema, resolveSystemTable } from '../catalog/index.js';
 import { coerce, requireBoolean, unify } from './typing.js';
 
 export interface BoundQuery {
@@ -501,10 +502,12 @@ function bindRelation(item: Ast, level: LevelContext): Relation {
     return { plan: { kind: 'cte_ref', id: cte.id, input: cte.plan, columns: [...cte.columns] }, scope: new Scope(cols) };
   }
   const schemaName = item.db === undefined || item.db === null ? null : String(item.db).toLowerCase();
-  if (schemaName !== null && schemaName !== 'public') {
+  // pg_catalog comes first on PostgreSQL's search path, then public (user tables).
+  const system = schemaName === null || isSystemSchema(schemaName) ? resolveSystemTable(schemaName, name) : undefined;
+  if (system === undefined && schemaName !== null && schemaName !== 'public') {
     throw new EonError('undefined_table', `relation "${schemaName}.${name}" does not exist`);
   }
-  const table = stmt.catalog.getTable(name);
+  const table = system ?? stmt.catalog.getTable(name);
   if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
   const scopeCols: ScopeColumn[] = table.columns.map((c, i) => ({ table: rangeName, name: columnAliases[i] ?? c.name, type: c.type }));

@@ -4,6 +4,7 @@
 import type { ExecContext } from '../execute/context.js';
 import type { Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
+import type { TableSchema } from '../../storage/index.js';
 
 /** How a fragment runs, for EXPLAIN: the columns a scan sends back and where its filter runs. */
 export interface FragmentInfo {
@@ -25,6 +26,9 @@ export interface FragmentInfo {
 export interface FragmentRunner {
   /** Runs every fragment of `plan`, leaving each fragment root's final rows in `ctx.prefetched`. */
   prefetch(plan: Plan, ctx: ExecContext): Promise<void>;
-  /** The plan nodes that would run as fragments, and how (for EXPLAIN). */
-  fragmentsOf(plan: Plan): ReadonlyMap<Plan, FragmentInfo>;
+  /**
+   * The plan nodes that would run as fragments, and how (for EXPLAIN). Scans of tables for which
+   * `local` holds (written by the session's open transaction block) stay on the coordinator.
+   */
+  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean): ReadonlyMap<Plan, FragmentInfo>;
 }

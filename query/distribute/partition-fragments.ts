@@ -4,7 +4,7 @@
 // to the coordinator's executor.
 
 import type { Value } from '../../src/types/index.js';
-import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArrays, type Store, type ZonePredicate } from '../../storage/index.js';
+import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArrays, type Store, type TableSchema, type ZonePredicate } from '../../storage/index.js';
 import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
@@ -89,9 +89,9 @@ export class PartitionFragments implements FragmentRunner {
     this.pool = pool;
   }
 
-  fragmentsOf(plan: Plan): ReadonlyMap<Plan, FragmentInfo> {
+  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
-    const fragments = this.findFragments(plan);
+    const fragments = this.findFragments(plan, local);
     const keyFilters = new Map([...this.keyFiltersOf(plan, fragments).values()].map((k) => [k.probe, k]));
     const keyFilterOf = (scan: ScanPlan): { keyFilter?: string } => {
       const kf = keyFilters.get(scan);
@@ -139,7 +139,10 @@ export class PartitionFragments implements FragmentRunner {
    * executor), and the scan's kernel then drops rows whose key is not among them.
    */
   async prefetch(plan: Plan, ctx: ExecContext): Promise<void> {
-    const fragments = this.findFragments(plan);
+    // Workers read LMDB and cannot see a transaction block's uncommitted writes: tables it wrote
+    // are scanned on the coordinator, through the write set.
+    const writes = ctx.writes;
+    const fragments = this.findFragments(plan, writes === undefined ? undefined : (t) => writes.touches(t));
     const byRoot = new Map<Plan, Fragment>(fragments.map((f) => [rootOf(f), f]));
     const keyFilters = this.keyFiltersOf(plan, fragments);
     const filterOf = new Map<Plan, KeyFilter>();
@@ -364,9 +367,9 @@ export class PartitionFragments implements FragmentRunner {
    * Aggregates directly over a scan or over a join pipeline, and other scans, of tables large
    * enough to be worth distributing, in the plan and in its uncorrelated subqueries.
    */
-  private findFragments(plan: Plan): Fragment[] {
+  private findFragments(plan: Plan, local?: (table: TableSchema) => boolean): Fragment[] {
     const found: Fragment[] = [];
-    const big = (s: ScanPlan): boolean => s.keyLookup === null && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
+    const big = (s: ScanPlan): boolean => s.keyLookup === null && local?.(s.table) !== true && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
     const visit = (p: Plan): void => {
       if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });

@@ -4,6 +4,7 @@
 import { EonError } from '../../src/errors/index.js';
 import { keyString, type ColumnType, type Value } from '../../src/types/index.js';
 import type { Store } from '../../storage/index.js';
+import type { WriteSet } from '../../storage/write-set.js';
 import { deadlineOf, statementTimeoutError } from './deadline.js';
 import type { Plan } from '../plan/logical.js';
 import type { Row } from './compile-expr.js';
@@ -45,6 +46,8 @@ export class OperatorProfile {
 
 export class ExecContext {
   readonly store: Store;
+  /** The transaction block's uncommitted writes, which scans of the tables they touch overlay. */
+  readonly writes: WriteSet | undefined;
   readonly params: readonly Value[];
   readonly outerRows: readonly Row[];
   readonly signal: AbortSignal | undefined;
@@ -62,6 +65,7 @@ export class ExecContext {
 
   constructor(opts: {
     store: Store;
+    writes?: WriteSet | undefined;
     params: readonly Value[];
     signal?: AbortSignal;
     run: PlanRunner;
@@ -72,6 +76,7 @@ export class ExecContext {
     profile?: OperatorProfile;
   }) {
     this.store = opts.store;
+    this.writes = opts.parent?.writes ?? opts.writes;
     this.params = opts.params;
     this.signal = opts.signal;
     this.deadline = opts.parent?.deadline ?? deadlineOf(opts.signal);

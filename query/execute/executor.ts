@@ -10,6 +10,7 @@ import { newAccumulator, StringAggAccumulator } from './aggregates.js';
 import { runWindow } from './window.js';
 import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
+import { systemTableRows } from '../catalog/index.js';
 
 export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
   const pre = ctx.prefetched.get(plan);
@@ -87,15 +88,18 @@ function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
   const project = plan.project;
   const emit = project === undefined ? (row: Row) => out.push(row) : (row: Row) => out.push(project.map((o) => row[o]!));
   let n = 0;
+  // A table the transaction block wrote is read through its write set (own writes visible).
+  const writes = ctx.writes?.touches(plan.table) === true ? ctx.writes : undefined;
   if (plan.keyLookup !== null) {
     const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
-    const row = key.includes(null) ? undefined : ctx.store.get(plan.table, key);
+    const row = key.includes(null) ? undefined : writes !== undefined ? writes.get(plan.table, key) : ctx.store.get(plan.table, key);
     if (row !== undefined && (pred === null || pred(row, ctx))) emit(row);
     return out;
   }
   // Only the columns the output and the filter read are made into values.
   const read = project === undefined ? null : [...new Set([...project, ...(plan.filter === null ? [] : columnsUsed(plan.filter))])];
-  for (const row of ctx.store.scanValues(plan.table, read)) {
+  // A system table's rows are computed now (query/catalog), not read from the store.
+  for (const row of systemTableRows(plan.table) ?? (writes !== undefined ? writes.scanValues(plan.table) : ctx.store.scanValues(plan.table, read))) {
     if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) {
       ctx.checkCancel();
       ctx.charge(CANCEL_CHECK_ROWS * width);

@@ -11,6 +11,7 @@ import { mathFunctions } from './math.js';
 import { regexFunctions } from './regex.js';
 import { extremeType, variadicFunctions } from './variadic.js';
 import { calendarFunctions, clockFunctions } from './datetime.js';
+import { systemFunctions } from './system.js';
 
 export type { FunctionDef, ScalarImpl } from './definition.js';
 export { canCoerceImplicitly, selectCandidate, typeCategory } from './resolve.js';
@@ -41,7 +42,7 @@ function buildCatalog(defs: readonly FunctionDef[]): ReadonlyMap<string, readonl
   return byName;
 }
 
-const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions]);
+const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions]);
 
 export function isKnownFunction(name: string): boolean {
   return catalog.has(name.toLowerCase());

@@ -32,7 +32,15 @@ export interface LiftedLiterals {
 export type Statement =
   | { kind: 'query'; ast: Ast; literals: LiftedLiterals; text: string }
   | { kind: 'explain'; analyze: boolean; inner: Statement; text: string }
-  | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback'; text: string }
+  | {
+      kind: 'transaction';
+      action: 'begin' | 'commit' | 'rollback' | 'savepoint' | 'rollback_to' | 'release';
+      /** The savepoint named by SAVEPOINT, ROLLBACK TO and RELEASE. */
+      savepoint?: string;
+      /** BEGIN / START TRANSACTION ISOLATION LEVEL …, lower case ('serializable', 'read committed'). */
+      isolation?: string;
+      text: string;
+    }
   | { kind: 'set'; name: string; value: string | null; text: string }
   | { kind: 'show'; name: string; text: string }
   /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE is accepted. */
@@ -43,8 +51,7 @@ export type Statement =
 /** Statements whose first word names a feature eon does not have yet (0A000, not 42601). */
 const UNSUPPORTED_LEADING = new Set([
   'alter', 'grant', 'revoke', 'cluster', 'reindex', 'listen', 'notify',
-  'lock', 'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'move', 'close', 'savepoint',
-  'release', 'comment', 'do', 'call', 'merge', 'truncate', 'discard', 'load',
+  'lock', 'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'move', 'close', 'comment', 'do', 'call', 'merge', 'truncate', 'discard', 'load',
 ]);
 
 /** Parses a script into its statements (an empty script gives []). */
@@ -86,11 +93,23 @@ function parseStatementText(st: StatementText): Statement {
     });
     return { kind: 'explain', analyze, inner, text };
   }
-  if (w0 === 'begin' || (w0 === 'start' && w1 === 'transaction')) return { kind: 'transaction', action: 'begin', text };
+  if (w0 === 'begin' || (w0 === 'start' && w1 === 'transaction')) {
+    const isolation = isolationLevel(tokens);
+    return isolation === null ? { kind: 'transaction', action: 'begin', text } : { kind: 'transaction', action: 'begin', isolation, text };
+  }
   if (w0 === 'commit' || w0 === 'end') return { kind: 'transaction', action: 'commit', text };
   if (w0 === 'rollback' || w0 === 'abort') {
-    if (tokens.some((t) => word(t) === 'savepoint')) return { kind: 'unsupported', feature: 'savepoints', text };
+    const to = tokens.findIndex((t) => word(t) === 'to');
+    if (w0 === 'rollback' && to > 0) return { kind: 'transaction', action: 'rollback_to', savepoint: savepointName(tokens, to + 1, text), text };
     return { kind: 'transaction', action: 'rollback', text };
+  }
+  if (w0 === 'savepoint') return { kind: 'transaction', action: 'savepoint', savepoint: savepointName(tokens, 1, text, false), text };
+  if (w0 === 'release') return { kind: 'transaction', action: 'release', savepoint: savepointName(tokens, 1, text), text };
+  if (w0 === 'set' && (w1 === 'transaction' || (w1 === 'session' && word(tokens[2]) === 'characteristics'))) {
+    // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …: only the isolation level matters.
+    if (tokens.some((t, i) => word(t) === 'read' && word(tokens[i + 1]) === 'only')) return { kind: 'unsupported', feature: 'READ ONLY transactions', text };
+    const isolation = isolationLevel(tokens) ?? 'read committed'; // READ WRITE, [NOT] DEFERRABLE: nothing to change
+    return { kind: 'set', name: w1 === 'transaction' ? 'transaction_isolation' : 'default_transaction_isolation', value: isolation, text };
   }
   if (w0 === 'set') return parseSet(tokens, text);
   if (w0 === 'reset') {
@@ -118,6 +137,32 @@ function parseStatementText(st: StatementText): Statement {
     if (fast !== null) return fast;
   }
   return parseWithNodeSqlParser(st);
+}
+
+/** The name after SAVEPOINT / RELEASE [SAVEPOINT] / ROLLBACK … TO [SAVEPOINT], from token `at`. */
+function savepointName(tokens: Token[], at: number, text: string, optionalKeyword = true): string {
+  let i = at;
+  if (optionalKeyword && word(tokens[i]) === 'savepoint' && tokens[i + 1] !== undefined) i++;
+  const t = tokens[i];
+  if (t === undefined) throw new EonError('syntax_error', 'syntax error at end of input', { position: text.length + 1 });
+  if (tokens[i + 1] !== undefined) throw new EonError('syntax_error', `syntax error at or near "${tokens[i + 1]!.text}"`);
+  if (t.kind === 'quoted_ident') return t.text.slice(1, -1);
+  if (t.kind !== 'ident') throw new EonError('syntax_error', `syntax error at or near "${t.text}"`);
+  return t.text.toLowerCase();
+}
+
+/** The level of an ISOLATION LEVEL clause ('read committed', 'serializable', …), or null. */
+function isolationLevel(tokens: Token[]): string | null {
+  const at = tokens.findIndex((t, i) => word(t) === 'isolation' && word(tokens[i + 1]) === 'level');
+  if (at < 0) return null;
+  const first = word(tokens[at + 2]);
+  if (first === 'read' || first === 'repeatable') {
+    const second = word(tokens[at + 3]);
+    if (second === '') throw new EonError('syntax_error', 'syntax error at end of input');
+    return `${first} ${second}`;
+  }
+  if (first === '') throw new EonError('syntax_error', 'syntax error at end of input');
+  return first;
 }
 
 function parseSet(tokens: Token[], text: string): Statement {

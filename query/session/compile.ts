@@ -3,25 +3,32 @@
 import { EonError } from '../../src/errors/index.js';
 import { T, type ColumnType, type Value } from '../../src/types/index.js';
 import type { Store } from '../../storage/index.js';
+import type { WriteSet } from '../../storage/write-set.js';
 import { StatementContext } from '../bind/context.js';
 import { bindQuery } from '../bind/bind-select.js';
 import { ExecContext, OperatorProfile } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { optimize } from '../optimize/index.js';
-import type { Statement } from '../parse/parser.js';
+import type { Ast, Statement } from '../parse/parser.js';
 import { explainPlan } from '../plan/explain.js';
 import type { Plan } from '../plan/logical.js';
 import { bindDelete, bindInsert, bindUpdate } from '../statements/dml.js';
 import { createTable, dropTable } from '../statements/ddl.js';
 import type { QueryResult, ResultColumn } from './contract.js';
 import type { FragmentRunner } from '../distribute/index.js';
+import { withSystemEnvironment, type SystemEnvironment } from '../catalog/index.js';
 
 export interface CompiledStatement {
   readonly paramTypes: readonly ColumnType[];
   readonly columns: readonly ResultColumn[] | null;
   /** Statements that change the catalog invalidate cached plans. */
   readonly changesCatalog: boolean;
-  run(params: readonly Value[], signal?: AbortSignal): Promise<QueryResult>;
+  /** CREATE TABLE / DROP TABLE and the tables they name (a transaction block tracks them). */
+  readonly tableChange?: { readonly kind: 'create' | 'drop'; readonly names: readonly string[] };
+  /** Holds one session's values (system-table rows, its user, settings): never shared through the plan cache. */
+  readonly sessionDependent?: boolean;
+  /** `writes`: the open transaction block's write set (its DML writes there; reads overlay it). */
+  run(params: readonly Value[], signal?: AbortSignal, writes?: WriteSet): Promise<QueryResult>;
 }
 
 export interface EngineServices {
@@ -29,10 +36,17 @@ export interface EngineServices {
   readonly fragments: FragmentRunner;
   /** The per-statement memory budget in values (see QUERY_CELLS_MAX). */
   readonly cellsMax: number;
+  /** The session's environment for system tables and session functions (absent: none resolve). */
+  readonly system?: SystemEnvironment;
 }
 
 /** Compiles a statement of kind 'query' or 'explain'; session-level statements are the session's. */
 export function compileStatement(st: Statement, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {
+  const { result, sessionDependent } = withSystemEnvironment(services.system, () => compileWithin(st, services, declared));
+  return sessionDependent ? { ...result, sessionDependent } : result;
+}
+
+function compileWithin(st: Statement, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {
   if (st.kind === 'explain') return compileExplain(st, services, declared);
   if (st.kind !== 'query') throw new EonError('internal_error', `statement kind ${st.kind} is handled by the session`);
   const ast = st.ast;
@@ -54,26 +68,26 @@ export function compileStatement(st: Statement, services: EngineServices, declar
         paramTypes: finalParamTypes(ctx),
         columns: dml.returning?.columns ?? null,
         changesCatalog: false,
-        run: (params, signal) => dml.execute(services.store, params, signal, services.cellsMax),
+        run: (params, signal, writes) => dml.execute(services.store, params, signal, services.cellsMax, writes),
       };
     }
     case 'create':
       if (String(ast.keyword).toLowerCase() !== 'table') {
         throw new EonError('feature_not_supported', `CREATE ${String(ast.keyword).toUpperCase()} is not supported yet`);
       }
-      return utility(() => createTable(ast, ctx, services.store));
+      return utility(() => createTable(ast, ctx, services.store), { kind: 'create', names: [ctx.ident(String((ast.table as Ast[])[0]?.table))] });
     case 'drop':
       if (String(ast.keyword).toLowerCase() !== 'table') {
         throw new EonError('feature_not_supported', `DROP ${String(ast.keyword).toUpperCase()} is not supported yet`);
       }
-      return utility(() => dropTable(ast, ctx, services.store));
+      return utility(() => dropTable(ast, ctx, services.store), { kind: 'drop', names: ((ast.name ?? []) as Ast[]).map((n) => ctx.ident(String(n.table))) });
     default:
       throw new EonError('feature_not_supported', `${type.toUpperCase()} statements are not supported`);
   }
 }
 
-function utility(run: () => Promise<QueryResult>): CompiledStatement {
-  return { paramTypes: [], columns: null, changesCatalog: true, run: () => run() };
+function utility(run: () => Promise<QueryResult>, tableChange: NonNullable<CompiledStatement['tableChange']>): CompiledStatement {
+  return { paramTypes: [], columns: null, changesCatalog: true, tableChange, run: () => run() };
 }
 
 function finalParamTypes(ctx: StatementContext): ColumnType[] {
@@ -87,15 +101,15 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
     paramTypes: finalParamTypes(ctx),
     columns,
     changesCatalog: false,
-    async run(params, signal) {
-      const rows = await executeSelect(plan, params, services, signal);
+    async run(params, signal, writes) {
+      const rows = await executeSelect(plan, params, services, signal, undefined, writes);
       return { command: 'SELECT', rowCount: rows.length, columns, rows };
     },
   };
 }
 
-export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile): Promise<Value[][]> {
-  const ctx = new ExecContext({ store: services.store, params, signal, run: runPlan, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
+export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile, writes?: WriteSet): Promise<Value[][]> {
+  const ctx = new ExecContext({ store: services.store, writes, params, signal, run: runPlan, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
   await services.fragments.prefetch(plan, ctx);
   return runPlan(plan, ctx);
 }
@@ -112,14 +126,14 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
     paramTypes: finalParamTypes(ctx),
     columns,
     changesCatalog: false,
-    async run(params, signal) {
+    async run(params, signal, writes) {
       const partitions = services.store.partitions;
-      const fragments = services.fragments.fragmentsOf(plan);
+      const fragments = services.fragments.fragmentsOf(plan, writes === undefined ? undefined : (t) => writes.touches(t));
       let lines: string[];
       if (st.analyze) {
         const profile = new OperatorProfile();
         const started = process.hrtime.bigint();
-        const rows = await executeSelect(plan, params, services, signal, profile);
+        const rows = await executeSelect(plan, params, services, signal, profile, writes);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         lines = explainPlan(plan, partitions, fragments, profile.stats);
         lines.push(`Execution: ${rows.length} rows in ${ms.toFixed(3)} ms`);

@@ -27,7 +27,7 @@ export class PlanCache {
   }
 
   putPrepared(key: string, statement: Statement, compiled: CompiledStatement): void {
-    if (key.length > PLAN_CACHE_TEXT_CHARS_MAX) return;
+    if (key.length > PLAN_CACHE_TEXT_CHARS_MAX || compiled.sessionDependent === true) return;
     evictOldest(this.prepared);
     this.prepared.set(key, { statement, compiled });
   }
@@ -37,7 +37,7 @@ export class PlanCache {
   }
 
   put(sql: string, c: CompiledStatement): void {
-    if (sql.length > PLAN_CACHE_TEXT_CHARS_MAX || c.paramTypes.length > 0) return;
+    if (sql.length > PLAN_CACHE_TEXT_CHARS_MAX || c.paramTypes.length > 0 || c.sessionDependent === true) return;
     evictOldest(this.entries);
     this.entries.set(sql, c);
   }

@@ -1,5 +1,6 @@
 // A client session: runs scripts and prepared statements, keeps settings and the transaction
-// block state. Each statement commits on its own; see README "Transactions".
+// block: outside one each statement commits on its own; inside BEGIN … COMMIT writes go to the
+// block's write set until COMMIT (see transaction.ts and README "Transactions").
 
 import { EonError, toEonError } from '../../src/errors/index.js';
 import { T, type ColumnType, type Value } from '../../src/types/index.js';
@@ -10,9 +11,17 @@ import { Settings } from './settings.js';
 import { signalWithDeadline, statementTimeoutError } from '../execute/deadline.js';
 import { CopyFromSink, copyTargets, type CopyIn } from '../statements/copy-from.js';
 import type { PlanCache } from './plan-cache.js';
+import { checkIsolationLevel, TransactionBlock } from './transaction.js';
+import type { WriteTx } from '../../storage/index.js';
+
+type TransactionStatement = Statement & { kind: 'transaction' };
+
+const FAILED_BLOCK_MESSAGE = 'current transaction is aborted, commands ignored until end of transaction block';
 
 export class EngineSession implements Session {
   private status: TransactionStatus = 'I';
+  /** The open transaction block (status 'T' or 'E'), null when idle. */
+  private block: TransactionBlock | null = null;
   private readonly settings = new Settings();
   private readonly services: EngineServices;
   private readonly cache: PlanCache;
@@ -30,7 +39,19 @@ export class EngineSession implements Session {
     return this.settings.get(name);
   }
 
-  close(): void {}
+  /** SET from inside a statement (set_config()). */
+  changeSetting(name: string, value: string): void {
+    this.settings.set(name, value);
+  }
+
+  /** A dropped connection discards the open block, as ROLLBACK would. */
+  close(): void {
+    const block = this.block;
+    this.block = null;
+    this.status = 'I';
+    // Dropping the tables it created is the only asynchronous part; a failure leaves them, logged nowhere.
+    if (block !== null) void this.discard(block).catch(() => undefined);
+  }
 
   async *executeScript(sql: string, options?: ExecuteOptions): AsyncGenerator<QueryResult, void, undefined> {
     const cached = this.cache.get(sql);
@@ -111,12 +132,14 @@ export class EngineSession implements Session {
     const st = statements[0];
     if (statements.length !== 1 || st?.kind !== 'copy') return null;
     try {
-      if (this.status === 'E') {
-        throw new EonError('in_failed_sql_transaction', 'current transaction is aborted, commands ignored until end of transaction block');
-      }
+      if (this.status === 'E') throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
       const table = this.services.store.getTable(st.table);
       if (table === undefined) throw new EonError('undefined_table', `relation "${st.table}" does not exist`);
-      return new CopyFromSink(this.services.store, table, copyTargets(table, st), st.options, options?.signal);
+      const block = this.block;
+      if (block === null) return new CopyFromSink(this.services.store, table, copyTargets(table, st), st.options, options?.signal);
+      // Inside a block the rows go to its write set (bounded: WRITE_SET_ROWS_MAX), committed with it.
+      const writer = { write: <R>(fn: (tx: WriteTx) => R): Promise<R> => Promise.resolve(fn(block.writes.tx())) };
+      return new CopyFromSink(writer, table, copyTargets(table, st), st.options, options?.signal, true);
     } catch (e) {
       this.failBlock();
       throw toEonError(e);
@@ -133,12 +156,12 @@ export class EngineSession implements Session {
   }
 
   private async runStatement(st: Statement, params: readonly Value[], options: ExecuteOptions | undefined, cacheKey: string | null): Promise<QueryResult> {
-    if (this.status === 'E' && !(st.kind === 'transaction' && st.action !== 'begin')) {
-      throw new EonError('in_failed_sql_transaction', 'current transaction is aborted, commands ignored until end of transaction block');
+    if (this.status === 'E' && !(st.kind === 'transaction' && (st.action === 'commit' || st.action === 'rollback' || st.action === 'rollback_to'))) {
+      throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
     }
     switch (st.kind) {
       case 'transaction':
-        return this.transaction(st.action);
+        return this.transaction(st);
       case 'set':
         this.settings.set(st.name, st.value);
         return { command: st.value === null ? 'RESET' : 'SET', rowCount: 0, columns: null, rows: [] };
@@ -162,24 +185,47 @@ export class EngineSession implements Session {
   }
 
   private async runCompiled(c: CompiledStatement, params: readonly Value[], options: ExecuteOptions | undefined): Promise<QueryResult> {
-    if (this.status === 'E') {
-      throw new EonError('in_failed_sql_transaction', 'current transaction is aborted, commands ignored until end of transaction block');
-    }
+    if (this.status === 'E') throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
     if (params.length < c.paramTypes.length) {
       throw new EonError('protocol_violation', `bind message supplies ${params.length} parameters, but prepared statement requires ${c.paramTypes.length}`);
     }
     if (options?.signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
+    const block = this.block;
+    if (block !== null && c.tableChange !== undefined) return this.runTableChange(c, c.tableChange, block, params, options);
     const result = await this.runWithinTimeout(c, params, options?.signal);
     if (c.changesCatalog) this.cache.invalidate();
     return result;
   }
 
+  /**
+   * CREATE TABLE in a block runs at once and is dropped again if the block rolls back; DROP TABLE
+   * only of a table the block created (see TransactionBlock.checkDrop).
+   */
+  private async runTableChange(c: CompiledStatement, change: NonNullable<CompiledStatement['tableChange']>, block: TransactionBlock, params: readonly Value[], options: ExecuteOptions | undefined): Promise<QueryResult> {
+    const store = this.services.store;
+    const before = change.names.map((n) => store.getTable(n));
+    if (change.kind === 'drop') for (const t of before) if (t !== undefined) block.checkDrop(t);
+    try {
+      const result = await this.runWithinTimeout(c, params, options?.signal);
+      return result;
+    } finally {
+      this.cache.invalidate();
+      change.names.forEach((n, i) => {
+        const was = before[i];
+        const now = store.getTable(n);
+        if (change.kind === 'create' && now !== undefined && was === undefined) block.noteCreated(now);
+        if (change.kind === 'drop' && was !== undefined && now === undefined) block.noteDropped(was);
+      });
+    }
+  }
+
   /** Runs under statement_timeout when one is set: the deadline aborts the statement like a cancel request. */
   private async runWithinTimeout(c: CompiledStatement, params: readonly Value[], signal: AbortSignal | undefined): Promise<QueryResult> {
     const timeoutMs = this.settings.statementTimeoutMs();
-    if (timeoutMs === 0) return c.run(params, signal);
+    const writes = this.block?.writes;
+    if (timeoutMs === 0) return c.run(params, signal, writes);
     try {
-      return await c.run(params, signalWithDeadline(signal, timeoutMs));
+      return await c.run(params, signalWithDeadline(signal, timeoutMs), writes);
     } catch (e) {
       // The timer may have fired during an await, where the abort reads as a user cancel.
       if (e instanceof EonError && e.code === 'query_canceled' && signal?.aborted !== true) throw statementTimeoutError();
@@ -196,16 +242,60 @@ export class EngineSession implements Session {
     return { command: st.action.toUpperCase(), rowCount: 0, columns: null, rows: [] };
   }
 
-  private transaction(action: 'begin' | 'commit' | 'rollback'): QueryResult {
+  private async transaction(st: TransactionStatement): Promise<QueryResult> {
     const none = { rowCount: 0, columns: null, rows: [] };
-    if (action === 'begin') {
-      this.status = 'T';
-      return { command: 'BEGIN', ...none };
+    const action = st.action;
+    switch (action) {
+      case 'begin':
+        if (st.isolation !== undefined) checkIsolationLevel(st.isolation);
+        // BEGIN inside a block is a warning in PostgreSQL, not an error: the block goes on.
+        if (this.block === null) this.block = new TransactionBlock(this.services.store);
+        this.status = 'T';
+        return { command: 'BEGIN', ...none };
+      case 'commit':
+      case 'rollback': {
+        const block = this.block;
+        const failed = this.status === 'E';
+        this.block = null;
+        this.status = 'I';
+        if (block === null) return { command: action === 'commit' ? 'COMMIT' : 'ROLLBACK', ...none };
+        if (action === 'commit' && !failed) {
+          try {
+            await block.commit();
+          } catch (e) {
+            // A failed COMMIT (40001, 23505) rolls the whole block back, as in PostgreSQL.
+            await this.discard(block);
+            throw e;
+          }
+          return { command: 'COMMIT', ...none };
+        }
+        await this.discard(block);
+        return { command: 'ROLLBACK', ...none };
+      }
+      case 'savepoint':
+      case 'rollback_to':
+      case 'release': {
+        const block = this.block;
+        const word = action === 'savepoint' ? 'SAVEPOINT' : action === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+        if (block === null) throw new EonError('no_active_sql_transaction', `${word} can only be used in transaction blocks`);
+        const name = st.savepoint!;
+        if (action === 'savepoint') block.savepoint(name);
+        else if (action === 'release') block.release(name);
+        else {
+          if (await block.rollbackTo(name)) this.cache.invalidate();
+          this.status = 'T'; // the block is usable again, as in PostgreSQL
+        }
+        return { command: action === 'savepoint' ? 'SAVEPOINT' : action === 'release' ? 'RELEASE' : 'ROLLBACK', ...none };
+      }
+      default: {
+        const never: never = action;
+        return never;
+      }
     }
-    const wasFailed = this.status === 'E';
-    this.status = 'I';
-    if (action === 'commit' && !wasFailed) return { command: 'COMMIT', ...none };
-    return { command: 'ROLLBACK', ...none };
+  }
+
+  private async discard(block: TransactionBlock): Promise<void> {
+    if (await block.rollback()) this.cache.invalidate();
   }
 
   private show(name: string): QueryResult {

@@ -1,6 +1,7 @@
 // Session settings for SET/SHOW and the ParameterStatus values drivers read.
 
 import { EonError } from '../../src/errors/index.js';
+import { checkIsolationLevel } from './transaction.js';
 
 export const SERVER_VERSION = '15.0';
 
@@ -112,6 +113,8 @@ export class Settings {
       this.values.delete(key);
       return;
     }
+    // A stronger isolation than eon provides is refused, never silently weakened (also via set_config).
+    if (key === 'transaction_isolation' || key === 'default_transaction_isolation') checkIsolationLevel(value);
     if (!custom) {
       const accept = ACCEPTED[key];
       if (accept === undefined) throw new EonError('feature_not_supported', `parameter "${name}" cannot be changed`);

@@ -110,16 +110,19 @@ export class CopyFromSink implements CopyIn {
   private readonly width: number;
 
   get committed(): number {
-    return this.copied;
+    return this.held ? 0 : this.copied;
   }
 
   constructor(
-    private readonly store: Store,
+    /** The store, or inside a transaction block a writer into its write set. */
+    private readonly store: Pick<Store, 'write'>,
     private readonly table: TableSchema,
     /** Table ordinal of each field of a row. */
     private readonly targets: readonly number[],
     private readonly options: CopyOptions,
     private readonly signal: AbortSignal | undefined,
+    /** Rows go to a transaction block's write set: nothing is committed before its COMMIT. */
+    private readonly held = false,
   ) {
     this.columnCount = targets.length;
     this.width = table.columns.length;

@@ -1,9 +1,11 @@
 // INSERT (VALUES or SELECT, ON CONFLICT, RETURNING), UPDATE and DELETE: bound once, executed
-// with parameters as one LMDB write transaction each (all rows or none).
+// with parameters as one LMDB write transaction each (all rows or none), or inside a transaction
+// block into its write set.
 
 import { EonError } from '../../src/errors/index.js';
 import { T, formatText, type ColumnType, type Value } from '../../src/types/index.js';
 import { keyOf, type Store, type TableSchema, type WriteTx } from '../../storage/index.js';
+import type { WriteSet } from '../../storage/write-set.js';
 import { ALL_COLUMNS_MARKER, type Ast } from '../parse/parser.js';
 import type { Expr } from '../plan/expr.js';
 import type { OutputColumn, Plan } from '../plan/logical.js';
@@ -25,7 +27,8 @@ export interface DmlPlan {
   readonly kind: 'insert' | 'update' | 'delete';
   readonly table: TableSchema;
   readonly returning: { exprs: Expr[]; columns: OutputColumn[] } | null;
-  execute(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number): Promise<QueryResult>;
+  /** With `writes` (inside a transaction block) the rows go to the block's write set, not to the store. */
+  execute(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes?: WriteSet): Promise<QueryResult>;
 }
 
 function tableScope(table: TableSchema, alias: string): Scope {
@@ -91,8 +94,13 @@ function result(command: string, count: number, ret: DmlPlan['returning'], rows:
   return { command, rowCount: count, columns: ret === null ? null : ret.columns, rows };
 }
 
-function newContext(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number): ExecContext {
-  return new ExecContext({ store, params, signal, run: runPlan, cellsMax });
+function newContext(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes: WriteSet | undefined): ExecContext {
+  return new ExecContext({ store, params, signal, run: runPlan, cellsMax, writes });
+}
+
+/** Runs `fn` against the block's write set (synchronously, no await between its reads and writes). */
+function writeInBlock<T>(writes: WriteSet, fn: (tx: WriteTx) => T): Promise<T> {
+  return Promise.resolve(fn(writes.tx()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,8 +161,8 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
     kind: 'insert',
     table,
     returning,
-    async execute(store, params, signal, cellsMax) {
-      const ctx = newContext(store, params, signal, cellsMax);
+    async execute(store, params, signal, cellsMax, writes) {
+      const ctx = newContext(store, params, signal, cellsMax, writes);
       const input = runPlan(source, ctx);
       const full: Row[] = input.map((r) => {
         const row: Row = new Array(table.columns.length).fill(null);
@@ -162,7 +170,8 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
         return row;
       });
       // A large INSERT … SELECT is a bulk load: its partitions get segments directly.
-      const written = await store.write((tx) => applyInserts(tx, table, full, conflict, ctx), { bulk: full.length >= BULK_INSERT_ROWS_MIN });
+      const apply = (tx: WriteTx): Row[] => applyInserts(tx, table, full, conflict, ctx);
+      const written = await (writes !== undefined ? writeInBlock(writes, apply) : store.write(apply, { bulk: full.length >= BULK_INSERT_ROWS_MIN }));
       return result('INSERT', written.length, returning, returningRows(returning, written, ctx));
     },
   };
@@ -303,7 +312,7 @@ function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'sc
   const out: Match[] = [];
   const pred = scan.filter === null ? null : compilePredicate(scan.filter);
   let n = 0;
-  for (const { key, row } of store.scanRows(table)) {
+  for (const { key, row } of ctx.writes !== undefined ? ctx.writes.scanRows(table) : store.scanRows(table)) {
     if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
     if (pred === null || pred(row, ctx)) out.push({ key, row });
   }
@@ -320,6 +329,24 @@ type Match = { key: readonly Value[]; row: Row };
  * event-loop turn ends (`now`). Returns the rows read.
  */
 async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext, apply: (tx: WriteTx, matches: Match[]) => void): Promise<Match[]> {
+  const writes = ctx.writes;
+  if (writes !== undefined) {
+    // In a transaction block: read through the write set and write into it in the same turn, so
+    // the committed state each written key is checked against at COMMIT is the state read here.
+    return writeInBlock(writes, (tx) => {
+      let matches: Match[];
+      if (scan.keyLookup !== null) {
+        const pred = scan.filter === null ? null : compilePredicate(scan.filter);
+        const key = scan.keyLookup.map((e) => compileExpr(e)([], ctx));
+        const row = key.includes(null) ? undefined : tx.get(table, key);
+        matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
+      } else {
+        matches = matchingRows(store, table, scan, ctx);
+      }
+      apply(tx, matches);
+      return matches;
+    });
+  }
   if (scan.keyLookup !== null) {
     // A point read runs inside the queued write itself: it sees every write queued before it (one
     // LMDB write transaction), nothing runs in between, and concurrent statements share a commit.
@@ -358,8 +385,8 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
     kind: 'update',
     table,
     returning,
-    async execute(store, params, signal, cellsMax) {
-      const ctx = newContext(store, params, signal, cellsMax);
+    async execute(store, params, signal, cellsMax, writes) {
+      const ctx = newContext(store, params, signal, cellsMax, writes);
       let updated: Row[] = [];
       const matches = await readModifyWrite(store, table, scan, ctx, (tx, found) => {
         updated = found.map(({ row }) => {
@@ -390,8 +417,8 @@ export function bindDelete(ast: Ast, stmt: StatementContext): DmlPlan {
     kind: 'delete',
     table,
     returning,
-    async execute(store, params, signal, cellsMax) {
-      const ctx = newContext(store, params, signal, cellsMax);
+    async execute(store, params, signal, cellsMax, writes) {
+      const ctx = newContext(store, params, signal, cellsMax, writes);
       const matches = await readModifyWrite(store, table, scan, ctx, (tx, found) => {
         for (const m of found) tx.delete(table, m.key);
       });

@@ -4,7 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataEnginePool, Store } from '../../storage/index.js';
-import { createQueryEngine } from '../../query/index.js';
+import { createQueryEngine, standaloneClusterInfo } from '../../query/index.js';
+import type { ClusterInfoProvider } from '../../query/index.js';
 import { PgServer } from '../../protocol/pg/index.js';
 import { createHttpServer } from '../../protocol/http/index.js';
 import { EonError } from '../errors/index.js';
@@ -47,11 +48,32 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'store', close: () => store.close() });
     const pool = new DataEnginePool(config.threads === undefined ? { dir: dataDir } : { dir: dataDir, threads: config.threads });
     closers.push({ name: 'data engine pool', close: () => pool.close() });
-    const engine = createQueryEngine(config.queryCellsMax === undefined ? { store, pool } : { store, pool, queryCellsMax: config.queryCellsMax });
+    let cluster: ClusterNode | null = null;
+    const standalone = standaloneClusterInfo(store);
+    // eon_nodes and eon_partitions show the cluster once membership runs (it starts after the servers bind).
+    const clusterInfo: ClusterInfoProvider = {
+      view: () => cluster?.view() ?? standalone.view(),
+      partitions: () => {
+        if (cluster === null) return standalone.partitions();
+        return cluster.partitionReplicas().map((replicas, partition) => ({
+          partition,
+          owner: replicas[0] ?? '',
+          replicas,
+          rows: null,
+          replicationDelayMs: 0,
+          hintsPending: 0,
+        }));
+      },
+    };
+    const engine = createQueryEngine({
+      store,
+      pool,
+      cluster: clusterInfo,
+      ...(config.queryCellsMax === undefined ? {} : { queryCellsMax: config.queryCellsMax }),
+    });
     closers.push({ name: 'query engine', close: () => engine.close() });
 
     let nodeName = config.nodeName ?? `${config.host}:${config.pgPort}`;
-    let cluster: ClusterNode | null = null;
     const http = createHttpServer({
       cluster: () => cluster?.view() ?? null,
       sessions: engine,

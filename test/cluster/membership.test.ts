@@ -88,6 +88,14 @@ describe('membership of real processes', () => {
     const rings = await Promise.all([n0, n1, n2].map(async (n) => (await view(n))!.members.map((m) => `${m.id}:${m.partitionsOwned}`).join()));
     expect(new Set(rings).size).toBe(1);
 
+    // SQL sees the same members and ring.
+    const sql = await fetch(`http://127.0.0.1:${n2.httpPort}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: "SELECT count(*) AS n, sum(partitions_owned) AS owned FROM eon_nodes WHERE state = 'alive'" }),
+    });
+    expect(((await sql.json()) as { rows: unknown[][] }).rows).toEqual([['3', String(first.partitions)]]);
+
     // Garbage on the peer port closes that connection only.
     await new Promise<void>((resolve) => {
       const s = connect(p0, '127.0.0.1', () => s.end(Buffer.from('GET / HTTP/1.1\r\n\r\n garbage \u0000\u00ff')));

@@ -177,6 +177,14 @@ export class ClusterNode {
     };
   }
 
+  /** Each partition's replica set as this node's ring has it (owner first). */
+  partitionReplicas(): NodeId[][] {
+    this.ring.update(this.swim.members());
+    const out: NodeId[][] = [];
+    for (let p = 0; p < this.options.partitions; p++) out.push(this.ring.replicasOf(p));
+    return out;
+  }
+
   /** Stops answering and probing; the others will see this node dead until it returns (stop is not leave). */
   async stop(): Promise<void> {
     if (this.stopped) return;

@@ -5,7 +5,7 @@
 // takes. Dead members keep their partitions (down is not gone, as in Riak); left ones give them up.
 
 import type { Member } from '../membership/index.js';
-import { claim, clampReplicas, partitionsHeldBy } from '../ring/index.js';
+import { claim, clampReplicas, partitionsHeldBy, replicaSet } from '../ring/index.js';
 import type { RingState } from '../ring/index.js';
 import type { NodeId } from '../runtime.js';
 
@@ -43,6 +43,12 @@ export class RingView {
 
   replicasFor(members: readonly Member[]): number {
     return clampReplicas(this.update(members), this.replicas);
+  }
+
+  /** The nodes holding partition p (its owner first), from the last update(). */
+  replicasOf(partition: number): NodeId[] {
+    if (this.ring === null) return [];
+    return replicaSet(this.ring, partition, clampReplicas(this.ring, this.replicas));
   }
 
   owned(node: NodeId): number {

@@ -1,0 +1,249 @@
+// pg_catalog's tables and views, as far as drivers and GUI tools read them. Columns keep
+// PostgreSQL's names and order (a subset); OID columns are int4, "char" and name columns text,
+// arrays (aclitem[], int2vector) text or NULL.
+
+import { T, TYPE_OIDS, typeModifier } from '../../src/types/index.js';
+import type { TableSchema } from '../../storage/index.js';
+import { Settings } from '../session/settings.js';
+// A cycle (functions read the catalog): used only when rows are computed, after both are loaded.
+import { knownFunctionNames } from '../functions/index.js';
+import type { SystemEnvironment } from './environment.js';
+import {
+  BTREE_AM_OID,
+  DATABASE_OIDS,
+  DEFAULT_COLLATION_OID,
+  HEAP_AM_OID,
+  PG_CATALOG_NAMESPACE_OID,
+  PG_TOAST_NAMESPACE_OID,
+  PUBLIC_NAMESPACE_OID,
+  SUPERUSER_ROLE_OID,
+  UTF8_ENCODING,
+  primaryKeyOid,
+  tableOid,
+} from './oids.js';
+import { SCHEMA_NAMESPACES, listRelations, primaryKeyName } from './relations.js';
+import { CHAR, NAME, OID, systemTable, type SystemTableDef } from './system-table.js';
+import { TYPE_ROWS } from './type-info.js';
+
+/** An identifier as PostgreSQL's quote_ident prints it (keywords are not recognised). */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** pg_get_constraintdef of a primary key. */
+export function primaryKeyDefinition(table: TableSchema): string {
+  return `PRIMARY KEY (${table.primaryKey.map((k) => quoteIdent(table.columns[k]!.name)).join(', ')})`;
+}
+
+/** pg_get_indexdef of a primary key's index. */
+export function primaryKeyIndexDefinition(table: TableSchema): string {
+  const cols = table.primaryKey.map((k) => quoteIdent(table.columns[k]!.name)).join(', ');
+  return `CREATE UNIQUE INDEX ${quoteIdent(primaryKeyName(table))} ON public.${quoteIdent(table.name)} USING btree (${cols})`;
+}
+
+/** pg_proc OIDs of the built-in functions: PROC_OID_BASE + their rank by name (below the system tables' range). */
+export const PROC_OID_BASE = 8_000;
+
+/** PostgreSQL's password mask in pg_roles and pg_user. */
+const PASSWORD_MASK = '********';
+
+/** Category and description per setting eon reports, for pg_settings. */
+const SETTING_CATEGORY = 'Client Connection Defaults';
+
+/** The catalogs; `all` lists every system table (pg_class shows them too). */
+export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTableDef[] {
+  const relations = (env: SystemEnvironment) => listRelations(env, all());
+  const keyed = (env: SystemEnvironment) => env.store.listTables().filter((t) => t.primaryKey.length > 0);
+  return [
+    systemTable('pg_catalog', 'pg_namespace', 'table', [['oid', OID], ['nspname', NAME], ['nspowner', OID], ['nspacl', T.text]], () =>
+      [['pg_toast', PG_TOAST_NAMESPACE_OID] as const, ...SCHEMA_NAMESPACES].map(([name, oid]) => [oid, name, SUPERUSER_ROLE_OID, null]),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_class',
+      'table',
+      [
+        ['oid', OID], ['relname', NAME], ['relnamespace', OID], ['reltype', OID], ['relowner', OID], ['relam', OID],
+        ['relfilenode', OID], ['reltablespace', OID], ['relpages', T.int4], ['reltuples', T.float4], ['relallvisible', T.int4],
+        ['reltoastrelid', OID], ['relhasindex', T.bool], ['relisshared', T.bool], ['relpersistence', CHAR], ['relkind', CHAR],
+        ['relnatts', T.int2], ['relchecks', T.int2], ['relhasrules', T.bool], ['relhastriggers', T.bool], ['relhassubclass', T.bool],
+        ['relrowsecurity', T.bool], ['relforcerowsecurity', T.bool], ['relispopulated', T.bool], ['relreplident', CHAR],
+        ['relispartition', T.bool], ['relacl', T.text], ['reloptions', T.text],
+      ],
+      (env) =>
+        relations(env).map((r) => {
+          const rows = r.relkind === 'r' && r.table !== null ? env.store.estimatedRows(r.table) : -1;
+          const hasIndex = r.relkind === 'r' && r.table !== null && r.table.primaryKey.length > 0;
+          const am = r.relkind === 'i' ? BTREE_AM_OID : r.relkind === 'r' ? HEAP_AM_OID : 0;
+          return [
+            r.oid, r.name, r.namespaceOid, 0, SUPERUSER_ROLE_OID, am,
+            r.relkind === 'v' ? 0 : r.oid, 0, 0, rows, 0,
+            0, hasIndex, false, 'p', r.relkind,
+            r.columns.length, 0, false, false, false,
+            false, false, true, r.relkind === 'r' ? 'd' : 'n',
+            false, null, null,
+          ];
+        }),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_attribute',
+      'table',
+      [
+        ['attrelid', OID], ['attname', NAME], ['atttypid', OID], ['attlen', T.int2], ['attnum', T.int2], ['atttypmod', T.int4],
+        ['attndims', T.int4], ['attnotnull', T.bool], ['atthasdef', T.bool], ['attidentity', CHAR], ['attgenerated', CHAR],
+        ['attisdropped', T.bool], ['attislocal', T.bool], ['attinhcount', T.int4], ['attcollation', OID],
+      ],
+      (env) =>
+        relations(env).flatMap((r) =>
+          r.columns.map((c, i) => {
+            const typeLen = TYPE_ROWS.find((t) => t.kind === c.type.kind)?.typlen ?? -1;
+            const collation = c.type.kind === 'text' || c.type.kind === 'varchar' ? DEFAULT_COLLATION_OID : 0;
+            return [r.oid, c.name, TYPE_OIDS[c.type.kind], typeLen, i + 1, typeModifier(c.type), 0, c.notNull, false, '', '', false, true, 0, collation];
+          }),
+        ),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_type',
+      'table',
+      [
+        ['oid', OID], ['typname', NAME], ['typnamespace', OID], ['typowner', OID], ['typlen', T.int2], ['typbyval', T.bool],
+        ['typtype', CHAR], ['typcategory', CHAR], ['typispreferred', T.bool], ['typisdefined', T.bool], ['typdelim', CHAR],
+        ['typrelid', OID], ['typelem', OID], ['typarray', OID], ['typnotnull', T.bool], ['typbasetype', OID],
+        ['typtypmod', T.int4], ['typndims', T.int4], ['typcollation', OID],
+      ],
+      () =>
+        TYPE_ROWS.map((t) => [
+          TYPE_OIDS[t.kind], t.typname, PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, t.typlen, t.typlen > 0 && t.typlen <= 8,
+          'b', t.typcategory, t.kind === 'bool' || t.kind === 'float8' || t.kind === 'text' || t.kind === 'timestamptz' || t.kind === 'interval', true, ',',
+          0, 0, t.typarray, false, 0,
+          -1, 0, t.kind === 'text' || t.kind === 'varchar' ? DEFAULT_COLLATION_OID : 0,
+        ]),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_index',
+      'table',
+      [
+        ['indexrelid', OID], ['indrelid', OID], ['indnatts', T.int2], ['indnkeyatts', T.int2], ['indisunique', T.bool],
+        ['indisprimary', T.bool], ['indisexclusion', T.bool], ['indimmediate', T.bool], ['indisclustered', T.bool],
+        ['indisvalid', T.bool], ['indcheckxmin', T.bool], ['indisready', T.bool], ['indislive', T.bool], ['indisreplident', T.bool],
+        ['indkey', T.text], ['indexprs', T.text], ['indpred', T.text],
+      ],
+      (env) =>
+        keyed(env).map((t) => [
+          primaryKeyOid(t), tableOid(t), t.primaryKey.length, t.primaryKey.length, true,
+          true, false, true, false,
+          true, false, true, true, false,
+          t.primaryKey.map((k) => k + 1).join(' '), null, null,
+        ]),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_constraint',
+      'table',
+      [
+        ['oid', OID], ['conname', NAME], ['connamespace', OID], ['contype', CHAR], ['condeferrable', T.bool], ['condeferred', T.bool],
+        ['convalidated', T.bool], ['conrelid', OID], ['contypid', OID], ['conindid', OID], ['conparentid', OID], ['confrelid', OID],
+        ['confupdtype', CHAR], ['confdeltype', CHAR], ['confmatchtype', CHAR], ['conislocal', T.bool], ['coninhcount', T.int4],
+        ['connoinherit', T.bool], ['conkey', T.text], ['confkey', T.text],
+      ],
+      (env) =>
+        keyed(env).map((t) => [
+          primaryKeyOid(t), primaryKeyName(t), PUBLIC_NAMESPACE_OID, 'p', false, false,
+          true, tableOid(t), 0, primaryKeyOid(t), 0, 0,
+          ' ', ' ', ' ', true, 0,
+          true, `{${t.primaryKey.map((k) => k + 1).join(',')}}`, null,
+        ]),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_database',
+      'table',
+      [
+        ['oid', OID], ['datname', NAME], ['datdba', OID], ['encoding', T.int4], ['datlocprovider', CHAR], ['datistemplate', T.bool],
+        ['datallowconn', T.bool], ['datconnlimit', T.int4], ['datcollate', T.text], ['datctype', T.text], ['daticulocale', T.text],
+        ['datacl', T.text],
+      ],
+      () => DATABASE_OIDS.map(([name, oid]) => [oid, name, SUPERUSER_ROLE_OID, UTF8_ENCODING, 'c', false, true, -1, 'C', 'C', null, null]),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_settings',
+      'view',
+      [
+        ['name', T.text], ['setting', T.text], ['unit', T.text], ['category', T.text], ['short_desc', T.text], ['context', T.text],
+        ['vartype', T.text], ['source', T.text], ['boot_val', T.text], ['reset_val', T.text], ['pending_restart', T.bool],
+      ],
+      (env) =>
+        new Settings().all().map((d) => {
+          const value = env.session.setting(d.name) ?? d.value;
+          return [d.name, value, null, SETTING_CATEGORY, '', 'user', 'string', value === d.value ? 'default' : 'session', d.value, d.value, false];
+        }),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_roles',
+      'view',
+      [
+        ['rolname', NAME], ['rolsuper', T.bool], ['rolinherit', T.bool], ['rolcreaterole', T.bool], ['rolcreatedb', T.bool],
+        ['rolcanlogin', T.bool], ['rolreplication', T.bool], ['rolconnlimit', T.int4], ['rolpassword', T.text],
+        ['rolvaliduntil', T.timestamptz], ['rolbypassrls', T.bool], ['rolconfig', T.text], ['oid', OID],
+      ],
+      (env) => [[env.session.user, true, true, true, true, true, false, -1, PASSWORD_MASK, null, true, null, SUPERUSER_ROLE_OID]],
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_user',
+      'view',
+      [
+        ['usename', NAME], ['usesysid', OID], ['usecreatedb', T.bool], ['usesuper', T.bool], ['userepl', T.bool],
+        ['usebypassrls', T.bool], ['passwd', T.text], ['valuntil', T.timestamptz], ['useconfig', T.text],
+      ],
+      (env) => [[env.session.user, SUPERUSER_ROLE_OID, true, true, false, true, PASSWORD_MASK, null, null]],
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_proc',
+      'table',
+      [['oid', OID], ['proname', NAME], ['pronamespace', OID], ['proowner', OID], ['prokind', CHAR], ['proretset', T.bool], ['pronargs', T.int2]],
+      // Built-in functions by name (overloads are one row; argument types are not listed yet).
+      () => knownFunctionNames().map((name, i) => [PROC_OID_BASE + i, name, PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, 'f', false, null]),
+    ),
+    systemTable('pg_catalog', 'pg_auth_members', 'table', [['oid', OID], ['roleid', OID], ['member', OID], ['grantor', OID], ['admin_option', T.bool]], () => []),
+    systemTable('pg_catalog', 'pg_description', 'table', [['objoid', OID], ['classoid', OID], ['objsubid', T.int4], ['description', T.text]], () => []),
+    systemTable('pg_catalog', 'pg_am', 'table', [['oid', OID], ['amname', NAME], ['amhandler', T.text], ['amtype', CHAR]], () => [
+      [HEAP_AM_OID, 'heap', 'heap_tableam_handler', 't'],
+      [BTREE_AM_OID, 'btree', 'bthandler', 'i'],
+    ]),
+    systemTable(
+      'pg_catalog',
+      'pg_tables',
+      'view',
+      [
+        ['schemaname', NAME], ['tablename', NAME], ['tableowner', NAME], ['tablespace', NAME], ['hasindexes', T.bool],
+        ['hasrules', T.bool], ['hastriggers', T.bool], ['rowsecurity', T.bool],
+      ],
+      (env) =>
+        relations(env)
+          .filter((r) => r.relkind === 'r')
+          .map((r) => [r.schema, r.name, env.session.user, null, r.table !== null && r.table.primaryKey.length > 0, false, false, false]),
+    ),
+    systemTable('pg_catalog', 'pg_views', 'view', [['schemaname', NAME], ['viewname', NAME], ['viewowner', NAME], ['definition', T.text]], () => []),
+    systemTable('pg_catalog', 'pg_attrdef', 'table', [['oid', OID], ['adrelid', OID], ['adnum', T.int2], ['adbin', T.text]], () => []),
+    systemTable('pg_catalog', 'pg_inherits', 'table', [['inhrelid', OID], ['inhparent', OID], ['inhseqno', T.int4], ['inhdetachpending', T.bool]], () => []),
+    systemTable('pg_catalog', 'pg_trigger', 'table', [['oid', OID], ['tgrelid', OID], ['tgname', NAME], ['tgenabled', CHAR], ['tgisinternal', T.bool]], () => []),
+    systemTable('pg_catalog', 'pg_extension', 'table', [['oid', OID], ['extname', NAME], ['extowner', OID], ['extnamespace', OID], ['extversion', T.text]], () => []),
+    systemTable('pg_catalog', 'pg_tablespace', 'table', [['oid', OID], ['spcname', NAME], ['spcowner', OID]], () => [
+      [1663, 'pg_default', SUPERUSER_ROLE_OID],
+      [1664, 'pg_global', SUPERUSER_ROLE_OID],
+    ]),
+  ];
+}
+
+/** The user table of a table, index or constraint OID, for pg_get_constraintdef and friends. */
+export function userTableOfOid(env: SystemEnvironment, oid: number, index: boolean): TableSchema | undefined {
+  return env.store.listTables().find((t) => (index ? primaryKeyOid(t) : tableOid(t)) === oid);
+}
+

@@ -1,0 +1,161 @@
+// System information and catalog functions clients call on connect and when listing objects:
+// version(), current_setting(), format_type(), pg_get_constraintdef(), privilege checks (all
+// true: the one role is a superuser). Those that read the session or the catalog take the
+// compiling session's environment when they are resolved, which keeps the statement out of the
+// shared plan cache.
+
+import { EonError } from '../../src/errors/index.js';
+import type { TypeKind, Value } from '../../src/types/index.js';
+import {
+  SUPERUSER_ROLE_OID,
+  UTF8_ENCODING,
+  compilingEnvironment,
+  formatType,
+  primaryKeyDefinition,
+  primaryKeyIndexDefinition,
+  userTableOfOid,
+  type SystemEnvironment,
+} from '../catalog/index.js';
+import { SERVER_VERSION } from '../session/settings.js';
+import { fn, type FunctionDef, type ScalarImpl } from './definition.js';
+
+/** eon's release, as version() reports it after the PostgreSQL version drivers parse. */
+export const EON_VERSION = '0.1.0';
+
+/** Starts with "PostgreSQL <major>.<minor>", which drivers and tools parse for features. */
+export function versionText(): string {
+  // Built on call: settings.ts sits in an import cycle with this module.
+  return `PostgreSQL ${SERVER_VERSION} (eon ${EON_VERSION}) on ${process.arch}-${process.platform}, compiled by Node.js ${process.versions.node}, 64-bit`;
+}
+
+/** A function over the compiling session's environment; resolved outside compilation it reports the gap. */
+function withEnvironment(name: string, args: readonly TypeKind[], returns: TypeKind, build: (env: SystemEnvironment) => ScalarImpl, volatile = false): FunctionDef {
+  return {
+    name,
+    args,
+    returns,
+    strict: true,
+    volatile,
+    make: () => {
+      const env = compilingEnvironment();
+      if (env === null) throw new EonError('feature_not_supported', `function ${name}() needs a session`);
+      return build(env);
+    },
+  };
+}
+
+function settingOf(env: SystemEnvironment, name: string, missingOk: boolean): string | null {
+  const v = env.session.setting(name);
+  if (v !== undefined) return v;
+  if (missingOk) return null;
+  throw new EonError('undefined_object', `unrecognized configuration parameter "${name}"`);
+}
+
+const always = (): Value => true;
+const nothing = (): Value => null;
+
+function privilegeChecks(name: string, objectKinds: readonly TypeKind[]): FunctionDef[] {
+  // (object, privilege) and (user, object, privilege), the object named or given by OID.
+  return objectKinds.flatMap((k) => [fn(name, [k, 'text'], 'bool', always), fn(name, ['text', k, 'text'], 'bool', always)]);
+}
+
+export const systemFunctions: readonly FunctionDef[] = [
+  fn('version', [], 'text', versionText),
+  withEnvironment('current_database', [], 'text', (env) => () => env.session.database),
+  withEnvironment('current_user', [], 'text', (env) => () => env.session.user),
+  withEnvironment('session_user', [], 'text', (env) => () => env.session.user),
+  fn('current_schema', [], 'text', () => 'public'),
+  // text[] in PostgreSQL; eon has no arrays, so the array's text form.
+  fn('current_schemas', ['bool'], 'text', (a) => (a[0] === true ? '{pg_catalog,public}' : '{public}')),
+  // Volatile: read when the row is computed, so a prepared statement sees later SETs.
+  withEnvironment('current_setting', ['text'], 'text', (env) => (a) => settingOf(env, a[0] as string, false), true),
+  withEnvironment('current_setting', ['text', 'bool'], 'text', (env) => (a) => settingOf(env, a[0] as string, a[1] === true), true),
+  withEnvironment(
+    'set_config',
+    ['text', 'text', 'bool'],
+    'text',
+    (env) => (a) => {
+      const change = env.session.changeSetting;
+      if (change === undefined) throw new EonError('feature_not_supported', 'set_config() is not supported here; use SET');
+      change(a[0] as string, a[1] as string);
+      return settingOf(env, a[0] as string, false);
+    },
+    true,
+  ),
+  withEnvironment('pg_get_userbyid', ['int4'], 'text', (env) => (a) => (a[0] === SUPERUSER_ROLE_OID ? env.session.user : `unknown (OID=${String(a[0])})`)),
+  fn('pg_table_is_visible', ['int4'], 'bool', always),
+  fn('pg_type_is_visible', ['int4'], 'bool', always),
+  { name: 'format_type', args: ['int4', 'int4'], returns: 'text', strict: false, impl: (a) => (a[0] === null ? null : formatType(a[0] as number, a[1] as number | null)) },
+  withEnvironment('pg_get_constraintdef', ['int4'], 'text', (env) => (a) => constraintDef(env, a[0] as number)),
+  withEnvironment('pg_get_constraintdef', ['int4', 'bool'], 'text', (env) => (a) => constraintDef(env, a[0] as number)),
+  withEnvironment('pg_get_indexdef', ['int4'], 'text', (env) => (a) => indexDef(env, a[0] as number)),
+  withEnvironment('pg_get_indexdef', ['int4', 'int4', 'bool'], 'text', (env) => (a) => indexDef(env, a[0] as number)),
+  // Defaults, comments: eon stores none.
+  fn('pg_get_expr', ['text', 'int4'], 'text', nothing),
+  fn('obj_description', ['int4'], 'text', nothing),
+  fn('obj_description', ['int4', 'text'], 'text', nothing),
+  fn('col_description', ['int4', 'int4'], 'text', nothing),
+  fn('shobj_description', ['int4', 'text'], 'text', nothing),
+  ...privilegeChecks('has_table_privilege', ['text', 'int4']),
+  ...privilegeChecks('has_schema_privilege', ['text', 'int4']),
+  ...privilegeChecks('has_database_privilege', ['text', 'int4']),
+  // Catalog arrays (datacl, conkey) are their text form in eon: '{a,b}' joined by the delimiter.
+  fn('array_to_string', ['text', 'text'], 'text', (a) => arrayTextItems(a[0] as string).join(a[1] as string)),
+  // Sizes on disk are not tracked per table: NULL, which pg_size_pretty passes on.
+  fn('pg_table_size', ['int4'], 'int8', nothing),
+  fn('pg_relation_size', ['int4'], 'int8', nothing),
+  fn('pg_total_relation_size', ['int4'], 'int8', nothing),
+  fn('pg_indexes_size', ['int4'], 'int8', nothing),
+  fn('pg_size_pretty', ['int8'], 'text', (a) => sizePretty(a[0] as bigint)),
+  fn('pg_function_is_visible', ['int4'], 'bool', always),
+  fn('pg_get_function_result', ['int4'], 'text', nothing),
+  fn('pg_get_function_arguments', ['int4'], 'text', nothing),
+  // Tablespaces are built in (pg_default, pg_global): no location of their own.
+  fn('pg_tablespace_location', ['int4'], 'text', () => ''),
+  // No temporary schema (0 = none) and never a standby.
+  fn('pg_my_temp_schema', [], 'int4', () => 0),
+  fn('pg_is_in_recovery', [], 'bool', () => false),
+  fn('pg_encoding_to_char', ['int4'], 'text', (a) => (a[0] === UTF8_ENCODING ? 'UTF8' : a[0] === 0 ? 'SQL_ASCII' : '')),
+];
+
+function constraintDef(env: SystemEnvironment, oid: number): string | null {
+  const t = userTableOfOid(env, oid, true);
+  return t === undefined ? null : primaryKeyDefinition(t);
+}
+
+function indexDef(env: SystemEnvironment, oid: number): string | null {
+  const t = userTableOfOid(env, oid, true);
+  return t === undefined ? null : primaryKeyIndexDefinition(t);
+}
+
+/** The items of an array's text form ('{a,b}'); quoting inside items is not interpreted. */
+function arrayTextItems(text: string): string[] {
+  const inner = text.startsWith('{') && text.endsWith('}') ? text.slice(1, -1) : text;
+  return inner === '' ? [] : inner.split(',');
+}
+
+/** pg_size_pretty's units: below `limit` a unit is used; `bits` its power of two; `round` halves with rounding. */
+const SIZE_UNITS: readonly { name: string; limit: bigint; round: boolean; bits: number }[] = [
+  { name: 'bytes', limit: 10n * 1024n, round: false, bits: 0 },
+  { name: 'kB', limit: 20n * 1024n - 1n, round: true, bits: 10 },
+  { name: 'MB', limit: 20n * 1024n - 1n, round: true, bits: 20 },
+  { name: 'GB', limit: 20n * 1024n - 1n, round: true, bits: 30 },
+  { name: 'TB', limit: 20n * 1024n - 1n, round: true, bits: 40 },
+  { name: 'PB', limit: 20n * 1024n - 1n, round: true, bits: 50 },
+];
+
+/** PostgreSQL 15's pg_size_pretty(bigint), step for step. */
+export function sizePretty(bytes: bigint): string {
+  let size = bytes;
+  for (let i = 0; i < SIZE_UNITS.length; i++) {
+    const unit = SIZE_UNITS[i]!;
+    const next = SIZE_UNITS[i + 1];
+    if (next === undefined || (size < 0n ? -size : size) < unit.limit) {
+      if (unit.round) size = (size + (size < 0n ? -1n : 1n)) / 2n;
+      return `${size} ${unit.name}`;
+    }
+    const shift = next.bits - unit.bits - (next.round ? 1 : 0) + (unit.round ? 1 : 0);
+    size /= 1n << BigInt(shift);
+  }
+  throw new Error('unreachable: the last unit always applies');
+}
