@@ -53,8 +53,10 @@ export class ClusterNode {
     private readonly options: ClusterNodeOptions,
     private identity: NodeIdentity,
     readonly peerAddress: string,
-    private readonly server: PeerServer,
-    private readonly pool: PeerPool,
+    /** Peer RPC: other cluster modules register their request types here. */
+    readonly server: PeerServer,
+    /** Peer RPC: requests and one-way messages to other members, by peer address. */
+    readonly pool: PeerPool,
     readonly swim: SwimNode,
     private readonly ring: RingView,
   ) {}
@@ -91,6 +93,28 @@ export class ClusterNode {
 
   get nodeId(): NodeId {
     return this.identity.nodeId;
+  }
+
+  /** The peer address (host:port) of a member, this node included; undefined for a stranger. */
+  addressOf(id: NodeId): string | undefined {
+    return this.swim.member(id)?.address;
+  }
+
+  /** Whether membership holds the member alive or merely suspect (worth sending to). */
+  isUp(id: NodeId): boolean {
+    const state = this.swim.member(id)?.state;
+    return state === 'alive' || state === 'suspect';
+  }
+
+  /** Partition p's replica set, owner first, from the ring this node derives now. */
+  replicasOf(partition: number): NodeId[] {
+    this.ring.update(this.swim.members());
+    return this.ring.replicasOf(partition);
+  }
+
+  /** Members that are alive or suspect, this node included. */
+  upMembers(): NodeId[] {
+    return this.swim.members().filter((m) => m.state === 'alive' || m.state === 'suspect').map((m) => m.id);
   }
 
   private wire(): void {
