@@ -6,9 +6,11 @@ import { EngineSession } from './session/session.js';
 import type { Session, SessionFactory } from './session/contract.js';
 import { PlanCache } from './session/plan-cache.js';
 import { QUERY_CELLS_MAX } from './execute/context.js';
+import type { TableDdl } from './statements/ddl.js';
 import { standaloneClusterInfo, type ClusterInfoProvider, type SessionIdentity } from './catalog/index.js';
 
 export { QUERY_CELLS_MAX };
+export type { TableDdl };
 
 export { standaloneClusterInfo, type ClusterInfoProvider, type PartitionInfo } from './catalog/index.js';
 export type { Session, SessionFactory, QueryResult, ResultColumn, PreparedStatement, ExecuteOptions, TransactionStatus } from './session/contract.js';
@@ -24,6 +26,8 @@ export interface QueryEngineOptions {
   readonly queryCellsMax?: number;
   /** What eon_nodes and eon_partitions show; by default this node alone, owning every partition. */
   readonly cluster?: ClusterInfoProvider;
+  /** Where CREATE and DROP TABLE go; by default the store (a node alone). */
+  readonly ddl?: TableDdl;
 }
 
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
@@ -33,6 +37,7 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     store: opts.store,
     fragments: new PartitionFragments(opts.store, opts.pool),
     cellsMax,
+    ddl: opts.ddl ?? opts.store,
   };
   const cluster = opts.cluster ?? standaloneClusterInfo(opts.store);
   return {

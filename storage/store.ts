@@ -45,6 +45,8 @@ export interface TableDefinition {
   columns: ColumnSchema[];
   primaryKey: number[];
   distributionKey?: number[];
+  /** An id the cluster's catalog assigned (the same on every node); unset: the next local one. */
+  id?: number;
 }
 
 export interface WriteTx {
@@ -441,15 +443,27 @@ export class Store {
     this.assertOpen();
     if (this.tables.has(def.name)) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
     const schema = this.validateDefinition(def);
+    if (def.id !== undefined) {
+      const owner = [...this.tables.values()].find((t) => t.id === def.id);
+      if (!Number.isSafeInteger(def.id) || def.id < 1 || owner !== undefined) {
+        throw new EonError('invalid_table_definition', `table id ${def.id} is not free${owner === undefined ? '' : ` (it is "${owner.name}")`}`);
+      }
+    }
     this.env.root.transactionSync(() => {
-      const next = this.env.meta.get('nextTableId');
-      schema.id = typeof next === 'number' ? next : 1;
-      this.env.meta.putSync('nextTableId', schema.id + 1);
+      const stored = this.env.meta.get('nextTableId');
+      const next = typeof stored === 'number' ? stored : 1;
+      schema.id = def.id ?? next;
+      this.env.meta.putSync('nextTableId', Math.max(next, schema.id + 1));
       this.env.catalog.putSync(['table', schema.name], schema);
       this.env.catalog.putSync(['tableById', schema.id], schema.name);
     });
     this.tables.set(schema.name, schema);
     return schema;
+  }
+
+  /** The schema `def` would get (id 0), or the error createTable would raise; writes nothing. */
+  checkDefinition(def: TableDefinition): TableSchema {
+    return this.validateDefinition(def);
   }
 
   private validateDefinition(def: TableDefinition): TableSchema {

@@ -13,7 +13,7 @@ import type { Ast, Statement } from '../parse/parser.js';
 import { explainPlan } from '../plan/explain.js';
 import type { Plan } from '../plan/logical.js';
 import { bindDelete, bindInsert, bindUpdate } from '../statements/dml.js';
-import { createTable, dropTable } from '../statements/ddl.js';
+import { createTable, dropTable, type TableDdl } from '../statements/ddl.js';
 import type { QueryResult, ResultColumn } from './contract.js';
 import type { FragmentRunner } from '../distribute/index.js';
 import { withSystemEnvironment, type SystemEnvironment } from '../catalog/index.js';
@@ -36,6 +36,8 @@ export interface EngineServices {
   readonly fragments: FragmentRunner;
   /** The per-statement memory budget in values (see QUERY_CELLS_MAX). */
   readonly cellsMax: number;
+  /** Where CREATE and DROP TABLE go (the store alone, or the cluster catalog). */
+  readonly ddl: TableDdl;
   /** The session's environment for system tables and session functions (absent: none resolve). */
   readonly system?: SystemEnvironment;
 }
@@ -75,12 +77,12 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
       if (String(ast.keyword).toLowerCase() !== 'table') {
         throw new EonError('feature_not_supported', `CREATE ${String(ast.keyword).toUpperCase()} is not supported yet`);
       }
-      return utility(() => createTable(ast, ctx, services.store), { kind: 'create', names: [ctx.ident(String((ast.table as Ast[])[0]?.table))] });
+      return utility(() => createTable(ast, ctx, services.store, services.ddl), { kind: 'create', names: [ctx.ident(String((ast.table as Ast[])[0]?.table))] });
     case 'drop':
       if (String(ast.keyword).toLowerCase() !== 'table') {
         throw new EonError('feature_not_supported', `DROP ${String(ast.keyword).toUpperCase()} is not supported yet`);
       }
-      return utility(() => dropTable(ast, ctx, services.store), { kind: 'drop', names: ((ast.name ?? []) as Ast[]).map((n) => ctx.ident(String(n.table))) });
+      return utility(() => dropTable(ast, ctx, services.store, services.ddl), { kind: 'drop', names: ((ast.name ?? []) as Ast[]).map((n) => ctx.ident(String(n.table))) });
     default:
       throw new EonError('feature_not_supported', `${type.toUpperCase()} statements are not supported`);
   }

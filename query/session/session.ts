@@ -249,7 +249,7 @@ export class EngineSession implements Session {
       case 'begin':
         if (st.isolation !== undefined) checkIsolationLevel(st.isolation);
         // BEGIN inside a block is a warning in PostgreSQL, not an error: the block goes on.
-        if (this.block === null) this.block = new TransactionBlock(this.services.store);
+        if (this.block === null) this.block = new TransactionBlock(this.services.store, this.services.ddl);
         this.status = 'T';
         return { command: 'BEGIN', ...none };
       case 'commit':

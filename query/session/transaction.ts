@@ -2,6 +2,7 @@
 // tables it created, which ROLLBACK drops again. Isolation: each statement reads the latest
 // committed rows plus the block's own writes; COMMIT is first-committer-wins on written keys.
 
+import type { TableDdl } from '../statements/ddl.js';
 import { EonError } from '../../src/errors/index.js';
 import type { Store, TableSchema } from '../../storage/index.js';
 import { WriteSet } from '../../storage/write-set.js';
@@ -36,7 +37,11 @@ export class TransactionBlock {
   private readonly created: TableSchema[] = [];
   private readonly savepoints: Savepoint[] = [];
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    /** Drops the tables a rolled-back block created, wherever CREATE TABLE put them. */
+    private readonly ddl: TableDdl,
+  ) {
     this.writes = new WriteSet(store);
   }
 
@@ -115,7 +120,7 @@ export class TransactionBlock {
     const dropped = this.created.length > keep;
     while (this.created.length > keep) {
       const t = this.created.pop()!;
-      if (this.store.getTable(t.name)?.id === t.id) await this.store.dropTable(t.name);
+      if (this.store.getTable(t.name)?.id === t.id) await this.ddl.dropTable(t.name);
     }
     return dropped;
   }

@@ -1,18 +1,27 @@
 // CREATE TABLE and DROP TABLE.
 
 import { EonError } from '../../src/errors/index.js';
-import type { ColumnSchema, Store } from '../../storage/index.js';
+import type { ColumnSchema, Store, TableDefinition, TableSchema } from '../../storage/index.js';
 import type { Ast } from '../parse/parser.js';
 import type { StatementContext } from '../bind/context.js';
 import { dataTypeOf } from '../bind/data-type.js';
 import type { QueryResult } from '../session/contract.js';
+
+/**
+ * Where CREATE and DROP TABLE go: the Store itself on a node alone, the cluster catalog (decided by
+ * consensus, applied on every live member) in a cluster.
+ */
+export interface TableDdl {
+  createTable(def: TableDefinition): Promise<TableSchema>;
+  dropTable(name: string): Promise<void>;
+}
 
 /** PostgreSQL's limit on columns per table. */
 export const TABLE_COLUMNS_MAX = 1600;
 /** PostgreSQL's identifier length limit (NAMEDATALEN - 1). */
 export const IDENTIFIER_BYTES_MAX = 63;
 
-export async function createTable(ast: Ast, stmt: StatementContext, store: Store): Promise<QueryResult> {
+export async function createTable(ast: Ast, stmt: StatementContext, store: Store, ddl: TableDdl): Promise<QueryResult> {
   if (ast.temporary) throw new EonError('feature_not_supported', 'temporary tables are not supported yet');
   if (ast.as !== undefined && ast.as !== null) throw new EonError('feature_not_supported', 'CREATE TABLE AS is not supported yet');
   const tableNode = (ast.table as Ast[])[0]!;
@@ -67,17 +76,22 @@ export async function createTable(ast: Ast, stmt: StatementContext, store: Store
   if (columns.length > TABLE_COLUMNS_MAX) {
     throw new EonError('program_limit_exceeded', `tables can have at most ${TABLE_COLUMNS_MAX} columns`);
   }
-  await store.createTable({ name, columns, primaryKey: primaryKey ?? [] });
+  try {
+    await ddl.createTable({ name, columns, primaryKey: primaryKey ?? [] });
+  } catch (e) {
+    // Another node may have created it since this one last heard of the catalog.
+    if (!(ifNotExists && e instanceof EonError && e.code === 'duplicate_table')) throw e;
+  }
   return { command: 'CREATE TABLE', rowCount: 0, columns: null, rows: [] };
 }
 
-export async function dropTable(ast: Ast, stmt: StatementContext, store: Store): Promise<QueryResult> {
+export async function dropTable(ast: Ast, stmt: StatementContext, store: Store, ddl: TableDdl): Promise<QueryResult> {
   const ifExists = String(ast.prefix ?? '').toUpperCase().replace(/\s/g, '') === 'IFEXISTS';
   const names = (ast.name as Ast[]).map((n) => stmt.ident(String(n.table)));
   for (const n of names) {
     if (store.getTable(n) === undefined && !ifExists) throw new EonError('undefined_table', `table "${n}" does not exist`);
   }
-  for (const n of names) if (store.getTable(n) !== undefined) await store.dropTable(n);
+  for (const n of names) if (store.getTable(n) !== undefined) await ddl.dropTable(n);
   return { command: 'DROP TABLE', rowCount: 0, columns: null, rows: [] };
 }
 

@@ -92,6 +92,14 @@ export const ERROR_CODES = {
   // (57P03, cannot serve now), and a write whose fate is unknown says so (40003).
   quorum_unavailable: { sqlstate: '57P03', http: 503 },
   statement_completion_unknown: { sqlstate: '40003', http: 504 },
+  // Appended for the cluster catalog (src/cluster/catalog): DDL committed to the catalog that
+  // some live node has not applied yet (object not in prerequisite state), and a node that has
+  // not joined its cluster yet refusing to decide for it.
+  catalog_propagation_incomplete: { sqlstate: '55000', http: 503 },
+  cluster_not_joined: { sqlstate: '57P03', http: 503 },
+  // Appended for replicated writes (src/cluster/replication): a write committed on its coordinator
+  // that did not reach W replicas in time (57P03: the cluster cannot serve the quorum now).
+  replication_incomplete: { sqlstate: '57P03', http: 503 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,7 @@ import { PgServer } from '../../protocol/pg/index.js';
 import { createHttpServer } from '../../protocol/http/index.js';
 import { EonError } from '../errors/index.js';
 import { ClusterNode } from '../cluster/node/index.js';
+import { ClusterCatalog, appliedCatalogStore } from '../cluster/catalog/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
 import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
 import type { NodeConfig } from './config.js';
@@ -65,10 +66,16 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         }));
       },
     };
+    // DDL goes through the cluster catalog once membership runs; before that, only to this store.
+    let catalog: ClusterCatalog | null = null;
     const engine = createQueryEngine({
       store,
       pool,
       cluster: clusterInfo,
+      ddl: {
+        createTable: (def) => (catalog ?? store).createTable(def),
+        dropTable: (name) => (catalog ?? store).dropTable(name),
+      },
       ...(config.queryCellsMax === undefined ? {} : { queryCellsMax: config.queryCellsMax }),
     });
     closers.push({ name: 'query engine', close: () => engine.close() });
@@ -121,6 +128,18 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     );
     const clusterNode = cluster;
     closers.push({ name: 'cluster membership', close: () => clusterNode.stop() });
+    const clusterCatalog = new ClusterCatalog({
+      tables: store,
+      membership: clusterNode,
+      register: clusterNode.consensus,
+      server: clusterNode.server,
+      pool: clusterNode.pool,
+      applied: appliedCatalogStore(clusterNode.consensusEnv),
+      log,
+    });
+    catalog = clusterCatalog;
+    clusterCatalog.start();
+    closers.push({ name: 'cluster catalog', close: () => clusterCatalog.stop() });
     const peerPort = Number(clusterNode.peerAddress.slice(clusterNode.peerAddress.lastIndexOf(':') + 1));
 
     log('info', 'eon node started', {

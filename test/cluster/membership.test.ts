@@ -4,72 +4,15 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { rm } from 'node:fs/promises';
-import { freePort, sleep } from '../support/ports.js';
-import { startEon } from '../support/eon.js';
-import type { RunningEon } from '../support/eon.js';
-import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
-import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
+import { freePort } from '../support/ports.js';
+import { CONVERGE_TIMEOUT_MS, TestCluster, allAlive, clusterView as view, sql, stateOf, until } from '../support/cluster.js';
 
-/** Every wait in this file is bounded by this (the defaults detect a crash in about 6–9 s). */
-const CONVERGE_TIMEOUT_MS = 40_000;
-const POLL_MS = 200;
 /** Starts, three convergences, two failure detections and stops. */
 const TEST_TIMEOUT_MS = 180_000;
 
-const started: RunningEon[] = [];
-const dirs = new Set<string>();
-
-afterAll(async () => {
-  for (const n of started) await n.kill('SIGKILL').catch(() => null);
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function start(peerPort: number, join: number | null, dataDir?: string): Promise<RunningEon> {
-  const node = await startEon({
-    peerPort,
-    keepDataDir: true,
-    ...(dataDir === undefined ? {} : { dataDir }),
-    extraArgs: ['--threads', '1', ...(join === null ? [] : ['--join', `127.0.0.1:${join}`])],
-  });
-  started.push(node);
-  dirs.add(node.dataDir);
-  return node;
-}
-
-async function view(node: RunningEon): Promise<ClusterView | null> {
-  try {
-    const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
-    return r.ok ? parseClusterView(await r.json()) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The state `observer` holds for the member on peer port `peer`. */
-async function stateOf(observer: RunningEon, peer: number): Promise<string | undefined> {
-  return (await view(observer))?.members.find((m) => m.peer === `127.0.0.1:${peer}`)?.state;
-}
-
-async function until(what: string, check: () => Promise<boolean>): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < CONVERGE_TIMEOUT_MS) {
-    if (await check()) {
-      if (process.env.EON_TEST_VERBOSE) console.log(`${what}: ${Date.now() - t0} ms`);
-      return Date.now() - t0;
-    }
-    await sleep(POLL_MS);
-  }
-  throw new Error(`not within ${CONVERGE_TIMEOUT_MS} ms: ${what}`);
-}
-
-async function allAlive(nodes: RunningEon[], count: number): Promise<boolean> {
-  for (const n of nodes) {
-    const v = await view(n);
-    if (v === null || v.members.length !== count || v.members.some((m) => m.state !== 'alive')) return false;
-  }
-  return true;
-}
+const cluster = new TestCluster();
+afterAll(() => cluster.stop());
+const start = cluster.start.bind(cluster);
 
 describe('membership of real processes', () => {
   it('joins, detects kill -9 and SIGSTOP, rejoins after restart and SIGCONT, and shrugs off garbage on the peer port', async () => {
@@ -89,12 +32,8 @@ describe('membership of real processes', () => {
     expect(new Set(rings).size).toBe(1);
 
     // SQL sees the same members and ring.
-    const sql = await fetch(`http://127.0.0.1:${n2.httpPort}/v1/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sql: "SELECT count(*) AS n, sum(partitions_owned) AS owned FROM eon_nodes WHERE state = 'alive'" }),
-    });
-    expect(((await sql.json()) as { rows: unknown[][] }).rows).toEqual([['3', String(first.partitions)]]);
+    const members = await sql(n2, "SELECT count(*) AS n, sum(partitions_owned) AS owned FROM eon_nodes WHERE state = 'alive'");
+    expect(members.rows).toEqual([['3', String(first.partitions)]]);
 
     // Garbage on the peer port closes that connection only.
     await new Promise<void>((resolve) => {

@@ -3,6 +3,11 @@
 // cluster (GET /v1/cluster, eon status, eon_nodes). A node alone is a cluster of one.
 
 import { loadavg } from 'node:os';
+import path from 'node:path';
+import { open } from 'lmdb';
+import type { RootDatabase } from 'lmdb';
+import { ConsensusRegister, LmdbAcceptorStore } from '../consensus/index.js';
+import type { ConsensusMessage } from '../consensus/index.js';
 import { SwimNode } from '../membership/index.js';
 import type { Member, MemberChange, SwimEvent, SwimMessage } from '../membership/index.js';
 import { PeerPool, PeerServer, routeMessages, rpcTransport } from '../rpc/index.js';
@@ -16,6 +21,10 @@ import { RingView } from './ring-view.js';
 
 /** The one-way RPC type that carries SWIM messages. */
 export const SWIM_RPC_TYPE = 'swim';
+/** The one-way RPC type that carries consensus (Paxos) messages. */
+export const PAXOS_RPC_TYPE = 'paxos';
+/** The LMDB environment (a folder in the data directory) holding acceptor and catalog state. */
+export const CONSENSUS_DIR_NAME = 'consensus';
 /** How often the node refreshes the stats it gossips. */
 export const STATS_REFRESH_MS = 1_000;
 /** After the seeds went unanswered, the next round of join attempts starts after this long. */
@@ -48,6 +57,8 @@ export class ClusterNode {
   private joinTimer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** False while a node started with seeds has not heard from any of them. */
+  private hasJoined: boolean;
 
   private constructor(
     private readonly options: ClusterNodeOptions,
@@ -59,7 +70,13 @@ export class ClusterNode {
     readonly pool: PeerPool,
     readonly swim: SwimNode,
     private readonly ring: RingView,
-  ) {}
+    /** The linearizable compare-and-set register this node proposes to and accepts for. */
+    readonly consensus: ConsensusRegister,
+    /** Acceptor state and other durable cluster state (e.g. the catalog version applied). */
+    readonly consensusEnv: RootDatabase,
+  ) {
+    this.hasJoined = true;
+  }
 
   /** Opens the peer port, starts SWIM and joins the seeds (--join, or the peers the data directory remembers). */
   static async start(options: ClusterNodeOptions): Promise<ClusterNode> {
@@ -85,8 +102,25 @@ export class ClusterNode {
       runtime: systemRuntime,
       transport: rpcTransport<SwimMessage>(pool, SWIM_RPC_TYPE, addressOf),
     });
-    const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, new RingView(options.partitions, options.replicas));
+    const consensusEnv = open({ path: path.join(options.dataDir, CONSENSUS_DIR_NAME), noSubdir: false, maxDbs: 4 });
+    const acceptors = consensusEnv.openDB<string, string>({ name: 'acceptors', encoding: 'string' });
+    let consensus: ConsensusRegister | null = null;
+    const rpcPaxos = rpcTransport<ConsensusMessage>(pool, PAXOS_RPC_TYPE, addressOf);
+    consensus = new ConsensusRegister({
+      self: identity.nodeId,
+      runtime: systemRuntime,
+      // Messages to itself skip the socket (a later turn, as a network would deliver them).
+      transport: {
+        send: (to, message) => {
+          if (to !== identity.nodeId) return rpcPaxos.send(to, message);
+          setImmediate(() => consensus?.handle(identity.nodeId, structuredClone(message)));
+        },
+      },
+      store: new LmdbAcceptorStore(acceptors, 'eon'),
+    });
+    const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, new RingView(options.partitions, options.replicas), consensus, consensusEnv);
     routeMessages(server, SWIM_RPC_TYPE, (_body): _body is unknown => true, (from, message) => node.swim.receive(from, message));
+    routeMessages(server, PAXOS_RPC_TYPE, (_body): _body is unknown => true, (from, message) => consensus.handle(from, message));
     node.wire();
     return node;
   }
@@ -112,6 +146,25 @@ export class ClusterNode {
     return this.ring.replicasOf(partition);
   }
 
+  /** False while a node started with seeds (--join, or remembered peers) has not heard from any. */
+  get joined(): boolean {
+    return this.hasJoined;
+  }
+
+  /**
+   * The acceptors of cluster-wide registers (the catalog): the first `max` members by first join
+   * time, dead ones included, left ones not. Stable as the cluster grows past `max`.
+   */
+  catalogAcceptors(max: number): NodeId[] {
+    return this.swim
+      .members()
+      .filter((m) => m.state !== 'left')
+      .map((m) => ({ id: m.id, at: typeof m.meta.joinedAtMs === 'number' ? m.meta.joinedAtMs : 0 }))
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, max)
+      .map((m) => m.id);
+  }
+
   /** Members that are alive or suspect, this node included. */
   upMembers(): NodeId[] {
     return this.swim.members().filter((m) => m.state === 'alive' || m.state === 'suspect').map((m) => m.id);
@@ -129,6 +182,7 @@ export class ClusterNode {
     this.statsTimer = setInterval(() => this.refreshStats(), STATS_REFRESH_MS);
     this.statsTimer.unref();
     const seeds = this.seedIds();
+    this.hasJoined = seeds.length === 0;
     if (seeds.length > 0) {
       options.log('info', 'joining the cluster', { seeds: seeds.map((s) => s.slice(SEED_PREFIX.length)) });
       swim.join(seeds);
@@ -146,6 +200,7 @@ export class ClusterNode {
   private onSwimEvent(e: SwimEvent): void {
     switch (e.kind) {
       case 'joined':
+        this.hasJoined = true;
         this.options.log('info', 'joined the cluster', { via: e.via });
         return;
       case 'seeds-unreachable':
@@ -217,6 +272,7 @@ export class ClusterNode {
     this.swim.stop();
     await this.pool.close();
     await this.server.close();
+    await this.consensusEnv.close();
   }
 }
 

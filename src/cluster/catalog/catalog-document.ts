@@ -1,0 +1,71 @@
+// The cluster's catalog as one versioned document in the consensus register: every table's schema
+// with the id every node stores it under, and the next id to hand out. Text (JSON) because the
+// register holds strings; validated on the way in, since it arrives from other nodes.
+
+import type { TableSchema } from '../../../storage/index.js';
+
+export const CATALOG_FORMAT = 1;
+/** Tables one catalog document may hold (it travels whole in one register value). */
+export const CATALOG_TABLES_MAX = 10_000;
+
+export interface CatalogDocument {
+  readonly format: typeof CATALOG_FORMAT;
+  readonly nextTableId: number;
+  readonly tables: readonly TableSchema[];
+}
+
+export const EMPTY_CATALOG: CatalogDocument = { format: CATALOG_FORMAT, nextTableId: 1, tables: [] };
+
+export function encodeCatalog(doc: CatalogDocument): string {
+  return JSON.stringify(doc);
+}
+
+function isOrdinals(x: unknown, width: number): x is number[] {
+  return Array.isArray(x) && x.every((o) => Number.isInteger(o) && (o as number) >= 0 && (o as number) < width);
+}
+
+function isTable(x: unknown): x is TableSchema {
+  if (typeof x !== 'object' || x === null) return false;
+  const t = x as Record<string, unknown>;
+  if (!Number.isSafeInteger(t.id) || (t.id as number) < 1 || typeof t.name !== 'string' || t.name === '') return false;
+  if (!Array.isArray(t.columns) || t.columns.length === 0) return false;
+  for (const c of t.columns as unknown[]) {
+    if (typeof c !== 'object' || c === null) return false;
+    const col = c as Record<string, unknown>;
+    if (typeof col.name !== 'string' || typeof col.notNull !== 'boolean') return false;
+    if (typeof col.type !== 'object' || col.type === null || typeof (col.type as Record<string, unknown>).kind !== 'string') return false;
+  }
+  return isOrdinals(t.primaryKey, t.columns.length) && isOrdinals(t.distributionKey, t.columns.length);
+}
+
+/** The document in `text`, or null when it is not a valid catalog (a null register value is the empty catalog). */
+export function decodeCatalog(text: string | null): CatalogDocument | null {
+  if (text === null) return EMPTY_CATALOG;
+  let x: unknown;
+  try {
+    x = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof x !== 'object' || x === null) return null;
+  const d = x as Record<string, unknown>;
+  if (d.format !== CATALOG_FORMAT || !Number.isSafeInteger(d.nextTableId) || !Array.isArray(d.tables)) return null;
+  if (d.tables.length > CATALOG_TABLES_MAX || !d.tables.every(isTable)) return null;
+  const tables = d.tables as TableSchema[];
+  const names = new Set(tables.map((t) => t.name));
+  const ids = new Set(tables.map((t) => t.id));
+  if (names.size !== tables.length || ids.size !== tables.length) return null;
+  if (tables.some((t) => t.id >= (d.nextTableId as number))) return null;
+  return { format: CATALOG_FORMAT, nextTableId: d.nextTableId as number, tables };
+}
+
+/** The document with `table` added under the next id. */
+export function withTable(doc: CatalogDocument, table: Omit<TableSchema, 'id'>, idAtLeast: number): { doc: CatalogDocument; table: TableSchema } {
+  const id = Math.max(doc.nextTableId, idAtLeast);
+  const added: TableSchema = { ...table, id };
+  return { doc: { format: CATALOG_FORMAT, nextTableId: id + 1, tables: [...doc.tables, added] }, table: added };
+}
+
+export function withoutTable(doc: CatalogDocument, name: string): CatalogDocument {
+  return { ...doc, tables: doc.tables.filter((t) => t.name !== name) };
+}

@@ -1,0 +1,85 @@
+// Helpers for real-process cluster tests: start nodes that join each other, read their cluster
+// view and run SQL through REST, and wait (bounded) for the cluster to reach a state.
+
+import { rm } from 'node:fs/promises';
+import { sleep } from './ports.js';
+import { startEon } from './eon.js';
+import type { RunningEon } from './eon.js';
+import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
+
+/** Every wait is bounded by this (the defaults detect a crash in about 6–9 s). */
+export const CONVERGE_TIMEOUT_MS = 40_000;
+const POLL_MS = 200;
+
+/** Nodes started by one test file; stop() kills what is left and removes their data. */
+export class TestCluster {
+  readonly started: RunningEon[] = [];
+  private readonly dirs = new Set<string>();
+
+  async start(peerPort: number, join: number | null, dataDir?: string): Promise<RunningEon> {
+    const node = await startEon({
+      peerPort,
+      keepDataDir: true,
+      ...(dataDir === undefined ? {} : { dataDir }),
+      extraArgs: ['--threads', '1', ...(join === null ? [] : ['--join', `127.0.0.1:${join}`])],
+    });
+    this.started.push(node);
+    this.dirs.add(node.dataDir);
+    return node;
+  }
+
+  async stop(): Promise<void> {
+    for (const n of this.started) await n.kill('SIGKILL').catch(() => null);
+    for (const d of this.dirs) await rm(d, { recursive: true, force: true });
+  }
+}
+
+export async function clusterView(node: RunningEon): Promise<ClusterView | null> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
+    return r.ok ? parseClusterView(await r.json()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The state `observer` holds for the member on peer port `peer`. */
+export async function stateOf(observer: RunningEon, peer: number): Promise<string | undefined> {
+  return (await clusterView(observer))?.members.find((m) => m.peer === `127.0.0.1:${peer}`)?.state;
+}
+
+export async function until(what: string, check: () => Promise<boolean>): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < CONVERGE_TIMEOUT_MS) {
+    if (await check()) return Date.now() - t0;
+    await sleep(POLL_MS);
+  }
+  throw new Error(`not within ${CONVERGE_TIMEOUT_MS} ms: ${what}`);
+}
+
+export async function allAlive(nodes: readonly RunningEon[], count: number): Promise<boolean> {
+  for (const n of nodes) {
+    const v = await clusterView(n);
+    if (v === null || v.members.length !== count || v.members.some((m) => m.state !== 'alive')) return false;
+  }
+  return true;
+}
+
+export interface RestResult {
+  status: number;
+  rows?: unknown[][];
+  error?: { code: string; message: string };
+}
+
+/** Runs one statement through a node's REST API. */
+export async function sql(node: RunningEon, text: string): Promise<RestResult> {
+  const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: text }),
+    signal: AbortSignal.timeout(CONVERGE_TIMEOUT_MS),
+  });
+  const body = (await r.json()) as { rows?: unknown[][]; error?: { code: string; message: string } };
+  return { status: r.status, ...body };
+}
