@@ -97,7 +97,7 @@ export class ClusterNode {
     swim = new SwimNode({
       id: identity.nodeId,
       address: peerAddress,
-      meta: { pgPort: options.pgPort, httpPort: options.httpPort, joinedAtMs: identity.joinedAtMs },
+      meta: { pgPort: options.pgPort, httpPort: options.httpPort, joinedAtMs: identity.joinedAtMs, partitions: options.partitions },
       incarnation: identity.incarnation,
       runtime: systemRuntime,
       transport: rpcTransport<SwimMessage>(pool, SWIM_RPC_TYPE, addressOf),
@@ -174,6 +174,15 @@ export class ClusterNode {
     const { swim, options } = this;
     swim.onChange((c: MemberChange) => {
       options.log(c.to === 'alive' ? 'info' : 'warn', 'member state', { member: c.id, from: c.from, to: c.to, incarnation: c.incarnation });
+      const q = swim.member(c.id)?.meta.partitions;
+      if (c.from === null && typeof q === 'number' && q !== options.partitions) {
+        // Placement would disagree: every member must hash keys onto the same ring.
+        options.log('error', 'a member has a different ring size; start every member with the same --partitions', {
+          member: c.id,
+          memberPartitions: q,
+          partitions: options.partitions,
+        });
+      }
       this.schedulePeersSave();
     });
     swim.onEvent((e: SwimEvent) => this.onSwimEvent(e));
