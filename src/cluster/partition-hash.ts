@@ -11,6 +11,7 @@
 // Changing anything here moves every row: the golden values in the tests pin it.
 
 import { Interval, Numeric } from '../types/values.js';
+import { murmur3x32, murmur3x32Pair, pairLanes } from './murmur3.js';
 import type { Value } from '../types/values.js';
 
 const seedHigh = 0x9747b28c;
@@ -145,40 +146,6 @@ function writeNumeric(out: CanonicalBytes, v: Numeric): void {
   out.text(`${coef}e-${scale}`);
 }
 
-/** MurmurHash3 x86 32-bit over bytes[0, length). */
-function murmur3(bytes: Uint8Array, length: number, seed: number): number {
-  let h = seed >>> 0;
-  const blocks = length & ~3;
-  for (let i = 0; i < blocks; i += 4) {
-    let k =
-      (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = length & 3;
-  if (tail > 0) {
-    let k = 0;
-    if (tail === 3) k ^= bytes[blocks + 2]! << 16;
-    if (tail >= 2) k ^= bytes[blocks + 1]! << 8;
-    k ^= bytes[blocks]!;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 function canonical(values: readonly Value[]): CanonicalBytes {
   scratch.reset();
   for (const v of values) writeCanonical(scratch, v);
@@ -188,15 +155,14 @@ function canonical(values: readonly Value[]): CanonicalBytes {
 /** A well-mixed, process- and version-stable 64-bit hash of a distribution key's values. */
 export function hashKey(values: readonly Value[]): bigint {
   const c = canonical(values);
-  const hi = murmur3(c.buf, c.length, seedHigh);
-  const lo = murmur3(c.buf, c.length, seedLow);
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  murmur3x32Pair(c.buf, 0, c.length, seedHigh, seedLow);
+  return (BigInt(pairLanes[0]!) << 32n) | BigInt(pairLanes[1]!);
 }
 
 /** The top 32 bits of hashKey(values), as a number: the fast path for placement. */
 export function hashKeyHigh(values: readonly Value[]): number {
   const c = canonical(values);
-  return murmur3(c.buf, c.length, seedHigh);
+  return murmur3x32(c.buf, 0, c.length, seedHigh);
 }
 
 function partitionBits(partitions: number): number {
