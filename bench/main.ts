@@ -6,15 +6,23 @@ import { engineNames, isEngineName, stopAllEngines } from './engines/index.js';
 import type { EngineName } from './engines/index.js';
 import { repoRoot } from './engines/eon.js';
 import { runInterruptCleanups } from './process.js';
-import { renderMarkdown, writeReport } from './report.js';
+import { renderMarkdown, sourceCommit, writeReport } from './report.js';
 import { errorMessage, type Suite, type SuiteOptions } from './suite.js';
+import { clusterSuite } from './suites/cluster.js';
 import { ingestSuite } from './suites/ingest.js';
 import { kvSuite } from './suites/kv.js';
 import { microSuite } from './suites/micro.js';
 import { pgbenchSuite } from './suites/pgbench.js';
 import { tpchDefaultSf, tpchSuite } from './suites/tpch.js';
 
-export const suites: Readonly<Record<string, Suite>> = { tpch: tpchSuite, micro: microSuite, ingest: ingestSuite, kv: kvSuite, pgbench: pgbenchSuite };
+export const suites: Readonly<Record<string, Suite>> = {
+  tpch: tpchSuite,
+  micro: microSuite,
+  ingest: ingestSuite,
+  kv: kvSuite,
+  pgbench: pgbenchSuite,
+  cluster: clusterSuite,
+};
 
 export const defaultRuns = 5;
 export const defaultSeed = 42;
@@ -135,7 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const log = (message: string): void => {
     process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
   };
-  const report = await command.suite.run({ ...command.options, log });
+  const report = { ...(await command.suite.run({ ...command.options, log })), commit: sourceCommit() };
   const files = await writeReport(report, command.outDir);
   process.stdout.write(renderMarkdown(report));
   process.stdout.write(`\nreport: ${files.markdown}\n        ${files.json}\n${files.svg === undefined ? '' : `        ${files.svg}\n`}`);

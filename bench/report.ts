@@ -1,5 +1,6 @@
 // Benchmark reports: the machine description, ratios, and the Markdown and JSON files a suite run leaves behind.
 
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,17 @@ export function machineInfo(): MachineInfo {
   };
 }
 
+/** The commit the measured code came from, with `-dirty` when the work tree differs from it. */
+export function sourceCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}-dirty` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 /** A table in the Markdown report; cells are already formatted text. */
 export interface ReportTable {
   title: string;
@@ -44,6 +56,8 @@ export interface SuiteReport {
   data: unknown;
   /** Drawn as `<suite>-<date>.svg` beside the Markdown, which links it. */
   chart?: Chart;
+  /** The commit measured (set by the bench command for every suite). */
+  commit?: string;
 }
 
 /**
@@ -78,6 +92,7 @@ export function renderMarkdown(report: SuiteReport): string {
     `# eon benchmark: ${report.suite}`,
     '',
     `- date: ${report.date}`,
+    ...(report.commit === undefined ? [] : [`- commit: ${report.commit}`]),
     `- machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}`,
     ...Object.entries(report.parameters).map(([k, v]) => `- ${k}: ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`),
     ...report.engines.map((e) => `- ${e.name}: ${e.description}`),

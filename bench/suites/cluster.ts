@@ -1,0 +1,205 @@
+// Suite `cluster` (issue 11's figures): failure detection and claim balance from the seeded
+// simulation, and from three real eon processes on loopback: time to converge, to declare a
+// kill -9'd or SIGSTOPped node dead and alive again, and the latency of DDL through the catalog.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LOSSY_NETWORK, RELIABLE_NETWORK } from '../../src/cluster/sim/index.js';
+import { measureFailureDetection, medianAndMax } from '../../src/cluster/membership/index.js';
+import { claimBalanceReport } from '../../src/cluster/ring/index.js';
+import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import { startLocalNode, stopLocalNode } from '../../src/cli/local-cluster.js';
+import type { LocalNode } from '../../src/cli/local-cluster.js';
+import type { LocalClusterConfig } from '../../src/cli/args.js';
+import { freePort } from '../process.js';
+import { formatNumber, machineInfo } from '../report.js';
+import type { ReportTable, SuiteReport } from '../report.js';
+import { median } from '../stats.js';
+import type { Suite, SuiteOptions } from '../suite.js';
+
+/** Simulated crashes per (cluster size, network) cell: seeds 1..this. */
+export const SIMULATED_SEEDS = 30;
+/** Cluster sizes whose claim balance is reported. */
+export const CLAIM_SIZES: readonly number[] = [3, 10, 100, 1000];
+/** Real nodes in the process part. */
+const PROCESS_NODES = 3;
+/** A state change not seen within this long fails the run (the defaults need about 6–9 s). */
+const STATE_WAIT_MS = 60_000;
+const POLL_MS = 50;
+/** CREATE TABLE statements timed through the catalog. */
+const DDL_STATEMENTS = 10;
+
+function seconds(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '–' : `${formatNumber(ms / 1000)} s`;
+}
+
+function simulatedDetection(): { table: ReportTable; falseDeaths: number } {
+  const rows: string[][] = [];
+  let falseDeaths = 0;
+  for (const nodes of [5, 10]) {
+    for (const [name, faults] of [['reliable', RELIABLE_NETWORK], ['5 % loss, dups, reorder', LOSSY_NETWORK]] as const) {
+      const runs = Array.from({ length: SIMULATED_SEEDS }, (_, i) => measureFailureDetection(i + 1, { nodes, faults }));
+      falseDeaths += runs.reduce((s, r) => s + r.falseDeaths, 0);
+      const suspect = medianAndMax(runs.map((r) => r.firstSuspicionMs));
+      const dead = medianAndMax(runs.map((r) => r.allDeadMs));
+      rows.push([String(nodes), name, seconds(suspect?.median), seconds(suspect?.max), seconds(dead?.median), seconds(dead?.max)]);
+    }
+  }
+  return {
+    table: {
+      title: 'Failure detection in the simulation (default SWIM settings)',
+      columns: ['nodes', 'network', 'first suspicion, median', 'max', 'dead at every node, median', 'max'],
+      rows,
+      notes: [`${SIMULATED_SEEDS} seeds per row; times from the crash. False deaths of live members over all runs: ${falseDeaths}.`],
+    },
+    falseDeaths,
+  };
+}
+
+function claimBalance(): ReportTable {
+  return {
+    title: 'Claim balance (equal weights, grown one join at a time at the recommended ring size)',
+    columns: ['nodes', 'Q', 'partitions per node', 'max/avg', 'moves on the last join', 'ideal Q/n'],
+    rows: claimBalanceReport(CLAIM_SIZES).map((r) => [
+      String(r.nodes),
+      r.partitions.toLocaleString('en-US'),
+      `${r.ownedMin}–${r.ownedMax}`,
+      formatNumber(r.maxOverAvg, 4),
+      r.moves === null ? '–' : String(r.moves),
+      r.idealMoves === null ? '–' : formatNumber(r.idealMoves),
+    ]),
+  };
+}
+
+async function viewOf(node: LocalNode): Promise<ReturnType<typeof parseClusterView>> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
+    return r.ok ? parseClusterView(await r.json()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Ms until every observer holds the member on `peer` in `state` (throws past STATE_WAIT_MS). */
+async function waitState(observers: readonly LocalNode[], peerPort: number, state: string): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < STATE_WAIT_MS) {
+    const views = await Promise.all(observers.map(viewOf));
+    if (views.every((v) => v?.members.find((m) => m.peer === `127.0.0.1:${peerPort}`)?.state === state)) return Date.now() - t0;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new Error(`the member on peer port ${peerPort} was not ${state} everywhere within ${STATE_WAIT_MS} ms`);
+}
+
+async function allAlive(nodes: readonly LocalNode[]): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < STATE_WAIT_MS) {
+    const views = await Promise.all(nodes.map(viewOf));
+    if (views.every((v) => v !== null && v.members.length === nodes.length && v.members.every((m) => m.state === 'alive'))) return Date.now() - t0;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new Error(`${nodes.length} nodes did not all see each other alive within ${STATE_WAIT_MS} ms`);
+}
+
+async function sqlMs(node: LocalNode, text: string): Promise<number> {
+  const t0 = performance.now();
+  const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: text }),
+  });
+  const body = (await r.json()) as { error?: { message: string } };
+  if (!r.ok) throw new Error(`${text}: ${body.error?.message ?? r.status}`);
+  return performance.now() - t0;
+}
+
+async function processFigures(trials: number, log: (m: string) => void): Promise<ReportTable> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'eon-bench-cluster-'));
+  const config: LocalClusterConfig = {
+    nodes: PROCESS_NODES,
+    dataDir: dir,
+    host: '127.0.0.1',
+    pgPort: await freePort(),
+    httpPort: await freePort(),
+    peerPort: await freePort(),
+    logLevel: 'warn',
+  };
+  const nodes: LocalNode[] = [];
+  const rows: string[][] = [];
+  try {
+    for (let i = 0; i < PROCESS_NODES; i++) nodes.push(await startLocalNode(config, i));
+    rows.push(['3 nodes see each other alive after the last start', `${formatNumber(await allAlive(nodes))} ms`]);
+    const ddl: number[] = [];
+    for (let i = 0; i < DDL_STATEMENTS; i++) ddl.push(await sqlMs(nodes[i % PROCESS_NODES]!, `CREATE TABLE bench_ddl_${i} (id int PRIMARY KEY, v text)`));
+    rows.push([`CREATE TABLE through the catalog (median of ${DDL_STATEMENTS}, applied on all 3)`, `${formatNumber(median(ddl))} ms`]);
+    const killDead: number[] = [];
+    const rejoin: number[] = [];
+    const stopDead: number[] = [];
+    const resumeAlive: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      const victim = nodes[PROCESS_NODES - 1]!;
+      const others = nodes.slice(0, PROCESS_NODES - 1);
+      log(`cluster: trial ${t + 1}/${trials}: kill -9`);
+      victim.process.kill('SIGKILL');
+      killDead.push(await waitState(others, victim.peerPort, 'dead'));
+      await stopLocalNode(victim);
+      const restarted = await startLocalNode({ ...config }, PROCESS_NODES - 1);
+      nodes[PROCESS_NODES - 1] = restarted;
+      rejoin.push(await waitState(nodes, restarted.peerPort, 'alive'));
+      log(`cluster: trial ${t + 1}/${trials}: SIGSTOP`);
+      restarted.process.kill('SIGSTOP');
+      stopDead.push(await waitState(others, restarted.peerPort, 'dead'));
+      const t0 = Date.now();
+      restarted.process.kill('SIGCONT');
+      await waitState(nodes, restarted.peerPort, 'alive');
+      resumeAlive.push(Date.now() - t0);
+    }
+    const range = (xs: number[]): string => `${seconds(median(xs))} (${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))})`;
+    rows.push(['kill -9 → dead at both other nodes', range(killDead)]);
+    rows.push(['restart from the data directory → alive everywhere (after the process answers)', range(rejoin)]);
+    rows.push(['SIGSTOP → dead at both other nodes', range(stopDead)]);
+    rows.push(['SIGCONT → alive everywhere', range(resumeAlive)]);
+  } finally {
+    for (const n of nodes) {
+      if (n.process.signalCode === null && n.process.exitCode === null) n.process.kill('SIGCONT');
+      await stopLocalNode(n);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+  return {
+    title: `Three eon processes on loopback (median, min–max over ${trials} trials)`,
+    columns: ['what', 'time'],
+    rows,
+    notes: ['Times are observed by polling GET /v1/cluster every 50 ms.'],
+  };
+}
+
+export const clusterSuite: Suite = {
+  name: 'cluster',
+  description: 'failure detection, claim balance and DDL latency: simulation and three local processes',
+  defaultRows: 0,
+  async run(options: SuiteOptions): Promise<SuiteReport> {
+    options.log('cluster: simulated failure detection');
+    const sim = simulatedDetection();
+    options.log('cluster: claim balance');
+    const claim = claimBalance();
+    options.log('cluster: three local processes');
+    const trials = Math.min(options.runs, 5);
+    const processes = await processFigures(trials, options.log);
+    return {
+      suite: 'cluster',
+      date: new Date().toISOString(),
+      machine: machineInfo(),
+      parameters: { 'simulated seeds': SIMULATED_SEEDS, 'process trials': trials },
+      engines: [{ name: 'eon', description: 'SWIM membership, claim and catalog as built; real processes started by `eon cluster up`\'s launcher' }],
+      tables: [sim.table, claim, processes],
+      agreement: {
+        ok: sim.falseDeaths === 0,
+        checks: ['no live member declared dead in any simulated run'],
+        problems: sim.falseDeaths === 0 ? [] : [`${sim.falseDeaths} false deaths in the simulation`],
+      },
+      data: { simulation: sim.table.rows, claim: claim.rows, processes: processes.rows },
+    };
+  },
+};
