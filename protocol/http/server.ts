@@ -1,4 +1,5 @@
-// The REST API server (fastify): POST /v1/query, GET /v1/health, GET /v1/tables, GET /v1/cluster.
+// The REST API server (fastify): POST /v1/query, GET /v1/health, GET /v1/tables, GET /v1/cluster,
+// POST /v1/cluster/leave and /v1/cluster/remove/{node}.
 
 import { fastify } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -33,6 +34,16 @@ export interface HttpServerOptions {
   readonly bodyBytesMax?: number;
   /** GET /v1/cluster: the cluster as this node sees it; null while membership is not started. */
   readonly cluster?: () => ClusterView | null;
+  /** POST /v1/cluster/leave and /v1/cluster/remove/{node}; absent: 503. */
+  readonly clusterAdmin?: ClusterAdmin;
+}
+
+/** What `eon node leave` and `eon node remove` ask a node to do. */
+export interface ClusterAdmin {
+  /** Starts leaving (the node stops once its `left` has spread). */
+  leave(): void;
+  /** Declares a dead member gone for good; throws EonError when it is unknown or not dead. */
+  remove(node: string): void;
 }
 
 export interface HttpServer {
@@ -115,6 +126,19 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       return reply.code(503).type(JSON_TYPE).send(JSON.stringify(failure.body));
     }
     return reply.type(JSON_TYPE).send(JSON.stringify(view));
+  });
+
+  const adminOr503 = (): ClusterAdmin => {
+    if (opts.clusterAdmin === undefined) throw new EonError('admin_shutdown', 'cluster membership is not running on this node');
+    return opts.clusterAdmin;
+  };
+  app.post('/v1/cluster/leave', { onRequest: requireUser }, async (_request, reply) => {
+    adminOr503().leave();
+    return reply.code(202).type(JSON_TYPE).send(JSON.stringify({ status: 'leaving' }));
+  });
+  app.post<{ Params: { node: string } }>('/v1/cluster/remove/:node', { onRequest: requireUser }, async (request, reply) => {
+    adminOr503().remove(request.params.node);
+    return reply.type(JSON_TYPE).send(JSON.stringify({ removed: request.params.node }));
   });
 
   app.get('/v1/tables', { onRequest: requireUser }, async (_request, reply) => {

@@ -31,6 +31,8 @@ export type Command =
   | { readonly kind: 'cluster-up'; readonly cluster: LocalClusterConfig }
   | { readonly kind: 'cluster-down'; readonly dataDir: string }
   | { readonly kind: 'status'; readonly http: string }
+  | { readonly kind: 'node-leave'; readonly http: string }
+  | { readonly kind: 'node-remove'; readonly http: string; readonly node: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
@@ -53,6 +55,8 @@ Commands:
   cluster up     run a local cluster of --nodes N processes in the foreground (Ctrl-C stops all)
   cluster down   stop the local cluster whose data is in --data (default ${LOCAL_CLUSTER_DATA_DEFAULT})
   status         members, their state, partitions and stats (--http HOST:PORT of any node)
+  node leave     the node at --http leaves the cluster for good, then stops
+  node remove N  declare the dead node N gone for good (asked of the node at --http)
   help           print this help
   version    print the version
 
@@ -79,7 +83,7 @@ Options for start:
 
 Options for cluster up: --nodes N (default 3, at most ${LOCAL_CLUSTER_NODES_MAX}), --data DIR,
   --host, --pg-port, --http-port, --peer-port (node i listens on each port + i), --log-level.
-Options for status: --http HOST:PORT (default 127.0.0.1:${HTTP_PORT_DEFAULT}).
+Options for status and node: --http HOST:PORT (default 127.0.0.1:${HTTP_PORT_DEFAULT}).
 
 Exit codes: 0 ok, 1 unexpected failure, 2 usage error, 3 port in use,
   4 data directory unusable, 5 data directory locked by a running node,
@@ -120,7 +124,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
   const [command, sub, ...rest] = positionals;
-  const extra = command === 'cluster' ? rest[0] : sub;
+  const nodeRemove = command === 'node' && sub === 'remove';
+  const extra = command === 'cluster' || command === 'node' ? rest[nodeRemove ? 1 : 0] : sub;
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
   switch (command) {
     case undefined:
@@ -149,6 +154,23 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         default:
           throw new UsageError(`unknown command 'cluster ${sub}'`);
       }
+    case 'node': {
+      assertOnly(`node ${sub ?? ''}`.trim(), values, ['http']);
+      const http = address(str(values, 'http') ?? `127.0.0.1:${HTTP_PORT_DEFAULT}`, '--http');
+      switch (sub) {
+        case 'leave':
+          return { kind: 'node-leave', http };
+        case 'remove': {
+          const node = rest[0];
+          if (node === undefined || node === '') throw new UsageError("'eon node remove' needs the id of the node to remove (see eon status)");
+          return { kind: 'node-remove', http, node };
+        }
+        case undefined:
+          throw new UsageError("'eon node' needs 'leave' or 'remove NODE'");
+        default:
+          throw new UsageError(`unknown command 'node ${sub}'`);
+      }
+    }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

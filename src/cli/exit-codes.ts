@@ -16,6 +16,8 @@ export const EXIT_CODES = {
   invalidConfig: 6,
   /** `eon status`: the node named by --http cannot be reached or gave no cluster view. */
   unreachable: 7,
+  /** `eon node remove`: the node refused (the member is unknown there, or not dead). */
+  refused: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -50,6 +50,20 @@ async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = await stopLocalCluster(command.dataDir, (line) => process.stdout.write(`${line}\n`));
       return;
     }
+    case 'node-leave':
+    case 'node-remove': {
+      const { StatusError, clusterCommand } = await import('./status.js');
+      try {
+        const what = command.kind === 'node-leave' ? 'leave' : `remove/${encodeURIComponent(command.node)}`;
+        await clusterCommand(command.http, what, process.env.EON_PASSWORD || undefined);
+        process.stdout.write(command.kind === 'node-leave' ? `${command.http} is leaving the cluster; it stops once the others know\n` : `removed ${command.node}\n`);
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+        process.stderr.write(`eon: ${e.message}\n`);
+        process.exitCode = e.refused ? EXIT_CODES.refused : EXIT_CODES.unreachable;
+      }
+      return;
+    }
     case 'status': {
       const { StatusError, clusterStatus } = await import('./status.js');
       try {
@@ -108,6 +122,13 @@ async function runForeground(config: NodeConfig): Promise<void> {
     throw e;
   }
   if (stopRequested) stop(node);
+  const running = node;
+  void running.left.then(() => {
+    if (stopRequested) return;
+    stopRequested = true;
+    log('info', 'left the cluster; stopping', {});
+    stop(running);
+  });
 }
 
 /** Sets the exit code; everything is closed, so if a stray handle still holds the event loop, do not hang. */

@@ -100,6 +100,12 @@ export const ERROR_CODES = {
   // Appended for replicated writes (src/cluster/replication): a write committed on its coordinator
   // that did not reach W replicas in time (57P03: the cluster cannot serve the quorum now).
   replication_incomplete: { sqlstate: '57P03', http: 503 },
+  // query/catalog (object-reference casts, arrays as text)
+  wrong_object_type: { sqlstate: '42809', http: 400 },
+  invalid_schema_name: { sqlstate: '3F000', http: 400 },
+  invalid_name: { sqlstate: '42602', http: 400 },
+  // Appended for cluster administration (eon node remove): only a member held dead can be removed.
+  member_not_removable: { sqlstate: '55000', http: 409 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -28,6 +28,8 @@ export interface RunningNode {
   readonly nodeName: string;
   /** The node's id in the cluster (stable across restarts, kept in <data>/cluster.json). */
   readonly nodeId: string;
+  /** Resolves once the node has left its cluster (`eon node leave`); its owner stops it then. */
+  readonly left: Promise<void>;
   /** Graceful stop: servers finish in-flight work (bounded), then engine, pool and store close. Idempotent. */
   stop(): Promise<void>;
 }
@@ -81,8 +83,26 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'query engine', close: () => engine.close() });
 
     let nodeName = config.nodeName ?? `${config.host}:${config.pgPort}`;
+    let markLeft: () => void = () => {};
+    const left = new Promise<void>((resolve) => {
+      markLeft = resolve;
+    });
     const http = createHttpServer({
       cluster: () => cluster?.view() ?? null,
+      clusterAdmin: {
+        leave: () => {
+          if (cluster !== null) void cluster.leave().then(markLeft);
+        },
+        remove: (id) => {
+          const member = cluster?.swim.member(id);
+          if (member === undefined) throw new EonError('undefined_object', `no member "${id}" in this node's view of the cluster`);
+          if (!cluster!.remove(id)) {
+            throw new EonError('member_not_removable', `member "${id}" is ${member.state}; only a member held dead can be removed`, {
+              hint: member.state === 'alive' || member.state === 'suspect' ? 'A live node leaves by itself: eon node leave --http <its REST address>.' : undefined,
+            });
+          }
+        },
+      },
       sessions: engine,
       store,
       log,
@@ -168,6 +188,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       peerPort,
       nodeName,
       nodeId: clusterNode.nodeId,
+      left,
       stop: () => {
         stopping ??= closeAll(closers, log).then(() => log('info', 'eon node stopped', { node: nodeName }));
         return stopping;

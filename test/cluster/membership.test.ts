@@ -67,4 +67,33 @@ describe('membership of real processes', () => {
     await until('n2 alive again everywhere', () => allAlive([n0, n1b, n2], 3));
     for (const n of [n0, n1b, n2]) expect(await n.stop()).toBe(0);
   }, TEST_TIMEOUT_MS);
+
+  it('eon node leave: the node leaves and stops, the others see it left; eon node remove: a dead node is declared gone', async () => {
+    const [p0, p1, p2] = [await freePort(), await freePort(), await freePort()];
+    const n0 = await start(p0, null);
+    const n1 = await start(p1, p0);
+    const n2 = await start(p2, p0);
+    await until('three members alive at every node', () => allAlive([n0, n1, n2], 3));
+    const post = (node: typeof n0, what: string): Promise<Response> =>
+      fetch(`http://127.0.0.1:${node.httpPort}/v1/cluster/${what}`, { method: 'POST' });
+
+    expect((await post(n2, 'leave')).status).toBe(202);
+    await until('n2 left at n0 and n1', async () => (await stateOf(n0, p2)) === 'left' && (await stateOf(n1, p2)) === 'left');
+    expect(await n2.kill('SIGCONT')).toBe(0); // it stopped by itself (exit 0); the signal is a no-op
+    const afterLeave = (await view(n0))!;
+    expect(afterLeave.members.find((m) => m.peer === `127.0.0.1:${p2}`)!.partitionsOwned).toBe(0);
+    expect(afterLeave.members.filter((m) => m.state === 'alive').reduce((s, m) => s + m.partitionsOwned, 0)).toBe(afterLeave.partitions);
+
+    const id1 = afterLeave.members.find((m) => m.peer === `127.0.0.1:${p1}`)!.id;
+    const refused = await post(n0, `remove/${id1}`);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('55000');
+    expect((await post(n0, 'remove/n-00000000')).status).toBe(400);
+    await n1.kill('SIGKILL');
+    await until('n1 dead at n0', async () => (await stateOf(n0, p1)) === 'dead');
+    expect((await post(n0, `remove/${id1}`)).status).toBe(200);
+    expect(await stateOf(n0, p1)).toBe('left');
+    expect((await view(n0))!.members.filter((m) => m.state !== 'left').map((m) => m.partitionsOwned)).toEqual([64]);
+    expect(await n0.stop()).toBe(0);
+  }, TEST_TIMEOUT_MS);
 });

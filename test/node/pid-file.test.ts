@@ -97,6 +97,11 @@ describe('command line', () => {
     expect(parseCommandLine(['cluster', 'down', '--data', '/tmp/c'], {})).toEqual({ kind: 'cluster-down', dataDir: '/tmp/c' });
     expect(parseCommandLine(['status'], {})).toEqual({ kind: 'status', http: '127.0.0.1:8080' });
     expect(parseCommandLine(['status', '--http', 'localhost:8081'], {})).toEqual({ kind: 'status', http: 'localhost:8081' });
+    expect(parseCommandLine(['node', 'leave'], {})).toEqual({ kind: 'node-leave', http: '127.0.0.1:8080' });
+    expect(parseCommandLine(['node', 'remove', 'n-1a2b3c4d', '--http', '127.0.0.1:8082'], {})).toEqual({ kind: 'node-remove', http: '127.0.0.1:8082', node: 'n-1a2b3c4d' });
+    for (const argv of [['node'], ['node', 'stay'], ['node', 'remove'], ['node', 'leave', 'extra'], ['node', 'remove', 'a', 'b'], ['node', 'leave', '--data', 'x']]) {
+      expect(() => parseCommandLine(argv, {}), argv.join(' ')).toThrow(UsageError);
+    }
     for (const argv of [['cluster'], ['cluster', 'sideways'], ['cluster', 'up', '--nodes', '0'], ['cluster', 'up', '--nodes', '17'],
       ['cluster', 'up', '--host', '0.0.0.0'], ['cluster', 'up', '--password', 'x'], ['status', '--http', 'nope'], ['status', '--data', 'x'],
       ['cluster', 'up', 'extra']]) {

@@ -216,6 +216,18 @@ export class SwimNode {
     });
   }
 
+  /**
+   * Declares a dead member gone for good (`left`), as `eon node remove` does; its partitions leave
+   * the ring. Refused (false) unless this node holds it dead: a live member leaves by itself. If
+   * it ever returns, its higher incarnation makes it alive again.
+   */
+  remove(id: NodeId): boolean {
+    const m = this.table.get(id);
+    if (m === undefined || m.state !== 'dead' || !this.running) return false;
+    this.apply({ id, address: m.address, incarnation: m.incarnation, state: 'left', meta: m.meta }, true);
+    return true;
+  }
+
   /** Goes silent at once: no timers, no answers (a leave without the gossip, or shutdown). */
   stop(): void {
     if (this.phase === 'stopped') return;

@@ -59,6 +59,7 @@ export class ClusterNode {
   private stopped = false;
   /** False while a node started with seeds has not heard from any of them. */
   private hasJoined: boolean;
+  private readonly leaveWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly options: ClusterNodeOptions,
@@ -229,6 +230,7 @@ export class ClusterNode {
         saveIdentity(this.options.dataDir, this.identity);
         return;
       case 'left':
+        for (const resolve of this.leaveWaiters.splice(0)) resolve();
         return;
       default: {
         const never: never = e;
@@ -271,6 +273,25 @@ export class ClusterNode {
     const out: NodeId[][] = [];
     for (let p = 0; p < this.options.partitions; p++) out.push(this.ring.replicasOf(p));
     return out;
+  }
+
+  /**
+   * Leaves the cluster for good: gossips `left` (its partitions go to the others' claims) and
+   * goes silent; resolves then. The owner stops the node afterwards. Data is not handed off yet.
+   */
+  leave(): Promise<void> {
+    if (!this.swim.running) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.leaveWaiters.push(resolve));
+    this.options.log('info', 'leaving the cluster', { node: this.nodeId });
+    this.swim.leave();
+    return done;
+  }
+
+  /** `eon node remove`: declares a dead member gone for good; false unless this node holds it dead. */
+  remove(id: NodeId): boolean {
+    const removed = this.swim.remove(id);
+    if (removed) this.options.log('warn', 'member removed from the cluster', { member: id });
+    return removed;
   }
 
   /** Stops answering and probing; the others will see this node dead until it returns (stop is not leave). */

@@ -223,3 +223,18 @@ describe('SWIM malformed messages', () => {
     expect(target.member('evil')?.state).toBe('alive');
   });
 });
+
+describe('SWIM remove', () => {
+  it('declares a dead member left everywhere (and keeps it so), refusing live and unknown members', () => {
+    const cluster = startCluster(31, 4);
+    const [a, b, c, d] = nodeIds(4) as [string, string, string, string];
+    expect(cluster.node(a).remove(d)).toBe(false);
+    cluster.crash(d);
+    expect(cluster.sim.runUntil(() => cluster.allSee([a, b, c], d, ['dead']), 60_000)).toBe(true);
+    expect(cluster.node(b).remove('stranger')).toBe(false);
+    expect(cluster.node(b).remove(d)).toBe(true);
+    expect(cluster.sim.runUntil(() => cluster.allSee([a, b, c], d, ['left']), 30_000)).toBe(true);
+    cluster.sim.runFor(30_000);
+    expect(cluster.allSee([a, b, c], d, ['left'])).toBe(true);
+  });
+});
