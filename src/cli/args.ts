@@ -76,6 +76,7 @@ Options for start:
                       data founds a cluster, a restarted one rejoins the members it knew
   --cluster-secret S  shared by all members, proven by peers before any message; or set
                       EON_CLUSTER_SECRET (default: the --password)
+  --geo LAT,LON       where this node is, gossiped for routing by proximity
   --threads N         data-engine worker threads (default: CPU count)
   --query-cells-max N values one statement may hold in memory before it fails with 53200
                       (default: 40000000)
@@ -101,6 +102,7 @@ const OPTIONS = {
   'peer-port': { type: 'string' },
   join: { type: 'string' },
   'cluster-secret': { type: 'string' },
+  geo: { type: 'string' },
   nodes: { type: 'string' },
   http: { type: 'string' },
   threads: { type: 'string' },
@@ -180,7 +182,7 @@ type Values = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
 type OptionName = keyof typeof OPTIONS;
 
 const START_OPTIONS: readonly OptionName[] = [
-  'data', 'host', 'pg-port', 'http-port', 'partitions', 'password', 'insecure', 'peer-port', 'join', 'cluster-secret',
+  'data', 'host', 'pg-port', 'http-port', 'partitions', 'password', 'insecure', 'peer-port', 'join', 'cluster-secret', 'geo',
   'threads', 'query-cells-max', 'log-level',
 ];
 
@@ -228,6 +230,15 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
     );
   }
   const dataDir = nonEmpty(str(values, 'data') ?? DATA_DIR_DEFAULT, '--data');
+  const geoText = str(values, 'geo');
+  let geolocation: { lat: number; lon: number } | undefined;
+  if (geoText !== undefined) {
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(geoText);
+    const lat = m === null ? NaN : Number(m[1]);
+    const lon = m === null ? NaN : Number(m[2]);
+    if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) throw new UsageError(`--geo must be LAT,LON in degrees, got '${geoText}'`);
+    geolocation = { lat, lon };
+  }
   const joinText = str(values, 'join');
   const join = joinText === undefined ? [] : joinText.split(',').map((a) => address(a, '--join'));
   return {
@@ -244,6 +255,7 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
     ...(join.length === 0 ? {} : { join }),
     ...(clusterSecret === undefined ? {} : { clusterSecret }),
     ...(insecure ? { insecure } : {}),
+    ...(geolocation === undefined ? {} : { geolocation }),
   };
 }
 

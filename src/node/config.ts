@@ -27,6 +27,8 @@ export interface NodeConfig {
   readonly clusterSecret?: string;
   /** Accept listening on a non-loopback host without a password or cluster secret. */
   readonly insecure?: boolean;
+  /** Where the node is (degrees), gossiped for routing by proximity. */
+  readonly geolocation?: { readonly lat: number; readonly lon: number };
   /** Ring size Q for new storage. Undefined: the stored value, or the default for a new store. */
   readonly partitions?: number;
   /** When set, psql must authenticate (SCRAM-SHA-256) and REST requests need HTTP Basic auth. */

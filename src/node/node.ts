@@ -13,6 +13,7 @@ import { ClusterNode } from '../cluster/node/index.js';
 import { ClusterCatalog, appliedCatalogStore } from '../cluster/catalog/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
 import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
+import { StatementMetrics, meteredSessions } from './statement-metrics.js';
 import type { NodeConfig } from './config.js';
 import { createJsonLogger } from './log.js';
 import type { Logger } from './log.js';
@@ -82,6 +83,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     });
     closers.push({ name: 'query engine', close: () => engine.close() });
 
+    // Every statement either protocol answers is timed: membership gossips the figures.
+    const metrics = new StatementMetrics();
+    const sessions = meteredSessions(engine, metrics);
     let nodeName = config.nodeName ?? `${config.host}:${config.pgPort}`;
     let markLeft: () => void = () => {};
     const left = new Promise<void>((resolve) => {
@@ -103,7 +107,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
           }
         },
       },
-      sessions: engine,
+      sessions,
       store,
       log,
       nodeName: () => nodeName,
@@ -112,7 +116,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     const pg = new PgServer({
       host: config.host,
       port: config.pgPort,
-      sessions: engine,
+      sessions,
       log,
       ...(config.password === undefined ? {} : { password: config.password }),
     });
@@ -144,6 +148,15 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         pgPort,
         httpPort,
         log,
+        localStats: () => {
+          const f = metrics.figures();
+          return {
+            meanResponseMs: f.meanResponseMs,
+            errorRate: f.errorRate,
+            extra: { statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100 },
+            ...(config.geolocation === undefined ? {} : { geolocation: config.geolocation }),
+          };
+        },
       }),
     );
     const clusterNode = cluster;

@@ -34,6 +34,11 @@ describe('membership of real processes', () => {
     // SQL sees the same members and ring.
     const members = await sql(n2, "SELECT count(*) AS n, sum(partitions_owned) AS owned FROM eon_nodes WHERE state = 'alive'");
     expect(members.rows).toEqual([['3', String(first.partitions)]]);
+    // What n2 measures about its statements reaches the others by gossip.
+    await until("n2's statement figures at n0", async () => {
+      const stats = (await view(n0))?.members.find((m) => m.peer === `127.0.0.1:${p2}`)?.stats;
+      return Number(stats?.statementsPerSecond ?? 0) > 0 && Number(stats?.meanResponseMs ?? 0) > 0;
+    });
 
     // Garbage on the peer port closes that connection only.
     await new Promise<void>((resolve) => {

@@ -9,9 +9,10 @@ import type { RootDatabase } from 'lmdb';
 import { ConsensusRegister, LmdbAcceptorStore } from '../consensus/index.js';
 import type { ConsensusMessage } from '../consensus/index.js';
 import { SwimNode } from '../membership/index.js';
-import type { Member, MemberChange, SwimEvent, SwimMessage } from '../membership/index.js';
+import type { Member, MemberChange, NodeStats, SwimEvent, SwimMessage } from '../membership/index.js';
 import { PeerPool, PeerServer, routeMessages, rpcTransport } from '../rpc/index.js';
 import type { RpcLogger } from '../rpc/index.js';
+import { replicaSet } from '../ring/index.js';
 import { systemRuntime } from '../runtime.js';
 import type { NodeId } from '../runtime.js';
 import type { ClusterView, MemberView } from '../view/cluster-view.js';
@@ -50,13 +51,15 @@ export interface ClusterNodeOptions {
   readonly pgPort: number;
   readonly httpPort: number;
   readonly log: RpcLogger;
+  /** The node's own measurements, gossiped with every refresh (response time, error rate, …). */
+  readonly localStats?: () => Partial<Omit<NodeStats, 'heartbeat' | 'load'>>;
 }
 
 export class ClusterNode {
   private statsTimer: NodeJS.Timeout | null = null;
   private joinTimer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private halted = false;
   /** False while a node started with seeds has not heard from any of them. */
   private hasJoined: boolean;
   private readonly leaveWaiters: (() => void)[] = [];
@@ -106,24 +109,37 @@ export class ClusterNode {
     const consensusEnv = open({ path: path.join(options.dataDir, CONSENSUS_DIR_NAME), noSubdir: false, maxDbs: 4 });
     const acceptors = consensusEnv.openDB<string, string>({ name: 'acceptors', encoding: 'string' });
     let consensus: ConsensusRegister | null = null;
+    let built: ClusterNode | null = null;
     const rpcPaxos = rpcTransport<ConsensusMessage>(pool, PAXOS_RPC_TYPE, addressOf);
     consensus = new ConsensusRegister({
       self: identity.nodeId,
       runtime: systemRuntime,
-      // Messages to itself skip the socket (a later turn, as a network would deliver them).
+      // Messages to itself skip the socket (a later turn, as a network would deliver them); none
+      // once the node stops, since its acceptor state is closed then.
       transport: {
         send: (to, message) => {
+          if (built?.stopped === true) return;
           if (to !== identity.nodeId) return rpcPaxos.send(to, message);
-          setImmediate(() => consensus?.handle(identity.nodeId, structuredClone(message)));
+          setImmediate(() => {
+            if (built?.stopped !== true) consensus?.handle(identity.nodeId, structuredClone(message));
+          });
         },
       },
       store: new LmdbAcceptorStore(acceptors, 'eon'),
     });
     const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, new RingView(options.partitions, options.replicas), consensus, consensusEnv);
+    built = node;
     routeMessages(server, SWIM_RPC_TYPE, (_body): _body is unknown => true, (from, message) => node.swim.receive(from, message));
-    routeMessages(server, PAXOS_RPC_TYPE, (_body): _body is unknown => true, (from, message) => consensus.handle(from, message));
+    routeMessages(server, PAXOS_RPC_TYPE, (_body): _body is unknown => true, (from, message) => {
+      if (!node.stopped) consensus.handle(from, message);
+    });
     node.wire();
     return node;
+  }
+
+  /** Set by stop(): nothing is handled or sent after it. */
+  get stopped(): boolean {
+    return this.halted;
   }
 
   get nodeId(): NodeId {
@@ -141,10 +157,13 @@ export class ClusterNode {
     return state === 'alive' || state === 'suspect';
   }
 
-  /** Partition p's replica set, owner first, from the ring this node derives now. */
-  replicasOf(partition: number): NodeId[] {
-    this.ring.update(this.swim.members());
-    return this.ring.replicasOf(partition);
+  /**
+   * Partition p's replica set, owner first, from the ring this node derives now: N = the node's
+   * replicas setting, or `n` (the namestore asks for 5), clamped to the cluster size.
+   */
+  replicasOf(partition: number, n?: number): NodeId[] {
+    const ring = this.ring.update(this.swim.members());
+    return n === undefined ? this.ring.replicasOf(partition) : replicaSet(ring, partition, n);
   }
 
   /** False while a node started with seeds (--join, or remembered peers) has not heard from any. */
@@ -251,7 +270,7 @@ export class ClusterNode {
   }
 
   private refreshStats(): void {
-    this.swim.setLocalStats({ load: Math.round(loadavg()[0]! * 100) / 100 });
+    this.swim.setLocalStats({ ...this.options.localStats?.(), load: Math.round(loadavg()[0]! * 100) / 100 });
   }
 
   /** The cluster as this node sees it. */
@@ -297,7 +316,7 @@ export class ClusterNode {
   /** Stops answering and probing; the others will see this node dead until it returns (stop is not leave). */
   async stop(): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
+    this.halted = true;
     for (const t of [this.statsTimer, this.joinTimer, this.saveTimer]) if (t !== null) clearTimeout(t);
     this.swim.stop();
     await this.pool.close();
@@ -320,8 +339,10 @@ function memberView(m: Member, ring: RingView): MemberView {
     stats: {
       heartbeat: m.stats.heartbeat,
       load: m.stats.load,
-      meanResponseMs: m.stats.meanResponseMs,
-      errorRate: m.stats.errorRate,
+      meanResponseMs: Math.round(m.stats.meanResponseMs * 1000) / 1000,
+      errorRate: Math.round(m.stats.errorRate * 10_000) / 10_000,
+      ...(m.stats.extra ?? {}),
+      ...(m.stats.geolocation === undefined ? {} : { geolocation: `${m.stats.geolocation.lat},${m.stats.geolocation.lon}` }),
     },
   };
 }
