@@ -8,7 +8,8 @@ import type { Ast } from '../parse/parser.js';
 import type { Expr } from '../plan/expr.js';
 import type { AggregateName, FrameBound, WindowCall, WindowFrame, WindowFunctionName } from '../plan/logical.js';
 import { LevelContext, PARAMS_MAX, WINDOW_COLUMN_BASE } from './context.js';
-import { dataTypeOf } from './data-type.js';
+import { arrayElementTypeOf, dataTypeOf, referenceTypeOf } from './data-type.js';
+import { castArrayText, parseArrayText } from '../catalog/array-text.js';
 import { exprKey } from './expr-key.js';
 import { bindBinary, coerce, requireBoolean, unify } from './typing.js';
 import { bindSubquery } from './bind-select.js';
@@ -599,13 +600,32 @@ function bindCast(ast: Ast, ctx: LevelContext): Expr {
   const targets = ast.target as Ast[];
   let inner = bindExpr(ast.expr, ctx);
   // a::t1::t2 arrives as one node with several targets.
-  for (const t of targets.slice(0, -1)) inner = castOnce(inner, dataTypeOf(t), ctx);
-  const result = castOnce(inner, dataTypeOf(targets[targets.length - 1]!), ctx);
+  for (const t of targets.slice(0, -1)) inner = castTo(inner, t, ctx);
+  const result = castTo(inner, targets[targets.length - 1]!, ctx);
   if (ast.tail !== undefined && ast.tail !== null) {
     const op = String(ast.tail.operator);
     return bindBinary(op === '!=' ? '<>' : op, result, bindExpr(ast.tail.expr, ctx), ctx.stmt.params);
   }
   return result;
+}
+
+/**
+ * One cast step. Object-reference types (regclass, …) are the functions of their names over
+ * eon's int4 OIDs; arrays (eon keeps catalog arrays as their text form) are that text, checked
+ * against the element type and normalised.
+ */
+function castTo(inner: Expr, target: Ast, ctx: LevelContext): Expr {
+  const reference = referenceTypeOf(target);
+  if (reference !== null) return callFunction(reference, [inner], ctx);
+  const element = arrayElementTypeOf(target);
+  if (element === null) return castOnce(inner, dataTypeOf(target), ctx);
+  if (inner.type.kind !== 'text' && inner.type.kind !== 'varchar' && inner.type.kind !== 'unknown') {
+    throw new EonError('cannot_coerce', `cannot cast type ${typeLabel(inner.type)} to ${typeLabel(element)}[]`);
+  }
+  const text = coerce(inner, T.text, 'implicit', ctx.stmt.params);
+  const fn = (args: readonly Value[]): Value => castArrayText(args[0] as string, element);
+  if (text.kind === 'const') return { kind: 'const', type: T.text, value: text.value === null ? null : (fn([text.value]) as string) };
+  return { kind: 'call', type: T.text, name: 'array_in', args: [text], strict: true, volatile: false, fn };
 }
 
 function castOnce(inner: Expr, target: ColumnType, ctx: LevelContext): Expr {
@@ -768,9 +788,8 @@ function withLikeEscape(pattern: Expr, escape: Expr): Expr {
 function bindQuantified(op: string, leftAst: Ast, rightAst: Ast, ctx: LevelContext): Expr {
   const quantifier = functionName(rightAst);
   const inner = (rightAst.args?.value ?? [])[0] as Ast | undefined;
-  if (inner === undefined || inner.ast === undefined) {
-    throw new EonError('feature_not_supported', `${quantifier.toUpperCase()} over arrays is not supported yet`);
-  }
+  if (inner === undefined) throw new EonError('syntax_error', `syntax error at or near "${quantifier.toUpperCase()}"`);
+  if (inner.ast === undefined) return bindArrayQuantified(op, quantifier !== 'all', bindExpr(leftAst, ctx), bindExpr(inner, ctx), ctx);
   const arg = bindExpr(leftAst, ctx);
   const { plan, correlated } = bindSubquery(inner.ast, ctx);
   if (plan.columns.length !== 1) throw new EonError('syntax_error', 'subquery has too many columns');
@@ -781,6 +800,35 @@ function bindQuantified(op: string, leftAst: Ast, rightAst: Ast, ctx: LevelConte
   const rightType = resolved.rightType;
   const cmp = rightType.kind === colType.kind ? resolved.fn : (x: Value, y: Value) => resolved.fn(x, coerceConst(y, colType, rightType));
   return { kind: 'quantified', type: T.bool, arg: a, plan, correlated, any: quantifier !== 'all', cmp };
+}
+
+/**
+ * x op ANY/ALL (array): eon's arrays are their text form ('{a,b}', catalog columns such as
+ * polroles); the elements are read as the left operand's type and compared as PostgreSQL does
+ * (NULL when no element decides and one is NULL).
+ */
+function bindArrayQuantified(op: string, any: boolean, left: Expr, array: Expr, ctx: LevelContext): Expr {
+  if (array.type.kind !== 'text' && array.type.kind !== 'varchar' && array.type.kind !== 'unknown') {
+    throw new EonError('wrong_object_type', 'op ANY/ALL (array) requires array on right side');
+  }
+  const params = ctx.stmt.params;
+  const a = left.type.kind === 'unknown' ? coerce(left, T.text, 'implicit', params) : left;
+  const resolved = resolveBinaryOperator(op, a.type, a.type);
+  const elementType = resolved.rightType;
+  const args = [coerce(a, resolved.leftType, 'implicit', params), coerce(array, T.text, 'implicit', params)];
+  const fn = (values: readonly Value[]): Value => {
+    if (values[1] === null) return null;
+    const items = parseArrayText(values[1] as string).items;
+    if (values[0] === null) return items.length === 0 ? !any : null;
+    let sawNull = false;
+    for (const item of items) {
+      const r = item === null ? null : resolved.fn(values[0]!, parseText(elementType, item));
+      if (r === null) sawNull = true;
+      else if (r === any) return any;
+    }
+    return sawNull ? null : !any;
+  };
+  return { kind: 'call', type: T.bool, name: any ? 'any' : 'all', args, strict: false, volatile: false, fn };
 }
 
 const WINDOW_FUNCTIONS: Record<string, WindowFunctionName> = {

@@ -8,6 +8,7 @@ import { columnsUsed, exprChildren, renumberColumns, shiftColumns, type Expr } f
 import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
 import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
 import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
+import { bindTableFunction } from './table-function.js';
 import { exprKey } from './expr-key.js';
 import { UNKNOWN_RELATION_ROWS, conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
 import { Scope, type ScopeColumn } from './scope.js';
@@ -489,9 +490,7 @@ function bindRelation(item: Ast, level: LevelContext): Relation {
     const cols = plan.columns.map((c, i) => ({ table: alias, name: columnAliases[i] ?? c.name, type: c.type }));
     return { plan: { ...plan, columns: cols.map((c) => ({ name: c.name, type: c.type })) }, scope: new Scope(cols) };
   }
-  if (item.type === 'expr' || item.expr !== undefined) {
-    throw new EonError('feature_not_supported', 'table functions in FROM are not supported yet');
-  }
+  if (item.type === 'expr' || item.expr !== undefined) return bindTableFunction(item, level);
   const rawName = String(item.table);
   const name = stmt.ident(rawName);
   const { alias, columnAliases } = parseAlias(item.as, stmt);

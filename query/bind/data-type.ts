@@ -9,8 +9,35 @@ export const NUMERIC_PRECISION_MAX = 1000;
 /** PostgreSQL's varchar length limit (10 MiB of characters). */
 export const VARCHAR_LENGTH_MAX = 10_485_760;
 
+/**
+ * PostgreSQL's object-reference types (regclass, regtype, …). eon's catalog OIDs are int4: a cast
+ * to one of them is the function of that name (text → the object's OID, int4 → itself).
+ */
+export const REFERENCE_TYPES = ['regclass', 'regtype', 'regnamespace', 'regrole', 'regproc', 'regprocedure', 'regoper', 'regoperator', 'regconfig', 'regdictionary', 'regcollation'] as const;
+export type ReferenceType = (typeof REFERENCE_TYPES)[number];
+
+/** The object-reference type a cast target names, or null. */
+export function referenceTypeOf(node: Ast): ReferenceType | null {
+  const name = String(node.dataType ?? '').toLowerCase();
+  return (REFERENCE_TYPES as readonly string[]).includes(name) && !isArrayType(node) ? (name as ReferenceType) : null;
+}
+
+/** Whether a type node is an array: node-sql-parser marks `int2[]` with `array`, but spells `text[]` as the name "TEXT[]". */
+function isArrayType(node: Ast): boolean {
+  return (node.array !== undefined && node.array !== null) || String(node.dataType ?? '').endsWith('[]');
+}
+
+/** The element type of an array type node (`int2[]`), or null when the node is not an array. */
+export function arrayElementTypeOf(node: Ast): ColumnType | null {
+  if (!isArrayType(node)) return null;
+  return dataTypeOf({ ...node, array: undefined, dataType: String(node.dataType ?? '').replace(/(\[\])+$/, '') });
+}
+
 export function dataTypeOf(node: Ast): ColumnType {
   const name = String(node.dataType ?? '').toUpperCase();
+  if (isArrayType(node)) {
+    throw new EonError('feature_not_supported', `array type ${String(node.dataType).toLowerCase().replace(/(\[\])+$/, '')}[] is not supported`);
+  }
   const length = typeof node.length === 'number' ? node.length : undefined;
   const suffix: string[] = Array.isArray(node.suffix) ? node.suffix.map((s: unknown) => String(s).toUpperCase()) : [];
   switch (name) {
@@ -20,6 +47,8 @@ export function dataTypeOf(node: Ast): ColumnType {
       return T.int4;
     case 'INTEGER':
     case 'INT4':
+    // Catalog OIDs are int4 in eon (pg_class.oid, pg_attribute.atttypid, …).
+    case 'OID':
       return T.int4;
     case 'SMALLINT':
     case 'INT2':

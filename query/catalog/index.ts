@@ -8,3 +8,5 @@ export { formatType, typeRowOfOid } from './type-info.js';
 export { primaryKeyDefinition, primaryKeyIndexDefinition, userTableOfOid } from './pg-catalog.js';
 export { DATABASE_OIDS, SUPERUSER_ROLE_OID, UTF8_ENCODING, tableIdOfOid } from './oids.js';
 export type { SystemSchemaName, SystemTableDef } from './system-table.js';
+export { lookupReference, parseQualifiedName, referenceNotFound, relationVisible, type ReferenceKind } from './references.js';
+export { castArrayText, formatArray, formatArrayItem, parseArrayText, type ArrayText } from './array-text.js';

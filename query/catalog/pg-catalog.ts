@@ -44,6 +44,9 @@ export function primaryKeyIndexDefinition(table: TableSchema): string {
 /** pg_proc OIDs of the built-in functions: PROC_OID_BASE + their rank by name (below the system tables' range). */
 export const PROC_OID_BASE = 8_000;
 
+/** pg_default's OID, the tablespace of every eon database. */
+const DEFAULT_TABLESPACE_OID = 1663;
+
 /** PostgreSQL's password mask in pg_roles and pg_user. */
 const PASSWORD_MASK = '********';
 
@@ -63,12 +66,12 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       'pg_class',
       'table',
       [
-        ['oid', OID], ['relname', NAME], ['relnamespace', OID], ['reltype', OID], ['relowner', OID], ['relam', OID],
+        ['oid', OID], ['relname', NAME], ['relnamespace', OID], ['reltype', OID], ['reloftype', OID], ['relowner', OID], ['relam', OID],
         ['relfilenode', OID], ['reltablespace', OID], ['relpages', T.int4], ['reltuples', T.float4], ['relallvisible', T.int4],
         ['reltoastrelid', OID], ['relhasindex', T.bool], ['relisshared', T.bool], ['relpersistence', CHAR], ['relkind', CHAR],
         ['relnatts', T.int2], ['relchecks', T.int2], ['relhasrules', T.bool], ['relhastriggers', T.bool], ['relhassubclass', T.bool],
         ['relrowsecurity', T.bool], ['relforcerowsecurity', T.bool], ['relispopulated', T.bool], ['relreplident', CHAR],
-        ['relispartition', T.bool], ['relacl', T.text], ['reloptions', T.text],
+        ['relispartition', T.bool], ['relacl', T.text], ['reloptions', T.text], ['relpartbound', T.text],
       ],
       (env) =>
         relations(env).map((r) => {
@@ -76,12 +79,12 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
           const hasIndex = r.relkind === 'r' && r.table !== null && r.table.primaryKey.length > 0;
           const am = r.relkind === 'i' ? BTREE_AM_OID : r.relkind === 'r' ? HEAP_AM_OID : 0;
           return [
-            r.oid, r.name, r.namespaceOid, 0, SUPERUSER_ROLE_OID, am,
+            r.oid, r.name, r.namespaceOid, 0, 0, SUPERUSER_ROLE_OID, am,
             r.relkind === 'v' ? 0 : r.oid, 0, 0, rows, 0,
             0, hasIndex, false, 'p', r.relkind,
             r.columns.length, 0, false, false, false,
             false, false, true, r.relkind === 'r' ? 'd' : 'n',
-            false, null, null,
+            false, null, null, null,
           ];
         }),
     ),
@@ -90,16 +93,21 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       'pg_attribute',
       'table',
       [
-        ['attrelid', OID], ['attname', NAME], ['atttypid', OID], ['attlen', T.int2], ['attnum', T.int2], ['atttypmod', T.int4],
-        ['attndims', T.int4], ['attnotnull', T.bool], ['atthasdef', T.bool], ['attidentity', CHAR], ['attgenerated', CHAR],
-        ['attisdropped', T.bool], ['attislocal', T.bool], ['attinhcount', T.int4], ['attcollation', OID],
+        ['attrelid', OID], ['attname', NAME], ['atttypid', OID], ['attstattarget', T.int4], ['attlen', T.int2], ['attnum', T.int2],
+        ['atttypmod', T.int4], ['attndims', T.int4], ['attstorage', CHAR], ['attcompression', CHAR], ['attnotnull', T.bool], ['atthasdef', T.bool], ['attidentity', CHAR], ['attgenerated', CHAR],
+        ['attisdropped', T.bool], ['attislocal', T.bool], ['attinhcount', T.int4], ['attcollation', OID], ['attacl', T.text], ['attoptions', T.text],
       ],
       (env) =>
         relations(env).flatMap((r) =>
           r.columns.map((c, i) => {
-            const typeLen = TYPE_ROWS.find((t) => t.kind === c.type.kind)?.typlen ?? -1;
+            const typeRow = TYPE_ROWS.find((t) => t.kind === c.type.kind);
             const collation = c.type.kind === 'text' || c.type.kind === 'varchar' ? DEFAULT_COLLATION_OID : 0;
-            return [r.oid, c.name, TYPE_OIDS[c.type.kind], typeLen, i + 1, typeModifier(c.type), 0, c.notNull, false, '', '', false, true, 0, collation];
+            // Statistics target -1 (the default) and no per-column compression, as a new PostgreSQL table has.
+            return [
+              r.oid, c.name, TYPE_OIDS[c.type.kind], -1, typeRow?.typlen ?? -1, i + 1,
+              typeModifier(c.type), 0, typeRow?.typstorage ?? 'x', '', c.notNull,
+              false, '', '', false, true, 0, collation, null, null,
+            ];
           }),
         ),
     ),
@@ -163,10 +171,10 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       'table',
       [
         ['oid', OID], ['datname', NAME], ['datdba', OID], ['encoding', T.int4], ['datlocprovider', CHAR], ['datistemplate', T.bool],
-        ['datallowconn', T.bool], ['datconnlimit', T.int4], ['datcollate', T.text], ['datctype', T.text], ['daticulocale', T.text],
+        ['datallowconn', T.bool], ['datconnlimit', T.int4], ['dattablespace', OID], ['datcollate', T.text], ['datctype', T.text], ['daticulocale', T.text],
         ['datacl', T.text],
       ],
-      () => DATABASE_OIDS.map(([name, oid]) => [oid, name, SUPERUSER_ROLE_OID, UTF8_ENCODING, 'c', false, true, -1, 'C', 'C', null, null]),
+      () => DATABASE_OIDS.map(([name, oid]) => [oid, name, SUPERUSER_ROLE_OID, UTF8_ENCODING, 'c', false, true, -1, DEFAULT_TABLESPACE_OID, 'C', 'C', null, null]),
     ),
     systemTable(
       'pg_catalog',
@@ -233,12 +241,19 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
     systemTable('pg_catalog', 'pg_views', 'view', [['schemaname', NAME], ['viewname', NAME], ['viewowner', NAME], ['definition', T.text]], () => []),
     systemTable('pg_catalog', 'pg_attrdef', 'table', [['oid', OID], ['adrelid', OID], ['adnum', T.int2], ['adbin', T.text]], () => []),
     systemTable('pg_catalog', 'pg_inherits', 'table', [['inhrelid', OID], ['inhparent', OID], ['inhseqno', T.int4], ['inhdetachpending', T.bool]], () => []),
-    systemTable('pg_catalog', 'pg_trigger', 'table', [['oid', OID], ['tgrelid', OID], ['tgname', NAME], ['tgenabled', CHAR], ['tgisinternal', T.bool]], () => []),
+    systemTable(
+      'pg_catalog',
+      'pg_trigger',
+      'table',
+      [['oid', OID], ['tgrelid', OID], ['tgparentid', OID], ['tgname', NAME], ['tgfoid', OID], ['tgtype', T.int2], ['tgenabled', CHAR], ['tgisinternal', T.bool], ['tgconstraint', OID]],
+      () => [],
+    ),
     systemTable('pg_catalog', 'pg_extension', 'table', [['oid', OID], ['extname', NAME], ['extowner', OID], ['extnamespace', OID], ['extversion', T.text]], () => []),
-    systemTable('pg_catalog', 'pg_tablespace', 'table', [['oid', OID], ['spcname', NAME], ['spcowner', OID]], () => [
-      [1663, 'pg_default', SUPERUSER_ROLE_OID],
-      [1664, 'pg_global', SUPERUSER_ROLE_OID],
+    systemTable('pg_catalog', 'pg_tablespace', 'table', [['oid', OID], ['spcname', NAME], ['spcowner', OID], ['spcacl', T.text], ['spcoptions', T.text]], () => [
+      [DEFAULT_TABLESPACE_OID, 'pg_default', SUPERUSER_ROLE_OID, null, null],
+      [1664, 'pg_global', SUPERUSER_ROLE_OID, null, null],
     ]),
+    ...featureCatalogs(),
   ];
 }
 
@@ -247,3 +262,100 @@ export function userTableOfOid(env: SystemEnvironment, oid: number, index: boole
   return env.store.listTables().find((t) => (index ? primaryKeyOid(t) : tableOid(t)) === oid);
 }
 
+
+/** OIDs of PostgreSQL's built-in collations: eon compares text by code point, which all three name. */
+const C_COLLATION_OID = 950;
+const POSIX_COLLATION_OID = 951;
+
+/**
+ * Catalogs of features eon does not have (row security, extended statistics, publications,
+ * rules, partitioning, foreign tables): empty, with PostgreSQL's column names, so the queries
+ * clients send about a table still run. Array columns hold their text form (always absent here).
+ */
+function featureCatalogs(): SystemTableDef[] {
+  return [
+    systemTable(
+      'pg_catalog',
+      'pg_collation',
+      'table',
+      [
+        ['oid', OID], ['collname', NAME], ['collnamespace', OID], ['collowner', OID], ['collprovider', CHAR],
+        ['collisdeterministic', T.bool], ['collencoding', T.int4], ['collcollate', T.text], ['collctype', T.text],
+      ],
+      () => [
+        [DEFAULT_COLLATION_OID, 'default', PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, 'd', true, -1, null, null],
+        [C_COLLATION_OID, 'C', PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, 'c', true, -1, 'C', 'C'],
+        [POSIX_COLLATION_OID, 'POSIX', PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, 'c', true, -1, 'POSIX', 'POSIX'],
+      ],
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_policy',
+      'table',
+      [
+        ['oid', OID], ['polname', NAME], ['polrelid', OID], ['polcmd', CHAR], ['polpermissive', T.bool],
+        ['polroles', T.text], ['polqual', T.text], ['polwithcheck', T.text],
+      ],
+      () => [],
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_statistic_ext',
+      'table',
+      [
+        ['oid', OID], ['stxrelid', OID], ['stxname', NAME], ['stxnamespace', OID], ['stxowner', OID],
+        ['stxstattarget', T.int4], ['stxkeys', T.text], ['stxkind', T.text], ['stxexprs', T.text],
+      ],
+      () => [],
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_publication',
+      'table',
+      [
+        ['oid', OID], ['pubname', NAME], ['pubowner', OID], ['puballtables', T.bool], ['pubinsert', T.bool],
+        ['pubupdate', T.bool], ['pubdelete', T.bool], ['pubtruncate', T.bool], ['pubviaroot', T.bool],
+      ],
+      () => [],
+    ),
+    systemTable('pg_catalog', 'pg_publication_namespace', 'table', [['oid', OID], ['pnpubid', OID], ['pnnspid', OID]], () => []),
+    systemTable(
+      'pg_catalog',
+      'pg_publication_rel',
+      'table',
+      [['oid', OID], ['prpubid', OID], ['prrelid', OID], ['prqual', T.text], ['prattrs', T.text]],
+      () => [],
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_rewrite',
+      'table',
+      [
+        ['oid', OID], ['rulename', NAME], ['ev_class', OID], ['ev_type', CHAR], ['ev_enabled', CHAR],
+        ['is_instead', T.bool], ['ev_qual', T.text], ['ev_action', T.text],
+      ],
+      () => [],
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_partitioned_table',
+      'table',
+      [
+        ['partrelid', OID], ['partstrat', CHAR], ['partnatts', T.int2], ['partdefid', OID], ['partattrs', T.text],
+        ['partclass', T.text], ['partcollation', T.text], ['partexprs', T.text],
+      ],
+      () => [],
+    ),
+    systemTable('pg_catalog', 'pg_foreign_table', 'table', [['ftrelid', OID], ['ftserver', OID], ['ftoptions', T.text]], () => []),
+    systemTable(
+      'pg_catalog',
+      'pg_sequence',
+      'table',
+      [
+        ['seqrelid', OID], ['seqtypid', OID], ['seqstart', T.int8], ['seqincrement', T.int8], ['seqmax', T.int8],
+        ['seqmin', T.int8], ['seqcache', T.int8], ['seqcycle', T.bool],
+      ],
+      () => [],
+    ),
+  ];
+}

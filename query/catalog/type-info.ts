@@ -10,22 +10,24 @@ interface TypeRow {
   readonly typcategory: string;
   /** The OID of the type's array type (eon has no arrays; clients read it to recognise types). */
   readonly typarray: number;
+  /** PostgreSQL's default storage strategy: p plain, x extended, m main (psql's \d+ Storage). */
+  readonly typstorage: 'p' | 'x' | 'm';
 }
 
 export const TYPE_ROWS: readonly TypeRow[] = [
-  { kind: 'bool', typname: 'bool', typlen: 1, typcategory: 'B', typarray: 1000 },
-  { kind: 'int2', typname: 'int2', typlen: 2, typcategory: 'N', typarray: 1005 },
-  { kind: 'int4', typname: 'int4', typlen: 4, typcategory: 'N', typarray: 1007 },
-  { kind: 'int8', typname: 'int8', typlen: 8, typcategory: 'N', typarray: 1016 },
-  { kind: 'float4', typname: 'float4', typlen: 4, typcategory: 'N', typarray: 1021 },
-  { kind: 'float8', typname: 'float8', typlen: 8, typcategory: 'N', typarray: 1022 },
-  { kind: 'numeric', typname: 'numeric', typlen: -1, typcategory: 'N', typarray: 1231 },
-  { kind: 'text', typname: 'text', typlen: -1, typcategory: 'S', typarray: 1009 },
-  { kind: 'varchar', typname: 'varchar', typlen: -1, typcategory: 'S', typarray: 1015 },
-  { kind: 'date', typname: 'date', typlen: 4, typcategory: 'D', typarray: 1182 },
-  { kind: 'timestamp', typname: 'timestamp', typlen: 8, typcategory: 'D', typarray: 1115 },
-  { kind: 'timestamptz', typname: 'timestamptz', typlen: 8, typcategory: 'D', typarray: 1185 },
-  { kind: 'interval', typname: 'interval', typlen: 16, typcategory: 'T', typarray: 1187 },
+  { kind: 'bool', typname: 'bool', typlen: 1, typcategory: 'B', typarray: 1000, typstorage: 'p' },
+  { kind: 'int2', typname: 'int2', typlen: 2, typcategory: 'N', typarray: 1005, typstorage: 'p' },
+  { kind: 'int4', typname: 'int4', typlen: 4, typcategory: 'N', typarray: 1007, typstorage: 'p' },
+  { kind: 'int8', typname: 'int8', typlen: 8, typcategory: 'N', typarray: 1016, typstorage: 'p' },
+  { kind: 'float4', typname: 'float4', typlen: 4, typcategory: 'N', typarray: 1021, typstorage: 'p' },
+  { kind: 'float8', typname: 'float8', typlen: 8, typcategory: 'N', typarray: 1022, typstorage: 'p' },
+  { kind: 'numeric', typname: 'numeric', typlen: -1, typcategory: 'N', typarray: 1231, typstorage: 'm' },
+  { kind: 'text', typname: 'text', typlen: -1, typcategory: 'S', typarray: 1009, typstorage: 'x' },
+  { kind: 'varchar', typname: 'varchar', typlen: -1, typcategory: 'S', typarray: 1015, typstorage: 'x' },
+  { kind: 'date', typname: 'date', typlen: 4, typcategory: 'D', typarray: 1182, typstorage: 'p' },
+  { kind: 'timestamp', typname: 'timestamp', typlen: 8, typcategory: 'D', typarray: 1115, typstorage: 'p' },
+  { kind: 'timestamptz', typname: 'timestamptz', typlen: 8, typcategory: 'D', typarray: 1185, typstorage: 'p' },
+  { kind: 'interval', typname: 'interval', typlen: 16, typcategory: 'T', typarray: 1187, typstorage: 'p' },
 ];
 
 const BY_OID = new Map<number, TypeRow>(TYPE_ROWS.map((r) => [TYPE_OIDS[r.kind], r]));

@@ -5,12 +5,18 @@
 // shared plan cache.
 
 import { EonError } from '../../src/errors/index.js';
-import type { TypeKind, Value } from '../../src/types/index.js';
+import { formatText, type TypeKind, type Value } from '../../src/types/index.js';
 import {
   SUPERUSER_ROLE_OID,
   UTF8_ENCODING,
   compilingEnvironment,
+  formatArrayItem,
   formatType,
+  lookupReference,
+  parseArrayText,
+  referenceNotFound,
+  relationVisible,
+  type ReferenceKind,
   primaryKeyDefinition,
   primaryKeyIndexDefinition,
   userTableOfOid,
@@ -59,6 +65,49 @@ function privilegeChecks(name: string, objectKinds: readonly TypeKind[]): Functi
   return objectKinds.flatMap((k) => [fn(name, [k, 'text'], 'bool', always), fn(name, ['text', k, 'text'], 'bool', always)]);
 }
 
+/**
+ * A cast to an object-reference type: regclass('public.items') / 'items'::regclass is the
+ * relation's OID (an int4 in eon), an OID is itself.
+ */
+function referenceCasts(kind: ReferenceKind, ...aliases: string[]): FunctionDef[] {
+  return [kind, ...aliases].flatMap((name) => [
+    fn(name, ['int4'], 'int4', (a) => a[0]!),
+    withEnvironment(name, ['text'], 'int4', (env) => (a) => {
+      const oid = lookupReference(env, kind, a[0] as string);
+      if (oid === null) throw referenceNotFound(kind, a[0] as string);
+      return oid;
+    }),
+  ]);
+}
+
+/** Reference types eon knows no objects of (operators, text search, collations): only OIDs convert. */
+function oidOnlyReferenceCasts(...names: string[]): FunctionDef[] {
+  return names.flatMap((name) => [
+    fn(name, ['int4'], 'int4', (a) => a[0]!),
+    fn(name, ['text'], 'int4', (a) => {
+      const text = (a[0] as string).trim();
+      if (/^\d+$/.test(text)) return Number(text);
+      throw new EonError('feature_not_supported', `${name} names are not supported: eon has no such objects`);
+    }),
+  ]);
+}
+
+/** The array (text form) element at a subscript, as an untyped value the context gives a type to (prattrs[s] = attnum). */
+function subscript(array: string, index: number): string | null {
+  const { items, lowerBound } = parseArrayText(array);
+  return items[index - lowerBound] ?? null;
+}
+
+/** array_upper / array_lower / array_length of a one-dimensional array: NULL for other dimensions and empty arrays. */
+function arrayBound(which: 'upper' | 'lower' | 'length'): (a: readonly Value[]) => Value {
+  return (a) => {
+    if (a[1] !== 1) return null;
+    const { items, lowerBound } = parseArrayText(a[0] as string);
+    if (items.length === 0) return null;
+    return which === 'lower' ? lowerBound : which === 'upper' ? lowerBound + items.length - 1 : items.length;
+  };
+}
+
 export const systemFunctions: readonly FunctionDef[] = [
   fn('version', [], 'text', versionText),
   withEnvironment('current_database', [], 'text', (env) => () => env.session.database),
@@ -83,7 +132,8 @@ export const systemFunctions: readonly FunctionDef[] = [
     true,
   ),
   withEnvironment('pg_get_userbyid', ['int4'], 'text', (env) => (a) => (a[0] === SUPERUSER_ROLE_OID ? env.session.user : `unknown (OID=${String(a[0])})`)),
-  fn('pg_table_is_visible', ['int4'], 'bool', always),
+  // Visible: found by its bare name on the search path (pg_catalog, public); information_schema is not on it.
+  withEnvironment('pg_table_is_visible', ['int4'], 'bool', (env) => (a) => relationVisible(env, a[0] as number)),
   fn('pg_type_is_visible', ['int4'], 'bool', always),
   { name: 'format_type', args: ['int4', 'int4'], returns: 'text', strict: false, impl: (a) => (a[0] === null ? null : formatType(a[0] as number, a[1] as number | null)) },
   withEnvironment('pg_get_constraintdef', ['int4'], 'text', (env) => (a) => constraintDef(env, a[0] as number)),
@@ -116,6 +166,52 @@ export const systemFunctions: readonly FunctionDef[] = [
   fn('pg_my_temp_schema', [], 'int4', () => 0),
   fn('pg_is_in_recovery', [], 'bool', () => false),
   fn('pg_encoding_to_char', ['int4'], 'text', (a) => (a[0] === UTF8_ENCODING ? 'UTF8' : a[0] === 0 ? 'SQL_ASCII' : '')),
+  // ::regclass and friends (query/bind binds such casts as these calls).
+  ...referenceCasts('regclass'),
+  ...referenceCasts('regtype'),
+  ...referenceCasts('regnamespace'),
+  ...referenceCasts('regrole'),
+  ...referenceCasts('regproc', 'regprocedure'),
+  ...oidOnlyReferenceCasts('regoper', 'regoperator', 'regconfig', 'regdictionary', 'regcollation'),
+  withEnvironment('to_regclass', ['text'], 'int4', (env) => (a) => lookupReference(env, 'regclass', a[0] as string)),
+  withEnvironment('to_regtype', ['text'], 'int4', (env) => (a) => lookupReference(env, 'regtype', a[0] as string)),
+  withEnvironment('to_regnamespace', ['text'], 'int4', (env) => (a) => lookupReference(env, 'regnamespace', a[0] as string)),
+  // Arrays are their text form in eon (see query/catalog/array-text.ts).
+  fn('eon_subscript', ['text', 'int4'], 'unknown', (a) => subscript(a[0] as string, a[1] as number)),
+  {
+    // ARRAY(subquery)'s per-row element, quoted as array_out quotes it (the parser's rewrite aggregates these).
+    name: 'eon_array_item',
+    args: [],
+    returns: 'text',
+    strict: false,
+    variadic: 'any',
+    make: (types) => {
+      if (types.length !== 1) throw new EonError('syntax_error', 'subquery must return only one column');
+      const type = types[0]!;
+      return (a) => formatArrayItem(a[0] === null || a[0] === undefined ? null : formatText(type, a[0]));
+    },
+  },
+  fn('array_upper', ['text', 'int4'], 'int4', arrayBound('upper')),
+  fn('array_lower', ['text', 'int4'], 'int4', arrayBound('lower')),
+  fn('array_length', ['text', 'int4'], 'int4', arrayBound('length')),
+  fn('cardinality', ['text'], 'int4', (a) => parseArrayText(a[0] as string).items.length),
+  // Column defaults, index predicates, policies: eon stores no expressions.
+  fn('pg_get_expr', ['text', 'int4', 'bool'], 'text', nothing),
+  fn('pg_get_statisticsobjdef_columns', ['int4'], 'text', nothing),
+  fn('pg_get_viewdef', ['int4'], 'text', nothing),
+  fn('pg_get_viewdef', ['int4', 'bool'], 'text', nothing),
+  fn('pg_get_triggerdef', ['int4'], 'text', nothing),
+  fn('pg_get_triggerdef', ['int4', 'bool'], 'text', nothing),
+  fn('pg_get_ruledef', ['int4'], 'text', nothing),
+  fn('pg_get_ruledef', ['int4', 'bool'], 'text', nothing),
+  fn('pg_get_partkeydef', ['int4'], 'text', nothing),
+  // Publications would be allowed on user tables (eon has none, but the predicate is the same).
+  withEnvironment('pg_relation_is_publishable', ['int4'], 'bool', (env) => (a) => userTableOfOid(env, a[0] as number, false) !== undefined),
+  // Database sizes are not tracked: NULL, which pg_size_pretty passes on (psql's \l+ shows an empty Size).
+  fn('pg_database_size', ['text'], 'int8', nothing),
+  fn('pg_database_size', ['int4'], 'int8', nothing),
+  fn('pg_tablespace_size', ['int4'], 'int8', nothing),
+  fn('pg_tablespace_size', ['text'], 'int8', nothing),
 ];
 
 function constraintDef(env: SystemEnvironment, oid: number): string | null {

@@ -6,6 +6,7 @@ import nodeSqlParser from 'node-sql-parser';
 import { EonError } from '../../src/errors/index.js';
 import { parseCopy, type CopyStatement } from './copy-statement.js';
 import { splitStatements, stringTokenValue, tokenize, type StatementText, type Token } from './lexer.js';
+import { rewritePgSyntax } from './pg-syntax.js';
 
 const { Parser } = nodeSqlParser;
 const parser = new Parser();
@@ -514,7 +515,10 @@ function setOperatorAll(tokens: Token[], out: (string | undefined)[]): { interse
   return { intersect: seen.intersect.has(true), except: seen.except.has(true) };
 }
 
-function parseWithNodeSqlParser(st: StatementText): Statement {
+function parseWithNodeSqlParser(original: StatementText): Statement {
+  // PostgreSQL spellings of catalog queries (OPERATOR(pg_catalog.~), COLLATE "C", ::pg_catalog.name,
+  // bare current_user, ARRAY(subquery), subscripts) become forms node-sql-parser reads.
+  const st = rewritePgSyntax(original);
   const values: { kind: 'string' | 'number'; text: string }[] = [];
   const quotedIdents = new Set<string>();
   const replaced = rewriteTokens(st.tokens);
@@ -548,7 +552,7 @@ function parseWithNodeSqlParser(st: StatementText): Statement {
     if (ast.length !== 1) throw new EonError('syntax_error', 'syntax error: expected one statement');
     ast = ast[0] as Ast;
   }
-  return { kind: 'query', ast, literals: { values, quotedIdents, setOpAll }, text: st.text };
+  return { kind: 'query', ast, literals: { values, quotedIdents, setOpAll }, text: original.text };
 }
 
 function syntaxErrorFrom(e: unknown, st: StatementText, rewritten: string): EonError {

@@ -152,7 +152,8 @@ describe('eon_nodes and eon_partitions', () => {
       return;
     }
     const nodes = await eon.query('SELECT node, state, partitions_owned, partitions_held FROM eon_nodes');
-    expect(nodes.rows).toEqual([{ node: 'local', state: 'alive', partitions_owned: PARTITIONS, partitions_held: PARTITIONS }]);
+    // The node's cluster id (kept in its data directory): n- and eight hex digits.
+    expect(nodes.rows).toEqual([{ node: expect.stringMatching(/^n-[0-9a-f]{8}$/), state: 'alive', partitions_owned: PARTITIONS, partitions_held: PARTITIONS }]);
     const parts = await eon.query('SELECT count(*)::int AS n, count(DISTINCT owner)::int AS owners, max(hints_pending)::int AS hints FROM eon_partitions');
     expect(parts.rows).toEqual([{ n: PARTITIONS, owners: 1, hints: 0 }]);
   });
@@ -171,7 +172,6 @@ function psql(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 }
 
 describe('psql listing commands', () => {
-  // Without a name pattern: psql matches patterns with OPERATOR(pg_catalog.~), which eon's parser lacks.
   const ours = (out: string): string[][] => out.split('\n').filter((l) => l.includes('|cat_')).map((l) => l.split('|'));
 
   test('\\dt lists the tables, \\di their primary-key indexes; \\dn, \\l, \\dt+, \\df, \\db run', async () => {

@@ -1,0 +1,143 @@
+// Set-returning functions in FROM: generate_series(start, stop [, step]) over integers and
+// unnest(array) over eon's arrays (their text form). With constant arguments the rows are
+// computed at bind time; with arguments from an enclosing query (psql's catalog queries pass
+// columns) the function becomes a filtered run of at most CORRELATED_ROWS_MAX row numbers,
+// and a larger result fails with 54000 rather than being cut short.
+
+import { EonError } from '../../src/errors/index.js';
+import { T, type ColumnType, type Value } from '../../src/types/index.js';
+import { parseArrayText } from '../catalog/array-text.js';
+import type { Ast } from '../parse/parser.js';
+import type { Expr } from '../plan/expr.js';
+import type { Plan } from '../plan/logical.js';
+import { bindExpr, functionName } from './bind-expr.js';
+import { LevelContext } from './context.js';
+import { Scope } from './scope.js';
+import { coerce } from './typing.js';
+
+/** Rows a table function over constant arguments may produce (they are planned as VALUES rows). */
+export const CONSTANT_ROWS_MAX = 10_000;
+/** Rows a table function over an enclosing query's columns may produce per outer row. */
+export const CORRELATED_ROWS_MAX = 256;
+
+/** One set-returning function: its output type, and its rows for given argument values. */
+interface TableFunction {
+  readonly type: ColumnType;
+  /** The k-th output value (k from 0), or undefined past the last; throws when there are more than `max`. */
+  at(args: readonly Value[], k: number, max: number): Value | undefined;
+}
+
+function tooMany(name: string, max: number): EonError {
+  return new EonError('program_limit_exceeded', `${name}() in FROM returns more than ${max} rows here; eon has no set-returning functions beyond that yet`);
+}
+
+function seriesFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; args: Expr[] } {
+  if (args.length !== 2 && args.length !== 3) throw new EonError('undefined_function', `function generate_series with ${args.length} arguments does not exist`);
+  const kinds = args.map((a) => a.type.kind);
+  if (!kinds.every((k) => k === 'int2' || k === 'int4' || k === 'int8' || k === 'unknown')) {
+    throw new EonError('feature_not_supported', `generate_series over ${kinds.join(', ')} is not supported yet (integers only)`);
+  }
+  const type = kinds.includes('int8') ? T.int8 : T.int4;
+  const cast = args.map((a) => coerce(a, type, 'implicit', ctx.stmt.params));
+  const big = (v: Value): bigint => BigInt(v as number | bigint);
+  return {
+    args: cast,
+    fn: {
+      type,
+      at(values, k, max) {
+        if (values.some((v) => v === null)) return undefined;
+        const start = big(values[0]!);
+        const stop = big(values[1]!);
+        const step = values.length > 2 ? big(values[2]!) : 1n;
+        if (step === 0n) throw new EonError('invalid_parameter_value', 'step size cannot equal zero');
+        const count = stop < start === step < 0n || stop === start ? (stop - start) / step + 1n : 0n;
+        if (count > BigInt(max)) throw tooMany('generate_series', max);
+        if (BigInt(k) >= count) return undefined;
+        const v = start + BigInt(k) * step;
+        return type.kind === 'int8' ? v : Number(v);
+      },
+    },
+  };
+}
+
+function unnestFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; args: Expr[] } {
+  if (args.length !== 1) throw new EonError('feature_not_supported', 'unnest with several arrays is not supported yet');
+  const k = args[0]!.type.kind;
+  if (k !== 'text' && k !== 'varchar' && k !== 'unknown') throw new EonError('undefined_function', `function unnest(${k}) does not exist`);
+  return {
+    args: [coerce(args[0]!, T.text, 'implicit', ctx.stmt.params)],
+    fn: {
+      type: T.text,
+      at(values, i, max) {
+        if (values[0] === null) return undefined;
+        const items = parseArrayText(values[0] as string).items;
+        if (items.length > max) throw tooMany('unnest', max);
+        return i < items.length ? items[i] : undefined;
+      },
+    },
+  };
+}
+
+/** `name(args) [AS] alias[(column)]` in FROM: its plan and the one column it adds to the scope. */
+export function bindTableFunction(item: Ast, level: LevelContext): { plan: Plan; scope: Scope } {
+  const call = item.expr as Ast;
+  if (call?.type !== 'function') throw new EonError('feature_not_supported', 'this kind of FROM item is not supported yet');
+  const qualified = functionName(call);
+  const name = qualified.startsWith('pg_catalog.') ? qualified.slice('pg_catalog.'.length) : qualified;
+  // Arguments may read enclosing queries' columns (not earlier FROM items: no LATERAL yet).
+  const argLevel = new LevelContext(level.stmt, Scope.empty(), level.parent);
+  const bound = ((call.args?.value ?? []) as Ast[]).map((a) => bindExpr(a, argLevel));
+  if (argLevel.correlated) level.correlated = true;
+  let made: { fn: TableFunction; args: Expr[] };
+  if (name === 'generate_series') made = seriesFunction(bound, level);
+  else if (name === 'unnest') made = unnestFunction(bound, level);
+  else throw new EonError('feature_not_supported', `table function ${name}() in FROM is not supported yet`);
+  const { fn, args } = made;
+
+  const alias = aliasOf(item.as, level);
+  const rangeName = alias.table ?? name;
+  const columnName = alias.column ?? alias.table ?? name;
+  const columns = [{ name: columnName, type: fn.type }];
+  const scope = new Scope([{ table: rangeName, name: columnName, type: fn.type }]);
+
+  if (args.every((a) => a.kind === 'const')) {
+    const values = args.map((a) => (a as { value: Value }).value);
+    const rows: Expr[][] = [];
+    for (let k = 0; ; k++) {
+      const v = fn.at(values, k, CONSTANT_ROWS_MAX);
+      if (v === undefined) break;
+      rows.push([{ kind: 'const', type: fn.type, value: v }]);
+    }
+    return { plan: { kind: 'values', rows, columns }, scope };
+  }
+  // Row numbers 0..max-1, kept while the function has a k-th value, projected to that value.
+  const numbers: Plan = {
+    kind: 'values',
+    rows: Array.from({ length: CORRELATED_ROWS_MAX }, (_, k): Expr[] => [{ kind: 'const', type: T.int4, value: k }]),
+    columns: [{ name: 'k', type: T.int4 }],
+  };
+  const k: Expr = { kind: 'column', type: T.int4, index: 0, name: 'k' };
+  const inputs = [k, ...args];
+  const present: Expr = {
+    kind: 'call', type: T.bool, name: `${name}_has_row`, args: inputs, strict: false, volatile: false,
+    fn: (v) => fn.at(v.slice(1), v[0] as number, CORRELATED_ROWS_MAX) !== undefined,
+  };
+  const value: Expr = {
+    kind: 'call', type: fn.type, name, args: inputs, strict: false, volatile: false,
+    fn: (v) => fn.at(v.slice(1), v[0] as number, CORRELATED_ROWS_MAX) ?? null,
+  };
+  const filtered: Plan = { kind: 'filter', input: numbers, predicate: present, columns: numbers.columns };
+  return { plan: { kind: 'project', input: filtered, exprs: [value], columns }, scope };
+}
+
+/** The range name and column name of `AS s` / `AS s(x)`. */
+function aliasOf(as: unknown, level: LevelContext): { table: string | null; column: string | null } {
+  if (as === undefined || as === null) return { table: null, column: null };
+  const text = String(as);
+  const m = /^([^()]+)\(([^)]*)\)$/.exec(text);
+  const clean = (s: string): string => level.stmt.ident(s.trim().replace(/^"|"$/g, ''));
+  if (m === null) return { table: clean(text), column: null };
+  const columns = m[2]!.split(',');
+  if (columns.length !== 1) throw new EonError('syntax_error', 'too many column aliases specified for function');
+  return { table: clean(m[1]!), column: clean(columns[0]!) };
+}
