@@ -12,6 +12,7 @@ import { clusterSuite } from './suites/cluster.js';
 import { ingestSuite } from './suites/ingest.js';
 import { kvSuite } from './suites/kv.js';
 import { microSuite } from './suites/micro.js';
+import { namesSuite } from './suites/names.js';
 import { pgbenchSuite } from './suites/pgbench.js';
 import { tpchDefaultSf, tpchSuite } from './suites/tpch.js';
 
@@ -22,6 +23,7 @@ export const suites: Readonly<Record<string, Suite>> = {
   kv: kvSuite,
   pgbench: pgbenchSuite,
   cluster: clusterSuite,
+  names: namesSuite,
 };
 
 export const defaultRuns = 5;

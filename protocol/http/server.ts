@@ -1,11 +1,13 @@
 // The REST API server (fastify): POST /v1/query, GET /v1/health, GET /v1/tables, GET /v1/cluster,
-// POST /v1/cluster/leave and /v1/cluster/remove/{node}.
+// POST /v1/cluster/leave and /v1/cluster/remove/{node}, and the namestore's /v1/names/{name}.
 
 import { fastify } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueryResult, Session, SessionFactory } from '../../query/session/contract.js';
 import type { Logger } from '../../src/node/log.js';
 import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
+import { NAME_BYTES_MAX } from '../../src/namestore/index.js';
+import type { Namestore } from '../../src/namestore/index.js';
 import { resultToArrow } from './arrow-result.js';
 import { REST_DATABASE, REST_USER_DEFAULT, authenticate } from './auth.js';
 import { catalogJson } from './catalog.js';
@@ -36,7 +38,15 @@ export interface HttpServerOptions {
   readonly cluster?: () => ClusterView | null;
   /** POST /v1/cluster/leave and /v1/cluster/remove/{node}; absent: 503. */
   readonly clusterAdmin?: ClusterAdmin;
+  /** POST, GET and DELETE /v1/names/{name}; absent or null (membership not running yet): 503. */
+  readonly names?: () => NameService | null;
 }
+
+/** What the /v1/names routes ask of the node's namestore. */
+export type NameService = Pick<Namestore, 'register' | 'check' | 'release'>;
+
+/** Longest path parameter, in characters: a name of NAME_BYTES_MAX bytes, every byte percent-encoded. */
+export const HTTP_PATH_PARAM_CHARS_MAX = 3 * NAME_BYTES_MAX;
 
 /** What `eon node leave` and `eon node remove` ask a node to do. */
 export interface ClusterAdmin {
@@ -81,6 +91,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     logger: false,
     bodyLimit: opts.bodyBytesMax ?? HTTP_BODY_BYTES_MAX,
     keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxParamLength: HTTP_PATH_PARAM_CHARS_MAX,
     // Closing must not wait for idle keep-alive clients; busy ones get the grace period.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -139,6 +150,34 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   app.post<{ Params: { node: string } }>('/v1/cluster/remove/:node', { onRequest: requireUser }, async (request, reply) => {
     adminOr503().remove(request.params.node);
     return reply.type(JSON_TYPE).send(JSON.stringify({ removed: request.params.node }));
+  });
+
+  // The namestore: 201 taken now / 409 already taken; 200 / 404; release by the holder's token.
+  const namesOr503 = (): NameService => {
+    const names = opts.names?.() ?? null;
+    if (names === null) throw new EonError('admin_shutdown', 'the namestore is not running on this node (cluster membership has not started)');
+    return names;
+  };
+  app.post<{ Params: { name: string } }>('/v1/names/:name', { onRequest: requireUser }, async (request, reply) => {
+    const name = request.params.name;
+    const idempotencyKey = singleHeader(request.headers['idempotency-key']);
+    const r = await namesOr503().register(name, idempotencyKey);
+    if (!r.taken) return reply.code(409).type(JSON_TYPE).send(JSON.stringify({ name, taken: false }));
+    if (r.replayed) void reply.header('idempotent-replayed', 'true');
+    return reply.code(201).type(JSON_TYPE).send(JSON.stringify({ name, taken: true, token: r.token }));
+  });
+  app.get<{ Params: { name: string } }>('/v1/names/:name', { onRequest: requireUser }, async (request, reply) => {
+    const name = request.params.name;
+    const r = await namesOr503().check(name);
+    const body = r.taken ? { name, taken: true, registeredAtMs: r.registeredAtMs } : { name, taken: false };
+    return reply.code(r.taken ? 200 : 404).type(JSON_TYPE).send(JSON.stringify(body));
+  });
+  app.delete<{ Params: { name: string } }>('/v1/names/:name', { onRequest: requireUser }, async (request, reply) => {
+    const name = request.params.name;
+    const token = singleHeader(request.headers['x-eon-token']);
+    if (token === undefined || token === '') throw new EonError('invalid_parameter_value', 'releasing a name needs its holder token in the X-Eon-Token header');
+    await namesOr503().release(name, token);
+    return reply.type(JSON_TYPE).send(JSON.stringify({ name, released: true }));
   });
 
   app.get('/v1/tables', { onRequest: requireUser }, async (_request, reply) => {
@@ -211,6 +250,12 @@ async function runQuery(session: Session, body: QueryBody, signal: AbortSignal):
   let last: QueryResult | null = null;
   for await (const r of session.executeScript(body.sql, { signal })) last = r;
   return last;
+}
+
+/** A header given once; a repeated one is refused rather than guessed at. */
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  if (Array.isArray(value)) throw new EonError('invalid_parameter_value', 'a header that must be given once was repeated');
+  return value;
 }
 
 function wantsArrow(accept: string | undefined): boolean {

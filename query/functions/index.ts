@@ -12,6 +12,7 @@ import { regexFunctions } from './regex.js';
 import { extremeType, variadicFunctions } from './variadic.js';
 import { calendarFunctions, clockFunctions } from './datetime.js';
 import { systemFunctions } from './system.js';
+import { nameFunctions } from './names.js';
 
 export type { FunctionDef, ScalarImpl } from './definition.js';
 export { canCoerceImplicitly, selectCandidate, typeCategory } from './resolve.js';
@@ -42,7 +43,7 @@ function buildCatalog(defs: readonly FunctionDef[]): ReadonlyMap<string, readonl
   return byName;
 }
 
-const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions]);
+const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions, ...nameFunctions]);
 
 export function isKnownFunction(name: string): boolean {
   return catalog.has(name.toLowerCase());

@@ -13,6 +13,8 @@ import type { NodeConfig } from '../node/config.js';
 import { isLogLevel, LOG_LEVELS } from '../node/log.js';
 import { isLoopbackHost } from '../cluster/loopback.js';
 import { PARTITIONS_MAX } from '../../storage/index.js';
+import { EonError } from '../errors/index.js';
+import { checkIdempotencyKey, checkName } from '../namestore/name-record.js';
 
 /** A local cluster of real processes for trying eon out: node i listens on each base port + i. */
 export interface LocalClusterConfig {
@@ -33,6 +35,8 @@ export type Command =
   | { readonly kind: 'status'; readonly http: string }
   | { readonly kind: 'node-leave'; readonly http: string }
   | { readonly kind: 'node-remove'; readonly http: string; readonly node: string }
+  | { readonly kind: 'names-register'; readonly http: string; readonly name: string; readonly idempotencyKey?: string }
+  | { readonly kind: 'names-check'; readonly http: string; readonly name: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
@@ -57,6 +61,8 @@ Commands:
   status         members, their state, partitions and stats (--http HOST:PORT of any node)
   node leave     the node at --http leaves the cluster for good, then stops
   node remove N  declare the dead node N gone for good (asked of the node at --http)
+  names register NAME  take NAME cluster-wide if it is free (exit 0; 9 if already taken)
+  names check NAME     whether NAME is free (exit 0) or taken (exit 9)
   help           print this help
   version    print the version
 
@@ -84,11 +90,13 @@ Options for start:
 
 Options for cluster up: --nodes N (default 3, at most ${LOCAL_CLUSTER_NODES_MAX}), --data DIR,
   --host, --pg-port, --http-port, --peer-port (node i listens on each port + i), --log-level.
-Options for status and node: --http HOST:PORT (default 127.0.0.1:${HTTP_PORT_DEFAULT}).
+Options for status, node and names: --http HOST:PORT (default 127.0.0.1:${HTTP_PORT_DEFAULT}).
+Options for names register: --idempotency-key K (a retry with the same K gets the original answer).
 
 Exit codes: 0 ok, 1 unexpected failure, 2 usage error, 3 port in use,
   4 data directory unusable, 5 data directory locked by a running node,
-  6 configuration contradicts stored data or the machine.
+  6 configuration contradicts stored data or the machine, 7 node unreachable,
+  8 node refused, 9 name already taken, 10 the cluster could not decide the name now.
 `;
 
 const OPTIONS = {
@@ -105,6 +113,7 @@ const OPTIONS = {
   geo: { type: 'string' },
   nodes: { type: 'string' },
   http: { type: 'string' },
+  'idempotency-key': { type: 'string' },
   threads: { type: 'string' },
   'query-cells-max': { type: 'string' },
   'log-level': { type: 'string' },
@@ -127,7 +136,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (values.version === true) return { kind: 'version' };
   const [command, sub, ...rest] = positionals;
   const nodeRemove = command === 'node' && sub === 'remove';
-  const extra = command === 'cluster' || command === 'node' ? rest[nodeRemove ? 1 : 0] : sub;
+  const extra = command === 'names' ? rest[1] : command === 'cluster' || command === 'node' ? rest[nodeRemove ? 1 : 0] : sub;
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
   switch (command) {
     case undefined:
@@ -173,8 +182,40 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
           throw new UsageError(`unknown command 'node ${sub}'`);
       }
     }
+    case 'names': {
+      const http = (): string => address(str(values, 'http') ?? `127.0.0.1:${HTTP_PORT_DEFAULT}`, '--http');
+      const name = (): string => {
+        const given = rest[0];
+        if (given === undefined) throw new UsageError(`'eon names ${sub ?? ''}' needs a NAME`);
+        return checked(() => checkName(given));
+      };
+      switch (sub) {
+        case 'register': {
+          assertOnly('names register', values, ['http', 'idempotency-key']);
+          const key = str(values, 'idempotency-key');
+          return { kind: 'names-register', http: http(), name: name(), ...(key === undefined ? {} : { idempotencyKey: checked(() => checkIdempotencyKey(key)) }) };
+        }
+        case 'check':
+          assertOnly('names check', values, ['http']);
+          return { kind: 'names-check', http: http(), name: name() };
+        case undefined:
+          throw new UsageError("'eon names' needs 'register NAME' or 'check NAME'");
+        default:
+          throw new UsageError(`unknown command 'names ${sub}'`);
+      }
+    }
     default:
       throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+/** A value the namestore would refuse is a usage error here, before any request. */
+function checked(validate: () => string): string {
+  try {
+    return validate();
+  } catch (e) {
+    if (e instanceof EonError) throw new UsageError(e.message);
+    throw e;
   }
 }
 

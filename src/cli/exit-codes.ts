@@ -18,6 +18,10 @@ export const EXIT_CODES = {
   unreachable: 7,
   /** `eon node remove`: the node refused (the member is unknown there, or not dead). */
   refused: 8,
+  /** `eon names register`: someone else holds the name; `eon names check`: the name is taken. */
+  nameTaken: 9,
+  /** `eon names …`: the node could not decide now (no majority 57P03, outcome unknown 40003, contended 40001, or another error). */
+  nameUndecided: 10,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

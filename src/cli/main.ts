@@ -64,6 +64,24 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       return;
     }
+    case 'names-register':
+    case 'names-check': {
+      const { StatusError } = await import('./status.js');
+      const { namesCommand } = await import('./names.js');
+      try {
+        const action = command.kind === 'names-register' ? 'register' : 'check';
+        const key = command.kind === 'names-register' ? command.idempotencyKey : undefined;
+        const answer = await namesCommand(command.http, action, command.name, process.env.EON_PASSWORD || undefined, key);
+        if (answer.exitCode === EXIT_CODES.nameUndecided) process.stderr.write(`eon: ${answer.text}\n`);
+        else process.stdout.write(`${answer.text}\n`);
+        process.exitCode = answer.exitCode;
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+        process.stderr.write(`eon: ${e.message}\n`);
+        process.exitCode = EXIT_CODES.unreachable;
+      }
+      return;
+    }
     case 'status': {
       const { StatusError, clusterStatus } = await import('./status.js');
       try {

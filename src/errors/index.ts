@@ -106,6 +106,11 @@ export const ERROR_CODES = {
   invalid_name: { sqlstate: '42602', http: 400 },
   // Appended for cluster administration (eon node remove): only a member held dead can be removed.
   member_not_removable: { sqlstate: '55000', http: 409 },
+  // namestore (src/namestore): release of a name nobody holds, or with another holder's token
+  name_not_registered: { sqlstate: '42704', http: 404 },
+  name_not_holder: { sqlstate: '42501', http: 403 },
+  // a name lost every ballot to concurrent proposers: 503, since 409 on /v1/names means "already taken"
+  name_contended: { sqlstate: '40001', http: 503 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

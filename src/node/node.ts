@@ -11,6 +11,7 @@ import { createHttpServer } from '../../protocol/http/index.js';
 import { EonError } from '../errors/index.js';
 import { ClusterNode } from '../cluster/node/index.js';
 import { ClusterCatalog, appliedCatalogStore } from '../cluster/catalog/index.js';
+import { Namestore } from '../namestore/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
 import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
 import { StatementMetrics, meteredSessions } from './statement-metrics.js';
@@ -91,8 +92,11 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     const left = new Promise<void>((resolve) => {
       markLeft = resolve;
     });
+    let namestore: Namestore | null = null;
     const http = createHttpServer({
       cluster: () => cluster?.view() ?? null,
+      // /v1/names answers 503 until membership runs (it starts after the servers bind).
+      names: () => namestore,
       clusterAdmin: {
         leave: () => {
           if (cluster !== null) void cluster.leave().then(markLeft);
@@ -173,6 +177,8 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     catalog = clusterCatalog;
     clusterCatalog.start();
     closers.push({ name: 'cluster catalog', close: () => clusterCatalog.stop() });
+    // Names are decided in the same register as the catalog, each on its own replica set.
+    namestore = new Namestore({ register: clusterNode.consensus, membership: clusterNode, partitions: store.partitions });
     const peerPort = Number(clusterNode.peerAddress.slice(clusterNode.peerAddress.lastIndexOf(':') + 1));
 
     log('info', 'eon node started', {
