@@ -7,6 +7,8 @@
 //   pkidx    same key → [segmentId u32][row u32] for rows folded into segments
 //   segments [tableId u32][partition u16][segmentId u32] → Arrow IPC bytes
 //   segmeta  same key → SegmentMeta (msgpack) · dead: same key → dead-row bitmap (bit 1 = dead)
+//   versions same key as delta → the row's version entry (src/cluster/replication/version-entry.ts):
+//            written with every row change while the node replicates; no entry = version zero
 
 import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
@@ -27,6 +29,7 @@ export interface Environment {
   segments: Database<Buffer, Buffer>;
   segmeta: Database<SegmentMeta, Buffer>;
   dead: Database<Buffer, Buffer>;
+  versions: Database<Uint8Array, Buffer>;
 }
 
 const subDatabasesMax = 12;
@@ -46,6 +49,7 @@ export function openEnvironment(dir: string): Environment {
     segments: root.openDB<Buffer, Buffer>({ name: 'segments', keyEncoding: 'binary', encoding: 'binary' }),
     segmeta: root.openDB<SegmentMeta, Buffer>({ name: 'segmeta', keyEncoding: 'binary', encoding: 'msgpack' }),
     dead: root.openDB<Buffer, Buffer>({ name: 'dead', keyEncoding: 'binary', encoding: 'binary' }),
+    versions: root.openDB<Uint8Array, Buffer>({ name: 'versions', keyEncoding: 'binary', encoding: 'binary' }),
   };
 }
 

@@ -19,6 +19,14 @@ export interface TableSchema {
   primaryKey: number[];
   /** Ordinals hashed for placement; a subset of primaryKey, or any columns for row-id tables. */
   distributionKey: number[];
+  /**
+   * Per-table replication (N copies, W acknowledgements per write, R replicas per read); unset:
+   * the cluster defaults (src/cluster/replication/table-quorum.ts). Nothing sets them yet: the SQL
+   * parser has no CREATE TABLE … WITH (…) options.
+   */
+  replicas?: number;
+  writeQuorum?: number;
+  readQuorum?: number;
 }
 
 /** The primary-key values (or [rowid: bigint] for hidden row ids). */

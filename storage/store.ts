@@ -49,6 +49,54 @@ export interface TableDefinition {
   id?: number;
 }
 
+/**
+ * One row change of a committed write, as replication ships it (src/cluster/replication). Keys
+ * and rows are in their stored encodings, so a replica needs no re-encoding.
+ */
+export interface RowChange {
+  readonly table: TableSchema;
+  readonly partition: number;
+  /** The encoded key (the delta/pkidx key: table id, partition, primary key). */
+  readonly key: Buffer;
+  /** The encoded row (row-codec), null for a delete. */
+  readonly row: Buffer | null;
+  /** The version entry the key held before this write (undefined: none, version zero). */
+  readonly basis: Uint8Array | undefined;
+}
+
+/** The version entries one write stores with its changes (opaque to storage). */
+export interface VersionStamp {
+  readonly live: Uint8Array;
+  readonly tombstone: Uint8Array;
+}
+
+/**
+ * What the write path calls while the node replicates: with none set (a node alone), writes take
+ * exactly the path they took before versions existed and store no version entries.
+ */
+export interface WriteReplication {
+  /** Whether writes are versioned and replicated now (checked once per group commit). */
+  active(): boolean;
+  /**
+   * Inside a write transaction that changed rows: the version entries stored with them, newer
+   * than each entry in `replaced` (the entries of the rows it overwrites, so a write always
+   * supersedes what it replaced, whatever the clocks did).
+   */
+  stamp(replaced: readonly Uint8Array[]): VersionStamp;
+  /** After the write's commit is durable: the write's promise settles as this one does. */
+  replicate(changes: readonly RowChange[], stamp: VersionStamp): Promise<void>;
+}
+
+/** What a replica's apply of shipped changes does inside one write transaction. */
+export interface ReplicaWriteTx {
+  /** The version entry stored for a key (undefined: none, version zero). */
+  versionEntry(key: Buffer): Uint8Array | undefined;
+  /** The encoded row stored at a key, if any. */
+  storedRow(table: TableSchema, key: Buffer): Uint8Array | undefined;
+  /** Stores the encoded row at key (null deletes it) together with its version entry. */
+  apply(table: TableSchema, key: Buffer, row: Uint8Array | null, entry: Uint8Array): void;
+}
+
 export interface WriteTx {
   /** False (and nothing written) if the primary key exists. */
   insert(table: TableSchema, row: Value[]): boolean;
@@ -164,7 +212,14 @@ interface PendingInserts {
   rows: PendingRows;
 }
 
-class WriteTxImpl implements WriteTx {
+/** A change captured by a replicating write: the row object is encoded at flush. */
+interface CapturedChange {
+  readonly table: TableSchema;
+  readonly partition: number;
+  readonly row: Value[] | null;
+}
+
+class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   /** Dead bitmaps changed in this transaction, written once before commit. */
   readonly deadDirty = new Map<string, { key: Buffer; bitmap: Uint8Array }>();
   readonly rowSeqs = new Map<number, number>();
@@ -179,13 +234,22 @@ class WriteTxImpl implements WriteTx {
 
   /** Partitions that got a segment below SEGMENT_MERGE_ROWS_MAX from a bulk write (merged when idle). */
   readonly smallSegmentSlots = new Set<number>();
+  /** While replicating: this write's changes by encoded key (latin1), the last one per key. */
+  private readonly changes: Map<string, CapturedChange> | null;
+  /** Set by flush when the write changed rows while replicating. */
+  committedChanges: RowChange[] | null = null;
+  stamp: VersionStamp | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly env: Environment,
     /** A bulk load: partitions with BULK_SEGMENT_ROWS_MIN inserts or more go straight to segments. */
     private readonly bulk = false,
-  ) {}
+    /** Set while the node replicates: changes are captured and versioned. */
+    private readonly replication: WriteReplication | null = null,
+  ) {
+    this.changes = replication === null ? null : new Map();
+  }
 
   private bump(tableId: number, partition: number, by: number): void {
     const slot = partitionSlot(tableId, partition);
@@ -236,6 +300,12 @@ class WriteTxImpl implements WriteTx {
     let key: RowKey;
     let partition: number;
     if (hasHiddenRowId(table)) {
+      if (this.changes !== null) {
+        // Row ids come from a per-node sequence: two coordinators would hand out the same ones.
+        throw new EonError('feature_not_supported', `cannot insert into "${table.name}" on a cluster of more than one node: it has no primary key`, {
+          hint: 'Declare a PRIMARY KEY; tables with hidden row ids take inserts only on a node alone.',
+        });
+      }
       const seq = this.nextRowSeq(table);
       partition = table.distributionKey.length === 0 ? seq % q : partitionOfRow(table, row, q);
       key = [makeRowId(partition, seq)];
@@ -248,6 +318,7 @@ class WriteTxImpl implements WriteTx {
     if (!hasHiddenRowId(table) && (pending.rows.has(ks) || this.storedExists(table, partition, ks))) return undefined;
     // The transaction owns the row from here on (checkRow may already have rescaled it).
     pending.rows.set(ks, row);
+    this.changes?.set(ks, { table, partition, row });
     return key;
   }
 
@@ -279,6 +350,7 @@ class WriteTxImpl implements WriteTx {
     }
     const { partition, kb, pending } = this.locate(table, key);
     const ks = kb.toString('latin1');
+    this.changes?.set(ks, { table, partition, row });
     if (pending !== undefined && pending.rows.has(ks)) {
       pending.rows.set(ks, row);
       return;
@@ -292,12 +364,70 @@ class WriteTxImpl implements WriteTx {
 
   delete(table: TableSchema, key: RowKey): boolean {
     const { partition, kb, pending } = this.locate(table, key);
-    if (pending !== undefined && pending.rows.delete(kb.toString('latin1'))) return true;
-    if (this.env.delta.removeSync(kb)) {
+    let deleted: boolean;
+    if (pending !== undefined && pending.rows.delete(kb.toString('latin1'))) deleted = true;
+    else if (this.env.delta.removeSync(kb)) {
       this.bump(table.id, partition, -1);
-      return true;
+      deleted = true;
+    } else deleted = this.markDead(kb);
+    if (deleted) this.changes?.set(kb.toString('latin1'), { table, partition, row: null });
+    return deleted;
+  }
+
+  // ---- ReplicaWriteTx: a replica applying shipped changes (never captured again) ----
+
+  versionEntry(key: Buffer): Uint8Array | undefined {
+    // Above every key the partition ever held (versions included): no entry, no lookup.
+    if (this.isFreshKey(key)) return undefined;
+    return this.env.versions.getBinary(key);
+  }
+
+  private isFreshKey(key: Buffer): boolean {
+    return key.toString('latin1') > this.store.maxKeyOf(key.readUInt32BE(0), key.readUInt16BE(4));
+  }
+
+  storedRow(table: TableSchema, key: Buffer): Uint8Array | undefined {
+    return this.store.encodedRowAt(table, key);
+  }
+
+  apply(table: TableSchema, key: Buffer, row: Uint8Array | null, entry: Uint8Array): void {
+    const partition = key.readUInt16BE(4);
+    if (row !== null) {
+      if (this.isFreshKey(key)) this.bump(table.id, partition, 1);
+      else if (!this.env.delta.doesExist(key)) {
+        this.markDead(key);
+        this.bump(table.id, partition, 1);
+      }
+      this.env.delta.putSync(key, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+      this.store.noteKeyWritten(table.id, partition, key.toString('latin1'));
+    } else if (this.env.delta.removeSync(key)) {
+      this.bump(table.id, partition, -1);
+    } else {
+      this.markDead(key);
+      this.store.noteKeyWritten(table.id, partition, key.toString('latin1'));
     }
-    return this.markDead(kb);
+    this.env.versions.putSync(key, entry);
+  }
+
+  /** Stores a version entry per captured change and keeps the changes for replication. */
+  private versionChanges(replication: WriteReplication, changes: Map<string, CapturedChange>): void {
+    const out: RowChange[] = new Array<RowChange>(changes.size);
+    const replaced: Uint8Array[] = [];
+    let i = 0;
+    for (const [ks, { table, partition, row }] of changes) {
+      const key = Buffer.from(ks, 'latin1');
+      // A key above every key ever written to its partition has no entry (bulk loads skip the read).
+      const basis = ks > this.store.maxKeyOf(table.id, partition) ? undefined : this.env.versions.getBinary(key);
+      if (basis !== undefined) replaced.push(basis);
+      out[i++] = { table, partition, key, row: row === null ? null : encodeRow(row), basis };
+    }
+    const stamp = replication.stamp(replaced);
+    for (const change of out) {
+      this.env.versions.putSync(change.key, change.row === null ? stamp.tombstone : stamp.live);
+      this.store.noteKeyWritten(change.table.id, change.partition, change.key.toString('latin1'));
+    }
+    this.stamp = stamp;
+    this.committedChanges = out;
   }
 
   /** Writes the held inserts: big batches as segments, small ones into the delta. */
@@ -359,6 +489,7 @@ class WriteTxImpl implements WriteTx {
 
   /** Writes what was held back until the end of the transaction. */
   flush(): void {
+    if (this.replication !== null && this.changes !== null && this.changes.size > 0) this.versionChanges(this.replication, this.changes);
     this.flushPending();
     for (const { key, bitmap } of this.deadDirty.values()) this.env.dead.putSync(key, Buffer.from(bitmap));
     for (const [tableId, seq] of this.rowSeqs) this.env.meta.putSync(['rowSeq', tableId], seq);
@@ -386,7 +517,9 @@ export class Store {
   private readonly maxKeys = new Map<number, string>();
   private readonly compactQueue = new Set<number>();
   private idleCompactTimer: NodeJS.Timeout | null = null;
-  private readonly writeQueue: { fn: (tx: WriteTx) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void; bulk: boolean }[] = [];
+  private readonly writeQueue: { fn: (tx: WriteTxImpl) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void; bulk: boolean; replica: boolean }[] = [];
+  /** Set while the node replicates its writes (src/cluster/replication); null on a node alone. */
+  private replication: WriteReplication | null = null;
   /** Partitions holding small segments from bulk writes, merged by the idle compaction. */
   private readonly mergeSlots = new Set<number>();
   private writeFlushScheduled = false;
@@ -509,7 +642,7 @@ export class Store {
     const start = partitionPrefix(table.id, 0);
     const end = tableEnd(table.id);
     this.env.root.transactionSync(() => {
-      for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead]) {
+      for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead, this.env.versions]) {
         const keys = [...db.getKeys({ start, end })].map((k) => Buffer.from(k));
         for (const k of keys) db.removeSync(k);
       }
@@ -538,7 +671,7 @@ export class Store {
   write<T>(fn: (tx: WriteTx) => T, options: { readonly now?: boolean; readonly bulk?: boolean } = {}): Promise<T> {
     this.assertOpen();
     const promise = new Promise<T>((resolve, reject) => {
-      this.writeQueue.push({ fn: fn as (tx: WriteTx) => unknown, resolve: resolve as (v: unknown) => void, reject, bulk: options.bulk === true });
+      this.writeQueue.push({ fn: fn as (tx: WriteTxImpl) => unknown, resolve: resolve as (v: unknown) => void, reject, bulk: options.bulk === true, replica: false });
       if (!this.writeFlushScheduled && options.now !== true) {
         this.writeFlushScheduled = true;
         setImmediate(() => this.flushWrites());
@@ -548,6 +681,39 @@ export class Store {
     // any other statement can read them (read-modify-write without lost updates).
     if (options.now === true) this.commitPending();
     return promise;
+  }
+
+  /**
+   * Replication of every later write (null: none). While it is active, each write stores a version
+   * entry per changed row in the same transaction and settles only once `replicate` has.
+   */
+  setReplication(replication: WriteReplication | null): void {
+    this.replication = replication;
+  }
+
+  /** A replica's apply of shipped changes: queued and group-committed like write(), never replicated again. */
+  applyReplicated<T>(fn: (tx: ReplicaWriteTx) => T): Promise<T> {
+    this.assertOpen();
+    return new Promise<T>((resolve, reject) => {
+      this.writeQueue.push({ fn: fn as (tx: WriteTxImpl) => unknown, resolve: resolve as (v: unknown) => void, reject, bulk: false, replica: true });
+      if (!this.writeFlushScheduled) {
+        this.writeFlushScheduled = true;
+        setImmediate(() => this.flushWrites());
+      }
+    });
+  }
+
+  /** The encoded row stored at an encoded key (inside a write: including its own writes). */
+  encodedRowAt(table: TableSchema, key: Buffer): Uint8Array | undefined {
+    const delta = this.env.delta.getBinary(key);
+    if (delta !== undefined) return delta;
+    const loc = this.env.pkidx.getBinary(key);
+    if (loc === undefined) return undefined;
+    const { segmentId, row } = decodeLocation(loc);
+    const seg = this.own.segmentById(table, key.readUInt16BE(4), segmentId);
+    const out = new Array<Value>(table.columns.length);
+    for (let c = 0; c < out.length; c++) out[c] = valueAt(seg.vectors[c]!, row);
+    return encodeRow(out);
   }
 
   /** Commits every queued write now (read-modify-write statements call it before reading). */
@@ -567,10 +733,11 @@ export class Store {
       return;
     }
     const outcomes: ({ ok: true; value: unknown; tx: WriteTxImpl } | { ok: false; error: unknown })[] = [];
+    const replication = this.replication !== null && this.replication.active() ? this.replication : null;
     try {
       this.env.root.transactionSync(() => {
         for (const req of batch) {
-          const tx = new WriteTxImpl(this, this.env, req.bulk);
+          const tx = new WriteTxImpl(this, this.env, req.bulk, req.replica ? null : replication);
           try {
             const value = this.env.root.childTransaction(() => {
               const r = req.fn(tx);
@@ -594,7 +761,14 @@ export class Store {
     for (const o of outcomes) if (o.ok) this.noteCommitted(o.tx);
     if (this.compactQueue.size > 0) this.scheduleCompaction();
     this.armIdleCompaction();
-    outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.error)));
+    outcomes.forEach((o, i) => {
+      const req = batch[i]!;
+      if (!o.ok) return req.reject(o.error);
+      const changes = o.tx.committedChanges;
+      if (replication === null || changes === null || o.tx.stamp === null) return req.resolve(o.value);
+      // Committed here; acknowledged once replication says so (its failure leaves the local write).
+      replicateAfterCommit(replication, changes, o.tx.stamp).then(() => req.resolve(o.value), req.reject);
+    });
   }
 
   /** Bookkeeping after a write committed: segment slots and delta sizes that drive compaction. */
@@ -627,7 +801,8 @@ export class Store {
     let max = this.maxKeys.get(slot);
     if (max === undefined) {
       max = '';
-      for (const db of [this.env.delta, this.env.pkidx]) {
+      // Versions too: a deleted key keeps its tombstone there, so "above the max" means never written.
+      for (const db of [this.env.delta, this.env.pkidx, this.env.versions]) {
         for (const key of db.getKeys({ start: partitionEnd(tableId, partition), end: partitionPrefix(tableId, partition), reverse: true, limit: 1 })) {
           const s = Buffer.from(key as Uint8Array).toString('latin1');
           if (s > max) max = s;
@@ -916,6 +1091,14 @@ export class Store {
     this.reader.end();
     this.reader.forgetSegments();
     await this.env.root.close();
+  }
+}
+
+function replicateAfterCommit(replication: WriteReplication, changes: readonly RowChange[], stamp: VersionStamp): Promise<void> {
+  try {
+    return replication.replicate(changes, stamp);
+  } catch (e) {
+    return Promise.reject(e);
   }
 }
 

@@ -12,6 +12,7 @@ import { EonError } from '../errors/index.js';
 import { ClusterNode } from '../cluster/node/index.js';
 import { ClusterCatalog, appliedCatalogStore } from '../cluster/catalog/index.js';
 import { Namestore } from '../namestore/index.js';
+import { startReplication } from '../cluster/replication/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
 import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
 import { StatementMetrics, meteredSessions } from './statement-metrics.js';
@@ -157,7 +158,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
           return {
             meanResponseMs: f.meanResponseMs,
             errorRate: f.errorRate,
-            extra: { statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100 },
+            extra: { statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100, ...namestoreFigures(namestore) },
             ...(config.geolocation === undefined ? {} : { geolocation: config.geolocation }),
           };
         },
@@ -165,6 +166,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     );
     const clusterNode = cluster;
     closers.push({ name: 'cluster membership', close: () => clusterNode.stop() });
+    // Writes are versioned and sent to their partitions' replicas once the node has peers.
+    const replication = startReplication(store, clusterNode);
+    closers.push({ name: 'replication', close: () => replication.stop() });
     const clusterCatalog = new ClusterCatalog({
       tables: store,
       membership: clusterNode,
@@ -236,6 +240,17 @@ function openStore(dataDir: string, partitions: number | undefined): Store {
     const why = code ?? (e instanceof Error ? e.message : String(e));
     throw new NodeStartError('data_dir_unusable', `cannot open storage in ${dataDir}: ${why}`, e);
   }
+}
+
+/** The namestore's figures as gossiped stats (numbers only: registrations/s, retries, latency). */
+function namestoreFigures(namestore: Namestore | null): Record<string, number> {
+  if (namestore === null) return {};
+  const n = namestore.stats.snapshot();
+  return {
+    nameRegistrationsPerSecond: Math.round(n.registrationsPerSecond * 100) / 100,
+    nameContentionRetries: n.contentionRetries,
+    ...(n.latencyP99Ms === null ? {} : { nameLatencyP99Ms: Math.round(n.latencyP99Ms * 10) / 10 }),
+  };
 }
 
 async function listenOrExplain<T>(what: 'pg' | 'http' | 'peer', host: string, port: number, listen: () => Promise<T>): Promise<T> {

@@ -1,0 +1,38 @@
+// Replicated SQL writes: row versions stored with every change, the coordinator shipping each
+// write to its partitions' replicas and waiting for W, and replicas applying newer versions only.
+
+export { REPLICATION_TIMEOUT_MS, REPLICA_REQUEST_BYTES_MAX, WriteReplicator } from './write-replicator.js';
+export type { ReplicaPlacement, ReplicaRequester, WriteReplicatorOptions } from './write-replicator.js';
+export { ReplicaApplier, applyChange } from './replica-apply.js';
+export type { ChangeOutcome, ReplicaStore } from './replica-apply.js';
+export {
+  REPLICA_APPLY_RPC_TYPE,
+  REPLICA_PROTOCOL_VERSION,
+  TABLE_ID_BYTES,
+  parseApplyReply,
+  parseApplyRequest,
+} from './messages.js';
+export type { ApplyReply, ApplyRequest, RefusalReason, TableChanges } from './messages.js';
+export { WriteQuorum } from './write-quorum.js';
+export type { QuorumSlot } from './write-quorum.js';
+export {
+  READ_QUORUM_DEFAULT,
+  TABLE_REPLICAS_DEFAULT,
+  WRITE_QUORUM_DEFAULT,
+  checkQuorum,
+  tableQuorum,
+  tableShape,
+} from './table-quorum.js';
+export type { TableQuorum } from './table-quorum.js';
+export {
+  VERSION_ENTRY_TOMBSTONE,
+  VERSION_ZERO,
+  decodeVersionEntry,
+  encodeVersionEntry,
+  versionStamp,
+} from './version-entry.js';
+export type { VersionEntry } from './version-entry.js';
+export { ReplicationStats } from './stats.js';
+export type { ReplicationStatsView } from './stats.js';
+export { startReplication } from './replication-service.js';
+export type { Replication } from './replication-service.js';
