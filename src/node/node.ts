@@ -13,6 +13,8 @@ import { ClusterNode } from '../cluster/node/index.js';
 import { ClusterCatalog, appliedCatalogStore } from '../cluster/catalog/index.js';
 import { Namestore } from '../namestore/index.js';
 import { startReplication } from '../cluster/replication/index.js';
+import { AntiEntropy } from '../cluster/antientropy/index.js';
+import type { HintKey } from '../cluster/handoff/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
 import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
 import { StatementMetrics, meteredSessions } from './statement-metrics.js';
@@ -167,8 +169,17 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     const clusterNode = cluster;
     closers.push({ name: 'cluster membership', close: () => clusterNode.stop() });
     // Writes are versioned and sent to their partitions' replicas once the node has peers.
-    const replication = startReplication(store, clusterNode);
+    const replication = startReplication(
+      store,
+      clusterNode,
+      clusterNode.consensusEnv.openDB<unknown, HintKey>({ name: 'hints', encoding: 'msgpack' }),
+      log,
+    );
     closers.push({ name: 'replication', close: () => replication.stop() });
+    // Replicas that missed writes (a crash, a cut link) are compared and repaired in the background.
+    const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replication.clock, log });
+    antiEntropy.start();
+    closers.push({ name: 'anti-entropy', close: () => antiEntropy.stop() });
     const clusterCatalog = new ClusterCatalog({
       tables: store,
       membership: clusterNode,

@@ -54,6 +54,13 @@ export interface WriteReplicatorOptions {
   readonly stats: ReplicationStats;
   readonly timeoutMs?: number;
   readonly requestBytesMax?: number;
+  /** Keeps the requests a replica could not take (down, or its request failed) for hinted handoff. */
+  readonly hints?: WriteHints;
+}
+
+/** Where missed requests go until their replica is back (src/cluster/handoff's HintStore). */
+export interface WriteHints {
+  add(target: NodeId, request: ApplyRequest): void;
 }
 
 /** One request's worth of changes to one replica, and the quorum slots they touch. */
@@ -102,6 +109,8 @@ export class WriteReplicator implements WriteReplication {
     const slotIndex = new Map<number, number>();
     const slots: QuorumSlot[] = [];
     const shipments = new Map<NodeId, Shipment[]>();
+    // Replicas that are down get the same requests as hints, replayed when they are back.
+    const missed = new Map<NodeId, Shipment[]>();
     const version = entryVersionBytes(stamp.live);
     for (const change of changes) {
       const slotId = change.table.id * PARTITIONS_MAX + change.partition;
@@ -114,10 +123,12 @@ export class WriteReplicator implements WriteReplication {
         slotIndex.set(slotId, index);
       }
       for (const node of slots[index]!.replicas) {
-        if (node === self || !placement.isUp(node)) continue;
-        this.add(shipments, node, change, index);
+        if (node === self) continue;
+        if (placement.isUp(node)) this.add(shipments, node, change, index);
+        else if (this.options.hints !== undefined) this.add(missed, node, change, index);
       }
     }
+    for (const [node, list] of missed) for (const s of list) this.hint(node, s, version);
     const quorum = new WriteQuorum(slots, self);
     if (quorum.satisfied && shipments.size === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -189,8 +200,8 @@ export class WriteReplicator implements WriteReplication {
     const address = this.options.placement.addressOf(node);
     if (address === undefined) throw new EonError('peer_unavailable', `no address known for ${node}`);
     const refused = new Set<string>();
-    for (const s of list) {
-      const request: ApplyRequest = { kind: 'apply', v: REPLICA_PROTOCOL_VERSION, version, tables: [...s.tables.values()] };
+    for (let i = 0; i < list.length; i++) {
+      const request = applyRequest(list[i]!, version);
       this.options.stats.requestsSent++;
       try {
         const { body } = await this.options.peers.request(address, REPLICA_APPLY_RPC_TYPE, request, { timeoutMs: this.timeoutMs });
@@ -198,11 +209,21 @@ export class WriteReplicator implements WriteReplication {
         progress();
       } catch (e) {
         this.options.stats.requestsFailed++;
+        // This request may or may not have landed, the rest did not: all go to hints (applying twice changes nothing).
+        for (const rest of list.slice(i)) this.hint(node, rest, version);
         throw e;
       }
     }
     return refused;
   }
+
+  private hint(node: NodeId, shipment: Shipment, version: Uint8Array): void {
+    this.options.hints?.add(node, applyRequest(shipment, version));
+  }
+}
+
+function applyRequest(s: Shipment, version: Uint8Array): ApplyRequest {
+  return { kind: 'apply', v: REPLICA_PROTOCOL_VERSION, version, tables: [...s.tables.values()] };
 }
 
 function describe(failures: readonly string[], timeout: string | null): string | undefined {

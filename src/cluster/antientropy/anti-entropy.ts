@@ -1,0 +1,283 @@
+// Anti-entropy between the replicas of a partition: every ANTI_ENTROPY_INTERVAL_MS a node walks
+// the partitions it replicates and, for each table, compares its Merkle tree of row versions with
+// one other live replica's (the root first, then the 1,024 leaf hashes), fetches the peer's
+// version entries and rows of the segments that differ, keeps what is newer there and sends back
+// what is newer here. Both sides apply with the replication rule (newer version wins), so an
+// exchange can only move replicas toward each other, and repeating it is harmless.
+//
+// Trees are built per exchange from the partition's version entries (a scan of that partition's
+// `versions` range), not kept up to date incrementally yet; rows without a version entry (written
+// while their node was alone) are invisible to it.
+
+import { EonError } from '../../errors/index.js';
+import type { Store, TableSchema } from '../../../storage/index.js';
+import { partitionEnd, partitionPrefix } from '../../../storage/key-codec.js';
+import { applyChange, decodeVersionEntry, tableShape, versionStamp } from '../replication/index.js';
+import type { NodeId } from '../runtime.js';
+import { compareVersions, digest64 } from '../version/index.js';
+import type { HybridClock } from '../version/index.js';
+import { MerkleTree, diffTrees, segmentOf } from './merkle-tree.js';
+
+export const ANTI_ENTROPY_INTERVAL_MS = 10_000;
+/** Version entries (with their rows) one exchange moves each way at most; the next round does the rest. */
+export const ANTI_ENTROPY_ENTRIES_MAX = 50_000;
+/** Each request of an exchange. */
+export const ANTI_ENTROPY_REQUEST_TIMEOUT_MS = 10_000;
+export const ANTI_ENTROPY_PROTOCOL_VERSION = 1;
+export const AE_RPC = { root: 'ae.root', leaves: 'ae.leaves', entries: 'ae.entries', push: 'ae.push' } as const;
+
+/** Table id bytes at the front of a stored key; exchanges carry keys without them (ids differ by node). */
+const TABLE_ID_BYTES = 4;
+
+/** One row's state on a replica: its key without the table id, its version entry, its row (null: deleted). */
+export interface ReplicaEntry {
+  readonly k: Uint8Array;
+  readonly e: Uint8Array;
+  readonly r: Uint8Array | null;
+}
+
+export interface AntiEntropyPeers {
+  readonly nodeId: NodeId;
+  replicasOf(partition: number): NodeId[];
+  isUp(id: NodeId): boolean;
+  addressOf(id: NodeId): string | undefined;
+}
+
+export interface AntiEntropyRequester {
+  request(address: string, type: string, body: unknown, options: { readonly timeoutMs: number }): Promise<{ readonly body: unknown }>;
+}
+
+export interface AntiEntropyServer {
+  handle(type: string, handler: (body: unknown) => Promise<unknown>): void;
+}
+
+export interface AntiEntropyStats {
+  rounds: number;
+  exchanges: number;
+  inSync: number;
+  differingSegments: number;
+  pulled: number;
+  pushed: number;
+  failures: number;
+}
+
+export interface AntiEntropyOptions {
+  readonly store: Store;
+  readonly peers: AntiEntropyPeers;
+  readonly pool: AntiEntropyRequester;
+  readonly server: AntiEntropyServer;
+  readonly clock: HybridClock;
+  readonly log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void;
+  readonly intervalMs?: number;
+}
+
+interface PartitionState {
+  readonly tree: MerkleTree;
+  /** Entries by key (latin1 of the key without table id). */
+  readonly entries: Map<string, { key: Buffer; entry: Uint8Array }>;
+}
+
+function malformed(what: string): EonError {
+  return new EonError('protocol_violation', `malformed anti-entropy message: ${what}`);
+}
+
+export class AntiEntropy {
+  readonly stats: AntiEntropyStats = { rounds: 0, exchanges: 0, inSync: 0, differingSegments: 0, pulled: 0, pushed: 0, failures: 0 };
+  /** When each (table, partition) was last found equal to a peer, for replication delay. */
+  private readonly lastInSync = new Map<string, number>();
+  private readonly nextPeer = new Map<number, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: AntiEntropyOptions) {
+    o.server.handle(AE_RPC.root, async (body) => {
+      const { table, partition } = this.target(body);
+      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, root: this.partitionState(table, partition).tree.root().toString() };
+    });
+    o.server.handle(AE_RPC.leaves, async (body) => {
+      const { table, partition } = this.target(body);
+      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, leaves: this.partitionState(table, partition).tree.serializeLeaves() };
+    });
+    o.server.handle(AE_RPC.entries, async (body) => {
+      const { table, partition } = this.target(body);
+      const segments = (body as { segments?: unknown }).segments;
+      if (!Array.isArray(segments) || !segments.every((s) => Number.isInteger(s))) throw malformed('segments');
+      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, entries: this.entriesIn(table, this.partitionState(table, partition), new Set(segments as number[])) };
+    });
+    o.server.handle(AE_RPC.push, async (body) => {
+      const { table, partition } = this.target(body);
+      const entries = this.parseEntries((body as { entries?: unknown }).entries, partition);
+      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, applied: await this.applyEntries(table, entries) };
+    });
+  }
+
+  start(): void {
+    const tick = (): void => {
+      if (this.stopped) return;
+      void this.round();
+      this.timer = setTimeout(tick, this.o.intervalMs ?? ANTI_ENTROPY_INTERVAL_MS);
+      this.timer.unref();
+    };
+    this.timer = setTimeout(tick, this.o.intervalMs ?? ANTI_ENTROPY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+  }
+
+  /** Ms since the partition of table was last found equal to a peer (null: never yet). */
+  sinceInSyncMs(table: string, partition: number, now: number = Date.now()): number | null {
+    const at = this.lastInSync.get(`${table}\u0000${partition}`);
+    return at === undefined ? null : now - at;
+  }
+
+  /** One round over every table and partition this node replicates (a running round is not doubled). */
+  round(): Promise<void> {
+    this.running ??= this.runRound().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async runRound(): Promise<void> {
+    this.stats.rounds++;
+    const self = this.o.peers.nodeId;
+    for (let p = 0; p < this.o.store.partitions && !this.stopped; p++) {
+      const replicas = this.o.peers.replicasOf(p);
+      if (!replicas.includes(self)) continue;
+      const others = replicas.filter((id) => id !== self && this.o.peers.isUp(id));
+      if (others.length === 0) continue;
+      const turn = this.nextPeer.get(p) ?? 0;
+      this.nextPeer.set(p, turn + 1);
+      const peer = others[turn % others.length]!;
+      for (const table of this.o.store.listTables()) {
+        if (this.stopped) return;
+        try {
+          await this.exchange(table, p, peer);
+        } catch (e) {
+          this.stats.failures++;
+          this.o.log('debug', 'anti-entropy exchange failed', { table: table.name, partition: p, peer, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    }
+  }
+
+  /** Compares one partition of one table with peer and repairs both sides. */
+  async exchange(table: TableSchema, partition: number, peer: NodeId): Promise<void> {
+    const address = this.o.peers.addressOf(peer);
+    if (address === undefined) return;
+    this.stats.exchanges++;
+    const target = { v: ANTI_ENTROPY_PROTOCOL_VERSION, table: table.name, shape: tableShape(table), partition };
+    const ask = async (type: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> => {
+      const { body } = await this.o.pool.request(address, type, { ...target, ...extra }, { timeoutMs: ANTI_ENTROPY_REQUEST_TIMEOUT_MS });
+      if (typeof body !== 'object' || body === null || (body as { v?: unknown }).v !== ANTI_ENTROPY_PROTOCOL_VERSION) throw malformed(`${type} reply`);
+      return body as Record<string, unknown>;
+    };
+    const local = this.partitionState(table, partition);
+    const root = (await ask(AE_RPC.root)).root;
+    if (root === local.tree.root().toString()) {
+      this.stats.inSync++;
+      this.lastInSync.set(`${table.name}\u0000${partition}`, Date.now());
+      return;
+    }
+    const leaves = (await ask(AE_RPC.leaves)).leaves;
+    if (!(leaves instanceof Uint8Array)) throw malformed('leaves');
+    const { segments } = diffTrees(local.tree, MerkleTree.fromLeaves(leaves));
+    this.stats.differingSegments += segments.length;
+    if (segments.length === 0) return;
+    const theirs = this.parseEntries((await ask(AE_RPC.entries, { segments })).entries, partition);
+    const pulled = await this.applyEntries(table, theirs);
+    this.stats.pulled += pulled;
+    // What this side holds newer (or the peer lacks) in those segments goes back.
+    const theirVersion = new Map(theirs.map((t) => [Buffer.from(t.k).toString('latin1'), t.e]));
+    const push = this.entriesIn(table, this.partitionState(table, partition), new Set(segments)).filter((mine) => {
+      const other = theirVersion.get(Buffer.from(mine.k).toString('latin1'));
+      return other === undefined || compareVersions(decodeVersionEntry(mine.e).version, decodeVersionEntry(other).version) > 0;
+    });
+    if (push.length > 0) {
+      await ask(AE_RPC.push, { entries: push });
+      this.stats.pushed += push.length;
+    }
+    if (pulled > 0 || push.length > 0) {
+      this.o.log('info', 'anti-entropy repaired a partition', { table: table.name, partition, peer, pulled, pushed: push.length, segments: segments.length });
+    }
+  }
+
+  /** The tree and entries of one partition of a table, from its version entries. */
+  private partitionState(table: TableSchema, partition: number): PartitionState {
+    const tree = new MerkleTree();
+    const entries = new Map<string, { key: Buffer; entry: Uint8Array }>();
+    const versions = this.o.store.reader.env.versions;
+    for (const { key, value } of versions.getRange({ start: partitionPrefix(table.id, partition), end: partitionEnd(table.id, partition) })) {
+      const k = key as Buffer;
+      const suffix = k.subarray(TABLE_ID_BYTES);
+      const entry = value as Uint8Array;
+      tree.put(suffix, digest64(entry));
+      entries.set(suffix.toString('latin1'), { key: Buffer.from(k), entry: Uint8Array.from(entry) });
+    }
+    return { tree, entries };
+  }
+
+  /** This node's entries (with rows) in the given segments, at most ANTI_ENTROPY_ENTRIES_MAX. */
+  private entriesIn(table: TableSchema, state: PartitionState, segments: ReadonlySet<number>): ReplicaEntry[] {
+    const out: ReplicaEntry[] = [];
+    for (const { key, entry } of state.entries.values()) {
+      if (out.length >= ANTI_ENTROPY_ENTRIES_MAX) break;
+      const suffix = key.subarray(TABLE_ID_BYTES);
+      if (!segments.has(segmentOf(suffix))) continue;
+      const tombstone = decodeVersionEntry(entry).tombstone;
+      const row = tombstone ? null : this.o.store.encodedRowAt(table, key);
+      // A live entry whose row is gone cannot be shipped consistently; the next write fixes it.
+      if (!tombstone && row === undefined) continue;
+      out.push({ k: Uint8Array.from(suffix), e: entry, r: row === undefined ? null : row });
+    }
+    return out;
+  }
+
+  /** Applies entries that are newer than what this node holds; returns how many were. */
+  private async applyEntries(table: TableSchema, entries: readonly ReplicaEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const decoded = entries.map((e) => {
+      const key = Buffer.allocUnsafe(TABLE_ID_BYTES + e.k.length);
+      key.writeUInt32BE(table.id >>> 0, 0);
+      key.set(e.k, TABLE_ID_BYTES);
+      const entry = decodeVersionEntry(e.e);
+      this.o.clock.observe(entry.version.hlc);
+      return { key, entry, row: entry.tombstone ? null : e.r };
+    });
+    return this.o.store.applyReplicated((tx) => {
+      let applied = 0;
+      for (const d of decoded) {
+        // A repair is not a new write: the basis is what this replica holds, so no conflict is counted twice.
+        const held = tx.versionEntry(d.key) ?? null;
+        if (applyChange(tx, table, d.key, d.row, held, d.entry.version, versionStamp(d.entry.version)).applied) applied++;
+      }
+      return applied;
+    });
+  }
+
+  private target(body: unknown): { table: TableSchema; partition: number } {
+    const b = body as { v?: unknown; table?: unknown; shape?: unknown; partition?: unknown } | null;
+    if (b === null || typeof b !== 'object' || b.v !== ANTI_ENTROPY_PROTOCOL_VERSION) throw malformed('version');
+    if (typeof b.table !== 'string' || typeof b.shape !== 'string') throw malformed('table');
+    if (!Number.isInteger(b.partition) || (b.partition as number) < 0 || (b.partition as number) >= this.o.store.partitions) throw malformed('partition');
+    const table = this.o.store.getTable(b.table);
+    if (table === undefined || tableShape(table) !== b.shape) throw new EonError('undefined_table', `anti-entropy: no table "${b.table}" of that shape here`);
+    return { table, partition: b.partition as number };
+  }
+
+  private parseEntries(x: unknown, partition: number): ReplicaEntry[] {
+    if (!Array.isArray(x) || x.length > ANTI_ENTROPY_ENTRIES_MAX) throw malformed('entries');
+    return x.map((raw) => {
+      const e = raw as { k?: unknown; e?: unknown; r?: unknown } | null;
+      if (e === null || typeof e !== 'object' || !(e.k instanceof Uint8Array) || !(e.e instanceof Uint8Array)) throw malformed('entry');
+      if (!(e.r === null || e.r instanceof Uint8Array)) throw malformed('entry row');
+      // The key's first two bytes name its partition: a peer's entry for another partition is refused.
+      if (e.k.length < 2 || ((e.k[0]! << 8) | e.k[1]!) !== partition) throw malformed('entry partition');
+      return { k: e.k, e: e.e, r: e.r };
+    });
+  }
+}
