@@ -11,7 +11,8 @@ export interface PartitionInfo {
   readonly replicas: readonly string[];
   /** Live rows, or null when counting them is not cheap. */
   readonly rows: number | null;
-  readonly replicationDelayMs: number;
+  /** Decaying mean time from a write's commit to every replica holding it; null: none replicated yet (or a node alone). */
+  readonly replicationDelayMs: number | null;
   readonly hintsPending: number;
 }
 
@@ -50,7 +51,7 @@ export function standaloneClusterInfo(store: Store, nodeId: string = STANDALONE_
     partitions() {
       const out: PartitionInfo[] = [];
       for (let p = 0; p < store.partitions; p++) {
-        out.push({ partition: p, owner: nodeId, replicas: [nodeId], rows: null, replicationDelayMs: 0, hintsPending: 0 });
+        out.push({ partition: p, owner: nodeId, replicas: [nodeId], rows: null, replicationDelayMs: null, hintsPending: 0 });
       }
       return out;
     },

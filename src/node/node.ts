@@ -13,6 +13,7 @@ import { ClusterNode } from '../cluster/node/index.js';
 import { ClusterCatalog, appliedCatalogStore } from '../cluster/catalog/index.js';
 import { Namestore } from '../namestore/index.js';
 import { startReplication } from '../cluster/replication/index.js';
+import type { Replication } from '../cluster/replication/index.js';
 import { AntiEntropy } from '../cluster/antientropy/index.js';
 import type { HintKey } from '../cluster/handoff/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
@@ -57,6 +58,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     const pool = new DataEnginePool(config.threads === undefined ? { dir: dataDir } : { dir: dataDir, threads: config.threads });
     closers.push({ name: 'data engine pool', close: () => pool.close() });
     let cluster: ClusterNode | null = null;
+    let replication: Replication | null = null;
     const standalone = standaloneClusterInfo(store);
     // eon_nodes and eon_partitions show the cluster once membership runs (it starts after the servers bind).
     const clusterInfo: ClusterInfoProvider = {
@@ -68,8 +70,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
           owner: replicas[0] ?? '',
           replicas,
           rows: null,
-          replicationDelayMs: 0,
-          hintsPending: 0,
+          replicationDelayMs: replication?.delayOf(partition) ?? null,
+          // Hint requests this node holds for the partition's replicas (a request may span partitions).
+          hintsPending: replicas.reduce((sum, id) => sum + (replication?.hints.pending(id) ?? 0), 0),
         }));
       },
     };
@@ -160,7 +163,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
           return {
             meanResponseMs: f.meanResponseMs,
             errorRate: f.errorRate,
-            extra: { statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100, ...namestoreFigures(namestore) },
+            extra: { statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100, ...replicationFigures(replication), ...namestoreFigures(namestore) },
             ...(config.geolocation === undefined ? {} : { geolocation: config.geolocation }),
           };
         },
@@ -169,15 +172,16 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     const clusterNode = cluster;
     closers.push({ name: 'cluster membership', close: () => clusterNode.stop() });
     // Writes are versioned and sent to their partitions' replicas once the node has peers.
-    const replication = startReplication(
+    const replicating = startReplication(
       store,
       clusterNode,
       clusterNode.consensusEnv.openDB<unknown, HintKey>({ name: 'hints', encoding: 'msgpack' }),
       log,
     );
-    closers.push({ name: 'replication', close: () => replication.stop() });
+    replication = replicating;
+    closers.push({ name: 'replication', close: () => replicating.stop() });
     // Replicas that missed writes (a crash, a cut link) are compared and repaired in the background.
-    const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replication.clock, log });
+    const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replicating.clock, log });
     antiEntropy.start();
     closers.push({ name: 'anti-entropy', close: () => antiEntropy.stop() });
     const clusterCatalog = new ClusterCatalog({
@@ -251,6 +255,17 @@ function openStore(dataDir: string, partitions: number | undefined): Store {
     const why = code ?? (e instanceof Error ? e.message : String(e));
     throw new NodeStartError('data_dir_unusable', `cannot open storage in ${dataDir}: ${why}`, e);
   }
+}
+
+/** Replication's figures as gossiped stats: hints held, replication delay p99, conflicts settled. */
+function replicationFigures(replication: Replication | null): Record<string, number> {
+  if (replication === null) return {};
+  const r = replication.stats();
+  return {
+    hintsPending: replication.hints.total(),
+    replicationConflicts: r.conflicts,
+    ...(r.delayP99Ms === null ? {} : { replicationDelayP99Ms: Math.round(r.delayP99Ms * 10) / 10 }),
+  };
 }
 
 /** The namestore's figures as gossiped stats (numbers only: registrations/s, retries, latency). */

@@ -34,6 +34,9 @@ describe('replicas converge after failures', () => {
     await write(n0, 'CREATE TABLE kv (id int PRIMARY KEY, v text)');
     await write(n0, "INSERT INTO kv SELECT g, 'v' || g FROM generate_series(1, 50) AS g");
     await until('the first rows on every node', async () => (await summary(n2)) === (await summary(n0)));
+    // The coordinator measured how long its writes took to reach every replica.
+    const measured = await sql(n0, 'SELECT count(*) FROM eon_partitions WHERE replication_delay_ms > 0');
+    expect(Number(measured.rows?.[0]?.[0])).toBeGreaterThan(0);
 
     // n2 is killed; writes go on at W = 2 and n0 keeps hints for n2.
     await n2.kill('SIGKILL');
@@ -43,8 +46,11 @@ describe('replicas converge after failures', () => {
     await write(n0, 'DELETE FROM kv WHERE id > 140');
     const expected = await summary(n0);
     expect(await summary(n1)).toBe(expected);
+    const hintsAtN0 = async (): Promise<number> => Number((await sql(n0, 'SELECT max(hints_pending) FROM eon_partitions')).rows?.[0]?.[0]);
+    expect(await hintsAtN0()).toBeGreaterThan(0);
     n2 = await cluster.start(p2, null, n2.dataDir);
     await until('n2 caught up by hinted handoff', async () => (await summary(n2)) === expected);
+    await until('n0 holds no hints any more', async () => (await hintsAtN0()) === 0);
 
     // Now n2 misses writes coordinated by n1, and n1 dies before it can hand them off: only
     // anti-entropy with n0 (which took them too, W = 2) can bring n2 up to date.

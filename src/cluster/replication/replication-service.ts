@@ -22,6 +22,8 @@ export interface Replication {
   readonly clock: HybridClock;
   /** Writes kept for replicas that were down (hinted handoff). */
   readonly hints: HintStore;
+  /** Partition p's decaying mean replication delay in ms (null: none of its writes replicated yet). */
+  delayOf(partition: number): number | null;
   /** The store stops replicating (later writes are local only); requests in flight settle. */
   stop(): void;
 }
@@ -74,6 +76,7 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
     stats: () => stats.view(),
     clock,
     hints,
+    delayOf: (partition) => stats.delayOf(partition),
     stop: () => {
       unsubscribe();
       replayer.stop();

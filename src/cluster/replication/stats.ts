@@ -1,4 +1,11 @@
-// Counters of replicated writes on one node, as coordinator and as replica (for eon_nodes).
+// Counters of replicated writes on one node, as coordinator and as replica (for eon_nodes), and
+// replication delay: how long after its local commit a write was held by every replica it was
+// sent to, per partition (a decaying mean) and over the last writes (p50/p99).
+
+/** Replication delays kept for the percentiles. */
+export const DELAY_SAMPLES_MAX = 1_024;
+/** Weight of the newest delay in a partition's decaying mean. */
+export const DELAY_MEAN_WEIGHT = 0.2;
 
 /** A snapshot of the counters. */
 export interface ReplicationStatsView {
@@ -17,6 +24,9 @@ export interface ReplicationStatsView {
   readonly requestsFailed: number;
   /** Writes that committed here but could not reach their write quorum in time. */
   readonly writesIncomplete: number;
+  /** Replication delay over the last DELAY_SAMPLES_MAX writes sent to other replicas (null: none yet). */
+  readonly delayP50Ms: number | null;
+  readonly delayP99Ms: number | null;
 }
 
 export class ReplicationStats {
@@ -28,6 +38,30 @@ export class ReplicationStats {
   requestsSent = 0;
   requestsFailed = 0;
   writesIncomplete = 0;
+  private readonly delays = new Float64Array(DELAY_SAMPLES_MAX);
+  private delayCount = 0;
+  private readonly partitionDelay = new Map<number, number>();
+
+  /** A write touching `partitions` was held by every replica it was sent to `ms` after its commit. */
+  recordDelay(partitions: Iterable<number>, ms: number): void {
+    this.delays[this.delayCount++ % DELAY_SAMPLES_MAX] = ms;
+    for (const p of partitions) {
+      const mean = this.partitionDelay.get(p);
+      this.partitionDelay.set(p, mean === undefined ? ms : mean + DELAY_MEAN_WEIGHT * (ms - mean));
+    }
+  }
+
+  /** Partition p's decaying mean replication delay (null: no write of it was replicated yet). */
+  delayOf(partition: number): number | null {
+    return this.partitionDelay.get(partition) ?? null;
+  }
+
+  private percentile(q: number): number | null {
+    const n = Math.min(this.delayCount, DELAY_SAMPLES_MAX);
+    if (n === 0) return null;
+    const sorted = Array.from(this.delays.subarray(0, n)).sort((a, b) => a - b);
+    return sorted[Math.min(n - 1, Math.floor(q * n))]!;
+  }
 
   view(): ReplicationStatsView {
     return {
@@ -39,6 +73,8 @@ export class ReplicationStats {
       requestsSent: this.requestsSent,
       requestsFailed: this.requestsFailed,
       writesIncomplete: this.writesIncomplete,
+      delayP50Ms: this.percentile(0.5),
+      delayP99Ms: this.percentile(0.99),
     };
   }
 }

@@ -131,6 +131,7 @@ export class WriteReplicator implements WriteReplication {
     for (const [node, list] of missed) for (const s of list) this.hint(node, s, version);
     const quorum = new WriteQuorum(slots, self);
     if (quorum.satisfied && shipments.size === 0) return Promise.resolve();
+    const startedMs = performance.now();
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let pending = shipments.size;
@@ -163,6 +164,10 @@ export class WriteReplicator implements WriteReplication {
           },
         ).finally(() => {
           pending--;
+          // Every replica it was sent to holds it now: that is the write's replication delay.
+          if (pending === 0 && failures.length === 0) {
+            this.options.stats.recordDelay(new Set(slots.map((slot) => slot.partition)), performance.now() - startedMs);
+          }
           if (quorum.satisfied) finish(null);
           else if (pending === 0) finish(quorum.error(describe(failures, null)));
         });

@@ -229,7 +229,7 @@ describe('eon_nodes and eon_partitions', () => {
     // "partition" is quoted: node-sql-parser takes a bare PARTITION for the keyword.
     const parts = await q('SELECT "partition", owner, replicas, replication_delay_ms, hints_pending FROM eon_partitions ORDER BY 1');
     expect(parts).toHaveLength(PARTITIONS);
-    expect(parts[0]).toEqual([0, 'local', 'local', 0, 0n]);
+    expect(parts[0]).toEqual([0, 'local', 'local', null, 0n]);
   });
 
   it('an injected cluster provider supplies the rows', async () => {
