@@ -114,6 +114,104 @@ async function sqlMs(node: LocalNode, text: string): Promise<number> {
   return performance.now() - t0;
 }
 
+/** Rows per multi-row INSERT in the replicated ingest figure, and statements. */
+const INGEST_ROWS_PER_STATEMENT = 1_000;
+const INGEST_STATEMENTS = 100;
+/** Concurrent clients and duration of the single-row write load. */
+const WRITE_CLIENTS = 4;
+const WRITE_LOAD_MS = 10_000;
+
+async function postSql(node: LocalNode, text: string): Promise<void> {
+  const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: text }),
+  });
+  if (!r.ok) throw new Error(`${text.slice(0, 60)}…: ${((await r.json()) as { error?: { message: string } }).error?.message ?? r.status}`);
+}
+
+/** Multi-row INSERTs of INGEST_STATEMENTS × INGEST_ROWS_PER_STATEMENT rows through `node`: rows/s. */
+async function ingestRate(node: LocalNode, table: string): Promise<number> {
+  await postSql(node, `CREATE TABLE ${table} (id int PRIMARY KEY, name text, qty int, price numeric(10,2))`);
+  const t0 = performance.now();
+  for (let s = 0; s < INGEST_STATEMENTS; s++) {
+    const values: string[] = [];
+    for (let i = 0; i < INGEST_ROWS_PER_STATEMENT; i++) {
+      const id = s * INGEST_ROWS_PER_STATEMENT + i + 1;
+      values.push(`(${id}, 'name ${id}', ${id % 100}, ${(id % 1000) / 4})`);
+    }
+    await postSql(node, `INSERT INTO ${table} VALUES ${values.join(',')}`);
+  }
+  return (INGEST_STATEMENTS * INGEST_ROWS_PER_STATEMENT) / ((performance.now() - t0) / 1000);
+}
+
+/** WRITE_CLIENTS clients doing single-row INSERTs through `node` for WRITE_LOAD_MS: writes/s and client p50/p99 ms. */
+async function writeLoad(node: LocalNode, table: string): Promise<{ perSecond: number; p50: number; p99: number }> {
+  await postSql(node, `CREATE TABLE ${table} (id int PRIMARY KEY, v text)`);
+  const latencies: number[] = [];
+  const end = performance.now() + WRITE_LOAD_MS;
+  let next = 1;
+  await Promise.all(
+    Array.from({ length: WRITE_CLIENTS }, async () => {
+      while (performance.now() < end) {
+        const id = next++;
+        const t0 = performance.now();
+        await postSql(node, `INSERT INTO ${table} VALUES (${id}, 'v${id}')`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { perSecond: latencies.length / (WRITE_LOAD_MS / 1000), p50: at(0.5), p99: at(0.99) };
+}
+
+/** Replicated writes on three nodes next to one node alone, and the coordinator's replication delay. */
+async function writeFigures(log: (m: string) => void): Promise<ReportTable> {
+  const rows: string[][] = [];
+  for (const nodes of [1, PROCESS_NODES]) {
+    const dir = await mkdtemp(path.join(tmpdir(), `eon-bench-writes-${nodes}-`));
+    const config: LocalClusterConfig = {
+      nodes,
+      dataDir: dir,
+      host: '127.0.0.1',
+      pgPort: await freePort(),
+      httpPort: await freePort(),
+      peerPort: await freePort(),
+      logLevel: 'warn',
+    };
+    const started: LocalNode[] = [];
+    try {
+      for (let i = 0; i < nodes; i++) started.push(await startLocalNode(config, i));
+      if (nodes > 1) await allAlive(started);
+      log(`cluster: writes on ${nodes} node(s)`);
+      const ingest = await ingestRate(started[0]!, 'bench_ingest');
+      const load = await writeLoad(started[0]!, 'bench_writes');
+      const stats = (await viewOf(started[0]!))?.members.find((m) => m.httpPort === started[0]!.httpPort)?.stats ?? {};
+      const delay = (k: string): string => (typeof stats[k] === 'number' ? `${formatNumber(stats[k] as number)} ms` : '–');
+      rows.push([
+        nodes === 1 ? '1 node' : `${nodes} nodes, N = 3, W = 2`,
+        formatNumber(ingest),
+        formatNumber(load.perSecond),
+        `${formatNumber(load.p50)} / ${formatNumber(load.p99)} ms`,
+        nodes === 1 ? '–' : `${delay('replicationDelayP50Ms')} / ${delay('replicationDelayP99Ms')}`,
+      ]);
+    } finally {
+      for (const n of started) await stopLocalNode(n);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return {
+    title: 'Writes through one node (REST), replicated to the others',
+    columns: ['cluster', `ingest rows/s (multi-row INSERT of ${INGEST_ROWS_PER_STATEMENT})`, `single-row INSERTs/s (${WRITE_CLIENTS} clients)`, 'INSERT p50 / p99', 'replication delay p50 / p99'],
+    rows,
+    notes: [
+      `Ingest: ${(INGEST_STATEMENTS * INGEST_ROWS_PER_STATEMENT).toLocaleString('en-US')} rows in statements of ${INGEST_ROWS_PER_STATEMENT}, one after another. Write load: ${WRITE_LOAD_MS / 1000} s.`,
+      'Replication delay: from a write\'s local commit until every replica it was sent to holds it, as the coordinator measured it (its last 1,024 writes). All nodes share the same 2 cores.',
+    ],
+  };
+}
+
 async function processFigures(trials: number, log: (m: string) => void): Promise<ReportTable> {
   const dir = await mkdtemp(path.join(tmpdir(), 'eon-bench-cluster-'));
   const config: LocalClusterConfig = {
@@ -187,19 +285,20 @@ export const clusterSuite: Suite = {
     options.log('cluster: three local processes');
     const trials = Math.min(options.runs, 5);
     const processes = await processFigures(trials, options.log);
+    const writes = await writeFigures(options.log);
     return {
       suite: 'cluster',
       date: new Date().toISOString(),
       machine: machineInfo(),
       parameters: { 'simulated seeds': SIMULATED_SEEDS, 'process trials': trials },
       engines: [{ name: 'eon', description: 'SWIM membership, claim and catalog as built; real processes started by `eon cluster up`\'s launcher' }],
-      tables: [sim.table, claim, processes],
+      tables: [sim.table, claim, processes, writes],
       agreement: {
         ok: sim.falseDeaths === 0,
         checks: ['no live member declared dead in any simulated run'],
         problems: sim.falseDeaths === 0 ? [] : [`${sim.falseDeaths} false deaths in the simulation`],
       },
-      data: { simulation: sim.table.rows, claim: claim.rows, processes: processes.rows },
+      data: { simulation: sim.table.rows, claim: claim.rows, processes: processes.rows, writes: writes.rows },
     };
   },
 };

@@ -264,6 +264,7 @@ function replicationFigures(replication: Replication | null): Record<string, num
   return {
     hintsPending: replication.hints.total(),
     replicationConflicts: r.conflicts,
+    ...(r.delayP50Ms === null ? {} : { replicationDelayP50Ms: Math.round(r.delayP50Ms * 10) / 10 }),
     ...(r.delayP99Ms === null ? {} : { replicationDelayP99Ms: Math.round(r.delayP99Ms * 10) / 10 }),
   };
 }
