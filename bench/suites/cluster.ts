@@ -114,6 +114,19 @@ async function sqlMs(node: LocalNode, text: string): Promise<number> {
   return performance.now() - t0;
 }
 
+/** A local cluster of `nodes` on free base ports, its data in a new temporary directory. */
+async function localCluster(nodes: number, dirPrefix: string): Promise<LocalClusterConfig> {
+  return {
+    nodes,
+    dataDir: await mkdtemp(path.join(tmpdir(), dirPrefix)),
+    host: '127.0.0.1',
+    pgPort: await freePort(),
+    httpPort: await freePort(),
+    peerPort: await freePort(),
+    logLevel: 'warn',
+  };
+}
+
 /** Rows per multi-row INSERT in the replicated ingest figure, and statements. */
 const INGEST_ROWS_PER_STATEMENT = 1_000;
 const INGEST_STATEMENTS = 100;
@@ -170,16 +183,8 @@ async function writeLoad(node: LocalNode, table: string): Promise<{ perSecond: n
 async function writeFigures(log: (m: string) => void): Promise<ReportTable> {
   const rows: string[][] = [];
   for (const nodes of [1, PROCESS_NODES]) {
-    const dir = await mkdtemp(path.join(tmpdir(), `eon-bench-writes-${nodes}-`));
-    const config: LocalClusterConfig = {
-      nodes,
-      dataDir: dir,
-      host: '127.0.0.1',
-      pgPort: await freePort(),
-      httpPort: await freePort(),
-      peerPort: await freePort(),
-      logLevel: 'warn',
-    };
+    const config = await localCluster(nodes, `eon-bench-writes-${nodes}-`);
+    const dir = config.dataDir;
     const started: LocalNode[] = [];
     try {
       for (let i = 0; i < nodes; i++) started.push(await startLocalNode(config, i));
@@ -213,16 +218,8 @@ async function writeFigures(log: (m: string) => void): Promise<ReportTable> {
 }
 
 async function processFigures(trials: number, log: (m: string) => void): Promise<ReportTable> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'eon-bench-cluster-'));
-  const config: LocalClusterConfig = {
-    nodes: PROCESS_NODES,
-    dataDir: dir,
-    host: '127.0.0.1',
-    pgPort: await freePort(),
-    httpPort: await freePort(),
-    peerPort: await freePort(),
-    logLevel: 'warn',
-  };
+  const config = await localCluster(PROCESS_NODES, 'eon-bench-cluster-');
+  const dir = config.dataDir;
   const nodes: LocalNode[] = [];
   const rows: string[][] = [];
   try {
