@@ -16,47 +16,53 @@ export class StatusError extends Error {
   }
 }
 
-/** POSTs to a node's cluster endpoint (leave, remove/{node}); returns its JSON answer as text. */
-export async function clusterCommand(http: string, what: string, password: string | undefined): Promise<string> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (password !== undefined) headers.authorization = `Basic ${Buffer.from(`eon:${password}`).toString('base64')}`;
-  let response: Response;
-  try {
-    response = await fetch(`http://${http}/v1/cluster/${what}`, { method: 'POST', headers, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) });
-  } catch (e) {
-    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
-    throw new StatusError(`cannot reach ${http}: ${cause}`);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text.slice(0, 500);
-    try {
-      const body = JSON.parse(text) as { error?: { message?: string; hint?: string } };
-      if (body.error?.message !== undefined) message = body.error.message + (body.error.hint === undefined ? '' : ` (${body.error.hint})`);
-    } catch {
-      // not JSON: show the text
-    }
-    throw new StatusError(`${http}: ${message}`, true);
-  }
-  return text;
+export interface NodeAnswer {
+  readonly status: number;
+  readonly text: string;
 }
 
-/** Fetches and formats the cluster view of the node at http (HOST:PORT); EON_PASSWORD is sent as HTTP Basic credentials. */
-export async function clusterStatus(http: string, password: string | undefined): Promise<string> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/**
+ * One request to a node's REST API (`http` is HOST:PORT) with EON_PASSWORD's HTTP Basic
+ * credentials when given; a node that cannot be reached within STATUS_TIMEOUT_MS is a StatusError.
+ */
+export async function nodeRequest(http: string, path: string, options: { method?: string; headers?: Record<string, string> }, password: string | undefined): Promise<NodeAnswer> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (password !== undefined) headers.authorization = `Basic ${Buffer.from(`eon:${password}`).toString('base64')}`;
   let response: Response;
   try {
-    response = await fetch(`http://${http}/v1/cluster`, { headers, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) });
+    response = await fetch(`http://${http}${path}`, { method: options.method ?? 'GET', headers, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) });
   } catch (e) {
     const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
     throw new StatusError(`cannot reach ${http}: ${cause}`);
   }
-  const text = await response.text();
-  if (!response.ok) throw new StatusError(`${http} answered ${response.status}: ${text.slice(0, 500)}`);
+  return { status: response.status, text: await response.text() };
+}
+
+/** The message (and hint) of an eon error body, or the start of the text when it is not one. */
+export function errorMessageOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: string; hint?: string } };
+    if (body.error?.message !== undefined) return body.error.message + (body.error.hint === undefined ? '' : ` (${body.error.hint})`);
+  } catch {
+    // not JSON: show the text
+  }
+  return text.slice(0, 500);
+}
+
+/** POSTs to a node's cluster endpoint (leave, remove/{node}); returns its JSON answer as text. */
+export async function clusterCommand(http: string, what: string, password: string | undefined): Promise<string> {
+  const answer = await nodeRequest(http, `/v1/cluster/${what}`, { method: 'POST' }, password);
+  if (answer.status >= 300) throw new StatusError(`${http}: ${errorMessageOf(answer.text)}`, true);
+  return answer.text;
+}
+
+/** Fetches and formats the cluster view of the node at http (HOST:PORT). */
+export async function clusterStatus(http: string, password: string | undefined): Promise<string> {
+  const answer = await nodeRequest(http, '/v1/cluster', {}, password);
+  if (answer.status !== 200) throw new StatusError(`${http} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(answer.text);
   } catch {
     throw new StatusError(`${http} did not answer with JSON`);
   }
