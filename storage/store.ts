@@ -83,7 +83,7 @@ export interface WriteReplication {
    * supersedes what it replaced, whatever the clocks did).
    */
   stamp(replaced: readonly Uint8Array[]): VersionStamp;
-  /** After the write's commit is durable: the write's promise settles as this one does. */
+  /** Called as the write's transaction commits (before its sync): the write's promise settles as this one does. */
   replicate(changes: readonly RowChange[], stamp: VersionStamp): Promise<void>;
 }
 
@@ -732,7 +732,7 @@ export class Store {
       for (const req of batch) req.reject(new EonError('admin_shutdown', 'the store is closed'));
       return;
     }
-    const outcomes: ({ ok: true; value: unknown; tx: WriteTxImpl } | { ok: false; error: unknown })[] = [];
+    const outcomes: ({ ok: true; value: unknown; tx: WriteTxImpl; replicated?: Promise<void> } | { ok: false; error: unknown })[] = [];
     const replication = this.replication !== null && this.replication.active() ? this.replication : null;
     try {
       this.env.root.transactionSync(() => {
@@ -753,6 +753,16 @@ export class Store {
             outcomes.push({ ok: false, error });
           }
         }
+        // Ship before this commit syncs: the replicas apply while this node syncs, so a write waits
+        // for the slower of the two, not their sum. Should the commit itself fail, the client gets
+        // the error and the shipped write may still spread (as a write that misses W does).
+        if (replication !== null) {
+          for (const o of outcomes) {
+            if (!o.ok || o.tx.committedChanges === null || o.tx.stamp === null) continue;
+            o.replicated = replicateWrite(replication, o.tx.committedChanges, o.tx.stamp);
+            o.replicated.catch(() => {}); // observed below; not unhandled if the commit fails first
+          }
+        }
       });
     } catch (error) {
       for (const req of batch) req.reject(error);
@@ -764,10 +774,9 @@ export class Store {
     outcomes.forEach((o, i) => {
       const req = batch[i]!;
       if (!o.ok) return req.reject(o.error);
-      const changes = o.tx.committedChanges;
-      if (replication === null || changes === null || o.tx.stamp === null) return req.resolve(o.value);
+      if (o.replicated === undefined) return req.resolve(o.value);
       // Committed here; acknowledged once replication says so (its failure leaves the local write).
-      replicateAfterCommit(replication, changes, o.tx.stamp).then(() => req.resolve(o.value), req.reject);
+      o.replicated.then(() => req.resolve(o.value), req.reject);
     });
   }
 
@@ -1094,7 +1103,7 @@ export class Store {
   }
 }
 
-function replicateAfterCommit(replication: WriteReplication, changes: readonly RowChange[], stamp: VersionStamp): Promise<void> {
+function replicateWrite(replication: WriteReplication, changes: readonly RowChange[], stamp: VersionStamp): Promise<void> {
   try {
     return replication.replicate(changes, stamp);
   } catch (e) {
