@@ -212,7 +212,7 @@ async function writeFigures(log: (m: string) => void): Promise<ReportTable> {
     rows,
     notes: [
       `Ingest: ${(INGEST_STATEMENTS * INGEST_ROWS_PER_STATEMENT).toLocaleString('en-US')} rows in statements of ${INGEST_ROWS_PER_STATEMENT}, one after another. Write load: ${WRITE_LOAD_MS / 1000} s.`,
-      'Replication delay: from a write\'s local commit until every replica it was sent to holds it, as the coordinator measured it (its last 1,024 writes). All nodes share the same 2 cores.',
+      'Replication delay: from a write (shipped as its local transaction commits) until every replica it was sent to holds it, as the coordinator measured it (its last 1,024 writes). All nodes share the same 2 cores.',
     ],
   };
 }
