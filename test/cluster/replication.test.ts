@@ -62,13 +62,16 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
 }
 
 async function allAlive(nodes: RunningEon[]): Promise<boolean> {
+  const versions = new Set<number>();
   for (const n of nodes) {
     const r = await fetch(`http://127.0.0.1:${n.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
     if (!r.ok) return false;
     const v = parseClusterView(await r.json());
-    if (v.members.length !== nodes.length || v.members.some((m) => m.state !== 'alive')) return false;
+    if (v === null || v.members.length !== nodes.length || v.members.some((m) => m.state !== 'alive' || m.partitionsOwned === 0)) return false;
+    versions.add(v.ringVersion);
   }
-  return true;
+  // The same decided ring everywhere, or writes would go to the replicas of an older one.
+  return versions.size === 1 && !versions.has(0);
 }
 
 /** count, sum(qty) and a digest of every row, as text. */

@@ -58,12 +58,15 @@ export async function until(what: string, check: () => Promise<boolean>): Promis
   throw new Error(`not within ${CONVERGE_TIMEOUT_MS} ms: ${what}`);
 }
 
+/** Every node sees `count` members alive and uses the same decided ring, in which each of them owns partitions. */
 export async function allAlive(nodes: readonly RunningEon[], count: number): Promise<boolean> {
+  const versions = new Set<number>();
   for (const n of nodes) {
     const v = await clusterView(n);
-    if (v === null || v.members.length !== count || v.members.some((m) => m.state !== 'alive')) return false;
+    if (v === null || v.members.length !== count || v.members.some((m) => m.state !== 'alive' || m.partitionsOwned === 0)) return false;
+    versions.add(v.ringVersion);
   }
-  return true;
+  return versions.size === 1 && !versions.has(0);
 }
 
 export interface RestResult {

@@ -12,13 +12,12 @@ import { SwimNode } from '../membership/index.js';
 import type { Member, MemberChange, NodeStats, SwimEvent, SwimMessage } from '../membership/index.js';
 import { PeerPool, PeerServer, routeMessages, rpcTransport } from '../rpc/index.js';
 import type { RpcLogger } from '../rpc/index.js';
-import { replicaSet } from '../ring/index.js';
 import { systemRuntime } from '../runtime.js';
 import type { NodeId } from '../runtime.js';
 import type { ClusterView, MemberView } from '../view/cluster-view.js';
 import { loadOrCreateIdentity, saveIdentity } from './identity.js';
 import type { NodeIdentity } from './identity.js';
-import { RingView } from './ring-view.js';
+import { RingKeeper } from './ring-keeper.js';
 
 /** The one-way RPC type that carries SWIM messages. */
 export const SWIM_RPC_TYPE = 'swim';
@@ -32,6 +31,8 @@ export const STATS_REFRESH_MS = 1_000;
 export const JOIN_RETRY_ROUND_MS = 10_000;
 /** Member changes are written to cluster.json at most this often (a restart rejoins through them). */
 export const PEERS_SAVE_DELAY_MS = 1_000;
+/** Where the ring adopted last is kept in the consensus environment's state database. */
+const ADOPTED_RING_KEY = 'ring.adopted';
 /** Seeds are addressed before their ids are known: "@host:port". */
 const SEED_PREFIX = '@';
 
@@ -73,7 +74,8 @@ export class ClusterNode {
     /** Peer RPC: requests and one-way messages to other members, by peer address. */
     readonly pool: PeerPool,
     readonly swim: SwimNode,
-    private readonly ring: RingView,
+    /** The ring decided in the consensus register, as this node adopted it. */
+    readonly ring: RingKeeper,
     /** The linearizable compare-and-set register this node proposes to and accepts for. */
     readonly consensus: ConsensusRegister,
     /** Acceptor state and other durable cluster state (e.g. the catalog version applied). */
@@ -127,7 +129,35 @@ export class ClusterNode {
       },
       store: new LmdbAcceptorStore(acceptors, 'eon'),
     });
-    const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, new RingView(options.partitions, options.replicas), consensus, consensusEnv);
+    const state = consensusEnv.openDB<string, string>({ name: 'state', encoding: 'string' });
+    const ring = new RingKeeper({
+      register: consensus,
+      membership: {
+        nodeId: identity.nodeId,
+        get joined() {
+          return built?.joined ?? false;
+        },
+        members: () => swim?.members() ?? [],
+        catalogAcceptors: (max) => built?.catalogAcceptors(max) ?? [identity.nodeId],
+      },
+      partitions: options.partitions,
+      replicas: options.replicas,
+      store: {
+        load: () => {
+          const text = state.get(ADOPTED_RING_KEY);
+          if (text === undefined) return undefined;
+          try {
+            const saved = JSON.parse(text) as { version?: unknown; ring?: unknown };
+            return typeof saved.version === 'number' ? { version: saved.version, json: saved.ring } : undefined;
+          } catch {
+            return undefined;
+          }
+        },
+        save: (version, json) => void state.put(ADOPTED_RING_KEY, JSON.stringify({ version, ring: json })),
+      },
+      log: options.log,
+    });
+    const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, ring, consensus, consensusEnv);
     built = node;
     routeMessages(server, SWIM_RPC_TYPE, (_body): _body is unknown => true, (from, message) => node.swim.receive(from, message));
     routeMessages(server, PAXOS_RPC_TYPE, (_body): _body is unknown => true, (from, message) => {
@@ -157,14 +187,11 @@ export class ClusterNode {
     return state === 'alive' || state === 'suspect';
   }
 
-  /**
-   * Partition p's replica set, owner first, from the ring this node derives now: N = the node's
-   * replicas setting, or `n` (the namestore asks for 5), clamped to the cluster size.
-   */
+  /** Partition p's replica set, owner first, in the ring in use: N = the node's setting, or n. */
   replicasOf(partition: number, n?: number): NodeId[] {
-    const ring = this.ring.update(this.swim.members());
-    return n === undefined ? this.ring.replicasOf(partition) : replicaSet(ring, partition, n);
+    return this.ring.replicasOf(partition, n);
   }
+
 
   /** False while a node started with seeds (--join, or remembered peers) has not heard from any. */
   get joined(): boolean {
@@ -206,7 +233,10 @@ export class ClusterNode {
       this.schedulePeersSave();
     });
     swim.onEvent((e: SwimEvent) => this.onSwimEvent(e));
+    // A change of members may call for a new ring: the claimant proposes it at once.
+    swim.onChange(() => void this.ring.sync());
     swim.start();
+    this.ring.start();
     this.refreshStats();
     this.statsTimer = setInterval(() => this.refreshStats(), STATS_REFRESH_MS);
     this.statsTimer.unref();
@@ -230,6 +260,7 @@ export class ClusterNode {
     switch (e.kind) {
       case 'joined':
         this.hasJoined = true;
+        void this.ring.sync();
         this.options.log('info', 'joined the cluster', { via: e.via });
         return;
       case 'seeds-unreachable':
@@ -276,19 +307,17 @@ export class ClusterNode {
   /** The cluster as this node sees it. */
   view(): ClusterView {
     const members = this.swim.members();
-    const ring = this.ring.update(members);
     return {
       self: this.nodeId,
       partitions: this.options.partitions,
-      replicas: this.ring.replicasFor(members),
-      ringVersion: ring.version,
+      replicas: this.ring.replicaCount(),
+      ringVersion: this.ring.version,
       members: members.map((m): MemberView => memberView(m, this.ring)),
     };
   }
 
   /** Each partition's replica set as this node's ring has it (owner first). */
   partitionReplicas(): NodeId[][] {
-    this.ring.update(this.swim.members());
     const out: NodeId[][] = [];
     for (let p = 0; p < this.options.partitions; p++) out.push(this.ring.replicasOf(p));
     return out;
@@ -318,6 +347,7 @@ export class ClusterNode {
     if (this.stopped) return;
     this.halted = true;
     for (const t of [this.statsTimer, this.joinTimer, this.saveTimer]) if (t !== null) clearTimeout(t);
+    this.ring.stop();
     this.swim.stop();
     await this.pool.close();
     await this.server.close();
@@ -325,7 +355,7 @@ export class ClusterNode {
   }
 }
 
-function memberView(m: Member, ring: RingView): MemberView {
+function memberView(m: Member, ring: RingKeeper): MemberView {
   const num = (k: string): number | null => (typeof m.meta[k] === 'number' ? (m.meta[k] as number) : null);
   return {
     id: m.id,
