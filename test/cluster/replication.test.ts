@@ -15,9 +15,9 @@ import type { RunningEon } from '../support/eon.js';
 import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
 
 /** Every wait in this file is bounded by this. */
-const WAIT_MS = 20_000;
+const WAIT_MS = 40_000;
 const POLL_MS = 100;
-const TEST_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 120_000;
 /** Writes through the coordinator while a replica is dead. */
 const WRITES_WHILE_DEAD = 60;
 const COPY_ROWS = 500;

@@ -17,7 +17,7 @@ import type { NodeId } from '../runtime.js';
 import type { ClusterView, MemberView } from '../view/cluster-view.js';
 import { loadOrCreateIdentity, saveIdentity } from './identity.js';
 import type { NodeIdentity } from './identity.js';
-import { RingKeeper } from './ring-keeper.js';
+import { RING_ADOPT_RPC, RingKeeper } from './ring-keeper.js';
 
 /** The one-way RPC type that carries SWIM messages. */
 export const SWIM_RPC_TYPE = 'swim';
@@ -139,6 +139,12 @@ export class ClusterNode {
         },
         members: () => swim?.members() ?? [],
         catalogAcceptors: (max) => built?.catalogAcceptors(max) ?? [identity.nodeId],
+        announce: (version, ringJson) => {
+          for (const id of built?.upMembers() ?? []) {
+            const address = id === identity.nodeId ? undefined : addressOf(id);
+            if (address !== undefined) pool.send(address, RING_ADOPT_RPC, { version, ring: ringJson });
+          }
+        },
       },
       partitions: options.partitions,
       replicas: options.replicas,
@@ -159,6 +165,9 @@ export class ClusterNode {
     });
     const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, ring, consensus, consensusEnv);
     built = node;
+    server.onMessage(RING_ADOPT_RPC, (body) => {
+      if (!node.stopped) node.ring.receive(body);
+    });
     routeMessages(server, SWIM_RPC_TYPE, (_body): _body is unknown => true, (from, message) => node.swim.receive(from, message));
     routeMessages(server, PAXOS_RPC_TYPE, (_body): _body is unknown => true, (from, message) => {
       if (!node.stopped) consensus.handle(from, message);
@@ -234,7 +243,7 @@ export class ClusterNode {
     });
     swim.onEvent((e: SwimEvent) => this.onSwimEvent(e));
     // A change of members may call for a new ring: the claimant proposes it at once.
-    swim.onChange(() => void this.ring.sync());
+    swim.onChange(() => this.ring.markDirty());
     swim.start();
     this.ring.start();
     this.refreshStats();
@@ -260,7 +269,7 @@ export class ClusterNode {
     switch (e.kind) {
       case 'joined':
         this.hasJoined = true;
-        void this.ring.sync();
+        this.ring.markDirty();
         this.options.log('info', 'joined the cluster', { via: e.via });
         return;
       case 'seeds-unreachable':

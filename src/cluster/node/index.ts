@@ -2,7 +2,7 @@
 
 export { ClusterNode, SWIM_RPC_TYPE, STATS_REFRESH_MS, JOIN_RETRY_ROUND_MS, PEERS_SAVE_DELAY_MS } from './cluster-node.js';
 export type { ClusterNodeOptions } from './cluster-node.js';
-export { RingKeeper, RING_KEY, RING_SYNC_MS, RING_ACCEPTORS_MAX } from './ring-keeper.js';
+export { RingKeeper, RING_KEY, RING_SYNC_MS, RING_REFRESH_MS, RING_ADOPT_RPC, RING_ACCEPTORS_MAX } from './ring-keeper.js';
 export type { AdoptedRingStore, RingMembership } from './ring-keeper.js';
 export { loadOrCreateIdentity, saveIdentity, identityPath, newNodeId, IDENTITY_FILE_NAME, REMEMBERED_PEERS_MAX } from './identity.js';
 export type { NodeIdentity } from './identity.js';

@@ -1,9 +1,11 @@
 // The ring a node places data by, decided one version at a time in the consensus register (key
-// `ring`), never derived separately by each node: two ring versions never both count. Every
-// RING_SYNC_MS (and on every membership change) a node adopts the register's newer version; the
-// claimant — the member with the lowest id among those that are up — proposes the next ring when
-// the members (all but those that left) differ from the ring's, by the pure claim function from
-// the current ring, so a join moves only what the newcomer claims and a leave only the leaver's.
+// `ring`), never derived separately by each node: two ring versions never both count. After a
+// membership change a node reads the register (a linearizable read) and adopts a newer version;
+// the claimant — the member with the lowest id among those that are up — proposes the next ring
+// when the members (all but those that left) differ from the ring's, by the pure claim function
+// from the current ring (a join moves only what the newcomer claims, a leave only the leaver's),
+// and sends what it decided to every member. Otherwise a node re-reads only every
+// RING_REFRESH_MS: each read is a Paxos round that competes with the claimant's proposal.
 
 import { EonError } from '../../errors/index.js';
 import { casAsync, readAsync } from '../consensus/index.js';
@@ -15,8 +17,12 @@ import type { RpcLogger } from '../rpc/index.js';
 import type { NodeId } from '../runtime.js';
 
 export const RING_KEY = 'ring';
-/** How often a node reads the ring register (and, as claimant, proposes a change). */
+/** How often a node checks whether it should read the ring register (after a change, or to refresh). */
 export const RING_SYNC_MS = 1_000;
+/** A node with nothing changed re-reads the register this often (catching a lost announcement). */
+export const RING_REFRESH_MS = 10_000;
+/** The one-way message that announces a decided ring to the members. */
+export const RING_ADOPT_RPC = 'ring.adopt';
 /** Acceptors of the ring key: the same first members by join time as the catalog's. */
 export const RING_ACCEPTORS_MAX = 5;
 
@@ -25,6 +31,8 @@ export interface RingMembership {
   readonly joined: boolean;
   members(): Member[];
   catalogAcceptors(max: number): NodeId[];
+  /** Sends a decided ring to every other member that is up (one-way, may be lost). */
+  announce(version: number, ringJson: unknown): void;
 }
 
 /** Where the ring this node adopted last is kept (it places writes before the first read after a restart). */
@@ -39,6 +47,9 @@ export class RingKeeper {
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
   private stopped = false;
+  /** Members changed (or nothing read yet) since the last read of the register. */
+  private dirty = true;
+  private lastReadAt = 0;
 
   constructor(
     private readonly o: {
@@ -60,7 +71,7 @@ export class RingKeeper {
   start(): void {
     const tick = (): void => {
       if (this.stopped) return;
-      void this.sync();
+      if (this.dirty || this.adopted === null || Date.now() - this.lastReadAt >= RING_REFRESH_MS) void this.sync();
       this.timer = setTimeout(tick, RING_SYNC_MS);
       this.timer.unref();
     };
@@ -99,6 +110,20 @@ export class RingKeeper {
     return this.adopted === null ? (node === this.o.membership.nodeId ? this.o.partitions : 0) : (this.heldCounts.get(node) ?? 0);
   }
 
+  /** The members changed: read (and, as claimant, decide) at the next tick. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  /** A ring another member decided and announced; adopted when newer (and valid). */
+  receive(body: unknown): void {
+    const b = body as { version?: unknown; ring?: unknown } | null;
+    if (b === null || typeof b !== 'object' || !Number.isSafeInteger(b.version) || (b.version as number) <= this.version) return;
+    const decoded = decodeRing(b.ring);
+    if (decoded.kind !== 'ring' || decoded.ring.partitions !== this.o.partitions) return;
+    this.adopt(b.version as number, decoded.ring, true);
+  }
+
   /** Adopts a newer ring from the register, then (as claimant) proposes one for changed members. */
   sync(): Promise<void> {
     this.syncing ??= this.runSync()
@@ -112,9 +137,14 @@ export class RingKeeper {
   private async runSync(): Promise<void> {
     const m = this.o.membership;
     if (!m.joined || this.stopped) return;
+    this.dirty = false;
+    this.lastReadAt = Date.now();
     const acceptors = m.catalogAcceptors(RING_ACCEPTORS_MAX);
     const read = await readAsync(this.o.register, RING_KEY, acceptors);
-    if (read.kind !== 'current') return;
+    if (read.kind !== 'current') {
+      this.dirty = true;
+      return;
+    }
     let current: RingState | null = null;
     if (read.current.value !== null) {
       const decoded = decodeRing(JSON.parse(read.current.value) as unknown);
@@ -137,10 +167,15 @@ export class RingKeeper {
     const up = members.filter((x) => x.state === 'alive' || x.state === 'suspect').map((x) => x.id).sort();
     if (up[0] !== m.nodeId) return;
     const next = claim(current, new Map([...wanted].sort().map((id) => [id, 1])), this.o.partitions);
-    const outcome = await casAsync(this.o.register, RING_KEY, acceptors, read.current.version, JSON.stringify(encodeRing(next)));
+    const json = encodeRing(next);
+    const outcome = await casAsync(this.o.register, RING_KEY, acceptors, read.current.version, JSON.stringify(json));
     if (outcome.kind === 'applied') {
       this.adopt(outcome.version, next, true);
+      m.announce(outcome.version, json);
       this.o.log('info', 'ring changed', { version: outcome.version, members: next.nodes.length });
+    } else {
+      // Someone else moved the ring, or no majority answered: look again at the next tick.
+      this.dirty = true;
     }
   }
 
