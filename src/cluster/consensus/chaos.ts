@@ -4,7 +4,7 @@
 // many seeds; `runConsensusChaos(seed)` replays one failing seed exactly.
 
 import type { NodeId } from '../runtime.js';
-import { LOSSY_NETWORK, RELIABLE_NETWORK, Simulation } from '../sim/index.js';
+import { LOSSY_NETWORK, Nemesis, RELIABLE_NETWORK, Simulation } from '../sim/index.js';
 import { ballotKey, compareBallots } from './ballot.js';
 import { MemoryAcceptorStore, type AcceptorState, type AcceptorStore } from './acceptor-store.js';
 import type { ConsensusMessage, ConsensusValue } from './messages.js';
@@ -171,7 +171,7 @@ export function runConsensusChaos(seed: number, opts: ChaosOptions = {}): ChaosR
       issued: 0,
       pending: null,
       next: () => {
-        if (client.issued >= opsPerProposer || client.pending !== null || crashed.has(p)) return;
+        if (client.issued >= opsPerProposer || client.pending !== null || nemesis.crashed.has(p)) return;
         client.issued++;
         const key = keys[r.int(keys.length)]!;
         const isRead = r.chance(0.3);
@@ -197,55 +197,23 @@ export function runConsensusChaos(seed: number, opts: ChaosOptions = {}): ChaosR
     };
     return client;
   };
-  const crashed = new Set<NodeId>();
   for (const p of clientIds) clients.set(p, makeClient(p));
   for (const id of new Set([...acceptorIds, ...clientIds])) start(id);
 
-  const paused = new Set<NodeId>();
-  if (faults) {
-    const all = [...new Set([...acceptorIds, ...clientIds])];
-    for (let t = r.int(CHAOS_FAULT_PERIOD_MS); t < CHAOS_FAULT_PHASE_MS; t += 1 + r.int(2 * CHAOS_FAULT_PERIOD_MS)) {
-      sim.at(t, () => {
-        const dice = r.int(4);
-        if (dice === 0) {
-          const left = all.filter(() => r.chance(0.5));
-          sim.healAll();
-          sim.partition(left, all.filter((id) => !left.includes(id)));
-          counts.partitions!++;
-        } else if (dice === 1) {
-          sim.healAll();
-        } else if (dice === 2) {
-          const id = all[r.int(all.length)]!;
-          if (paused.has(id) || crashed.has(id)) return;
-          paused.add(id);
-          sim.pause(id);
-          counts.pauses!++;
-          sim.at(50 + r.int(1_500), () => {
-            if (paused.delete(id)) sim.resume(id);
-          });
-        } else {
-          const id = acceptorIds[r.int(acceptorIds.length)]!;
-          if (paused.has(id) || crashed.has(id)) return;
-          crashed.add(id);
-          crash(id);
-          counts.crashes!++;
-          sim.at(20 + r.int(1_000), () => {
-            // The healed phase may have restarted it already.
-            if (!crashed.delete(id)) return;
-            start(id);
-          });
-        }
-      });
-    }
-  }
+  const nemesis = new Nemesis(sim, {
+    nodes: [...new Set([...acceptorIds, ...clientIds])],
+    crashable: acceptorIds,
+    phaseMs: CHAOS_FAULT_PHASE_MS,
+    periodMs: CHAOS_FAULT_PERIOD_MS,
+    crash: (id) => crash(id),
+    restart: (id) => start(id),
+    counts,
+  });
+  if (faults) nemesis.schedule();
   sim.runFor(CHAOS_FAULT_PHASE_MS);
 
   // Heal everything and let every client finish.
-  sim.healAll();
-  for (const id of paused) sim.resume(id);
-  paused.clear();
-  for (const id of crashed) start(id);
-  crashed.clear();
+  nemesis.healAll();
   sim.faults = RELIABLE_NETWORK;
   const done = (): boolean => [...clients.values()].every((c) => c.issued >= opsPerProposer && c.pending === null);
   sim.runUntil(done, CHAOS_SETTLE_MS * opsPerProposer);

@@ -7,7 +7,7 @@
 import { ConsensusRegister, MemoryAcceptorStore, type ConsensusMessage } from '../../../src/cluster/consensus/index.js';
 import { claim, replicaSet, type RingState } from '../../../src/cluster/ring/index.js';
 import type { NodeId } from '../../../src/cluster/runtime.js';
-import { LOSSY_NETWORK, RELIABLE_NETWORK, Simulation } from '../../../src/cluster/sim/index.js';
+import { LOSSY_NETWORK, Nemesis, RELIABLE_NETWORK, Simulation } from '../../../src/cluster/sim/index.js';
 import { NAMESTORE_REPLICAS, NameRegistrar, NamestoreStats, namePartition, type CheckOutcome, type RegisterOutcome } from '../../../src/namestore/index.js';
 
 /** Virtual time the faulty phase lasts. */
@@ -76,8 +76,6 @@ export function runNameChecker(seed: number, opts: NameCheckerOptions): NameChec
 
   const stores = new Map<NodeId, MemoryAcceptorStore>();
   const registrars = new Map<NodeId, NameRegistrar>();
-  const crashed = new Set<NodeId>();
-  const paused = new Set<NodeId>();
   let eventOrder = 0;
   const tick = (): number => ++eventOrder;
 
@@ -119,7 +117,7 @@ export function runNameChecker(seed: number, opts: NameCheckerOptions): NameChec
         issued: 0,
         pending: null,
         next: () => {
-          if (client.issued >= opsPerClient || client.pending !== null || crashed.has(node)) return;
+          if (client.issued >= opsPerClient || client.pending !== null || nemesis.crashed.has(node)) return;
           client.issued++;
           const name = names[r.int(names.length)]!;
           if (r.chance(0.25)) {
@@ -163,52 +161,22 @@ export function runNameChecker(seed: number, opts: NameCheckerOptions): NameChec
       c.pending = null;
     }
   };
-  const down = (): number => crashed.size + paused.size;
-
-  if (faults) {
-    for (let t = r.int(CHECKER_FAULT_PERIOD_MS); t < CHECKER_FAULT_PHASE_MS; t += 1 + r.int(2 * CHECKER_FAULT_PERIOD_MS)) {
-      sim.at(t, () => {
-        const dice = r.int(4);
-        if (dice === 0) {
-          const left = nodeIds.filter(() => r.chance(0.5));
-          sim.healAll();
-          sim.partition(left, nodeIds.filter((id) => !left.includes(id)));
-          counts.partitions!++;
-        } else if (dice === 1) {
-          sim.healAll();
-        } else {
-          const id = nodeIds[r.int(nodeIds.length)]!;
-          if (paused.has(id) || crashed.has(id) || down() >= minority) return;
-          if (dice === 2) {
-            paused.add(id);
-            sim.pause(id);
-            counts.pauses!++;
-            sim.at(50 + r.int(1_500), () => {
-              if (paused.delete(id)) sim.resume(id);
-            });
-          } else {
-            crashed.add(id);
-            crash(id);
-            counts.crashes!++;
-            sim.at(20 + r.int(1_000), () => {
-              if (crashed.delete(id)) start(id);
-            });
-          }
-        }
-      });
-    }
-  }
+  const nemesis = new Nemesis(sim, {
+    nodes: nodeIds,
+    crashable: nodeIds,
+    phaseMs: CHECKER_FAULT_PHASE_MS,
+    periodMs: CHECKER_FAULT_PERIOD_MS,
+    downMax: minority,
+    crash,
+    restart: start,
+    counts,
+  });
+  if (faults) nemesis.schedule();
   for (const c of clients) sim.at(r.int(50), () => c.next());
   sim.runFor(CHECKER_FAULT_PHASE_MS);
 
   // Heal everything and let every client finish.
-  sim.healAll();
-  for (const id of paused) sim.resume(id);
-  paused.clear();
-  for (const id of [...crashed]) {
-    crashed.delete(id);
-    start(id);
-  }
+  nemesis.healAll();
   sim.faults = RELIABLE_NETWORK;
   const allDone = (): boolean => clients.every((c) => c.issued >= opsPerClient && c.pending === null);
   sim.runUntil(allDone, CHECKER_SETTLE_MS);
