@@ -1,6 +1,7 @@
 // Anti-entropy between the replicas of a partition: every ANTI_ENTROPY_INTERVAL_MS a node walks
 // the partitions it replicates and, for each table, compares its Merkle tree of row versions with
-// one other live replica's (the root first, then the 1,024 leaf hashes), fetches the peer's
+// one other live replica's (the peer sends its root, and its 1,024 leaf hashes when the roots
+// differ, from one scan), fetches the peer's
 // version entries and rows of the segments that differ, keeps what is newer there and sends back
 // what is newer here. Both sides apply with the replication rule (newer version wins), so an
 // exchange can only move replicas toward each other, and repeating it is harmless.
@@ -24,7 +25,7 @@ export const ANTI_ENTROPY_ENTRIES_MAX = 50_000;
 /** Each request of an exchange. */
 export const ANTI_ENTROPY_REQUEST_TIMEOUT_MS = 10_000;
 export const ANTI_ENTROPY_PROTOCOL_VERSION = 1;
-export const AE_RPC = { root: 'ae.root', leaves: 'ae.leaves', entries: 'ae.entries', push: 'ae.push' } as const;
+export const AE_RPC = { compare: 'ae.compare', entries: 'ae.entries', push: 'ae.push' } as const;
 
 /** Table id bytes at the front of a stored key; exchanges carry keys without them (ids differ by node). */
 const TABLE_ID_BYTES = 4;
@@ -91,13 +92,14 @@ export class AntiEntropy {
   private stopped = false;
 
   constructor(private readonly o: AntiEntropyOptions) {
-    o.server.handle(AE_RPC.root, async (body) => {
+    // One scan of the partition answers both questions: equal roots, or the leaves to compare.
+    o.server.handle(AE_RPC.compare, async (body) => {
       const { table, partition } = this.target(body);
-      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, root: this.partitionState(table, partition).tree.root().toString() };
-    });
-    o.server.handle(AE_RPC.leaves, async (body) => {
-      const { table, partition } = this.target(body);
-      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, leaves: this.partitionState(table, partition).tree.serializeLeaves() };
+      const tree = this.partitionState(table, partition).tree;
+      const root = tree.root().toString();
+      return root === (body as { root?: unknown }).root
+        ? { v: ANTI_ENTROPY_PROTOCOL_VERSION, root }
+        : { v: ANTI_ENTROPY_PROTOCOL_VERSION, root, leaves: tree.serializeLeaves() };
     });
     o.server.handle(AE_RPC.entries, async (body) => {
       const { table, partition } = this.target(body);
@@ -177,13 +179,14 @@ export class AntiEntropy {
       return body as Record<string, unknown>;
     };
     const local = this.partitionState(table, partition);
-    const root = (await ask(AE_RPC.root)).root;
-    if (root === local.tree.root().toString()) {
+    const localRoot = local.tree.root().toString();
+    const compared = await ask(AE_RPC.compare, { root: localRoot });
+    if (compared.root === localRoot) {
       this.stats.inSync++;
       this.lastInSync.set(`${table.name}\u0000${partition}`, Date.now());
       return;
     }
-    const leaves = (await ask(AE_RPC.leaves)).leaves;
+    const leaves = compared.leaves;
     if (!(leaves instanceof Uint8Array)) throw malformed('leaves');
     const { segments } = diffTrees(local.tree, MerkleTree.fromLeaves(leaves));
     this.stats.differingSegments += segments.length;

@@ -125,6 +125,6 @@ describe('anti-entropy', () => {
     });
     await expect(aeA.exchange(ta, 0, 'b')).rejects.toThrow(/no table "kv" of that shape/);
     await expect(own.get('ae.push')!({ v: 1, table: 'kv', shape: 'x', partition: 99 })).rejects.toThrow(/malformed/);
-    await expect(own.get('ae.root')!({ v: 2 })).rejects.toThrow(/malformed/);
+    await expect(own.get('ae.compare')!({ v: 2 })).rejects.toThrow(/malformed/);
   });
 });
