@@ -8,7 +8,7 @@ import path from 'node:path';
 import { LOSSY_NETWORK, RELIABLE_NETWORK } from '../../src/cluster/sim/index.js';
 import { measureFailureDetection, medianAndMax } from '../../src/cluster/membership/index.js';
 import { claimBalanceReport } from '../../src/cluster/ring/index.js';
-import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import { oneSettledRing, parseClusterView } from '../../src/cluster/view/cluster-view.js';
 import { startLocalNode, stopLocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalClusterConfig } from '../../src/cli/args.js';
@@ -95,10 +95,7 @@ async function waitState(observers: readonly LocalNode[], peerPort: number, stat
 async function allAlive(nodes: readonly LocalNode[]): Promise<number> {
   const t0 = Date.now();
   while (Date.now() - t0 < STATE_WAIT_MS) {
-    const views = await Promise.all(nodes.map(viewOf));
-    const rings = new Set(views.map((v) => v?.ringVersion));
-    const agreed = rings.size === 1 && !rings.has(0);
-    if (agreed && views.every((v) => v !== null && v.members.length === nodes.length && v.members.every((m) => m.state === 'alive' && m.partitionsOwned > 0))) return Date.now() - t0;
+    if (oneSettledRing(await Promise.all(nodes.map(viewOf)), nodes.length)) return Date.now() - t0;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw new Error(`${nodes.length} nodes did not all see each other alive within ${STATE_WAIT_MS} ms`);

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, sleep } from '../support/ports.js';
-import { startEon } from '../support/eon.js';
 import type { RunningEon } from '../support/eon.js';
-import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import { TestCluster, allAlive } from '../support/cluster.js';
 
 /** Every wait in this file is bounded by this. */
 const WAIT_MS = 40_000;
@@ -22,26 +21,18 @@ const TEST_TIMEOUT_MS = 120_000;
 const WRITES_WHILE_DEAD = 60;
 const COPY_ROWS = 500;
 
-const started: RunningEon[] = [];
+const cluster = new TestCluster();
 const clients: pg.Client[] = [];
+/** The COPY input files this test writes. */
 const dirs = new Set<string>();
 
 afterAll(async () => {
   for (const c of clients) await c.end().catch(() => null);
-  for (const n of started) await n.kill('SIGKILL').catch(() => null);
+  await cluster.stop();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function start(peerPort: number, join: number | null): Promise<RunningEon> {
-  const node = await startEon({
-    peerPort,
-    keepDataDir: true,
-    extraArgs: ['--threads', '1', ...(join === null ? [] : ['--join', `127.0.0.1:${join}`])],
-  });
-  started.push(node);
-  dirs.add(node.dataDir);
-  return node;
-}
+const start = (peerPort: number, join: number | null): Promise<RunningEon> => cluster.start(peerPort, join);
 
 async function client(node: RunningEon): Promise<pg.Client> {
   const c = new pg.Client({ ...node.conn(), connectionTimeoutMillis: 5_000 });
@@ -61,18 +52,6 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   throw new Error(`not within ${WAIT_MS} ms: ${what}`);
 }
 
-async function allAlive(nodes: RunningEon[]): Promise<boolean> {
-  const versions = new Set<number>();
-  for (const n of nodes) {
-    const r = await fetch(`http://127.0.0.1:${n.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
-    if (!r.ok) return false;
-    const v = parseClusterView(await r.json());
-    if (v === null || v.members.length !== nodes.length || v.members.some((m) => m.state !== 'alive' || m.partitionsOwned === 0)) return false;
-    versions.add(v.ringVersion);
-  }
-  // The same decided ring everywhere, or writes would go to the replicas of an older one.
-  return versions.size === 1 && !versions.has(0);
-}
 
 /** count, sum(qty) and a digest of every row, as text. */
 async function summary(c: pg.Client): Promise<string> {
@@ -94,7 +73,7 @@ describe('replicated writes between real processes', () => {
     const [pa, pb, pc] = [await freePort(), await freePort(), await freePort()];
     const a = await start(pa, null);
     const [b, c] = await Promise.all([start(pb, pa), start(pc, pa)]);
-    await until('three members alive at every node', () => allAlive([a, b, c]));
+    await until('three members alive at every node', () => allAlive([a, b, c], 3));
     const [ca, cb, cc] = [await client(a), await client(b), await client(c)];
     for (const x of [ca, cb, cc]) await x.query('CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, label text, qty int)');
     await until('the table on every node', async () => {

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { sleep } from './ports.js';
 import { startEon } from './eon.js';
 import type { RunningEon } from './eon.js';
-import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import { oneSettledRing, parseClusterView } from '../../src/cluster/view/cluster-view.js';
 import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
 
 /** Every wait is bounded by this (the defaults detect a crash in about 6–9 s). */
@@ -60,13 +60,7 @@ export async function until(what: string, check: () => Promise<boolean>): Promis
 
 /** Every node sees `count` members alive and uses the same decided ring, in which each of them owns partitions. */
 export async function allAlive(nodes: readonly RunningEon[], count: number): Promise<boolean> {
-  const versions = new Set<number>();
-  for (const n of nodes) {
-    const v = await clusterView(n);
-    if (v === null || v.members.length !== count || v.members.some((m) => m.state !== 'alive' || m.partitionsOwned === 0)) return false;
-    versions.add(v.ringVersion);
-  }
-  return versions.size === 1 && !versions.has(0);
+  return oneSettledRing(await Promise.all(nodes.map(clusterView)), count);
 }
 
 export interface RestResult {

@@ -44,6 +44,20 @@ export function parseClusterView(x: unknown): ClusterView | null {
   return x as ClusterView;
 }
 
+/**
+ * Whether the nodes' views show one settled cluster: each answered, sees `count` members all alive
+ * and owning partitions, and all use the same decided ring (version > 0). Tests and the bench wait
+ * for this before writing, or writes would go to the replicas of an older ring.
+ */
+export function oneSettledRing(views: readonly (ClusterView | null)[], count: number): boolean {
+  const versions = new Set<number>();
+  for (const v of views) {
+    if (v === null || v.members.length !== count || v.members.some((m) => m.state !== 'alive' || m.partitionsOwned === 0)) return false;
+    versions.add(v.ringVersion);
+  }
+  return versions.size === 1 && !versions.has(0);
+}
+
 /** The members as a fixed-width text table, one line each, for `eon status`. */
 export function formatClusterView(view: ClusterView): string {
   const header = ['node', 'peer', 'state', 'inc', 'pg', 'http', 'owned', 'held', 'stats'];
