@@ -108,13 +108,8 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
           if (cluster !== null) void cluster.leave().then(markLeft);
         },
         remove: (id) => {
-          const member = cluster?.swim.member(id);
-          if (member === undefined) throw new EonError('undefined_object', `no member "${id}" in this node's view of the cluster`);
-          if (!cluster!.remove(id)) {
-            throw new EonError('member_not_removable', `member "${id}" is ${member.state}; only a member held dead can be removed`, {
-              hint: member.state === 'alive' || member.state === 'suspect' ? 'A live node leaves by itself: eon node leave --http <its REST address>.' : undefined,
-            });
-          }
+          if (cluster === null) throw new EonError('undefined_object', `no member "${id}" in this node's view of the cluster`);
+          cluster.remove(id);
         },
       },
       sessions,
@@ -198,7 +193,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'cluster catalog', close: () => clusterCatalog.stop() });
     // Names are decided in the same register as the catalog, each on its own replica set.
     namestore = new Namestore({ register: clusterNode.consensus, membership: clusterNode, partitions: store.partitions });
-    const peerPort = Number(clusterNode.peerAddress.slice(clusterNode.peerAddress.lastIndexOf(':') + 1));
+    const peerPort = clusterNode.peerPort;
 
     log('info', 'eon node started', {
       node: nodeName,

@@ -3,6 +3,7 @@
 // cluster (GET /v1/cluster, eon status, eon_nodes). A node alone is a cluster of one.
 
 import { loadavg } from 'node:os';
+import { EonError } from '../../errors/index.js';
 import path from 'node:path';
 import { open } from 'lmdb';
 import type { RootDatabase } from 'lmdb';
@@ -69,6 +70,8 @@ export class ClusterNode {
     private readonly options: ClusterNodeOptions,
     private identity: NodeIdentity,
     readonly peerAddress: string,
+    /** The port the peer server is bound to (the one asked for, or the one 0 picked). */
+    readonly peerPort: number,
     /** Peer RPC: other cluster modules register their request types here. */
     readonly server: PeerServer,
     /** Peer RPC: requests and one-way messages to other members, by peer address. */
@@ -163,7 +166,7 @@ export class ClusterNode {
       },
       log: options.log,
     });
-    const node = new ClusterNode(options, identity, peerAddress, server, pool, swim, ring, consensus, consensusEnv);
+    const node = new ClusterNode(options, identity, peerAddress, bound.port, server, pool, swim, ring, consensus, consensusEnv);
     built = node;
     server.onMessage(RING_ADOPT_RPC, (body) => {
       if (!node.stopped) node.ring.receive(body);
@@ -344,11 +347,19 @@ export class ClusterNode {
     return done;
   }
 
-  /** `eon node remove`: declares a dead member gone for good; false unless this node holds it dead. */
-  remove(id: NodeId): boolean {
-    const removed = this.swim.remove(id);
-    if (removed) this.options.log('warn', 'member removed from the cluster', { member: id });
-    return removed;
+  /**
+   * `eon node remove`: declares a member this node holds dead gone for good. An unknown member is
+   * undefined_object; one that is not dead is member_not_removable (a live node leaves by itself).
+   */
+  remove(id: NodeId): void {
+    const member = this.swim.member(id);
+    if (member === undefined) throw new EonError('undefined_object', `no member "${id}" in this node's view of the cluster`);
+    if (!this.swim.remove(id)) {
+      throw new EonError('member_not_removable', `member "${id}" is ${member.state}; only a member held dead can be removed`, {
+        hint: member.state === 'alive' || member.state === 'suspect' ? 'A live node leaves by itself: eon node leave --http <its REST address>.' : undefined,
+      });
+    }
+    this.options.log('warn', 'member removed from the cluster', { member: id });
   }
 
   /** Stops answering and probing; the others will see this node dead until it returns (stop is not leave). */

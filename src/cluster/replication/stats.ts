@@ -56,14 +56,17 @@ export class ReplicationStats {
     return this.partitionDelay.get(partition) ?? null;
   }
 
-  private percentile(q: number): number | null {
+  /** Delay p50 and p99 over the kept samples (one sort for both). */
+  private percentiles(): { p50: number | null; p99: number | null } {
     const n = Math.min(this.delayCount, DELAY_SAMPLES_MAX);
-    if (n === 0) return null;
-    const sorted = Array.from(this.delays.subarray(0, n)).sort((a, b) => a - b);
-    return sorted[Math.min(n - 1, Math.floor(q * n))]!;
+    if (n === 0) return { p50: null, p99: null };
+    const sorted = this.delays.slice(0, n).sort();
+    const at = (q: number): number => sorted[Math.min(n - 1, Math.floor(q * n))]!;
+    return { p50: at(0.5), p99: at(0.99) };
   }
 
   view(): ReplicationStatsView {
+    const { p50, p99 } = this.percentiles();
     return {
       applied: this.applied,
       stale: this.stale,
@@ -73,8 +76,8 @@ export class ReplicationStats {
       requestsSent: this.requestsSent,
       requestsFailed: this.requestsFailed,
       writesIncomplete: this.writesIncomplete,
-      delayP50Ms: this.percentile(0.5),
-      delayP99Ms: this.percentile(0.99),
+      delayP50Ms: p50,
+      delayP99Ms: p99,
     };
   }
 }
