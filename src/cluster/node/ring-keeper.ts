@@ -43,6 +43,8 @@ export interface AdoptedRingStore {
 
 export class RingKeeper {
   private adopted: { version: number; ring: RingState } | null = null;
+  /** This node alone, before any ring is adopted. */
+  private solo: RingState | null = null;
   private heldCounts = new Map<NodeId, number>();
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
@@ -90,7 +92,10 @@ export class RingKeeper {
 
   /** The ring in use; before any is decided, a ring of this node alone. */
   ring(): RingState {
-    return this.adopted?.ring ?? claim(null, new Map([[this.o.membership.nodeId, 1]]), this.o.partitions);
+    if (this.adopted !== null) return this.adopted.ring;
+    // Claimed once: it places every write until a decided ring is adopted.
+    this.solo ??= claim(null, new Map([[this.o.membership.nodeId, 1]]), this.o.partitions);
+    return this.solo;
   }
 
   replicaCount(): number {
