@@ -8,7 +8,9 @@ import path from 'node:path';
 import { LOSSY_NETWORK, RELIABLE_NETWORK } from '../../src/cluster/sim/index.js';
 import { measureFailureDetection, medianAndMax } from '../../src/cluster/membership/index.js';
 import { claimBalanceReport } from '../../src/cluster/ring/index.js';
-import { oneSettledRing, parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import { oneSettledRing } from '../../src/cluster/view/cluster-view.js';
+import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
+import { readClusterView } from '../../src/cli/status.js';
 import { startLocalNode, stopLocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalClusterConfig } from '../../src/cli/args.js';
@@ -27,6 +29,8 @@ const PROCESS_NODES = 3;
 /** A state change not seen within this long fails the run (the defaults need about 6–9 s). */
 const STATE_WAIT_MS = 60_000;
 const POLL_MS = 50;
+/** One poll of a node's view gives up after this long. */
+const VIEW_TIMEOUT_MS = 2_000;
 /** CREATE TABLE statements timed through the catalog. */
 const DDL_STATEMENTS = 10;
 
@@ -72,13 +76,9 @@ function claimBalance(): ReportTable {
   };
 }
 
-async function viewOf(node: LocalNode): Promise<ReturnType<typeof parseClusterView>> {
-  try {
-    const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
-    return r.ok ? parseClusterView(await r.json()) : null;
-  } catch {
-    return null;
-  }
+/** A node's cluster view, or null while it does not answer one (polled: a short timeout). */
+function viewOf(node: LocalNode): Promise<ClusterView | null> {
+  return readClusterView(`127.0.0.1:${node.httpPort}`, undefined, VIEW_TIMEOUT_MS).catch(() => null);
 }
 
 /** Ms until every observer holds the member on `peer` in `state` (throws past STATE_WAIT_MS). */

@@ -1,6 +1,7 @@
 // `eon status`: asks one node for GET /v1/cluster and prints the members as a table.
 
 import { formatClusterView, parseClusterView } from '../cluster/view/cluster-view.js';
+import type { ClusterView } from '../cluster/view/cluster-view.js';
 
 /** A node that does not answer within this long is reported as unreachable. */
 export const STATUS_TIMEOUT_MS = 5_000;
@@ -25,12 +26,17 @@ export interface NodeAnswer {
  * One request to a node's REST API (`http` is HOST:PORT) with EON_PASSWORD's HTTP Basic
  * credentials when given; a node that cannot be reached within STATUS_TIMEOUT_MS is a StatusError.
  */
-export async function nodeRequest(http: string, path: string, options: { method?: string; headers?: Record<string, string> }, password: string | undefined): Promise<NodeAnswer> {
+export async function nodeRequest(
+  http: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; timeoutMs?: number },
+  password: string | undefined,
+): Promise<NodeAnswer> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (password !== undefined) headers.authorization = `Basic ${Buffer.from(`eon:${password}`).toString('base64')}`;
   let response: Response;
   try {
-    response = await fetch(`http://${http}${path}`, { method: options.method ?? 'GET', headers, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) });
+    response = await fetch(`http://${http}${path}`, { method: options.method ?? 'GET', headers, signal: AbortSignal.timeout(options.timeoutMs ?? STATUS_TIMEOUT_MS) });
   } catch (e) {
     const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
     throw new StatusError(`cannot reach ${http}: ${cause}`);
@@ -56,9 +62,9 @@ export async function clusterCommand(http: string, what: string, password: strin
   return answer.text;
 }
 
-/** Fetches and formats the cluster view of the node at http (HOST:PORT). */
-export async function clusterStatus(http: string, password: string | undefined): Promise<string> {
-  const answer = await nodeRequest(http, '/v1/cluster', {}, password);
+/** The cluster view of the node at http (HOST:PORT); a StatusError when it is unreachable or answers no view. */
+export async function readClusterView(http: string, password: string | undefined, timeoutMs: number = STATUS_TIMEOUT_MS): Promise<ClusterView> {
+  const answer = await nodeRequest(http, '/v1/cluster', { timeoutMs }, password);
   if (answer.status !== 200) throw new StatusError(`${http} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
   let body: unknown;
   try {
@@ -68,5 +74,10 @@ export async function clusterStatus(http: string, password: string | undefined):
   }
   const view = parseClusterView(body);
   if (view === null) throw new StatusError(`${http} answered something that is not a cluster view`);
-  return formatClusterView(view);
+  return view;
+}
+
+/** Fetches and formats the cluster view of the node at http (HOST:PORT). */
+export async function clusterStatus(http: string, password: string | undefined): Promise<string> {
+  return formatClusterView(await readClusterView(http, password));
 }

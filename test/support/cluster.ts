@@ -5,12 +5,15 @@ import { rm } from 'node:fs/promises';
 import { sleep } from './ports.js';
 import { startEon } from './eon.js';
 import type { RunningEon } from './eon.js';
-import { oneSettledRing, parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import { oneSettledRing } from '../../src/cluster/view/cluster-view.js';
+import { readClusterView } from '../../src/cli/status.js';
 import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
 
 /** Every wait is bounded by this (the defaults detect a crash in about 6–9 s). */
 export const CONVERGE_TIMEOUT_MS = 40_000;
 const POLL_MS = 200;
+/** One poll of a node's view gives up after this long. */
+const VIEW_TIMEOUT_MS = 2_000;
 
 /** Nodes started by one test file; stop() kills what is left and removes their data. */
 export class TestCluster {
@@ -35,13 +38,9 @@ export class TestCluster {
   }
 }
 
-export async function clusterView(node: RunningEon): Promise<ClusterView | null> {
-  try {
-    const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
-    return r.ok ? parseClusterView(await r.json()) : null;
-  } catch {
-    return null;
-  }
+/** A node's cluster view, or null while it does not answer one. */
+export function clusterView(node: RunningEon): Promise<ClusterView | null> {
+  return readClusterView(`127.0.0.1:${node.httpPort}`, undefined, VIEW_TIMEOUT_MS).catch(() => null);
 }
 
 /** The state `observer` holds for the member on peer port `peer`. */
