@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseClusterView } from '../../src/cluster/view/cluster-view.js';
+import { oneSettledRing } from '../../src/cluster/view/cluster-view.js';
+import { readClusterView } from '../../src/cli/status.js';
 import { startLocalNode, stopLocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalClusterConfig } from '../../src/cli/args.js';
@@ -31,6 +32,8 @@ export const CONTENDED_NAMES = 100;
 const CONTENDED_GROUPS = 2;
 /** Waits for the cluster to form, bounded. */
 const FORM_WAIT_MS = 60_000;
+/** One poll of a node's view gives up after this long. */
+const VIEW_TIMEOUT_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 interface Sample {
@@ -59,23 +62,15 @@ async function post(node: LocalNode, name: string): Promise<Sample> {
   }
 }
 
+/** Waits until the nodes see each other alive on one decided ring (names are placed by it). */
 async function allAlive(nodes: readonly LocalNode[]): Promise<void> {
   const deadline = Date.now() + FORM_WAIT_MS;
   while (Date.now() < deadline) {
-    let ok = true;
-    for (const n of nodes) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${n.httpPort}/v1/cluster`, { signal: AbortSignal.timeout(2_000) });
-        const v = r.ok ? parseClusterView(await r.json()) : null;
-        if (v === null || v.members.length !== nodes.length || v.members.some((m) => m.state !== 'alive')) ok = false;
-      } catch {
-        ok = false;
-      }
-    }
-    if (ok) return;
+    const views = await Promise.all(nodes.map((n) => readClusterView(`127.0.0.1:${n.httpPort}`, undefined, VIEW_TIMEOUT_MS).catch(() => null)));
+    if (oneSettledRing(views, nodes.length)) return;
     await sleep(100);
   }
-  throw new Error(`the ${nodes.length} nodes did not see each other alive within ${FORM_WAIT_MS} ms`);
+  throw new Error(`the ${nodes.length} nodes did not settle on one ring within ${FORM_WAIT_MS} ms`);
 }
 
 /** `clients` loops, client c on node c % nodes, each registering `each` fresh names. */
