@@ -33,6 +33,8 @@ export interface HttpServerOptions {
   readonly nodeName?: string | (() => string);
   /** When set, /v1/query and /v1/tables need HTTP Basic auth with this password. */
   readonly password?: string;
+  /** PEM certificate and key: when set, the server speaks HTTPS only. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly bodyBytesMax?: number;
   /** GET /v1/cluster: the cluster as this node sees it; null while membership is not started. */
   readonly cluster?: () => ClusterView | null;
@@ -97,6 +99,8 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     return503OnClosing: true,
     // Strict schema checks: no silent coercion of {"sql": 1} to "1", no dropping unknown keys.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // null: plain HTTP (fastify then builds an http.Server; the routes below use nothing https-specific).
+    https: opts.tls === undefined ? null : { cert: opts.tls.cert, key: opts.tls.key },
   });
   let listening = false;
   let closing = false;
@@ -214,7 +218,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       listening = true;
       const bound = app.server.address();
       const boundPort = typeof bound === 'object' && bound !== null ? bound.port : port;
-      log('info', 'http server listening', { host, port: boundPort, address });
+      log('info', 'http server listening', { host, port: boundPort, address, tls: opts.tls !== undefined });
       return boundPort;
     },
     async close(closeOpts = {}) {

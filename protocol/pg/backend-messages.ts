@@ -11,6 +11,19 @@ export function writeAuthenticationOk(w: MessageWriter): void {
   w.end();
 }
 
+export function writeAuthenticationCleartextPassword(w: MessageWriter): void {
+  w.begin(AUTH);
+  w.int32(3);
+  w.end();
+}
+
+export function writeAuthenticationMd5Password(w: MessageWriter, salt: Uint8Array): void {
+  w.begin(AUTH);
+  w.int32(5);
+  w.bytes(salt);
+  w.end();
+}
+
 /** AuthenticationSASL: the mechanisms offered, a list of C strings ending with an empty one. */
 export function writeAuthenticationSasl(w: MessageWriter, mechanisms: readonly string[]): void {
   w.begin(AUTH);

@@ -1,17 +1,23 @@
 // One client connection: startup and authentication, then an ordered queue of messages run one at a time.
 
 import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { TLSSocket } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import { EonError, toEonError } from '../../src/errors/index.js';
 import type { Session, SessionFactory } from '../../query/session/contract.js';
 import { FrameReader } from './frame-reader.js';
-import { FieldReader, parseFrontendMessage } from './frontend-messages.js';
+import { FRONTEND_MESSAGE_TYPES, FieldReader, parseFrontendMessage, typeTable } from './frontend-messages.js';
 import type { FrontendMessage } from './frontend-messages.js';
 import { MessageWriter } from './message-writer.js';
 import { AUTH_TIMEOUT_MS, OUTPUT_FLUSH_BYTES, QUEUED_MESSAGES_MAX } from './limits.js';
 import { TRACKED_SETTINGS, decodeStartupPacket, identify, reportedParameters } from './startup.js';
 import { SCRAM_MECHANISM, ScramExchange } from './scram.js';
-import type { ScramVerifier } from './scram.js';
+import { MD5_SALT_BYTES, authenticationFailed, md5Response, secretsEqual } from './password-auth.js';
+import type { PasswordAuth } from './password-auth.js';
 import {
+  writeAuthenticationCleartextPassword,
+  writeAuthenticationMd5Password,
   writeAuthenticationOk,
   writeAuthenticationSasl,
   writeAuthenticationSaslContinue,
@@ -34,7 +40,9 @@ export type Logger = (level: LogLevel, msg: string, fields: Record<string, unkno
 export interface ConnectionHost {
   readonly sessions: SessionFactory;
   /** null: trust authentication. */
-  readonly verifier: ScramVerifier | null;
+  readonly auth: PasswordAuth | null;
+  /** null: SSLRequest is refused and the connection stays in the clear. */
+  readonly tls: SecureContext | null;
   readonly log: Logger;
   /** Registers the connection for CancelRequest; returns its process id and secret key. */
   register(conn: Connection): { processId: number; secretKey: number };
@@ -47,17 +55,35 @@ type Phase = 'startup' | 'auth' | 'ready' | 'closed';
 /** A decoded message, or the framing error that ends the stream after the messages before it. */
 type QueueItem = FrontendMessage | { readonly kind: 'protocolError'; readonly error: EonError };
 
-const SSL_REFUSED = Buffer.from('N');
+/** Password exchange in progress: what the next PasswordMessage ('p') must carry. */
+type AuthState =
+  | { readonly kind: 'saslInitial'; readonly exchange: ScramExchange }
+  | { readonly kind: 'saslFinal'; readonly exchange: ScramExchange }
+  | { readonly kind: 'md5'; readonly expected: Buffer }
+  | { readonly kind: 'password'; readonly expected: Buffer };
+
+const ENCRYPTION_REFUSED = Buffer.from('N');
+const SSL_ACCEPTED = Buffer.from('S');
 const PASSWORD_MESSAGE = 0x70; // 'p'
+/** During authentication only PasswordMessage may arrive; anything else is refused on its type byte. */
+const AUTH_MESSAGE_TYPES = typeTable([PASSWORD_MESSAGE]);
 
 export class Connection implements QueryContext {
   readonly writer = new MessageWriter();
-  private readonly reader = new FrameReader();
+  /** Replaced by the TLS socket once SSLRequest is accepted. */
+  private socket: Socket;
+  /** Replaced by a fresh one when the stream switches to TLS (plaintext bytes are never carried over). */
+  private reader = new FrameReader();
   private phase: Phase = 'startup';
   private sessionOrNull: Session | null = null;
   private user = '';
-  private scram: ScramExchange | null = null;
-  private scramStarted = false;
+  private authState: AuthState | null = null;
+  /** SSLRequest and GSSENCRequest are each answered once, as in PostgreSQL. */
+  private sslAnswered = false;
+  private gssAnswered = false;
+  /** SSLRequest accepted: switch to TLS once the chunk that carried it is read. */
+  private tlsPending = false;
+  private encrypted = false;
   private pendingDatabase = '';
   private startupParams: ReadonlyMap<string, string> = new Map();
   private readonly queue: QueueItem[] = [];
@@ -79,14 +105,15 @@ export class Connection implements QueryContext {
   private readonly remote: string;
 
   constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     private readonly host: ConnectionHost,
   ) {
+    this.socket = socket;
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => this.host.log('debug', 'pg socket error', { remote: this.remote, error: err.message }));
-    socket.on('close', () => this.cleanup());
+    socket.on('data', this.onSocketData);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onSocketClose);
     this.authTimer = setTimeout(() => {
       if (this.phase === 'startup' || this.phase === 'auth') this.socket.destroy();
     }, AUTH_TIMEOUT_MS);
@@ -106,6 +133,11 @@ export class Connection implements QueryContext {
 
   // ---- input ----
 
+  private readonly onSocketData = (chunk: Buffer): void => this.onData(chunk);
+  private readonly onSocketError = (err: Error): void =>
+    this.host.log('debug', 'pg socket error', { remote: this.remote, error: err.message });
+  private readonly onSocketClose = (): void => this.cleanup();
+
   private onData(chunk: Buffer): void {
     try {
       this.reader.push(chunk, (type, body) => this.onFrame(type, body));
@@ -117,6 +149,10 @@ export class Connection implements QueryContext {
       // Messages before the bad one were valid and are answered first, as a server reading one at a time would.
       this.reader.stopped = true;
       this.queue.push({ kind: 'protocolError', error: toEonError(e) });
+    }
+    if (this.tlsPending) {
+      this.startTls();
+      return;
     }
     if (this.queue.length - this.queueHead >= QUEUED_MESSAGES_MAX && !this.paused) {
       this.paused = true;
@@ -145,9 +181,23 @@ export class Connection implements QueryContext {
     const packet = decodeStartupPacket(body);
     switch (packet.kind) {
       case 'sslRequest':
-      case 'gssEncRequest':
+        if (this.sslAnswered) throw new EonError('protocol_violation', 'SSLRequest received twice: encryption was already negotiated');
+        this.sslAnswered = true;
+        if (this.host.tls !== null) {
+          // Nothing after SSLRequest may be read in the clear: stop here and switch to TLS.
+          this.tlsPending = true;
+          this.reader.stopped = true;
+          return;
+        }
         // One unframed byte; the client then sends its startup packet in the clear.
-        this.socket.write(SSL_REFUSED);
+        this.socket.write(ENCRYPTION_REFUSED);
+        return;
+      case 'gssEncRequest':
+        if (this.gssAnswered || this.encrypted) {
+          throw new EonError('protocol_violation', 'GSSENCRequest out of place: encryption was already negotiated');
+        }
+        this.gssAnswered = true;
+        this.socket.write(ENCRYPTION_REFUSED);
         return;
       case 'cancelRequest':
         this.host.cancel(packet.processId, packet.secretKey);
@@ -165,39 +215,99 @@ export class Connection implements QueryContext {
     if (packet.negotiate !== null) {
       writeNegotiateProtocolVersion(this.writer, packet.negotiate.minor, packet.negotiate.unknownOptions);
     }
-    if (this.host.verifier === null) {
+    const auth = this.host.auth;
+    if (auth === null) {
       this.completeStartup(database);
       return;
     }
     this.phase = 'auth';
     this.pendingDatabase = database;
-    this.scram = new ScramExchange(this.host.verifier, user);
-    writeAuthenticationSasl(this.writer, [SCRAM_MECHANISM]);
+    this.reader.acceptedTypes = AUTH_MESSAGE_TYPES;
+    this.reader.refusedTypeMessage = 'expected password response, got message type';
+    this.authState = this.askForPassword(auth, user);
     this.flush();
   }
 
-  private onAuthMessage(type: number, body: Buffer): void {
-    if (type !== PASSWORD_MESSAGE || this.scram === null) {
-      throw new EonError('protocol_violation', `expected SASL response, got message type ${type}`);
-    }
-    const r = new FieldReader(body);
-    if (!this.scramStarted) {
-      const mechanism = r.cstring();
-      if (mechanism !== SCRAM_MECHANISM) {
-        throw new EonError('protocol_violation', 'client selected an invalid SASL authentication mechanism');
+  /** Sends the authentication request of the configured method; returns what the answer must be. */
+  private askForPassword(auth: PasswordAuth, user: string): AuthState {
+    switch (auth.kind) {
+      case 'scram-sha-256':
+        writeAuthenticationSasl(this.writer, [SCRAM_MECHANISM]);
+        return { kind: 'saslInitial', exchange: new ScramExchange(auth.verifier, user) };
+      case 'md5': {
+        const salt = randomBytes(MD5_SALT_BYTES);
+        writeAuthenticationMd5Password(this.writer, salt);
+        return { kind: 'md5', expected: Buffer.from(md5Response(auth.password, user, salt), 'utf8') };
       }
-      const len = r.int32();
-      const data = r.bytes(len < 0 ? 0 : len).toString('utf8');
-      r.expectEnd();
-      this.scramStarted = true;
-      writeAuthenticationSaslContinue(this.writer, this.scram.start(data));
-      this.flush();
+      case 'password':
+        writeAuthenticationCleartextPassword(this.writer);
+        return { kind: 'password', expected: Buffer.from(auth.password, 'utf8') };
+      default: {
+        const never: never = auth;
+        throw new Error(`unknown password method ${(never as { kind: string }).kind}`);
+      }
+    }
+  }
+
+  private onAuthMessage(type: number, body: Buffer): void {
+    const state = this.authState;
+    if (type !== PASSWORD_MESSAGE || state === null) {
+      throw new EonError('protocol_violation', `expected password response, got message type ${type}`);
+    }
+    switch (state.kind) {
+      case 'saslInitial': {
+        const r = new FieldReader(body);
+        const mechanism = r.cstring();
+        if (mechanism !== SCRAM_MECHANISM) {
+          throw new EonError('protocol_violation', 'client selected an invalid SASL authentication mechanism');
+        }
+        const len = r.int32();
+        const data = r.bytes(len < 0 ? 0 : len).toString('utf8');
+        r.expectEnd();
+        this.authState = { kind: 'saslFinal', exchange: state.exchange };
+        writeAuthenticationSaslContinue(this.writer, state.exchange.start(data));
+        this.flush();
+        return;
+      }
+      case 'saslFinal':
+        writeAuthenticationSaslFinal(this.writer, state.exchange.finish(body.toString('utf8')));
+        break;
+      case 'md5':
+      case 'password':
+        if (!secretsEqual(passwordOf(body), state.expected)) throw authenticationFailed(this.user);
+        break;
+      default: {
+        const never: never = state;
+        throw new Error(`unknown authentication state ${(never as { kind: string }).kind}`);
+      }
+    }
+    this.authState = null;
+    this.completeStartup(this.pendingDatabase);
+  }
+
+  /**
+   * Switches the socket to TLS after SSLRequest was accepted. Bytes that came with the request were
+   * sent before encryption, so they may come from a man in the middle: they end the connection.
+   */
+  private startTls(): void {
+    this.tlsPending = false;
+    const context = this.host.tls;
+    if (context === null) throw new Error('startTls without a TLS context');
+    if (this.reader.unreadBytes > 0) {
+      this.fatal(new EonError('protocol_violation', 'received unencrypted data after SSL request'));
       return;
     }
-    const serverFinal = this.scram.finish(body.toString('utf8'));
-    writeAuthenticationSaslFinal(this.writer, serverFinal);
-    this.scram = null;
-    this.completeStartup(this.pendingDatabase);
+    const plain = this.socket;
+    plain.write(SSL_ACCEPTED);
+    plain.off('data', this.onSocketData);
+    // A client that answers 'S' with plaintext fails the handshake; the TLS socket then errors and closes.
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: context });
+    secure.on('data', this.onSocketData);
+    secure.on('error', this.onSocketError);
+    secure.on('close', this.onSocketClose);
+    this.socket = secure;
+    this.encrypted = true;
+    this.reader = new FrameReader();
   }
 
   private completeStartup(database: string): void {
@@ -214,8 +324,16 @@ export class Connection implements QueryContext {
     writeReadyForQuery(w, session.transactionStatus);
     this.flush();
     this.phase = 'ready';
+    this.reader.acceptedTypes = FRONTEND_MESSAGE_TYPES;
+    this.reader.refusedTypeMessage = 'invalid frontend message type';
     clearTimeout(this.authTimer);
-    this.host.log('info', 'pg connection ready', { remote: this.remote, user: this.user, database, pid: key.processId });
+    this.host.log('info', 'pg connection ready', {
+      remote: this.remote,
+      user: this.user,
+      database,
+      pid: key.processId,
+      tls: this.encrypted,
+    });
   }
 
   // ---- the message queue ----
@@ -466,6 +584,8 @@ export class Connection implements QueryContext {
   }
 
   private cleanup(): void {
+    // After a switch to TLS both the plain and the TLS socket may report the close.
+    if (this.socketClosed) return;
     const wasReady = this.sessionOrNull !== null;
     this.socketClosed = true;
     this.phase = 'closed';
@@ -483,4 +603,11 @@ export class Connection implements QueryContext {
     }
     for (const w of this.closedWaiters.splice(0)) w();
   }
+}
+
+/** The password a PasswordMessage carries (a C string filling the message), as bytes. */
+function passwordOf(body: Buffer): Buffer {
+  const nul = body.indexOf(0);
+  if (nul !== body.length - 1) throw new EonError('protocol_violation', 'invalid password packet size');
+  return body.subarray(0, nul);
 }

@@ -9,8 +9,17 @@ export type FrameHandler = (type: number, body: Buffer) => void;
 export class FrameReader {
   /** While true, frames are startup packets (int32 length, no type byte). */
   startupPhase = true;
-  /** Set by the handler to stop cutting frames (the connection is closing). */
+  /** Set by the handler to stop cutting frames (the connection is closing, or switching to TLS). */
   stopped = false;
+  /**
+   * Typed frames whose type byte is 0 here (a table of 256) fail at once, before their body arrives: a startup
+   * packet sent after startup would otherwise be read as a type-0 frame of some megabytes and wait.
+   */
+  acceptedTypes: Readonly<Uint8Array> | null = null;
+  /** How a refused type is reported, followed by the type's number. */
+  refusedTypeMessage = 'invalid frontend message type';
+  /** Bytes of the input not cut into frames when `stopped` was set (they are dropped, not kept). */
+  unreadBytes = 0;
   private buf: Buffer = Buffer.alloc(0);
   private start = 0;
   private end = 0;
@@ -24,10 +33,12 @@ export class FrameReader {
       // Common case: nothing pending, so frames are read straight out of the chunk without copying.
       const used = this.drain(chunk, 0, chunk.length, onFrame);
       if (used < chunk.length && !this.stopped) this.keep(chunk, used);
+      if (this.stopped) this.unreadBytes = chunk.length - used;
       return;
     }
     this.append(chunk);
     const used = this.drain(this.buf, this.start, this.end, onFrame);
+    if (this.stopped) this.unreadBytes = this.end - used;
     this.start = used;
     if (this.start === this.end) this.start = this.end = 0;
   }
@@ -42,7 +53,11 @@ export class FrameReader {
     while (!this.stopped) {
       const startup = this.startupPhase;
       const header = startup ? 4 : 5;
-      if (to - at < header) break;
+      if (to - at < header) {
+        if (!startup && to > at) this.checkType(src[at] as number);
+        break;
+      }
+      if (!startup) this.checkType(src[at] as number);
       const len = src.readInt32BE(startup ? at : at + 1);
       if (len < 4) throw new EonError('protocol_violation', `invalid message length ${len}`);
       const max = startup ? STARTUP_BYTES_MAX : MESSAGE_BYTES_MAX;
@@ -56,6 +71,12 @@ export class FrameReader {
       at += total;
     }
     return at;
+  }
+
+  private checkType(type: number): void {
+    if (this.acceptedTypes !== null && this.acceptedTypes[type] === 0) {
+      throw new EonError('protocol_violation', `${this.refusedTypeMessage} ${type}`);
+    }
   }
 
   private keep(chunk: Buffer, from: number): void {

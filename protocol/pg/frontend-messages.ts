@@ -45,6 +45,18 @@ const CHAR_d = 0x64;
 const CHAR_c = 0x63;
 const CHAR_f = 0x66;
 
+/** Type bytes of the messages `parseFrontendMessage` knows, as a 256-entry table (1: known), for the frame reader. */
+export const FRONTEND_MESSAGE_TYPES: Readonly<Uint8Array> = typeTable([
+  CHAR_Q, CHAR_P, CHAR_B, CHAR_D, CHAR_E, CHAR_C, CHAR_S, CHAR_H, CHAR_X, CHAR_F, CHAR_d, CHAR_c, CHAR_f,
+]);
+
+/** A 256-entry table with 1 at each of `types`. */
+export function typeTable(types: readonly number[]): Uint8Array {
+  const table = new Uint8Array(256);
+  for (const t of types) table[t] = 1;
+  return table;
+}
+
 function malformed(what: string): EonError {
   return new EonError('protocol_violation', `invalid message format: ${what}`);
 }

@@ -33,7 +33,8 @@ export function makeScramVerifier(password: string, iterations = SCRAM_ITERATION
   };
 }
 
-function authFailed(user: string): EonError {
+/** FATAL 28P01, the same words for every password method so a client learns nothing from them. */
+export function authenticationFailed(user: string): EonError {
   return new EonError('invalid_password', `password authentication failed for user "${user}"`);
 }
 
@@ -95,11 +96,11 @@ export class ScramExchange {
     const proof = Buffer.from(clientFinal.slice(proofAt + 3), 'base64');
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     const clientSignature = hmac(this.verifier.storedKey, authMessage);
-    if (proof.length !== clientSignature.length) throw authFailed(this.user);
+    if (proof.length !== clientSignature.length) throw authenticationFailed(this.user);
     const clientKey = Buffer.alloc(proof.length);
     for (let i = 0; i < proof.length; i++) clientKey[i] = (proof[i] as number) ^ (clientSignature[i] as number);
     const storedKey = createHash('sha256').update(clientKey).digest();
-    if (!timingSafeEqual(storedKey, this.verifier.storedKey)) throw authFailed(this.user);
+    if (!timingSafeEqual(storedKey, this.verifier.storedKey)) throw authenticationFailed(this.user);
     return `v=${hmac(this.verifier.serverKey, authMessage).toString('base64')}`;
   }
 }

@@ -7,7 +7,10 @@ import type { SessionFactory } from '../../query/session/contract.js';
 import { EonError } from '../../src/errors/index.js';
 import { Connection } from './connection.js';
 import type { ConnectionHost, Logger } from './connection.js';
-import { makeScramVerifier } from './scram.js';
+import { PASSWORD_METHOD_DEFAULT, makePasswordAuth } from './password-auth.js';
+import type { PasswordMethod } from './password-auth.js';
+import { tlsContext } from './tls.js';
+import type { TlsCredentials } from './tls.js';
 import { CLOSE_GRACE_MS_DEFAULT } from './limits.js';
 
 export type { Logger, LogLevel } from './connection.js';
@@ -17,8 +20,12 @@ export interface PgServerOptions {
   /** 0 picks a free port; `listen()` reports which. */
   port: number;
   sessions: SessionFactory;
-  /** When set, clients must authenticate with SCRAM-SHA-256 using it; otherwise trust. */
+  /** When set, clients must authenticate with it by `authMethod`; otherwise trust. */
   password?: string;
+  /** How the password is asked for; default SCRAM-SHA-256. Cleartext belongs only on TLS connections. */
+  authMethod?: PasswordMethod;
+  /** When set, SSLRequest is accepted and the connection switches to TLS; otherwise it is refused ('N'). */
+  tls?: TlsCredentials;
   log?: Logger;
 }
 
@@ -72,7 +79,8 @@ export class PgServer {
     this.log = log;
     this.host = {
       sessions: opts.sessions,
-      verifier: opts.password === undefined ? null : makeScramVerifier(opts.password),
+      auth: opts.password === undefined ? null : makePasswordAuth(opts.authMethod ?? PASSWORD_METHOD_DEFAULT, opts.password),
+      tls: opts.tls === undefined ? null : tlsContext(opts.tls),
       log,
       register: (conn) => registry.register(conn),
       unregister: (conn) => registry.unregister(conn),
@@ -101,7 +109,7 @@ export class PgServer {
         server.on('error', (err) => this.log('error', 'pg server error', { error: err.message }));
         const addr = server.address();
         const port = typeof addr === 'object' && addr !== null ? addr.port : this.opts.port;
-        this.log('info', 'pg server listening', { host: this.opts.host, port });
+        this.log('info', 'pg server listening', { host: this.opts.host, port, tls: this.opts.tls !== undefined });
         resolve({ port });
       });
     });

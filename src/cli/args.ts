@@ -15,6 +15,8 @@ import { isLoopbackHost } from '../cluster/loopback.js';
 import { PARTITIONS_MAX } from '../../storage/index.js';
 import { EonError } from '../errors/index.js';
 import { checkIdempotencyKey, checkName } from '../namestore/name-record.js';
+// The module alone: the CLI parses its flags without loading the pg server.
+import { PASSWORD_METHODS, PASSWORD_METHOD_DEFAULT, isPasswordMethod } from '../../protocol/pg/password-auth.js';
 
 /** A local cluster of real processes for trying eon out: node i listens on each base port + i. */
 export interface LocalClusterConfig {
@@ -72,9 +74,14 @@ Options for start:
   --pg-port PORT      PostgreSQL wire protocol port (default ${PG_PORT_DEFAULT})
   --http-port PORT    REST API port (default ${HTTP_PORT_DEFAULT})
   --partitions Q      ring partitions for new data, a power of two (default 64)
-  --password P        require this password (psql: SCRAM-SHA-256, REST: HTTP Basic);
+  --password P        require this password (psql: see --auth-method, REST: HTTP Basic);
                       or set EON_PASSWORD. Without one, connections are trusted, so a
                       --host other than loopback is refused unless --insecure is given.
+  --auth-method M     how psql clients send the password: ${PASSWORD_METHODS.join(' | ')}
+                      (default ${PASSWORD_METHOD_DEFAULT}); 'password' is cleartext: use it only with TLS
+  --tls-cert FILE     PEM certificate (chain) and
+  --tls-key FILE      its private key: the pg port offers TLS and REST serves HTTPS only
+                      (both or neither; read once at start)
   --insecure          listen on a non-loopback --host without a password (trust everyone)
   --peer-port PORT    node-to-node port (default ${PEER_PORT_DEFAULT})
   --join HOST:PORT[,HOST:PORT…]
@@ -106,6 +113,9 @@ const OPTIONS = {
   'http-port': { type: 'string' },
   partitions: { type: 'string' },
   password: { type: 'string' },
+  'auth-method': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   insecure: { type: 'boolean' },
   'peer-port': { type: 'string' },
   join: { type: 'string' },
@@ -224,7 +234,7 @@ type OptionName = keyof typeof OPTIONS;
 
 const START_OPTIONS: readonly OptionName[] = [
   'data', 'host', 'pg-port', 'http-port', 'partitions', 'password', 'insecure', 'peer-port', 'join', 'cluster-secret', 'geo',
-  'threads', 'query-cells-max', 'log-level',
+  'threads', 'query-cells-max', 'log-level', 'auth-method', 'tls-cert', 'tls-key',
 ];
 
 function assertOnly(command: string, values: Values, allowed: readonly OptionName[]): void {
@@ -270,6 +280,20 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
         'set --password (or EON_PASSWORD), or pass --insecure to accept that',
     );
   }
+  const authMethod = str(values, 'auth-method');
+  if (authMethod !== undefined && !isPasswordMethod(authMethod)) {
+    throw new UsageError(`--auth-method must be one of ${PASSWORD_METHODS.join(', ')}, got '${authMethod}'`);
+  }
+  if (authMethod !== undefined && password === undefined) {
+    throw new UsageError('--auth-method needs --password (or EON_PASSWORD): without one, connections are trusted');
+  }
+  const certFile = str(values, 'tls-cert');
+  const keyFile = str(values, 'tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError(
+      certFile === undefined ? '--tls-key needs --tls-cert (give both or neither)' : '--tls-cert needs --tls-key (give both or neither)',
+    );
+  }
   const dataDir = nonEmpty(str(values, 'data') ?? DATA_DIR_DEFAULT, '--data');
   const geoText = str(values, 'geo');
   let geolocation: { lat: number; lon: number } | undefined;
@@ -292,6 +316,10 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
     ...(threads === undefined ? {} : { threads }),
     ...(queryCellsMax === undefined ? {} : { queryCellsMax }),
     ...(password === undefined ? {} : { password }),
+    ...(authMethod === undefined ? {} : { authMethod }),
+    ...(certFile === undefined || keyFile === undefined
+      ? {}
+      : { tls: { certFile: nonEmpty(certFile, '--tls-cert'), keyFile: nonEmpty(keyFile, '--tls-key') } }),
     ...(values['peer-port'] === undefined ? {} : { peerPort: optionalInt(str(values, 'peer-port'), '--peer-port', 0, PORT_MAX)! }),
     ...(join.length === 0 ? {} : { join }),
     ...(clusterSecret === undefined ? {} : { clusterSecret }),

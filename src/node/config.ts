@@ -1,6 +1,7 @@
 // What a node is started with, and the defaults the CLI documents.
 
 import type { Logger, LogLevel } from './log.js';
+import type { PasswordMethod, TlsFiles } from '../../protocol/pg/index.js';
 
 export const DATA_DIR_DEFAULT = './data';
 export const HOST_DEFAULT = '127.0.0.1';
@@ -31,8 +32,12 @@ export interface NodeConfig {
   readonly geolocation?: { readonly lat: number; readonly lon: number };
   /** Ring size Q for new storage. Undefined: the stored value, or the default for a new store. */
   readonly partitions?: number;
-  /** When set, psql must authenticate (SCRAM-SHA-256) and REST requests need HTTP Basic auth. */
+  /** When set, psql must authenticate (by `authMethod`) and REST requests need HTTP Basic auth. */
   readonly password?: string;
+  /** How psql clients send the password; default scram-sha-256. */
+  readonly authMethod?: PasswordMethod;
+  /** PEM certificate and key files: the pg port accepts TLS and REST serves HTTPS. Read once at start. */
+  readonly tls?: TlsFiles;
   /** Data-engine worker threads; defaults to the machine's parallelism. */
   readonly threads?: number;
   /** Per-statement memory budget in values (rows × columns); default QUERY_CELLS_MAX. */

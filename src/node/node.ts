@@ -6,7 +6,8 @@ import path from 'node:path';
 import { DataEnginePool, Store } from '../../storage/index.js';
 import { createQueryEngine, standaloneClusterInfo } from '../../query/index.js';
 import type { ClusterInfoProvider } from '../../query/index.js';
-import { PgServer } from '../../protocol/pg/index.js';
+import { PgServer, loadTlsCredentials } from '../../protocol/pg/index.js';
+import type { TlsCredentials, TlsFiles } from '../../protocol/pg/index.js';
 import { createHttpServer } from '../../protocol/http/index.js';
 import { EonError } from '../errors/index.js';
 import { ClusterNode } from '../cluster/node/index.js';
@@ -49,6 +50,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
   // Opened resources, closed in reverse on a failed start or on stop.
   const closers: Closer[] = [];
   try {
+    const tls = config.tls === undefined ? undefined : tlsOrExplain(config.tls);
     prepareDataDir(dataDir);
     const pidFile = acquirePidFile(dataDir);
     closers.push({ name: 'pid file', close: () => releasePidFile(pidFile) });
@@ -117,6 +119,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       log,
       nodeName: () => nodeName,
       ...(config.password === undefined ? {} : { password: config.password }),
+      ...(tls === undefined ? {} : { tls }),
     });
     const pg = new PgServer({
       host: config.host,
@@ -124,6 +127,8 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       sessions,
       log,
       ...(config.password === undefined ? {} : { password: config.password }),
+      ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
+      ...(tls === undefined ? {} : { tls }),
     });
     // Both servers stop together so neither accepts work while the other drains.
     closers.push({
@@ -229,6 +234,16 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     };
   } catch (e) {
     await closeAll(closers, log);
+    throw e;
+  }
+}
+
+/** The certificate and key are read once, before anything else opens, so a bad file leaves nothing behind. */
+function tlsOrExplain(files: TlsFiles): TlsCredentials {
+  try {
+    return loadTlsCredentials(files);
+  } catch (e) {
+    if (e instanceof EonError) throw new NodeStartError('invalid_config', e.message, e);
     throw e;
   }
 }
