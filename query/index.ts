@@ -9,7 +9,7 @@ import { QUERY_CELLS_MAX } from './execute/context.js';
 import type { TableDdl } from './statements/ddl.js';
 import { standaloneClusterInfo, type ClusterInfoProvider, type SessionIdentity } from './catalog/index.js';
 
-export { QUERY_CELLS_MAX };
+export { QUERY_CELLS_MAX, PlanCache };
 export type { TableDdl };
 
 export { standaloneClusterInfo, type ClusterInfoProvider, type PartitionInfo } from './catalog/index.js';
@@ -28,10 +28,12 @@ export interface QueryEngineOptions {
   readonly cluster?: ClusterInfoProvider;
   /** Where CREATE and DROP TABLE go; by default the store (a node alone). */
   readonly ddl?: TableDdl;
+  /** The plans its sessions share; by default a new, empty cache. */
+  readonly planCache?: PlanCache;
 }
 
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
-  const cache = new PlanCache();
+  const cache = opts.planCache ?? new PlanCache();
   const cellsMax = opts.queryCellsMax ?? QUERY_CELLS_MAX;
   const services = {
     store: opts.store,

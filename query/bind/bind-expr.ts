@@ -1,66 +1,152 @@
-// AST expressions → bound, typed expressions (query/plan/expr.ts).
+// Expressions of PostgreSQL's parse tree (libpg-query, typed by @pgsql/types) → bound, typed
+// expressions (query/plan/expr.ts): constants, column references, operators, function,
+// aggregate and window calls, subqueries, CASE and casts.
 
-import nodeSqlParser from 'node-sql-parser';
+import type {
+  A_ArrayExpr,
+  A_Const,
+  A_Expr,
+  A_Indirection,
+  BoolExpr,
+  BooleanTest,
+  CaseExpr,
+  CollateClause,
+  ColumnRef,
+  FuncCall,
+  MinMaxExpr,
+  Node,
+  NullTest,
+  SQLValueFunction,
+  SelectStmt,
+  SubLink,
+  TypeCast,
+  TypeName,
+  WindowDef,
+} from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
-import { Interval, Numeric, T, checkInt, checkInt8, parseText, resolveBinaryOperator, type ColumnType, type Value } from '../../src/types/index.js';
-import { resolveScalarFunction } from '../functions/index.js';
-import type { Ast } from '../parse/parser.js';
+import { Interval, Numeric, T, checkInt, checkInt8, formatText, parseText, resolveBinaryOperator, type ColumnType, type Value } from '../../src/types/index.js';
+import { isKnownFunction, resolveScalarFunction } from '../functions/index.js';
+import { asNode, baseName, constLiteral, integerOf, nameList, nodeTag, wrap, type NodeOf, type NodeTag } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
-import type { AggregateName, FrameBound, WindowCall, WindowFrame, WindowFunctionName } from '../plan/logical.js';
+import type { AggregateName, FrameBound, SortKey, WindowCall, WindowFrame, WindowFunctionName } from '../plan/logical.js';
 import { LevelContext, PARAMS_MAX, WINDOW_COLUMN_BASE } from './context.js';
-import { arrayElementTypeOf, dataTypeOf, referenceTypeOf } from './data-type.js';
-import { castArrayText, parseArrayText } from '../catalog/array-text.js';
+import { castElementTypeOf, castTargetTypeOf, intervalLiteralUnit, referenceTypeOf } from './data-type.js';
+import { castArrayText, formatArray, parseArrayText } from '../catalog/array-text.js';
 import { exprKey } from './expr-key.js';
 import { bindBinary, coerce, requireBoolean, unify } from './typing.js';
 import { bindSubquery } from './bind-select.js';
-import { DISTINCT_SUFFIX, RENAMED_PREFIX } from '../parse/parser.js';
-
-const { Parser } = nodeSqlParser;
-const reparser = new Parser();
 
 const INT4_MIN = -2147483648;
 const INT4_MAX = 2147483647;
 const INT8_MIN = -(2n ** 63n);
 const INT8_MAX = 2n ** 63n - 1n;
 
-const AGGREGATES: Record<string, AggregateName> = {
-  count: 'count',
-  sum: 'sum',
-  avg: 'avg',
-  min: 'min',
-  max: 'max',
-  bool_and: 'bool_and',
-  bool_or: 'bool_or',
-  every: 'bool_and',
-  string_agg: 'string_agg',
+// Window frame options: the bits of WindowDef.frameOptions, as PostgreSQL's
+// src/include/nodes/parsenodes.h defines FRAMEOPTION_*.
+/** Any frame clause was given (else the defaults below apply). */
+const FRAMEOPTION_NONDEFAULT = 0x1;
+const FRAMEOPTION_RANGE = 0x2;
+const FRAMEOPTION_GROUPS = 0x8;
+const FRAMEOPTION_START_UNBOUNDED_PRECEDING = 0x20;
+const FRAMEOPTION_END_UNBOUNDED_PRECEDING = 0x40;
+const FRAMEOPTION_START_UNBOUNDED_FOLLOWING = 0x80;
+const FRAMEOPTION_END_UNBOUNDED_FOLLOWING = 0x100;
+const FRAMEOPTION_START_CURRENT_ROW = 0x200;
+const FRAMEOPTION_END_CURRENT_ROW = 0x400;
+const FRAMEOPTION_START_OFFSET_PRECEDING = 0x800;
+const FRAMEOPTION_END_OFFSET_PRECEDING = 0x1000;
+const FRAMEOPTION_START_OFFSET_FOLLOWING = 0x2000;
+const FRAMEOPTION_END_OFFSET_FOLLOWING = 0x4000;
+const FRAMEOPTION_EXCLUDE_CURRENT_ROW = 0x8000;
+const FRAMEOPTION_EXCLUDE_GROUP = 0x10000;
+const FRAMEOPTION_EXCLUDE_TIES = 0x20000;
+const FRAMEOPTION_EXCLUSION = FRAMEOPTION_EXCLUDE_CURRENT_ROW | FRAMEOPTION_EXCLUDE_GROUP | FRAMEOPTION_EXCLUDE_TIES;
+
+/** The schemas eon's relations live in (user tables in public; the catalogs): the schemas a column reference may name. */
+const TABLE_SCHEMAS = new Set(['public', 'pg_catalog', 'information_schema']);
+
+/** Collations that are eon's own comparison (the database default, code-point "C"/"POSIX"): naming them changes nothing. */
+const NEUTRAL_COLLATIONS = new Set(['default', 'C', 'POSIX']);
+
+/** The function a subscript `a[i]` of an array (held as its text form) is (query/functions/system.ts). */
+const SUBSCRIPT_FUNCTION = 'eon_subscript';
+/** The per-row element formatter ARRAY(subquery) aggregates (query/functions/system.ts). */
+const ARRAY_ITEM_FUNCTION = 'eon_array_item';
+
+/**
+ * The element types of the arrays bound here (casts to int[], ARRAY[…]): eon holds arrays as
+ * their text, so a subscript of one is cast back to its element type.
+ */
+const arrayElementTypes = new WeakMap<Expr, ColumnType>();
+
+/** SQL-syntax forms whose functions eon lacks, by the function the parser calls, for 0A000 messages. */
+const SQL_SYNTAX_FORMS: Readonly<Record<string, string>> = {
+  timezone: 'AT TIME ZONE',
+  overlay: 'OVERLAY',
+  pg_collation_for: 'COLLATION FOR',
+  is_normalized: 'IS NORMALIZED',
+  normalize: 'NORMALIZE',
 };
+
+/** Tree fields that record source positions: not part of what a subquery computes. */
+const LOCATION_FIELDS = new Set(['location', 'stmt_location', 'stmt_len', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end']);
+
+/** The aggregates eon computes, by the names SQL calls them (every is bool_and). */
+const AGGREGATES: ReadonlyMap<string, AggregateName> = new Map([
+  ['count', 'count'],
+  ['sum', 'sum'],
+  ['avg', 'avg'],
+  ['min', 'min'],
+  ['max', 'max'],
+  ['bool_and', 'bool_and'],
+  ['bool_or', 'bool_or'],
+  ['every', 'bool_and'],
+  ['string_agg', 'string_agg'],
+]);
+
+const ORDERED_SET_UNSUPPORTED = 'ordered-set aggregates (WITHIN GROUP) are not supported';
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '||', '^']);
+const REGEX_MATCHES = new Set(['~', '~*', '!~', '!~*']);
+/** LIKE and ILIKE as operators: PostgreSQL spells `a LIKE b` as `a ~~ b`. */
+const LIKE_OPERATORS: Readonly<Record<string, { caseInsensitive: boolean; negate: boolean }>> = {
+  '~~': { caseInsensitive: false, negate: false },
+  '!~~': { caseInsensitive: false, negate: true },
+  '~~*': { caseInsensitive: true, negate: false },
+  '!~~*': { caseInsensitive: true, negate: true },
+};
 
-export function bindExpr(ast: Ast, ctx: LevelContext): Expr {
+/** The payload of `node`, whose tag the caller has checked. */
+function payload<K extends NodeTag>(node: Node, tag: K): NodeOf<K> {
+  const p = asNode(node, tag);
+  if (p === undefined) throw new EonError('internal_error', `expected a ${tag} node, got ${nodeTag(node)}`);
+  return p;
+}
+
+export function bindExpr(node: Node, ctx: LevelContext): Expr {
   ctx.stmt.enter();
   try {
-    if (ast.over !== undefined && ast.over !== null) return bindWindowCall(ast, ctx);
-    if (ctx.agg !== null) return bindAboveAggregate(ast, ctx);
-    return bindPlain(ast, ctx);
+    const call = asNode(node, 'FuncCall');
+    if (call?.over !== undefined) return bindWindowCall(call, ctx);
+    if (ctx.agg !== null) return bindAboveAggregate(node, ctx);
+    return bindPlain(node, ctx);
   } finally {
     ctx.stmt.leave();
   }
 }
 
 /** Above GROUP BY: an expression is a group key, an aggregate, or built from those. */
-function bindAboveAggregate(ast: Ast, ctx: LevelContext): Expr {
+function bindAboveAggregate(node: Node, ctx: LevelContext): Expr {
   const agg = ctx.agg!;
-  if (ast.type === 'aggr_func' || (ast.type === 'function' && isAggregateFunctionName(ast))) {
-    return bindAggregateCall(ast, ctx);
-  }
-  if (!containsAggregate(ast) && !isLiteral(ast)) {
+  const call = asNode(node, 'FuncCall');
+  if (call !== undefined && isAggregateCall(call)) return bindAggregateCall(call, ctx);
+  if (!containsAggregate(node) && !isLiteral(node)) {
     const saved = ctx.agg;
     ctx.agg = null;
     let plain: Expr;
     try {
-      plain = bindPlain(ast, ctx);
+      plain = bindPlain(node, ctx);
     } finally {
       ctx.agg = saved;
     }
@@ -76,93 +162,109 @@ function bindAboveAggregate(ast: Ast, ctx: LevelContext): Expr {
     }
     if (plain.kind === 'const' || plain.kind === 'param' || plain.kind === 'outer') return plain;
   }
-  return bindPlain(ast, ctx);
+  return bindPlain(node, ctx);
 }
 
 function nameOf(e: Expr): string {
   return e.kind === 'column' || e.kind === 'outer' ? e.name : '?column?';
 }
 
-function isLiteral(ast: Ast): boolean {
-  return ['number', 'bigint', 'single_quote_string', 'bool', 'null', 'var'].includes(ast.type);
+function isLiteral(node: Node): boolean {
+  const tag = nodeTag(node);
+  return tag === 'A_Const' || tag === 'ParamRef';
 }
 
-function isAggregateFunctionName(ast: Ast): boolean {
-  return ast.type === 'function' && aggregateBaseName(functionName(ast)) in AGGREGATES && (ast.over === undefined || ast.over === null);
+/** An aggregate call of this level: an aggregate's name without OVER. */
+function isAggregateCall(call: FuncCall): boolean {
+  return call.over === undefined && AGGREGATES.has(functionName(call));
 }
 
-/** `sum__distinct` (the parser's rewrite of sum(DISTINCT …)) → `sum`. */
-function aggregateBaseName(name: string): string {
-  return name.endsWith(DISTINCT_SUFFIX) ? name.slice(0, -DISTINCT_SUFFIX.length) : name;
+/** Whether the expression calls an aggregate of its own level (a subquery's aggregates are its own). */
+export function containsAggregate(node: Node | readonly Node[] | undefined): boolean {
+  return someNode(node, (n) => {
+    const call = asNode(n, 'FuncCall');
+    return call !== undefined && isAggregateCall(call);
+  });
 }
 
-export function containsAggregate(ast: unknown): boolean {
-  if (ast === null || typeof ast !== 'object') return false;
-  const node = ast as Ast;
-  const windowed = node.over !== undefined && node.over !== null;
-  if (node.type === 'aggr_func' && !windowed) return true;
-  if (node.type === 'function' && isAggregateFunctionName(node)) return true;
-  if (node.ast !== undefined) return false; // a subquery's aggregates are its own
-  for (const v of Object.values(node)) {
-    if (Array.isArray(v)) {
-      if (v.some(containsAggregate)) return true;
-    } else if (v !== null && typeof v === 'object' && containsAggregate(v)) return true;
+/** Whether the expression calls a window function (outside subqueries). */
+function containsWindow(node: Node | readonly Node[] | undefined): boolean {
+  return someNode(node, (n) => asNode(n, 'FuncCall')?.over !== undefined);
+}
+
+/**
+ * Whether `test` holds for a node of the tree, not looking into subqueries (a SubLink's
+ * subselect) but into everything else: arguments, FILTER, ORDER BY and OVER clauses.
+ */
+function someNode(tree: unknown, test: (n: Node) => boolean): boolean {
+  if (tree === null || typeof tree !== 'object') return false;
+  if (Array.isArray(tree)) return tree.some((t) => someNode(t, test));
+  const obj = tree as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  if (keys.length === 1 && /^[A-Z]/.test(keys[0]!)) {
+    // A wrapped node ({ Tag: payload }).
+    const n = tree as Node;
+    if (test(n)) return true;
+    const sub = asNode(n, 'SubLink');
+    if (sub !== undefined) return someNode(sub.testexpr, test);
+    if (nodeTag(n) === 'SelectStmt') return false;
+  }
+  for (const k of keys) {
+    if (someNode(obj[k], test)) return true;
   }
   return false;
 }
 
-function bindAggregateCall(ast: Ast, ctx: LevelContext): Expr {
+function bindAggregateCall(call: FuncCall, ctx: LevelContext): Expr {
   const agg = ctx.agg!;
-  const rawName = ast.type === 'aggr_func' ? String(ast.name).toLowerCase() : functionName(ast);
-  const name = aggregateBaseName(rawName);
-  const aggName = AGGREGATES[name];
+  const name = functionName(call);
+  const aggName = AGGREGATES.get(name);
   if (aggName === undefined) throw new EonError('undefined_function', `function ${name} does not exist`);
-  if (ast.over !== undefined && ast.over !== null) {
-    throw new EonError('feature_not_supported', 'window functions are not supported yet');
-  }
+  if (call.agg_within_group === true) throw new EonError('feature_not_supported', ORDERED_SET_UNSUPPORTED);
   // Arguments of an aggregate are bound below the aggregation, against the FROM scope.
   const saved = ctx.agg;
   ctx.agg = null;
   try {
-    let argAsts: Ast[];
-    let distinct = false;
-    let orderAsts: Ast[] = [];
-    if (ast.type === 'aggr_func') {
-      const a = ast.args ?? {};
-      distinct = String(a.distinct ?? '').toUpperCase() === 'DISTINCT';
-      argAsts = a.expr === undefined ? [] : [a.expr];
-      if (Array.isArray(a.separator?.value)) argAsts.push(...a.separator.value);
-      else if (a.separator?.value !== undefined && typeof a.separator.value === 'object') argAsts.push(a.separator.value);
-      else if (a.separator?.delimiter !== undefined) argAsts.push(a.separator.delimiter);
-    } else {
-      argAsts = ast.args?.value ?? [];
-      distinct = rawName !== name;
-      if (ast.args?.orderby !== undefined && ast.args.orderby !== null) orderAsts = ast.args.orderby as Ast[];
-    }
-    if (ast.type === 'aggr_func' && Array.isArray(ast.args?.orderby)) orderAsts = ast.args.orderby as Ast[];
-    for (const a of argAsts) {
+    const argNodes = plainArguments(call);
+    for (const a of argNodes) {
       if (containsAggregate(a)) throw new EonError('grouping_error', 'aggregate function calls cannot be nested');
     }
-    const star = argAsts.length === 1 && argAsts[0]!.type === 'star';
-    const args = star ? [] : argAsts.map((a) => bindPlain(a, ctx));
-    const filter = ast.filter?.where !== undefined ? requireBoolean(bindPlain(ast.filter.where, ctx), 'FILTER', ctx.stmt.params) : null;
-    const orderBy = orderAsts.map((o) => ({
-      expr: bindPlain(o.expr, ctx),
-      descending: String(o.type ?? '').toUpperCase() === 'DESC',
-      nullsFirst: /first/i.test(String(o.nulls ?? '')) || (!/last/i.test(String(o.nulls ?? '')) && String(o.type ?? '').toUpperCase() === 'DESC'),
-    }));
-    const call = { ...makeAggregate(aggName, args, distinct, filter, star, ctx), orderBy };
-    const key = `${call.name}${call.distinct ? ' distinct' : ''}(${call.args.map(exprKey).join(',')})${call.filter === null ? '' : ` filter ${exprKey(call.filter)}`} order(${orderBy.map((o) => `${exprKey(o.expr)}${o.descending ? '-' : '+'}${o.nullsFirst ? 'f' : 'l'}`).join(',')})`;
+    const star = call.agg_star === true;
+    const distinct = call.agg_distinct === true;
+    const args = argNodes.map((a) => bindPlain(a, ctx));
+    const filter = call.agg_filter !== undefined ? requireBoolean(bindPlain(call.agg_filter, ctx), 'FILTER', ctx.stmt.params) : null;
+    const orderBy = sortKeys(call.agg_order, (n) => bindPlain(n, ctx));
+    const made = { ...makeAggregate(aggName, args, distinct, filter, star, ctx), orderBy };
+    const key = `${made.name}${made.distinct ? ' distinct' : ''}(${made.args.map(exprKey).join(',')})${made.filter === null ? '' : ` filter ${exprKey(made.filter)}`} order(${orderBy.map((o) => `${exprKey(o.expr)}${o.descending ? '-' : '+'}${o.nullsFirst ? 'f' : 'l'}`).join(',')})`;
     let i = agg.callKeys.indexOf(key);
     if (i < 0) {
       i = agg.calls.length;
-      agg.calls.push(call);
+      agg.calls.push(made);
       agg.callKeys.push(key);
     }
-    return { kind: 'column', type: call.type, index: agg.groupExprs.length + i, name };
+    return { kind: 'column', type: made.type, index: agg.groupExprs.length + i, name };
   } finally {
     ctx.agg = saved;
   }
+}
+
+/** ORDER BY items (SortBy nodes) → sort keys; NULLS FIRST is the default for DESC, as in PostgreSQL. */
+function sortKeys(items: readonly Node[] | undefined, bind: (n: Node) => Expr): SortKey[] {
+  return (items ?? []).map((item) => {
+    const s = payload(item, 'SortBy');
+    if (s.sortby_dir === 'SORTBY_USING') throw new EonError('feature_not_supported', 'ORDER BY ... USING is not supported');
+    const descending = s.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : descending;
+    return { expr: bind(s.node!), descending, nullsFirst };
+  });
+}
+
+/** A call's arguments, refusing the argument forms eon has no functions for. */
+function plainArguments(call: FuncCall): Node[] {
+  const args = call.args ?? [];
+  if (call.func_variadic === true) throw new EonError('feature_not_supported', 'VARIADIC arguments are not supported');
+  if (args.some((a) => nodeTag(a) === 'NamedArgExpr')) throw new EonError('feature_not_supported', 'named function arguments are not supported');
+  return args;
 }
 
 function makeAggregate(name: AggregateName, argsIn: Expr[], distinct: boolean, filter: Expr | null, star: boolean, ctx: LevelContext) {
@@ -216,106 +318,108 @@ function typeLabel(t: ColumnType): string {
   return ({ int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', text: 'text', varchar: 'character varying', numeric: 'numeric', date: 'date', timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone', interval: 'interval', unknown: 'unknown' } as const)[t.kind];
 }
 
-export function functionName(ast: Ast): string {
-  const parts = ast.name?.name;
-  if (Array.isArray(parts)) return parts.map((p: Ast) => String(p.value)).join('.').toLowerCase();
-  return String(ast.name ?? '').toLowerCase();
+/** A called function's own name, its schema (pg_catalog for the SQL-syntax forms) dropped. */
+export function functionName(call: FuncCall): string {
+  return baseName(call.funcname);
 }
 
-function literalText(ast: Ast, ctx: LevelContext): { kind: 'string' | 'number'; text: string } {
-  const idx = Number(ast.value);
-  const lit = ctx.stmt.literals.values[idx];
-  if (lit === undefined) throw new EonError('internal_error', `lost literal ${String(ast.value)}`);
-  return lit;
-}
-
+/**
+ * A numeric literal PostgreSQL's scanner did not make an integer (decimals, exponents, integers
+ * beyond int4, negated by the parser): an integer that fits int4 or int8 is of that type, as
+ * make_const types it; anything else is numeric.
+ */
 export function numberLiteral(text: string): Expr {
-  if (/^\d+$/.test(text)) {
-    const big = BigInt(text);
-    if (big <= BigInt(INT4_MAX)) return { kind: 'const', type: T.int4, value: Number(big) };
-    if (big <= INT8_MAX) return { kind: 'const', type: T.int8, value: big };
+  const clean = text.replace(/_/g, '');
+  const m = /^(-?)(\d+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$/.exec(clean);
+  if (m !== null) {
+    const magnitude = BigInt(m[2]!);
+    const big = m[1] === '-' ? -magnitude : magnitude;
+    if (big >= BigInt(INT4_MIN) && big <= BigInt(INT4_MAX)) return { kind: 'const', type: T.int4, value: Number(big) };
+    if (big >= INT8_MIN && big <= INT8_MAX) return { kind: 'const', type: T.int8, value: big };
+    return { kind: 'const', type: T.numeric, value: parseText(T.numeric, big.toString()) };
   }
-  return { kind: 'const', type: T.numeric, value: parseText(T.numeric, text) };
+  return { kind: 'const', type: T.numeric, value: parseText(T.numeric, clean) };
 }
 
-function bindPlain(ast: Ast, ctx: LevelContext): Expr {
-  const params = ctx.stmt.params;
-  switch (ast.type) {
-    case 'number': {
-      const v = ast.value;
-      if (typeof v === 'number') {
-        if (Number.isInteger(v) && v >= INT4_MIN && v <= INT4_MAX) return { kind: 'const', type: T.int4, value: v };
-        if (Number.isSafeInteger(v)) return { kind: 'const', type: T.int8, value: BigInt(v) };
-        return numberLiteral(String(v));
-      }
-      return numberLiteral(String(v));
-    }
-    case 'bigint':
-      return numberLiteral(String(ast.value));
-    case 'single_quote_string':
-    case 'string': {
-      const lit = literalText(ast, ctx);
-      if (lit.kind === 'number') return numberLiteral(lit.text);
-      return { kind: 'const', type: T.unknown, value: lit.text };
-    }
-    case 'bool':
-      return { kind: 'const', type: T.bool, value: Boolean(ast.value) };
+function bindConst(c: A_Const): Expr {
+  const lit = constLiteral(c);
+  switch (lit.kind) {
     case 'null':
       return { kind: 'const', type: T.unknown, value: null };
-    case 'var':
-      if (ast.prefix === '$') return bindParam(Number(ast.name), ctx);
-      throw new EonError('syntax_error', `syntax error at or near "${String(ast.prefix ?? '')}${String(ast.name)}"`);
-    case 'column_ref':
-      return bindColumnRef(ast, ctx);
-    case 'binary_expr':
-      return bindBinaryExpr(ast, ctx);
-    case 'unary_expr':
-      return bindUnary(ast, ctx);
-    case 'function':
-      return bindFunction(ast, ctx);
-    case 'aggr_func':
-      if (ctx.noAggregates !== null) {
-        throw new EonError('grouping_error', `aggregate functions are not allowed in ${ctx.noAggregates}`);
-      }
-      throw new EonError('grouping_error', 'aggregate function calls cannot be nested');
-    case 'window_func':
-      throw new EonError('feature_not_supported', 'window functions are not supported yet');
-    case 'case':
-      return bindCase(ast, ctx);
-    case 'cast':
-      return bindCast(ast, ctx);
-    case 'interval': {
-      const inner = bindExpr(ast.expr, ctx);
-      const unit = String(ast.unit ?? '');
-      if (inner.kind === 'const' && inner.type.kind === 'unknown' && typeof inner.value === 'string') {
-        return { kind: 'const', type: T.interval, value: parseText(T.interval, unit === '' ? inner.value : `${inner.value} ${unit}`) };
-      }
-      return coerce(inner, T.interval, 'explicit', params);
+    case 'integer':
+      return { kind: 'const', type: T.int4, value: lit.value };
+    case 'number':
+      return numberLiteral(lit.text);
+    case 'string':
+      // Typed by context, as PostgreSQL's unknown literals.
+      return { kind: 'const', type: T.unknown, value: lit.text };
+    case 'boolean':
+      return { kind: 'const', type: T.bool, value: lit.value };
+    case 'bits':
+      throw new EonError('feature_not_supported', 'bit string literals are not supported');
+    default: {
+      const never: never = lit;
+      throw new EonError('internal_error', `unexpected literal ${JSON.stringify(never)}`);
     }
-    case 'date':
-    case 'timestamp':
-    case 'timestamptz': {
-      const type = ast.type === 'date' ? T.date : ast.type === 'timestamp' ? T.timestamp : T.timestamptz;
-      const lit = literalText({ value: ast.value }, ctx);
-      return { kind: 'const', type, value: parseText(type, lit.text) };
+  }
+}
+
+function bindPlain(node: Node, ctx: LevelContext): Expr {
+  const params = ctx.stmt.params;
+  const tag = nodeTag(node);
+  switch (tag) {
+    case 'A_Const':
+      return bindConst(payload(node, 'A_Const'));
+    case 'ParamRef':
+      return bindParam(payload(node, 'ParamRef').number ?? 0, ctx);
+    case 'ColumnRef':
+      return bindColumnRef(payload(node, 'ColumnRef'), ctx);
+    case 'A_Expr':
+      return bindAExpr(payload(node, 'A_Expr'), ctx);
+    case 'BoolExpr':
+      return bindBoolExpr(payload(node, 'BoolExpr'), ctx);
+    case 'NullTest': {
+      const t: NullTest = payload(node, 'NullTest');
+      return { kind: 'is_null', type: T.bool, arg: bindExpr(t.arg!, ctx), negate: t.nulltesttype === 'IS_NOT_NULL' };
     }
-    case 'extract': {
-      const field = String(ast.args?.field ?? '').toLowerCase();
-      let source = bindExpr(ast.args.source, ctx);
-      if (ast.args?.cast_type !== undefined && ast.args.cast_type !== null) {
-        source = coerce(source, dataTypeOf({ dataType: ast.args.cast_type }), 'explicit', params);
-      }
-      return callFunction('extract', [{ kind: 'const', type: T.text, value: field }, source], ctx);
+    case 'BooleanTest':
+      return bindBooleanTest(payload(node, 'BooleanTest'), ctx);
+    case 'TypeCast':
+      return bindTypeCast(payload(node, 'TypeCast'), ctx);
+    case 'FuncCall':
+      return bindFunction(payload(node, 'FuncCall'), ctx);
+    case 'SubLink':
+      return bindSubLink(payload(node, 'SubLink'), false, ctx);
+    case 'CaseExpr':
+      return bindCase(payload(node, 'CaseExpr'), ctx);
+    case 'CoalesceExpr': {
+      const { type, exprs } = unify((payload(node, 'CoalesceExpr').args ?? []).map((a) => bindExpr(a, ctx)), 'COALESCE', params);
+      return { kind: 'coalesce', type, args: exprs };
     }
-    case 'expr_list':
-      if (Array.isArray(ast.value) && ast.value.length === 1) return bindExpr(ast.value[0], ctx);
+    case 'MinMaxExpr': {
+      const m: MinMaxExpr = payload(node, 'MinMaxExpr');
+      return callFunction(m.op === 'IS_LEAST' ? 'least' : 'greatest', (m.args ?? []).map((a) => bindExpr(a, ctx)), ctx);
+    }
+    case 'SQLValueFunction':
+      return bindSqlValueFunction(payload(node, 'SQLValueFunction'), ctx);
+    case 'A_ArrayExpr':
+      return bindArrayConstructor(payload(node, 'A_ArrayExpr'), ctx);
+    case 'A_Indirection':
+      return bindIndirection(payload(node, 'A_Indirection'), ctx);
+    case 'CollateClause':
+      return bindCollate(payload(node, 'CollateClause'), ctx);
+    case 'RowExpr': {
+      // A one-element row is its element; eon has no composite values.
+      const args = payload(node, 'RowExpr').args ?? [];
+      if (args.length === 1) return bindExpr(args[0]!, ctx);
       throw new EonError('feature_not_supported', 'row constructors are not supported');
+    }
+    case 'SetToDefault':
+      throw new EonError('syntax_error', 'DEFAULT is not allowed in this context');
+    case 'GroupingFunc':
+      throw new EonError('feature_not_supported', 'GROUPING is not supported');
     default:
-      if (ast.ast !== undefined) return bindSubqueryExpr(ast, 'scalar', false, ctx);
-      if (ast.type === 'default' && typeof ast.value === 'string') {
-        return bindColumnRef({ type: 'column_ref', column: { expr: { value: ast.value } } }, ctx);
-      }
-      throw new EonError('feature_not_supported', `expression of type ${String(ast.type)} is not supported`);
+      throw new EonError('feature_not_supported', `expression of type ${tag} is not supported`);
   }
 }
 
@@ -329,19 +433,30 @@ function bindParam(n: number, ctx: LevelContext): Expr {
   return { kind: 'param', type: t ?? T.unknown, index: n - 1 };
 }
 
-function columnParts(ast: Ast, ctx: LevelContext): { table: string | null; name: string } {
-  const col = ast.column;
-  let name: string;
-  if (typeof col === 'string') name = col;
-  else if (col?.expr?.value !== undefined) name = String(col.expr.value);
-  else throw new EonError('syntax_error', 'unsupported column reference');
-  const table = ast.table === undefined || ast.table === null ? null : ctx.stmt.ident(String(ast.table));
-  return { table, name: ctx.stmt.ident(name) };
+/** `c`, `t.c`, `s.t.c` or `db.s.t.c`: the schema, the range variable and the column (the database is not a scope in eon). */
+function columnParts(ref: ColumnRef): { schema: string | null; table: string | null; name: string } {
+  const fields = ref.fields ?? [];
+  if (fields.some((f) => nodeTag(f) === 'A_Star')) throw new EonError('syntax_error', 'a * is not allowed here');
+  const names = nameList(fields);
+  if (names.length === 0 || names.length > 4) {
+    throw new EonError('syntax_error', `improper qualified name (too many dotted names): ${names.join('.')}`);
+  }
+  return {
+    schema: names.length >= 3 ? names[names.length - 3]! : null,
+    table: names.length >= 2 ? names[names.length - 2]! : null,
+    name: names[names.length - 1]!,
+  };
 }
 
-function bindColumnRef(ast: Ast, ctx: LevelContext): Expr {
-  const { table, name } = columnParts(ast, ctx);
-  if (name === '*') throw new EonError('syntax_error', 'a * is not allowed here');
+function bindColumnRef(ref: ColumnRef, ctx: LevelContext): Expr {
+  const { schema, table, name } = columnParts(ref);
+  if (schema !== null && !TABLE_SCHEMAS.has(schema) && table !== null) {
+    // eon's relations live in these schemas only: s.t.c names no table of the FROM clause.
+    throw new EonError(
+      'undefined_table',
+      scopeChainHasTable(ctx, table) ? `invalid reference to FROM-clause entry for table "${table}"` : `missing FROM-clause entry for table "${table}"`,
+    );
+  }
   let level: LevelContext | null = ctx;
   let depth = 0;
   while (level !== null) {
@@ -365,10 +480,6 @@ function bindColumnRef(ast: Ast, ctx: LevelContext): Expr {
     level = level.parent;
     depth++;
   }
-  if (table === null) {
-    const special = bindSpecialName(name);
-    if (special !== null) return special;
-  }
   if (table !== null && !scopeChainHasTable(ctx, table)) {
     throw new EonError('undefined_table', `missing FROM-clause entry for table "${table}"`);
   }
@@ -380,154 +491,195 @@ function scopeChainHasTable(ctx: LevelContext, table: string): boolean {
   return false;
 }
 
-/** SQL-standard niladic functions that the parser reports as plain names. */
-function bindSpecialName(name: string): Expr | null {
-  switch (name) {
-    case 'current_date':
-    case 'current_timestamp':
-    case 'localtimestamp':
-    case 'now': {
-      const fnName = name === 'localtimestamp' ? 'localtimestamp' : name === 'current_date' ? 'current_date' : 'now';
-      const f = resolveScalarFunction(fnName, []);
-      return { kind: 'call', type: f.returnType, name: fnName, args: [], strict: false, volatile: true, fn: f.impl };
-    }
+/** A clock function, never constant-folded (current_date, now(), localtimestamp). */
+function clockCall(fnName: string): Expr {
+  const f = resolveScalarFunction(fnName, []);
+  return { kind: 'call', type: f.returnType, name: fnName, args: [], strict: false, volatile: true, fn: f.impl };
+}
+
+/** SQL's niladic keywords (current_user, current_date, …) as the functions eon implements. */
+function bindSqlValueFunction(f: SQLValueFunction, ctx: LevelContext): Expr {
+  switch (f.op) {
+    case 'SVFOP_CURRENT_DATE':
+      return clockCall('current_date');
+    // Precisions (current_timestamp(3)) are not applied: eon's clock has microseconds.
+    case 'SVFOP_CURRENT_TIMESTAMP':
+    case 'SVFOP_CURRENT_TIMESTAMP_N':
+      return clockCall('now');
+    case 'SVFOP_LOCALTIMESTAMP':
+    case 'SVFOP_LOCALTIMESTAMP_N':
+      return clockCall('localtimestamp');
+    case 'SVFOP_CURRENT_TIME':
+    case 'SVFOP_CURRENT_TIME_N':
+    case 'SVFOP_LOCALTIME':
+    case 'SVFOP_LOCALTIME_N':
+      throw new EonError('feature_not_supported', 'type "time" is not supported');
+    // current_role and user are current_user; current_catalog is current_database().
+    case 'SVFOP_CURRENT_USER':
+    case 'SVFOP_CURRENT_ROLE':
+    case 'SVFOP_USER':
+      return callFunction('current_user', [], ctx);
+    case 'SVFOP_SESSION_USER':
+      return callFunction('session_user', [], ctx);
+    case 'SVFOP_CURRENT_CATALOG':
+      return callFunction('current_database', [], ctx);
+    case 'SVFOP_CURRENT_SCHEMA':
+      return callFunction('current_schema', [], ctx);
     default:
-      return null;
+      throw new EonError('feature_not_supported', `${String(f.op)} is not supported`);
   }
 }
 
-function bindBinaryExpr(ast: Ast, ctx: LevelContext): Expr {
-  const op = String(ast.operator).toUpperCase();
+/** The operator of an A_Expr: its last name (`OPERATOR(pg_catalog.~)` is `~`: eon has no user-defined operators). */
+function operatorName(e: A_Expr): string {
+  return baseName(e.name);
+}
+
+function bindAExpr(e: A_Expr, ctx: LevelContext): Expr {
   const params = ctx.stmt.params;
-  switch (op) {
-    case 'AND':
-    case 'OR': {
-      const l = requireBoolean(bindExpr(ast.left, ctx), op, params);
-      const r = requireBoolean(bindExpr(ast.right, ctx), op, params);
-      const kind = op === 'AND' ? 'and' : 'or';
-      const args: Expr[] = [];
-      for (const x of [l, r]) {
-        if (x.kind === kind) args.push(...x.args);
-        else args.push(x);
-      }
-      return { kind, type: T.bool, args };
+  const op = operatorName(e);
+  switch (e.kind) {
+    case 'AEXPR_OP':
+      if (e.lexpr === undefined) return bindPrefix(op, e.rexpr!, ctx);
+      return bindOperator(op, e.lexpr, e.rexpr!, ctx);
+    case 'AEXPR_OP_ANY':
+    case 'AEXPR_OP_ALL':
+      return bindArrayQuantified(op === '!=' ? '<>' : op, e.kind === 'AEXPR_OP_ANY', bindExpr(e.lexpr!, ctx), bindExpr(e.rexpr!, ctx), ctx);
+    case 'AEXPR_DISTINCT':
+    case 'AEXPR_NOT_DISTINCT':
+      return bindDistinct(bindExpr(e.lexpr!, ctx), bindExpr(e.rexpr!, ctx), e.kind === 'AEXPR_NOT_DISTINCT', ctx);
+    case 'AEXPR_NULLIF': {
+      const a = bindExpr(e.lexpr!, ctx);
+      const b = bindExpr(e.rexpr!, ctx);
+      const eq = bindBinary('=', a, b, params);
+      // NULLIF's result has the type its first argument took in the comparison.
+      const typedA = a.type.kind === 'unknown' ? coerce(a, b.type.kind === 'unknown' ? T.text : b.type, 'implicit', params) : a;
+      return { kind: 'case', type: typedA.type, whens: [{ cond: eq, result: { kind: 'const', type: typedA.type, value: null } }], otherwise: typedA };
     }
-    case 'IS':
-    case 'IS NOT':
-    case 'ISNOT':
-      return bindIs(ast, op !== 'IS', ctx);
-    case '@>':
-    case '<@':
-      // The parser's stand-ins for IS DISTINCT FROM / IS NOT DISTINCT FROM (see parse/parser.ts).
-      return bindDistinct(bindExpr(ast.left, ctx), bindExpr(ast.right, ctx), op === '<@', ctx);
-    case 'IN':
-    case 'NOT IN':
-      return bindIn(ast, op === 'NOT IN', ctx);
-    case 'BETWEEN':
-    case 'NOT BETWEEN': {
-      const [lo, hi] = ast.right.value as Ast[];
-      const a = bindExpr(ast.left, ctx);
-      const ge = bindBinary('>=', a, bindExpr(lo!, ctx), params);
-      const le = bindBinary('<=', a, bindExpr(hi!, ctx), params);
-      const both: Expr = { kind: 'and', type: T.bool, args: [ge, le] };
-      return op === 'BETWEEN' ? both : { kind: 'not', type: T.bool, arg: both };
+    case 'AEXPR_IN':
+      return bindIn(e, op === '<>', ctx);
+    case 'AEXPR_LIKE':
+    case 'AEXPR_ILIKE': {
+      const like = LIKE_OPERATORS[op];
+      if (like === undefined) throw new EonError('internal_error', `unexpected LIKE operator ${op}`);
+      return bindLike(e.lexpr!, e.rexpr!, op, like.caseInsensitive, like.negate, ctx);
     }
-    case 'LIKE':
-    case 'NOT LIKE':
-    case 'ILIKE':
-    case 'NOT ILIKE': {
-      const arg = coerceToText(bindExpr(ast.left, ctx), op, ctx);
-      let pattern = coerceToText(bindExpr(ast.right, ctx), op, ctx);
-      const escapeAst = ast.right?.escape?.value ?? ast.escape?.value;
-      if (escapeAst !== undefined) pattern = withLikeEscape(pattern, bindExpr(escapeAst, ctx));
-      pattern = pattern.type.kind === 'unknown' ? coerce(pattern, T.text, 'implicit', params) : pattern;
-      return { kind: 'like', type: T.bool, arg, pattern, caseInsensitive: op.includes('ILIKE'), negate: op.startsWith('NOT') };
-    }
-    case 'SIMILAR TO':
-    case 'NOT SIMILAR TO':
+    case 'AEXPR_SIMILAR':
       throw new EonError('feature_not_supported', 'SIMILAR TO is not supported yet');
-    default: {
-      if (!COMPARISONS.has(op) && !ARITHMETIC.has(op) && !['~', '~*', '!~', '!~*'].includes(op)) {
-        throw new EonError('feature_not_supported', `operator ${op} is not supported`);
-      }
-      if (ast.right?.type === 'function' && ['any', 'all', 'some'].includes(functionName(ast.right))) {
-        return bindQuantified(op === '!=' ? '<>' : op, ast.left, ast.right, ctx);
-      }
-      const normalized = op === '!=' ? '<>' : op;
-      return bindBinary(normalized, bindExpr(ast.left, ctx), bindExpr(ast.right, ctx), params);
+    case 'AEXPR_BETWEEN':
+    case 'AEXPR_NOT_BETWEEN':
+    case 'AEXPR_BETWEEN_SYM':
+    case 'AEXPR_NOT_BETWEEN_SYM': {
+      const [loNode, hiNode] = payload(e.rexpr!, 'List').items ?? [];
+      const a = bindExpr(e.lexpr!, ctx);
+      const lo = bindExpr(loNode!, ctx);
+      const hi = bindExpr(hiNode!, ctx);
+      const between = (from: Expr, to: Expr): Expr => ({ kind: 'and', type: T.bool, args: [bindBinary('>=', a, from, params), bindBinary('<=', a, to, params)] });
+      const symmetric = e.kind === 'AEXPR_BETWEEN_SYM' || e.kind === 'AEXPR_NOT_BETWEEN_SYM';
+      // SYMMETRIC: either order of the bounds (PostgreSQL's expansion).
+      const test: Expr = symmetric ? { kind: 'or', type: T.bool, args: [between(lo, hi), between(hi, lo)] } : between(lo, hi);
+      return e.kind === 'AEXPR_BETWEEN' || e.kind === 'AEXPR_BETWEEN_SYM' ? test : { kind: 'not', type: T.bool, arg: test };
     }
+    default:
+      throw new EonError('feature_not_supported', `operator ${op} is not supported`);
   }
+}
+
+/** Binary operators: comparisons, arithmetic, ||, regular expression matches and LIKE spelled ~~. */
+function bindOperator(op: string, left: Node, right: Node, ctx: LevelContext): Expr {
+  const like = Object.hasOwn(LIKE_OPERATORS, op) ? LIKE_OPERATORS[op] : undefined;
+  if (like !== undefined) return bindLike(left, right, op, like.caseInsensitive, like.negate, ctx);
+  if (!COMPARISONS.has(op) && !ARITHMETIC.has(op) && !REGEX_MATCHES.has(op)) {
+    throw new EonError('feature_not_supported', `operator ${op} is not supported`);
+  }
+  return bindBinary(op === '!=' ? '<>' : op, bindExpr(left, ctx), bindExpr(right, ctx), ctx.stmt.params);
+}
+
+/** `a LIKE b [ESCAPE c]`: the parser spells the escape as like_escape(b, c). */
+function bindLike(left: Node, right: Node, op: string, caseInsensitive: boolean, negate: boolean, ctx: LevelContext): Expr {
+  const params = ctx.stmt.params;
+  const arg = coerceToText(bindExpr(left, ctx), op, ctx);
+  const escapeCall = asNode(right, 'FuncCall');
+  let pattern: Expr;
+  if (escapeCall !== undefined && functionName(escapeCall) === 'like_escape' && (escapeCall.args ?? []).length === 2) {
+    const [p, esc] = escapeCall.args!;
+    pattern = withLikeEscape(coerceToText(bindExpr(p!, ctx), op, ctx), bindExpr(esc!, ctx));
+  } else {
+    pattern = coerceToText(bindExpr(right, ctx), op, ctx);
+  }
+  pattern = pattern.type.kind === 'unknown' ? coerce(pattern, T.text, 'implicit', params) : pattern;
+  return { kind: 'like', type: T.bool, arg, pattern, caseInsensitive, negate };
 }
 
 function coerceToText(e: Expr, op: string, ctx: LevelContext): Expr {
   if (e.type.kind === 'text' || e.type.kind === 'varchar') return e;
   if (e.type.kind === 'unknown') return coerce(e, T.text, 'implicit', ctx.stmt.params);
-  throw new EonError('undefined_function', `operator does not exist: ${typeLabel(e.type)} ~~ unknown`, {
-    hint: `No operator matches the given name and argument types (${op}). You might need to add explicit type casts.`,
+  throw new EonError('undefined_function', `operator does not exist: ${typeLabel(e.type)} ${op} unknown`, {
+    hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
   });
 }
 
-function bindIs(ast: Ast, negated: boolean, ctx: LevelContext): Expr {
+function bindBoolExpr(b: BoolExpr, ctx: LevelContext): Expr {
   const params = ctx.stmt.params;
-  const right = ast.right as Ast;
-  const left = bindExpr(ast.left, ctx);
-  if (right.type === 'null') return { kind: 'is_null', type: T.bool, arg: left, negate: negated };
-  if (right.type === 'bool') {
-    // x IS TRUE ≡ x IS NOT DISTINCT FROM true
-    const arg = requireBoolean(left, 'IS', params);
-    const eq = resolveBinaryOperator('=', T.bool, T.bool).fn;
-    return { kind: 'is_distinct', type: T.bool, left: arg, right: { kind: 'const', type: T.bool, value: Boolean(right.value) }, negate: !negated, eq };
-  }
-  if (right.type === 'default' && typeof right.value === 'string') {
-    const m = /^(NOT\s+)?DISTINCT\s+FROM\s+([\s\S]+)$/i.exec(right.value);
-    if (m !== null) {
-      const reparsed = reparser.astify(`SELECT ${m[2]}`, { database: 'PostgresQL' }) as Ast;
-      const otherAst = (Array.isArray(reparsed) ? reparsed[0] : reparsed).columns[0].expr as Ast;
-      return bindDistinct(left, bindExpr(otherAst, ctx), m[1] !== undefined, ctx);
+  const args = b.args ?? [];
+  if (b.boolop === 'NOT_EXPR') {
+    const inner = args[0]!;
+    // NOT EXISTS and NOT IN (subquery) are the negated subquery tests (anti joins to the planner).
+    const sub = asNode(inner, 'SubLink');
+    if (sub !== undefined && (sub.subLinkType === 'EXISTS_SUBLINK' || (sub.subLinkType === 'ANY_SUBLINK' && (sub.operName ?? []).length === 0))) {
+      return bindSubLink(sub, true, ctx);
     }
-    if (/^unknown$/i.test(right.value.trim())) {
-      return { kind: 'is_null', type: T.bool, arg: requireBoolean(left, 'IS', params), negate: negated };
-    }
+    return { kind: 'not', type: T.bool, arg: requireBoolean(bindExpr(inner, ctx), 'NOT', params) };
   }
-  throw new EonError('syntax_error', 'syntax error at or near "IS"');
+  const kind = b.boolop === 'AND_EXPR' ? 'and' : 'or';
+  const what = kind === 'and' ? 'AND' : 'OR';
+  const out: Expr[] = [];
+  for (const a of args) {
+    const x = requireBoolean(bindExpr(a, ctx), what, params);
+    if (x.kind === kind) out.push(...x.args);
+    else out.push(x);
+  }
+  return { kind, type: T.bool, args: out };
 }
 
-function bindIn(ast: Ast, negate: boolean, ctx: LevelContext): Expr {
+/** x IS [NOT] TRUE / FALSE / UNKNOWN. */
+function bindBooleanTest(t: BooleanTest, ctx: LevelContext): Expr {
   const params = ctx.stmt.params;
-  const right = ast.right as Ast;
-  const items = right.type === 'expr_list' ? (right.value as Ast[]) : [right];
-  if (items.length === 1 && items[0]!.ast !== undefined) {
-    const arg = bindExpr(ast.left, ctx);
-    return bindSubqueryExpr(items[0]!, 'in', negate, ctx, arg);
-  }
-  const arg = bindExpr(ast.left, ctx);
+  const test = t.booltesttype ?? 'IS_TRUE';
+  const what = test.replace(/_/g, ' ');
+  const arg = requireBoolean(bindExpr(t.arg!, ctx), what, params);
+  if (test === 'IS_UNKNOWN' || test === 'IS_NOT_UNKNOWN') return { kind: 'is_null', type: T.bool, arg, negate: test === 'IS_NOT_UNKNOWN' };
+  // x IS TRUE ≡ x IS NOT DISTINCT FROM true
+  const negated = test === 'IS_NOT_TRUE' || test === 'IS_NOT_FALSE';
+  const value = test === 'IS_TRUE' || test === 'IS_NOT_TRUE';
+  const eq = resolveBinaryOperator('=', T.bool, T.bool).fn;
+  return { kind: 'is_distinct', type: T.bool, left: arg, right: { kind: 'const', type: T.bool, value }, negate: !negated, eq };
+}
+
+function bindIn(e: A_Expr, negate: boolean, ctx: LevelContext): Expr {
+  const params = ctx.stmt.params;
+  const items = payload(e.rexpr!, 'List').items ?? [];
+  const arg = bindExpr(e.lexpr!, ctx);
   const list = items.map((i) => bindExpr(i, ctx));
   const { type, exprs } = unify([arg, ...list], 'IN', params);
   const eq = resolveBinaryOperator('=', type, type).fn;
   return { kind: 'in_list', type: T.bool, arg: exprs[0]!, list: exprs.slice(1), negate, eq };
 }
 
-function bindUnary(ast: Ast, ctx: LevelContext): Expr {
-  const op = String(ast.operator).toUpperCase();
+/** Prefix operators: - (with PostgreSQL's overflow checks), +, and @ (absolute value). */
+function bindPrefix(op: string, operand: Node, ctx: LevelContext): Expr {
   const params = ctx.stmt.params;
-  if (op === 'NOT') return { kind: 'not', type: T.bool, arg: requireBoolean(bindExpr(ast.expr, ctx), 'NOT', params) };
-  if (op === 'NOT EXISTS' || op === 'EXISTS') {
-    const sub = ast.expr?.ast !== undefined ? ast.expr : ast.expr?.value?.[0];
-    return bindSubqueryExpr(sub, 'exists', op === 'NOT EXISTS', ctx);
-  }
   if (op === '-') {
-    const inner = ast.expr as Ast;
-    if (inner.type === 'number' || inner.type === 'bigint') {
-      const e = bindPlain(inner, ctx);
-      if (e.kind === 'const') return negateConst(e);
-    }
-    const arg = bindExpr(inner, ctx);
+    const arg = bindExpr(operand, ctx);
     const typed = arg.type.kind === 'unknown' ? coerce(arg, T.float8, 'implicit', params) : arg;
     const negate = negation(typed.type);
     if (typed.kind === 'const') return { kind: 'const', type: typed.type, value: typed.value === null ? null : negate(typed.value) };
     return { kind: 'call', type: typed.type, name: 'negate', args: [typed], strict: true, volatile: false, fn: (a) => negate(a[0]!) };
   }
-  if (op === '+') return bindExpr(ast.expr, ctx);
+  if (op === '+') return bindExpr(operand, ctx);
+  if (op === '@') return callFunction('abs', [bindExpr(operand, ctx)], ctx);
+  // |/ is the square root of a double precision.
+  if (op === '|/') return callFunction('sqrt', [coerce(bindExpr(operand, ctx), T.float8, 'implicit', params)], ctx);
   throw new EonError('feature_not_supported', `unary operator ${op} is not supported`);
 }
 
@@ -555,38 +707,17 @@ function negation(t: ColumnType): (v: Value) => Value {
   }
 }
 
-function negateConst(e: Expr & { kind: 'const' }): Expr {
-  const v = e.value;
-  if (typeof v === 'number') {
-    return { kind: 'const', type: e.type, value: v === 0 ? 0 : -v };
-  }
-  if (typeof v === 'bigint') {
-    const n = -v;
-    if (n === BigInt(INT4_MIN)) return { kind: 'const', type: T.int4, value: INT4_MIN };
-    if (n < INT8_MIN) return numberLiteral('-' + v.toString());
-    return { kind: 'const', type: T.int8, value: n };
-  }
-  if (v instanceof Numeric) {
-    if (-v.coef >= INT8_MIN && -v.coef === INT8_MIN && v.scale === 0) return { kind: 'const', type: T.int8, value: INT8_MIN };
-    return { kind: 'const', type: T.numeric, value: new Numeric(-v.coef, v.scale) };
-  }
-  throw new EonError('internal_error', 'cannot negate literal');
-}
-
-function bindCase(ast: Ast, ctx: LevelContext): Expr {
+function bindCase(c: CaseExpr, ctx: LevelContext): Expr {
   const params = ctx.stmt.params;
-  const operand = ast.expr !== undefined && ast.expr !== null ? bindExpr(ast.expr, ctx) : null;
+  const operand = c.arg !== undefined ? bindExpr(c.arg, ctx) : null;
   const whens: { cond: Expr; result: Expr }[] = [];
-  let otherwise: Expr = { kind: 'const', type: T.unknown, value: null };
-  for (const arm of ast.args as Ast[]) {
-    if (arm.type === 'when') {
-      const c = bindExpr(arm.cond, ctx);
-      const cond = operand === null ? requireBoolean(c, 'CASE', params) : bindBinary('=', operand, c, params);
-      whens.push({ cond, result: bindExpr(arm.result, ctx) });
-    } else {
-      otherwise = bindExpr(arm.result, ctx);
-    }
+  for (const arm of c.args ?? []) {
+    const w = payload(arm, 'CaseWhen');
+    const e = bindExpr(w.expr!, ctx);
+    const cond = operand === null ? requireBoolean(e, 'CASE', params) : bindBinary('=', operand, e, params);
+    whens.push({ cond, result: bindExpr(w.result!, ctx) });
   }
+  const otherwise: Expr = c.defresult !== undefined ? bindExpr(c.defresult, ctx) : { kind: 'const', type: T.unknown, value: null };
   const { type, exprs } = unify([...whens.map((w) => w.result), otherwise], 'CASE', params);
   return {
     kind: 'case',
@@ -596,17 +727,20 @@ function bindCase(ast: Ast, ctx: LevelContext): Expr {
   };
 }
 
-function bindCast(ast: Ast, ctx: LevelContext): Expr {
-  const targets = ast.target as Ast[];
-  let inner = bindExpr(ast.expr, ctx);
-  // a::t1::t2 arrives as one node with several targets.
-  for (const t of targets.slice(0, -1)) inner = castTo(inner, t, ctx);
-  const result = castTo(inner, targets[targets.length - 1]!, ctx);
-  if (ast.tail !== undefined && ast.tail !== null) {
-    const op = String(ast.tail.operator);
-    return bindBinary(op === '!=' ? '<>' : op, result, bindExpr(ast.tail.expr, ctx), ctx.stmt.params);
+function bindTypeCast(c: TypeCast, ctx: LevelContext): Expr {
+  const target = c.typeName!;
+  const array = asNode(c.arg, 'A_ArrayExpr');
+  // ARRAY[]::int[]: the empty array, typed by the cast.
+  const inner: Expr =
+    array !== undefined && (array.elements ?? []).length === 0 && castElementTypeOf(target) !== null
+      ? { kind: 'const', type: T.text, value: '{}' }
+      : bindExpr(c.arg!, ctx);
+  const unit = intervalLiteralUnit(target);
+  if (unit !== null && inner.kind === 'const' && inner.type.kind === 'unknown' && typeof inner.value === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(inner.value)) {
+    // interval '1' day: a bare number counts the field named after the literal.
+    return { kind: 'const', type: T.interval, value: parseText(T.interval, `${inner.value.trim()} ${unit}`) };
   }
-  return result;
+  return castTo(inner, target, ctx);
 }
 
 /**
@@ -614,18 +748,22 @@ function bindCast(ast: Ast, ctx: LevelContext): Expr {
  * eon's int4 OIDs; arrays (eon keeps catalog arrays as their text form) are that text, checked
  * against the element type and normalised.
  */
-function castTo(inner: Expr, target: Ast, ctx: LevelContext): Expr {
+function castTo(inner: Expr, target: TypeName, ctx: LevelContext): Expr {
   const reference = referenceTypeOf(target);
   if (reference !== null) return callFunction(reference, [inner], ctx);
-  const element = arrayElementTypeOf(target);
-  if (element === null) return castOnce(inner, dataTypeOf(target), ctx);
+  const element = castElementTypeOf(target);
+  if (element === null) return castOnce(inner, castTargetTypeOf(target), ctx);
   if (inner.type.kind !== 'text' && inner.type.kind !== 'varchar' && inner.type.kind !== 'unknown') {
     throw new EonError('cannot_coerce', `cannot cast type ${typeLabel(inner.type)} to ${typeLabel(element)}[]`);
   }
   const text = coerce(inner, T.text, 'implicit', ctx.stmt.params);
   const fn = (args: readonly Value[]): Value => castArrayText(args[0] as string, element);
-  if (text.kind === 'const') return { kind: 'const', type: T.text, value: text.value === null ? null : (fn([text.value]) as string) };
-  return { kind: 'call', type: T.text, name: 'array_in', args: [text], strict: true, volatile: false, fn };
+  const array: Expr =
+    text.kind === 'const'
+      ? { kind: 'const', type: T.text, value: text.value === null ? null : (fn([text.value]) as string) }
+      : { kind: 'call', type: T.text, name: 'array_in', args: [text], strict: true, volatile: false, fn };
+  arrayElementTypes.set(array, element);
+  return array;
 }
 
 function castOnce(inner: Expr, target: ColumnType, ctx: LevelContext): Expr {
@@ -648,69 +786,89 @@ function coerceConst(v: Value, from: ColumnType, to: ColumnType): Value {
   return e.kind === 'const' ? e.value : v;
 }
 
-function bindFunction(ast: Ast, ctx: LevelContext): Expr {
-  const name = functionName(ast);
-  const params = ctx.stmt.params;
-  if (ast.over !== undefined && ast.over !== null) {
-    throw new EonError('feature_not_supported', 'window functions are not supported yet');
+/** `c COLLATE x`: the default, "C" and "POSIX" collations are how eon compares text (code points). */
+function bindCollate(c: CollateClause, ctx: LevelContext): Expr {
+  const names = nameList(c.collname);
+  const collation = names[names.length - 1] ?? '';
+  if (!NEUTRAL_COLLATIONS.has(collation) || (names.length > 1 && names[0] !== 'pg_catalog')) {
+    throw new EonError('feature_not_supported', `collation "${collation}" is not supported: eon compares text by code point ("C")`);
   }
-  const argAsts: Ast[] = ast.args?.value ?? (ast.args?.type === 'expr_list' ? [] : ast.args ? [ast.args] : []);
-  if (name in AGGREGATES) {
+  return bindExpr(c.arg!, ctx);
+}
+
+/** `a[i]` of an array held as its text form; slices, fields of composites and nested subscripts are refused. */
+function bindIndirection(ind: A_Indirection, ctx: LevelContext): Expr {
+  const steps = ind.indirection ?? [];
+  const first = steps[0];
+  if (first === undefined) return bindExpr(ind.arg!, ctx);
+  const index = asNode(first, 'A_Indices');
+  if (index === undefined) {
+    // (expr).field reads a composite value (JDBC's getPrimaryKeys: (_pg_expandarray(conkey)).n).
+    throw new EonError('feature_not_supported', 'field selection from a composite value, (expression).field, is not supported');
+  }
+  if (steps.length > 1) throw new EonError('feature_not_supported', 'multidimensional arrays are not supported');
+  if (index.is_slice === true) throw new EonError('feature_not_supported', 'array slices are not supported');
+  const array = bindExpr(ind.arg!, ctx);
+  const item = callFunction(SUBSCRIPT_FUNCTION, [array, bindExpr(index.uidx!, ctx)], ctx);
+  // The element of a typed array ('{1,2}'::int[], ARRAY[1,2]) has its type; a catalog array's
+  // element stays untyped text that takes the type its context gives it.
+  const element = arrayElementTypes.get(array);
+  return element === undefined ? item : coerce(item, element, 'explicit', ctx.stmt.params);
+}
+
+/** ARRAY[a, b, …] as eon holds arrays: their text form ('{a,b}'), the elements of their common type. */
+function bindArrayConstructor(a: A_ArrayExpr, ctx: LevelContext): Expr {
+  const elements = a.elements ?? [];
+  if (elements.length === 0) {
+    throw new EonError('indeterminate_datatype', 'cannot determine type of empty array', {
+      hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].',
+    });
+  }
+  if (elements.some((e) => nodeTag(e) === 'A_ArrayExpr')) throw new EonError('feature_not_supported', 'multidimensional arrays are not supported');
+  const { type, exprs } = unify(
+    elements.map((e) => bindExpr(e, ctx)),
+    'ARRAY',
+    ctx.stmt.params,
+  );
+  const fn = (values: readonly Value[]): Value => formatArray(values.map((v) => (v === null ? null : formatText(type, v))));
+  const array: Expr = exprs.every((e) => e.kind === 'const')
+    ? { kind: 'const', type: T.text, value: fn(exprs.map((e) => (e as { value: Value }).value)) }
+    : { kind: 'call', type: T.text, name: 'array', args: exprs, strict: false, volatile: false, fn };
+  arrayElementTypes.set(array, type);
+  return array;
+}
+
+function bindFunction(call: FuncCall, ctx: LevelContext): Expr {
+  const name = functionName(call);
+  if (AGGREGATES.has(name)) {
     if (ctx.noAggregates !== null) {
       throw new EonError('grouping_error', `aggregate functions are not allowed in ${ctx.noAggregates}`);
     }
     throw new EonError('grouping_error', 'aggregate function calls cannot be nested');
   }
-  switch (name) {
-    case 'not':
-      if (argAsts.length === 1) return { kind: 'not', type: T.bool, arg: requireBoolean(bindExpr(argAsts[0]!, ctx), 'NOT', params) };
-      return callFunction(name, argAsts.map((a) => bindExpr(a, ctx)), ctx);
-    case 'exists':
-      return bindSubqueryExpr(argAsts[0]!, 'exists', false, ctx);
-    case 'coalesce': {
-      if (argAsts.length === 0) throw new EonError('syntax_error', 'syntax error at or near ")"');
-      const { type, exprs } = unify(argAsts.map((a) => bindExpr(a, ctx)), 'COALESCE', params);
-      return { kind: 'coalesce', type, args: exprs };
+  if (WINDOW_FUNCTIONS.has(name)) throw new EonError('wrong_object_type', `window function ${name} requires an OVER clause`);
+  if (call.agg_within_group === true) throw new EonError('feature_not_supported', ORDERED_SET_UNSUPPORTED);
+  if (call.funcformat === 'COERCE_SQL_SYNTAX' && !isKnownFunction(name)) {
+    // SQL's keyword forms (x AT TIME ZONE z, OVERLAY(… PLACING …)) of functions eon does not have.
+    throw new EonError('feature_not_supported', `${SQL_SYNTAX_FORMS[name] ?? name} is not supported`);
+  }
+  const args = plainArguments(call).map((a) => bindExpr(a, ctx));
+  // Aggregate-only syntax on a scalar function: as PostgreSQL, the function is looked up first
+  // (f(*) as f()), so an unknown function is 42883 and a known one 42809.
+  const misuse =
+    call.agg_star === true ? `${name}(*)` : call.agg_distinct === true ? 'DISTINCT' : (call.agg_order ?? []).length > 0 ? 'ORDER BY' : call.agg_filter !== undefined ? 'FILTER' : null;
+  if (misuse !== null) {
+    resolveScalarFunction(name, args.map((a) => a.type));
+    throw new EonError('wrong_object_type', `${misuse} specified, but ${name} is not an aggregate function`);
+  }
+  if (name === 'extract' && args[0] !== undefined) {
+    // EXTRACT(YEAR FROM d) arrives as extract('year', d); the field is text, case-insensitive.
+    const field = args[0];
+    if (field.kind === 'const' && field.type.kind === 'unknown' && typeof field.value === 'string') {
+      args[0] = { kind: 'const', type: T.text, value: field.value.toLowerCase() };
     }
-    case 'nullif': {
-      if (argAsts.length !== 2) throw new EonError('undefined_function', `function nullif with ${argAsts.length} arguments does not exist`);
-      const a = bindExpr(argAsts[0]!, ctx);
-      const b = bindExpr(argAsts[1]!, ctx);
-      const eq = bindBinary('=', a, b, params);
-      // NULLIF's result has the type its first argument took in the comparison.
-      const typedA = a.type.kind === 'unknown' ? coerce(a, b.type.kind === 'unknown' ? T.text : b.type, 'implicit', params) : a;
-      return { kind: 'case', type: typedA.type, whens: [{ cond: eq, result: { kind: 'const', type: typedA.type, value: null } }], otherwise: typedA };
-    }
-    case 'trim':
-    case 'position':
-    case 'substring':
-      return bindSpecialSyntaxFunction(name, argAsts, ctx);
-    case 'current_date':
-    case 'current_timestamp':
-    case 'localtimestamp':
-      return bindSpecialName(name)!;
-    default:
-      return callFunction(name, argAsts.map((a) => bindExpr(a, ctx)), ctx);
   }
-}
-
-/** TRIM(BOTH x FROM y), POSITION(a IN b), SUBSTRING(s FROM a FOR b): keyword-argument forms. */
-function bindSpecialSyntaxFunction(name: string, argAsts: Ast[], ctx: LevelContext): Expr {
-  const words = argAsts.map((a) => (a.type === 'origin' ? String(a.value).toLowerCase() : null));
-  const exprs = argAsts.filter((_, i) => words[i] === null);
-  if (name === 'trim') {
-    const mode = words.find((w) => w === 'both' || w === 'leading' || w === 'trailing') ?? 'both';
-    const hasFrom = words.includes('from');
-    const fn = mode === 'leading' ? 'ltrim' : mode === 'trailing' ? 'rtrim' : 'btrim';
-    if (hasFrom && exprs.length === 2) return callFunction(fn, [bindExpr(exprs[1]!, ctx), bindExpr(exprs[0]!, ctx)], ctx);
-    if (hasFrom && exprs.length === 1) return callFunction(fn, [bindExpr(exprs[0]!, ctx)], ctx);
-    return callFunction(fn, exprs.map((e) => bindExpr(e, ctx)), ctx);
-  }
-  if (name === 'position') {
-    if (words.includes('in') && exprs.length === 2) return callFunction('strpos', [bindExpr(exprs[1]!, ctx), bindExpr(exprs[0]!, ctx)], ctx);
-    return callFunction('position', exprs.map((e) => bindExpr(e, ctx)), ctx);
-  }
-  return callFunction('substring', exprs.map((e) => bindExpr(e, ctx)), ctx);
+  return callFunction(name, args, ctx);
 }
 
 export function callFunction(name: string, args: Expr[], ctx: LevelContext): Expr {
@@ -726,10 +884,41 @@ export function callFunction(name: string, args: Expr[], ctx: LevelContext): Exp
   return { kind: 'call', type: f.returnType, name, args: cast, strict: f.strict, volatile, fn: f.impl };
 }
 
-function bindSubqueryExpr(ast: Ast, mode: 'scalar' | 'exists' | 'in', negate: boolean, ctx: LevelContext, arg?: Expr): Expr {
-  const inner = ast.ast ?? ast;
-  const { plan, correlated } = bindSubquery(inner, ctx);
-  const key = JSON.stringify(inner);
+/** A key for a subquery's tree: equal subqueries (wherever they stand in the statement) match. */
+function treeKey(node: Node): string {
+  return JSON.stringify(node, (k, v: unknown) => (LOCATION_FIELDS.has(k) ? undefined : v));
+}
+
+function bindSubLink(s: SubLink, negate: boolean, ctx: LevelContext): Expr {
+  const subselect = s.subselect!;
+  switch (s.subLinkType) {
+    case 'EXISTS_SUBLINK':
+      return bindSubqueryExpr(subselect, 'exists', negate, ctx);
+    case 'EXPR_SUBLINK':
+      return bindSubqueryExpr(subselect, 'scalar', false, ctx);
+    case 'ANY_SUBLINK':
+    case 'ALL_SUBLINK': {
+      if (asNode(s.testexpr, 'RowExpr') !== undefined && (asNode(s.testexpr, 'RowExpr')!.args ?? []).length !== 1) {
+        throw new EonError('feature_not_supported', 'row constructors are not supported');
+      }
+      const operName = s.operName ?? [];
+      // x IN (subquery) has no operator; x op ANY/ALL (subquery) names it.
+      if (operName.length === 0) return bindSubqueryExpr(subselect, 'in', negate, ctx, bindExpr(s.testexpr!, ctx));
+      const op = baseName(operName);
+      return bindQuantified(op === '!=' ? '<>' : op, s.subLinkType === 'ANY_SUBLINK', s.testexpr!, subselect, ctx);
+    }
+    case 'ARRAY_SUBLINK':
+      return bindArraySubquery(subselect, ctx);
+    case 'ROWCOMPARE_SUBLINK':
+      throw new EonError('feature_not_supported', 'row constructors are not supported');
+    default:
+      throw new EonError('feature_not_supported', `subquery of kind ${String(s.subLinkType)} is not supported`);
+  }
+}
+
+function bindSubqueryExpr(subselect: Node, mode: 'scalar' | 'exists' | 'in', negate: boolean, ctx: LevelContext, arg?: Expr): Expr {
+  const { plan, correlated } = bindSubquery(subselect, ctx);
+  const key = treeKey(subselect);
   if (mode === 'exists') return { kind: 'subquery', type: T.bool, mode: 'exists', plan, correlated, negate, key };
   if (plan.columns.length !== 1) {
     throw new EonError('syntax_error', mode === 'in' ? 'subquery has too many columns' : 'subquery must return only one column');
@@ -746,6 +935,82 @@ function bindSubqueryExpr(ast: Ast, mode: 'scalar' | 'exists' | 'in', negate: bo
     ? (x: Value, y: Value) => resolved.fn(x, coerceConst(y, colType, rightType))
     : resolved.fn;
   return { kind: 'in_subquery', type: T.bool, arg: a, plan, correlated, negate, eq };
+}
+
+/** A string constant node. */
+function textNode(text: string): Node {
+  return { A_Const: { sval: { sval: text } } };
+}
+
+function operatorNode(op: string, left: Node, right: Node): Node {
+  return { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: op } }], lexpr: left, rexpr: right } };
+}
+
+function callNode(name: string, args: Node[], extra: Partial<FuncCall> = {}): Node {
+  return { FuncCall: { funcname: [{ String: { sval: name } }], args, funcformat: 'COERCE_EXPLICIT_CALL', ...extra } };
+}
+
+/**
+ * ARRAY(SELECT e FROM … [ORDER BY …]) as the scalar subquery building its array text:
+ * (SELECT '{' || coalesce(string_agg(eon_array_item(e), ',' ORDER BY …), '') || '}' FROM …), so
+ * an empty result is '{}' as in PostgreSQL. A SELECT of aggregates (one row) is '{' || item || '}'.
+ * GROUP BY, DISTINCT, LIMIT, set operations and several columns are refused.
+ */
+function bindArraySubquery(subselect: Node, ctx: LevelContext): Expr {
+  const s: SelectStmt = payload(subselect, 'SelectStmt');
+  const targets = s.targetList ?? [];
+  const setOperation = s.op !== undefined && s.op !== 'SETOP_NONE';
+  if (!setOperation && (s.valuesLists ?? []).length === 0 && targets.length !== 1) {
+    throw new EonError('syntax_error', 'subquery must return only one column');
+  }
+  if (
+    setOperation ||
+    (s.valuesLists ?? []).length > 0 ||
+    (s.groupClause ?? []).length > 0 ||
+    s.havingClause !== undefined ||
+    (s.distinctClause ?? []).length > 0 ||
+    s.limitCount !== undefined ||
+    s.limitOffset !== undefined ||
+    (s.windowClause ?? []).length > 0 ||
+    (s.lockingClause ?? []).length > 0 ||
+    s.intoClause !== undefined
+  ) {
+    throw new EonError('feature_not_supported', 'ARRAY(subquery) is supported for one column of a plain SELECT (no GROUP BY, HAVING, DISTINCT, LIMIT, OFFSET, WINDOW or set operations)');
+  }
+  const target = payload(targets[0]!, 'ResTarget');
+  const element = target.val!;
+  const ref = asNode(element, 'ColumnRef');
+  if (ref !== undefined && (ref.fields ?? []).some((f) => nodeTag(f) === 'A_Star')) {
+    throw new EonError('feature_not_supported', 'ARRAY(SELECT *) is not supported: name the column');
+  }
+  if (asNode(element, 'SubLink')?.subLinkType === 'ARRAY_SUBLINK') {
+    // Two-dimensional in PostgreSQL ({{1}}); arrays-as-text would print {"{1}"}.
+    throw new EonError('feature_not_supported', 'multidimensional arrays are not supported');
+  }
+  const item = callNode(ARRAY_ITEM_FUNCTION, [element]);
+  let text: Node;
+  let sortClause = s.sortClause;
+  if (containsAggregate(element)) {
+    // An aggregate SELECT has exactly one row: a one-element array.
+    text = operatorNode('||', operatorNode('||', textNode('{'), item), textNode('}'));
+  } else {
+    // ORDER BY 1 (or the column's alias) names the element expression.
+    const order = (s.sortClause ?? []).map((o): Node => {
+      const sortBy = payload(o, 'SortBy');
+      const position = asNode(sortBy.node, 'A_Const')?.ival !== undefined ? integerOf(sortBy.node) : undefined;
+      if (position !== undefined && position !== 1) {
+        throw new EonError('invalid_column_reference', `ORDER BY position ${position} is not in select list`);
+      }
+      const sortRef = asNode(sortBy.node, 'ColumnRef');
+      const byAlias = target.name !== undefined && sortRef !== undefined && nameList(sortRef.fields).join('.') === target.name;
+      return position === 1 || byAlias ? { SortBy: { ...sortBy, node: element } } : o;
+    });
+    const aggregated = callNode('string_agg', [item, textNode(',')], order.length > 0 ? { agg_order: order } : {});
+    text = operatorNode('||', operatorNode('||', textNode('{'), { CoalesceExpr: { args: [aggregated, textNode('')] } }), textNode('}'));
+    sortClause = undefined;
+  }
+  const rewritten: SelectStmt = { ...s, targetList: [{ ResTarget: { val: text } }], sortClause };
+  return bindSubqueryExpr(wrap('SelectStmt', rewritten), 'scalar', false, ctx);
 }
 
 /** a IS [NOT] DISTINCT FROM b: equality where NULLs compare as values. */
@@ -785,13 +1050,9 @@ function withLikeEscape(pattern: Expr, escape: Expr): Expr {
 }
 
 /** x op ANY (subquery) / x op ALL (subquery). */
-function bindQuantified(op: string, leftAst: Ast, rightAst: Ast, ctx: LevelContext): Expr {
-  const quantifier = functionName(rightAst);
-  const inner = (rightAst.args?.value ?? [])[0] as Ast | undefined;
-  if (inner === undefined) throw new EonError('syntax_error', `syntax error at or near "${quantifier.toUpperCase()}"`);
-  if (inner.ast === undefined) return bindArrayQuantified(op, quantifier !== 'all', bindExpr(leftAst, ctx), bindExpr(inner, ctx), ctx);
-  const arg = bindExpr(leftAst, ctx);
-  const { plan, correlated } = bindSubquery(inner.ast, ctx);
+function bindQuantified(op: string, any: boolean, left: Node, subselect: Node, ctx: LevelContext): Expr {
+  const arg = bindExpr(left, ctx);
+  const { plan, correlated } = bindSubquery(subselect, ctx);
   if (plan.columns.length !== 1) throw new EonError('syntax_error', 'subquery has too many columns');
   const colType = plan.columns[0]!.type.kind === 'unknown' ? T.text : plan.columns[0]!.type;
   let a = arg.type.kind === 'unknown' ? coerce(arg, colType, 'implicit', ctx.stmt.params) : arg;
@@ -799,7 +1060,7 @@ function bindQuantified(op: string, leftAst: Ast, rightAst: Ast, ctx: LevelConte
   a = coerce(a, resolved.leftType, 'implicit', ctx.stmt.params);
   const rightType = resolved.rightType;
   const cmp = rightType.kind === colType.kind ? resolved.fn : (x: Value, y: Value) => resolved.fn(x, coerceConst(y, colType, rightType));
-  return { kind: 'quantified', type: T.bool, arg: a, plan, correlated, any: quantifier !== 'all', cmp };
+  return { kind: 'quantified', type: T.bool, arg: a, plan, correlated, any, cmp };
 }
 
 /**
@@ -831,80 +1092,83 @@ function bindArrayQuantified(op: string, any: boolean, left: Expr, array: Expr, 
   return { kind: 'call', type: T.bool, name: any ? 'any' : 'all', args, strict: false, volatile: false, fn };
 }
 
-const WINDOW_FUNCTIONS: Record<string, WindowFunctionName> = {
-  row_number: 'row_number',
-  rank: 'rank',
-  dense_rank: 'dense_rank',
-  percent_rank: 'percent_rank',
-  cume_dist: 'cume_dist',
-  ntile: 'ntile',
-  lag: 'lag',
-  lead: 'lead',
-  first_value: 'first_value',
-  last_value: 'last_value',
-  nth_value: 'nth_value',
-};
+const WINDOW_FUNCTIONS: ReadonlyMap<string, WindowFunctionName> = new Map(
+  (['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value'] as const).map((n) => [n, n]),
+);
+
+/** A named window of this SELECT (WINDOW w AS (…)); the select binder fills ctx.namedWindows. */
+function namedWindow(name: string, ctx: LevelContext): WindowDef {
+  const found = ctx.namedWindows.get(name) as WindowDef | { WindowDef: WindowDef } | undefined;
+  if (found === undefined) throw new EonError('undefined_object', `window "${name}" does not exist`);
+  return 'WindowDef' in found ? found.WindowDef : found;
+}
+
+/**
+ * The window an OVER clause means: `OVER w` is the named window itself; `OVER (w …)` copies w's
+ * PARTITION BY and ORDER BY and adds its own ORDER BY and frame, with PostgreSQL's rules on
+ * what may not be overridden.
+ */
+function resolveWindow(over: WindowDef, ctx: LevelContext, depth = 0): WindowDef {
+  if (depth > ctx.namedWindows.size) throw new EonError('windowing_error', 'window definitions reference each other in a cycle');
+  let def = over;
+  if (over.name !== undefined && over.refname === undefined && (over.partitionClause ?? []).length === 0 && (over.orderClause ?? []).length === 0 && ((over.frameOptions ?? 0) & FRAMEOPTION_NONDEFAULT) === 0) {
+    // OVER w: w as defined, frame included.
+    def = { ...namedWindow(over.name, ctx), name: undefined };
+  }
+  if (def.refname === undefined) return def;
+  const ref = resolveWindow({ ...namedWindow(def.refname, ctx), name: undefined }, ctx, depth + 1);
+  if ((def.partitionClause ?? []).length > 0) throw new EonError('windowing_error', `cannot override PARTITION BY clause of window "${def.refname}"`);
+  if ((def.orderClause ?? []).length > 0 && (ref.orderClause ?? []).length > 0) throw new EonError('windowing_error', `cannot override ORDER BY clause of window "${def.refname}"`);
+  if (((ref.frameOptions ?? 0) & FRAMEOPTION_NONDEFAULT) !== 0) {
+    throw new EonError('windowing_error', `cannot copy window "${def.refname}" because it has a frame clause`, { hint: 'Omit the parentheses in this OVER clause.' });
+  }
+  return {
+    partitionClause: ref.partitionClause,
+    orderClause: (def.orderClause ?? []).length > 0 ? def.orderClause : ref.orderClause,
+    frameOptions: def.frameOptions,
+    startOffset: def.startOffset,
+    endOffset: def.endOffset,
+  };
+}
 
 /** f(...) OVER (PARTITION BY … ORDER BY … frame): registers the call and returns its column. */
-function bindWindowCall(ast: Ast, ctx: LevelContext): Expr {
+function bindWindowCall(call: FuncCall, ctx: LevelContext): Expr {
   if (ctx.noWindows !== null || ctx.noAggregates !== null) {
     throw new EonError('windowing_error', `window functions are not allowed in ${ctx.noWindows ?? ctx.noAggregates}`);
   }
   const params = ctx.stmt.params;
-  let spec = ast.over.as_window_specification;
-  if (typeof spec === 'string') {
-    const named = ctx.namedWindows.get(ctx.stmt.ident(spec)) as Ast | undefined;
-    if (named === undefined) throw new EonError('undefined_object', `window "${spec}" does not exist`);
-    spec = named;
-  }
-  const ws = (spec?.window_specification ?? {}) as Ast;
+  const ws = resolveWindow(call.over!, ctx);
   // Window calls do not nest; their arguments may use aggregates of this level.
-  const inner = (a: Ast): Expr => {
+  const inner = (a: Node): Expr => {
     if (containsWindow(a)) throw new EonError('windowing_error', 'window function calls cannot be nested');
     return bindExpr(a, ctx);
   };
-  const partitionBy = ((ws.partitionby ?? []) as Ast[]).map((p) => inner(p.expr ?? p));
-  const orderBy = ((ws.orderby ?? []) as Ast[]).map((o) => {
-    const descending = String(o.type ?? '').toUpperCase() === 'DESC';
-    const nulls = String(o.nulls ?? '').toLowerCase().replace(/\s+/g, '');
-    return { expr: inner(o.expr), descending, nullsFirst: nulls === 'nullsfirst' ? true : nulls === 'nullslast' ? false : descending };
-  });
-  const frame = windowFrame(ws.window_frame_clause, orderBy.length > 0);
-  const rawName = ast.type === 'aggr_func' ? String(ast.name).toLowerCase() : ast.type === 'window_func' ? String(ast.name).toLowerCase() : functionName(ast);
-  const name = aggregateBaseName(rawName);
-  let call: WindowCall;
-  if (name in AGGREGATES) {
-    const a = ast.args ?? {};
-    const argAsts: Ast[] = ast.type === 'aggr_func' ? (a.expr === undefined ? [] : [a.expr]) : (a.value ?? []);
-    const star = argAsts.length === 1 && argAsts[0]!.type === 'star';
-    if (String(a.distinct ?? '').toUpperCase() === 'DISTINCT' || rawName !== name) {
-      throw new EonError('feature_not_supported', 'DISTINCT is not implemented for window functions');
-    }
-    const args = star ? [] : argAsts.map(inner);
-    const agg = { ...makeAggregate(AGGREGATES[name]!, args, false, null, star, ctx), orderBy: [] };
-    call = { fn: 'aggregate', args: agg.args, aggregate: agg, partitionBy, orderBy, frame, type: agg.type };
+  const partitionBy = (ws.partitionClause ?? []).map(inner);
+  const orderBy = sortKeys(ws.orderClause, inner);
+  const frame = windowFrame(ws, orderBy.length > 0);
+  const name = functionName(call);
+  const argNodes = plainArguments(call);
+  let made: WindowCall;
+  const aggName = AGGREGATES.get(name);
+  if (aggName !== undefined) {
+    if (call.agg_distinct === true) throw new EonError('feature_not_supported', 'DISTINCT is not implemented for window functions');
+    if ((call.agg_order ?? []).length > 0) throw new EonError('feature_not_supported', 'aggregate ORDER BY is not implemented for window functions');
+    if (call.agg_filter !== undefined) throw new EonError('feature_not_supported', 'FILTER is not supported for window functions yet');
+    const star = call.agg_star === true;
+    const args = argNodes.map(inner);
+    const agg = { ...makeAggregate(aggName, args, false, null, star, ctx), orderBy: [] };
+    made = { fn: 'aggregate', args: agg.args, aggregate: agg, partitionBy, orderBy, frame, type: agg.type };
   } else {
-    let fn = WINDOW_FUNCTIONS[name];
-    let argAsts = (ast.args?.value ?? []) as Ast[];
-    const marker = name === 'ntile' && argAsts.length === 1 && argAsts[0]!.type === 'column_ref' ? String(argAsts[0]!.column?.expr?.value ?? '') : '';
-    if (marker.startsWith(RENAMED_PREFIX)) {
-      fn = WINDOW_FUNCTIONS[marker.slice(RENAMED_PREFIX.length)];
-      argAsts = [];
-    }
+    const fn = WINDOW_FUNCTIONS.get(name);
     if (fn === undefined) throw new EonError('undefined_function', `function ${name} is not a window function`);
-    const args = argAsts.map(inner);
-    call = windowFunctionCall(fn, args, partitionBy, orderBy, frame, params);
+    if (call.agg_star === true) throw new EonError('wrong_object_type', `${name}(*) specified, but ${name} is not an aggregate function`);
+    if (call.agg_distinct === true) throw new EonError('wrong_object_type', `DISTINCT specified, but ${name} is not an aggregate function`);
+    if (call.agg_filter !== undefined) throw new EonError('wrong_object_type', `FILTER is not implemented for non-aggregate window functions`);
+    const args = argNodes.map(inner);
+    made = windowFunctionCall(fn, args, partitionBy, orderBy, frame, params);
   }
-  const i = ctx.windows.push(call) - 1;
-  return { kind: 'column', type: call.type, index: WINDOW_COLUMN_BASE + i, name };
-}
-
-function containsWindow(ast: unknown): boolean {
-  if (ast === null || typeof ast !== 'object') return false;
-  const node = ast as Ast;
-  if (node.over !== undefined && node.over !== null) return true;
-  if (node.ast !== undefined) return false;
-  return Object.values(node).some((v) => (Array.isArray(v) ? v.some(containsWindow) : containsWindow(v)));
+  const i = ctx.windows.push(made) - 1;
+  return { kind: 'column', type: made.type, index: WINDOW_COLUMN_BASE + i, name };
 }
 
 function windowFunctionCall(
@@ -919,7 +1183,7 @@ function windowFunctionCall(
     row_number: [0, 0], rank: [0, 0], dense_rank: [0, 0], percent_rank: [0, 0], cume_dist: [0, 0],
     ntile: [1, 1], lag: [1, 3], lead: [1, 3], first_value: [1, 1], last_value: [1, 1], nth_value: [2, 2],
   };
-  const [lo, hi] = arity[fn]!;
+  const [lo, hi] = arity[fn] ?? [0, 0];
   if (argsIn.length < lo || argsIn.length > hi) {
     throw new EonError('undefined_function', `function ${fn} with ${argsIn.length} arguments does not exist`);
   }
@@ -964,31 +1228,45 @@ function windowFunctionCall(
   return { fn, args, aggregate: null, partitionBy, orderBy, frame, type };
 }
 
-function frameBound(node: Ast | undefined, isStart: boolean): FrameBound {
-  const text = String(node?.value ?? '').trim().toLowerCase();
-  if (text === 'unbounded preceding') return { kind: 'unbounded_preceding' };
-  if (text === 'unbounded following') return { kind: 'unbounded_following' };
-  if (text === 'current row') return { kind: 'current_row' };
-  const m = /^(\d+)\s+(preceding|following)$/.exec(text);
-  if (m !== null) return { kind: 'offset', rows: m[2] === 'preceding' ? -Number(m[1]) : Number(m[1]) };
-  throw new EonError('feature_not_supported', `window frame bound "${text}" is not supported${isStart ? '' : ' as frame end'}`);
+/** An `n PRECEDING` / `n FOLLOWING` offset: a non-negative integer constant. */
+function frameOffset(node: Node | undefined, preceding: boolean, isStart: boolean): FrameBound {
+  const n = asNode(node, 'A_Const')?.ival !== undefined ? integerOf(node) : undefined;
+  if (n === undefined) {
+    throw new EonError('feature_not_supported', `window frame offsets other than integer constants are not supported${isStart ? '' : ' as frame end'}`);
+  }
+  if (n < 0) throw new EonError('invalid_parameter_value', `frame ${isStart ? 'starting' : 'ending'} offset must not be negative`);
+  return { kind: 'offset', rows: preceding ? -n : n };
 }
 
-function windowFrame(clause: Ast | undefined, ordered: boolean): WindowFrame {
-  if (clause === undefined || clause === null) {
+/** The frame of a window from PostgreSQL's frameOptions bits and offsets. */
+function windowFrame(ws: WindowDef, ordered: boolean): WindowFrame {
+  const options = ws.frameOptions ?? 0;
+  if ((options & FRAMEOPTION_NONDEFAULT) === 0) {
     // PostgreSQL's default: RANGE UNBOUNDED PRECEDING to the current row's last peer.
     return ordered
       ? { mode: 'range', start: { kind: 'unbounded_preceding' }, end: { kind: 'current_row' } }
       : { mode: 'rows', start: { kind: 'unbounded_preceding' }, end: { kind: 'unbounded_following' } };
   }
-  const mode = String(clause.left?.value ?? 'rows').toLowerCase() === 'range' ? 'range' : 'rows';
-  if (String(clause.operator ?? '').toUpperCase() === 'BETWEEN') {
-    const [a, b] = (clause.right?.value ?? []) as Ast[];
-    const frame = { mode, start: frameBound(a, true), end: frameBound(b, false) } as WindowFrame;
-    if (mode === 'range' && (frame.start.kind === 'offset' || frame.end.kind === 'offset')) {
-      throw new EonError('feature_not_supported', 'RANGE frames with offsets are not supported yet');
-    }
-    return frame;
+  if ((options & FRAMEOPTION_GROUPS) !== 0) throw new EonError('feature_not_supported', 'GROUPS frames are not supported yet');
+  if ((options & FRAMEOPTION_EXCLUSION) !== 0) throw new EonError('feature_not_supported', 'frame exclusion (EXCLUDE) is not supported yet');
+  const mode = (options & FRAMEOPTION_RANGE) !== 0 ? 'range' : 'rows';
+  let start: FrameBound;
+  if ((options & FRAMEOPTION_START_UNBOUNDED_PRECEDING) !== 0) start = { kind: 'unbounded_preceding' };
+  else if ((options & FRAMEOPTION_START_UNBOUNDED_FOLLOWING) !== 0) start = { kind: 'unbounded_following' };
+  else if ((options & FRAMEOPTION_START_CURRENT_ROW) !== 0) start = { kind: 'current_row' };
+  else if ((options & FRAMEOPTION_START_OFFSET_PRECEDING) !== 0) start = frameOffset(ws.startOffset, true, true);
+  else if ((options & FRAMEOPTION_START_OFFSET_FOLLOWING) !== 0) start = frameOffset(ws.startOffset, false, true);
+  else throw new EonError('internal_error', `window frame without a start (options ${options})`);
+  let end: FrameBound;
+  if ((options & FRAMEOPTION_END_UNBOUNDED_FOLLOWING) !== 0) end = { kind: 'unbounded_following' };
+  else if ((options & FRAMEOPTION_END_UNBOUNDED_PRECEDING) !== 0) end = { kind: 'unbounded_preceding' };
+  else if ((options & FRAMEOPTION_END_OFFSET_PRECEDING) !== 0) end = frameOffset(ws.endOffset, true, false);
+  else if ((options & FRAMEOPTION_END_OFFSET_FOLLOWING) !== 0) end = frameOffset(ws.endOffset, false, false);
+  // The parser sets END_CURRENT_ROW for a lone start bound (ROWS 2 PRECEDING) too.
+  else if ((options & FRAMEOPTION_END_CURRENT_ROW) !== 0) end = { kind: 'current_row' };
+  else throw new EonError('internal_error', `window frame without an end (options ${options})`);
+  if (mode === 'range' && (start.kind === 'offset' || end.kind === 'offset')) {
+    throw new EonError('feature_not_supported', 'RANGE frames with offsets are not supported yet');
   }
-  return { mode, start: frameBound(clause.right ?? clause, true), end: { kind: 'current_row' } } as WindowFrame;
+  return { mode, start, end };
 }

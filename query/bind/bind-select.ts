@@ -1,13 +1,27 @@
-// SELECT (with WITH, FROM/JOIN, WHERE, GROUP BY/HAVING, DISTINCT, set operations, ORDER BY,
-// LIMIT/OFFSET) → logical plan.
+// SELECT (with WITH, FROM/JOIN, WHERE, GROUP BY/HAVING, WINDOW, DISTINCT [ON], set operations,
+// VALUES, ORDER BY, LIMIT/OFFSET) → logical plan, read from PostgreSQL's parse tree (SelectStmt).
 
+import type {
+  A_Const,
+  Alias,
+  ColumnRef,
+  CommonTableExpr,
+  JoinExpr,
+  RangeSubselect,
+  RangeVar,
+  ResTarget,
+  SelectStmt,
+  SortBy,
+  WindowDef,
+  WithClause,
+} from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
 import { T, resolveBinaryOperator, type ColumnType } from '../../src/types/index.js';
-import type { Ast } from '../parse/parser.js';
+import { asNode, baseName, nameList, nodeTag, wrap, type Node } from '../parse/ast.js';
 import { columnsUsed, exprChildren, renumberColumns, shiftColumns, type Expr } from '../plan/expr.js';
 import type { JoinType, OutputColumn, Plan, SortKey } from '../plan/logical.js';
 import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope } from './context.js';
-import { bindExpr, containsAggregate, functionName } from './bind-expr.js';
+import { bindExpr, containsAggregate } from './bind-expr.js';
 import { bindTableFunction } from './table-function.js';
 import { exprKey } from './expr-key.js';
 import { UNKNOWN_RELATION_ROWS, conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
@@ -20,93 +34,99 @@ export interface BoundQuery {
   readonly correlated: boolean;
 }
 
-/** Binds a top-level query. */
-export function bindQuery(ast: Ast, stmt: StatementContext): Plan {
-  return bindSelectChain(ast, stmt, null).plan;
+/** Binds a top-level query (a wrapped SelectStmt). */
+export function bindQuery(node: Node, stmt: StatementContext): Plan {
+  return bindSelectChain(selectOf(node), stmt, null, false).plan;
 }
 
-/** Binds a subquery inside an expression of `outer`. */
-export function bindSubquery(ast: Ast, outer: LevelContext): BoundQuery {
-  return bindSelectChain(ast, outer.stmt, outer);
+/** Binds a subquery (a wrapped SelectStmt) inside an expression or FROM item of `outer`. */
+export function bindSubquery(node: Node, outer: LevelContext): BoundQuery {
+  return bindSelectChain(selectOf(node), outer.stmt, outer, false);
 }
 
-function bindSelectChain(ast: Ast, stmt: StatementContext, outer: LevelContext | null): BoundQuery {
+function selectOf(node: Node): SelectStmt {
+  const s = asNode(node, 'SelectStmt');
+  if (s === undefined) throw new EonError('feature_not_supported', `${nodeTag(node)} is not supported here`);
+  return s;
+}
+
+/**
+ * One SelectStmt with its WITH clause: a plain SELECT, a VALUES list or a set operation. `arm`:
+ * it is an operand of a set operation, whose untyped literal columns take their type from the
+ * other operands.
+ */
+function bindSelectChain(s: SelectStmt, stmt: StatementContext, outer: LevelContext | null, arm: boolean): BoundQuery {
   stmt.enter();
-  const hasWith = Array.isArray(ast.with) && ast.with.length > 0;
-  if (hasWith) bindWith(ast.with as Ast[], stmt, outer);
+  const withClause = s.withClause;
+  const hasWith = withClause !== undefined && (withClause.ctes ?? []).length > 0;
   try {
-    if (ast._next === undefined || ast._next === null) {
-      return bindSelect(ast, stmt, outer, true, false);
-    }
-    return bindSetOperations(ast, stmt, outer);
+    if (hasWith) bindWith(withClause, stmt, outer);
+    refuseUnsupportedClauses(s);
+    const op = s.op ?? 'SETOP_NONE';
+    if (op !== 'SETOP_NONE') return bindSetOperation(s, stmt, outer);
+    if ((s.valuesLists ?? []).length > 0) return bindValuesQuery(s, stmt, outer);
+    return bindSelect(s, stmt, outer, arm);
   } finally {
     if (hasWith) stmt.popCtes();
     stmt.leave();
   }
 }
 
-function bindWith(items: Ast[], stmt: StatementContext, outer: LevelContext | null): void {
+function refuseUnsupportedClauses(s: SelectStmt): void {
+  if (s.intoClause !== undefined) throw new EonError('feature_not_supported', 'SELECT INTO is not supported');
+  const locking = asNode(s.lockingClause?.[0], 'LockingClause');
+  if (locking !== undefined) {
+    const strength: Record<string, string> = {
+      LCS_FORKEYSHARE: 'FOR KEY SHARE',
+      LCS_FORSHARE: 'FOR SHARE',
+      LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE',
+      LCS_FORUPDATE: 'FOR UPDATE',
+    };
+    throw new EonError('feature_not_supported', `SELECT … ${strength[locking.strength ?? ''] ?? 'FOR UPDATE'} is not supported`);
+  }
+  if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw new EonError('feature_not_supported', 'FETCH FIRST … WITH TIES is not supported yet');
+}
+
+function bindWith(w: WithClause, stmt: StatementContext, outer: LevelContext | null): void {
   const ctes = stmt.pushCtes();
-  for (const item of items) {
-    if (item.recursive) throw new EonError('feature_not_supported', 'WITH RECURSIVE is not supported yet');
-    const name = stmt.ident(String(item.name?.value ?? item.name));
+  if (w.recursive === true) throw new EonError('feature_not_supported', 'WITH RECURSIVE is not supported yet');
+  for (const n of w.ctes ?? []) {
+    const item = asNode(n, 'CommonTableExpr') as CommonTableExpr;
+    const name = item.ctename ?? '';
     if (ctes.has(name)) throw new EonError('duplicate_alias', `WITH query name "${name}" specified more than once`);
-    const innerAst = item.stmt?.ast ?? item.stmt;
-    const bound = bindSelectChain(innerAst, stmt, outer);
-    let columns = bound.plan.columns;
-    if (Array.isArray(item.columns) && item.columns.length > 0) {
-      const names = (item.columns as Ast[]).map((c) => stmt.ident(String(c.value ?? c.column?.expr?.value ?? c)));
-      columns = columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+    if (item.search_clause !== undefined || item.cycle_clause !== undefined) {
+      throw new EonError('feature_not_supported', 'SEARCH and CYCLE clauses of WITH queries are not supported');
     }
-    const id = stmt.newCteId();
-    ctes.set(name, { id, plan: bound.plan, columns });
+    const query = item.ctequery === undefined ? undefined : asNode(item.ctequery, 'SelectStmt');
+    if (query === undefined) {
+      throw new EonError('feature_not_supported', `data-modifying statements in WITH are not supported (WITH query "${name}")`);
+    }
+    const bound = bindSelectChain(query, stmt, outer, false);
+    const names = nameList(item.aliascolnames);
+    if (names.length > bound.plan.columns.length) {
+      throw new EonError('invalid_column_reference', `WITH query "${name}" has ${bound.plan.columns.length} columns available but ${names.length} columns specified`);
+    }
+    const columns = bound.plan.columns.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+    ctes.set(name, { id: stmt.newCteId(), plan: bound.plan, columns });
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Set operations
+// Set operations and VALUES
 
-function bindSetOperations(ast: Ast, stmt: StatementContext, outer: LevelContext | null): BoundQuery {
-  const operands: Ast[] = [];
-  const ops: string[] = [];
-  for (let node: Ast | undefined = ast; node !== undefined && node !== null; node = node._next) {
-    operands.push(node);
-    if (node._next) ops.push(String(node.set_op ?? 'union').toLowerCase());
-  }
-  const last = operands[operands.length - 1]!;
-  // A trailing ORDER BY/LIMIT belongs to the whole chain unless the last operand is parenthesized
-  // (then the parser puts the chain's own in `_orderby`/`_limit` on the first node).
-  const lastOwnsOrder = last.parentheses_symbol === true;
-  const orderby = lastOwnsOrder ? ast._orderby : last.orderby;
-  const limit = lastOwnsOrder ? ast._limit : last.limit;
-  const bound = operands.map((o, i) => {
-    const own = o.parentheses_symbol === true;
-    const node = i === operands.length - 1 && !own ? { ...o, orderby: undefined, limit: undefined, _next: undefined } : { ...o, _next: undefined };
-    return bindSelect(node, stmt, outer, own, true);
-  });
-  let correlated = bound.some((b) => b.correlated);
-  // INTERSECT binds tighter than UNION and EXCEPT.
-  let plans = bound.map((b) => b.plan);
-  let opList = [...ops];
-  for (let i = 0; i < opList.length; ) {
-    if (opList[i]!.startsWith('intersect')) {
-      plans.splice(i, 2, combine(opList[i]!, plans[i]!, plans[i + 1]!, stmt));
-      opList.splice(i, 1);
-    } else i++;
-  }
-  let plan = plans[0]!;
-  for (let i = 0; i < opList.length; i++) plan = combine(opList[i]!, plan, plans[i + 1]!, stmt);
-  plans = [];
-  opList = [];
+function bindSetOperation(s: SelectStmt, stmt: StatementContext, outer: LevelContext | null): BoundQuery {
+  // The tree already nests by precedence (INTERSECT binds tighter); larg/rarg are bare SelectStmts.
+  if (s.larg === undefined || s.rarg === undefined) throw new EonError('syntax_error', 'set operation without operands');
+  const left = bindSelectChain(s.larg, stmt, outer, true);
+  const right = bindSelectChain(s.rarg, stmt, outer, true);
+  const op = s.op === 'SETOP_INTERSECT' ? 'intersect' : s.op === 'SETOP_EXCEPT' ? 'except' : 'union';
+  let plan = combine(op, s.all === true, left.plan, right.plan, stmt);
   const level = new LevelContext(stmt, new Scope(plan.columns.map((c) => ({ table: null, name: c.name, type: c.type }))), outer);
-  plan = applyOrderLimit(plan, orderby, limit, level, null, []);
-  correlated ||= level.correlated;
-  return { plan, correlated };
+  plan = applyOrderLimit(plan, s.sortClause ?? [], s, level, null, []);
+  return { plan, correlated: left.correlated || right.correlated || level.correlated };
 }
 
-function combine(opText: string, left: Plan, right: Plan, stmt: StatementContext): Plan {
-  const op = opText.startsWith('union') ? 'union' : opText.startsWith('intersect') ? 'intersect' : 'except';
-  const all = /\ball\b/.test(opText) || (op !== 'union' && stmt.literals.setOpAll?.[op] === true);
+function combine(op: 'union' | 'intersect' | 'except', all: boolean, left: Plan, right: Plan, stmt: StatementContext): Plan {
   if (left.columns.length !== right.columns.length) {
     throw new EonError('syntax_error', `each ${op.toUpperCase()} query must have the same number of columns`);
   }
@@ -125,6 +145,35 @@ function combine(opText: string, left: Plan, right: Plan, stmt: StatementContext
   return { kind: 'setop', op, all, left: castTo(left), right: castTo(right), columns };
 }
 
+/** VALUES (…), (…) as a query, with its own ORDER BY and LIMIT. */
+function bindValuesQuery(s: SelectStmt, stmt: StatementContext, outer: LevelContext | null): BoundQuery {
+  const rowsLevel = new LevelContext(stmt, Scope.empty(), outer);
+  let plan: Plan = bindValuesList(s.valuesLists ?? [], rowsLevel);
+  const level = new LevelContext(stmt, new Scope(plan.columns.map((c) => ({ table: null, name: c.name, type: c.type }))), outer);
+  plan = applyOrderLimit(plan, s.sortClause ?? [], s, level, null, []);
+  return { plan, correlated: rowsLevel.correlated || level.correlated };
+}
+
+/** VALUES (…), (…) (`rows`: the List nodes of SelectStmt.valuesLists): each column takes the common type of its rows. */
+export function bindValuesList(rows: readonly Node[], level: LevelContext): Plan & { kind: 'values' } {
+  const bound = rows.map((r) =>
+    (asNode(r, 'List')?.items ?? []).map((v) => {
+      // DEFAULT means something only in INSERT … VALUES (which the INSERT binder handles itself).
+      if (asNode(v, 'SetToDefault') !== undefined) throw new EonError('syntax_error', 'DEFAULT is not allowed in this context');
+      return bindExpr(v, level);
+    }),
+  );
+  const width = bound[0]?.length ?? 0;
+  if (bound.some((r) => r.length !== width)) throw new EonError('syntax_error', 'VALUES lists must all be the same length');
+  const columns: OutputColumn[] = [];
+  for (let c = 0; c < width; c++) {
+    const { type, exprs } = unify(bound.map((r) => r[c]!), 'VALUES', level.stmt.params);
+    bound.forEach((r, i) => (r[c] = exprs[i]!));
+    columns.push({ name: `column${c + 1}`, type });
+  }
+  return { kind: 'values', rows: bound, columns };
+}
+
 // ---------------------------------------------------------------------------------------------
 // One SELECT
 
@@ -133,21 +182,21 @@ interface SelectItem {
   readonly name: string;
 }
 
-/**
- * `withOrder`: apply this SELECT's own ORDER BY/LIMIT. `keepUnknown`: leave untyped literal columns
- * untyped (set-operation arms take their type from the other arms).
- */
-function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null, withOrder: boolean, keepUnknown: boolean): BoundQuery {
-  if (ast.type !== 'select') throw new EonError('feature_not_supported', `${String(ast.type).toUpperCase()} is not supported here`);
-  if (ast.into?.expr !== undefined || (ast.into?.type !== undefined && ast.into.type !== null)) {
-    throw new EonError('feature_not_supported', 'SELECT INTO is not supported');
-  }
+/** An ORDER BY or DISTINCT ON key as written. */
+interface SortItem {
+  readonly node: Node;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** `keepUnknown`: leave untyped literal columns untyped (set-operation arms take their type from the other arms). */
+function bindSelect(s: SelectStmt, stmt: StatementContext, outer: LevelContext | null, keepUnknown: boolean): BoundQuery {
   // FROM
   const fromLevel = new LevelContext(stmt, Scope.empty(), outer);
   let plan: Plan;
   let scope: Scope;
-  const fromItems = (ast.from ?? []) as Ast[];
-  const whereConjuncts: Ast[] = ast.where ? splitAnd(ast.where) : [];
+  const fromItems = s.fromClause ?? [];
+  const whereConjuncts: Node[] = s.whereClause === undefined ? [] : splitAnd(s.whereClause);
   if (fromItems.length === 0) {
     plan = { kind: 'values', rows: [[]], columns: [] };
     scope = Scope.empty();
@@ -164,22 +213,29 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
     plan = addFilter(plan, preds);
   }
 
-  level.namedWindows = new Map(((ast.window?.expr ?? []) as Ast[]).map((w) => [stmt.ident(String(w.name)), w.as_window_specification]));
-  // Select list (expanded), to know aggregates and names.
-  const columnsAst = (ast.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : ast.columns) as Ast[];
-  const groupAsts = (ast.groupby?.columns ?? (Array.isArray(ast.groupby) ? ast.groupby : [])) as Ast[];
-  const orderAsts = withOrder ? ((ast.orderby ?? []) as Ast[]) : [];
+  const namedWindows = new Map<string, WindowDef>();
+  for (const w of s.windowClause ?? []) {
+    const def = asNode(w, 'WindowDef');
+    if (def === undefined) continue;
+    const name = def.name ?? '';
+    if (namedWindows.has(name)) throw new EonError('windowing_error', `window "${name}" is already defined`);
+    namedWindows.set(name, def);
+  }
+  level.namedWindows = namedWindows;
+  const targets = (s.targetList ?? []).map((t) => asNode(t, 'ResTarget') ?? {});
+  const groupNodes = groupItems(s.groupClause ?? []);
+  const sortItems = sortItemsOf(s.sortClause ?? []);
   const needsAggregate =
-    groupAsts.length > 0 ||
-    ast.having !== undefined && ast.having !== null ||
-    columnsAst.some((c) => containsAggregate(c.expr)) ||
-    orderAsts.some((o) => containsAggregate(o.expr));
+    groupNodes !== null ||
+    s.havingClause !== undefined ||
+    targets.some((t) => containsAggregate(t.val)) ||
+    sortItems.some((o) => containsAggregate(o.node));
 
   if (needsAggregate) {
     const agg: AggregateScope = { groupExprs: [], groupKeys: [], calls: [], callKeys: [] };
     level.noAggregates = 'GROUP BY';
-    for (const g of groupAsts) {
-      const e = bindGroupItem(g, columnsAst, level);
+    for (const g of groupNodes ?? []) {
+      const e = bindGroupItem(g, targets, level);
       const k = exprKey(e);
       if (!agg.groupKeys.includes(k)) {
         agg.groupExprs.push(e);
@@ -189,26 +245,31 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
     level.noAggregates = null;
     level.agg = agg;
   }
-  const items = bindSelectList(columnsAst, level);
+  const items = bindSelectList(targets, level);
   let having: Expr | null = null;
-  if (ast.having) {
+  if (s.havingClause !== undefined) {
     level.noWindows = 'HAVING';
-    having = requireBoolean(bindExpr(ast.having, level), 'HAVING', stmt.params);
+    having = requireBoolean(bindExpr(s.havingClause, level), 'HAVING', stmt.params);
     level.noWindows = null;
   }
 
-  // Sort keys can add hidden columns to the projection.
-  const distinctOnAsts = Array.isArray(ast.distinct?.columns) ? (ast.distinct.columns as Ast[]) : null;
-  const distinct = distinctOnAsts === null && String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
+  // Sort keys can add hidden columns to the projection. A distinctClause of one empty node is
+  // plain DISTINCT; expressions there are DISTINCT ON.
+  const distinctClause = s.distinctClause ?? [];
+  const distinct = distinctClause.length === 1 && Object.keys(distinctClause[0]!).length === 0;
+  const distinctOnNodes = distinctClause.length > 0 && !distinct ? distinctClause : null;
   const extra: Expr[] = [];
-  const sortKeys = bindOrderBy(orderAsts, items, level, extra, distinct);
+  const sortKeys = bindOrderBy(sortItems, items, level, extra, distinct, 'ORDER BY');
   // DISTINCT ON (exprs): keep the first row of each group in ORDER BY order; its expressions must
   // lead the ORDER BY, as PostgreSQL requires.
-  const distinctOn = distinctOnAsts === null ? null : bindOrderBy(distinctOnAsts.map((d) => ({ expr: d.expr ?? d })), items, level, extra, false);
+  const distinctOn =
+    distinctOnNodes === null
+      ? null
+      : bindOrderBy(distinctOnNodes.map((node) => ({ node, descending: false, nullsFirst: false })), items, level, extra, false, 'DISTINCT ON');
   if (distinctOn !== null) {
     distinctOn.forEach((d, i) => {
-      const s = sortKeys[i];
-      if (s !== undefined && s.expr.kind === 'column' && d.expr.kind === 'column' && s.expr.index !== d.expr.index) {
+      const k = sortKeys[i];
+      if (k !== undefined && k.expr.kind === 'column' && d.expr.kind === 'column' && k.expr.index !== d.expr.index) {
         throw new EonError('invalid_column_reference', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions');
       }
     });
@@ -249,9 +310,9 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
   if (distinctOn !== null) {
     if (sortKeys.length > 0) plan = { kind: 'sort', input: plan, keys: sortKeys, columns: plan.columns };
     plan = { kind: 'distinct', input: plan, columns: plan.columns, on: distinctOn.map((d) => d.expr) };
-    if (withOrder) plan = applyOrderLimit(plan, null, ast.limit, level, [], []);
-  } else if (withOrder) {
-    plan = applyOrderLimit(plan, null, ast.limit, level, sortKeys, []);
+    plan = applyOrderLimit(plan, [], s, level, [], []);
+  } else {
+    plan = applyOrderLimit(plan, [], s, level, sortKeys, []);
   }
   if (extra.length > 0) {
     plan = {
@@ -264,41 +325,82 @@ function bindSelect(ast: Ast, stmt: StatementContext, outer: LevelContext | null
   return { plan, correlated: level.correlated };
 }
 
-function bindGroupItem(g: Ast, columnsAst: Ast[], level: LevelContext): Expr {
-  // GROUP BY 1 refers to the first select item; GROUP BY alias to a select item's alias.
-  if (g.type === 'number' && typeof g.value === 'number') {
-    const item = columnsAst[g.value - 1];
-    if (item === undefined) throw new EonError('invalid_column_reference', `GROUP BY position ${g.value} is not in select list`);
-    return bindExpr(item.expr, level);
+/**
+ * The GROUP BY expressions; null when there is no GROUP BY. `GROUP BY ()` groups everything into
+ * one row; ROLLUP, CUBE and GROUPING SETS are refused.
+ */
+function groupItems(groupClause: readonly Node[]): Node[] | null {
+  if (groupClause.length === 0) return null;
+  const out: Node[] = [];
+  for (const g of groupClause) {
+    const set = asNode(g, 'GroupingSet');
+    if (set === undefined) out.push(g);
+    else if (set.kind !== 'GROUPING_SET_EMPTY') throw new EonError('feature_not_supported', 'ROLLUP, CUBE and GROUPING SETS are not supported yet');
   }
-  if (g.type === 'column_ref' && g.table === undefined) {
+  return out;
+}
+
+/** The position a bare integer constant names (GROUP BY 1, ORDER BY 2); other constants are refused as PostgreSQL does. */
+function positionOf(node: Node, clause: string): number | null {
+  const c: A_Const | undefined = asNode(node, 'A_Const');
+  if (c === undefined) return null;
+  if (c.ival !== undefined && c.isnull !== true) return c.ival.ival ?? 0;
+  throw new EonError('syntax_error', `non-integer constant in ${clause}`);
+}
+
+/** A ColumnRef of one unqualified name (`x`, not `t.x` or `*`), else null. */
+function bareName(node: Node): string | null {
+  const ref: ColumnRef | undefined = asNode(node, 'ColumnRef');
+  const fields = ref?.fields ?? [];
+  if (fields.length !== 1) return null;
+  return asNode(fields[0], 'String')?.sval ?? null;
+}
+
+function bindGroupItem(g: Node, targets: readonly ResTarget[], level: LevelContext): Expr {
+  // GROUP BY 1 refers to the first select item; GROUP BY name to a FROM column, else to a select item's name.
+  const position = positionOf(g, 'GROUP BY');
+  if (position !== null) {
+    const item = targets[position - 1];
+    if (item?.val === undefined) throw new EonError('invalid_column_reference', `GROUP BY position ${position} is not in select list`);
+    return bindExpr(item.val, level);
+  }
+  const name = bareName(g);
+  if (name !== null) {
     try {
       return bindExpr(g, level);
     } catch (e) {
       if (!(e instanceof EonError) || e.code !== 'undefined_column') throw e;
-      const name = level.stmt.ident(String(g.column?.expr?.value ?? g.column));
-      const item = columnsAst.find((c) => c.as !== undefined && c.as !== null && level.stmt.ident(String(c.as)) === name);
-      if (item === undefined) throw e;
-      return bindExpr(item.expr, level);
+      const item = targets.find((t) => t.val !== undefined && (t.name ?? figureName(t.val).name) === name);
+      if (item?.val === undefined) throw e;
+      return bindExpr(item.val, level);
     }
   }
   return bindExpr(g, level);
 }
 
-function bindSelectList(columnsAst: Ast[], level: LevelContext): SelectItem[] {
+/** The range variable `t` of `t.*` (schema dropped), null for `*`; undefined when not a star. */
+function starTable(node: Node | undefined): string | null | undefined {
+  const ref = asNode(node, 'ColumnRef');
+  const fields = ref?.fields ?? [];
+  if (fields.length === 0 || asNode(fields[fields.length - 1], 'A_Star') === undefined) return undefined;
+  if (fields.length === 1) return null;
+  return asNode(fields[fields.length - 2], 'String')?.sval ?? null;
+}
+
+function bindSelectList(targets: readonly ResTarget[], level: LevelContext): SelectItem[] {
   const items: SelectItem[] = [];
-  for (const c of columnsAst) {
-    // Some casts arrive as the select item itself rather than wrapped in `expr`.
-    const e = (c.expr ?? c) as Ast;
-    if (e.type === 'column_ref' && (e.column === '*' || e.column?.expr?.value === '*')) {
-      const table = e.table === undefined || e.table === null ? null : level.stmt.ident(String(e.table));
+  for (const t of targets) {
+    if (t.val === undefined) continue;
+    const table = starTable(t.val);
+    if (table !== undefined) {
       if (table !== null && !level.scope.hasTable(table)) {
         throw new EonError('undefined_table', `missing FROM-clause entry for table "${table}"`);
       }
       if (level.agg !== null && level.scope.columns.length > 0) {
         for (const col of level.scope.columns) {
           if (col.hidden || (table !== null && col.table !== table)) continue;
-          items.push({ expr: bindExpr({ type: 'column_ref', table: col.table ?? undefined, column: { expr: { value: col.name } } }, level), name: col.name });
+          const fields: Node[] = [...(col.table === null ? [] : [wrap('String', { sval: col.table })]), wrap('String', { sval: col.name })];
+          items.push({ expr: bindExpr(wrap('ColumnRef', { fields }), level), name: col.name });
         }
         continue;
       }
@@ -311,86 +413,158 @@ function bindSelectList(columnsAst: Ast[], level: LevelContext): SelectItem[] {
       }
       continue;
     }
-    const expr = bindExpr(e, level);
-    const name = c.as !== undefined && c.as !== null ? aliasName(String(c.as), level.stmt) : defaultName(e, expr, level.stmt);
-    items.push({ expr, name });
+    const expr = bindExpr(t.val, level);
+    items.push({ expr, name: t.name ?? defaultName(t.val, expr) });
   }
   return items;
 }
 
-function aliasName(alias: string, stmt: StatementContext): string {
-  return stmt.ident(alias);
+/** PostgreSQL's column name for an unaliased select item (FigureColname). */
+function defaultName(node: Node, expr: Expr): string {
+  // A scalar subquery is named by its first output column, which binding has resolved (`*` too).
+  const sub = asNode(node, 'SubLink');
+  if (sub !== undefined && (sub.subLinkType ?? 'EXISTS_SUBLINK') === 'EXPR_SUBLINK' && expr.kind === 'subquery') {
+    const first = expr.plan.columns[0];
+    if (first !== undefined) return first.name;
+  }
+  return figureName(node).name;
 }
 
-/** PostgreSQL's column name for an unaliased select item. */
-function defaultName(ast: Ast, expr: Expr, stmt: StatementContext): string {
-  switch (ast.type) {
-    case 'column_ref':
-      return stmt.ident(String(ast.column?.expr?.value ?? ast.column));
-    case 'function': {
-      const n = functionName(ast);
-      return n === 'current_timestamp' ? 'current_timestamp' : n.split('.').pop()!;
+const SQL_VALUE_FUNCTION_NAMES: Readonly<Record<string, string>> = {
+  SVFOP_CURRENT_DATE: 'current_date',
+  SVFOP_CURRENT_TIME: 'current_time',
+  SVFOP_CURRENT_TIME_N: 'current_time',
+  SVFOP_CURRENT_TIMESTAMP: 'current_timestamp',
+  SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
+  SVFOP_LOCALTIME: 'localtime',
+  SVFOP_LOCALTIME_N: 'localtime',
+  SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+  SVFOP_LOCALTIMESTAMP_N: 'localtimestamp',
+  SVFOP_CURRENT_ROLE: 'current_role',
+  SVFOP_CURRENT_USER: 'current_user',
+  SVFOP_USER: 'user',
+  SVFOP_SESSION_USER: 'session_user',
+  SVFOP_CURRENT_CATALOG: 'current_catalog',
+  SVFOP_CURRENT_SCHEMA: 'current_schema',
+};
+
+/** No name PostgreSQL would choose. */
+const NO_NAME = { name: '?column?', strength: 0 } as const;
+
+/**
+ * FigureColnameInternal of PostgreSQL's parse_target.c: a name and how good it is (2: a column,
+ * function or keyword name; 1: second best, a cast's type name or `case`; 0: none, `?column?`).
+ */
+function figureName(node: Node | undefined): { name: string; strength: number } {
+  if (node === undefined) return NO_NAME;
+  switch (nodeTag(node)) {
+    case 'ColumnRef': {
+      const names = (asNode(node, 'ColumnRef')!.fields ?? []).map((f) => asNode(f, 'String')?.sval).filter((s) => s !== undefined);
+      const last = names[names.length - 1];
+      return last === undefined ? NO_NAME : { name: last, strength: 2 };
     }
-    case 'aggr_func':
-      return String(ast.name).toLowerCase();
-    case 'extract':
-      return 'extract';
-    case 'case':
-      return 'case';
-    case 'cast': {
-      if (ast.tail) return '?column?';
-      const inner = defaultName(ast.expr, expr, stmt);
-      if (inner !== '?column?') return inner;
-      const t = expr.type.kind;
-      const names: Record<string, string> = { int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', numeric: 'numeric', text: 'text', varchar: 'varchar', bool: 'bool', date: 'date', timestamp: 'timestamp', timestamptz: 'timestamptz', interval: 'interval' };
-      return names[t] ?? '?column?';
+    case 'A_Indirection': {
+      const ind = asNode(node, 'A_Indirection')!;
+      const names = (ind.indirection ?? []).map((f) => asNode(f, 'String')?.sval).filter((s) => s !== undefined);
+      const last = names[names.length - 1];
+      return last === undefined ? figureName(ind.arg) : { name: last, strength: 2 };
     }
-    case 'interval':
-      return 'interval';
-    case 'date':
-      return 'date';
-    case 'timestamp':
-      return 'timestamp';
-    case 'bool':
-      return 'bool';
-    default:
-      if (ast.ast !== undefined) {
-        const sub = ast.ast as Ast;
-        const first = Array.isArray(sub.columns) ? (sub.columns[0] as Ast | undefined) : undefined;
-        if (first !== undefined && sub._next === undefined) {
-          if (first.as) return aliasName(String(first.as), stmt);
-          if (first.expr?.type === 'column_ref') return stmt.ident(String(first.expr.column?.expr?.value ?? first.expr.column));
-          if (first.expr?.type === 'aggr_func') return String(first.expr.name).toLowerCase();
-          if (first.expr?.type === 'function') return functionName(first.expr);
+    case 'FuncCall':
+      return { name: baseName(asNode(node, 'FuncCall')!.funcname), strength: 2 };
+    case 'A_Expr':
+      return asNode(node, 'A_Expr')!.kind === 'AEXPR_NULLIF' ? { name: 'nullif', strength: 2 } : NO_NAME;
+    case 'NullIfExpr':
+      return { name: 'nullif', strength: 2 };
+    case 'TypeCast': {
+      const cast = asNode(node, 'TypeCast')!;
+      const inner = figureName(cast.arg);
+      if (inner.strength <= 1 && cast.typeName !== undefined) return { name: baseName(cast.typeName.names), strength: 1 };
+      return inner;
+    }
+    case 'CollateClause':
+      return figureName(asNode(node, 'CollateClause')!.arg);
+    case 'GroupingFunc':
+      return { name: 'grouping', strength: 2 };
+    case 'SubLink': {
+      const link = asNode(node, 'SubLink')!;
+      switch (link.subLinkType ?? 'EXISTS_SUBLINK') {
+        case 'EXISTS_SUBLINK':
+          return { name: 'exists', strength: 2 };
+        case 'ARRAY_SUBLINK':
+          return { name: 'array', strength: 2 };
+        case 'EXPR_SUBLINK': {
+          const name = firstOutputName(link.subselect);
+          return name === null ? NO_NAME : { name, strength: 2 };
         }
+        default:
+          return NO_NAME;
       }
-      if (ast.type === 'function' || (ast.type === 'unary_expr' && String(ast.operator).toUpperCase().includes('EXISTS'))) return 'exists';
-      return '?column?';
+    }
+    case 'CaseExpr': {
+      const inner = figureName(asNode(node, 'CaseExpr')!.defresult);
+      return inner.strength <= 1 ? { name: 'case', strength: 1 } : inner;
+    }
+    case 'A_ArrayExpr':
+      return { name: 'array', strength: 2 };
+    case 'RowExpr':
+      return { name: 'row', strength: 2 };
+    case 'CoalesceExpr':
+      return { name: 'coalesce', strength: 2 };
+    case 'MinMaxExpr':
+      return { name: asNode(node, 'MinMaxExpr')!.op === 'IS_LEAST' ? 'least' : 'greatest', strength: 2 };
+    case 'SQLValueFunction': {
+      const name = SQL_VALUE_FUNCTION_NAMES[asNode(node, 'SQLValueFunction')!.op ?? 'SVFOP_CURRENT_DATE'];
+      return name === undefined ? NO_NAME : { name, strength: 2 };
+    }
+    default:
+      return NO_NAME;
   }
 }
 
-function bindOrderBy(orderAsts: Ast[], items: SelectItem[], level: LevelContext, extra: Expr[], distinct: boolean): SortKey[] {
-  const keys: SortKey[] = [];
-  for (const o of orderAsts) {
-    const descending = String(o.type ?? '').toUpperCase() === 'DESC';
-    const nullsText = String(o.nulls ?? '').toLowerCase().replace(/\s+/g, '');
+/** The name of a subquery's first output column as far as the tree tells it (not through `*`), else null. */
+function firstOutputName(node: Node | undefined): string | null {
+  let s = asNode(node, 'SelectStmt');
+  while (s !== undefined && (s.op ?? 'SETOP_NONE') !== 'SETOP_NONE') s = s.larg;
+  if (s === undefined) return null;
+  if ((s.valuesLists ?? []).length > 0) return 'column1';
+  const first = asNode(s.targetList?.[0], 'ResTarget');
+  if (first === undefined) return null;
+  if (first.name !== undefined) return first.name;
+  if (starTable(first.val) !== undefined) return null;
+  return figureName(first.val).name;
+}
+
+function sortItemsOf(sortClause: readonly Node[]): SortItem[] {
+  return sortClause.map((n) => {
+    const o: SortBy | undefined = asNode(n, 'SortBy');
+    if (o?.node === undefined) throw new EonError('syntax_error', 'ORDER BY item without an expression');
+    if (o.sortby_dir === 'SORTBY_USING') throw new EonError('feature_not_supported', 'ORDER BY … USING is not supported');
+    const descending = o.sortby_dir === 'SORTBY_DESC';
     // PostgreSQL: NULLs sort as larger than any value by default.
-    const nullsFirst = nullsText === 'nullsfirst' ? true : nullsText === 'nullslast' ? false : descending;
-    const e = o.expr as Ast;
+    const nullsFirst = o.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : o.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : descending;
+    return { node: o.node, descending, nullsFirst };
+  });
+}
+
+function bindOrderBy(sortItems: readonly SortItem[], items: SelectItem[], level: LevelContext, extra: Expr[], distinct: boolean, clause: string): SortKey[] {
+  const keys: SortKey[] = [];
+  for (const o of sortItems) {
+    const e = o.node;
     let index = -1;
-    if (e.type === 'number' && typeof e.value === 'number') {
-      index = e.value - 1;
+    const position = positionOf(e, clause);
+    const name = bareName(e);
+    if (position !== null) {
+      index = position - 1;
       if (index < 0 || index >= items.length) {
-        throw new EonError('invalid_column_reference', `ORDER BY position ${e.value} is not in select list`);
+        throw new EonError('invalid_column_reference', `${clause} position ${position} is not in select list`);
       }
-    } else if (e.type === 'column_ref' && (e.table === undefined || e.table === null)) {
-      const name = level.stmt.ident(String(e.column?.expr?.value ?? e.column));
+    } else if (name !== null) {
       const matches = items.map((it, i) => (it.name === name ? i : -1)).filter((i) => i >= 0);
       if (matches.length > 1) {
         // Several items share the name: fine only if they are the same expression.
         const k = exprKey(items[matches[0]!]!.expr);
         if (!matches.every((m) => exprKey(items[m]!.expr) === k)) {
-          throw new EonError('ambiguous_column', `ORDER BY "${name}" is ambiguous`);
+          throw new EonError('ambiguous_column', `${clause} "${name}" is ambiguous`);
         }
       }
       if (matches.length > 0) index = matches[0]!;
@@ -408,55 +582,43 @@ function bindOrderBy(orderAsts: Ast[], items: SelectItem[], level: LevelContext,
       }
     }
     const type = index < items.length ? items[index]!.expr.type : extra[index - items.length]!.type;
-    keys.push({ expr: { kind: 'column', type: type.kind === 'unknown' ? T.text : type, index, name: `sort${index}` }, descending, nullsFirst });
+    keys.push({ expr: { kind: 'column', type: type.kind === 'unknown' ? T.text : type, index, name: `sort${index}` }, descending: o.descending, nullsFirst: o.nullsFirst });
   }
   return keys;
 }
 
-function applyOrderLimit(plan: Plan, orderAsts: Ast[] | null | undefined, limitAst: Ast | undefined, level: LevelContext, keysIn: SortKey[] | null, extra: Expr[]): Plan {
+/**
+ * ORDER BY (`sortClause`, bound against the plan's output columns, unless `keysIn` has the keys
+ * already) and LIMIT/OFFSET of `s` over `plan`.
+ */
+function applyOrderLimit(plan: Plan, sortClause: readonly Node[], s: SelectStmt, level: LevelContext, keysIn: SortKey[] | null, extra: Expr[]): Plan {
   let keys = keysIn;
-  if (keys === null && Array.isArray(orderAsts) && orderAsts.length > 0) {
+  if (keys === null && sortClause.length > 0) {
     const items: SelectItem[] = plan.columns.map((c, i) => ({ expr: { kind: 'column', type: c.type, index: i, name: c.name }, name: c.name }));
-    keys = bindOrderBy(orderAsts, items, level, extra, true);
+    keys = bindOrderBy(sortItemsOf(sortClause), items, level, extra, true, 'ORDER BY');
   }
   let out = plan;
   if (keys !== null && keys.length > 0) out = { kind: 'sort', input: out, keys, columns: out.columns };
-  const values = (limitAst?.value ?? []) as Ast[];
-  if (values.length > 0) {
-    const sep = String(limitAst?.seperator ?? '').toLowerCase();
-    let limit: Expr | null = null;
-    let offset: Expr | null = null;
-    const bindCount = (a: Ast): Expr | null => {
-      if (a.type === 'origin' && String(a.value).toLowerCase() === 'all') return null;
-      const e = bindExpr(a, new LevelContext(level.stmt, Scope.empty(), null));
-      return coerce(e, T.int8, 'assignment', level.stmt.params);
-    };
-    if (sep === 'offset' && values.length === 1) {
-      offset = bindCount(values[0]!);
-    } else if (sep === 'offset') {
-      limit = bindCount(values[0]!);
-      offset = values[1] === undefined ? null : bindCount(values[1]);
-    } else if (sep === ',') {
-      offset = bindCount(values[0]!);
-      limit = values[1] === undefined ? null : bindCount(values[1]);
-    } else if (sep === 'offsetonly' || (values.length === 1 && limitAst?.offsetOnly)) {
-      offset = bindCount(values[0]!);
-    } else {
-      limit = bindCount(values[0]!);
-    }
-    if (limit !== null || offset !== null) out = { kind: 'limit', input: out, limit, offset, columns: out.columns };
-  }
+  // LIMIT ALL and LIMIT NULL (an A_Const NULL in the tree) mean no limit.
+  const bindCount = (n: Node | undefined): Expr | null => {
+    if (n === undefined || asNode(n, 'A_Const')?.isnull === true) return null;
+    const e = bindExpr(n, new LevelContext(level.stmt, Scope.empty(), null));
+    return coerce(e, T.int8, 'assignment', level.stmt.params);
+  };
+  const limit = bindCount(s.limitCount);
+  const offset = bindCount(s.limitOffset);
+  if (limit !== null || offset !== null) out = { kind: 'limit', input: out, limit, offset, columns: out.columns };
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // FROM and joins
 
-function splitAnd(ast: Ast): Ast[] {
-  if (ast.type === 'binary_expr' && String(ast.operator).toUpperCase() === 'AND' && !ast.parentheses_not) {
-    return [...splitAnd(ast.left), ...splitAnd(ast.right)];
-  }
-  return [ast];
+/** The conjuncts of an AND (nested ANDs flattened). */
+function splitAnd(node: Node): Node[] {
+  const b = asNode(node, 'BoolExpr');
+  if (b !== undefined && b.boolop === 'AND_EXPR') return (b.args ?? []).flatMap(splitAnd);
+  return [node];
 }
 
 function addFilter(plan: Plan, preds: Expr[]): Plan {
@@ -472,35 +634,59 @@ interface Relation {
   scope: Scope;
 }
 
-function bindRelation(item: Ast, level: LevelContext): Relation {
+/** The range name and column names an Alias gives. */
+function aliasOf(alias: Alias | undefined): { alias: string | null; columnAliases: string[] } {
+  if (alias === undefined) return { alias: null, columnAliases: [] };
+  return { alias: alias.aliasname ?? null, columnAliases: nameList(alias.colnames) };
+}
+
+function checkColumnAliases(name: string, available: number, columnAliases: readonly string[]): void {
+  if (columnAliases.length > available) {
+    throw new EonError('invalid_column_reference', `table "${name}" has ${available} columns available but ${columnAliases.length} columns specified`);
+  }
+}
+
+function bindRelation(item: Node, level: LevelContext): Relation {
   const stmt = level.stmt;
-  if (item.expr?.ast !== undefined || item.expr?.type === 'select') {
-    // Derived table: (SELECT ...) AS alias(col, ...)
-    const sub = bindSubquery(item.expr.ast ?? item.expr, new LevelContext(stmt, Scope.empty(), level.parent));
-    if (sub.correlated) level.correlated = true;
-    const { alias, columnAliases } = parseAlias(item.as, stmt);
-    if (alias === null) throw new EonError('syntax_error', 'subquery in FROM must have an alias');
-    const cols = sub.plan.columns.map((c, i) => ({ table: alias, name: columnAliases[i] ?? c.name, type: c.type }));
-    return { plan: sub.plan, scope: new Scope(cols) };
+  const sub: RangeSubselect | undefined = asNode(item, 'RangeSubselect');
+  if (sub !== undefined) {
+    // Derived table: (SELECT ...) AS alias(col, ...), or (VALUES ...) AS alias(col, ...).
+    if (sub.lateral === true) throw new EonError('feature_not_supported', 'LATERAL is not supported yet');
+    const isValues = (asNode(sub.subquery, 'SelectStmt')?.valuesLists ?? []).length > 0;
+    const { alias, columnAliases } = aliasOf(sub.alias);
+    if (alias === null) throw new EonError('syntax_error', `${isValues ? 'VALUES' : 'subquery'} in FROM must have an alias`);
+    if (sub.subquery === undefined) throw new EonError('syntax_error', 'subquery in FROM without a query');
+    const bound = bindSubquery(sub.subquery, new LevelContext(stmt, Scope.empty(), level.parent));
+    if (bound.correlated) level.correlated = true;
+    checkColumnAliases(alias, bound.plan.columns.length, columnAliases);
+    const cols = bound.plan.columns.map((c, i) => ({ table: alias, name: columnAliases[i] ?? c.name, type: c.type }));
+    return { plan: bound.plan, scope: new Scope(cols) };
   }
-  if (item.expr?.type === 'values') {
-    const { alias, columnAliases } = parseAlias(item.as, stmt);
-    if (alias === null) throw new EonError('syntax_error', 'VALUES in FROM must have an alias');
-    const plan = bindValuesList(item.expr.values as Ast[], new LevelContext(stmt, Scope.empty(), level.parent));
-    const cols = plan.columns.map((c, i) => ({ table: alias, name: columnAliases[i] ?? c.name, type: c.type }));
-    return { plan: { ...plan, columns: cols.map((c) => ({ name: c.name, type: c.type })) }, scope: new Scope(cols) };
+  const fn = asNode(item, 'RangeFunction');
+  if (fn !== undefined) return bindTableFunction(fn, level);
+  const join: JoinExpr | undefined = asNode(item, 'JoinExpr');
+  if (join !== undefined) {
+    // A parenthesized join on the right of another join, or one that must not be flattened.
+    if (join.alias !== undefined || join.join_using_alias !== undefined) {
+      throw new EonError('feature_not_supported', 'aliases of joins ((a JOIN b) AS j, USING (…) AS j) are not supported yet');
+    }
+    return bindFrom([item], [], level);
   }
-  if (item.type === 'expr' || item.expr !== undefined) return bindTableFunction(item, level);
-  const rawName = String(item.table);
-  const name = stmt.ident(rawName);
-  const { alias, columnAliases } = parseAlias(item.as, stmt);
+  const rv: RangeVar | undefined = asNode(item, 'RangeVar');
+  if (rv === undefined) throw new EonError('feature_not_supported', 'this kind of FROM item is not supported yet');
+  const name = rv.relname ?? '';
+  if (rv.catalogname !== undefined) {
+    throw new EonError('feature_not_supported', `cross-database references are not implemented: "${rv.catalogname}.${rv.schemaname ?? ''}.${name}"`);
+  }
+  const { alias, columnAliases } = aliasOf(rv.alias);
   const rangeName = alias ?? name;
-  const cte = item.db === undefined || item.db === null ? stmt.findCte(name) : undefined;
+  const schemaName = rv.schemaname ?? null;
+  const cte = schemaName === null ? stmt.findCte(name) : undefined;
   if (cte !== undefined) {
+    checkColumnAliases(rangeName, cte.columns.length, columnAliases);
     const cols = cte.columns.map((c, i) => ({ table: rangeName, name: columnAliases[i] ?? c.name, type: c.type }));
     return { plan: { kind: 'cte_ref', id: cte.id, input: cte.plan, columns: [...cte.columns] }, scope: new Scope(cols) };
   }
-  const schemaName = item.db === undefined || item.db === null ? null : String(item.db).toLowerCase();
   // pg_catalog comes first on PostgreSQL's search path, then public (user tables).
   const system = schemaName === null || isSystemSchema(schemaName) ? resolveSystemTable(schemaName, name) : undefined;
   if (system === undefined && schemaName !== null && schemaName !== 'public') {
@@ -508,45 +694,84 @@ function bindRelation(item: Ast, level: LevelContext): Relation {
   }
   const table = system ?? stmt.catalog.getTable(name);
   if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
+  checkColumnAliases(rangeName, table.columns.length, columnAliases);
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
   const scopeCols: ScopeColumn[] = table.columns.map((c, i) => ({ table: rangeName, name: columnAliases[i] ?? c.name, type: c.type }));
   return { plan: { kind: 'scan', table, columns, filter: null, keyLookup: null }, scope: new Scope(scopeCols) };
 }
 
-/** VALUES (…), (…): each column takes the common type of its rows. */
-export function bindValuesList(rowsAst: Ast[], level: LevelContext): Plan & { kind: 'values' } {
-  const rows = rowsAst.map((r) => ((r.value ?? []) as Ast[]).map((v) => bindExpr(v, level)));
-  const width = rows[0]?.length ?? 0;
-  if (rows.some((r) => r.length !== width)) throw new EonError('syntax_error', 'VALUES lists must all be the same length');
-  const columns: OutputColumn[] = [];
-  for (let c = 0; c < width; c++) {
-    const { type, exprs } = unify(rows.map((r) => r[c]!), 'VALUES', level.stmt.params);
-    rows.forEach((r, i) => (r[c] = exprs[i]!));
-    columns.push({ name: `column${c + 1}`, type });
+/** How a FROM entry joins the entries before it. */
+interface JoinSpec {
+  readonly type: JoinType;
+  readonly natural: boolean;
+  readonly using: readonly string[];
+  readonly quals: Node | undefined;
+}
+
+/** One relation of a FROM list laid out left-deep in FROM order. */
+interface FromEntry {
+  readonly node: Node;
+  /** null: a comma (or the first entry), a cross join. */
+  readonly join: JoinSpec | null;
+  /** The first entry of its comma-separated FROM item: a join's left side starts there. */
+  readonly groupStart: number;
+}
+
+function joinSpecOf(j: JoinExpr): JoinSpec {
+  const using = nameList(j.usingClause);
+  const natural = j.isNatural === true;
+  const quals = j.quals;
+  let type: JoinType;
+  switch (j.jointype ?? 'JOIN_INNER') {
+    case 'JOIN_INNER':
+      type = natural || using.length > 0 || quals !== undefined ? 'inner' : 'cross';
+      break;
+    case 'JOIN_LEFT':
+      type = 'left';
+      break;
+    case 'JOIN_RIGHT':
+      type = 'right';
+      break;
+    case 'JOIN_FULL':
+      type = 'full';
+      break;
+    default:
+      throw new EonError('feature_not_supported', `${j.jointype} is not supported`);
   }
-  return { kind: 'values', rows, columns };
+  return { type, natural, using, quals };
 }
 
-function parseAlias(as: unknown, stmt: StatementContext): { alias: string | null; columnAliases: string[] } {
-  if (as === undefined || as === null) return { alias: null, columnAliases: [] };
-  const text = String(as);
-  const m = /^([^()]+)\(([^)]*)\)$/.exec(text);
-  if (m === null) return { alias: stmt.ident(text), columnAliases: [] };
-  return {
-    alias: stmt.ident(m[1]!.trim().replace(/^"|"$/g, '')),
-    columnAliases: m[2]!.split(',').map((s) => stmt.ident(s.trim().replace(/^"|"$/g, ''))),
-  };
+/** A join tree of only inner, cross and left joins (which can be laid out after earlier FROM items). */
+function flattenable(node: Node): boolean {
+  const j = asNode(node, 'JoinExpr');
+  if (j === undefined) return true;
+  const t = j.jointype ?? 'JOIN_INNER';
+  return (t === 'JOIN_INNER' || t === 'JOIN_LEFT') && j.larg !== undefined && j.rarg !== undefined && flattenable(j.larg) && flattenable(j.rarg);
 }
 
-function joinTypeOf(item: Ast): JoinType {
-  const j = String(item.join ?? '').toUpperCase();
-  if (j === '') return 'cross';
-  if (j.startsWith('LEFT')) return 'left';
-  if (j.startsWith('RIGHT')) return 'right';
-  if (j.startsWith('FULL')) return 'full';
-  if (j.startsWith('CROSS')) return 'cross';
-  if (j === 'INNER JOIN' || j === 'JOIN') return 'inner';
-  throw new EonError('feature_not_supported', `${j} is not supported`);
+function flattenJoin(node: Node, groupStart: number, out: FromEntry[]): void {
+  const j = asNode(node, 'JoinExpr');
+  if (j === undefined || j.alias !== undefined || j.join_using_alias !== undefined || j.larg === undefined || j.rarg === undefined) {
+    out.push({ node, join: null, groupStart });
+    return;
+  }
+  flattenJoin(j.larg, groupStart, out);
+  out.push({ node: j.rarg, join: joinSpecOf(j), groupStart });
+}
+
+/**
+ * The FROM list as one left-deep sequence. A JOIN's left operands come first; a JOIN on the right
+ * of another (a JOIN b ON … written as a JOIN (b JOIN c ON …)) stays one nested relation, and so
+ * does a later FROM item with RIGHT or FULL joins (t, u RIGHT JOIN v is not (t, u) RIGHT JOIN v).
+ */
+function flattenFrom(fromItems: readonly Node[]): FromEntry[] {
+  const out: FromEntry[] = [];
+  fromItems.forEach((item, k) => {
+    const groupStart = out.length;
+    if (k === 0 || flattenable(item)) flattenJoin(item, groupStart, out);
+    else out.push({ node: item, join: null, groupStart });
+  });
+  return out;
 }
 
 /**
@@ -554,42 +779,42 @@ function joinTypeOf(item: Ast): JoinType {
  * joins as soon as every column they read is available (equalities become hash-join keys); the
  * conjuncts left in `whereConjuncts` are applied above the joins.
  */
-function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext): Relation {
-  let items = fromItems;
+function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: LevelContext): Relation {
+  let entries = flattenFrom(fromItems);
   const stmt = level.stmt;
-  const relations = items.map((it) => bindRelation(it, level));
+  const relations = entries.map((it) => bindRelation(it.node, level));
   const rangeNames = new Set<string>();
   for (const r of relations) {
-    const name = r.scope.columns[0]?.table;
-    if (name === null || name === undefined) continue;
-    if (rangeNames.has(name)) throw new EonError('duplicate_alias', `table name "${name}" specified more than once`);
-    rangeNames.add(name);
+    const names = new Set(r.scope.columns.map((c) => c.table).filter((t) => t !== null));
+    for (const name of names) {
+      if (rangeNames.has(name)) throw new EonError('duplicate_alias', `table name "${name}" specified more than once`);
+      rangeNames.add(name);
+    }
   }
-  const types = items.map((it, i) => (i === 0 ? 'cross' : joinTypeOf(it)));
+  const types = entries.map((it, i): JoinType => (i === 0 || it.join === null ? 'cross' : it.join.type));
   const canPushWhere = !types.some((t) => t === 'right' || t === 'full');
   // Bind each WHERE conjunct against the full scope once, to learn which columns it reads.
   const fullScope = relations.reduce((s, r) => s.concat(r.scope), Scope.empty());
-  const pending: { ast: Ast; expr: Expr; maxColumn: number }[] = [];
+  const pending: { expr: Expr; maxColumn: number }[] = [];
   if (canPushWhere) {
     const probe = new LevelContext(stmt, fullScope, level.parent);
     probe.noAggregates = 'WHERE';
     for (let i = whereConjuncts.length - 1; i >= 0; i--) {
       const c = whereConjuncts[i]!;
-      if (hasSubquery(c) || containsAggregate(c)) continue;
+      if (containsTag(c, 'SubLink') || containsAggregate(c)) continue;
       const expr = requireBoolean(bindExpr(c, probe), 'WHERE', stmt.params);
-      const used = columnsUsed(expr);
-      pending.push({ ast: c, expr, maxColumn: used.size === 0 ? -1 : Math.max(...used) });
+      pending.push({ expr, maxColumn: maxColumnOf(expr) });
       whereConjuncts.splice(i, 1);
     }
     if (probe.correlated) level.correlated = true;
-    const factored = pending.flatMap((p) => factorCommonConjuncts(p.expr).map((expr) => ({ ast: p.ast, expr, maxColumn: maxColumnOf(expr) })));
+    const factored = pending.flatMap((p) => factorCommonConjuncts(p.expr).map((expr) => ({ expr, maxColumn: maxColumnOf(expr) })));
     pending.splice(0, pending.length, ...factored);
   }
   const widths = relations.map((r) => r.scope.columns.length);
   const starts = widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
   const relationOf = (column: number): number => starts.findLastIndex((s) => s <= column);
   for (const p of [...pending]) {
-    for (const expr of impliedRestrictions(p.expr, relationOf)) pending.push({ ast: p.ast, expr, maxColumn: maxColumnOf(expr) });
+    for (const expr of impliedRestrictions(p.expr, relationOf)) pending.push({ expr, maxColumn: maxColumnOf(expr) });
   }
   const reorderable = relations.length >= 3 && canPushWhere && types.every((t) => t === 'cross');
   // Table sizes only matter (and are only read) when the join order is ours to choose.
@@ -624,9 +849,9 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
       p.expr = renumberColumns(p.expr, remap);
       p.maxColumn = maxColumnOf(p.expr);
     }
-    const [rs, its] = [order.map((r) => relations[r]!), order.map((r) => items[r]!)];
+    const [rs, its] = [order.map((r) => relations[r]!), order.map((r) => entries[r]!)];
     relations.splice(0, relations.length, ...rs);
-    items = its;
+    entries = its;
   }
   let plan = relations[0]!.plan;
   let scope = relations[0]!.scope;
@@ -643,16 +868,21 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
   plan = addFilter(plan, takeReady(scope.columns.length));
   for (let r = 1; r < relations.length; r++) {
     const right = relations[r]!;
-    const item = items[r]!;
+    const entry = entries[r]!;
+    const spec = entry.join;
     const joinType = types[r]!;
     const leftWidth = scope.columns.length;
+    // The join's left side: the relations of its own FROM item (not earlier comma-separated ones).
+    const leftStart = reordered ? 0 : starts[entry.groupStart]!;
+    const leftScope = new Scope(scope.columns.slice(leftStart));
     let joined = scope.concat(right.scope);
     const on: Expr[] = [];
-    if (Array.isArray(item.using) && item.using.length > 0) {
+    const using = spec === null ? [] : spec.natural ? naturalColumns(leftScope, right.scope) : spec.using;
+    if (spec !== null && (using.length > 0 || spec.natural)) {
       const hiddenRight = new Set<number>();
-      for (const u of item.using as Ast[]) {
-        const name = stmt.ident(String(u.value ?? u));
-        const li = scope.find(null, name);
+      for (const name of using) {
+        const found = leftScope.find(null, name);
+        const li = found < 0 ? -1 : leftStart + found;
         const ri = right.scope.find(null, name);
         if (li < 0 || ri < 0) throw new EonError('undefined_column', `column "${name}" specified in USING clause does not exist in ${li < 0 ? 'left' : 'right'} table`);
         const l: Expr = { kind: 'column', type: scope.columns[li]!.type, index: li, name };
@@ -660,15 +890,24 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
         on.push(bindEquality(l, rr, stmt));
         hiddenRight.add(ri);
       }
+      // NATURAL JOIN without common columns joins every pair of rows.
+      if (using.length === 0) on.push({ kind: 'const', type: T.bool, value: true });
       // USING merges the columns: `*` shows the left one (or the right one for RIGHT JOIN).
       joined = new Scope([
         ...scope.columns.map((c) => (joinType === 'right' && [...hiddenRight].some((ri) => right.scope.columns[ri]!.name === c.name) ? { ...c, hidden: true } : c)),
         ...right.scope.columns.map((c, i) => (hiddenRight.has(i) && joinType !== 'right' ? { ...c, hidden: true } : c)),
       ]);
-    } else if (item.on !== undefined && item.on !== null) {
-      const onLevel = new LevelContext(stmt, joined, level.parent);
+    } else if (spec?.quals !== undefined) {
+      // ON sees the join's own operands; with earlier comma-separated items before them, it is
+      // bound against those columns alone and shifted into place (unless it holds a subquery,
+      // whose plan could not be shifted).
+      const narrow = leftStart > 0 && !containsTag(spec.quals, 'SubLink');
+      const onLevel = new LevelContext(stmt, narrow ? new Scope(joined.columns.slice(leftStart)) : joined, level.parent);
       onLevel.noAggregates = 'JOIN conditions';
-      for (const c of splitAnd(item.on)) on.push(requireBoolean(bindExpr(c, onLevel), 'JOIN/ON', stmt.params));
+      for (const c of splitAnd(spec.quals)) {
+        const bound = requireBoolean(bindExpr(c, onLevel), 'JOIN/ON', stmt.params);
+        on.push(narrow ? shiftColumns(bound, leftStart) : bound);
+      }
       if (onLevel.correlated) level.correlated = true;
     } else if (joinType !== 'cross') {
       throw new EonError('syntax_error', 'syntax error: JOIN requires ON or USING');
@@ -705,17 +944,27 @@ function bindFrom(fromItems: Ast[], whereConjuncts: Ast[], level: LevelContext):
   return { plan, scope };
 }
 
+/** NATURAL JOIN's columns: the names both sides show, in the left side's order. */
+function naturalColumns(left: Scope, right: Scope): string[] {
+  const rightNames = new Set(right.columns.filter((c) => !c.hidden).map((c) => c.name));
+  const out: string[] = [];
+  for (const c of left.columns) {
+    if (!c.hidden && rightNames.has(c.name) && !out.includes(c.name)) out.push(c.name);
+  }
+  return out;
+}
+
 function maxColumnOf(e: Expr): number {
   const used = columnsUsed(e);
   return used.size === 0 ? -1 : Math.max(...used);
 }
 
-function hasSubquery(ast: unknown): boolean {
-  if (ast === null || typeof ast !== 'object') return false;
-  const node = ast as Ast;
-  if (node.ast !== undefined) return true;
-  for (const v of Object.values(node)) {
-    if (Array.isArray(v) ? v.some(hasSubquery) : v !== null && typeof v === 'object' && hasSubquery(v)) return true;
+/** Whether a node tagged `tag` occurs anywhere in the tree under `node`. */
+function containsTag(node: unknown, tag: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((n) => containsTag(n, tag));
+  for (const [k, v] of Object.entries(node)) {
+    if (k === tag || containsTag(v, tag)) return true;
   }
   return false;
 }
@@ -775,6 +1024,3 @@ function hasOuter(e: Expr): boolean {
   if (e.kind === 'outer' || e.kind === 'subquery' || e.kind === 'in_subquery') return true;
   return exprChildren(e).some(hasOuter);
 }
-
-
-

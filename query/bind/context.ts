@@ -1,10 +1,9 @@
-// The state a binder carries: per statement (parameters, literals, CTEs, catalog) and per
+// The state a binder carries: per statement (parameters, CTEs, catalog) and per
 // query level (the visible scope, the enclosing level, aggregation in progress).
 
 import { EonError } from '../../src/errors/index.js';
 import type { ColumnType } from '../../src/types/index.js';
 import type { TableSchema } from '../../storage/index.js';
-import type { LiftedLiterals } from '../parse/parser.js';
 import type { Expr } from '../plan/expr.js';
 import type { AggregateCall, OutputColumn, Plan, WindowCall } from '../plan/logical.js';
 import type { Scope } from './scope.js';
@@ -31,22 +30,15 @@ export interface CteDef {
 
 export class StatementContext {
   readonly catalog: Catalog;
-  readonly literals: LiftedLiterals;
   /** Types of $1..$n: declared by the client, or inferred from use. */
   readonly params: (ColumnType | undefined)[];
   private readonly cteStack: Map<string, CteDef>[] = [];
   private nextCteId = 0;
   depth = 0;
 
-  constructor(catalog: Catalog, literals: LiftedLiterals, params: readonly (ColumnType | undefined)[]) {
+  constructor(catalog: Catalog, params: readonly (ColumnType | undefined)[]) {
     this.catalog = catalog;
-    this.literals = literals;
     this.params = [...params];
-  }
-
-  /** An identifier as PostgreSQL folds it: unquoted → lower case. */
-  ident(name: string): string {
-    return this.literals.quotedIdents.has(name) ? name : name.toLowerCase();
   }
 
   enter(): void {

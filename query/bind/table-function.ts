@@ -4,13 +4,14 @@
 // columns) the function becomes a filtered run of at most CORRELATED_ROWS_MAX row numbers,
 // and a larger result fails with 54000 rather than being cut short.
 
+import type { Alias, FuncCall, RangeFunction } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
 import { T, type ColumnType, type Value } from '../../src/types/index.js';
 import { parseArrayText } from '../catalog/array-text.js';
-import type { Ast } from '../parse/parser.js';
+import { asNode, nameList } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
-import { bindExpr, functionName } from './bind-expr.js';
+import { bindExpr } from './bind-expr.js';
 import { LevelContext } from './context.js';
 import { Scope } from './scope.js';
 import { coerce } from './typing.js';
@@ -79,14 +80,26 @@ function unnestFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; a
 }
 
 /** `name(args) [AS] alias[(column)]` in FROM: its plan and the one column it adds to the scope. */
-export function bindTableFunction(item: Ast, level: LevelContext): { plan: Plan; scope: Scope } {
-  const call = item.expr as Ast;
-  if (call?.type !== 'function') throw new EonError('feature_not_supported', 'this kind of FROM item is not supported yet');
-  const qualified = functionName(call);
-  const name = qualified.startsWith('pg_catalog.') ? qualified.slice('pg_catalog.'.length) : qualified;
+export function bindTableFunction(item: RangeFunction, level: LevelContext): { plan: Plan; scope: Scope } {
+  if (item.lateral === true) throw new EonError('feature_not_supported', 'LATERAL is not supported yet');
+  if (item.ordinality === true) throw new EonError('feature_not_supported', 'WITH ORDINALITY is not supported yet');
+  const functions = item.functions ?? [];
+  if (item.is_rowsfrom === true || functions.length !== 1) throw new EonError('feature_not_supported', 'ROWS FROM (…) is not supported yet');
+  // Each entry is a List of the call and its column definition list (an empty node when absent).
+  const [callNode, columnDefs] = asNode(functions[0], 'List')?.items ?? [];
+  const call: FuncCall | undefined = asNode(callNode, 'FuncCall');
+  if (call === undefined) throw new EonError('feature_not_supported', 'this kind of FROM item is not supported yet');
+  if ((asNode(columnDefs, 'List')?.items ?? []).length > 0 || (item.coldeflist ?? []).length > 0) {
+    throw new EonError('syntax_error', 'a column definition list is only allowed for functions returning "record"');
+  }
+  const names = nameList(call.funcname);
+  const name = names[names.length - 1] ?? '';
+  if (names.length > 1 && names[0] !== 'pg_catalog') {
+    throw new EonError('feature_not_supported', `table function ${names.join('.')}() in FROM is not supported yet`);
+  }
   // Arguments may read enclosing queries' columns (not earlier FROM items: no LATERAL yet).
   const argLevel = new LevelContext(level.stmt, Scope.empty(), level.parent);
-  const bound = ((call.args?.value ?? []) as Ast[]).map((a) => bindExpr(a, argLevel));
+  const bound = (call.args ?? []).map((a) => bindExpr(a, argLevel));
   if (argLevel.correlated) level.correlated = true;
   let made: { fn: TableFunction; args: Expr[] };
   if (name === 'generate_series') made = seriesFunction(bound, level);
@@ -94,7 +107,7 @@ export function bindTableFunction(item: Ast, level: LevelContext): { plan: Plan;
   else throw new EonError('feature_not_supported', `table function ${name}() in FROM is not supported yet`);
   const { fn, args } = made;
 
-  const alias = aliasOf(item.as, level);
+  const alias = aliasOf(item.alias);
   const rangeName = alias.table ?? name;
   const columnName = alias.column ?? alias.table ?? name;
   const columns = [{ name: columnName, type: fn.type }];
@@ -131,13 +144,9 @@ export function bindTableFunction(item: Ast, level: LevelContext): { plan: Plan;
 }
 
 /** The range name and column name of `AS s` / `AS s(x)`. */
-function aliasOf(as: unknown, level: LevelContext): { table: string | null; column: string | null } {
-  if (as === undefined || as === null) return { table: null, column: null };
-  const text = String(as);
-  const m = /^([^()]+)\(([^)]*)\)$/.exec(text);
-  const clean = (s: string): string => level.stmt.ident(s.trim().replace(/^"|"$/g, ''));
-  if (m === null) return { table: clean(text), column: null };
-  const columns = m[2]!.split(',');
-  if (columns.length !== 1) throw new EonError('syntax_error', 'too many column aliases specified for function');
-  return { table: clean(m[1]!), column: clean(columns[0]!) };
+function aliasOf(alias: Alias | undefined): { table: string | null; column: string | null } {
+  if (alias === undefined) return { table: null, column: null };
+  const columns = nameList(alias.colnames);
+  if (columns.length > 1) throw new EonError('syntax_error', 'too many column aliases specified for function');
+  return { table: alias.aliasname ?? null, column: columns[0] ?? null };
 }

@@ -1,8 +1,9 @@
-// COPY's grammar (node-sql-parser has none): `COPY table [(columns)] FROM STDIN` with the options
-// of PostgreSQL's current `WITH (…)` form and its older keyword form.
+// COPY statements from PostgreSQL's tree: `COPY table [(columns)] FROM STDIN` with its options
+// (the grammar maps the older keyword form onto the same option list).
 
+import type { CopyStmt, Node } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
-import { stringTokenValue, type StatementText, type Token } from './lexer.js';
+import { asNode, integerOf, nameList, stringOf } from './ast.js';
 
 export interface CopyOptions {
   readonly format: 'text' | 'csv';
@@ -26,121 +27,38 @@ export interface CopyStatement {
   readonly text: string;
 }
 
-function syntaxError(st: StatementText, t: Token | undefined): EonError {
-  if (t === undefined) return new EonError('syntax_error', 'syntax error at end of input');
-  return new EonError('syntax_error', `syntax error at or near "${t.text}"`, { position: st.offset + t.start + 1 });
-}
-
-function identOf(t: Token | undefined): string | null {
-  if (t === undefined) return null;
-  if (t.kind === 'quoted_ident') return t.text.slice(1, -1).replaceAll('""', '"');
-  if (t.kind === 'ident') return t.text.toLowerCase();
-  return null;
-}
-
-/** Parses a COPY statement; only FROM STDIN runs, other forms are refused with a reason. */
-export function parseCopy(st: StatementText): CopyStatement {
-  const t = st.tokens;
-  let i = 1;
-  if (t[i]?.text === '(') {
+/** Reads a COPY statement's tree; only FROM STDIN runs, other forms are refused with a reason. */
+export function copyStatementOf(c: CopyStmt, text: string): CopyStatement {
+  if (c.query !== undefined) {
     throw new EonError('feature_not_supported', 'COPY (query) TO is not supported yet', { hint: 'COPY FROM STDIN loads a table.' });
   }
-  let table = identOf(t[i]);
-  if (table === null) throw syntaxError(st, t[i]);
-  i++;
-  // schema.table: eon has one schema, public.
-  if (t[i]?.text === '.') {
-    const name = identOf(t[i + 1]);
-    if (name === null) throw syntaxError(st, t[i + 1]);
-    table = name;
-    i += 2;
-  }
-  let columns: string[] | null = null;
-  if (t[i]?.text === '(') {
-    columns = [];
-    i++;
-    for (;;) {
-      const c = identOf(t[i]);
-      if (c === null) throw syntaxError(st, t[i]);
-      columns.push(c);
-      i++;
-      if (t[i]?.text === ',') i++;
-      else if (t[i]?.text === ')') {
-        i++;
-        break;
-      } else throw syntaxError(st, t[i]);
-    }
-  }
-  const direction = identOf(t[i]);
-  if (direction === 'to') {
+  if (c.is_from !== true) {
     throw new EonError('feature_not_supported', 'COPY TO is not supported yet', { hint: 'Use SELECT to read rows; COPY FROM STDIN loads a table.' });
   }
-  if (direction !== 'from') throw syntaxError(st, t[i]);
-  i++;
-  const source = t[i];
-  if (source?.kind === 'string' || identOf(source) === 'program') {
+  if (c.filename !== undefined || c.is_program === true) {
     throw new EonError('feature_not_supported', 'COPY FROM a file or program on the server is not supported', {
       hint: "Send the data from the client: psql's \\copy, or a driver's COPY FROM STDIN.",
     });
   }
-  if (identOf(source) !== 'stdin') throw syntaxError(st, source);
-  i++;
-  const options = parseOptions(st, i);
-  return { kind: 'copy', table, columns, options, text: st.text };
+  if (c.whereClause !== undefined) throw new EonError('feature_not_supported', 'COPY FROM … WHERE is not supported yet');
+  // schema.table: eon has one schema, public.
+  const table = c.relation?.relname ?? '';
+  const columns = c.attlist === undefined ? null : nameList(c.attlist);
+  return { kind: 'copy', table, columns, options: resolveOptions(optionMap(c.options ?? [])), text };
 }
 
-/** Reads `[WITH] (option value, …)` or the older `[WITH] [BINARY] [DELIMITER 'c'] [NULL 'n'] [CSV [HEADER] [QUOTE 'q'] [ESCAPE 'e']]`. */
-function parseOptions(st: StatementText, start: number): CopyOptions {
-  const t = st.tokens;
-  let i = start;
+/** The options as name → value (true for a bare option), refusing one given twice as PostgreSQL does. */
+function optionMap(options: readonly Node[]): Map<string, string | boolean> {
   const set = new Map<string, string | boolean>();
-  const put = (name: string, value: string | boolean, at: Token): void => {
-    if (set.has(name)) throw new EonError('syntax_error', 'conflicting or redundant options', { position: st.offset + at.start + 1 });
-    set.set(name, value);
-  };
-  const stringAt = (k: number): string => {
-    const tok = t[k];
-    if (tok?.kind !== 'string') throw syntaxError(st, tok);
-    return stringTokenValue(tok.text);
-  };
-  if (identOf(t[i]) === 'with') i++;
-  if (t[i]?.text === '(') {
-    i++;
-    for (;;) {
-      const nameTok = t[i];
-      const name = identOf(nameTok);
-      if (name === null || nameTok === undefined) throw syntaxError(st, nameTok);
-      i++;
-      const valueTok = t[i];
-      let value: string | boolean = true;
-      if (valueTok !== undefined && valueTok.text !== ',' && valueTok.text !== ')') {
-        value = valueTok.kind === 'string' ? stringTokenValue(valueTok.text) : valueTok.text.toLowerCase();
-        i++;
-      }
-      put(name, value, nameTok);
-      if (t[i]?.text === ',') i++;
-      else if (t[i]?.text === ')') {
-        i++;
-        break;
-      } else throw syntaxError(st, t[i]);
-    }
-  } else {
-    while (i < t.length) {
-      const tok = t[i]!;
-      const w = identOf(tok);
-      if (w === 'binary') put('format', 'binary', tok);
-      else if (w === 'csv') put('format', 'csv', tok);
-      else if (w === 'header') put('header', true, tok);
-      else if (w === 'delimiter' || w === 'null' || w === 'quote' || w === 'escape') {
-        if (identOf(t[i + 1]) === 'as') i++;
-        put(w, stringAt(i + 1), tok);
-        i++;
-      } else throw syntaxError(st, tok);
-      i++;
-    }
+  for (const o of options) {
+    const d = asNode(o, 'DefElem')!;
+    const name = d.defname ?? '';
+    if (set.has(name)) throw new EonError('syntax_error', 'conflicting or redundant options', d.location === undefined ? {} : { position: d.location + 1 });
+    const b = asNode(d.arg, 'Boolean');
+    const value: string | boolean = d.arg === undefined ? true : b !== undefined ? (b.boolval ?? false) : (stringOf(d.arg) ?? String(integerOf(d.arg) ?? ''));
+    set.set(name, typeof value === 'string' && name === 'format' ? value.toLowerCase() : value);
   }
-  if (i < t.length) throw syntaxError(st, t[i]);
-  return resolveOptions(set);
+  return set;
 }
 
 const BOOLEAN_TEXT: Record<string, boolean> = { true: true, on: true, '1': true, false: false, off: false, '0': false };

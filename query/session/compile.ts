@@ -9,7 +9,8 @@ import { bindQuery } from '../bind/bind-select.js';
 import { ExecContext, OperatorProfile } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { optimize } from '../optimize/index.js';
-import type { Ast, Statement } from '../parse/parser.js';
+import { asNode, baseName, nodeTag } from '../parse/ast.js';
+import type { Statement } from '../parse/parser.js';
 import { explainPlan } from '../plan/explain.js';
 import type { Plan } from '../plan/logical.js';
 import { bindDelete, bindInsert, bindUpdate } from '../statements/dml.js';
@@ -51,21 +52,18 @@ export function compileStatement(st: Statement, services: EngineServices, declar
 function compileWithin(st: Statement, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {
   if (st.kind === 'explain') return compileExplain(st, services, declared);
   if (st.kind !== 'query') throw new EonError('internal_error', `statement kind ${st.kind} is handled by the session`);
-  const ast = st.ast;
-  const ctx = new StatementContext(services.store, st.literals, declared);
-  const type = String(ast.type).toLowerCase();
-  switch (type) {
-    case 'select': {
-      const plan = optimize(bindQuery(ast, ctx));
+  const ctx = new StatementContext(services.store, declared);
+  const tag = nodeTag(st.ast);
+  switch (tag) {
+    case 'SelectStmt': {
+      const plan = optimize(bindQuery(st.ast, ctx));
       return selectStatement(plan, ctx, services);
     }
-    case 'insert':
-    case 'update':
-    case 'delete': {
-      if (type === 'insert' && ast.prefix !== undefined && /ignore/i.test(String(ast.prefix))) {
-        throw new EonError('syntax_error', 'syntax error at or near "IGNORE"');
-      }
-      const dml = type === 'insert' ? bindInsert(ast, ctx) : type === 'update' ? bindUpdate(ast, ctx) : bindDelete(ast, ctx);
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt': {
+      const dml =
+        tag === 'InsertStmt' ? bindInsert(asNode(st.ast, 'InsertStmt')!, ctx) : tag === 'UpdateStmt' ? bindUpdate(asNode(st.ast, 'UpdateStmt')!, ctx) : bindDelete(asNode(st.ast, 'DeleteStmt')!, ctx);
       return {
         paramTypes: finalParamTypes(ctx),
         columns: dml.returning?.columns ?? null,
@@ -73,19 +71,25 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
         run: (params, signal, writes) => dml.execute(services.store, params, signal, services.cellsMax, writes),
       };
     }
-    case 'create':
-      if (String(ast.keyword).toLowerCase() !== 'table') {
-        throw new EonError('feature_not_supported', `CREATE ${String(ast.keyword).toUpperCase()} is not supported yet`);
+    case 'CreateStmt': {
+      const create = asNode(st.ast, 'CreateStmt')!;
+      return utility(() => createTable(create, ctx, services.store, services.ddl), { kind: 'create', names: [create.relation?.relname ?? ''] });
+    }
+    case 'DropStmt': {
+      const drop = asNode(st.ast, 'DropStmt')!;
+      if (drop.removeType !== 'OBJECT_TABLE') {
+        throw new EonError('feature_not_supported', `DROP ${objectTypeName(drop.removeType)} is not supported yet`);
       }
-      return utility(() => createTable(ast, ctx, services.store, services.ddl), { kind: 'create', names: [ctx.ident(String((ast.table as Ast[])[0]?.table))] });
-    case 'drop':
-      if (String(ast.keyword).toLowerCase() !== 'table') {
-        throw new EonError('feature_not_supported', `DROP ${String(ast.keyword).toUpperCase()} is not supported yet`);
-      }
-      return utility(() => dropTable(ast, ctx, services.store, services.ddl), { kind: 'drop', names: ((ast.name ?? []) as Ast[]).map((n) => ctx.ident(String(n.table))) });
+      return utility(() => dropTable(drop, ctx, services.store, services.ddl), { kind: 'drop', names: (drop.objects ?? []).map((o) => baseName(asNode(o, 'List')?.items)) });
+    }
     default:
-      throw new EonError('feature_not_supported', `${type.toUpperCase()} statements are not supported`);
+      throw new EonError('feature_not_supported', `${tag} statements are not supported`);
   }
+}
+
+/** OBJECT_MATERIALIZED_VIEW → MATERIALIZED VIEW, as PostgreSQL's command names spell it. */
+function objectTypeName(t: string | undefined): string {
+  return (t ?? 'OBJECT_UNKNOWN').replace(/^OBJECT_/, '').replaceAll('_', ' ');
 }
 
 function utility(run: () => Promise<QueryResult>, tableChange: NonNullable<CompiledStatement['tableChange']>): CompiledStatement {
@@ -118,10 +122,10 @@ export async function executeSelect(plan: Plan, params: readonly Value[], servic
 
 function compileExplain(st: Statement & { kind: 'explain' }, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {
   const inner = st.inner;
-  if (inner.kind !== 'query' || String(inner.ast.type).toLowerCase() !== 'select') {
+  if (inner.kind !== 'query' || nodeTag(inner.ast) !== 'SelectStmt') {
     throw new EonError('feature_not_supported', 'EXPLAIN supports SELECT statements only');
   }
-  const ctx = new StatementContext(services.store, inner.literals, declared);
+  const ctx = new StatementContext(services.store, declared);
   const plan = optimize(bindQuery(inner.ast, ctx));
   const columns = [{ name: 'QUERY PLAN', type: T.text }];
   return {

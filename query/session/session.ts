@@ -3,18 +3,29 @@
 // block's write set until COMMIT (see transaction.ts and README "Transactions").
 
 import { EonError, toEonError } from '../../src/errors/index.js';
-import { T, type ColumnType, type Value } from '../../src/types/index.js';
+import { T, parseText, typeName as typeText, type ColumnType, type Value } from '../../src/types/index.js';
 import { parseOne, parseScript, type Statement } from '../parse/parser.js';
+import { constantText, statementShape, type ShapeConstant, type StatementShape } from '../parse/statement-shape.js';
 import { compileStatement, type CompiledStatement, type EngineServices } from './compile.js';
 import type { ExecuteOptions, PreparedStatement, QueryResult, Session, TransactionStatus } from './contract.js';
 import { Settings } from './settings.js';
 import { signalWithDeadline, statementTimeoutError } from '../execute/deadline.js';
 import { CopyFromSink, copyTargets, type CopyIn } from '../statements/copy-from.js';
-import type { PlanCache } from './plan-cache.js';
+import type { PlanCache, ShapeEntry } from './plan-cache.js';
 import { checkIsolationLevel, TransactionBlock } from './transaction.js';
 import type { WriteTx } from '../../storage/index.js';
 
 type TransactionStatement = Statement & { kind: 'transaction' };
+
+/** The type PostgreSQL gives a literal: int4, int8 or numeric by its digits; strings stay unknown until used. */
+function declaredType(c: ShapeConstant): ColumnType | undefined {
+  if (c.kind === 'integer') return T.int4;
+  if (c.kind === 'string') return undefined;
+  return /^-?\d+$/.test(c.text) && BigInt(c.text) >= INT8_MIN && BigInt(c.text) <= INT8_MAX ? T.int8 : T.numeric;
+}
+
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
 
 const FAILED_BLOCK_MESSAGE = 'current transaction is aborted, commands ignored until end of transaction block';
 
@@ -176,12 +187,53 @@ export class EngineSession implements Session {
           hint: "Use psql's \\copy or a driver's COPY API; over REST, use INSERT.",
         });
       case 'query':
-      case 'explain': {
-        const compiled = compileStatement(st, this.services, []);
-        if (cacheKey !== null && !compiled.changesCatalog && st.kind === 'query') this.cache.put(cacheKey, compiled);
-        return this.runCompiled(compiled, params, options);
-      }
+        return cacheKey === null ? this.runCompiled(compileStatement(st, this.services, []), params, options) : this.runShaped(st, cacheKey, options);
+      case 'explain':
+        return this.runCompiled(compileStatement(st, this.services, []), params, options);
     }
+  }
+
+  /**
+   * A statement sent alone as text: its shape's generic plan when it has one, else compiled with
+   * its constants (a custom plan), timing the compile against the run to decide whether the
+   * shape should get a generic plan (see PlanCache).
+   */
+  private async runShaped(st: Statement & { kind: 'query' }, text: string, options: ExecuteOptions | undefined): Promise<QueryResult> {
+    const shape = statementShape(st.ast);
+    const known = shape === null ? undefined : this.cache.knownShape(shape.key);
+    if (shape !== null && known?.generic != null) {
+      const generic = known.generic;
+      return this.runCompiled(generic, shape.constants.map((c, i) => parseText(generic.paramTypes[i]!, constantText(c))), options);
+    }
+    const started = performance.now();
+    const compiled = compileStatement(st, this.services, []);
+    const compileMs = performance.now() - started;
+    if (!compiled.changesCatalog) this.cache.put(text, compiled);
+    const result = await this.runCompiled(compiled, [], options);
+    if (shape !== null && !compiled.changesCatalog && compiled.sessionDependent !== true) {
+      const entry = this.cache.shape(shape.key);
+      if (!entry.customOnly && entry.generic === null) this.noteCustomRun(entry, shape, st.text, compiled, compileMs, performance.now() - started);
+    }
+    return result;
+  }
+
+  private noteCustomRun(entry: ShapeEntry, shape: StatementShape, text: string, custom: CompiledStatement, compileMs: number, totalMs: number): void {
+    if (!this.cache.noteCustomRun(entry, compileMs, totalMs)) return;
+    let generic: CompiledStatement;
+    try {
+      generic = compileStatement({ kind: 'query', ast: shape.parameterized, text }, this.services, shape.constants.map(declaredType));
+    } catch {
+      return; // a constant the plan needs as a value (a function's literal argument): custom plans only
+    }
+    // The generic plan must answer like the custom one: same columns, same types, one parameter per constant.
+    const same =
+      generic.paramTypes.length === shape.constants.length &&
+      generic.sessionDependent !== true &&
+      (generic.columns ?? []).length === (custom.columns ?? []).length &&
+      (generic.columns ?? []).every((c, i) => c.name === custom.columns![i]!.name && typeText(c.type) === typeText(custom.columns![i]!.type));
+    if (!same) return;
+    entry.generic = generic;
+    entry.customOnly = false;
   }
 
   private async runCompiled(c: CompiledStatement, params: readonly Value[], options: ExecuteOptions | undefined): Promise<QueryResult> {

@@ -1,12 +1,13 @@
-// INSERT (VALUES or SELECT, ON CONFLICT, RETURNING), UPDATE and DELETE: bound once, executed
-// with parameters as one LMDB write transaction each (all rows or none), or inside a transaction
-// block into its write set.
+// INSERT (VALUES or SELECT, ON CONFLICT, RETURNING), UPDATE and DELETE, bound from PostgreSQL's
+// parse tree (InsertStmt, UpdateStmt, DeleteStmt): bound once, executed with parameters as one
+// LMDB write transaction each (all rows or none), or inside a transaction block into its write set.
 
+import type { DeleteStmt, InsertStmt, Node, OnConflictClause, RangeVar, ResTarget, ReturningClause, SelectStmt, UpdateStmt, WithClause } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
 import { T, formatText, type ColumnType, type Value } from '../../src/types/index.js';
 import { keyOf, type Store, type TableSchema, type WriteTx } from '../../storage/index.js';
 import type { WriteSet } from '../../storage/write-set.js';
-import { ALL_COLUMNS_MARKER, type Ast } from '../parse/parser.js';
+import { asNode, constLiteral, nodeTag } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
 import type { OutputColumn, Plan } from '../plan/logical.js';
 import { LevelContext, type StatementContext } from '../bind/context.js';
@@ -35,32 +36,78 @@ function tableScope(table: TableSchema, alias: string): Scope {
   return new Scope(table.columns.map((c) => ({ table: alias, name: c.name, type: c.type })));
 }
 
-function lookupTable(node: Ast, stmt: StatementContext): TableSchema {
-  const name = stmt.ident(String(node.table));
-  const t = stmt.catalog.getTable(name);
-  if (t === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
+/** The target table of a DML statement and the name its columns are qualified by (its alias, else its name). */
+function lookupTable(rv: RangeVar | undefined, stmt: StatementContext): { table: TableSchema; alias: string } {
+  // The schema is not checked (public.t and t are the same table), as before.
+  const name = rv?.relname ?? '';
+  const table = stmt.catalog.getTable(name);
+  if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
+  return { table, alias: rv?.alias?.aliasname ?? table.name };
+}
+
+/**
+ * WITH attached to the DML statement itself (not to its SELECT): its CTEs would have to be visible
+ * to every clause, which the SELECT binder's CTE scoping does not offer from here yet.
+ */
+function refuseWith(clause: WithClause | undefined, command: string): void {
+  if (clause !== undefined) throw new EonError('feature_not_supported', `WITH on ${command} is not supported yet`);
+}
+
+/**
+ * Binds an expression of a clause where PostgreSQL allows neither aggregates nor window functions;
+ * the clause names the error ("aggregate functions are not allowed in WHERE").
+ */
+function bindInClause(n: Node, level: LevelContext, clause: string): Expr {
+  const { noAggregates, noWindows } = level;
+  level.noAggregates = clause;
+  level.noWindows = clause;
+  try {
+    return bindExpr(n, level);
+  } finally {
+    level.noAggregates = noAggregates;
+    level.noWindows = noWindows;
+  }
+}
+
+function resTarget(n: Node): ResTarget {
+  const t = asNode(n, 'ResTarget');
+  if (t === undefined) throw new Error(`expected a ResTarget, got ${nodeTag(n)}`);
   return t;
 }
 
-function bindReturning(ast: Ast, level: LevelContext, table: TableSchema): DmlPlan['returning'] {
-  const cols = ast.returning?.columns as Ast[] | undefined;
-  if (cols === undefined || cols.length === 0) return null;
+/** The last String of a ColumnRef's fields (its column name), or undefined. */
+function columnRefName(n: Node): string | undefined {
+  const fields = asNode(n, 'ColumnRef')?.fields ?? [];
+  const last = fields[fields.length - 1];
+  return last === undefined ? undefined : asNode(last, 'String')?.sval;
+}
+
+function bindReturning(clause: ReturningClause | undefined, level: LevelContext, table: TableSchema, alias: string): DmlPlan['returning'] {
+  const items = clause?.exprs ?? [];
+  if (items.length === 0) return null;
+  if ((clause?.options ?? []).length > 0) throw new EonError('feature_not_supported', 'RETURNING WITH (OLD AS …, NEW AS …) is not supported yet');
   const exprs: Expr[] = [];
   const columns: OutputColumn[] = [];
-  for (const c of cols) {
-    const e = c.expr as Ast;
-    if (e.type === 'column_ref' && (e.column === '*' || e.column?.expr?.value === '*')) {
+  for (const item of items) {
+    const target = resTarget(item);
+    const e = target.val;
+    if (e === undefined) throw new Error('RETURNING item without an expression');
+    const fields = asNode(e, 'ColumnRef')?.fields ?? [];
+    const last = fields[fields.length - 1];
+    if (last !== undefined && asNode(last, 'A_Star') !== undefined) {
+      // `*` or `alias.*`: every column of the target table.
+      const qualifier = fields.length > 1 ? (asNode(fields[fields.length - 2], 'String')?.sval ?? '') : null;
+      if (qualifier !== null && qualifier !== alias) throw new EonError('undefined_table', `missing FROM-clause entry for table "${qualifier}"`);
       table.columns.forEach((col, i) => {
         exprs.push({ kind: 'column', type: col.type, index: i, name: col.name });
         columns.push({ name: col.name, type: col.type });
       });
       continue;
     }
-    let bound = bindExpr(e, level);
+    let bound = bindInClause(e, level, 'RETURNING');
     if (bound.type.kind === 'unknown') bound = coerce(bound, T.text, 'implicit', level.stmt.params);
     exprs.push(bound);
-    const name = c.as ? level.stmt.ident(String(c.as)) : e.type === 'column_ref' ? level.stmt.ident(String(e.column?.expr?.value ?? e.column)) : '?column?';
-    columns.push({ name, type: bound.type });
+    columns.push({ name: target.name ?? columnRefName(e) ?? '?column?', type: bound.type });
   }
   return { exprs, columns };
 }
@@ -105,58 +152,52 @@ function writeInBlock<T>(writes: WriteSet, fn: (tx: WriteTx) => T): Promise<T> {
 
 // ---------------------------------------------------------------------------------------------
 
-export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
-  const tableNode = (ast.table as Ast[])[0]!;
-  const table = lookupTable(tableNode, stmt);
-  const alias = tableNode.as ? stmt.ident(String(tableNode.as)) : table.name;
+export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
+  refuseWith(s.withClause, 'INSERT');
+  const { table, alias } = lookupTable(s.relation, stmt);
   const targets: number[] = [];
-  const colAsts = (ast.columns ?? null) as Ast[] | null;
-  const allColumns = colAsts === null || colAsts.length === 0 || String(colAsts[0]!.value ?? colAsts[0]).startsWith(ALL_COLUMNS_MARKER);
+  const cols = (s.cols ?? []).map(resTarget);
+  // Without a column list the statement fills the leading columns; the rest get their defaults (NULL).
+  const allColumns = cols.length === 0;
   if (allColumns) table.columns.forEach((_, i) => targets.push(i));
   else {
-    for (const c of colAsts) {
-      const name = stmt.ident(String(c.value ?? c.column?.expr?.value ?? c));
-      const i = table.columns.findIndex((x) => x.name === name);
-      if (i < 0) throw new EonError('undefined_column', `column "${name}" of relation "${table.name}" does not exist`);
+    for (const c of cols) {
+      const { index: i, name } = assignedColumn(c, table, null);
       if (targets.includes(i)) throw new EonError('duplicate_column', `column "${name}" specified more than once`);
       targets.push(i);
     }
   }
   const empty = new LevelContext(stmt, Scope.empty(), null);
   let source: Plan;
-  const values = ast.values;
-  if (values?.type === 'values' || Array.isArray(values?.values)) {
-    const rowsAst = (values.values ?? values) as Ast[];
-    // Without a column list, VALUES fills the leading columns; the rest get their defaults (NULL).
+  const select = asNode(s.selectStmt, 'SelectStmt');
+  if (s.selectStmt === undefined || select === undefined) throw new EonError('feature_not_supported', 'INSERT ... DEFAULT VALUES is not supported yet');
+  if (isPlainValues(select)) {
+    const rowItems = (select.valuesLists ?? []).map((r) => asNode(r, 'List')?.items ?? []);
     if (allColumns) {
-      const width = Math.max(0, ...rowsAst.map((r) => ((r.value ?? []) as Ast[]).length));
+      const width = Math.max(0, ...rowItems.map((items) => items.length));
       targets.splice(Math.min(width, targets.length));
     }
-    const rows = rowsAst.map((r) => {
-      const items = (r.value ?? []) as Ast[];
+    const rows = rowItems.map((items) => {
       if (items.length > targets.length) throw new EonError('syntax_error', 'INSERT has more expressions than target columns');
       if (items.length < targets.length) throw new EonError('syntax_error', 'INSERT has more target columns than expressions');
       return items.map((it, k) => {
-        if (it.type === 'default' && String(it.value).toUpperCase() === 'DEFAULT') return { kind: 'const', type: table.columns[targets[k]!]!.type, value: null } as Expr;
         const type = table.columns[targets[k]!]!.type;
-        return floatLiteral(it, type) ?? coerceForColumn(bindExpr(it, empty), type, stmt);
+        if (asNode(it, 'SetToDefault') !== undefined) return { kind: 'const', type, value: null } as Expr;
+        return floatLiteral(it, type) ?? coerceForColumn(bindInClause(it, empty, 'VALUES'), type, stmt);
       });
     });
     source = { kind: 'values', rows, columns: targets.map((i) => ({ name: table.columns[i]!.name, type: table.columns[i]!.type })) };
-  } else if (values?.type === 'select' || ast.select !== undefined || values?.ast !== undefined) {
-    const selAst = values?.ast ?? (values?.type === 'select' ? values : ast.select);
-    const sub = bindSubquery(selAst, empty).plan;
+  } else {
+    const sub = bindSubquery(s.selectStmt, empty).plan;
     if (allColumns) targets.splice(Math.min(sub.columns.length, targets.length));
     if (sub.columns.length > targets.length) throw new EonError('syntax_error', 'INSERT has more expressions than target columns');
     if (sub.columns.length < targets.length) throw new EonError('syntax_error', 'INSERT has more target columns than expressions');
     const exprs = sub.columns.map((c, k) => coerceForColumn({ kind: 'column', type: c.type, index: k, name: c.name }, table.columns[targets[k]!]!.type, stmt));
     source = { kind: 'project', input: optimize(sub), exprs, columns: targets.map((i) => ({ name: table.columns[i]!.name, type: table.columns[i]!.type })) };
-  } else {
-    throw new EonError('feature_not_supported', 'INSERT ... DEFAULT VALUES is not supported yet');
   }
   const rowLevel = new LevelContext(stmt, tableScope(table, alias), null);
-  const returning = bindReturning(ast, rowLevel, table);
-  const conflict = bindConflict(ast, table, alias, stmt);
+  const returning = bindReturning(s.returningClause, rowLevel, table, alias);
+  const conflict = bindConflict(s.onConflictClause, table, alias, stmt);
   return {
     kind: 'insert',
     table,
@@ -178,22 +219,41 @@ export function bindInsert(ast: Ast, stmt: StatementContext): DmlPlan {
 }
 
 /**
+ * VALUES rows bound row by row with DEFAULT allowed: a bare VALUES list. With ORDER BY, LIMIT or
+ * its own WITH it is a query like any other (where PostgreSQL allows no DEFAULT either).
+ */
+function isPlainValues(select: SelectStmt): boolean {
+  return (
+    (select.valuesLists ?? []).length > 0 &&
+    (select.sortClause ?? []).length === 0 &&
+    select.limitCount === undefined &&
+    select.limitOffset === undefined &&
+    select.withClause === undefined &&
+    (select.lockingClause ?? []).length === 0
+  );
+}
+
+/**
  * A number literal inserted into a float column: read straight as a double, which is what
  * PostgreSQL's float8in gives for the same text, without building an exact numeric first
  * (bulk loads of float columns spend most of their binding time there otherwise).
  */
-function floatLiteral(ast: Ast, type: ColumnType): Expr | null {
+function floatLiteral(n: Node, type: ColumnType): Expr | null {
   if (type.kind !== 'float8' && type.kind !== 'float4') return null;
-  let negative = false;
-  let node = ast;
-  if (node.type === 'unary_expr' && node.operator === '-') {
-    negative = true;
-    node = node.expr as Ast;
-  }
-  if (node.type !== 'number' || typeof node.value !== 'string' || !/^\d+(\.\d*)?([eE][+-]?\d+)?$/.test(node.value)) return null;
-  let value = Number(node.value);
+  const c = asNode(n, 'A_Const');
+  if (c === undefined) return null;
+  const literal = constLiteral(c);
+  // The parser folds a leading minus into the constant: -1.5 arrives as the number "-1.5".
+  let text: string;
+  if (literal.kind === 'integer') text = String(literal.value);
+  else if (literal.kind === 'number') text = literal.text;
+  else return null;
+  const negative = text.startsWith('-');
+  if (negative) text = text.slice(1);
+  if (!/^\d+(\.\d*)?([eE][+-]?\d+)?$/.test(text)) return null;
+  let value = Number(text);
   // Overflow and underflow errors come from the exact path.
-  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(node.value.split(/[eE]/)[0]!))) return null;
+  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0]!))) return null;
   // A numeric literal has no negative zero: -0.0 is 0.
   if (negative && value !== 0) value = -value;
   if (type.kind === 'float4') {
@@ -210,22 +270,31 @@ interface ConflictAction {
   readonly where: Expr | null;
 }
 
-function bindConflict(ast: Ast, table: TableSchema, alias: string, stmt: StatementContext): ConflictAction | null {
-  const c = ast.conflict;
-  if (c === undefined || c === null) return null;
-  if (table.primaryKey.length === 0) {
-    throw new EonError('invalid_column_reference', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+function bindConflict(c: OnConflictClause | undefined, table: TableSchema, alias: string, stmt: StatementContext): ConflictAction | null {
+  if (c === undefined) return null;
+  const noMatch = (): EonError => new EonError('invalid_column_reference', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  if (table.primaryKey.length === 0) throw noMatch();
+  const pkNames = table.primaryKey.map((i) => table.columns[i]!.name);
+  const infer = c.infer;
+  let inferred = false;
+  if (infer?.conname !== undefined) {
+    // ON CONFLICT ON CONSTRAINT: the primary key is the only constraint a table has.
+    if (infer.conname !== `${table.name}_pkey`) throw new EonError('undefined_object', `constraint "${infer.conname}" for table "${table.name}" does not exist`);
+    inferred = true;
+  } else {
+    // An expression element (not a plain column) matches no constraint.
+    const targetCols = (infer?.indexElems ?? []).map((n) => asNode(n, 'IndexElem')?.name ?? null);
+    if (targetCols.length > 0) {
+      const same = targetCols.length === pkNames.length && targetCols.every((n) => n !== null && pkNames.includes(n));
+      if (!same) throw noMatch();
+      inferred = true;
+    }
   }
-  const targetCols = ((c.target?.expr ?? []) as Ast[]).map((t) => stmt.ident(String(t.column?.expr?.value ?? t.column ?? t.value)));
-  if (targetCols.length > 0) {
-    const pkNames = table.primaryKey.map((i) => table.columns[i]!.name);
-    const same = targetCols.length === pkNames.length && targetCols.every((n) => pkNames.includes(n));
-    if (!same) throw new EonError('invalid_column_reference', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
-  }
-  const act = c.action;
-  const isUpdate = act?.expr?.type === 'update' || String(act?.expr?.type ?? '').toLowerCase() === 'update';
-  if (!isUpdate) return { action: 'nothing', sets: [], where: null };
-  if (targetCols.length === 0) {
+  const rowLevel = new LevelContext(stmt, tableScope(table, alias), null);
+  // The primary key is not a partial index: it satisfies any inference predicate, which is only checked.
+  if (infer?.whereClause !== undefined) requireBoolean(bindInClause(infer.whereClause, rowLevel, 'index predicates'), 'WHERE', stmt.params);
+  if (c.action !== 'ONCONFLICT_UPDATE') return { action: 'nothing', sets: [], where: null };
+  if (!inferred) {
     throw new EonError('syntax_error', 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
       hint: 'For example, ON CONFLICT (column_name).',
     });
@@ -233,20 +302,43 @@ function bindConflict(ast: Ast, table: TableSchema, alias: string, stmt: Stateme
   // SET expressions see the existing row (by table name or alias) and EXCLUDED.
   const scope = tableScope(table, alias).concat(tableScope(table, 'excluded'));
   const level = new LevelContext(stmt, scope, null);
-  const sets = bindSetList(act.expr.set as Ast[], table, level);
-  const where = act.expr.where ? requireBoolean(bindExpr(act.expr.where, level), 'WHERE', stmt.params) : null;
+  const sets = bindSetList(c.targetList ?? [], table, alias, level);
+  const where = c.whereClause !== undefined ? requireBoolean(bindInClause(c.whereClause, level, 'WHERE'), 'WHERE', stmt.params) : null;
   return { action: 'update', sets, where };
 }
 
-function bindSetList(setAsts: Ast[], table: TableSchema, level: LevelContext): { column: number; expr: Expr }[] {
+/**
+ * The column a SET item or INSERT column list entry names; subscripts and fields of a column are
+ * refused. A SET item may qualify the column by the table's name or alias (`SET t.col = …`):
+ * the previous binder accepted that, though PostgreSQL does not.
+ */
+function assignedColumn(t: ResTarget, table: TableSchema, qualifier: string | null): { index: number; name: string } {
+  let name = t.name ?? '';
+  let indirection = t.indirection ?? [];
+  let index = table.columns.findIndex((c) => c.name === name);
+  const field = indirection.length === 1 ? asNode(indirection[0], 'String')?.sval : undefined;
+  if (index < 0 && field !== undefined && qualifier !== null && (name === qualifier || name === table.name)) {
+    name = field;
+    indirection = [];
+    index = table.columns.findIndex((c) => c.name === name);
+  }
+  if (index < 0) throw new EonError('undefined_column', `column "${name}" of relation "${table.name}" does not exist`);
+  if (indirection.length > 0) throw new EonError('feature_not_supported', `assignment to a field or element of column "${name}" is not supported yet`);
+  return { index, name };
+}
+
+function bindSetList(items: readonly Node[], table: TableSchema, alias: string, level: LevelContext): { column: number; expr: Expr }[] {
   const out: { column: number; expr: Expr }[] = [];
-  for (const s of setAsts) {
-    const name = level.stmt.ident(String(s.column?.expr?.value ?? s.column));
-    const i = table.columns.findIndex((c) => c.name === name);
-    if (i < 0) throw new EonError('undefined_column', `column "${name}" of relation "${table.name}" does not exist`);
+  for (const n of items) {
+    const s = resTarget(n);
+    if (asNode(s.val, 'MultiAssignRef') !== undefined) {
+      throw new EonError('feature_not_supported', 'SET (column, ...) = ... is not supported yet');
+    }
+    const { index: i, name } = assignedColumn(s, table, alias);
     if (out.some((o) => o.column === i)) throw new EonError('syntax_error', `multiple assignments to same column "${name}"`);
-    const v = s.value as Ast;
-    const e = v.type === 'default' && String(v.value).toUpperCase() === 'DEFAULT' ? ({ kind: 'const', type: table.columns[i]!.type, value: null } as Expr) : bindExpr(v, level);
+    const v = s.val;
+    if (v === undefined) throw new Error('SET item without a value');
+    const e = asNode(v, 'SetToDefault') !== undefined ? ({ kind: 'const', type: table.columns[i]!.type, value: null } as Expr) : bindInClause(v, level, 'UPDATE');
     out.push({ column: i, expr: coerceForColumn(e, table.columns[i]!.type, level.stmt) });
   }
   return out;
@@ -299,13 +391,6 @@ function keyText(table: TableSchema, row: Row): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function bindTarget(ast: Ast, stmt: StatementContext): { table: TableSchema; alias: string } {
-  const nodes = (ast.table ?? ast.from) as Ast[];
-  const node = nodes[0]!;
-  const table = lookupTable(node, stmt);
-  return { table, alias: node.as ? stmt.ident(String(node.as)) : table.name };
-}
 
 /** The rows a WHERE selects, with their keys, by a scan of the whole table. */
 function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext): Match[] {
@@ -366,21 +451,23 @@ async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { 
   return matches;
 }
 
-function bindWhereScan(ast: Ast, table: TableSchema, level: LevelContext): Plan & { kind: 'scan' } {
-  const filter = ast.where ? requireBoolean(bindExpr(ast.where, level), 'WHERE', level.stmt.params) : null;
+function bindWhereScan(where: Node | undefined, table: TableSchema, level: LevelContext): Plan & { kind: 'scan' } {
+  if (asNode(where, 'CurrentOfExpr') !== undefined) throw new EonError('feature_not_supported', 'WHERE CURRENT OF is not supported yet');
+  const filter = where !== undefined ? requireBoolean(bindInClause(where, level, 'WHERE'), 'WHERE', level.stmt.params) : null;
   const scan: Plan = { kind: 'scan', table, columns: table.columns.map((c) => ({ name: c.name, type: c.type })), filter, keyLookup: null };
   return optimize(scan) as Plan & { kind: 'scan' };
 }
 
-export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
-  if (Array.isArray(ast.from) && ast.from.length > 0) throw new EonError('feature_not_supported', 'UPDATE ... FROM is not supported yet');
-  const { table, alias } = bindTarget(ast, stmt);
+export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
+  if ((s.fromClause ?? []).length > 0) throw new EonError('feature_not_supported', 'UPDATE ... FROM is not supported yet');
+  refuseWith(s.withClause, 'UPDATE');
+  const { table, alias } = lookupTable(s.relation, stmt);
   const level = new LevelContext(stmt, tableScope(table, alias), null);
-  const sets = bindSetList(ast.set as Ast[], table, level);
-  const scan = bindWhereScan(ast, table, level);
-  const returning = bindReturning(ast, level, table);
-  const setFns = sets.map((s) => ({ column: s.column, fn: compileExpr(s.expr) }));
-  const pkChanges = sets.some((s) => table.primaryKey.includes(s.column));
+  const sets = bindSetList(s.targetList ?? [], table, alias, level);
+  const scan = bindWhereScan(s.whereClause, table, level);
+  const returning = bindReturning(s.returningClause, level, table, alias);
+  const setFns = sets.map((a) => ({ column: a.column, fn: compileExpr(a.expr) }));
+  const pkChanges = sets.some((a) => table.primaryKey.includes(a.column));
   return {
     kind: 'update',
     table,
@@ -391,7 +478,7 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
       const matches = await readModifyWrite(store, table, scan, ctx, (tx, found) => {
         updated = found.map(({ row }) => {
           const next = row.slice();
-          for (const s of setFns) next[s.column] = s.fn(row, ctx);
+          for (const a of setFns) next[a.column] = a.fn(row, ctx);
           checkNotNull(table, next);
           return next;
         });
@@ -408,11 +495,13 @@ export function bindUpdate(ast: Ast, stmt: StatementContext): DmlPlan {
   };
 }
 
-export function bindDelete(ast: Ast, stmt: StatementContext): DmlPlan {
-  const { table, alias } = bindTarget(ast, stmt);
+export function bindDelete(s: DeleteStmt, stmt: StatementContext): DmlPlan {
+  if ((s.usingClause ?? []).length > 0) throw new EonError('feature_not_supported', 'DELETE ... USING is not supported yet');
+  refuseWith(s.withClause, 'DELETE');
+  const { table, alias } = lookupTable(s.relation, stmt);
   const level = new LevelContext(stmt, tableScope(table, alias), null);
-  const scan = bindWhereScan(ast, table, level);
-  const returning = bindReturning(ast, level, table);
+  const scan = bindWhereScan(s.whereClause, table, level);
+  const returning = bindReturning(s.returningClause, level, table, alias);
   return {
     kind: 'delete',
     table,

@@ -13,7 +13,7 @@ SELECT lower('ÄÖÜ Straße') AS a, upper('straße ümlaut') AS b, length('日�
 SELECT substr('hello world', 7) AS a, substr('hello world', 1, 5) AS b, substr('hello', 0, 3) AS c, substr('hello', -2, 5) AS d, substr('hello', 10) AS e
 
 -- query
-SELECT substring('hello world' FROM 7) AS a, substring('hello world' FROM 2 FOR 3) AS b, substring('日本語テキスト', 2, 3) AS c
+SELECT substring('hello world' FROM 7) AS a, substring('hello world' FROM 2 FOR 3) AS b, substring('日本語テキスト', 2, 3) AS c, substring('hello' FOR 2) AS d, substring((SELECT 'nested') FROM 2) AS e
 
 -- query
 SELECT id, substr(s, 2, 3) AS sub FROM t_strings WHERE length(s) < 100 ORDER BY id

@@ -1,11 +1,15 @@
 // Prepared statements are planned once per text and parameter types, shared by sessions, and
-// planned again after any catalog change.
+// planned again after any catalog change; statements that differ only in constants share a
+// generic plan when planning is what a repeat costs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataEnginePool, Store } from '../../../storage/index.js';
-import { createQueryEngine, type QueryEngine } from '../../../query/index.js';
+import { createQueryEngine, PlanCache, type QueryEngine } from '../../../query/index.js';
+import { parseOne } from '../../../query/parse/parser.js';
+import { statementShape } from '../../../query/parse/statement-shape.js';
+import { GENERIC_PLAN_CUSTOM_RUNS } from '../../../query/session/plan-cache.js';
 
 describe('prepared statement plan cache', () => {
   let dir: string;
@@ -45,5 +49,91 @@ describe('prepared statement plan cache', () => {
     expect((await after.execute([1])).rows).toEqual([[1, 'uno', 7]]);
     // A statement prepared before the change plans again when it next runs.
     expect((await first.execute([1])).rows).toEqual([[1, 'uno', 7]]);
+  });
+});
+
+describe('generic plans of statement shapes', () => {
+  let dir: string;
+  let store: Store;
+  let pool: DataEnginePool;
+  let engine: QueryEngine;
+  // Every shape whose generic plan matches goes generic, whatever this machine's timings: the
+  // tests check the generic plans' answers; the timing rule is checked on its own below.
+  const cache = new PlanCache({ compileShareMin: 0 });
+
+  const rows = async (sql: string): Promise<unknown[][]> => {
+    let last: unknown[][] = [];
+    for await (const r of engine.openSession({ user: 'eon', database: 'eon' }).executeScript(sql)) last = r.rows;
+    return last;
+  };
+  const shapeOf = (sql: string) => {
+    const st = parseOne(sql);
+    if (st?.kind !== 'query') throw new Error('expected a query');
+    return cache.knownShape(statementShape(st.ast)!.key);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'eon-shape-cache-'));
+    store = Store.open({ dir, partitions: 4 });
+    pool = new DataEnginePool({ dir, threads: 1 });
+    engine = createQueryEngine({ store, pool, planCache: cache });
+    await rows("CREATE TABLE acct (id int PRIMARY KEY, name text, balance numeric(12,2), opened date); INSERT INTO acct VALUES (1, 'ann', 10.50, '2020-01-01'), (2, 'bob', -3, '2021-06-30'), (3, NULL, 0, NULL)");
+  });
+
+  afterAll(async () => {
+    await engine.close();
+    await pool.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every constant of a point lookup right once the shape has a generic plan', async () => {
+    for (let round = 0; round < GENERIC_PLAN_CUSTOM_RUNS + 2; round++) {
+      for (const [id, want] of [[1, [['ann', '10.50']]], [2, [['bob', '-3.00']]], [4, []]] as const) {
+        const got = (await rows(`SELECT name, balance FROM acct WHERE id = ${id}`)).map((r) => r.map(String));
+        expect(got).toEqual(want);
+      }
+    }
+    expect(shapeOf('SELECT name, balance FROM acct WHERE id = 99')?.generic).not.toBeNull();
+  });
+
+  it('types string constants by their use, as the literal would be', async () => {
+    for (let round = 0; round < GENERIC_PLAN_CUSTOM_RUNS + 2; round++) {
+      // New constants each round: the exact-text cache would answer a repeat before any shape does.
+      expect(await rows(`SELECT id FROM acct WHERE opened < '2021-01-0${round + 1}'`)).toEqual([[1]]);
+      expect(await rows(`SELECT id FROM acct WHERE name = 'bob' AND opened >= '2021-06-${30 - round}'`)).toEqual([[2]]);
+      expect(await rows(`SELECT 'x${round}' || name FROM acct WHERE id = 1`)).toEqual([[`x${round}ann`]]);
+    }
+    // The strings' parameters took the types of the columns they meet.
+    expect(shapeOf("SELECT id FROM acct WHERE name = 'x' AND opened >= '2000-01-01'")?.generic?.paramTypes.map((t) => t.kind)).toEqual(['text', 'date']);
+    await expect(rows("SELECT id FROM acct WHERE opened < 'not a date'")).rejects.toMatchObject({ sqlstate: '22007' });
+  });
+
+  it('plans again after the catalog changes', async () => {
+    for (let round = 0; round < GENERIC_PLAN_CUSTOM_RUNS + 1; round++) await rows(`SELECT count(*) FROM acct WHERE id > ${round}`);
+    expect(shapeOf('SELECT count(*) FROM acct WHERE id > 1')).toBeDefined();
+    await rows('DROP TABLE acct; CREATE TABLE acct (id int PRIMARY KEY, name text)');
+    expect(shapeOf('SELECT count(*) FROM acct WHERE id > 1')).toBeUndefined();
+    expect(await rows('SELECT count(*) FROM acct WHERE id > 0')).toEqual([[0n]]);
+  });
+});
+
+describe('choosing a generic plan', () => {
+  const entry = () => ({ customRuns: 0, compileMs: 0, totalMs: 0, generic: null, customOnly: false });
+
+  it('goes generic when planning is a large share of the custom runs, once measured enough', () => {
+    const cache = new PlanCache();
+    const e = entry();
+    for (let i = 1; i < GENERIC_PLAN_CUSTOM_RUNS; i++) expect(cache.noteCustomRun(e, 0.08, 0.1)).toBe(false);
+    expect(cache.noteCustomRun(e, 0.08, 0.1)).toBe(true);
+  });
+
+  it('keeps custom plans when the run dwarfs planning (an analytical query)', () => {
+    const cache = new PlanCache();
+    const e = entry();
+    let decided = false;
+    for (let i = 0; i < GENERIC_PLAN_CUSTOM_RUNS; i++) decided = cache.noteCustomRun(e, 1, 100);
+    expect(decided).toBe(false);
+    expect(e.customOnly).toBe(true);
   });
 });

@@ -274,7 +274,9 @@ describe('system functions', () => {
       ['eon', 'public', '{public}', '15.0', null],
     ]);
     expect((await errorOf("SELECT current_setting('no_such_setting')")).code).toBe('undefined_object');
-    expect(await q('SELECT current_user(), session_user(), current_user, session_user')).toEqual([['alice', 'alice', 'alice', 'alice']]);
+    expect(await q('SELECT current_user, session_user, current_role, user')).toEqual([['alice', 'alice', 'alice', 'alice']]);
+    // As in PostgreSQL, these are keywords, not functions: parentheses are a syntax error.
+    expect((await errorOf('SELECT current_user()')).code).toBe('syntax_error');
   });
 
   it('current_setting reads the session, not a plan cached for another session', async () => {

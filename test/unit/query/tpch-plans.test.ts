@@ -62,7 +62,7 @@ const queries = blocks
 function plan(sql: string): Plan {
   const st = parseScript(sql)[0]!;
   if (st.kind !== 'query') throw new Error('not a query');
-  return optimize(bindQuery(st.ast, new StatementContext(catalog, st.literals, [])));
+  return optimize(bindQuery(st.ast, new StatementContext(catalog, [])));
 }
 
 /** Every plan node, including those of subqueries inside expressions. */

@@ -14,7 +14,6 @@ import { conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOr
 import { exprKey } from '../../../query/bind/expr-key.js';
 import { runPlan } from '../../../query/execute/executor.js';
 import { ExecContext } from '../../../query/execute/context.js';
-import { parseScript } from '../../../query/parse/parser.js';
 
 function table(id: number, name: string, cols: [string, ColumnType][]): TableSchema {
   return { id, name, columns: cols.map(([n, type]) => ({ name: n, type, notNull: false })), primaryKey: [0], distributionKey: [0] };
@@ -257,16 +256,5 @@ describe('semi and anti joins', () => {
     const residual = cmp('<>', col(1), col(3));
     expect(join('semi', residual)).toEqual([[1, 10]]);
     expect(join('anti', residual)).toEqual([[2, 20], [null, 30], [3, 40]]);
-  });
-});
-
-describe('substring(x FROM a FOR b)', () => {
-  it('parses as the comma form', () => {
-    const st = parseScript('select substring(s from 2 for 3), substring(s for 2), substring(s from 2), substring((select s from t) from 1) from t')[0]!;
-    expect(st.kind).toBe('query');
-    const columns = st.kind === 'query' ? (st.ast.columns as { expr: { args: { value: { type: string; value?: unknown }[] } } }[]) : [];
-    const numbers = columns.map((c) => c.expr.args.value.filter((a) => a.type === 'number').map((a) => a.value));
-    expect(numbers).toEqual([[2, 3], [1, 2], [2], [1]]);
-    expect(columns.map((c) => c.expr.args.value.length)).toEqual([3, 3, 2, 2]);
   });
 });
