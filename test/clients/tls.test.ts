@@ -8,13 +8,12 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eonCliPath, repoRoot, startEon } from '../support/eon.js';
 import type { RunningEon } from '../support/eon.js';
+import { selfSignedCert } from '../support/tls-cert.js';
 
-const run = promisify(execFile);
 const psqlTimeoutMs = 20_000;
 const requestTimeoutMs = 10_000;
 /** `eon start` with a bad flag exits before opening anything. */
@@ -29,11 +28,7 @@ let md5Node: RunningEon | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'eon-tls-clients-'));
-  certFile = path.join(dir, 'cert.pem');
-  keyFile = path.join(dir, 'key.pem');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', keyFile, '-out', certFile], {
-    timeout: psqlTimeoutMs,
-  });
+  ({ certFile, keyFile } = await selfSignedCert(dir));
   [node, md5Node] = await Promise.all([
     startEon({ extraArgs: ['--tls-cert', certFile, '--tls-key', keyFile, '--password', PASSWORD] }),
     startEon({ extraArgs: ['--password', PASSWORD, '--auth-method', 'md5'] }),

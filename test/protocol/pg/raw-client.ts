@@ -38,6 +38,14 @@ export class RawClient {
     return new RawClient(socket);
   }
 
+  /** Reads from a socket that is already connected (a TLS socket after the handshake, or a plain one some bytes into
+   * the conversation); resumes it if it was paused. */
+  static over(socket: Socket): RawClient {
+    const c = new RawClient(socket);
+    socket.resume();
+    return c;
+  }
+
   /** Connects and completes a trust startup. */
   static async ready(port: number, params: Record<string, string> = { user: 'eon', database: 'eon' }): Promise<RawClient> {
     const c = await RawClient.connect(port);
@@ -70,6 +78,13 @@ export class RawClient {
   async waitForCount(type: string, n: number, timeoutMs = WAIT_MS_DEFAULT): Promise<BackendMessage[]> {
     await this.waitUntil(() => this.messages.filter((m) => m.type === type).length >= n || this.ended, timeoutMs);
     return this.messages;
+  }
+
+  /** The fields of the first ErrorResponse; throws if none has arrived. */
+  error(): Record<string, string> {
+    const e = this.messages.find((m) => m.type === 'E');
+    if (e === undefined) throw new Error(`no ErrorResponse in '${this.types()}'`);
+    return errorFields(e);
   }
 
   types(): string {

@@ -11,7 +11,6 @@ import type { Socket } from 'node:net';
 import { TLSSocket, connect as tlsConnect } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
@@ -26,7 +25,9 @@ import { createHttpServer } from '../../../protocol/http/index.js';
 import type { HttpServer } from '../../../protocol/http/index.js';
 import { fakeSessions } from '../../http/fake-sessions.js';
 import { FakeSessionFactory } from './fake-session.js';
-import { errorFields } from './raw-client.js';
+import { RawClient } from './raw-client.js';
+import type { BackendMessage } from './raw-client.js';
+import { selfSignedCert } from '../../support/tls-cert.js';
 
 const run = promisify(execFile);
 const PSQL_TIMEOUT_MS = 10_000;
@@ -35,101 +36,7 @@ const WAIT_MS = 3_000;
 const PROMPT_ANSWER_MS = 1_000;
 const PASSWORD = 'tls s3cret';
 
-interface Message {
-  readonly type: string;
-  readonly body: Buffer;
-}
-
-/** Collects backend messages (and leading unframed bytes) from a plain or TLS socket. */
-class Wire {
-  readonly messages: Message[] = [];
-  raw = Buffer.alloc(0);
-  ended = false;
-  private rawWanted: number;
-  private pending = Buffer.alloc(0);
-  private readonly listeners = new Set<() => void>();
-
-  constructor(
-    readonly socket: Duplex,
-    rawWanted = 0,
-  ) {
-    this.rawWanted = rawWanted;
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('close', () => {
-      this.ended = true;
-      this.notify();
-    });
-    socket.on('error', () => {});
-  }
-
-  send(b: Buffer | Uint8Array): void {
-    this.socket.write(b);
-  }
-
-  types(): string {
-    return this.messages.map((m) => m.type).join('');
-  }
-
-  error(): Record<string, string> {
-    const e = this.messages.find((m) => m.type === 'E');
-    expect(e, `no ErrorResponse in '${this.types()}'`).toBeDefined();
-    return errorFields(e!);
-  }
-
-  waitUntil(cond: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-    if (cond()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`timed out; got '${this.types()}', ended ${this.ended}`));
-      }, timeoutMs);
-      const check = (): void => {
-        if (!cond()) return;
-        clearTimeout(timer);
-        this.listeners.delete(check);
-        resolve();
-      };
-      this.listeners.add(check);
-    });
-  }
-
-  waitFor(type: string, timeoutMs = WAIT_MS): Promise<void> {
-    return this.waitUntil(() => this.messages.some((m) => m.type === type) || this.ended, timeoutMs);
-  }
-
-  waitForEnd(timeoutMs = WAIT_MS): Promise<void> {
-    return this.waitUntil(() => this.ended, timeoutMs);
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private notify(): void {
-    for (const l of [...this.listeners]) l();
-  }
-
-  private onData(chunk: Buffer): void {
-    let buf = Buffer.concat([this.pending, chunk]);
-    if (this.rawWanted > 0) {
-      const n = Math.min(this.rawWanted, buf.length);
-      this.raw = Buffer.concat([this.raw, buf.subarray(0, n)]);
-      this.rawWanted -= n;
-      buf = buf.subarray(n);
-    }
-    let at = 0;
-    while (buf.length - at >= 5) {
-      const len = buf.readInt32BE(at + 1);
-      if (buf.length - at < len + 1) break;
-      this.messages.push({ type: String.fromCharCode(buf[at] as number), body: Buffer.from(buf.subarray(at + 5, at + 1 + len)) });
-      at += len + 1;
-    }
-    this.pending = Buffer.from(buf.subarray(at));
-    this.notify();
-  }
-}
-
-const openSockets: Duplex[] = [];
+const openSockets: Socket[] = [];
 
 async function plainSocket(port: number): Promise<Socket> {
   const socket = connect({ port, host: '127.0.0.1' });
@@ -156,8 +63,8 @@ async function sslAnswer(socket: Socket): Promise<string> {
   });
 }
 
-/** A raw client over TLS: SSLRequest, 'S', handshake; returns the wire on the TLS socket. */
-async function tlsWire(port: number): Promise<Wire> {
+/** A raw client over TLS: SSLRequest, 'S', handshake; returns the client on the TLS socket. */
+async function tlsWire(port: number): Promise<RawClient> {
   const plain = await plainSocket(port);
   expect(await sslAnswer(plain)).toBe('S');
   const secure = tlsConnect({ socket: plain, rejectUnauthorized: false });
@@ -167,18 +74,18 @@ async function tlsWire(port: number): Promise<Wire> {
     secure.once('secureConnect', resolve);
     secure.once('error', reject);
   });
-  return new Wire(secure);
+  return RawClient.over(secure);
 }
 
-async function plainWire(port: number, rawWanted = 0): Promise<Wire> {
-  return new Wire(await plainSocket(port), rawWanted);
+async function plainWire(port: number): Promise<RawClient> {
+  return RawClient.over(await plainSocket(port));
 }
 
 function pgClient(port: number, extra: Partial<pg.ClientConfig> = {}): pg.Client {
   return new pg.Client({ host: '127.0.0.1', port, user: 'eon', database: 'eon', ...extra });
 }
 
-function authCode(m: Message | undefined): number {
+function authCode(m: BackendMessage | undefined): number {
   expect(m?.type).toBe('R');
   return m!.body.readInt32BE(0);
 }
@@ -213,11 +120,7 @@ async function server(opts: Partial<PgServerOptions>): Promise<{ port: number; l
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'eon-tls-'));
-  certFile = path.join(dir, 'cert.pem');
-  keyFile = path.join(dir, 'key.pem');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', keyFile, '-out', certFile], {
-    timeout: PSQL_TIMEOUT_MS,
-  });
+  ({ certFile, keyFile } = await selfSignedCert(dir));
   credentials = loadTlsCredentials({ certFile, keyFile });
 });
 
@@ -270,8 +173,7 @@ describe('TLS with a certificate', () => {
   it('drops a client that answers S with plaintext', async () => {
     const plain = await plainSocket(port);
     expect(await sslAnswer(plain)).toBe('S');
-    const w = new Wire(plain);
-    plain.resume();
+    const w = RawClient.over(plain);
     const before = logs.filter((l) => l.msg === 'pg connection ready').length;
     w.send(serialize.startup({ user: 'eon', database: 'eon' }));
     await w.waitForEnd();
@@ -342,10 +244,11 @@ describe('without a certificate', () => {
   });
 
   it('answers SSLRequest with N once; a second SSLRequest is 08P01', async () => {
-    const w = await plainWire(port, 1);
+    const w = await plainWire(port);
+    w.expectRaw(1);
     w.send(serialize.requestSsl());
-    await w.waitUntil(() => w.raw.length === 1);
-    expect(w.raw.toString()).toBe('N');
+    await w.waitUntil(() => w.rawBytes.length === 1);
+    expect(w.rawBytes.toString()).toBe('N');
     w.send(serialize.requestSsl());
     await w.waitForEnd(PROMPT_ANSWER_MS);
     expect(w.error()).toMatchObject({ S: 'FATAL', C: '08P01' });
@@ -463,40 +366,32 @@ describe('out-of-place frontend messages: 08P01 at once, then the connection clo
     scramPort = (await server({ password: PASSWORD })).port;
   });
 
-  async function readyWire(): Promise<Wire> {
-    const w = await plainWire(trustPort);
-    w.send(serialize.startup({ user: 'eon', database: 'eon' }));
-    await w.waitFor('Z');
-    w.messages.length = 0;
-    return w;
-  }
-
-  async function expectRefused(w: Wire, message: RegExp): Promise<void> {
+  async function expectRefused(w: RawClient, message: RegExp): Promise<void> {
     await w.waitForEnd(PROMPT_ANSWER_MS);
     expect(w.error()).toMatchObject({ S: 'FATAL', C: '08P01' });
     expect(w.error()['M']).toMatch(message);
   }
 
   it('a second startup packet after startup', async () => {
-    const w = await readyWire();
+    const w = await RawClient.ready(trustPort);
     w.send(serialize.startup({ user: 'eon', database: 'eon' }));
     await expectRefused(w, /invalid frontend message type 0/);
   });
 
   it('an SSLRequest after startup', async () => {
-    const w = await readyWire();
+    const w = await RawClient.ready(trustPort);
     w.send(serialize.requestSsl());
     await expectRefused(w, /invalid frontend message type 0/);
   });
 
   it('a password message when none was asked for', async () => {
-    const w = await readyWire();
+    const w = await RawClient.ready(trustPort);
     w.send(serialize.password('pw'));
     await expectRefused(w, /invalid frontend message type 112/);
   });
 
   it('answers the messages before the bad one first', async () => {
-    const w = await readyWire();
+    const w = await RawClient.ready(trustPort);
     w.send(Buffer.concat([serialize.query('select 31'), serialize.password('pw')]));
     await expectRefused(w, /invalid frontend message type 112/);
     expect(w.types()).toBe('TDCZE');
