@@ -94,6 +94,7 @@ export function parseOne(sql: string): Statement | null {
 }
 
 function rawStatements(sql: string): RawStmt[] {
+  if (sql === '') return []; // libpg-query refuses the empty string; PostgreSQL answers it as an empty query
   try {
     return parseSync(sql).stmts ?? [];
   } catch (e) {

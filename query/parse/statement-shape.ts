@@ -27,8 +27,8 @@ export interface StatementShape {
   readonly key: string;
   /** The value constants in the order their parameters are numbered ($1 is the first). */
   readonly constants: readonly ShapeConstant[];
-  /** The tree with each value constant replaced by a parameter reference. */
-  readonly parameterized: Node;
+  /** The tree with each value constant replaced by a parameter reference (built on demand: rarely needed). */
+  parameterized(): Node;
 }
 
 /**
@@ -39,48 +39,74 @@ export function statementShape(statement: Node): StatementShape | null {
   if (!SHAPED_STATEMENTS.has(nodeTag(statement))) return null;
   const constants: ShapeConstant[] = [];
   let ownParameters = false;
+  // The tree as JSON without locations (they differ between statements of one shape), each lifted
+  // constant written as its parameter number; built in the same walk (a replacer function for
+  // JSON.stringify cost three times as much on a point query).
+  let tree = '';
 
-  /** Copies `value` (locations dropped); `under` is the key it sits under (a node's tag for payloads). */
-  const walk = (value: unknown, keep: boolean, under: string): unknown => {
-    if (Array.isArray(value)) {
-      if (POSITIONAL_LISTS.has(under)) return value.map((item) => walk(item, keep || isPosition(item), ''));
-      return value.map((item) => walk(item, keep, ''));
+  /** Serializes `value`, lifting value constants; `under` is the key it sits under (a node's tag for payloads). */
+  const visit = (value: unknown, keep: boolean, under: string): void => {
+    if (value === null || typeof value !== 'object') {
+      tree += typeof value === 'string' ? JSON.stringify(value) : String(value);
+      return;
     }
-    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      const positional = POSITIONAL_LISTS.has(under);
+      tree += '[';
+      value.forEach((item, i) => {
+        if (i > 0) tree += ',';
+        visit(item, keep || (positional && isPosition(item)), '');
+      });
+      tree += ']';
+      return;
+    }
     const obj = value as Record<string, unknown>;
-    if (!keep && obj.A_Const !== undefined) {
-      const lit = constLiteral(obj.A_Const as A_Const);
+    const c = obj.A_Const as A_Const | undefined;
+    if (c !== undefined && !keep) {
+      const lit = constLiteral(c);
       if (lit.kind === 'integer' || lit.kind === 'number' || lit.kind === 'string') {
-        // Stop at once: a bulk INSERT's tree is not worth copying only to be refused.
+        // Stop at once: a bulk INSERT's tree is not worth walking only to be refused.
         if (constants.length === SHAPE_CONSTANTS_MAX) throw TOO_MANY_CONSTANTS;
         constants.push(lit);
-        return { ParamRef: { number: constants.length } };
+        tree += `{"A_Const":${constants.length}}`;
+        return;
       }
     }
-    const out: Record<string, unknown> = {};
+    tree += '{';
+    let first = true;
     for (const key in obj) {
       if (key === 'location') continue;
       if (key === 'ParamRef') ownParameters = true;
+      tree += first ? `"${key}":` : `,"${key}":`;
+      first = false;
       const child = obj[key];
       if (under === 'FuncCall' && key === 'args' && Array.isArray(child) && FIELD_ARGUMENT_FUNCTIONS.has(lastName(obj.funcname))) {
-        out[key] = child.map((arg, i) => walk(arg, keep || i === 0, ''));
+        tree += '[';
+        child.forEach((arg, i) => {
+          if (i > 0) tree += ',';
+          visit(arg, keep || i === 0, '');
+        });
+        tree += ']';
       } else {
-        out[key] = walk(child, keep || keepsConstants(under, obj, key), key);
+        visit(child, keep || keepsConstants(under, obj, key), key);
       }
     }
-    return out;
+    tree += '}';
   };
 
-  let parameterized: Node;
   try {
-    parameterized = walk(statement, false, '') as Node;
+    visit(statement, false, '');
   } catch (e) {
     if (e === TOO_MANY_CONSTANTS) return null;
     throw e;
   }
   if (constants.length === 0 || ownParameters) return null;
-  // The constants' kinds are part of the shape: 7 and '7' type differently.
-  return { key: `${constants.map((c) => c.kind[0]).join('')} ${JSON.stringify(parameterized)}`, constants, parameterized };
+  return {
+    // The constants' kinds are part of the shape: 7 and '7' type differently.
+    key: `${constants.map((c) => c.kind[0]).join('')} ${tree}`,
+    constants,
+    parameterized: () => JSON.parse(tree, (_key, value: unknown) => (typeof value === 'object' && value !== null && typeof (value as { A_Const?: unknown }).A_Const === 'number' ? { ParamRef: { number: (value as { A_Const: number }).A_Const } } : value)) as Node,
+  };
 }
 
 /** Whether the constants under `payload[key]` (payload of a node tagged `tag`) steer the plan. */

@@ -17,37 +17,47 @@ export const PLAN_CACHE_ENTRIES_MAX = 1024;
 /** Statements longer than this are not cached (bulk INSERTs would only evict useful plans). */
 export const PLAN_CACHE_TEXT_CHARS_MAX = 4096;
 
-/** Custom (constants-in) runs of a shape measured before deciding on a generic plan for it. */
+/** Custom (constants-in) runs of a shape measured before a generic plan is tried for it. */
 export const GENERIC_PLAN_CUSTOM_RUNS = 3;
+/** Runs of a generic plan on trial before it is kept or dropped. */
+export const GENERIC_PLAN_TRIAL_RUNS = 3;
 /**
- * A shape gets a generic plan when compiling took at least this share of its custom runs' time:
- * then planning, not execution, is what a repeat costs (a point lookup, not an analytical query
- * whose plan gains from seeing its constants).
+ * Shapes whose custom runs take longer than this on average are not tried with a generic plan:
+ * a plan that needs its constants (date bounds, zone maps) could make each trial run many times
+ * slower, and a long run gains little from skipping planning anyway.
  */
-export const GENERIC_PLAN_COMPILE_SHARE_MIN = 0.2;
+export const GENERIC_PLAN_TRIAL_RUN_MS_MAX = 20;
 
-/** What the cache knows of one statement shape. */
+/**
+ * What the cache knows of one statement shape. After GENERIC_PLAN_CUSTOM_RUNS custom runs its
+ * generic plan is tried; it stays if its runs take no longer on average than the custom runs
+ * did with their planning (PostgreSQL's choice between custom and generic plans, by measured
+ * time instead of estimated cost), else the shape keeps custom plans for good.
+ */
 export interface ShapeEntry {
   customRuns: number;
-  compileMs: number;
-  totalMs: number;
-  /** The shape's plan with its constants as parameters, once chosen. */
+  /** Custom runs' time, planning included. */
+  customMs: number;
+  genericRuns: number;
+  genericMs: number;
+  /** The shape's plan with its constants as parameters, once tried. */
   generic: CompiledStatement | null;
-  /** Decided: this shape keeps custom plans (planning is cheap next to running, or the generic plan differs). */
+  /** Decided: this shape keeps custom plans. */
   customOnly: boolean;
 }
 
 export class PlanCache {
   private readonly entries = new Map<string, CompiledStatement>();
   private readonly shapes = new Map<string, ShapeEntry>();
-  /** See GENERIC_PLAN_COMPILE_SHARE_MIN (0: every shape whose generic plan matches goes generic). */
-  private readonly compileShareMin: number;
+  /** Generic plans are tried without the time limit and kept whatever their runs take (tests of their answers). */
+  private readonly alwaysGeneric: boolean;
+
   /** Prepared statements by text and declared parameter types, with their parse. */
   private readonly prepared = new Map<string, { statement: Statement; compiled: CompiledStatement }>();
   catalogVersion = 0;
 
-  constructor(options: { readonly compileShareMin?: number } = {}) {
-    this.compileShareMin = options.compileShareMin ?? GENERIC_PLAN_COMPILE_SHARE_MIN;
+  constructor(options: { readonly alwaysGeneric?: boolean } = {}) {
+    this.alwaysGeneric = options.alwaysGeneric === true;
   }
 
   getPrepared(key: string): { statement: Statement; compiled: CompiledStatement } | undefined {
@@ -75,23 +85,34 @@ export class PlanCache {
     let e = this.shapes.get(key);
     if (e === undefined) {
       evictOldest(this.shapes);
-      e = { customRuns: 0, compileMs: 0, totalMs: 0, generic: null, customOnly: false };
+      e = { customRuns: 0, customMs: 0, genericRuns: 0, genericMs: 0, generic: null, customOnly: false };
       this.shapes.set(key, e);
     }
     return e;
   }
 
-  /**
-   * Records one custom run of a shape; true once the shape has been measured enough and planning
-   * was a large enough share of its time that a generic plan should be tried (it is decided once).
-   */
-  noteCustomRun(entry: ShapeEntry, compileMs: number, totalMs: number): boolean {
+  /** Records one custom run of a shape (planning included); true when its generic plan should now be tried. */
+  noteCustomRun(entry: ShapeEntry, totalMs: number): boolean {
     entry.customRuns++;
-    entry.compileMs += compileMs;
-    entry.totalMs += totalMs;
+    entry.customMs += totalMs;
     if (entry.customRuns < GENERIC_PLAN_CUSTOM_RUNS) return false;
-    entry.customOnly = true;
-    return entry.compileMs >= this.compileShareMin * entry.totalMs;
+    if (!this.alwaysGeneric && entry.customMs / entry.customRuns > GENERIC_PLAN_TRIAL_RUN_MS_MAX) {
+      entry.customOnly = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Records one run of a shape's generic plan; after the trial it is kept or the shape goes custom-only. */
+  noteGenericRun(entry: ShapeEntry, totalMs: number): void {
+    if (entry.genericRuns >= GENERIC_PLAN_TRIAL_RUNS) return;
+    entry.genericRuns++;
+    entry.genericMs += totalMs;
+    if (entry.genericRuns < GENERIC_PLAN_TRIAL_RUNS) return;
+    if (!this.alwaysGeneric && entry.genericMs / entry.genericRuns > entry.customMs / entry.customRuns) {
+      entry.generic = null;
+      entry.customOnly = true;
+    }
   }
 
   /** The shape's entry if it has one (no entry is created). */

@@ -195,33 +195,36 @@ export class EngineSession implements Session {
 
   /**
    * A statement sent alone as text: its shape's generic plan when it has one, else compiled with
-   * its constants (a custom plan), timing the compile against the run to decide whether the
-   * shape should get a generic plan (see PlanCache).
+   * its constants (a custom plan); both are timed so the cache can choose between them (see
+   * ShapeEntry).
    */
   private async runShaped(st: Statement & { kind: 'query' }, text: string, options: ExecuteOptions | undefined): Promise<QueryResult> {
     const shape = statementShape(st.ast);
     const known = shape === null ? undefined : this.cache.knownShape(shape.key);
     if (shape !== null && known?.generic != null) {
       const generic = known.generic;
-      return this.runCompiled(generic, shape.constants.map((c, i) => parseText(generic.paramTypes[i]!, constantText(c))), options);
+      const started = performance.now();
+      const result = await this.runCompiled(generic, shape.constants.map((c, i) => parseText(generic.paramTypes[i]!, constantText(c))), options);
+      this.cache.noteGenericRun(known, performance.now() - started);
+      return result;
     }
     const started = performance.now();
     const compiled = compileStatement(st, this.services, []);
-    const compileMs = performance.now() - started;
     if (!compiled.changesCatalog) this.cache.put(text, compiled);
     const result = await this.runCompiled(compiled, [], options);
     if (shape !== null && !compiled.changesCatalog && compiled.sessionDependent !== true) {
       const entry = this.cache.shape(shape.key);
-      if (!entry.customOnly && entry.generic === null) this.noteCustomRun(entry, shape, st.text, compiled, compileMs, performance.now() - started);
+      if (!entry.customOnly && entry.generic === null) this.noteCustomRun(entry, shape, st.text, compiled, performance.now() - started);
     }
     return result;
   }
 
-  private noteCustomRun(entry: ShapeEntry, shape: StatementShape, text: string, custom: CompiledStatement, compileMs: number, totalMs: number): void {
-    if (!this.cache.noteCustomRun(entry, compileMs, totalMs)) return;
+  private noteCustomRun(entry: ShapeEntry, shape: StatementShape, text: string, custom: CompiledStatement, totalMs: number): void {
+    if (!this.cache.noteCustomRun(entry, totalMs)) return;
+    entry.customOnly = true; // unless the generic plan below is taken
     let generic: CompiledStatement;
     try {
-      generic = compileStatement({ kind: 'query', ast: shape.parameterized, text }, this.services, shape.constants.map(declaredType));
+      generic = compileStatement({ kind: 'query', ast: shape.parameterized(), text }, this.services, shape.constants.map(declaredType));
     } catch {
       return; // a constant the plan needs as a value (a function's literal argument): custom plans only
     }

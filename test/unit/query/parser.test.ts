@@ -72,5 +72,7 @@ describe('parser', () => {
   it('refuses several statements in one prepared statement', () => {
     expect(() => parseOne('select 1; select 2')).toThrow(expect.objectContaining({ sqlstate: '42601' }));
     expect(parseOne('  ')).toBeNull();
+    expect(parseOne('')).toBeNull();
+    expect(parseScript('-- nothing but a comment')).toEqual([]);
   });
 });

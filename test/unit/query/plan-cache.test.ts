@@ -9,7 +9,7 @@ import { DataEnginePool, Store } from '../../../storage/index.js';
 import { createQueryEngine, PlanCache, type QueryEngine } from '../../../query/index.js';
 import { parseOne } from '../../../query/parse/parser.js';
 import { statementShape } from '../../../query/parse/statement-shape.js';
-import { GENERIC_PLAN_CUSTOM_RUNS } from '../../../query/session/plan-cache.js';
+import { GENERIC_PLAN_CUSTOM_RUNS, GENERIC_PLAN_TRIAL_RUNS, GENERIC_PLAN_TRIAL_RUN_MS_MAX, type ShapeEntry } from '../../../query/session/plan-cache.js';
 
 describe('prepared statement plan cache', () => {
   let dir: string;
@@ -59,7 +59,7 @@ describe('generic plans of statement shapes', () => {
   let engine: QueryEngine;
   // Every shape whose generic plan matches goes generic, whatever this machine's timings: the
   // tests check the generic plans' answers; the timing rule is checked on its own below.
-  const cache = new PlanCache({ compileShareMin: 0 });
+  const cache = new PlanCache({ alwaysGeneric: true });
 
   const rows = async (sql: string): Promise<unknown[][]> => {
     let last: unknown[][] = [];
@@ -119,21 +119,36 @@ describe('generic plans of statement shapes', () => {
 });
 
 describe('choosing a generic plan', () => {
-  const entry = () => ({ customRuns: 0, compileMs: 0, totalMs: 0, generic: null, customOnly: false });
+  const entry = (): ShapeEntry => ({ customRuns: 0, customMs: 0, genericRuns: 0, genericMs: 0, generic: null, customOnly: false });
+  const somePlan = { paramTypes: [], columns: null, changesCatalog: false, run: () => Promise.reject(new Error('not run')) };
 
-  it('goes generic when planning is a large share of the custom runs, once measured enough', () => {
+  it('tries the generic plan after the custom runs, and keeps it when it runs no slower than they did', () => {
     const cache = new PlanCache();
     const e = entry();
-    for (let i = 1; i < GENERIC_PLAN_CUSTOM_RUNS; i++) expect(cache.noteCustomRun(e, 0.08, 0.1)).toBe(false);
-    expect(cache.noteCustomRun(e, 0.08, 0.1)).toBe(true);
+    for (let i = 1; i < GENERIC_PLAN_CUSTOM_RUNS; i++) expect(cache.noteCustomRun(e, 0.1)).toBe(false);
+    expect(cache.noteCustomRun(e, 0.1)).toBe(true);
+    e.generic = somePlan;
+    for (let i = 0; i < GENERIC_PLAN_TRIAL_RUNS; i++) cache.noteGenericRun(e, 0.02);
+    expect(e.generic).toBe(somePlan);
+    expect(e.customOnly).toBe(false);
   });
 
-  it('keeps custom plans when the run dwarfs planning (an analytical query)', () => {
+  it('drops a generic plan that runs slower than the custom plans with their planning', () => {
     const cache = new PlanCache();
     const e = entry();
-    let decided = false;
-    for (let i = 0; i < GENERIC_PLAN_CUSTOM_RUNS; i++) decided = cache.noteCustomRun(e, 1, 100);
-    expect(decided).toBe(false);
+    for (let i = 0; i < GENERIC_PLAN_CUSTOM_RUNS; i++) cache.noteCustomRun(e, 2);
+    e.generic = somePlan;
+    for (let i = 0; i < GENERIC_PLAN_TRIAL_RUNS; i++) cache.noteGenericRun(e, 9); // lost its date bounds, say
+    expect(e.generic).toBeNull();
+    expect(e.customOnly).toBe(true);
+  });
+
+  it('does not try a generic plan for long runs (an analytical query)', () => {
+    const cache = new PlanCache();
+    const e = entry();
+    let tried = false;
+    for (let i = 0; i < GENERIC_PLAN_CUSTOM_RUNS; i++) tried = cache.noteCustomRun(e, GENERIC_PLAN_TRIAL_RUN_MS_MAX * 5);
+    expect(tried).toBe(false);
     expect(e.customOnly).toBe(true);
   });
 });

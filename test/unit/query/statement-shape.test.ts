@@ -25,7 +25,7 @@ describe('statement shapes', () => {
       { kind: 'string', text: 'x' },
       { kind: 'number', text: '1.5' },
     ]);
-    expect(JSON.stringify(s.parameterized)).toContain('"ParamRef":{"number":3}');
+    expect(JSON.stringify(s.parameterized())).toContain('"ParamRef":{"number":3}');
   });
 
   it('keep the constants that steer the plan', () => {
