@@ -27,7 +27,7 @@ export type {
 export { ACCEPTOR_STATE_EMPTY, LmdbAcceptorStore, MemoryAcceptorStore } from './acceptor-store.js';
 export type { AcceptorDatabase, AcceptorState, AcceptorStore } from './acceptor-store.js';
 export { Acceptor } from './acceptor.js';
-export { BACKOFF_BASE_MS, BACKOFF_MAX_MS, CAS_ATTEMPTS_MAX, CAS_TIMEOUT_MS, Proposer, REPLICAS_MAX, ROUND_TIMEOUT_MS } from './proposer.js';
+export { BACKOFF_BASE_MS, BACKOFF_MAX_MS, CAS_ATTEMPTS_MAX, CAS_STALLED_MS_MAX, CAS_TIMEOUT_MS, DEADLINE_LATE_MS, Proposer, REPLICAS_MAX, ROUND_TIMEOUT_MS } from './proposer.js';
 export type { CasOutcome, ReadOutcome } from './proposer.js';
 export { ConsensusRegister, casAsync, readAsync } from './register.js';
 export { consensusOutcomeError } from './outcome-error.js';

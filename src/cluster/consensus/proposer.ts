@@ -44,8 +44,17 @@ export const BACKOFF_MAX_MS = 200;
 export const CAS_ATTEMPTS_MAX = 16;
 /** Largest replica set a register may have. */
 export const REPLICAS_MAX = 9;
+/**
+ * A deadline timer that fires this much later than it was due means this process was not running
+ * (a long statement held the event loop, a GC pause, SIGSTOP): replies that arrived meanwhile are
+ * still queued behind the timer (Node runs due timers before that I/O), so the operation gets
+ * another CAS_TIMEOUT_MS of running time instead of failing — up to CAS_STALLED_MS_MAX in all.
+ */
+export const DEADLINE_LATE_MS = 500;
+/** Wall time after which an operation fails however much of it this process spent stalled. */
+export const CAS_STALLED_MS_MAX = 30_000;
 
-if (!(ROUND_TIMEOUT_MS < CAS_TIMEOUT_MS && BACKOFF_BASE_MS <= BACKOFF_MAX_MS && BACKOFF_MAX_MS < CAS_TIMEOUT_MS)) {
+if (!(ROUND_TIMEOUT_MS < CAS_TIMEOUT_MS && BACKOFF_BASE_MS <= BACKOFF_MAX_MS && BACKOFF_MAX_MS < CAS_TIMEOUT_MS && CAS_TIMEOUT_MS < CAS_STALLED_MS_MAX)) {
   throw new Error('consensus: timeouts must nest (round < whole CAS, backoff < whole CAS)');
 }
 
@@ -97,6 +106,9 @@ interface Operation {
   round: PrepareRound | ProposeRound | null;
   roundTimer: Timer | null;
   deadline: Timer | null;
+  /** When the operation started and when its deadline was due (clock time). */
+  startedAt: number;
+  deadlineAt: number;
   /** Answers in the last round that ended without a majority. */
   reached: number;
   /** The newest committed version any reply showed; used only to repair laggards. */
@@ -151,14 +163,28 @@ export class Proposer {
       round: null,
       roundTimer: null,
       deadline: null,
+      startedAt: this.runtime.clock.now(),
+      deadlineAt: 0,
       reached: 0,
       newest: { version: 0, value: null, id: null },
       informed: new Map(),
       heard: new Map(),
       ballots: [],
     };
-    op.deadline = this.runtime.scheduler.after(CAS_TIMEOUT_MS, () => this.finish(op, this.failure(op)));
+    this.armDeadline(op);
     this.attempt(op);
+  }
+
+  private armDeadline(op: Operation): void {
+    op.deadlineAt = this.runtime.clock.now() + CAS_TIMEOUT_MS;
+    op.deadline = this.runtime.scheduler.after(CAS_TIMEOUT_MS, () => {
+      const now = this.runtime.clock.now();
+      if (now - op.deadlineAt > DEADLINE_LATE_MS && now - op.startedAt < CAS_STALLED_MS_MAX) {
+        this.armDeadline(op);
+        return;
+      }
+      this.finish(op, this.failure(op));
+    });
   }
 
   /** Handles a promise or accepted reply addressed to this proposer. */
