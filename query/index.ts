@@ -42,6 +42,9 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     ddl: opts.ddl ?? opts.store,
   };
   const cluster = opts.cluster ?? standaloneClusterInfo(opts.store);
+  // DDL another node decided reaches this store through the cluster catalog, not a session:
+  // plans cached against the old catalog (a replaced view's old query) must go then too.
+  const stopWatching = opts.store.onCatalogChange(() => cache.invalidate());
   return {
     openSession(options: { user: string; database: string }): Session {
       // System tables and session functions read this session's user and settings.
@@ -55,6 +58,8 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
       session = new EngineSession({ ...services, system: { store: opts.store, cluster, session: identity } }, cache);
       return session;
     },
-    async close() {},
+    async close() {
+      stopWatching();
+    },
   };
 }

@@ -2,6 +2,7 @@
 // thread (the only writer) and by data-engine workers (readers).
 //
 //   catalog  ['table', name] → TableSchema · ['tableById', id] → name        (msgpack values)
+//            ['sequence', name] → options, last value, is_called · ['meta', 'nextSequenceId']
 //   meta     'partitions' → Q · 'nextTableId' · 'nextSegmentId' · ['rowSeq', tableId]
 //   delta    [tableId u32][partition u16][pk…] → encoded row (row-codec)
 //   pkidx    same key → [segmentId u32][row u32] for rows folded into segments

@@ -9,6 +9,30 @@ export interface ColumnSchema {
   name: string;
   type: ColumnType;
   notNull: boolean;
+  /** The DEFAULT expression as SQL text (PostgreSQL's display form where eon builds it: serial). */
+  default?: string;
+  /** GENERATED ALWAYS / BY DEFAULT AS IDENTITY: values come from `sequence`. */
+  identity?: 'always' | 'by default';
+  /** The sequence this column owns (serial, identity): created and dropped with the table. */
+  sequence?: SequenceOptions;
+}
+
+/** A sequence's definition; bigints as decimal text (the catalog travels as JSON and msgpack). */
+export interface SequenceOptions {
+  name: string;
+  /** pg_sequence.seqtypid's type: the column type of a serial, bigint unless AS says otherwise. */
+  type: 'int2' | 'int4' | 'int8';
+  increment: string;
+  min: string;
+  max: string;
+  start: string;
+  cycle: boolean;
+}
+
+/** A CHECK constraint: its name and its expression as SQL text, read against the row's columns. */
+export interface CheckConstraint {
+  name: string;
+  expr: string;
 }
 
 export interface TableSchema {
@@ -19,6 +43,8 @@ export interface TableSchema {
   primaryKey: number[];
   /** Ordinals hashed for placement; a subset of primaryKey, or any columns for row-id tables. */
   distributionKey: number[];
+  /** CHECK constraints, in the order they were declared; absent: none. */
+  checks?: CheckConstraint[];
   /**
    * Per-table replication (N copies, W acknowledgements per write, R replicas per read); unset:
    * the cluster defaults (src/cluster/replication/table-quorum.ts). Nothing sets them yet: the SQL

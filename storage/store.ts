@@ -20,7 +20,9 @@ import { COORDINATOR_SEGMENT_CACHE_BYTES_MAX, SegmentCache, StorageReader, store
 import {
   hasHiddenRowId, keyOf, makeRowId, partitionOfKey, partitionOfRow, ROWID_SEQUENCE_BITS,
 } from './schema.js';
-import type { ColumnSchema, RowKey, TableSchema } from './schema.js';
+import type { CheckConstraint, ColumnSchema, RowKey, TableSchema } from './schema.js';
+import { SequenceStore } from './sequences.js';
+import type { ViewDefinition, ViewSchema } from './view-schema.js';
 import type { ColumnType } from '../src/types/column-type.js';
 
 /** Delta rows in one partition that trigger a background compaction. */
@@ -47,6 +49,7 @@ export interface TableDefinition {
   distributionKey?: number[];
   /** An id the cluster's catalog assigned (the same on every node); unset: the next local one. */
   id?: number;
+  checks?: CheckConstraint[];
 }
 
 /**
@@ -505,6 +508,11 @@ export class Store {
   /** The store's own reads (point lookups, compaction): never pinned, so always current. */
   private readonly own: StorageReader;
   private readonly tables = new Map<string, TableSchema>();
+  private readonly views = new Map<string, ViewSchema>();
+  /** Called after every change of tables or views (see onCatalogChange). */
+  private readonly catalogListeners = new Set<() => void>();
+  /** Sequences (CREATE SEQUENCE, and those serial and identity columns own). */
+  readonly sequences: SequenceStore;
   /** Delta row counts per (table, partition) slot; absent = not yet counted. */
   private readonly deltaRows = new Map<number, number>();
   /** Whether a (table, partition) slot has segments; absent = not yet looked up. */
@@ -535,8 +543,12 @@ export class Store {
     const cache = new SegmentCache(COORDINATOR_SEGMENT_CACHE_BYTES_MAX);
     this.reader = new StorageReader(dir, env, cache);
     this.own = new StorageReader(dir, env, cache);
+    this.sequences = new SequenceStore(env.catalog);
     for (const { key, value } of env.catalog.getRange({ start: ['table'], end: ['table', '\uffff'] })) {
       if (key[0] === 'table') this.tables.set(String(key[1]), value as TableSchema);
+    }
+    for (const { key, value } of env.catalog.getRange({ start: ['view'], end: ['view', '\uffff'] })) {
+      if (key[0] === 'view') this.views.set(String(key[1]), value as ViewSchema);
     }
   }
 
@@ -574,10 +586,10 @@ export class Store {
 
   async createTable(def: TableDefinition): Promise<TableSchema> {
     this.assertOpen();
-    if (this.tables.has(def.name)) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
+    if (this.tables.has(def.name) || this.views.has(def.name)) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
     const schema = this.validateDefinition(def);
     if (def.id !== undefined) {
-      const owner = [...this.tables.values()].find((t) => t.id === def.id);
+      const owner = [...this.tables.values(), ...this.views.values()].find((t) => t.id === def.id);
       if (!Number.isSafeInteger(def.id) || def.id < 1 || owner !== undefined) {
         throw new EonError('invalid_table_definition', `table id ${def.id} is not free${owner === undefined ? '' : ` (it is "${owner.name}")`}`);
       }
@@ -589,8 +601,10 @@ export class Store {
       this.env.meta.putSync('nextTableId', Math.max(next, schema.id + 1));
       this.env.catalog.putSync(['table', schema.name], schema);
       this.env.catalog.putSync(['tableById', schema.id], schema.name);
+      for (const c of schema.columns) if (c.sequence !== undefined && !this.sequences.has(c.sequence.name)) this.sequences.create(c.sequence);
     });
     this.tables.set(schema.name, schema);
+    this.catalogChanged();
     return schema;
   }
 
@@ -626,12 +640,16 @@ export class Store {
         hint: 'Rows are found by primary key, so its partition must follow from the key.',
       });
     }
-    const columns = def.columns.map((c, i) => ({
+    const columns: ColumnSchema[] = def.columns.map((c, i) => ({
       name: c.name,
       type: { ...c.type },
       notNull: c.notNull || def.primaryKey.includes(i),
+      ...(c.default === undefined ? {} : { default: c.default }),
+      ...(c.identity === undefined ? {} : { identity: c.identity }),
+      ...(c.sequence === undefined ? {} : { sequence: { ...c.sequence } }),
     }));
-    return { id: 0, name: def.name, columns, primaryKey: [...def.primaryKey], distributionKey };
+    const checks = def.checks !== undefined && def.checks.length > 0 ? { checks: def.checks.map((k) => ({ ...k })) } : {};
+    return { id: 0, name: def.name, columns, primaryKey: [...def.primaryKey], distributionKey, ...checks };
   }
 
   async dropTable(name: string): Promise<void> {
@@ -649,13 +667,116 @@ export class Store {
       this.env.catalog.removeSync(['table', name]);
       this.env.catalog.removeSync(['tableById', table.id]);
       this.env.meta.removeSync(['rowSeq', table.id]);
+      for (const c of table.columns) if (c.sequence !== undefined && this.sequences.has(c.sequence.name)) this.sequences.drop(c.sequence.name);
     });
     this.tables.delete(name);
+    this.catalogChanged();
     for (let p = 0; p < this.partitions; p++) {
       this.deltaRows.delete(partitionSlot(table.id, p));
       this.segmentSlots.delete(partitionSlot(table.id, p));
       this.maxKeys.delete(partitionSlot(table.id, p));
     }
+  }
+
+  /**
+   * TRUNCATE: removes every row of the tables in one transaction (segments, delta, key index,
+   * dead bitmaps and version entries: key ranges, not rows one by one), keeping their schemas and
+   * ids, so plans that name them stay valid.
+   */
+  async truncateTables(names: readonly string[]): Promise<void> {
+    this.assertOpen();
+    const tables = names.map((name) => {
+      const table = this.tables.get(name);
+      if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
+      return table;
+    });
+    // Writes queued before the TRUNCATE land before it, as they were accepted first.
+    this.commitPending();
+    await this.settleCompaction();
+    this.env.root.transactionSync(() => {
+      for (const table of tables) {
+        const start = partitionPrefix(table.id, 0);
+        const end = tableEnd(table.id);
+        for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead, this.env.versions]) {
+          const keys = [...db.getKeys({ start, end })].map((k) => Buffer.from(k));
+          for (const k of keys) db.removeSync(k);
+        }
+      }
+    });
+    for (const table of tables) {
+      for (let p = 0; p < this.partitions; p++) {
+        const slot = partitionSlot(table.id, p);
+        this.deltaRows.set(slot, 0);
+        this.segmentSlots.set(slot, false);
+        this.mergeSlots.delete(slot);
+        this.compactQueue.delete(slot);
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` after every change of the tables or views, wherever it came from (a local
+   * statement, or the cluster catalog applying another node's DDL), so plans cached against the
+   * old catalog can be dropped. Returns the unsubscribe function.
+   */
+  onCatalogChange(listener: () => void): () => void {
+    this.catalogListeners.add(listener);
+    return () => this.catalogListeners.delete(listener);
+  }
+
+  private catalogChanged(): void {
+    for (const listener of this.catalogListeners) listener();
+  }
+
+  // ---- views ----
+
+  getView(name: string): ViewSchema | undefined {
+    return this.views.get(name);
+  }
+
+  listViews(): ViewSchema[] {
+    return [...this.views.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** CREATE [OR REPLACE] VIEW: stores the definition (a replaced view keeps its id unless one is given). */
+  async createView(def: ViewDefinition, options: { readonly replace?: boolean } = {}): Promise<ViewSchema> {
+    this.assertOpen();
+    if (this.tables.has(def.name)) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
+    const old = this.views.get(def.name);
+    if (old !== undefined && options.replace !== true) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
+    if (def.id !== undefined) {
+      const owner = [...this.tables.values(), ...this.views.values()].find((t) => t.id === def.id && t.name !== def.name);
+      if (!Number.isSafeInteger(def.id) || def.id < 1 || owner !== undefined) {
+        throw new EonError('invalid_table_definition', `relation id ${def.id} is not free${owner === undefined ? '' : ` (it is "${owner.name}")`}`);
+      }
+    }
+    const view: ViewSchema = {
+      id: 0,
+      name: def.name,
+      query: def.query,
+      columns: def.columns.map((c) => ({ name: c.name, type: { ...c.type } })),
+      dependsOn: [...def.dependsOn],
+    };
+    this.env.root.transactionSync(() => {
+      const stored = this.env.meta.get('nextTableId');
+      const next = typeof stored === 'number' ? stored : 1;
+      view.id = def.id ?? old?.id ?? next;
+      this.env.meta.putSync('nextTableId', Math.max(next, view.id + 1));
+      this.env.catalog.putSync(['view', view.name], view);
+    });
+    this.views.set(view.name, view);
+    this.catalogChanged();
+    return view;
+  }
+
+  async dropView(name: string): Promise<void> {
+    this.assertOpen();
+    if (!this.views.has(name)) throw new EonError('undefined_table', `view "${name}" does not exist`);
+    this.env.root.transactionSync(() => {
+      this.env.catalog.removeSync(['view', name]);
+    });
+    this.views.delete(name);
+    this.catalogChanged();
   }
 
   // ---- writes ----

@@ -106,6 +106,15 @@ export function writeCopyInResponse(w: MessageWriter, columns: number): void {
   w.end();
 }
 
+/** CopyOutResponse: copy-out mode starts; overall text format, every column text. */
+export function writeCopyOutResponse(w: MessageWriter, columns: number): void {
+  w.begin(0x48); // 'H'
+  w.int8(0);
+  w.int16(columns);
+  for (let i = 0; i < columns; i++) w.int16(0);
+  w.end();
+}
+
 export function writeParameterDescription(w: MessageWriter, oids: readonly number[]): void {
   w.begin(0x74); // 't'
   w.int16(oids.length);

@@ -1,9 +1,11 @@
-// The simple query protocol: Query → per statement RowDescription, DataRows, CommandComplete → ReadyForQuery.
+// The simple query protocol: Query → per statement RowDescription, DataRows, CommandComplete (or,
+// for COPY TO STDOUT, copy-out mode: see copy-out.ts) → ReadyForQuery.
 
 import type { QueryContext } from './query-context.js';
 import { writeRows } from './query-context.js';
 import { writeRowDescription } from './row-encoding.js';
 import { commandTag, writeCommandComplete, writeEmptyQueryResponse } from './backend-messages.js';
+import { writeCopyOut } from './copy-out.js';
 
 /** Runs a script; an error ends it with ErrorResponse (earlier results stay sent) and ReadyForQuery follows. */
 export async function runSimpleQuery(ctx: QueryContext, sql: string): Promise<void> {
@@ -11,9 +13,11 @@ export async function runSimpleQuery(ctx: QueryContext, sql: string): Promise<vo
   const signal = ctx.beginQuery();
   let statements = 0;
   try {
-    for await (const result of ctx.session.executeScript(sql, { signal })) {
+    for await (const result of ctx.session.executeScript(sql, { signal, copyOut: true })) {
       statements++;
-      if (result.columns !== null) {
+      if (result.copyOut !== undefined) {
+        await writeCopyOut(ctx, result.copyOut, signal);
+      } else if (result.columns !== null) {
         writeRowDescription(w, result.columns, null);
         const types = result.columns.map((c) => c.type);
         await writeRows(ctx, types, result.rows, 0, result.rows.length, null);

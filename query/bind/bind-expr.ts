@@ -13,6 +13,7 @@ import type {
   CollateClause,
   ColumnRef,
   FuncCall,
+  GroupingFunc,
   MinMaxExpr,
   Node,
   NullTest,
@@ -28,13 +29,15 @@ import { Interval, Numeric, T, checkInt, checkInt8, formatText, parseText, resol
 import { isKnownFunction, resolveScalarFunction } from '../functions/index.js';
 import { asNode, baseName, constLiteral, integerOf, nameList, nodeTag, wrap, type NodeOf, type NodeTag } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
-import type { AggregateName, FrameBound, SortKey, WindowCall, WindowFrame, WindowFunctionName } from '../plan/logical.js';
+import type { AggregateCall, AggregateName, FrameBound, SortKey, WindowCall, WindowFrame, WindowFunctionName } from '../plan/logical.js';
 import { LevelContext, PARAMS_MAX, WINDOW_COLUMN_BASE } from './context.js';
 import { castElementTypeOf, castTargetTypeOf, intervalLiteralUnit, referenceTypeOf } from './data-type.js';
 import { castArrayText, formatArray, parseArrayText } from '../catalog/array-text.js';
 import { exprKey } from './expr-key.js';
 import { bindBinary, coerce, requireBoolean, unify } from './typing.js';
 import { bindSubquery } from './bind-select.js';
+import { GROUPING_ARGUMENTS_MAX } from './grouping-sets.js';
+import { ORDERED_SET_AGGREGATES, orderedSetAggregate } from './ordered-set.js';
 
 const INT4_MIN = -2147483648;
 const INT4_MAX = 2147483647;
@@ -102,9 +105,11 @@ const AGGREGATES: ReadonlyMap<string, AggregateName> = new Map([
   ['bool_or', 'bool_or'],
   ['every', 'bool_and'],
   ['string_agg', 'string_agg'],
+  ['array_agg', 'array_agg'],
+  ['percentile_cont', 'percentile_cont'],
+  ['percentile_disc', 'percentile_disc'],
+  ['mode', 'mode'],
 ]);
-
-const ORDERED_SET_UNSUPPORTED = 'ordered-set aggregates (WITHIN GROUP) are not supported';
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '||', '^']);
@@ -141,6 +146,8 @@ function bindAboveAggregate(node: Node, ctx: LevelContext): Expr {
   const agg = ctx.agg!;
   const call = asNode(node, 'FuncCall');
   if (call !== undefined && isAggregateCall(call)) return bindAggregateCall(call, ctx);
+  const grouping = asNode(node, 'GroupingFunc');
+  if (grouping !== undefined) return bindGroupingFunc(grouping, ctx);
   if (!containsAggregate(node) && !isLiteral(node)) {
     const saved = ctx.agg;
     ctx.agg = null;
@@ -179,11 +186,11 @@ function isAggregateCall(call: FuncCall): boolean {
   return call.over === undefined && AGGREGATES.has(functionName(call));
 }
 
-/** Whether the expression calls an aggregate of its own level (a subquery's aggregates are its own). */
+/** Whether the expression calls an aggregate (or grouping()) of its own level (a subquery's aggregates are its own). */
 export function containsAggregate(node: Node | readonly Node[] | undefined): boolean {
   return someNode(node, (n) => {
     const call = asNode(n, 'FuncCall');
-    return call !== undefined && isAggregateCall(call);
+    return (call !== undefined && isAggregateCall(call)) || nodeTag(n) === 'GroupingFunc';
   });
 }
 
@@ -220,7 +227,10 @@ function bindAggregateCall(call: FuncCall, ctx: LevelContext): Expr {
   const name = functionName(call);
   const aggName = AGGREGATES.get(name);
   if (aggName === undefined) throw new EonError('undefined_function', `function ${name} does not exist`);
-  if (call.agg_within_group === true) throw new EonError('feature_not_supported', ORDERED_SET_UNSUPPORTED);
+  const orderedSet = ORDERED_SET_AGGREGATES.has(aggName);
+  if (call.agg_within_group === true && !orderedSet) {
+    throw new EonError('wrong_object_type', `${name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP`);
+  }
   // Arguments of an aggregate are bound below the aggregation, against the FROM scope.
   const saved = ctx.agg;
   ctx.agg = null;
@@ -234,7 +244,17 @@ function bindAggregateCall(call: FuncCall, ctx: LevelContext): Expr {
     const args = argNodes.map((a) => bindPlain(a, ctx));
     const filter = call.agg_filter !== undefined ? requireBoolean(bindPlain(call.agg_filter, ctx), 'FILTER', ctx.stmt.params) : null;
     const orderBy = sortKeys(call.agg_order, (n) => bindPlain(n, ctx));
-    const made = { ...makeAggregate(aggName, args, distinct, filter, star, ctx), orderBy };
+    let made: AggregateCall;
+    if (orderedSet) {
+      // Without WITHIN GROUP the call names no function PostgreSQL has (its ORDER BY is the sorted input).
+      if (call.agg_within_group !== true) orderBy.splice(0);
+      made = orderedSetAggregate(aggName, args, orderBy, filter, ctx.stmt.params, typeLabel);
+    } else {
+      made = { ...makeAggregate(aggName, args, distinct, filter, star, ctx), orderBy };
+      if (made.name === 'array_agg' && made.distinct && orderBy.some((o) => exprKey(o.expr) !== exprKey(made.args[0]!))) {
+        throw new EonError('invalid_column_reference', 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list');
+      }
+    }
     const key = `${made.name}${made.distinct ? ' distinct' : ''}(${made.args.map(exprKey).join(',')})${made.filter === null ? '' : ` filter ${exprKey(made.filter)}`} order(${orderBy.map((o) => `${exprKey(o.expr)}${o.descending ? '-' : '+'}${o.nullsFirst ? 'f' : 'l'}`).join(',')})`;
     let i = agg.callKeys.indexOf(key);
     if (i < 0) {
@@ -242,10 +262,45 @@ function bindAggregateCall(call: FuncCall, ctx: LevelContext): Expr {
       agg.calls.push(made);
       agg.callKeys.push(key);
     }
-    return { kind: 'column', type: made.type, index: agg.groupExprs.length + i, name };
+    const column: Expr = { kind: 'column', type: made.type, index: agg.groupExprs.length + i, name };
+    if (made.name === 'array_agg') arrayElementTypes.set(column, made.args[0]!.type);
+    return column;
   } finally {
     ctx.agg = saved;
   }
+}
+
+/**
+ * grouping(a, b, …): registered as a pseudo-aggregate whose arguments name group keys (columns of
+ * the aggregate's output); the select binder replaces it by each grouping set's bit mask.
+ */
+function bindGroupingFunc(g: GroupingFunc, ctx: LevelContext): Expr {
+  const agg = ctx.agg!;
+  const argNodes = g.args ?? [];
+  if (argNodes.length > GROUPING_ARGUMENTS_MAX) throw new EonError('too_many_arguments', `GROUPING must have fewer than ${GROUPING_ARGUMENTS_MAX + 1} arguments`);
+  const saved = ctx.agg;
+  ctx.agg = null;
+  let args: Expr[];
+  try {
+    args = argNodes.map((a): Expr => {
+      if (containsAggregate(a)) throw new EonError('grouping_error', 'arguments to GROUPING must be grouping expressions of the associated query level');
+      const e = bindExpr(a, ctx);
+      const gi = agg.groupKeys.indexOf(exprKey(e));
+      if (gi < 0) throw new EonError('grouping_error', 'arguments to GROUPING must be grouping expressions of the associated query level');
+      return { kind: 'column', type: e.type, index: gi, name: nameOf(e) };
+    });
+  } finally {
+    ctx.agg = saved;
+  }
+  const made: AggregateCall = { name: 'grouping', args, distinct: false, filter: null, type: T.int4, orderBy: [] };
+  const key = `grouping(${args.map((a) => (a.kind === 'column' ? a.index : -1)).join(',')})`;
+  let i = agg.callKeys.indexOf(key);
+  if (i < 0) {
+    i = agg.calls.length;
+    agg.calls.push(made);
+    agg.callKeys.push(key);
+  }
+  return { kind: 'column', type: T.int4, index: agg.groupExprs.length + i, name: 'grouping' };
 }
 
 /** ORDER BY items (SortBy nodes) → sort keys; NULLS FIRST is the default for DESC, as in PostgreSQL. */
@@ -278,6 +333,12 @@ function makeAggregate(name: AggregateName, argsIn: Expr[], distinct: boolean, f
   if (name === 'string_agg') {
     if (argsIn.length !== 2) throw new EonError('undefined_function', 'function string_agg requires 2 arguments');
     return { name, args: argsIn.map((a) => coerce(a, T.text, 'implicit', params)), distinct, filter, type: T.text };
+  }
+  if (name === 'array_agg') {
+    // Arrays are their text form (query/catalog/array-text.ts): the result is typed text.
+    if (argsIn.length !== 1) throw new EonError('undefined_function', `function array_agg with ${argsIn.length} arguments does not exist`);
+    const arg = argsIn[0]!.type.kind === 'unknown' ? coerce(argsIn[0]!, T.text, 'implicit', params) : argsIn[0]!;
+    return { name, args: [arg], distinct, filter, type: T.text };
   }
   if (argsIn.length !== 1) throw new EonError('undefined_function', `function ${name} with ${argsIn.length} arguments does not exist`);
   let arg = argsIn[0]!;
@@ -417,7 +478,9 @@ function bindPlain(node: Node, ctx: LevelContext): Expr {
     case 'SetToDefault':
       throw new EonError('syntax_error', 'DEFAULT is not allowed in this context');
     case 'GroupingFunc':
-      throw new EonError('feature_not_supported', 'GROUPING is not supported');
+      // Above GROUP BY, bindAboveAggregate takes it; here there is no aggregation to ask about.
+      if (ctx.noAggregates !== null) throw new EonError('grouping_error', `grouping operations are not allowed in ${ctx.noAggregates}`);
+      throw new EonError('grouping_error', 'arguments to GROUPING must be grouping expressions of the associated query level');
     default:
       throw new EonError('feature_not_supported', `expression of type ${tag} is not supported`);
   }
@@ -847,7 +910,7 @@ function bindFunction(call: FuncCall, ctx: LevelContext): Expr {
     throw new EonError('grouping_error', 'aggregate function calls cannot be nested');
   }
   if (WINDOW_FUNCTIONS.has(name)) throw new EonError('wrong_object_type', `window function ${name} requires an OVER clause`);
-  if (call.agg_within_group === true) throw new EonError('feature_not_supported', ORDERED_SET_UNSUPPORTED);
+  if (call.agg_within_group === true) throw new EonError('wrong_object_type', `${name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP`);
   if (call.funcformat === 'COERCE_SQL_SYNTAX' && !isKnownFunction(name)) {
     // SQL's keyword forms (x AT TIME ZONE z, OVERLAY(… PLACING …)) of functions eon does not have.
     throw new EonError('feature_not_supported', `${SQL_SYNTAX_FORMS[name] ?? name} is not supported`);
@@ -1151,6 +1214,7 @@ function bindWindowCall(call: FuncCall, ctx: LevelContext): Expr {
   let made: WindowCall;
   const aggName = AGGREGATES.get(name);
   if (aggName !== undefined) {
+    if (ORDERED_SET_AGGREGATES.has(aggName)) throw new EonError('feature_not_supported', `OVER is not supported for ordered-set aggregate ${name}`);
     if (call.agg_distinct === true) throw new EonError('feature_not_supported', 'DISTINCT is not implemented for window functions');
     if ((call.agg_order ?? []).length > 0) throw new EonError('feature_not_supported', 'aggregate ORDER BY is not implemented for window functions');
     if (call.agg_filter !== undefined) throw new EonError('feature_not_supported', 'FILTER is not supported for window functions yet');

@@ -24,10 +24,12 @@ import { LevelContext, StatementContext, WINDOW_COLUMN_BASE, type AggregateScope
 import { bindExpr, containsAggregate } from './bind-expr.js';
 import { bindTableFunction } from './table-function.js';
 import { exprKey } from './expr-key.js';
+import { expandGroupingSets, groupingSetsPlan, needsGroupingSetsPlan } from './grouping-sets.js';
 import { UNKNOWN_RELATION_ROWS, conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { isSystemSchema, resolveSystemTable } from '../catalog/index.js';
 import { coerce, requireBoolean, unify } from './typing.js';
+import { bindViewReference } from './view-ref.js';
 
 export interface BoundQuery {
   readonly plan: Plan;
@@ -223,25 +225,36 @@ function bindSelect(s: SelectStmt, stmt: StatementContext, outer: LevelContext |
   }
   level.namedWindows = namedWindows;
   const targets = (s.targetList ?? []).map((t) => asNode(t, 'ResTarget') ?? {});
-  const groupNodes = groupItems(s.groupClause ?? []);
+  const groupClause = s.groupClause ?? [];
   const sortItems = sortItemsOf(s.sortClause ?? []);
   const needsAggregate =
-    groupNodes !== null ||
+    groupClause.length > 0 ||
     s.havingClause !== undefined ||
     targets.some((t) => containsAggregate(t.val)) ||
     sortItems.some((o) => containsAggregate(o.node));
 
+  let groupingSets: number[][] = [[]];
   if (needsAggregate) {
     const agg: AggregateScope = { groupExprs: [], groupKeys: [], calls: [], callKeys: [] };
     level.noAggregates = 'GROUP BY';
-    for (const g of groupNodes ?? []) {
-      const e = bindGroupItem(g, targets, level);
-      const k = exprKey(e);
-      if (!agg.groupKeys.includes(k)) {
-        agg.groupExprs.push(e);
-        agg.groupKeys.push(k);
+    // Each key node is bound once; equal expressions share one group column.
+    const keyIndex = new Map<Node, number>();
+    const keyOf = (g: Node): number => {
+      let i = keyIndex.get(g);
+      if (i === undefined) {
+        const e = bindGroupItem(g, targets, level);
+        const k = exprKey(e);
+        i = agg.groupKeys.indexOf(k);
+        if (i < 0) {
+          i = agg.groupExprs.push(e) - 1;
+          agg.groupKeys.push(k);
+        }
+        keyIndex.set(g, i);
       }
-    }
+      return i;
+    };
+    for (const g of groupClause) if (asNode(g, 'GroupingSet') === undefined && asNode(g, 'RowExpr') === undefined) keyOf(g);
+    groupingSets = expandGroupingSets(groupClause, s.groupDistinct === true, keyOf);
     level.noAggregates = null;
     level.agg = agg;
   }
@@ -281,7 +294,11 @@ function bindSelect(s: SelectStmt, stmt: StatementContext, outer: LevelContext |
       ...agg.groupExprs.map((e, i) => ({ name: `group${i}`, type: e.type })),
       ...agg.calls.map((c, i) => ({ name: `agg${i}`, type: c.type })),
     ];
-    plan = { kind: 'aggregate', input: plan, groupBy: agg.groupExprs, aggregates: agg.calls, columns: aggColumns };
+    if (needsGroupingSetsPlan(groupingSets, agg.calls)) {
+      // A correlated input differs per outer row: it is recomputed per set rather than shared.
+      const share = (p: Plan): Plan => (level.correlated ? p : { kind: 'cte_ref', id: stmt.newCteId(), input: p, columns: [...p.columns] });
+      plan = groupingSetsPlan(plan, agg.groupExprs, agg.calls, groupingSets, share);
+    } else plan = { kind: 'aggregate', input: plan, groupBy: agg.groupExprs, aggregates: agg.calls, columns: aggColumns };
     if (having !== null) plan = { kind: 'filter', input: plan, predicate: having, columns: plan.columns };
   }
   if (level.windows.length > 0) {
@@ -323,21 +340,6 @@ function bindSelect(s: SelectStmt, stmt: StatementContext, outer: LevelContext |
     };
   }
   return { plan, correlated: level.correlated };
-}
-
-/**
- * The GROUP BY expressions; null when there is no GROUP BY. `GROUP BY ()` groups everything into
- * one row; ROLLUP, CUBE and GROUPING SETS are refused.
- */
-function groupItems(groupClause: readonly Node[]): Node[] | null {
-  if (groupClause.length === 0) return null;
-  const out: Node[] = [];
-  for (const g of groupClause) {
-    const set = asNode(g, 'GroupingSet');
-    if (set === undefined) out.push(g);
-    else if (set.kind !== 'GROUPING_SET_EMPTY') throw new EonError('feature_not_supported', 'ROLLUP, CUBE and GROUPING SETS are not supported yet');
-  }
-  return out;
 }
 
 /** The position a bare integer constant names (GROUP BY 1, ORDER BY 2); other constants are refused as PostgreSQL does. */
@@ -692,6 +694,8 @@ function bindRelation(item: Node, level: LevelContext): Relation {
   if (system === undefined && schemaName !== null && schemaName !== 'public') {
     throw new EonError('undefined_table', `relation "${schemaName}.${name}" does not exist`);
   }
+  const view = system === undefined ? stmt.catalog.getView?.(name) : undefined;
+  if (view !== undefined) return bindViewReference(view, stmt, rangeName, columnAliases, (subselect) => bindRelation(subselect, level));
   const table = system ?? stmt.catalog.getTable(name);
   if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
   checkColumnAliases(rangeName, table.columns.length, columnAliases);

@@ -3,7 +3,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import type { ColumnType } from '../../src/types/index.js';
-import type { TableSchema } from '../../storage/index.js';
+import type { TableSchema, ViewSchema } from '../../storage/index.js';
 import type { Expr } from '../plan/expr.js';
 import type { AggregateCall, OutputColumn, Plan, WindowCall } from '../plan/logical.js';
 import type { Scope } from './scope.js';
@@ -18,6 +18,8 @@ export const PARAMS_MAX = 65_535;
 
 export interface Catalog {
   getTable(name: string): TableSchema | undefined;
+  /** A view by name (query/bind/view-ref.ts binds it as a subquery of its definition). */
+  getView?(name: string): ViewSchema | undefined;
   /** Rows a table holds about now, for choosing a join order (absent: sizes unknown). */
   estimatedRows?(table: TableSchema): number;
 }
@@ -63,6 +65,16 @@ export class StatementContext {
 
   newCteId(): number {
     return this.nextCteId++;
+  }
+
+  /** Runs `fn` with no CTE visible: a view's query sees only what existed where it was defined. */
+  withoutCtes<R>(fn: () => R): R {
+    const saved = this.cteStack.splice(0);
+    try {
+      return fn();
+    } finally {
+      this.cteStack.splice(0, this.cteStack.length, ...saved);
+    }
   }
 
   findCte(name: string): CteDef | undefined {

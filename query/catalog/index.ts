@@ -5,7 +5,7 @@ export { SYSTEM_TABLES, isSystemSchema, isSystemTable, resolveSystemTable, syste
 export { compilingEnvironment, withSystemEnvironment, type SessionIdentity, type SystemEnvironment } from './environment.js';
 export { STANDALONE_NODE_ID, standaloneClusterInfo, type ClusterInfoProvider, type PartitionInfo } from './cluster-info.js';
 export { formatType, typeRowOfOid } from './type-info.js';
-export { primaryKeyDefinition, primaryKeyIndexDefinition, userTableOfOid } from './pg-catalog.js';
+export { primaryKeyDefinition, primaryKeyIndexDefinition, userTableOfOid, userViewOfOid, viewDefinition } from './pg-catalog.js';
 export { DATABASE_OIDS, SUPERUSER_ROLE_OID, UTF8_ENCODING, tableIdOfOid } from './oids.js';
 export type { SystemSchemaName, SystemTableDef } from './system-table.js';
 export { lookupReference, parseQualifiedName, referenceNotFound, relationVisible, type ReferenceKind } from './references.js';

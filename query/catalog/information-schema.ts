@@ -5,13 +5,15 @@ import { T } from '../../src/types/index.js';
 import type { SystemEnvironment } from './environment.js';
 import { listRelations, primaryKeyName, userColumns } from './relations.js';
 import { systemTable, type SystemTableDef } from './system-table.js';
+import { checkConstraintRows, tableConstraintCheckRows } from './column-rules-catalog.js';
 import { columnSizes, dataTypeName, udtName } from './type-info.js';
+import { viewDefinition } from './pg-catalog.js';
 
 const YES = 'YES';
 const NO = 'NO';
 
 export function informationSchemaTables(all: () => readonly SystemTableDef[]): SystemTableDef[] {
-  const tables = (env: SystemEnvironment) => listRelations(env, all()).filter((r) => r.relkind !== 'i');
+  const tables = (env: SystemEnvironment) => listRelations(env, all()).filter((r) => r.relkind !== 'i' && r.relkind !== 'S');
   const keyed = (env: SystemEnvironment) => env.store.listTables().filter((t) => t.primaryKey.length > 0);
   const db = (env: SystemEnvironment) => env.session.database;
   return [
@@ -50,7 +52,7 @@ export function informationSchemaTables(all: () => readonly SystemTableDef[]): S
         ['character_maximum_length', T.int4], ['character_octet_length', T.int4], ['numeric_precision', T.int4],
         ['numeric_precision_radix', T.int4], ['numeric_scale', T.int4], ['datetime_precision', T.int4],
         ['interval_type', T.text], ['udt_catalog', T.text], ['udt_schema', T.text], ['udt_name', T.text],
-        ['is_identity', T.text], ['is_generated', T.text], ['is_updatable', T.text],
+        ['is_identity', T.text], ['identity_generation', T.text], ['is_generated', T.text], ['is_updatable', T.text],
       ],
       (env) =>
         tables(env).flatMap((r) =>
@@ -58,14 +60,32 @@ export function informationSchemaTables(all: () => readonly SystemTableDef[]): S
             const s = columnSizes(c.type);
             return [
               db(env), r.schema, r.name, c.name,
-              i + 1, null, c.notNull ? NO : YES, dataTypeName(c.type),
+              i + 1, c.identity === undefined ? (c.default ?? null) : null, c.notNull ? NO : YES, dataTypeName(c.type),
               s.characterMaximumLength, s.characterOctetLength, s.numericPrecision,
               s.numericPrecisionRadix, s.numericScale, s.datetimePrecision,
               null, db(env), 'pg_catalog', udtName(c.type),
-              NO, 'NEVER', r.table !== null ? YES : NO,
+              c.identity !== undefined ? YES : NO, c.identity === 'always' ? 'ALWAYS' : c.identity === 'by default' ? 'BY DEFAULT' : null, 'NEVER', r.table !== null ? YES : NO,
             ];
           }),
         ),
+    ),
+    systemTable(
+      'information_schema',
+      'views',
+      'view',
+      [
+        ['table_catalog', T.text], ['table_schema', T.text], ['table_name', T.text], ['view_definition', T.text],
+        ['check_option', T.text], ['is_updatable', T.text], ['is_insertable_into', T.text],
+        ['is_trigger_updatable', T.text], ['is_trigger_deletable', T.text], ['is_trigger_insertable_into', T.text],
+      ],
+      // eon's views are not updatable (PostgreSQL's simple views would be).
+      (env) =>
+        tables(env)
+          .filter((r) => r.relkind === 'v')
+          .map((r) => {
+            const view = r.schema === 'public' ? env.store.getView(r.name) : undefined;
+            return [db(env), r.schema, r.name, view === undefined ? null : viewDefinition(view), 'NONE', NO, NO, NO, NO, NO];
+          }),
     ),
     systemTable(
       'information_schema',
@@ -76,7 +96,14 @@ export function informationSchemaTables(all: () => readonly SystemTableDef[]): S
         ['table_schema', T.text], ['table_name', T.text], ['constraint_type', T.text], ['is_deferrable', T.text],
         ['initially_deferred', T.text], ['enforced', T.text], ['nulls_distinct', T.text],
       ],
-      (env) => keyed(env).map((t) => [db(env), 'public', primaryKeyName(t), db(env), 'public', t.name, 'PRIMARY KEY', NO, NO, YES, null]),
+      (env) => [...keyed(env).map((t) => [db(env), 'public', primaryKeyName(t), db(env), 'public', t.name, 'PRIMARY KEY', NO, NO, YES, null]), ...tableConstraintCheckRows(env)],
+    ),
+    systemTable(
+      'information_schema',
+      'check_constraints',
+      'view',
+      [['constraint_catalog', T.text], ['constraint_schema', T.text], ['constraint_name', T.text], ['check_clause', T.text]],
+      checkConstraintRows,
     ),
     systemTable(
       'information_schema',

@@ -27,6 +27,11 @@ export function tableOid(table: TableSchema): number {
   return USER_OID_BASE + USER_OIDS_PER_TABLE * table.id;
 }
 
+/** A view's OID: views take ids from the tables' sequence, so it is the OID a table of that id would have. */
+export function viewOid(view: { readonly id: number }): number {
+  return USER_OID_BASE + USER_OIDS_PER_TABLE * view.id;
+}
+
 /** The OID of a table's primary-key index; its pg_constraint row uses the same number. */
 export function primaryKeyOid(table: TableSchema): number {
   return tableOid(table) + 1;

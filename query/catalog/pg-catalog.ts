@@ -3,7 +3,7 @@
 // arrays (aclitem[], int2vector) text or NULL.
 
 import { T, TYPE_OIDS, typeModifier } from '../../src/types/index.js';
-import type { TableSchema } from '../../storage/index.js';
+import type { TableSchema, ViewSchema } from '../../storage/index.js';
 import { Settings } from '../session/settings.js';
 // A cycle (functions read the catalog): used only when rows are computed, after both are loaded.
 import { knownFunctionNames } from '../functions/index.js';
@@ -20,10 +20,12 @@ import {
   UTF8_ENCODING,
   primaryKeyOid,
   tableOid,
+  viewOid,
 } from './oids.js';
 import { SCHEMA_NAMESPACES, listRelations, primaryKeyName } from './relations.js';
 import { CHAR, NAME, OID, systemTable, type SystemTableDef } from './system-table.js';
 import { TYPE_ROWS } from './type-info.js';
+import { attributeDefaultFlags, pgAttrdefRows, pgConstraintCheckRows, pgSequenceRows } from './column-rules-catalog.js';
 
 /** An identifier as PostgreSQL's quote_ident prints it (keywords are not recognised). */
 export function quoteIdent(name: string): string {
@@ -82,7 +84,7 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
             r.oid, r.name, r.namespaceOid, 0, 0, SUPERUSER_ROLE_OID, am,
             r.relkind === 'v' ? 0 : r.oid, 0, 0, rows, 0,
             0, hasIndex, false, 'p', r.relkind,
-            r.columns.length, 0, false, false, false,
+            r.columns.length, r.relkind === 'r' ? (r.table?.checks?.length ?? 0) : 0, false, false, false,
             false, false, true, r.relkind === 'r' ? 'd' : 'n',
             false, null, null, null,
           ];
@@ -106,7 +108,7 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
             return [
               r.oid, c.name, TYPE_OIDS[c.type.kind], -1, typeRow?.typlen ?? -1, i + 1,
               typeModifier(c.type), 0, typeRow?.typstorage ?? 'x', '', c.notNull,
-              false, '', '', false, true, 0, collation, null, null,
+              attributeDefaultFlags(c).hasDefault, attributeDefaultFlags(c).identity, '', false, true, 0, collation, null, null,
             ];
           }),
         ),
@@ -157,13 +159,15 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
         ['confupdtype', CHAR], ['confdeltype', CHAR], ['confmatchtype', CHAR], ['conislocal', T.bool], ['coninhcount', T.int4],
         ['connoinherit', T.bool], ['conkey', T.text], ['confkey', T.text],
       ],
-      (env) =>
-        keyed(env).map((t) => [
+      (env) => [
+        ...keyed(env).map((t) => [
           primaryKeyOid(t), primaryKeyName(t), PUBLIC_NAMESPACE_OID, 'p', false, false,
           true, tableOid(t), 0, primaryKeyOid(t), 0, 0,
           ' ', ' ', ' ', true, 0,
           true, `{${t.primaryKey.map((k) => k + 1).join(',')}}`, null,
         ]),
+        ...pgConstraintCheckRows(env),
+      ],
     ),
     systemTable(
       'pg_catalog',
@@ -238,8 +242,10 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
           .filter((r) => r.relkind === 'r')
           .map((r) => [r.schema, r.name, env.session.user, null, r.table !== null && r.table.primaryKey.length > 0, false, false, false]),
     ),
-    systemTable('pg_catalog', 'pg_views', 'view', [['schemaname', NAME], ['viewname', NAME], ['viewowner', NAME], ['definition', T.text]], () => []),
-    systemTable('pg_catalog', 'pg_attrdef', 'table', [['oid', OID], ['adrelid', OID], ['adnum', T.int2], ['adbin', T.text]], () => []),
+    systemTable('pg_catalog', 'pg_views', 'view', [['schemaname', NAME], ['viewname', NAME], ['viewowner', NAME], ['definition', T.text]], (env) =>
+      env.store.listViews().map((v) => ['public', v.name, env.session.user, viewDefinition(v)]),
+    ),
+    systemTable('pg_catalog', 'pg_attrdef', 'table', [['oid', OID], ['adrelid', OID], ['adnum', T.int2], ['adbin', T.text]], pgAttrdefRows),
     systemTable('pg_catalog', 'pg_inherits', 'table', [['inhrelid', OID], ['inhparent', OID], ['inhseqno', T.int4], ['inhdetachpending', T.bool]], () => []),
     systemTable(
       'pg_catalog',
@@ -255,6 +261,16 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
     ]),
     ...featureCatalogs(),
   ];
+}
+
+/** pg_get_viewdef: the defining query as it was written (PostgreSQL prints its own deparse), ending in ';'. */
+export function viewDefinition(view: ViewSchema): string {
+  return ` ${view.query};`;
+}
+
+/** The view of a view OID, for pg_get_viewdef. */
+export function userViewOfOid(env: SystemEnvironment, oid: number): ViewSchema | undefined {
+  return env.store.listViews().find((v) => viewOid(v) === oid);
 }
 
 /** The user table of a table, index or constraint OID, for pg_get_constraintdef and friends. */
@@ -355,7 +371,7 @@ function featureCatalogs(): SystemTableDef[] {
         ['seqrelid', OID], ['seqtypid', OID], ['seqstart', T.int8], ['seqincrement', T.int8], ['seqmax', T.int8],
         ['seqmin', T.int8], ['seqcache', T.int8], ['seqcycle', T.bool],
       ],
-      () => [],
+      pgSequenceRows,
     ),
   ];
 }

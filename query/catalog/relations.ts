@@ -3,16 +3,17 @@
 
 import type { ColumnSchema, TableSchema } from '../../storage/index.js';
 import type { SystemEnvironment } from './environment.js';
-import { INFORMATION_SCHEMA_NAMESPACE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, SYSTEM_TABLE_OID_BASE, primaryKeyOid, tableOid } from './oids.js';
+import { INFORMATION_SCHEMA_NAMESPACE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, SYSTEM_TABLE_OID_BASE, primaryKeyOid, tableOid, viewOid } from './oids.js';
 import type { SystemTableDef } from './system-table.js';
+import { sequenceRelations } from './column-rules-catalog.js';
 
 export interface Relation {
   readonly oid: number;
   readonly name: string;
   readonly schema: string;
   readonly namespaceOid: number;
-  /** pg_class.relkind: 'r' table, 'v' view, 'i' index. */
-  readonly relkind: 'r' | 'v' | 'i';
+  /** pg_class.relkind: 'r' table, 'v' view, 'i' index, 'S' sequence. */
+  readonly relkind: 'r' | 'v' | 'i' | 'S';
   readonly columns: readonly ColumnSchema[];
   /** The user table (for an index: the table it indexes). */
   readonly table: TableSchema | null;
@@ -51,6 +52,11 @@ export function listRelations(env: SystemEnvironment, systemTables: readonly Sys
       out.push({ oid: primaryKeyOid(t), name: primaryKeyName(t), schema: 'public', namespaceOid: PUBLIC_NAMESPACE_OID, relkind: 'i', columns: keyColumns, table: t });
     }
   }
+  for (const v of env.store.listViews()) {
+    const columns = v.columns.map((c) => ({ name: c.name, type: c.type, notNull: false }));
+    out.push({ oid: viewOid(v), name: v.name, schema: 'public', namespaceOid: PUBLIC_NAMESPACE_OID, relkind: 'v', columns, table: null });
+  }
+  out.push(...sequenceRelations(env));
   systemTables.forEach((d, i) => {
     out.push({ oid: systemTableOid(i), name: d.name, schema: d.schema, namespaceOid: namespaceOidOf(d.schema), relkind: d.relkind === 'view' ? 'v' : 'r', columns: d.columns, table: null });
   });

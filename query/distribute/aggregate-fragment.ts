@@ -7,7 +7,7 @@ import { Numeric, T, type ColumnType, type Value } from '../../src/types/index.j
 import type { Row } from '../execute/compile-expr.js';
 import { numericAvg } from '../execute/value-math.js';
 import { andOf, conjunctsOf, renumberColumns, type Expr } from '../plan/expr.js';
-import type { AggregateCall, Plan } from '../plan/logical.js';
+import type { AggregateCall, AggregateName, Plan } from '../plan/logical.js';
 import type { PartialArrays, PartialColumnKind, PartialLayout } from '../../storage/index.js';
 import { HASH_MUL_1, HASH_MUL_2, INT32_KEY_KINDS, INT32_KEYS_MAX, Int32Groups } from './int32-groups.js';
 import { KERNEL_PRELUDE, KernelBuilder, type KernelValue } from './kernel-expr.js';
@@ -21,6 +21,9 @@ import { keyFilterPredicate } from './scan-fragment.js';
 const EXACT_STEP_MAX = 2 ** 52;
 /** Largest per-batch code table for grouping by dictionary codes (product of dictionary sizes). */
 const DICT_GROUP_SLOTS_MAX = 65_536;
+
+/** The aggregates a partial-aggregate kernel computes; plans with others aggregate on the coordinator. */
+const KERNEL_AGGREGATES: ReadonlySet<AggregateName> = new Set<AggregateName>(['count', 'count_star', 'sum', 'avg', 'min', 'max']);
 
 export interface AggregateFragment {
   readonly kind: 'aggregate';
@@ -114,7 +117,7 @@ export function aggregateKernel(plan: Plan & { kind: 'aggregate' }, rows: Aggreg
   }
   const specs: AggSpec[] = [];
   for (const call of plan.aggregates) {
-    if (call.distinct || call.filter !== null || call.name === 'string_agg' || call.name === 'bool_and' || call.name === 'bool_or') return null;
+    if (call.distinct || call.filter !== null || !KERNEL_AGGREGATES.has(call.name)) return null;
     if (call.name === 'count_star') {
       specs.push({ call, value: null });
       continue;

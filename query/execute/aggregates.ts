@@ -1,10 +1,12 @@
-// Aggregate accumulators (count, sum, avg, min, max, bool_and/or, string_agg) with PostgreSQL's
-// result types: sum(int4) → bigint, sum(int8) → numeric, avg(int) → numeric, and so on.
+// Aggregate accumulators (count, sum, avg, min, max, bool_and/or, string_agg; array_agg and the
+// ordered-set aggregates in ordered-aggregates.ts) with PostgreSQL's result types: sum(int4) →
+// bigint, sum(int8) → numeric, avg(int) → numeric, and so on.
 
 import { EonError } from '../../src/errors/index.js';
 import { Interval, Numeric, T, compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
 import { numericAvg } from './value-math.js';
 import type { AggregateCall } from '../plan/logical.js';
+import { ArrayAggAccumulator, OrderedSetAccumulator } from './ordered-aggregates.js';
 
 /** Past this magnitude a float64 integer sum may lose units, so the sum moves to bigint. */
 const EXACT_NUMBER_SUM_MAX = 2 ** 52;
@@ -15,6 +17,8 @@ export interface Accumulator {
 }
 
 export function newAccumulator(call: AggregateCall): Accumulator {
+  // array_agg(DISTINCT x) keeps NULL as an element: it does its own DISTINCT.
+  if (call.name === 'array_agg') return new ArrayAggAccumulator(call.args[0]?.type ?? T.unknown, call.distinct, call.distinct && call.orderBy.length === 0);
   const inner = plainAccumulator(call);
   if (!call.distinct) return inner;
   const argType = call.args[0]?.type ?? T.unknown;
@@ -69,6 +73,18 @@ function plainAccumulator(call: AggregateCall): Accumulator {
     }
     case 'string_agg':
       throw new EonError('internal_error', 'string_agg is accumulated with its delimiter');
+    case 'array_agg':
+      return new ArrayAggAccumulator(argType, false, false);
+    case 'mode': {
+      // Values arrive in WITHIN GROUP order (see newSlot in executor.ts).
+      const acc = new OrderedSetAccumulator('mode', argType);
+      return { add: (v) => acc.add(v), result: () => acc.result(null) };
+    }
+    case 'percentile_cont':
+    case 'percentile_disc':
+      throw new EonError('internal_error', `${call.name} is accumulated with its fraction`);
+    case 'grouping':
+      throw new EonError('internal_error', 'grouping() is replaced by constants while binding');
   }
 }
 

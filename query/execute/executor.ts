@@ -7,6 +7,7 @@ import { compareValues, keyString, type ColumnType, type Value } from '../../src
 import { assertNever, columnsUsed, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan, SortKey } from '../plan/logical.js';
 import { newAccumulator, StringAggAccumulator } from './aggregates.js';
+import { OrderedSetAccumulator } from './ordered-aggregates.js';
 import { runWindow } from './window.js';
 import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
@@ -234,6 +235,11 @@ function newSlot(call: AggregateCall, ctx0: ExecContext): AggregateSlot {
   if (call.name === 'string_agg') {
     const acc = new StringAggAccumulator();
     inner = { feed: (row, ctx) => acc.add(args[0]!(row, ctx), args[1]!(row, ctx)), result: () => acc.result() };
+  } else if (call.name === 'percentile_cont' || call.name === 'percentile_disc') {
+    // The fraction reads no column: evaluated once per group, after the values.
+    const acc = new OrderedSetAccumulator(call.name, call.args[0]!.type);
+    const fraction = args[1]!;
+    inner = { feed: (row, ctx) => acc.add(args[0]!(row, ctx)), result: () => acc.result(fraction([], ctx0)) };
   } else if (call.name === 'count_star') {
     const acc = newAccumulator(call);
     inner = { feed: () => acc.add(true), result: () => acc.result() };

@@ -1,6 +1,7 @@
 // Date and time functions: the clock (now, current_date, localtimestamp) read from the wall clock
-// at each call, in UTC, which is eon's only session time zone today; field extraction, truncation
-// and construction are declared with PostgreSQL's signatures and wait for src/types' calendar code.
+// (now() once per statement turn, clock_timestamp() at each call), in UTC, which is eon's only
+// session time zone today; field extraction, truncation and construction are declared with
+// PostgreSQL's signatures and wait for src/types' calendar code.
 
 import { performance } from 'node:perf_hooks';
 import { EonError } from '../../src/errors/index.js';
@@ -15,19 +16,37 @@ export function clockMicros(): number {
   return Math.round((performance.timeOrigin + performance.now()) * microsPerMs);
 }
 
+/** The instant now() reports in this event-loop turn; reset when the turn ends. */
+let turnMicros: number | null = null;
+
+/**
+ * now() / statement_timestamp(): one instant for everything a statement computes in one turn of
+ * the event loop (rows of a multi-row INSERT get the same DEFAULT now(), as in PostgreSQL, where
+ * it is the transaction's start). clock_timestamp() keeps reading the wall clock.
+ */
+export function statementMicros(): number {
+  if (turnMicros === null) {
+    turnMicros = clockMicros();
+    queueMicrotask(() => {
+      turnMicros = null;
+    });
+  }
+  return turnMicros;
+}
+
 export const clockFunctions: readonly FunctionDef[] = [
-  { name: 'now', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: clockMicros },
-  { name: 'transaction_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: clockMicros },
-  { name: 'statement_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: clockMicros },
+  { name: 'now', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: statementMicros },
+  { name: 'transaction_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: statementMicros },
+  { name: 'statement_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: statementMicros },
   { name: 'clock_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: clockMicros },
-  { name: 'localtimestamp', args: [], returns: 'timestamp', strict: true, volatile: true, impl: clockMicros },
+  { name: 'localtimestamp', args: [], returns: 'timestamp', strict: true, volatile: true, impl: statementMicros },
   {
     name: 'current_date',
     args: [],
     returns: 'date',
     strict: true,
     volatile: true,
-    impl: () => Math.floor(clockMicros() / microsPerDay),
+    impl: () => Math.floor(statementMicros() / microsPerDay),
   },
 ];
 

@@ -13,6 +13,7 @@ import { extremeType, variadicFunctions } from './variadic.js';
 import { calendarFunctions, clockFunctions } from './datetime.js';
 import { systemFunctions } from './system.js';
 import { nameFunctions } from './names.js';
+import { sequenceFunctions } from './sequences.js';
 
 export type { FunctionDef, ScalarImpl } from './definition.js';
 export { canCoerceImplicitly, selectCandidate, typeCategory } from './resolve.js';
@@ -43,7 +44,7 @@ function buildCatalog(defs: readonly FunctionDef[]): ReadonlyMap<string, readonl
   return byName;
 }
 
-const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions, ...nameFunctions]);
+const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions, ...nameFunctions, ...sequenceFunctions]);
 
 export function isKnownFunction(name: string): boolean {
   return catalog.has(name.toLowerCase());

@@ -20,8 +20,11 @@ import {
   primaryKeyDefinition,
   primaryKeyIndexDefinition,
   userTableOfOid,
+  userViewOfOid,
+  viewDefinition,
   type SystemEnvironment,
 } from '../catalog/index.js';
+import { checkDefinitionOfOid } from '../catalog/column-rules-catalog.js';
 import { SERVER_VERSION } from '../session/settings.js';
 import { fn, type FunctionDef, type ScalarImpl } from './definition.js';
 
@@ -59,6 +62,11 @@ function settingOf(env: SystemEnvironment, name: string, missingOk: boolean): st
 
 const always = (): Value => true;
 const nothing = (): Value => null;
+
+function viewDefOf(env: SystemEnvironment, oid: number): Value {
+  const v = userViewOfOid(env, oid);
+  return v === undefined ? null : viewDefinition(v);
+}
 
 function privilegeChecks(name: string, objectKinds: readonly TypeKind[]): FunctionDef[] {
   // (object, privilege) and (user, object, privilege), the object named or given by OID.
@@ -137,11 +145,12 @@ export const systemFunctions: readonly FunctionDef[] = [
   fn('pg_type_is_visible', ['int4'], 'bool', always),
   { name: 'format_type', args: ['int4', 'int4'], returns: 'text', strict: false, impl: (a) => (a[0] === null ? null : formatType(a[0] as number, a[1] as number | null)) },
   withEnvironment('pg_get_constraintdef', ['int4'], 'text', (env) => (a) => constraintDef(env, a[0] as number)),
-  withEnvironment('pg_get_constraintdef', ['int4', 'bool'], 'text', (env) => (a) => constraintDef(env, a[0] as number)),
+  withEnvironment('pg_get_constraintdef', ['int4', 'bool'], 'text', (env) => (a) => constraintDef(env, a[0] as number, a[1] === true)),
   withEnvironment('pg_get_indexdef', ['int4'], 'text', (env) => (a) => indexDef(env, a[0] as number)),
   withEnvironment('pg_get_indexdef', ['int4', 'int4', 'bool'], 'text', (env) => (a) => indexDef(env, a[0] as number)),
   // Defaults, comments: eon stores none.
-  fn('pg_get_expr', ['text', 'int4'], 'text', nothing),
+  // adbin (pg_attrdef) holds the expression's text: it is its own deparse. Other node-tree columns are NULL.
+  fn('pg_get_expr', ['text', 'int4'], 'text', (a) => a[0]!),
   fn('obj_description', ['int4'], 'text', nothing),
   fn('obj_description', ['int4', 'text'], 'text', nothing),
   fn('col_description', ['int4', 'int4'], 'text', nothing),
@@ -196,10 +205,10 @@ export const systemFunctions: readonly FunctionDef[] = [
   fn('array_length', ['text', 'int4'], 'int4', arrayBound('length')),
   fn('cardinality', ['text'], 'int4', (a) => parseArrayText(a[0] as string).items.length),
   // Column defaults, index predicates, policies: eon stores no expressions.
-  fn('pg_get_expr', ['text', 'int4', 'bool'], 'text', nothing),
+  fn('pg_get_expr', ['text', 'int4', 'bool'], 'text', (a) => a[0]!),
   fn('pg_get_statisticsobjdef_columns', ['int4'], 'text', nothing),
-  fn('pg_get_viewdef', ['int4'], 'text', nothing),
-  fn('pg_get_viewdef', ['int4', 'bool'], 'text', nothing),
+  withEnvironment('pg_get_viewdef', ['int4'], 'text', (env) => (a) => viewDefOf(env, a[0] as number)),
+  withEnvironment('pg_get_viewdef', ['int4', 'bool'], 'text', (env) => (a) => viewDefOf(env, a[0] as number)),
   fn('pg_get_triggerdef', ['int4'], 'text', nothing),
   fn('pg_get_triggerdef', ['int4', 'bool'], 'text', nothing),
   fn('pg_get_ruledef', ['int4'], 'text', nothing),
@@ -214,7 +223,9 @@ export const systemFunctions: readonly FunctionDef[] = [
   fn('pg_tablespace_size', ['text'], 'int8', nothing),
 ];
 
-function constraintDef(env: SystemEnvironment, oid: number): string | null {
+function constraintDef(env: SystemEnvironment, oid: number, pretty = false): string | null {
+  const check = checkDefinitionOfOid(env, oid, pretty);
+  if (check !== undefined) return check;
   const t = userTableOfOid(env, oid, true);
   return t === undefined ? null : primaryKeyDefinition(t);
 }

@@ -33,14 +33,11 @@ export type Statement =
   | { kind: 'unsupported'; feature: string; text: string };
 
 /** Statement nodes the binder reads. */
-const QUERY_TAGS: ReadonlySet<NodeTag> = new Set<NodeTag>(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CreateStmt', 'DropStmt']);
+const QUERY_TAGS: ReadonlySet<NodeTag> = new Set<NodeTag>(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CreateStmt', 'DropStmt', 'CreateSeqStmt', 'ViewStmt', 'CreateTableAsStmt', 'TruncateStmt']);
 
 /** What PostgreSQL calls the statements eon parses but does not run yet (0A000 names them). */
 const FEATURE_NAMES: Partial<Record<NodeTag, string>> = {
-  ViewStmt: 'CREATE VIEW',
-  CreateTableAsStmt: 'CREATE TABLE AS',
   IndexStmt: 'CREATE INDEX',
-  CreateSeqStmt: 'CREATE SEQUENCE',
   CreateSchemaStmt: 'CREATE SCHEMA',
   CreateFunctionStmt: 'CREATE FUNCTION',
   CreateRoleStmt: 'CREATE ROLE',
@@ -56,7 +53,6 @@ const FEATURE_NAMES: Partial<Record<NodeTag, string>> = {
   AlterSeqStmt: 'ALTER SEQUENCE',
   GrantStmt: 'GRANT',
   GrantRoleStmt: 'GRANT',
-  TruncateStmt: 'TRUNCATE',
   ClusterStmt: 'CLUSTER',
   ReindexStmt: 'REINDEX',
   ListenStmt: 'LISTEN',

@@ -55,7 +55,9 @@ export function statementShape(statement: Node): StatementShape | null {
       tree += '[';
       value.forEach((item, i) => {
         if (i > 0) tree += ',';
-        visit(item, keep || (positional && isPosition(item)), '');
+        // Grouping sets and parenthesized key lists hold positions too (ROLLUP (1, 2)): kept whole.
+        const groupingSet = under === 'groupClause' && (nodeTag(item as Node) === 'GroupingSet' || nodeTag(item as Node) === 'RowExpr');
+        visit(item, keep || groupingSet || (positional && isPosition(item)), '');
       });
       tree += ']';
       return;

@@ -15,7 +15,12 @@ export interface SortKey {
   readonly nullsFirst: boolean;
 }
 
-export type AggregateName = 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'bool_and' | 'bool_or' | 'string_agg';
+export type AggregateName =
+  | 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'bool_and' | 'bool_or' | 'string_agg' | 'array_agg'
+  /** Ordered-set aggregates: args [sorted value, fraction] (mode: [sorted value]); orderBy holds the WITHIN GROUP key. */
+  | 'percentile_cont' | 'percentile_disc' | 'mode'
+  /** grouping(keys…) while binding only: the select binder replaces it by each grouping set's constant. */
+  | 'grouping';
 
 export interface AggregateCall {
   readonly name: AggregateName;

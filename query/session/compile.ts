@@ -15,6 +15,10 @@ import { explainPlan } from '../plan/explain.js';
 import type { Plan } from '../plan/logical.js';
 import { bindDelete, bindInsert, bindUpdate } from '../statements/dml.js';
 import { createTable, dropTable, type TableDdl } from '../statements/ddl.js';
+import { createSequence, dropSequence } from '../statements/sequences.js';
+import { compileCreateView, compileDropView } from '../statements/views.js';
+import { compileCreateTableAs } from '../statements/create-table-as.js';
+import { compileTruncate } from '../statements/truncate.js';
 import type { QueryResult, ResultColumn } from './contract.js';
 import type { FragmentRunner } from '../distribute/index.js';
 import { withSystemEnvironment, type SystemEnvironment } from '../catalog/index.js';
@@ -56,6 +60,11 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
   const tag = nodeTag(st.ast);
   switch (tag) {
     case 'SelectStmt': {
+      const into = asNode(st.ast, 'SelectStmt')!.intoClause;
+      if (into !== undefined) {
+        const { intoClause: _into, ...select } = asNode(st.ast, 'SelectStmt')!;
+        return compileCreateTableAs({ into, query: { SelectStmt: select }, ifNotExists: false, selectInto: true }, services);
+      }
       const plan = optimize(bindQuery(st.ast, ctx));
       return selectStatement(plan, ctx, services);
     }
@@ -71,12 +80,29 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
         run: (params, signal, writes) => dml.execute(services.store, params, signal, services.cellsMax, writes),
       };
     }
+    case 'CreateSeqStmt': {
+      const seq = asNode(st.ast, 'CreateSeqStmt')!;
+      const multiNode = (services.system?.cluster.view().members.length ?? 1) > 1;
+      return sequenceUtility(() => createSequence(seq, services.store, multiNode));
+    }
+    case 'ViewStmt':
+      return compileCreateView(asNode(st.ast, 'ViewStmt')!, st.text, services);
+    case 'CreateTableAsStmt': {
+      const ctas = asNode(st.ast, 'CreateTableAsStmt')!;
+      if (ctas.objtype === 'OBJECT_MATVIEW') throw new EonError('feature_not_supported', 'CREATE MATERIALIZED VIEW is not supported yet');
+      return compileCreateTableAs({ into: ctas.into ?? {}, query: ctas.query ?? { SelectStmt: {} }, ifNotExists: ctas.if_not_exists === true, selectInto: false }, services);
+    }
+    case 'TruncateStmt':
+      return compileTruncate(asNode(st.ast, 'TruncateStmt')!, services);
     case 'CreateStmt': {
       const create = asNode(st.ast, 'CreateStmt')!;
-      return utility(() => createTable(create, ctx, services.store, services.ddl), { kind: 'create', names: [create.relation?.relname ?? ''] });
+      // DEFAULT and CHECK expressions are bound when the statement runs: with the session's environment (current_user).
+      return utility(() => withSystemEnvironment(services.system, () => createTable(create, ctx, services.store, services.ddl, st.text)).result, { kind: 'create', names: [create.relation?.relname ?? ''] });
     }
     case 'DropStmt': {
       const drop = asNode(st.ast, 'DropStmt')!;
+      if (drop.removeType === 'OBJECT_SEQUENCE') return sequenceUtility(() => dropSequence(drop, services.store));
+      if (drop.removeType === 'OBJECT_VIEW') return compileDropView(drop, services);
       if (drop.removeType !== 'OBJECT_TABLE') {
         throw new EonError('feature_not_supported', `DROP ${objectTypeName(drop.removeType)} is not supported yet`);
       }
@@ -94,6 +120,11 @@ function objectTypeName(t: string | undefined): string {
 
 function utility(run: () => Promise<QueryResult>, tableChange: NonNullable<CompiledStatement['tableChange']>): CompiledStatement {
   return { paramTypes: [], columns: null, changesCatalog: true, tableChange, run: () => run() };
+}
+
+/** CREATE / DROP SEQUENCE: sequences are relations, so cached plans naming one are invalidated too. */
+function sequenceUtility(run: () => QueryResult): CompiledStatement {
+  return { paramTypes: [], columns: null, changesCatalog: true, run: async () => run() };
 }
 
 function finalParamTypes(ctx: StatementContext): ColumnType[] {

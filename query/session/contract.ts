@@ -2,6 +2,7 @@
 // (simple protocol), prepares statements (extended protocol) and reports its state.
 
 import type { CopyIn } from '../statements/copy-from.js';
+import type { CopyOut } from '../statements/copy-to.js';
 import type { ColumnType, Value } from '../../src/types/index.js';
 
 export interface ResultColumn {
@@ -19,11 +20,18 @@ export interface QueryResult {
   readonly columns: readonly ResultColumn[] | null;
   /** Rows in eon's runtime representation (see src/types/values.ts); empty when columns is null. */
   readonly rows: readonly Value[][];
+  /**
+   * COPY … TO STDOUT (only when ExecuteOptions.copyOut asked for it): the data to send in copy-out
+   * mode; command is 'COPY', rowCount the rows copied, columns null.
+   */
+  readonly copyOut?: CopyOut;
 }
 
 export interface ExecuteOptions {
   /** Aborts the statement (cancel request, client gone); the engine throws query_canceled. */
   readonly signal?: AbortSignal;
+  /** The caller can send a QueryResult's copyOut (the simple query protocol); without it COPY TO STDOUT is refused with 0A000. */
+  readonly copyOut?: boolean;
 }
 
 /** A parsed and planned statement, reusable with different parameters. */
@@ -70,4 +78,4 @@ export interface SessionFactory {
   openSession(options: { user: string; database: string }): Session;
 }
 
-export type { CopyIn };
+export type { CopyIn, CopyOut };

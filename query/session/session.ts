@@ -11,6 +11,7 @@ import type { ExecuteOptions, PreparedStatement, QueryResult, Session, Transacti
 import { Settings } from './settings.js';
 import { signalWithDeadline, statementTimeoutError } from '../execute/deadline.js';
 import { CopyFromSink, copyTargets, type CopyIn } from '../statements/copy-from.js';
+import { copyToQuery, CopyToData, forceQuoteFlags } from '../statements/copy-to.js';
 import type { PlanCache, ShapeEntry } from './plan-cache.js';
 import { checkIsolationLevel, TransactionBlock } from './transaction.js';
 import type { WriteTx } from '../../storage/index.js';
@@ -141,16 +142,19 @@ export class EngineSession implements Session {
       return null; // not a COPY we could start: executeScript reports the error
     }
     const st = statements[0];
-    if (statements.length !== 1 || st?.kind !== 'copy') return null;
+    if (statements.length !== 1 || st?.kind !== 'copy' || st.direction !== 'from') return null;
     try {
       if (this.status === 'E') throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
       const table = this.services.store.getTable(st.table);
+      if (table === undefined && this.services.store.getView(st.table) !== undefined) {
+        throw new EonError('wrong_object_type', `cannot copy to view "${st.table}"`, { hint: 'To enable copying to a view, provide an INSTEAD OF INSERT trigger.' });
+      }
       if (table === undefined) throw new EonError('undefined_table', `relation "${st.table}" does not exist`);
       const block = this.block;
-      if (block === null) return new CopyFromSink(this.services.store, table, copyTargets(table, st), st.options, options?.signal);
+      if (block === null) return new CopyFromSink(this.services.store, table, copyTargets(table, st), st.options, options?.signal, false, this.services.system);
       // Inside a block the rows go to its write set (bounded: WRITE_SET_ROWS_MAX), committed with it.
       const writer = { write: <R>(fn: (tx: WriteTx) => R): Promise<R> => Promise.resolve(fn(block.writes.tx())) };
-      return new CopyFromSink(writer, table, copyTargets(table, st), st.options, options?.signal, true);
+      return new CopyFromSink(writer, table, copyTargets(table, st), st.options, options?.signal, true, this.services.system);
     } catch (e) {
       this.failBlock();
       throw toEonError(e);
@@ -183,6 +187,12 @@ export class EngineSession implements Session {
       case 'maintenance':
         return this.maintenance(st);
       case 'copy':
+        if (st.direction === 'to') {
+          if (options?.copyOut === true) return this.copyTo(st, options);
+          throw new EonError('feature_not_supported', 'COPY TO STDOUT is supported only in the simple query protocol of the PostgreSQL protocol', {
+            hint: "Send it as a simple Query (psql's \\copy does), or read the rows with SELECT.",
+          });
+        }
         throw new EonError('feature_not_supported', 'COPY FROM STDIN must be the only statement of a query sent over the PostgreSQL protocol', {
           hint: "Use psql's \\copy or a driver's COPY API; over REST, use INSERT.",
         });
@@ -191,6 +201,25 @@ export class EngineSession implements Session {
       case 'explain':
         return this.runCompiled(compileStatement(st, this.services, []), params, options);
     }
+  }
+
+  /**
+   * COPY … TO STDOUT: the query (`COPY t TO` reads `SELECT cols FROM t`) runs like a SELECT — in
+   * a block it reads the block's own writes, under the per-statement memory budget — and its
+   * rows are encoded as the wire protocol reads them.
+   */
+  private async copyTo(st: Statement & { kind: 'copy' }, options: ExecuteOptions): Promise<QueryResult> {
+    const table = st.query === null ? this.services.store.getTable(st.table) : undefined;
+    if (st.query === null && table === undefined && this.services.store.getView(st.table) !== undefined) {
+      throw new EonError('wrong_object_type', `cannot copy from view "${st.table}"`, { hint: 'Try the COPY (SELECT ...) TO variant.' });
+    }
+    const ast = copyToQuery(st, table);
+    const compiled = compileStatement({ kind: 'query', ast, text: st.text }, this.services, []);
+    const columns = compiled.columns ?? [];
+    const force = forceQuoteFlags(st, table, columns);
+    const result = await this.runCompiled(compiled, [], options);
+    const data = new CopyToData(columns, result.rows, st.options, force);
+    return { command: 'COPY', rowCount: data.rowCount, columns: null, rows: [], copyOut: data };
   }
 
   /**

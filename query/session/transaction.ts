@@ -7,6 +7,7 @@ import { EonError } from '../../src/errors/index.js';
 import type { Store, TableSchema } from '../../storage/index.js';
 import { WriteSet } from '../../storage/write-set.js';
 import { BULK_INSERT_ROWS_MIN } from '../statements/dml.js';
+import { undoViewChanges, viewUndoMark } from '../statements/views.js';
 
 /** Isolation levels eon provides (PostgreSQL runs READ UNCOMMITTED as READ COMMITTED too). */
 const ISOLATION_PROVIDED = new Set(['read committed', 'read uncommitted']);
@@ -30,6 +31,8 @@ interface Savepoint {
   readonly mark: number;
   /** How many tables the block had created when the savepoint was taken. */
   readonly created: number;
+  /** The length of the block's view undo log then (query/statements/views.ts). */
+  readonly views: number;
 }
 
 export class TransactionBlock {
@@ -46,7 +49,7 @@ export class TransactionBlock {
   }
 
   savepoint(name: string): void {
-    this.savepoints.push({ name, mark: this.writes.mark(), created: this.created.length });
+    this.savepoints.push({ name, mark: this.writes.mark(), created: this.created.length, views: viewUndoMark(this.writes) });
   }
 
   /** ROLLBACK TO: undoes everything after the newest savepoint of that name, which stays. */
@@ -58,7 +61,9 @@ export class TransactionBlock {
       this.savepoints.pop();
       this.writes.release();
     }
-    return this.dropCreated(sp.created);
+    // Views first: a view made in the block may read a table made in the block.
+    const views = await undoViewChanges(this.writes, this.ddl, this.store, sp.views);
+    return (await this.dropCreated(sp.created)) || views;
   }
 
   /** RELEASE: forgets the newest savepoint of that name and every one after it; writes stay. */
@@ -113,7 +118,8 @@ export class TransactionBlock {
 
   /** Discards the write set and drops the tables the block created; true if it dropped any. */
   async rollback(): Promise<boolean> {
-    return this.dropCreated(0);
+    const views = await undoViewChanges(this.writes, this.ddl, this.store, 0);
+    return (await this.dropCreated(0)) || views;
   }
 
   private async dropCreated(keep: number): Promise<boolean> {

@@ -5,6 +5,8 @@ import { EonError, type ErrorCode } from '../../src/errors/index.js';
 import { parseText, type Value } from '../../src/types/index.js';
 import type { Store, TableSchema } from '../../storage/index.js';
 import type { CopyOptions, CopyStatement } from '../parse/copy-statement.js';
+import type { SystemEnvironment } from '../catalog/environment.js';
+import { bindCopyRules, enforceChecks, fillDefaults, hasDefault, type CopyRules } from './column-rules.js';
 
 /**
  * Rows per write: each batch is one transaction, so a COPY is atomic per batch; batches are bulk
@@ -108,6 +110,7 @@ export class CopyFromSink implements CopyIn {
   private rowLines: number[] = [];
   private copied = 0;
   private readonly width: number;
+  private readonly rules: CopyRules | null;
 
   get committed(): number {
     return this.held ? 0 : this.copied;
@@ -123,14 +126,17 @@ export class CopyFromSink implements CopyIn {
     private readonly signal: AbortSignal | undefined,
     /** Rows go to a transaction block's write set: nothing is committed before its COMMIT. */
     private readonly held = false,
+    /** The session's environment: DEFAULTs of the columns left out and CHECKs are bound with it. */
+    env?: SystemEnvironment,
   ) {
+    this.rules = bindCopyRules(table, targets, env);
     this.columnCount = targets.length;
     this.width = table.columns.length;
     this.headerPending = options.header;
     // Columns the data leaves out are NULL: a NOT NULL one fails before any row is read.
     for (let c = 0; c < this.width; c++) {
       const col = table.columns[c]!;
-      if (col.notNull && !targets.includes(c)) {
+      if (col.notNull && !targets.includes(c) && !hasDefault(col)) {
         throw new EonError('not_null_violation', `null value in column "${col.name}" of relation "${table.name}" violates not-null constraint`);
       }
     }
@@ -249,6 +255,7 @@ export class CopyFromSink implements CopyIn {
         throw new EonError(e.code, e.message, { where: `COPY ${this.table.name}, line ${lineNo}, column ${column.name}: "${text}"` });
       }
     }
+    if (this.rules !== null) this.applyRules(row, lineNo);
     this.rows.push(row);
     this.rowLines.push(lineNo);
   }
@@ -271,6 +278,20 @@ export class CopyFromSink implements CopyIn {
       }
     }, { bulk: true });
     this.copied += rows.length;
+  }
+
+  private applyRules(row: Value[], lineNo: number): void {
+    const { fill, checks, ctx } = this.rules!;
+    if (fill !== null) {
+      fillDefaults(fill, row, ctx);
+      for (const i of fill.ordinals) {
+        const column = this.table.columns[i]!;
+        if (column.notNull && row[i] === null) {
+          throw this.dataError('not_null_violation', `null value in column "${column.name}" of relation "${this.table.name}" violates not-null constraint`, lineNo);
+        }
+      }
+    }
+    if (checks !== null) enforceChecks(checks, row, ctx, this.where(lineNo));
   }
 
   private columnName(field: number): string {

@@ -20,6 +20,8 @@ import { CANCEL_CHECK_ROWS, ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { optimize } from '../optimize/index.js';
 import type { QueryResult } from '../session/contract.js';
+import { bindChecks, bindDefaultFill, defaultExpr, enforceChecks, fillDefaults, type CompiledChecks } from './column-rules.js';
+import { viewNotUpdatable } from './views.js';
 
 /** INSERTs of at least this many rows are written as bulk writes (see Store.write). */
 export const BULK_INSERT_ROWS_MIN = 65_536;
@@ -37,10 +39,12 @@ function tableScope(table: TableSchema, alias: string): Scope {
 }
 
 /** The target table of a DML statement and the name its columns are qualified by (its alias, else its name). */
-function lookupTable(rv: RangeVar | undefined, stmt: StatementContext): { table: TableSchema; alias: string } {
+function lookupTable(rv: RangeVar | undefined, stmt: StatementContext, action: 'insert' | 'update' | 'delete' = 'insert'): { table: TableSchema; alias: string } {
   // The schema is not checked (public.t and t are the same table), as before.
   const name = rv?.relname ?? '';
   const table = stmt.catalog.getTable(name);
+  const view = table === undefined ? stmt.catalog.getView?.(name) : undefined;
+  if (view !== undefined) throw viewNotUpdatable(view, action);
   if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
   return { table, alias: rv?.alias?.aliasname ?? table.name };
 }
@@ -170,8 +174,12 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
   const empty = new LevelContext(stmt, Scope.empty(), null);
   let source: Plan;
   const select = asNode(s.selectStmt, 'SelectStmt');
-  if (s.selectStmt === undefined || select === undefined) throw new EonError('feature_not_supported', 'INSERT ... DEFAULT VALUES is not supported yet');
-  if (isPlainValues(select)) {
+  const overriding = s.override === 'OVERRIDING_SYSTEM_VALUE';
+  if (s.selectStmt === undefined || select === undefined) {
+    // DEFAULT VALUES: one row of defaults, every column left out.
+    targets.length = 0;
+    source = { kind: 'values', rows: [[]], columns: [] };
+  } else if (isPlainValues(select)) {
     const rowItems = (select.valuesLists ?? []).map((r) => asNode(r, 'List')?.items ?? []);
     if (allColumns) {
       const width = Math.max(0, ...rowItems.map((items) => items.length));
@@ -181,8 +189,10 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
       if (items.length > targets.length) throw new EonError('syntax_error', 'INSERT has more expressions than target columns');
       if (items.length < targets.length) throw new EonError('syntax_error', 'INSERT has more target columns than expressions');
       return items.map((it, k) => {
-        const type = table.columns[targets[k]!]!.type;
-        if (asNode(it, 'SetToDefault') !== undefined) return { kind: 'const', type, value: null } as Expr;
+        const column = table.columns[targets[k]!]!;
+        const type = column.type;
+        if (asNode(it, 'SetToDefault') !== undefined) return defaultExpr(column, stmt);
+        if (column.identity === 'always' && !overriding) throw identityAlways(column.name);
         return floatLiteral(it, type) ?? coerceForColumn(bindInClause(it, empty, 'VALUES'), type, stmt);
       });
     });
@@ -190,6 +200,8 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
   } else {
     const sub = bindSubquery(s.selectStmt, empty).plan;
     if (allColumns) targets.splice(Math.min(sub.columns.length, targets.length));
+    const always = overriding ? undefined : targets.slice(0, sub.columns.length).find((i) => table.columns[i]!.identity === 'always');
+    if (always !== undefined) throw identityAlways(table.columns[always]!.name);
     if (sub.columns.length > targets.length) throw new EonError('syntax_error', 'INSERT has more expressions than target columns');
     if (sub.columns.length < targets.length) throw new EonError('syntax_error', 'INSERT has more target columns than expressions');
     const exprs = sub.columns.map((c, k) => coerceForColumn({ kind: 'column', type: c.type, index: k, name: c.name }, table.columns[targets[k]!]!.type, stmt));
@@ -198,6 +210,9 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
   const rowLevel = new LevelContext(stmt, tableScope(table, alias), null);
   const returning = bindReturning(s.returningClause, rowLevel, table, alias);
   const conflict = bindConflict(s.onConflictClause, table, alias, stmt);
+  const omitted = table.columns.map((_, i) => i).filter((i) => !targets.includes(i));
+  const fill = bindDefaultFill(table, omitted, stmt);
+  const checks = bindChecks(table, stmt);
   return {
     kind: 'insert',
     table,
@@ -208,10 +223,11 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
       const full: Row[] = input.map((r) => {
         const row: Row = new Array(table.columns.length).fill(null);
         for (let k = 0; k < targets.length; k++) row[targets[k]!] = r[k] as Value;
+        if (fill !== null) fillDefaults(fill, row, ctx);
         return row;
       });
       // A large INSERT … SELECT is a bulk load: its partitions get segments directly.
-      const apply = (tx: WriteTx): Row[] => applyInserts(tx, table, full, conflict, ctx);
+      const apply = (tx: WriteTx): Row[] => applyInserts(tx, table, full, conflict, ctx, checks);
       const written = await (writes !== undefined ? writeInBlock(writes, apply) : store.write(apply, { bulk: full.length >= BULK_INSERT_ROWS_MIN }));
       return result('INSERT', written.length, returning, returningRows(returning, written, ctx));
     },
@@ -338,7 +354,11 @@ function bindSetList(items: readonly Node[], table: TableSchema, alias: string, 
     if (out.some((o) => o.column === i)) throw new EonError('syntax_error', `multiple assignments to same column "${name}"`);
     const v = s.val;
     if (v === undefined) throw new Error('SET item without a value');
-    const e = asNode(v, 'SetToDefault') !== undefined ? ({ kind: 'const', type: table.columns[i]!.type, value: null } as Expr) : bindInClause(v, level, 'UPDATE');
+    const isDefault = asNode(v, 'SetToDefault') !== undefined;
+    if (!isDefault && table.columns[i]!.identity === 'always') {
+      throw new EonError('generated_always', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
+    const e = isDefault ? defaultExpr(table.columns[i]!, level.stmt) : bindInClause(v, level, 'UPDATE');
     out.push({ column: i, expr: coerceForColumn(e, table.columns[i]!.type, level.stmt) });
   }
   return out;
@@ -348,13 +368,22 @@ function coerceForColumn(e: Expr, type: ColumnType, stmt: StatementContext): Exp
   return coerce(e, type, 'assignment', stmt.params);
 }
 
-function applyInserts(tx: WriteTx, table: TableSchema, rows: Row[], conflict: ConflictAction | null, ctx: ExecContext): Row[] {
+/** 428C9: an explicit value for a GENERATED ALWAYS identity column. */
+function identityAlways(column: string): EonError {
+  return new EonError('generated_always', `cannot insert a non-DEFAULT value into column "${column}"`, {
+    detail: `Column "${column}" is an identity column defined as GENERATED ALWAYS.`,
+    hint: 'Use OVERRIDING SYSTEM VALUE to override.',
+  });
+}
+
+function applyInserts(tx: WriteTx, table: TableSchema, rows: Row[], conflict: ConflictAction | null, ctx: ExecContext, checks: CompiledChecks | null): Row[] {
   const written: Row[] = [];
   const touched = conflict?.action === 'update' ? new Set<string>() : null;
   const setFns = conflict?.sets.map((s) => ({ column: s.column, fn: compileExpr(s.expr) })) ?? [];
   const where = conflict?.where ? compilePredicate(conflict.where) : null;
   for (const row of rows) {
     checkNotNull(table, row);
+    if (checks !== null) enforceChecks(checks, row, ctx);
     if (tx.insert(table, row)) {
       written.push(row);
       touched?.add(keyText(table, row));
@@ -376,6 +405,7 @@ function applyInserts(tx: WriteTx, table: TableSchema, rows: Row[], conflict: Co
     const updated = existing.slice();
     for (const s of setFns) updated[s.column] = s.fn(both, ctx);
     checkNotNull(table, updated);
+    if (checks !== null) enforceChecks(checks, updated, ctx);
     const newKey = keyOf(table, updated);
     if (keyText(table, updated) !== kt) {
       if (tx.get(table, newKey) !== undefined) throw duplicateKey(table, updated);
@@ -461,12 +491,13 @@ function bindWhereScan(where: Node | undefined, table: TableSchema, level: Level
 export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
   if ((s.fromClause ?? []).length > 0) throw new EonError('feature_not_supported', 'UPDATE ... FROM is not supported yet');
   refuseWith(s.withClause, 'UPDATE');
-  const { table, alias } = lookupTable(s.relation, stmt);
+  const { table, alias } = lookupTable(s.relation, stmt, 'update');
   const level = new LevelContext(stmt, tableScope(table, alias), null);
   const sets = bindSetList(s.targetList ?? [], table, alias, level);
   const scan = bindWhereScan(s.whereClause, table, level);
   const returning = bindReturning(s.returningClause, level, table, alias);
   const setFns = sets.map((a) => ({ column: a.column, fn: compileExpr(a.expr) }));
+  const checks = bindChecks(table, stmt);
   const pkChanges = sets.some((a) => table.primaryKey.includes(a.column));
   return {
     kind: 'update',
@@ -480,6 +511,7 @@ export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
           const next = row.slice();
           for (const a of setFns) next[a.column] = a.fn(row, ctx);
           checkNotNull(table, next);
+          if (checks !== null) enforceChecks(checks, next, ctx);
           return next;
         });
         if (!pkChanges || table.primaryKey.length === 0) {
@@ -498,7 +530,7 @@ export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
 export function bindDelete(s: DeleteStmt, stmt: StatementContext): DmlPlan {
   if ((s.usingClause ?? []).length > 0) throw new EonError('feature_not_supported', 'DELETE ... USING is not supported yet');
   refuseWith(s.withClause, 'DELETE');
-  const { table, alias } = lookupTable(s.relation, stmt);
+  const { table, alias } = lookupTable(s.relation, stmt, 'delete');
   const level = new LevelContext(stmt, tableScope(table, alias), null);
   const scan = bindWhereScan(s.whereClause, table, level);
   const returning = bindReturning(s.returningClause, level, table, alias);

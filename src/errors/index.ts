@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   out_of_memory: { sqlstate: '53200', http: 503 },
   program_limit_exceeded: { sqlstate: '54000', http: 400 },
   statement_too_complex: { sqlstate: '54001', http: 400 },
+  too_many_columns: { sqlstate: '54011', http: 400 },
+  too_many_arguments: { sqlstate: '54023', http: 400 },
   query_canceled: { sqlstate: '57014', http: 408 },
   admin_shutdown: { sqlstate: '57P01', http: 503 },
   // Class XX — internal error: a user should not be able to trigger one
@@ -111,6 +113,15 @@ export const ERROR_CODES = {
   name_not_holder: { sqlstate: '42501', http: 403 },
   // a name lost every ballot to concurrent proposers: 503, since 409 on /v1/names means "already taken"
   name_contended: { sqlstate: '40001', http: 503 },
+  // Appended for DEFAULT, sequences and CHECK (query/statements/sequences.ts, column-rules.ts).
+  check_violation: { sqlstate: '23514', http: 409 },
+  sequence_generator_limit_exceeded: { sqlstate: '2200H', http: 400 },
+  object_not_in_prerequisite_state: { sqlstate: '55000', http: 400 },
+  generated_always: { sqlstate: '428C9', http: 400 },
+  dependent_objects_still_exist: { sqlstate: '2BP01', http: 409 },
+  duplicate_object: { sqlstate: '42710', http: 409 },
+  // Appended for views (query/statements/views.ts): a view whose definition reaches itself.
+  invalid_object_definition: { sqlstate: '42P17', http: 400 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

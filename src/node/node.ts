@@ -87,6 +87,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       ddl: {
         createTable: (def) => (catalog ?? store).createTable(def),
         dropTable: (name) => (catalog ?? store).dropTable(name),
+        createView: (def, options) => (catalog ?? store).createView(def, options),
+        dropView: (name) => (catalog ?? store).dropView(name),
+        truncateTables: (names) => (catalog ?? store).truncateTables(names),
       },
       ...(config.queryCellsMax === undefined ? {} : { queryCellsMax: config.queryCellsMax }),
     });

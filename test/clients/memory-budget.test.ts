@@ -39,3 +39,14 @@ test('work within the budget is unaffected', async () => {
   const r = await client.query('SELECT count(*) AS n FROM budget_t a JOIN budget_t b ON a.id = b.id');
   expect(r.rows[0].n).toBe('3000');
 });
+
+test('COPY TO STDOUT runs under the same budget', async () => {
+  const err = await client.query('COPY (SELECT a.id, b.id FROM budget_t a CROSS JOIN budget_t b) TO STDOUT').then(
+    () => null,
+    (e: { code?: string }) => e,
+  );
+  expect(err?.code).toBe('53200');
+  const r = await client.query('COPY budget_t TO STDOUT');
+  expect(r.command).toBe('COPY');
+  expect(r.rowCount).toBe(3000);
+});

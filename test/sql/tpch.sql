@@ -1722,6 +1722,25 @@ FROM tpch_supplier, revenue0
 WHERE s_suppkey = supplier_no AND total_revenue = (SELECT max(total_revenue) FROM revenue0)
 ORDER BY s_suppkey
 
+-- Q15 top supplier (the specification's form: create view, query, drop view)
+-- statement
+DROP VIEW IF EXISTS revenue0
+
+-- statement
+CREATE VIEW revenue0 (supplier_no, total_revenue) AS
+  SELECT l_suppkey, sum(l_extendedprice * (1 - l_discount)) FROM tpch_lineitem
+  WHERE l_shipdate >= date '1996-01-01' AND l_shipdate < date '1996-01-01' + interval '3' month
+  GROUP BY l_suppkey
+
+-- query
+SELECT s_suppkey, s_name, s_address, s_phone, total_revenue
+FROM tpch_supplier, revenue0
+WHERE s_suppkey = supplier_no AND total_revenue = (SELECT max(total_revenue) FROM revenue0)
+ORDER BY s_suppkey
+
+-- statement
+DROP VIEW revenue0
+
 -- Q16 parts/supplier relationship
 -- query
 SELECT p_brand, p_type, p_size, count(DISTINCT ps_suppkey) AS supplier_cnt

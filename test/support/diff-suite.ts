@@ -28,7 +28,8 @@ export function defineSqlFileSuite(fileName: string): void {
       for (const c of [reference, engine]) {
         if (c === null) continue;
         for (const table of scratchTables(blocks.map((b) => b.sql), stem)) {
-          await c.run(`DROP TABLE IF EXISTS ${table}`);
+          // CASCADE: a view a failed earlier run left behind must not keep its table alive.
+          await c.run(`DROP TABLE IF EXISTS ${table} CASCADE`);
         }
       }
     });

@@ -9,13 +9,13 @@
 // is not handled yet (reconfiguration); see docs/ARCHITECTURE.md.
 
 import { EonError } from '../../errors/index.js';
-import type { TableDefinition, TableSchema } from '../../../storage/index.js';
+import type { TableDefinition, TableSchema, ViewDefinition, ViewSchema } from '../../../storage/index.js';
 import { casAsync, consensusOutcomeError, readAsync } from '../consensus/index.js';
 import type { ConsensusRegister } from '../consensus/index.js';
 import type { RpcLogger } from '../rpc/index.js';
 import type { PeerPool, PeerServer } from '../rpc/index.js';
 import type { NodeId } from '../runtime.js';
-import { decodeCatalog, encodeCatalog, EMPTY_CATALOG, withTable, withoutTable } from './catalog-document.js';
+import { decodeCatalog, encodeCatalog, EMPTY_CATALOG, withTable, withoutTable, withView, withoutView } from './catalog-document.js';
 import type { CatalogDocument } from './catalog-document.js';
 
 export const CATALOG_KEY = 'catalog';
@@ -35,6 +35,11 @@ export interface LocalTables {
   checkDefinition(def: TableDefinition): TableSchema;
   createTable(def: TableDefinition): Promise<TableSchema>;
   dropTable(name: string): Promise<void>;
+  getView(name: string): ViewSchema | undefined;
+  listViews(): ViewSchema[];
+  createView(def: ViewDefinition, options?: { readonly replace?: boolean }): Promise<ViewSchema>;
+  dropView(name: string): Promise<void>;
+  truncateTables(names: readonly string[]): Promise<void>;
 }
 
 /** What the catalog needs of the node's membership. */
@@ -68,6 +73,12 @@ export class ClusterCatalog {
   private syncTimer: NodeJS.Timeout | null = null;
   /** Applying is serialized: DDL, the sync loop and broadcasts all funnel through it. */
   private applying: Promise<void> = Promise.resolve();
+  /**
+   * This node's DDL statements decide one at a time: two of them racing for the same register
+   * version would only pre-empt each other's ballots (and under a stalled event loop run out of
+   * time); other nodes' DDL still races through compare-and-set.
+   */
+  private changing: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly o: ClusterCatalogOptions) {
@@ -119,7 +130,7 @@ export class ClusterCatalog {
     const { id: _unused, ...shape } = schema;
     let created: TableSchema | null = null;
     await this.change('CREATE TABLE', def.name, (doc) => {
-      if (doc.tables.some((t) => t.name === def.name)) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
+      if (doc.tables.some((t) => t.name === def.name) || (doc.views ?? []).some((v) => v.name === def.name)) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
       // A table this node holds outside the catalog (made before it joined) keeps its id.
       const localMax = Math.max(0, ...this.o.tables.listTables().map((t) => t.id));
       const next = withTable(doc, shape, localMax + 1);
@@ -142,11 +153,61 @@ export class ClusterCatalog {
     if (this.o.tables.getTable(name) !== undefined) await this.o.tables.dropTable(name);
   }
 
+  /** CREATE [OR REPLACE] VIEW: the definition joins the catalog document like a table. */
+  async createView(def: ViewDefinition, options: { readonly replace?: boolean } = {}): Promise<ViewSchema> {
+    const { id: _unused, ...shape } = def;
+    let created: ViewSchema | null = null;
+    await this.change(options.replace === true ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW', def.name, (doc) => {
+      const taken = doc.tables.some((t) => t.name === def.name) || (options.replace !== true && (doc.views ?? []).some((v) => v.name === def.name));
+      if (taken) throw new EonError('duplicate_table', `relation "${def.name}" already exists`);
+      const local = [...this.o.tables.listTables(), ...this.o.tables.listViews()];
+      const next = withView(doc, shape, Math.max(0, ...local.map((t) => t.id)) + 1);
+      created = next.view;
+      return next.doc;
+    });
+    return this.o.tables.getView(def.name) ?? created!;
+  }
+
+  async dropView(name: string): Promise<void> {
+    await this.change('DROP VIEW', name, (doc) => {
+      if (!(doc.views ?? []).some((v) => v.name === name)) {
+        if (this.o.tables.getView(name) !== undefined) return null;
+        throw new EonError('undefined_table', `view "${name}" does not exist`);
+      }
+      return withoutView(doc, name);
+    });
+    if (this.o.tables.getView(name) !== undefined) await this.o.tables.dropView(name);
+  }
+
+  /**
+   * TRUNCATE on a node alone empties its store at once. With other members it is refused: every
+   * replica would have to drop the table's rows at the same point in its stream of replicated
+   * writes, and writes still in flight or held as hints for a down replica would bring rows back
+   * (and anti-entropy would spread them again) — that needs a truncation point in the version
+   * rule, which is not built.
+   */
+  async truncateTables(names: readonly string[]): Promise<void> {
+    const self = this.o.membership.nodeId;
+    const others = new Set([...this.o.membership.upMembers(), ...this.o.membership.catalogAcceptors(CATALOG_ACCEPTORS_MAX)].filter((id) => id !== self));
+    if (others.size > 0) {
+      throw new EonError('feature_not_supported', 'TRUNCATE is not supported on a cluster of more than one node yet', {
+        hint: 'Use DELETE FROM, which replicates row by row.',
+      });
+    }
+    await this.o.tables.truncateTables(names);
+  }
+
   /**
    * Reads the catalog, lets `edit` derive the next document (null: nothing to decide), and writes it
    * by compare-and-set, retrying when other DDL got there first; then makes every live member apply it.
    */
-  private async change(what: string, name: string, edit: (doc: CatalogDocument) => CatalogDocument | null): Promise<void> {
+  private change(what: string, name: string, edit: (doc: CatalogDocument) => CatalogDocument | null): Promise<void> {
+    const run = this.changing.then(() => this.decide(what, name, edit));
+    this.changing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decide(what: string, name: string, edit: (doc: CatalogDocument) => CatalogDocument | null): Promise<void> {
     if (!this.o.membership.joined) {
       throw new EonError('cluster_not_joined', `${what} refused: this node has not joined its cluster yet`, {
         hint: 'It is still reaching the members given by --join (or those it remembers); retry in a moment.',
@@ -218,9 +279,11 @@ export class ClusterCatalog {
       return;
     }
     const local = this.o.tables.listTables();
-    if (read.current.version === 0 && local.length > 0) {
-      // A node that ran alone before there was a cluster catalog brings its tables into it.
-      const seeded: CatalogDocument = { format: doc.format, nextTableId: Math.max(...local.map((t) => t.id)) + 1, tables: local };
+    const localViews = this.o.tables.listViews();
+    if (read.current.version === 0 && local.length + localViews.length > 0) {
+      // A node that ran alone before there was a cluster catalog brings its tables and views into it.
+      const nextTableId = Math.max(...[...local, ...localViews].map((t) => t.id)) + 1;
+      const seeded: CatalogDocument = { format: doc.format, nextTableId, tables: local, ...(localViews.length === 0 ? {} : { views: localViews }) };
       const outcome = await casAsync(this.o.register, CATALOG_KEY, acceptors, 0, encodeCatalog(seeded));
       if (outcome.kind === 'applied') {
         this.o.log('info', 'seeded the cluster catalog with this node\'s tables', { tables: local.map((t) => t.name) });
@@ -240,6 +303,11 @@ export class ClusterCatalog {
     if (version <= this.applied.version) return;
     const tables = this.o.tables;
     const wanted = new Map(doc.tables.map((t) => [t.name, t]));
+    const wantedViews = new Map((doc.views ?? []).map((v) => [v.name, v]));
+    // Views first: a dropped table's views went with it.
+    for (const old of this.applied.doc.views ?? []) {
+      if (!wantedViews.has(old.name) && tables.getView(old.name)?.id === old.id) await tables.dropView(old.name);
+    }
     // Dropped: in the catalog this node applied before, gone from the new one.
     for (const old of this.applied.doc.tables) {
       if (!wanted.has(old.name) && tables.getTable(old.name)?.id === old.id) await tables.dropTable(old.name);
@@ -251,9 +319,18 @@ export class ClusterCatalog {
         continue;
       }
       try {
-        await tables.createTable({ name: t.name, columns: t.columns, primaryKey: t.primaryKey, distributionKey: t.distributionKey, id: t.id });
+        await tables.createTable({ name: t.name, columns: t.columns, primaryKey: t.primaryKey, distributionKey: t.distributionKey, id: t.id, ...(t.checks === undefined ? {} : { checks: t.checks }) });
       } catch (e) {
         this.o.log('error', 'cannot apply a catalog table here', { table: t.name, id: t.id, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    for (const v of doc.views ?? []) {
+      const local = tables.getView(v.name);
+      if (local !== undefined && local.id === v.id && local.query === v.query && JSON.stringify(local.columns) === JSON.stringify(v.columns)) continue;
+      try {
+        await tables.createView({ name: v.name, query: v.query, columns: v.columns, dependsOn: v.dependsOn, id: v.id }, { replace: local !== undefined });
+      } catch (e) {
+        this.o.log('error', 'cannot apply a catalog view here', { view: v.name, id: v.id, error: e instanceof Error ? e.message : String(e) });
       }
     }
     this.applied = { version, doc };

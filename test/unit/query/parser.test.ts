@@ -15,8 +15,8 @@ describe('parser', () => {
   });
 
   it('routes session statements to eon kinds and SQL to the parse tree', () => {
-    const kinds = parseScript('BEGIN; SET TIME ZONE UTC; SHOW DateStyle; EXPLAIN ANALYZE SELECT 1; COMMIT; COPY t FROM stdin; TRUNCATE t; SELECT 1').map((s) => s.kind);
-    expect(kinds).toEqual(['transaction', 'set', 'show', 'explain', 'transaction', 'copy', 'unsupported', 'query']);
+    const kinds = parseScript('BEGIN; SET TIME ZONE UTC; SHOW DateStyle; EXPLAIN ANALYZE SELECT 1; COMMIT; COPY t FROM stdin; LISTEN t; TRUNCATE t; SELECT 1').map((s) => s.kind);
+    expect(kinds).toEqual(['transaction', 'set', 'show', 'explain', 'transaction', 'copy', 'unsupported', 'query', 'query']);
   });
 
   it('reads transaction control, SET and SHOW as PostgreSQL spells them', () => {

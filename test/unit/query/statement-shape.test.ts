@@ -33,6 +33,9 @@ describe('statement shapes', () => {
     // Only LIMIT's 10 is a value: the field name, modified casts, positions, NULL and TRUE stay.
     expect(s.constants.map(constantText)).toEqual(['10']);
     expect(shapeOf('SELECT a FROM t ORDER BY 1')).toBeNull();
+    // Positions inside grouping sets and parenthesized key lists stay positions.
+    const g = shapeOf('SELECT a, b, count(*) FROM t WHERE c > 5 GROUP BY ROLLUP (1, 2), GROUPING SETS ((1), ()), (1, 2)')!;
+    expect(g.constants.map(constantText)).toEqual(['5']);
   });
 
   it('are not taken for statements with parameters of their own, DDL, or too many constants', () => {
