@@ -2,7 +2,6 @@
 // and on PostgreSQL 15 with the same data: the bytes written must be identical (text and CSV,
 // every option), errors must carry the same SQLSTATE; node-postgres sees copy-out complete.
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startClientTarget, type ClientTarget } from '../support/target.js';
 import type { ConnInfo } from '../support/postgres.js';
+import { psql as runPsql, SCRIPT_FLAGS, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
 
 const psqlTimeoutMs = 60_000;
 const BULK_ROWS = 10_000;
@@ -18,24 +18,10 @@ let target: ClientTarget;
 let reference: ConnInfo;
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function psql(conn: ConnInfo, args: string[]): Promise<Run> {
-  const base = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'VERBOSITY=verbose', '-h', conn.host, '-p', String(conn.port), '-U', conn.user, '-d', conn.database];
-  return new Promise((resolve) => {
-    execFile('psql', [...base, ...args], { timeout: psqlTimeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PGCONNECT_TIMEOUT: '10', PAGER: '', PGTZ: 'UTC' } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => runPsql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: psqlTimeoutMs, maxBuffer: 64 * 1024 * 1024 });
 
 /** Runs the same psql commands on both servers. */
-async function both(...commands: string[]): Promise<[Run, Run]> {
+async function both(...commands: string[]): Promise<[PsqlRun, PsqlRun]> {
   const args = commands.flatMap((c) => ['-c', c]);
   return Promise.all([psql(target.conn, args), psql(reference, args)]);
 }
@@ -48,8 +34,6 @@ async function same(...commands: string[]): Promise<string> {
   expect(eon.stdout).toBe(pg.stdout);
   return pg.stdout;
 }
-
-const sqlstate = (r: Run): string | undefined => /ERROR:\s+([0-9A-Z]{5}):/.exec(r.stderr)?.[1];
 
 /** Lines in sorted order: a table read without ORDER BY comes out in storage order, which differs. */
 const sortedLines = (s: string): string[] => s.split('\n').sort();
@@ -228,7 +212,7 @@ describe('errors', () => {
     // One psql session per server runs them all; each case must fail with exactly one ERROR line.
     const args = ['-v', 'ON_ERROR_STOP=0', ...cases.flatMap((c) => ['-c', c])];
     const [eon, pg] = await Promise.all([psql(target.conn, args), psql(reference, args)]);
-    const errors = (r: Run): string[] => [...r.stderr.matchAll(/ERROR:\s+([0-9A-Z]{5}:\s+.*)/g)].map((m) => m[1]!);
+    const errors = (r: PsqlRun): string[] => [...r.stderr.matchAll(/ERROR:\s+([0-9A-Z]{5}:\s+.*)/g)].map((m) => m[1]!);
     expect(errors(pg)).toHaveLength(cases.length);
     expect(errors(eon).map((e, i) => `${cases[i]!} → ${e}`)).toEqual(errors(pg).map((e, i) => `${cases[i]!} → ${e}`));
     expect(eon.stdout).toBe('');
@@ -237,8 +221,8 @@ describe('errors', () => {
   it('refuses COPY view TO as PostgreSQL does; COPY (SELECT … FROM view) reads it', async () => {
     await same('DROP VIEW IF EXISTS copyto_v', 'CREATE VIEW copyto_v AS SELECT id, tag FROM copyto_u WHERE id < 10');
     const [eon, pg] = await both('COPY copyto_v TO STDOUT');
-    expect(sqlstate(pg)).toBe('42809');
-    expect(sqlstate(eon), eon.stderr).toBe('42809');
+    expect(sqlstateOfRun(pg)).toBe('42809');
+    expect(sqlstateOfRun(eon), eon.stderr).toBe('42809');
     await same('COPY (SELECT * FROM copyto_v ORDER BY id) TO STDOUT (FORMAT csv, HEADER)', 'DROP VIEW copyto_v');
   });
 
@@ -253,7 +237,7 @@ describe('errors', () => {
 
   it('refuses server-side files with 0A000', async () => {
     const run = await psql(target.conn, ['-c', `COPY copyto_u TO '${path.join(dir, 'server.txt')}'`]);
-    expect(sqlstate(run)).toBe('0A000');
+    expect(sqlstateOfRun(run)).toBe('0A000');
   });
 });
 

@@ -1,13 +1,13 @@
 // COPY FROM STDIN through the real psql client (`\copy`), on eon and on PostgreSQL 15 with the same
 // files: the loaded rows must read back identically, and bad input must fail with the same SQLSTATE.
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startClientTarget, type ClientTarget } from '../support/target.js';
 import type { ConnInfo } from '../support/postgres.js';
+import { psql as runPsql, SCRIPT_FLAGS, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
 
 const psqlTimeoutMs = 60_000;
 const BULK_ROWS = 50_000;
@@ -16,29 +16,13 @@ let target: ClientTarget;
 let reference: ConnInfo;
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function psql(conn: ConnInfo, args: string[]): Promise<Run> {
-  const base = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', 'VERBOSITY=verbose', '-h', conn.host, '-p', String(conn.port), '-U', conn.user, '-d', conn.database];
-  return new Promise((resolve) => {
-    execFile('psql', [...base, ...args], { timeout: psqlTimeoutMs, env: { ...process.env, PGCONNECT_TIMEOUT: '10', PAGER: '', PGTZ: 'UTC' } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => runPsql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: psqlTimeoutMs });
 
 /** Runs the same psql commands on both servers. */
-async function both(...commands: string[]): Promise<[Run, Run]> {
+async function both(...commands: string[]): Promise<[PsqlRun, PsqlRun]> {
   const args = commands.flatMap((c) => ['-c', c]);
   return Promise.all([psql(target.conn, args), psql(reference, args)]);
 }
-
-const sqlstate = (r: Run): string | undefined => /ERROR:\s+([0-9A-Z]{5}):/.exec(r.stderr)?.[1];
 
 async function file(name: string, text: string): Promise<string> {
   const p = path.join(dir, name);
@@ -112,13 +96,13 @@ describe('COPY FROM STDIN with psql \\copy', () => {
     for (const [name, data] of cases) {
       const p = await file(name, data);
       const [eon, pg] = await both(`\\copy copy_t FROM '${p}' WITH (FORMAT csv)`);
-      expect(sqlstate(pg), name).toMatch(/^[0-9A-Z]{5}$/);
-      expect(sqlstate(eon), `${name}: ${eon.stderr}`).toBe(sqlstate(pg));
+      expect(sqlstateOfRun(pg), name).toMatch(/^[0-9A-Z]{5}$/);
+      expect(sqlstateOfRun(eon), `${name}: ${eon.stderr}`).toBe(sqlstateOfRun(pg));
     }
     const [eon, pg] = await both('SELECT count(*) FROM copy_t');
     expect(eon.stdout).toBe(pg.stdout);
     const [eonNull, pgNull] = await both('CREATE TABLE IF NOT EXISTS copy_nn (id int PRIMARY KEY, v text NOT NULL)', `\\copy copy_nn FROM '${await file('nn.csv', '1,\n')}' WITH (FORMAT csv)`);
-    expect(sqlstate(eonNull)).toBe(sqlstate(pgNull));
+    expect(sqlstateOfRun(eonNull)).toBe(sqlstateOfRun(pgNull));
     await both('DROP TABLE copy_nn');
   });
 
@@ -126,10 +110,10 @@ describe('COPY FROM STDIN with psql \\copy', () => {
     const p = await file('x.csv', '1\n');
     for (const cmd of [`\\copy no_such_table FROM '${p}'`, `\\copy copy_t (no_such_column) FROM '${p}'`]) {
       const [eon, pg] = await both(cmd);
-      expect(sqlstate(eon), cmd).toBe(sqlstate(pg));
+      expect(sqlstateOfRun(eon), cmd).toBe(sqlstateOfRun(pg));
     }
     const server = await psql(target.conn, ['-c', `COPY copy_t FROM '${p}'`]);
-    expect(sqlstate(server)).toBe('0A000');
+    expect(sqlstateOfRun(server)).toBe('0A000');
   });
 
   it(`loads ${BULK_ROWS} rows and reads back the same totals`, async () => {

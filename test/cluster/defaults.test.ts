@@ -4,8 +4,7 @@
 // the cluster yet.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports.js';
-import { TestCluster, allAlive, sql, until } from '../support/cluster.js';
+import { TestCluster, sql } from '../support/cluster.js';
 
 const TEST_TIMEOUT_MS = 120_000;
 
@@ -14,10 +13,7 @@ afterAll(() => cluster.stop());
 
 describe('defaults and checks in a cluster', () => {
   it('replicates them with the table, applies them on every node and refuses nextval', async () => {
-    const [p0, p1] = [await freePort(), await freePort()];
-    const n0 = await cluster.start(p0, null);
-    const n1 = await cluster.start(p1, p0);
-    await until('two members alive at every node', () => allAlive([n0, n1], 2));
+    const [n0, n1] = await cluster.startJoined(2);
 
     const created = await sql(n0, "CREATE TABLE kd (id serial PRIMARY KEY, note text DEFAULT 'none', qty int CHECK (qty > 0))");
     expect(created.status).toBe(200);

@@ -4,8 +4,7 @@
 // a cluster cannot run yet are refused with 0A000 without leaving anything behind.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports.js';
-import { TestCluster, allAlive, sql, until } from '../support/cluster.js';
+import { TestCluster, sql } from '../support/cluster.js';
 
 const TEST_TIMEOUT_MS = 180_000;
 
@@ -18,10 +17,7 @@ const publicTables = "SELECT table_name::text FROM information_schema.tables WHE
 
 describe('views in the cluster catalog', () => {
   it('spreads CREATE, OR REPLACE and DROP VIEW to every node; refuses TRUNCATE and filled CREATE TABLE AS on a cluster', async () => {
-    const [p0, p1] = [await freePort(), await freePort()];
-    const n0 = await cluster.start(p0, null);
-    const n1 = await cluster.start(p1, p0);
-    await until('two members alive at every node', () => allAlive([n0, n1], 2));
+    const [n0, n1] = await cluster.startJoined(2);
 
     expect((await sql(n0, 'CREATE TABLE items (id int PRIMARY KEY, qty int)')).status).toBe(200);
     expect((await sql(n0, 'INSERT INTO items VALUES (1, 1), (2, 5), (3, 9)')).status).toBe(200);

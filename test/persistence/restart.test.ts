@@ -1,10 +1,7 @@
 // Durability across restarts of one eon node: graceful SIGTERM and kill -9, on the same data dir.
 
-import { rm } from 'node:fs/promises';
-import pg from 'pg';
-import { afterEach, expect, test } from 'vitest';
-import { startEon } from '../support/eon.js';
-import type { RunningEon } from '../support/eon.js';
+import { expect, test } from 'vitest';
+import { restartableNodes } from '../support/restarts.js';
 
 const gracefulRowsCount = 1_000;
 const insertBatchRows = 250;
@@ -12,27 +9,7 @@ const insertBatchRows = 250;
 const ackedBeforeKillMin = 200;
 const writerLoopMax = 5_000;
 
-const started: RunningEon[] = [];
-const dataDirs: string[] = [];
-
-async function node(dataDir?: string): Promise<RunningEon> {
-  const n = await startEon(dataDir === undefined ? { keepDataDir: true } : { dataDir });
-  started.push(n);
-  if (!dataDirs.includes(n.dataDir)) dataDirs.push(n.dataDir);
-  return n;
-}
-
-async function connect(n: RunningEon): Promise<pg.Client> {
-  const c = new pg.Client({ ...n.conn(), connectionTimeoutMillis: 10_000 });
-  c.on('error', () => undefined);
-  await c.connect();
-  return c;
-}
-
-afterEach(async () => {
-  for (const n of started.splice(0)) await n.kill('SIGKILL');
-  for (const d of dataDirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
+const { node, connect } = restartableNodes();
 
 test('rows, updates and deletes survive a graceful stop (SIGTERM) and restart', async () => {
   const first = await node();

@@ -2,33 +2,10 @@
 // dependencies, a table made by CREATE TABLE AS with its rows, and a truncated table's emptiness
 // survive a graceful stop and a kill -9.
 
-import { rm } from 'node:fs/promises';
-import pg from 'pg';
-import { afterEach, expect, test } from 'vitest';
-import { startEon } from '../support/eon.js';
-import type { RunningEon } from '../support/eon.js';
+import { expect, test } from 'vitest';
+import { restartableNodes } from '../support/restarts.js';
 
-const started: RunningEon[] = [];
-const dataDirs: string[] = [];
-
-async function node(dataDir?: string): Promise<RunningEon> {
-  const n = await startEon(dataDir === undefined ? { keepDataDir: true } : { dataDir });
-  started.push(n);
-  if (!dataDirs.includes(n.dataDir)) dataDirs.push(n.dataDir);
-  return n;
-}
-
-async function connect(n: RunningEon): Promise<pg.Client> {
-  const c = new pg.Client({ ...n.conn(), connectionTimeoutMillis: 10_000 });
-  c.on('error', () => undefined);
-  await c.connect();
-  return c;
-}
-
-afterEach(async () => {
-  for (const n of started.splice(0)) await n.kill('SIGKILL');
-  for (const d of dataDirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
+const { node, connect } = restartableNodes();
 
 const VIEW_QUERY = 'SELECT g, n, total FROM pv_totals ORDER BY g';
 

@@ -2,7 +2,7 @@
 // view and run SQL through REST, and wait (bounded) for the cluster to reach a state.
 
 import { rm } from 'node:fs/promises';
-import { sleep } from './ports.js';
+import { freePort, sleep } from './ports.js';
 import { startEon } from './eon.js';
 import type { RunningEon } from './eon.js';
 import { oneSettledRing } from '../../src/cluster/view/cluster-view.js';
@@ -30,6 +30,18 @@ export class TestCluster {
     this.started.push(node);
     this.dirs.add(node.dataDir);
     return node;
+  }
+
+  /** `count` nodes on free peer ports, the others joining the first, once each node sees all alive. */
+  async startJoined(count: 2): Promise<[RunningEon, RunningEon]>;
+  async startJoined(count: 3): Promise<[RunningEon, RunningEon, RunningEon]>;
+  async startJoined(count: number): Promise<RunningEon[]> {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) ports.push(await freePort());
+    const nodes: RunningEon[] = [];
+    for (const port of ports) nodes.push(await this.start(port, nodes.length === 0 ? null : ports[0]!));
+    await until(`${count} members alive at every node`, () => allAlive(nodes, count));
+    return nodes;
   }
 
   async stop(): Promise<void> {

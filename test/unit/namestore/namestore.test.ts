@@ -12,6 +12,7 @@ import {
   encodeNameRecord,
   type NameRegister,
 } from '../../../src/namestore/index.js';
+import { sqlstateOf } from '../../support/errors.js';
 
 /** A one-process register: every CAS and read answers at once, or with the outcome a test forces. */
 class MemoryRegister implements NameRegister {
@@ -49,16 +50,6 @@ function setup(joined = true): { store: Namestore; register: MemoryRegister } {
   return { store, register };
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof EonError) return e.sqlstate;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('Namestore', () => {
   it('registers a fresh name with ONE compare-and-set, and says taken to the next caller after one more', async () => {
     const { store, register } = setup();
@@ -84,8 +75,8 @@ describe('Namestore', () => {
     const { store, register } = setup();
     const r = await store.register('post/1');
     if (!r.taken) throw new Error('not taken');
-    expect(await codeOf(store.release('post/1', 'wrong'))).toBe('42501');
-    expect(await codeOf(store.release('post/2', r.token))).toBe('42704');
+    expect(await sqlstateOf(store.release('post/1', 'wrong'))).toBe('42501');
+    expect(await sqlstateOf(store.release('post/2', r.token))).toBe('42704');
     await store.release('post/1', r.token);
     expect((await store.check('post/1')).taken).toBe(false);
     register.calls.length = 0;
@@ -98,28 +89,28 @@ describe('Namestore', () => {
   it('refuses honestly: 57P03 without a majority, 40003 (504) after a proposal, 40001 when contended, 57P03 before joining', async () => {
     const { store, register } = setup();
     register.forced = { kind: 'unavailable', reached: 1, needed: 2 };
-    expect(await codeOf(store.register('a'))).toBe('57P03');
-    expect(await codeOf(store.check('a'))).toBe('57P03');
+    expect(await sqlstateOf(store.register('a'))).toBe('57P03');
+    expect(await sqlstateOf(store.check('a'))).toBe('57P03');
     register.forced = { kind: 'indeterminate' };
     const e = await store.register('a', 'k').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(EonError);
     expect((e as EonError).httpStatus).toBe(504);
     expect((e as EonError).hint).toMatch(/same Idempotency-Key/);
     register.forced = { kind: 'contended', attempts: 16 };
-    expect(await codeOf(store.register('a'))).toBe('40001');
-    expect(await codeOf(setup(false).store.register('a'))).toBe('57P03');
+    expect(await sqlstateOf(store.register('a'))).toBe('40001');
+    expect(await sqlstateOf(setup(false).store.register('a'))).toBe('57P03');
     const s = store.stats.snapshot();
     expect(s).toMatchObject({ registrations: 3, unavailable: 2, indeterminate: 1, contended: 1 });
   });
 
   it('validates names and idempotency keys before any round trip', async () => {
     const { store, register } = setup();
-    expect(await codeOf(store.register(''))).toBe('42602');
-    expect(await codeOf(store.register('x'.repeat(NAME_BYTES_MAX + 1)))).toBe('42602');
-    expect(await codeOf(store.register('é'.repeat(128)))).toBe('42602'); // 256 bytes
-    expect(await codeOf(store.register('a\nb'))).toBe('42602');
-    expect(await codeOf(store.register('\ud800'))).toBe('42602');
-    expect(await codeOf(store.register('ok', ''))).toBe('22023');
+    expect(await sqlstateOf(store.register(''))).toBe('42602');
+    expect(await sqlstateOf(store.register('x'.repeat(NAME_BYTES_MAX + 1)))).toBe('42602');
+    expect(await sqlstateOf(store.register('é'.repeat(128)))).toBe('42602'); // 256 bytes
+    expect(await sqlstateOf(store.register('a\nb'))).toBe('42602');
+    expect(await sqlstateOf(store.register('\ud800'))).toBe('42602');
+    expect(await sqlstateOf(store.register('ok', ''))).toBe('22023');
     expect(register.calls).toEqual([]);
     expect(checkName('x'.repeat(NAME_BYTES_MAX))).toHaveLength(NAME_BYTES_MAX);
   });

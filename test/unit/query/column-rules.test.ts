@@ -6,10 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataEnginePool, SEQUENCE_LOG_VALUES, Store } from '../../../storage/index.js';
-import { createQueryEngine, standaloneClusterInfo, type QueryEngine, type QueryResult } from '../../../query/index.js';
+import { SEQUENCE_LOG_VALUES, Store } from '../../../storage/index.js';
+import { standaloneClusterInfo } from '../../../query/index.js';
 import { EonError } from '../../../src/errors/index.js';
 import { decodeCatalog, encodeCatalog, EMPTY_CATALOG, withTable } from '../../../src/cluster/catalog/catalog-document.js';
+import { openTestEngine, results, run } from '../../support/engine.js';
+import { sqlstateOf } from '../../support/errors.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,27 +22,6 @@ function freshDir(): string {
   const d = mkdtempSync(path.join(tmpdir(), 'eon-column-rules-'));
   dirs.push(d);
   return d;
-}
-
-async function run(engine: QueryEngine, sql: string): Promise<QueryResult[]> {
-  const out: QueryResult[] = [];
-  for await (const r of engine.openSession({ user: 'eon', database: 'eon' }).executeScript(sql)) out.push(r);
-  return out;
-}
-
-async function rows(engine: QueryEngine, sql: string): Promise<unknown[][]> {
-  const results = await run(engine, sql);
-  return results[results.length - 1]!.rows;
-}
-
-async function sqlstate(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof EonError) return e.sqlstate;
-    throw e;
-  }
-  return 'no error';
 }
 
 describe('sequences', () => {
@@ -78,33 +59,27 @@ describe('sequences', () => {
 describe('table definitions with defaults, serial and checks', () => {
   it('survive a restart, and COPY FROM applies them', async () => {
     const dir = freshDir();
-    let store = Store.open({ dir, partitions: 2 });
-    let pool = new DataEnginePool({ dir, threads: 1 });
-    let engine = createQueryEngine({ store, pool });
-    await run(engine, "CREATE TABLE r (id serial PRIMARY KEY, label text DEFAULT 'none', qty int CHECK (qty >= 0)); INSERT INTO r (qty) VALUES (1), (2)");
-    await engine.close();
-    await pool.close();
-    await store.close();
+    let db = openTestEngine({ dir, partitions: 2 });
+    await results(db.open(), "CREATE TABLE r (id serial PRIMARY KEY, label text DEFAULT 'none', qty int CHECK (qty >= 0)); INSERT INTO r (qty) VALUES (1), (2)");
+    await db.close();
 
-    store = Store.open({ dir, partitions: 2 });
-    pool = new DataEnginePool({ dir, threads: 1 });
-    engine = createQueryEngine({ store, pool });
-    const [inserted] = await rows(engine, 'INSERT INTO r (qty) VALUES (3) RETURNING id, label, qty');
+    db = openTestEngine({ dir, partitions: 2 });
+    const [inserted] = await run(db.open(), 'INSERT INTO r (qty) VALUES (3) RETURNING id, label, qty');
     // The sequence continues beyond everything handed out before the restart.
     expect((inserted as number[])[0]).toBeGreaterThan(2);
     expect(inserted!.slice(1)).toEqual(['none', 3]);
-    expect(await sqlstate(run(engine, 'INSERT INTO r (qty) VALUES (-1)'))).toBe('23514');
+    expect(await sqlstateOf(results(db.open(), 'INSERT INTO r (qty) VALUES (-1)'))).toBe('23514');
 
-    const session = engine.openSession({ user: 'eon', database: 'eon' });
+    const session = db.open();
     const copy = session.beginCopyIn('COPY r (qty) FROM STDIN')!;
     await copy.write(new TextEncoder().encode('10\n\\N\n11\n'));
     expect(await copy.finish()).toBe(3);
-    const copied = await rows(engine, 'SELECT label, qty FROM r WHERE qty IS NULL OR qty >= 10 ORDER BY qty');
+    const copied = await run(db.open(), 'SELECT label, qty FROM r WHERE qty IS NULL OR qty >= 10 ORDER BY qty');
     expect(copied).toEqual([['none', 10], ['none', 11], ['none', null]]);
-    const ids = await rows(engine, 'SELECT count(DISTINCT id), count(*) FROM r');
+    const ids = await run(db.open(), 'SELECT count(DISTINCT id), count(*) FROM r');
     expect(ids[0]![0]).toBe(ids[0]![1]);
 
-    const bad = engine.openSession({ user: 'eon', database: 'eon' }).beginCopyIn('COPY r (qty) FROM STDIN')!;
+    const bad = db.open().beginCopyIn('COPY r (qty) FROM STDIN')!;
     // Data errors surface where the row is decoded (write) or at the end (finish).
     const err = await (async () => {
       await bad.write(new TextEncoder().encode('5\n-5\n'));
@@ -116,18 +91,14 @@ describe('table definitions with defaults, serial and checks', () => {
     expect(err).toBeInstanceOf(EonError);
     expect((err as EonError).sqlstate).toBe('23514');
     expect((err as EonError).message).toBe('new row for relation "r" violates check constraint "r_qty_check"');
-    await engine.close();
-    await pool.close();
-    await store.close();
+    await db.close();
   });
 
   it('travel through the cluster catalog document and are applied from it with their sequence', async () => {
     const dir = freshDir();
-    const source = Store.open({ dir: path.join(dir, 'a'), partitions: 2 });
-    const pool = new DataEnginePool({ dir: path.join(dir, 'a'), threads: 1 });
-    const engine = createQueryEngine({ store: source, pool });
-    await run(engine, "CREATE TABLE k (id bigserial PRIMARY KEY, note text DEFAULT 'n', CHECK (length(note) < 5))");
-    const defined = source.getTable('k')!;
+    const db = openTestEngine({ dir: path.join(dir, 'a'), partitions: 2 });
+    await results(db.open(), "CREATE TABLE k (id bigserial PRIMARY KEY, note text DEFAULT 'n', CHECK (length(note) < 5))");
+    const defined = db.store.getTable('k')!;
     const { id: _id, ...shape } = defined;
     const doc = decodeCatalog(encodeCatalog(withTable(EMPTY_CATALOG, shape, 1).doc))!;
     const t = doc.tables[0]!;
@@ -141,46 +112,41 @@ describe('table definitions with defaults, serial and checks', () => {
     await member.dropTable('k');
     expect(member.sequences.has('k_id_seq')).toBe(false);
     await member.close();
-    await engine.close();
-    await pool.close();
-    await source.close();
+    await db.close();
   });
 
   it('hands out a new value on every run of a prepared INSERT, in every session', async () => {
     const dir = freshDir();
-    const store = Store.open({ dir, partitions: 2 });
-    const pool = new DataEnginePool({ dir, threads: 1 });
-    const engine = createQueryEngine({ store, pool });
-    await run(engine, 'CREATE TABLE p (id serial PRIMARY KEY, v int)');
+    const db = openTestEngine({ dir, partitions: 2 });
+    await results(db.open(), 'CREATE TABLE p (id serial PRIMARY KEY, v int)');
     const ids: unknown[] = [];
     for (let s = 0; s < 2; s++) {
-      const session = engine.openSession({ user: 'eon', database: 'eon' });
+      const session = db.open();
       const insert = await session.prepare('INSERT INTO p (v) VALUES ($1) RETURNING id');
       for (let i = 0; i < 3; i++) ids.push((await insert.execute([i])).rows[0]![0]);
       const current = await session.prepare("SELECT currval('p_id_seq')");
       expect((await current.execute([])).rows[0]![0]).toBe(BigInt(ids[ids.length - 1] as number));
     }
     expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
-    await engine.close();
-    await pool.close();
-    await store.close();
+    await db.close();
   });
 
   it('refuses nextval on a cluster of several nodes', async () => {
     const dir = freshDir();
-    const store = Store.open({ dir, partitions: 2 });
-    const pool = new DataEnginePool({ dir, threads: 1 });
-    const alone = standaloneClusterInfo(store);
-    const view = alone.view();
-    const cluster = { ...alone, view: () => ({ ...view, members: [...view.members, { ...view.members[0]!, id: 'other' }] }) };
-    const engine = createQueryEngine({ store, pool, cluster });
-    await run(engine, 'CREATE TABLE c (id bigserial PRIMARY KEY, v int)');
-    expect(await sqlstate(run(engine, 'INSERT INTO c (v) VALUES (1)'))).toBe('0A000');
-    expect(await sqlstate(run(engine, 'CREATE SEQUENCE cs'))).toBe('0A000');
+    const db = openTestEngine({
+      dir,
+      partitions: 2,
+      cluster: (store) => {
+        const alone = standaloneClusterInfo(store);
+        const view = alone.view();
+        return { ...alone, view: () => ({ ...view, members: [...view.members, { ...view.members[0]!, id: 'other' }] }) };
+      },
+    });
+    await results(db.open(), 'CREATE TABLE c (id bigserial PRIMARY KEY, v int)');
+    expect(await sqlstateOf(results(db.open(), 'INSERT INTO c (v) VALUES (1)'))).toBe('0A000');
+    expect(await sqlstateOf(results(db.open(), 'CREATE SEQUENCE cs'))).toBe('0A000');
     // Explicit keys still work.
-    expect((await run(engine, 'INSERT INTO c VALUES (7, 1)'))[0]!.rowCount).toBe(1);
-    await engine.close();
-    await pool.close();
-    await store.close();
+    expect((await results(db.open(), 'INSERT INTO c VALUES (7, 1)'))[0]!.rowCount).toBe(1);
+    await db.close();
   });
 });

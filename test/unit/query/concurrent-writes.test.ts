@@ -1,45 +1,24 @@
 // Concurrent read-modify-write statements from several sessions lose no update, with group
 // commit batching the writes of one event-loop turn.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DataEnginePool, Store } from '../../../storage/index.js';
-import { createQueryEngine, type QueryEngine, type Session } from '../../../query/index.js';
+import { openTestEngine, run, type TestEngine } from '../../support/engine.js';
 
 const SESSIONS = 5;
 const INCREMENTS_EACH = 20;
 
-let dir: string;
-let store: Store;
-let pool: DataEnginePool;
-let engine: QueryEngine;
-
-async function run(session: Session, sql: string): Promise<unknown[][]> {
-  const rows: unknown[][] = [];
-  for await (const r of session.executeScript(sql)) rows.push(...r.rows);
-  return rows;
-}
+let db: TestEngine;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'eon-concurrent-'));
-  store = Store.open({ dir, partitions: 4 });
-  pool = new DataEnginePool({ dir, threads: 1 });
-  engine = createQueryEngine({ store, pool });
-  const s = engine.openSession({ user: 'eon', database: 'eon' });
+  db = openTestEngine({ name: 'concurrent' });
+  const s = db.open();
   await run(s, 'CREATE TABLE counters (id int PRIMARY KEY, n bigint NOT NULL)');
   await run(s, 'INSERT INTO counters VALUES (1, 0), (2, 0)');
 });
 
-afterAll(async () => {
-  await engine.close();
-  await pool.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 it('UPDATE … SET n = n + 1 from many sessions counts every increment', async () => {
-  const sessions = Array.from({ length: SESSIONS }, () => engine.openSession({ user: 'eon', database: 'eon' }));
+  const sessions = Array.from({ length: SESSIONS }, () => db.open());
   await Promise.all(
     sessions.map(async (s) => {
       for (let i = 0; i < INCREMENTS_EACH; i++) await run(s, 'UPDATE counters SET n = n + 1 WHERE id = 1');
@@ -50,7 +29,7 @@ it('UPDATE … SET n = n + 1 from many sessions counts every increment', async (
 });
 
 it('INSERT … ON CONFLICT DO UPDATE from many sessions counts every increment', async () => {
-  const sessions = Array.from({ length: SESSIONS }, () => engine.openSession({ user: 'eon', database: 'eon' }));
+  const sessions = Array.from({ length: SESSIONS }, () => db.open());
   await Promise.all(
     sessions.map(async (s) => {
       for (let i = 0; i < INCREMENTS_EACH; i++) {
@@ -63,8 +42,8 @@ it('INSERT … ON CONFLICT DO UPDATE from many sessions counts every increment',
 });
 
 it('point UPDATEs (read inside the group commit) and scanning UPDATEs on one row lose nothing, and RETURNING sees each result', async () => {
-  await run(engine.openSession({ user: 'eon', database: 'eon' }), 'INSERT INTO counters VALUES (3, 0)');
-  const sessions = Array.from({ length: SESSIONS }, () => engine.openSession({ user: 'eon', database: 'eon' }));
+  await run(db.open(), 'INSERT INTO counters VALUES (3, 0)');
+  const sessions = Array.from({ length: SESSIONS }, () => db.open());
   const returned: bigint[] = [];
   await Promise.all(
     sessions.map(async (s, i) => {

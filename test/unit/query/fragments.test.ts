@@ -1,37 +1,17 @@
 // The planner sends aggregates over large tables to the data engines, and their merged partials
 // equal what the coordinator computes row by row (tables below the threshold stay local).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataEnginePool, Store } from '../../../storage/index.js';
-import { createQueryEngine, type QueryEngine, type Session } from '../../../query/index.js';
 import { FRAGMENT_ROWS_MIN } from '../../../query/distribute/partition-fragments.js';
-import { formatText } from '../../../src/types/index.js';
+import { openTestEngine, textRows, type TestEngine } from '../../support/engine.js';
 
 const ROWS = FRAGMENT_ROWS_MIN + 5_000;
 
 describe('partition fragments', () => {
-  let dir: string;
-  let store: Store;
-  let pool: DataEnginePool;
-  let engine: QueryEngine;
-  let session: Session;
-
-  async function rows(sql: string): Promise<string[][]> {
-    const out: string[][] = [];
-    for await (const r of session.executeScript(sql)) {
-      for (const row of r.rows) out.push(row.map((v, i) => (v === null ? 'NULL' : formatText(r.columns![i]!.type, v))));
-    }
-    return out;
-  }
+  let db: TestEngine;
+  const rows = (sql: string): Promise<string[][]> => textRows(db.session, sql);
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'eon-fragments-'));
-    store = Store.open({ dir, partitions: 8 });
-    pool = new DataEnginePool({ dir, threads: 2 });
-    engine = createQueryEngine({ store, pool });
-    session = engine.openSession({ user: 'eon', database: 'eon' });
+    db = openTestEngine({ name: 'fragments', partitions: 8, threads: 2 });
     await rows('CREATE TABLE big (id int PRIMARY KEY, k text, v double precision, n numeric(8,2))');
     await rows('CREATE TABLE small (id int PRIMARY KEY, k text, v double precision, n numeric(8,2))');
     for (let start = 0; start < ROWS; start += 1000) {
@@ -45,12 +25,7 @@ describe('partition fragments', () => {
     await rows('CHECKPOINT');
   });
 
-  afterAll(async () => {
-    await engine.close();
-    await pool.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => db?.close());
 
   it('plans a partial aggregate per partition for a large table only', async () => {
     const big = (await rows('EXPLAIN SELECT k, sum(v) FROM big WHERE v > 3 GROUP BY k')).map((r) => r[0]).join('\n');

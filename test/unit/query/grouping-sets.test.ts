@@ -3,16 +3,12 @@
 // aggregate a fragment, the results equal to the coordinator's), and the plan cache keeping
 // positions inside ROLLUP (…) positions. SQL results are checked against PostgreSQL in
 // test/sql/grouping.sql.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataEnginePool, Store } from '../../../storage/index.js';
-import { createQueryEngine, type QueryEngine, type Session } from '../../../query/index.js';
 import { FRAGMENT_ROWS_MIN } from '../../../query/distribute/partition-fragments.js';
 import { ArrayAggAccumulator, OrderedSetAccumulator, formatG } from '../../../query/execute/ordered-aggregates.js';
 import { Interval, T, formatText } from '../../../src/types/index.js';
 import { EonError } from '../../../src/errors/index.js';
+import { openTestEngine, textRows, type TestEngine } from '../../support/engine.js';
 
 const ROWS = FRAGMENT_ROWS_MIN + 2_000;
 
@@ -78,26 +74,11 @@ describe('ordered-set and array_agg accumulators', () => {
 });
 
 describe('grouping sets in the engine', () => {
-  let dir: string;
-  let store: Store;
-  let pool: DataEnginePool;
-  let engine: QueryEngine;
-  let session: Session;
-
-  async function rows(sql: string): Promise<string[][]> {
-    const out: string[][] = [];
-    for await (const r of session.executeScript(sql)) {
-      for (const row of r.rows) out.push(row.map((v, i) => (v === null ? 'NULL' : formatText(r.columns![i]!.type, v))));
-    }
-    return out;
-  }
+  let db: TestEngine;
+  const rows = (sql: string): Promise<string[][]> => textRows(db.session, sql);
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'eon-grouping-'));
-    store = Store.open({ dir, partitions: 4 });
-    pool = new DataEnginePool({ dir, threads: 2 });
-    engine = createQueryEngine({ store, pool });
-    session = engine.openSession({ user: 'eon', database: 'eon' });
+    db = openTestEngine({ name: 'grouping', threads: 2 });
     await rows('CREATE TABLE big (id int PRIMARY KEY, k text, f int, v double precision)');
     await rows('CREATE TABLE small (id int PRIMARY KEY, k text, f int, v double precision)');
     for (let start = 0; start < ROWS; start += 2000) {
@@ -109,12 +90,7 @@ describe('grouping sets in the engine', () => {
     await rows('CHECKPOINT');
   });
 
-  afterAll(async () => {
-    await engine.close();
-    await pool.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => db?.close());
 
   const query = (table: string) =>
     `SELECT k, f, count(*) AS n, sum(v) AS s, min(v) AS lo, grouping(k, f) AS g FROM ${table} GROUP BY ROLLUP (k, f) ORDER BY g, k NULLS FIRST, f NULLS FIRST`;

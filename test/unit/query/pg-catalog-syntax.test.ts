@@ -1,67 +1,29 @@
 // The PostgreSQL spellings catalog queries use (OPERATOR(pg_catalog.~), COLLATE, ::regclass and
 // friends, bare current_user, ARRAY(subquery), ANY(array), subscripts, generate_series/unnest in
 // FROM), each through the engine with PostgreSQL 15's answers, and psql's captured \d-family queries (test/clients/fixtures/psql-meta) running.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataEnginePool, Store } from '../../../storage/index.js';
-import { createQueryEngine, type QueryEngine, type Session } from '../../../query/index.js';
-import { EonError } from '../../../src/errors/index.js';
 import { formatArray, parseArrayText } from '../../../query/catalog/array-text.js';
 import { parseQualifiedName } from '../../../query/catalog/references.js';
 import { parseScript } from '../../../query/parse/parser.js';
+import { openTestEngine, type TestEngine } from '../../support/engine.js';
 
 const PARTITIONS = 4;
 const FIXTURES = fileURLToPath(new URL('../../clients/fixtures/psql-meta/', import.meta.url));
 /** The OID the items table had in the PostgreSQL the fixtures were captured from. */
 const CAPTURED_ITEMS_OID = '16384';
 
-let dir: string;
-let store: Store;
-let pool: DataEnginePool;
-let engine: QueryEngine;
-let session: Session;
-
-async function q(sql: string): Promise<unknown[][]> {
-  const rows: unknown[][] = [];
-  for await (const r of session.executeScript(sql)) rows.push(...r.rows);
-  return rows;
-}
-
-async function one(sql: string): Promise<unknown> {
-  const rows = await q(sql);
-  expect(rows).toHaveLength(1);
-  return rows[0]![0];
-}
-
-async function errorOf(sql: string): Promise<EonError> {
-  try {
-    await q(sql);
-  } catch (e) {
-    if (e instanceof EonError) return e;
-    throw e;
-  }
-  throw new Error(`expected ${sql} to fail`);
-}
+let db: TestEngine;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'eon-pg-syntax-'));
-  store = Store.open({ dir, partitions: PARTITIONS });
-  pool = new DataEnginePool({ dir, threads: 1 });
-  engine = createQueryEngine({ store, pool });
-  session = engine.openSession({ user: 'alice', database: 'eon' });
-  await q('CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), code varchar(20), added date)');
-  await q("INSERT INTO items VALUES (1, 'a b', 1.50, NULL, NULL), (2, 'NULL', 2, 'x', NULL), (3, '', NULL, NULL, NULL), (4, 'x\"y', NULL, NULL, NULL), (5, 'plain', NULL, NULL, NULL)");
+  db = openTestEngine({ name: 'pg-syntax', partitions: PARTITIONS, user: 'alice' });
+  await db.rows('CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), code varchar(20), added date)');
+  await db.rows("INSERT INTO items VALUES (1, 'a b', 1.50, NULL, NULL), (2, 'NULL', 2, 'x', NULL), (3, '', NULL, NULL, NULL), (4, 'x\"y', NULL, NULL, NULL), (5, 'plain', NULL, NULL, NULL)");
 });
 
-afterAll(async () => {
-  await engine.close();
-  await pool.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 describe('array text and qualified names', () => {
   it('formats and parses arrays as array_out and array_in do', () => {
@@ -82,45 +44,45 @@ describe('array text and qualified names', () => {
 
 describe('through the engine (answers as PostgreSQL 15 gives them)', () => {
   it('evaluates OPERATOR() and COLLATE forms', async () => {
-    expect(await one("SELECT 'items' OPERATOR(pg_catalog.~) '^(it.*)$' COLLATE pg_catalog.default")).toBe(true);
-    expect(await one("SELECT 'b' COLLATE \"C\" < 'a'")).toBe(false);
-    expect((await errorOf('SELECT name COLLATE "en_US" FROM items')).code).toBe('feature_not_supported');
+    expect(await db.one("SELECT 'items' OPERATOR(pg_catalog.~) '^(it.*)$' COLLATE pg_catalog.default")).toBe(true);
+    expect(await db.one("SELECT 'b' COLLATE \"C\" < 'a'")).toBe(false);
+    expect((await db.errorOf('SELECT name COLLATE "en_US" FROM items')).code).toBe('feature_not_supported');
   });
 
   it('refuses what arrays held as text cannot be, instead of answering wrongly', async () => {
     // pgjdbc's getPrimaryKeys selects a field of _pg_expandarray's composite result.
-    expect((await errorOf('SELECT (information_schema._pg_expandarray(i.indkey)).n FROM pg_index i')).sqlstate).toBe('0A000');
+    expect((await db.errorOf('SELECT (information_schema._pg_expandarray(i.indkey)).n FROM pg_index i')).sqlstate).toBe('0A000');
   });
 
   it('answers the niladic keywords', async () => {
-    expect(await q('SELECT current_user, session_user, current_role, user, current_catalog, current_schema')).toEqual([['alice', 'alice', 'alice', 'alice', 'eon', 'public']]);
+    expect(await db.rows('SELECT current_user, session_user, current_role, user, current_catalog, current_schema')).toEqual([['alice', 'alice', 'alice', 'alice', 'eon', 'public']]);
   });
 
   it('casts names to OIDs with ::regclass, ::regtype, ::regnamespace, ::regrole', async () => {
-    const oid = await one("SELECT oid FROM pg_class WHERE relname = 'items'");
-    expect(await q("SELECT 'items'::regclass, 'public.items'::pg_catalog.regclass, '\"items\"'::regclass, regclass('items'), to_regclass('nosuch')")).toEqual([[oid, oid, oid, oid, null]]);
-    expect(await one("SELECT 'pg_catalog.pg_class'::regclass = (SELECT oid FROM pg_class WHERE relname = 'pg_class')")).toBe(true);
-    expect(await one('SELECT 16400::regclass')).toBe(16400);
-    expect(await q("SELECT 'integer'::regtype, 'varchar(20)'::regtype, 'pg_catalog.int8'::regtype, 'public'::regnamespace, 'alice'::regrole")).toEqual([[23, 1043, 20, 2200, 10]]);
-    expect(await one("SELECT 'lower'::regproc = (SELECT oid FROM pg_proc WHERE proname = 'lower')")).toBe(true);
-    expect((await errorOf("SELECT 'nosuch'::regclass")).code).toBe('undefined_table');
-    expect((await errorOf("SELECT 'nosuch'::regtype")).code).toBe('undefined_object');
-    expect((await errorOf("SELECT 'nosuch'::regnamespace")).code).toBe('invalid_schema_name');
-    expect((await errorOf("SELECT 'a..b'::regclass")).code).toBe('invalid_name');
+    const oid = await db.one("SELECT oid FROM pg_class WHERE relname = 'items'");
+    expect(await db.rows("SELECT 'items'::regclass, 'public.items'::pg_catalog.regclass, '\"items\"'::regclass, regclass('items'), to_regclass('nosuch')")).toEqual([[oid, oid, oid, oid, null]]);
+    expect(await db.one("SELECT 'pg_catalog.pg_class'::regclass = (SELECT oid FROM pg_class WHERE relname = 'pg_class')")).toBe(true);
+    expect(await db.one('SELECT 16400::regclass')).toBe(16400);
+    expect(await db.rows("SELECT 'integer'::regtype, 'varchar(20)'::regtype, 'pg_catalog.int8'::regtype, 'public'::regnamespace, 'alice'::regrole")).toEqual([[23, 1043, 20, 2200, 10]]);
+    expect(await db.one("SELECT 'lower'::regproc = (SELECT oid FROM pg_proc WHERE proname = 'lower')")).toBe(true);
+    expect((await db.errorOf("SELECT 'nosuch'::regclass")).code).toBe('undefined_table');
+    expect((await db.errorOf("SELECT 'nosuch'::regtype")).code).toBe('undefined_object');
+    expect((await db.errorOf("SELECT 'nosuch'::regnamespace")).code).toBe('invalid_schema_name');
+    expect((await db.errorOf("SELECT 'a..b'::regclass")).code).toBe('invalid_name');
   });
 
   it('casts to oid and name as eon stores them (int4, text)', async () => {
-    expect(await q("SELECT '42'::oid, 7::oid, 'abc'::name, relname::pg_catalog.name FROM pg_class WHERE relname = 'items'")).toEqual([[42, 7, 'abc', 'items']]);
+    expect(await db.rows("SELECT '42'::oid, 7::oid, 'abc'::name, relname::pg_catalog.name FROM pg_class WHERE relname = 'items'")).toEqual([[42, 7, 'abc', 'items']]);
   });
 
   it('builds ARRAY(subquery) as PostgreSQL prints it', async () => {
-    expect(await one('SELECT ARRAY(SELECT name FROM items ORDER BY 1)')).toBe('{"","NULL","a b",plain,"x\\"y"}');
-    expect(await one('SELECT ARRAY(SELECT code FROM items ORDER BY id)')).toBe('{NULL,x,NULL,NULL,NULL}');
-    expect(await one('SELECT ARRAY(SELECT price FROM items WHERE price IS NOT NULL ORDER BY price DESC)')).toBe('{2.00,1.50}');
-    expect(await one('SELECT ARRAY(SELECT id > 1 FROM items WHERE id < 3 ORDER BY id)')).toBe('{f,t}');
-    expect(await one('SELECT ARRAY(SELECT id FROM items WHERE false)')).toBe('{}');
+    expect(await db.one('SELECT ARRAY(SELECT name FROM items ORDER BY 1)')).toBe('{"","NULL","a b",plain,"x\\"y"}');
+    expect(await db.one('SELECT ARRAY(SELECT code FROM items ORDER BY id)')).toBe('{NULL,x,NULL,NULL,NULL}');
+    expect(await db.one('SELECT ARRAY(SELECT price FROM items WHERE price IS NOT NULL ORDER BY price DESC)')).toBe('{2.00,1.50}');
+    expect(await db.one('SELECT ARRAY(SELECT id > 1 FROM items WHERE id < 3 ORDER BY id)')).toBe('{f,t}');
+    expect(await db.one('SELECT ARRAY(SELECT id FROM items WHERE false)')).toBe('{}');
     // Correlated, per outer row.
-    expect(await q('SELECT i.id, ARRAY(SELECT j.id FROM items j WHERE j.id < i.id ORDER BY j.id DESC) FROM items i WHERE i.id <= 3 ORDER BY i.id')).toEqual([
+    expect(await db.rows('SELECT i.id, ARRAY(SELECT j.id FROM items j WHERE j.id < i.id ORDER BY j.id DESC) FROM items i WHERE i.id <= 3 ORDER BY i.id')).toEqual([
       [1, '{}'],
       [2, '{1}'],
       [3, '{2,1}'],
@@ -128,55 +90,55 @@ describe('through the engine (answers as PostgreSQL 15 gives them)', () => {
   });
 
   it('compares with ANY/ALL over an array', async () => {
-    expect(await q("SELECT 1 = ANY('{1,2}'), 3 = ANY('{1,2}'), 1 = ANY('{2,NULL}'), NULL::int = ANY('{}'), 'a' <> ALL('{b,c}'), 'b' <> ALL('{b,c}')")).toEqual([
+    expect(await db.rows("SELECT 1 = ANY('{1,2}'), 3 = ANY('{1,2}'), 1 = ANY('{2,NULL}'), NULL::int = ANY('{}'), 'a' <> ALL('{b,c}'), 'b' <> ALL('{b,c}')")).toEqual([
       [true, false, null, false, true, false],
     ]);
-    expect(await q("SELECT id FROM items WHERE id = ANY('{2,4}') ORDER BY id")).toEqual([[2], [4]]);
-    expect((await errorOf('SELECT 1 = ANY(5)')).code).toBe('wrong_object_type');
+    expect(await db.rows("SELECT id FROM items WHERE id = ANY('{2,4}') ORDER BY id")).toEqual([[2], [4]]);
+    expect((await db.errorOf('SELECT 1 = ANY(5)')).code).toBe('wrong_object_type');
   });
 
   it('normalises array casts, subscripts and bounds', async () => {
-    expect(await q("SELECT '{1, 2}'::int[], 20 = ('{10,20,30}'::int[])[2], array_upper('{a,b,c}', 1), array_upper('{}', 1), array_upper('1 2', 1)")).toEqual([
+    expect(await db.rows("SELECT '{1, 2}'::int[], 20 = ('{10,20,30}'::int[])[2], array_upper('{a,b,c}', 1), array_upper('{}', 1), array_upper('1 2', 1)")).toEqual([
       ['{1,2}', true, 3, null, 1],
     ]);
-    expect(await q("SELECT '{\"a b\", c}'::text[], ('{a,b}'::text[])[2], ('{a,b}'::text[])[3]")).toEqual([['{"a b",c}', 'b', null]]);
-    expect((await errorOf("SELECT '{a}'::int[]")).code).toBe('invalid_text_representation');
+    expect(await db.rows("SELECT '{\"a b\", c}'::text[], ('{a,b}'::text[])[2], ('{a,b}'::text[])[3]")).toEqual([['{"a b",c}', 'b', null]]);
+    expect((await db.errorOf("SELECT '{a}'::int[]")).code).toBe('invalid_text_representation');
     // Array columns are not stored: refused, not silently created as their element type.
-    expect((await errorOf('CREATE TABLE arrays (a int[], b text[3])')).code).toBe('feature_not_supported');
+    expect((await db.errorOf('CREATE TABLE arrays (a int[], b text[3])')).code).toBe('feature_not_supported');
   });
 
   it('runs generate_series and unnest in FROM', async () => {
-    expect(await q('SELECT x FROM generate_series(10, 1, -4) x')).toEqual([[10], [6], [2]]);
-    expect(await q("SELECT u FROM pg_catalog.unnest('{a,\"b c\",NULL}') u")).toEqual([['a'], ['b c'], [null]]);
-    expect(await q('SELECT s.r FROM generate_series(1, 2) AS s(r)')).toEqual([[1], [2]]);
+    expect(await db.rows('SELECT x FROM generate_series(10, 1, -4) x')).toEqual([[10], [6], [2]]);
+    expect(await db.rows("SELECT u FROM pg_catalog.unnest('{a,\"b c\",NULL}') u")).toEqual([['a'], ['b c'], [null]]);
+    expect(await db.rows('SELECT s.r FROM generate_series(1, 2) AS s(r)')).toEqual([[1], [2]]);
     // Arguments from the enclosing query.
-    expect(await q('SELECT i.id, (SELECT count(*) FROM generate_series(1, i.id) g) FROM items i WHERE i.id <= 3 ORDER BY i.id')).toEqual([
+    expect(await db.rows('SELECT i.id, (SELECT count(*) FROM generate_series(1, i.id) g) FROM items i WHERE i.id <= 3 ORDER BY i.id')).toEqual([
       [1, 1n],
       [2, 2n],
       [3, 3n],
     ]);
-    expect((await errorOf('SELECT i.id, (SELECT count(*) FROM generate_series(1, i.id * 1000) g) FROM items i')).code).toBe('program_limit_exceeded');
-    expect((await errorOf('SELECT * FROM generate_series(1, 100000) g')).code).toBe('program_limit_exceeded');
-    expect((await errorOf('SELECT * FROM json_each(1) j')).code).toBe('feature_not_supported');
+    expect((await db.errorOf('SELECT i.id, (SELECT count(*) FROM generate_series(1, i.id * 1000) g) FROM items i')).code).toBe('program_limit_exceeded');
+    expect((await db.errorOf('SELECT * FROM generate_series(1, 100000) g')).code).toBe('program_limit_exceeded');
+    expect((await db.errorOf('SELECT * FROM json_each(1) j')).code).toBe('feature_not_supported');
   });
 
   it('sees pg_catalog and public relations as visible, information_schema not', async () => {
     expect(
-      await q("SELECT n.nspname, c.relname, pg_table_is_visible(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname IN ('items', 'items_pkey', 'pg_class', 'tables') ORDER BY 2"),
+      await db.rows("SELECT n.nspname, c.relname, pg_table_is_visible(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname IN ('items', 'items_pkey', 'pg_class', 'tables') ORDER BY 2"),
     ).toEqual([
       ['public', 'items', true],
       ['public', 'items_pkey', true],
       ['pg_catalog', 'pg_class', true],
       ['information_schema', 'tables', false],
     ]);
-    expect(await one('SELECT pg_table_is_visible(1)')).toBe(null);
+    expect(await db.one('SELECT pg_table_is_visible(1)')).toBe(null);
   });
 
   it('has the catalogs of features eon lacks, empty', async () => {
     for (const t of ['pg_policy', 'pg_statistic_ext', 'pg_publication', 'pg_publication_rel', 'pg_publication_namespace', 'pg_rewrite', 'pg_partitioned_table', 'pg_foreign_table', 'pg_inherits', 'pg_trigger', 'pg_sequence']) {
-      expect(await one(`SELECT count(*) FROM pg_catalog.${t}`)).toBe(0n);
+      expect(await db.one(`SELECT count(*) FROM pg_catalog.${t}`)).toBe(0n);
     }
-    expect(await q('SELECT collname FROM pg_collation ORDER BY oid')).toEqual([['default'], ['C'], ['POSIX']]);
+    expect(await db.rows('SELECT collname FROM pg_collation ORDER BY oid')).toEqual([['default'], ['C'], ['POSIX']]);
   });
 });
 
@@ -188,26 +150,26 @@ describe("psql 15's \\d-family queries (captured from PostgreSQL)", () => {
   });
 
   it.each(files)('%s runs', async (file) => {
-    const oid = String(await one("SELECT oid FROM pg_class WHERE relname = 'items'"));
+    const oid = String(await db.one("SELECT oid FROM pg_class WHERE relname = 'items'"));
     const text = readFileSync(path.join(FIXTURES, file), 'utf8').replaceAll(`'${CAPTURED_ITEMS_OID}'`, `'${oid}'`);
     const statements = parseScript(text);
     expect(statements.length).toBeGreaterThan(0);
-    for (const st of statements) await q(st.text);
+    for (const st of statements) await db.rows(st.text);
   });
 
   it('\\d items finds the table and lists its columns and key', async () => {
     const text = readFileSync(path.join(FIXTURES, 'd-table.sql'), 'utf8');
     const [lookup, , columns, indexes] = parseScript(text).map((s) => s.text);
-    const [[oid, schema, name]] = (await q(lookup!)) as [[number, string, string]];
+    const [[oid, schema, name]] = (await db.rows(lookup!)) as [[number, string, string]];
     expect([schema, name]).toEqual(['public', 'items']);
     const withOid = (sql: string): string => sql.replaceAll(`'${CAPTURED_ITEMS_OID}'`, `'${oid}'`);
-    expect((await q(withOid(columns!))).map((r) => r.slice(0, 4))).toEqual([
+    expect((await db.rows(withOid(columns!))).map((r) => r.slice(0, 4))).toEqual([
       ['id', 'integer', null, true],
       ['name', 'text', null, true],
       ['price', 'numeric(10,2)', null, false],
       ['code', 'character varying(20)', null, false],
       ['added', 'date', null, false],
     ]);
-    expect((await q(withOid(indexes!))).map((r) => r.slice(0, 2))).toEqual([['items_pkey', true]]);
+    expect((await db.rows(withOid(indexes!))).map((r) => r.slice(0, 2))).toEqual([['items_pkey', true]]);
   });
 });

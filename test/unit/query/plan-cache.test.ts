@@ -1,50 +1,34 @@
 // Prepared statements are planned once per text and parameter types, shared by sessions, and
 // planned again after any catalog change; statements that differ only in constants share a
 // generic plan when planning is what a repeat costs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataEnginePool, Store } from '../../../storage/index.js';
-import { createQueryEngine, PlanCache, type QueryEngine } from '../../../query/index.js';
+import { PlanCache } from '../../../query/index.js';
 import { parseOne } from '../../../query/parse/parser.js';
 import { statementShape } from '../../../query/parse/statement-shape.js';
 import { GENERIC_PLAN_CUSTOM_RUNS, GENERIC_PLAN_TRIAL_RUNS, GENERIC_PLAN_TRIAL_RUN_MS_MAX, type ShapeEntry } from '../../../query/session/plan-cache.js';
+import { openTestEngine, run, type TestEngine } from '../../support/engine.js';
 
 describe('prepared statement plan cache', () => {
-  let dir: string;
-  let store: Store;
-  let pool: DataEnginePool;
-  let engine: QueryEngine;
+  let db: TestEngine;
 
-  const script = async (sql: string): Promise<void> => {
-    for await (const _ of engine.openSession({ user: 'eon', database: 'eon' }).executeScript(sql)) void _;
-  };
+  const script = (sql: string): Promise<unknown> => run(db.open(), sql);
 
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'eon-plan-cache-'));
-    store = Store.open({ dir, partitions: 4 });
-    pool = new DataEnginePool({ dir, threads: 1 });
-    engine = createQueryEngine({ store, pool });
+    db = openTestEngine({ name: 'plan-cache' });
   });
 
-  afterAll(async () => {
-    await engine.close();
-    await pool.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => db?.close());
 
   it('reuses a plan across sessions and re-plans after the table changes shape', async () => {
     await script("CREATE TABLE pc (id int PRIMARY KEY, x text); INSERT INTO pc VALUES (1, 'one'), (2, 'two')");
     const sql = 'SELECT * FROM pc WHERE id = $1';
-    const first = await engine.openSession({ user: 'eon', database: 'eon' }).prepare(sql);
+    const first = await db.open().prepare(sql);
     expect((await first.execute([2])).rows).toEqual([[2, 'two']]);
-    const again = await engine.openSession({ user: 'eon', database: 'eon' }).prepare(sql);
+    const again = await db.open().prepare(sql);
     expect(again.columns?.map((c) => c.name)).toEqual(['id', 'x']);
     expect((await again.execute([1])).rows).toEqual([[1, 'one']]);
     await script("DROP TABLE pc; CREATE TABLE pc (id int PRIMARY KEY, x text, y int); INSERT INTO pc VALUES (1, 'uno', 7)");
-    const after = await engine.openSession({ user: 'eon', database: 'eon' }).prepare(sql);
+    const after = await db.open().prepare(sql);
     expect(after.columns?.map((c) => c.name)).toEqual(['id', 'x', 'y']);
     expect((await after.execute([1])).rows).toEqual([[1, 'uno', 7]]);
     // A statement prepared before the change plans again when it next runs.
@@ -53,19 +37,12 @@ describe('prepared statement plan cache', () => {
 });
 
 describe('generic plans of statement shapes', () => {
-  let dir: string;
-  let store: Store;
-  let pool: DataEnginePool;
-  let engine: QueryEngine;
+  let db: TestEngine;
   // Every shape whose generic plan matches goes generic, whatever this machine's timings: the
   // tests check the generic plans' answers; the timing rule is checked on its own below.
   const cache = new PlanCache({ alwaysGeneric: true });
 
-  const rows = async (sql: string): Promise<unknown[][]> => {
-    let last: unknown[][] = [];
-    for await (const r of engine.openSession({ user: 'eon', database: 'eon' }).executeScript(sql)) last = r.rows;
-    return last;
-  };
+  const rows = (sql: string): Promise<unknown[][]> => run(db.open(), sql);
   const shapeOf = (sql: string) => {
     const st = parseOne(sql);
     if (st?.kind !== 'query') throw new Error('expected a query');
@@ -73,19 +50,11 @@ describe('generic plans of statement shapes', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'eon-shape-cache-'));
-    store = Store.open({ dir, partitions: 4 });
-    pool = new DataEnginePool({ dir, threads: 1 });
-    engine = createQueryEngine({ store, pool, planCache: cache });
+    db = openTestEngine({ name: 'shape-cache', planCache: cache });
     await rows("CREATE TABLE acct (id int PRIMARY KEY, name text, balance numeric(12,2), opened date); INSERT INTO acct VALUES (1, 'ann', 10.50, '2020-01-01'), (2, 'bob', -3, '2021-06-30'), (3, NULL, 0, NULL)");
   });
 
-  afterAll(async () => {
-    await engine.close();
-    await pool.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => db?.close());
 
   it('answers every constant of a point lookup right once the shape has a generic plan', async () => {
     for (let round = 0; round < GENERIC_PLAN_CUSTOM_RUNS + 2; round++) {

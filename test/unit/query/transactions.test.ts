@@ -1,30 +1,14 @@
 // Transaction blocks on one node: the write set, reads overlaid with it (point lookups, coordinator
 // scans, and tables large enough for the data engines), savepoints, DDL rules and first-committer-wins.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataEnginePool, Store } from '../../../storage/index.js';
-import { createQueryEngine, type QueryEngine, type Session } from '../../../query/index.js';
+import type { Session } from '../../../query/index.js';
 import { FRAGMENT_ROWS_MIN } from '../../../query/distribute/partition-fragments.js';
-import { EonError } from '../../../src/errors/index.js';
+import { openTestEngine, run, type TestEngine } from '../../support/engine.js';
+import { sqlstateOf } from '../../support/errors.js';
 
 const BIG_ROWS = FRAGMENT_ROWS_MIN + 1_000;
 
-let dir: string;
-let store: Store;
-let pool: DataEnginePool;
-let engine: QueryEngine;
-
-function open(): Session {
-  return engine.openSession({ user: 'eon', database: 'eon' });
-}
-
-async function run(session: Session, sql: string): Promise<unknown[][]> {
-  const rows: unknown[][] = [];
-  for await (const r of session.executeScript(sql)) rows.push(...r.rows);
-  return rows;
-}
+let db: TestEngine;
 
 async function tag(session: Session, sql: string): Promise<string> {
   let command = '';
@@ -32,41 +16,23 @@ async function tag(session: Session, sql: string): Promise<string> {
   return command;
 }
 
-async function sqlstate(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof EonError) return e.sqlstate;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'eon-transactions-'));
-  store = Store.open({ dir, partitions: 4 });
-  pool = new DataEnginePool({ dir, threads: 1 });
-  engine = createQueryEngine({ store, pool });
-  const s = open();
+  db = openTestEngine({ name: 'transactions' });
+  const s = db.open();
   await run(s, 'CREATE TABLE acct (id int PRIMARY KEY, balance bigint NOT NULL)');
   await run(s, 'CREATE TABLE big (id int PRIMARY KEY, v int NOT NULL)');
   await run(s, 'CREATE TABLE heap (v int)');
-  const big = store.getTable('big')!;
-  await store.write((tx) => {
+  const big = db.store.getTable('big')!;
+  await db.store.write((tx) => {
     for (let i = 1; i <= BIG_ROWS; i++) tx.insert(big, [i, 1]);
   });
 });
 
-afterAll(async () => {
-  await engine.close();
-  await pool.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => db?.close());
 
 describe('commit and rollback', () => {
   it('ROLLBACK leaves nothing; COMMIT keeps everything', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'BEGIN');
     await run(s, 'INSERT INTO acct VALUES (100, 1), (101, 2)');
     expect(s.transactionStatus).toBe('T');
@@ -82,8 +48,8 @@ describe('commit and rollback', () => {
   });
 
   it('own writes are visible in the block (lookup, scan, RETURNING) and invisible to others until COMMIT', async () => {
-    const s = open();
-    const other = open();
+    const s = db.open();
+    const other = db.open();
     await run(s, 'BEGIN');
     await run(s, 'INSERT INTO acct VALUES (200, 5)');
     expect(await run(s, 'SELECT balance FROM acct WHERE id = 200')).toEqual([[5n]]);
@@ -96,7 +62,7 @@ describe('commit and rollback', () => {
   });
 
   it('an aggregate over a table large enough for the data engines sees the block\'s writes', async () => {
-    const s = open();
+    const s = db.open();
     expect(await run(s, 'SELECT count(*), sum(v) FROM big')).toEqual([[BigInt(BIG_ROWS), BigInt(BIG_ROWS)]]);
     await run(s, 'BEGIN');
     await run(s, `INSERT INTO big VALUES (${BIG_ROWS + 1}, 100)`);
@@ -113,7 +79,7 @@ describe('commit and rollback', () => {
   });
 
   it('UPDATE and DELETE inside a block, then ROLLBACK, restore the rows', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'INSERT INTO acct VALUES (300, 30), (301, 31)');
     await run(s, 'BEGIN');
     await run(s, 'UPDATE acct SET balance = 0 WHERE id >= 300');
@@ -129,40 +95,40 @@ describe('commit and rollback', () => {
   });
 
   it('an error fails the block: statements are refused, COMMIT answers ROLLBACK and nothing is kept', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'INSERT INTO acct VALUES (400, 1)');
     await run(s, 'BEGIN');
     await run(s, 'INSERT INTO acct VALUES (401, 1)');
-    expect(await sqlstate(run(s, 'INSERT INTO acct VALUES (400, 2)'))).toBe('23505');
+    expect(await sqlstateOf(run(s, 'INSERT INTO acct VALUES (400, 2)'))).toBe('23505');
     expect(s.transactionStatus).toBe('E');
-    expect(await sqlstate(run(s, 'SELECT 1'))).toBe('25P02');
+    expect(await sqlstateOf(run(s, 'SELECT 1'))).toBe('25P02');
     expect(await tag(s, 'COMMIT')).toBe('ROLLBACK');
     expect(await run(s, 'SELECT id FROM acct WHERE id >= 400 ORDER BY id')).toEqual([[400]]);
     await run(s, 'DELETE FROM acct WHERE id >= 400');
   });
 
   it('closing the session discards its block', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'BEGIN; INSERT INTO acct VALUES (500, 1)');
     s.close();
-    expect(await run(open(), 'SELECT count(*) FROM acct WHERE id = 500')).toEqual([[0n]]);
+    expect(await run(db.open(), 'SELECT count(*) FROM acct WHERE id = 500')).toEqual([[0n]]);
   });
 
   it('tables keyed by hidden row ids: insert, update and delete in a block', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'INSERT INTO heap VALUES (1), (2)');
     await run(s, 'BEGIN');
     await run(s, 'INSERT INTO heap VALUES (3), (4)');
     await run(s, 'UPDATE heap SET v = v * 10 WHERE v IN (1, 3)');
     await run(s, 'DELETE FROM heap WHERE v IN (2, 4)');
     expect(await run(s, 'SELECT v FROM heap ORDER BY v')).toEqual([[10], [30]]);
-    expect(await run(open(), 'SELECT v FROM heap ORDER BY v')).toEqual([[1], [2]]);
+    expect(await run(db.open(), 'SELECT v FROM heap ORDER BY v')).toEqual([[1], [2]]);
     await run(s, 'COMMIT');
     expect(await run(s, 'SELECT v FROM heap ORDER BY v')).toEqual([[10], [30]]);
   });
 
   it('INSERT … ON CONFLICT DO UPDATE and INSERT … SELECT read the block\'s own rows', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'BEGIN');
     await run(s, 'INSERT INTO acct VALUES (600, 1)');
     await run(s, 'INSERT INTO acct VALUES (600, 1) ON CONFLICT (id) DO UPDATE SET balance = acct.balance + 1');
@@ -176,14 +142,14 @@ describe('commit and rollback', () => {
   });
 
   it('COPY FROM STDIN inside a block is held until COMMIT', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'BEGIN');
     const sink = s.beginCopyIn('COPY acct FROM STDIN')!;
     await sink.write(new TextEncoder().encode('700\t7\n701\t8\n'));
     expect(await sink.finish()).toBe(2);
     expect(sink.committed).toBe(0);
     expect(await run(s, 'SELECT balance FROM acct WHERE id >= 700 ORDER BY id')).toEqual([[7n], [8n]]);
-    expect(await run(open(), 'SELECT count(*) FROM acct WHERE id >= 700')).toEqual([[0n]]);
+    expect(await run(db.open(), 'SELECT count(*) FROM acct WHERE id >= 700')).toEqual([[0n]]);
     await run(s, 'ROLLBACK');
     expect(await run(s, 'SELECT count(*) FROM acct WHERE id >= 700')).toEqual([[0n]]);
   });
@@ -191,13 +157,13 @@ describe('commit and rollback', () => {
 
 describe('savepoints', () => {
   it('ROLLBACK TO undoes what followed the savepoint and revives a failed block; RELEASE keeps the writes', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'BEGIN');
     await run(s, 'INSERT INTO acct VALUES (800, 1)');
     expect(await tag(s, 'SAVEPOINT a')).toBe('SAVEPOINT');
     await run(s, 'INSERT INTO acct VALUES (801, 1)');
     await run(s, 'UPDATE acct SET balance = 9 WHERE id = 800');
-    expect(await sqlstate(run(s, 'INSERT INTO acct VALUES (800, 1)'))).toBe('23505');
+    expect(await sqlstateOf(run(s, 'INSERT INTO acct VALUES (800, 1)'))).toBe('23505');
     expect(s.transactionStatus).toBe('E');
     expect(await tag(s, 'ROLLBACK TO SAVEPOINT a')).toBe('ROLLBACK');
     expect(s.transactionStatus).toBe('T');
@@ -205,7 +171,7 @@ describe('savepoints', () => {
     await run(s, 'SAVEPOINT b');
     await run(s, 'INSERT INTO acct VALUES (802, 2)');
     expect(await tag(s, 'RELEASE SAVEPOINT b')).toBe('RELEASE');
-    expect(await sqlstate(run(s, 'ROLLBACK TO b'))).toBe('3B001');
+    expect(await sqlstateOf(run(s, 'ROLLBACK TO b'))).toBe('3B001');
     await run(s, 'ROLLBACK TO a');
     await run(s, 'COMMIT');
     expect(await run(s, 'SELECT id FROM acct WHERE id >= 800 ORDER BY id')).toEqual([[800]]);
@@ -213,44 +179,44 @@ describe('savepoints', () => {
   });
 
   it('savepoint statements outside a block fail with 25P01', async () => {
-    const s = open();
-    expect(await sqlstate(run(s, 'SAVEPOINT a'))).toBe('25P01');
-    expect(await sqlstate(run(s, 'RELEASE a'))).toBe('25P01');
-    expect(await sqlstate(run(s, 'ROLLBACK TO SAVEPOINT a'))).toBe('25P01');
+    const s = db.open();
+    expect(await sqlstateOf(run(s, 'SAVEPOINT a'))).toBe('25P01');
+    expect(await sqlstateOf(run(s, 'RELEASE a'))).toBe('25P01');
+    expect(await sqlstateOf(run(s, 'ROLLBACK TO SAVEPOINT a'))).toBe('25P01');
   });
 });
 
 describe('conflicts and isolation', () => {
   it('two blocks updating the same row: the first to commit wins, the other gets 40001', async () => {
-    const a = open();
-    const b = open();
+    const a = db.open();
+    const b = db.open();
     await run(a, 'INSERT INTO acct VALUES (900, 100)');
     await run(a, 'BEGIN; UPDATE acct SET balance = balance - 10 WHERE id = 900');
     await run(b, 'BEGIN; UPDATE acct SET balance = balance - 10 WHERE id = 900');
     await run(a, 'COMMIT');
-    expect(await sqlstate(run(b, 'COMMIT'))).toBe('40001');
+    expect(await sqlstateOf(run(b, 'COMMIT'))).toBe('40001');
     expect(b.transactionStatus).toBe('I');
     expect(await run(a, 'SELECT balance FROM acct WHERE id = 900')).toEqual([[90n]]);
     await run(a, 'DELETE FROM acct WHERE id = 900');
   });
 
   it('a key another transaction inserted and committed first fails COMMIT with 23505', async () => {
-    const a = open();
+    const a = db.open();
     await run(a, 'BEGIN; INSERT INTO acct VALUES (950, 1)');
-    await run(open(), 'INSERT INTO acct VALUES (950, 2)');
-    expect(await sqlstate(run(a, 'COMMIT'))).toBe('23505');
+    await run(db.open(), 'INSERT INTO acct VALUES (950, 2)');
+    expect(await sqlstateOf(run(a, 'COMMIT'))).toBe('23505');
     expect(await run(a, 'SELECT balance FROM acct WHERE id = 950')).toEqual([[2n]]);
     await run(a, 'DELETE FROM acct WHERE id = 950');
   });
 
   it('SERIALIZABLE and REPEATABLE READ are refused with 0A000; READ COMMITTED is accepted', async () => {
-    const s = open();
-    expect(await sqlstate(run(s, 'BEGIN ISOLATION LEVEL SERIALIZABLE'))).toBe('0A000');
+    const s = db.open();
+    expect(await sqlstateOf(run(s, 'BEGIN ISOLATION LEVEL SERIALIZABLE'))).toBe('0A000');
     expect(s.transactionStatus).toBe('I');
-    expect(await sqlstate(run(s, 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ'))).toBe('0A000');
-    expect(await sqlstate(run(s, "SET default_transaction_isolation = 'serializable'"))).toBe('0A000');
+    expect(await sqlstateOf(run(s, 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ'))).toBe('0A000');
+    expect(await sqlstateOf(run(s, "SET default_transaction_isolation = 'serializable'"))).toBe('0A000');
     expect(await tag(s, 'BEGIN ISOLATION LEVEL READ COMMITTED')).toBe('BEGIN');
-    expect(await sqlstate(run(s, 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE'))).toBe('0A000');
+    expect(await sqlstateOf(run(s, 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE'))).toBe('0A000');
     await run(s, 'ROLLBACK');
     await run(s, 'BEGIN; SET TRANSACTION ISOLATION LEVEL READ COMMITTED; COMMIT');
     expect(await run(s, 'SHOW transaction_isolation')).toEqual([['read committed']]);
@@ -259,27 +225,27 @@ describe('conflicts and isolation', () => {
 
 describe('DDL in a block', () => {
   it('CREATE TABLE in a block is dropped again by ROLLBACK and kept by COMMIT', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'BEGIN; CREATE TABLE tmp1 (id int PRIMARY KEY); INSERT INTO tmp1 VALUES (1)');
     expect(await run(s, 'SELECT id FROM tmp1')).toEqual([[1]]);
     await run(s, 'ROLLBACK');
-    expect(await sqlstate(run(s, 'SELECT * FROM tmp1'))).toBe('42P01');
+    expect(await sqlstateOf(run(s, 'SELECT * FROM tmp1'))).toBe('42P01');
     await run(s, 'BEGIN; CREATE TABLE tmp1 (id int PRIMARY KEY); INSERT INTO tmp1 VALUES (1); COMMIT');
     expect(await run(s, 'SELECT id FROM tmp1')).toEqual([[1]]);
   });
 
   it('DROP TABLE in a block: refused once the block has changed anything, unless the block created the table', async () => {
-    const s = open();
+    const s = db.open();
     await run(s, 'CREATE TABLE keepme (id int)');
     await run(s, 'BEGIN; INSERT INTO keepme VALUES (1)');
-    expect(await sqlstate(run(s, 'DROP TABLE keepme'))).toBe('0A000');
+    expect(await sqlstateOf(run(s, 'DROP TABLE keepme'))).toBe('0A000');
     await run(s, 'ROLLBACK');
     await run(s, 'BEGIN; SAVEPOINT a');
-    expect(await sqlstate(run(s, 'DROP TABLE keepme'))).toBe('0A000');
+    expect(await sqlstateOf(run(s, 'DROP TABLE keepme'))).toBe('0A000');
     await run(s, 'ROLLBACK');
-    expect(store.getTable('keepme')).toBeDefined();
+    expect(db.store.getTable('keepme')).toBeDefined();
     await run(s, 'BEGIN; CREATE TABLE scratch (id int); INSERT INTO scratch VALUES (1); DROP TABLE scratch; DROP TABLE IF EXISTS nothing_here; COMMIT');
-    expect(store.getTable('scratch')).toBeUndefined();
+    expect(db.store.getTable('scratch')).toBeUndefined();
     // As the block's first change (psycopg2 scripts: DROP TABLE IF EXISTS, CREATE TABLE, …, commit()).
     await run(s, 'BEGIN; DROP TABLE IF EXISTS keepme; CREATE TABLE keepme (id int PRIMARY KEY); INSERT INTO keepme VALUES (7); COMMIT');
     expect(await run(s, 'SELECT id FROM keepme')).toEqual([[7]]);
