@@ -30,6 +30,7 @@ import { Scope, type ScopeColumn } from './scope.js';
 import { isSystemSchema, resolveSystemTable } from '../catalog/index.js';
 import { coerce, requireBoolean, unify } from './typing.js';
 import { bindViewReference } from './view-ref.js';
+import { bindRecursiveCte, refersTo } from './bind-recursive.js';
 
 export interface BoundQuery {
   readonly plan: Plan;
@@ -91,7 +92,6 @@ function refuseUnsupportedClauses(s: SelectStmt): void {
 
 function bindWith(w: WithClause, stmt: StatementContext, outer: LevelContext | null): void {
   const ctes = stmt.pushCtes();
-  if (w.recursive === true) throw new EonError('feature_not_supported', 'WITH RECURSIVE is not supported yet');
   for (const n of w.ctes ?? []) {
     const item = asNode(n, 'CommonTableExpr') as CommonTableExpr;
     const name = item.ctename ?? '';
@@ -102,6 +102,11 @@ function bindWith(w: WithClause, stmt: StatementContext, outer: LevelContext | n
     const query = item.ctequery === undefined ? undefined : asNode(item.ctequery, 'SelectStmt');
     if (query === undefined) {
       throw new EonError('feature_not_supported', `data-modifying statements in WITH are not supported (WITH query "${name}")`);
+    }
+    if (w.recursive === true && refersTo(query, name)) {
+      const bind = (q: SelectStmt, arm: boolean): Plan => bindSelectChain(q, stmt, outer, arm).plan;
+      ctes.set(name, bindRecursiveCte(item, query, stmt, ctes, bind, (l, r) => combine('union', query.all === true, l, r, stmt)));
+      continue;
     }
     const bound = bindSelectChain(query, stmt, outer, false);
     const names = nameList(item.aliascolnames);
@@ -687,6 +692,7 @@ function bindRelation(item: Node, level: LevelContext): Relation {
   if (cte !== undefined) {
     checkColumnAliases(rangeName, cte.columns.length, columnAliases);
     const cols = cte.columns.map((c, i) => ({ table: rangeName, name: columnAliases[i] ?? c.name, type: c.type }));
+    if (cte.worktable === true) return { plan: { kind: 'worktable', id: cte.id, columns: [...cte.columns] }, scope: new Scope(cols) };
     return { plan: { kind: 'cte_ref', id: cte.id, input: cte.plan, columns: [...cte.columns] }, scope: new Scope(cols) };
   }
   // pg_catalog comes first on PostgreSQL's search path, then public (user tables).

@@ -28,6 +28,8 @@ export interface CteDef {
   readonly id: number;
   readonly plan: Plan;
   readonly columns: readonly OutputColumn[];
+  /** A recursive CTE's own name inside its recursive term: references read the working table. */
+  readonly worktable?: true;
 }
 
 export class StatementContext {

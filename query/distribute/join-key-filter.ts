@@ -80,6 +80,8 @@ export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, row
   const out: KeyFilterPlan[] = [];
   const largest = (p: Plan): number => estimateRows(p, rowsOf);
   const visit = (p: Plan): void => {
+    // A recursive term's joins run once per step over rows that change: no filter built once fits them.
+    if (p.kind === 'recursive_union') return visit(p.anchor);
     for (const c of planChildren(p)) visit(c);
     if (p.kind !== 'join' || p.leftKeys.length === 0 || skipJoins.has(p)) return;
     // Which sides may lose rows without changing the result.

@@ -12,6 +12,7 @@ import { runWindow } from './window.js';
 import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
 import { systemTableRows } from '../catalog/index.js';
+import { runRecursiveUnion } from './recursive-union.js';
 
 export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
   const pre = ctx.prefetched.get(plan);
@@ -76,6 +77,10 @@ function runOperator(plan: Plan, ctx: ExecContext): Row[] {
       }
       return rows;
     }
+    case 'recursive_union':
+      return runRecursiveUnion(plan, ctx, runPlan, groupKey);
+    case 'worktable':
+      return ctx.cteResults.get(plan.id) ?? [];
     default:
       return assertNever(plan);
   }

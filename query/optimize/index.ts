@@ -67,7 +67,10 @@ function mapChildren(p: Plan, f: (p: Plan) => Plan): Plan {
   switch (p.kind) {
     case 'scan':
     case 'values':
+    case 'worktable':
       return p;
+    case 'recursive_union':
+      return { ...p, anchor: f(p.anchor), recursive: f(p.recursive) };
     case 'filter':
     case 'project':
     case 'aggregate':

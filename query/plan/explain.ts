@@ -109,6 +109,12 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
     case 'cte_ref':
       out.push(`${pad}CTE Scan (cte ${p.id})`);
       break;
+    case 'recursive_union':
+      out.push(`${pad}Recursive Union${p.all ? ' All' : ''} (worktable ${p.worktable})`);
+      break;
+    case 'worktable':
+      out.push(`${pad}WorkTable Scan (worktable ${p.id})`);
+      break;
     default:
       assertNever(p);
   }

@@ -84,7 +84,13 @@ export type Plan =
   | { kind: 'distinct'; input: Plan; columns: OutputColumn[]; on: Expr[] | null }
   | { kind: 'setop'; op: 'union' | 'intersect' | 'except'; all: boolean; left: Plan; right: Plan; columns: OutputColumn[] }
   /** Named CTE result shared by references (evaluated once per query). */
-  | { kind: 'cte_ref'; id: number; input: Plan; columns: OutputColumn[] };
+  | { kind: 'cte_ref'; id: number; input: Plan; columns: OutputColumn[] }
+  /**
+   * WITH RECURSIVE (query/execute/recursive-union.ts): `anchor`, then `recursive` run over the
+   * previous step's rows (its `worktable` nodes with id `worktable`) until a step adds no row.
+   */
+  | { kind: 'recursive_union'; worktable: number; all: boolean; anchor: Plan; recursive: Plan; columns: OutputColumn[] }
+  | { kind: 'worktable'; id: number; columns: OutputColumn[] };
 
 export type PlanKind = Plan['kind'];
 
@@ -92,7 +98,10 @@ export function planChildren(p: Plan): Plan[] {
   switch (p.kind) {
     case 'scan':
     case 'values':
+    case 'worktable':
       return [];
+    case 'recursive_union':
+      return [p.anchor, p.recursive];
     case 'filter':
     case 'project':
     case 'aggregate':
@@ -133,6 +142,8 @@ export function planExprs(p: Plan): Expr[] {
       return p.on ?? [];
     case 'setop':
     case 'cte_ref':
+    case 'recursive_union':
+    case 'worktable':
       return [];
   }
 }

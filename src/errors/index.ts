@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   ambiguous_column: { sqlstate: '42702', http: 400 },
   ambiguous_function: { sqlstate: '42725', http: 400 },
   datatype_mismatch: { sqlstate: '42804', http: 400 },
+  invalid_recursion: { sqlstate: '42P19', http: 400 },
   grouping_error: { sqlstate: '42803', http: 400 },
   windowing_error: { sqlstate: '42P20', http: 400 },
   invalid_column_reference: { sqlstate: '42P10', http: 400 },
