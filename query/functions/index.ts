@@ -14,6 +14,7 @@ import { calendarFunctions, clockFunctions } from './datetime.js';
 import { systemFunctions } from './system.js';
 import { nameFunctions } from './names.js';
 import { sequenceFunctions } from './sequences.js';
+import { formattingFunctions } from './formatting.js';
 
 export type { FunctionDef, ScalarImpl } from './definition.js';
 export { canCoerceImplicitly, selectCandidate, typeCategory } from './resolve.js';
@@ -44,7 +45,7 @@ function buildCatalog(defs: readonly FunctionDef[]): ReadonlyMap<string, readonl
   return byName;
 }
 
-const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions, ...nameFunctions, ...sequenceFunctions]);
+const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions, ...nameFunctions, ...sequenceFunctions, ...formattingFunctions]);
 
 export function isKnownFunction(name: string): boolean {
   return catalog.has(name.toLowerCase());
