@@ -77,7 +77,8 @@ const FEATURE_NAMES: Partial<Record<NodeTag, string>> = {
 
 /** Parses a script into its statements (an empty script gives []). */
 export function parseScript(sql: string): Statement[] {
-  return rawStatements(sql).map((raw) => statementOf(raw, sql));
+  const bytes = scriptBytes(sql);
+  return rawStatements(sql).map((raw) => statementOf(raw, sql, bytes));
 }
 
 /** Parses exactly one statement (extended protocol Parse). */
@@ -86,7 +87,12 @@ export function parseOne(sql: string): Statement | null {
   if (raws.length > 1) {
     throw new EonError('syntax_error', 'cannot insert multiple commands into a prepared statement');
   }
-  return raws[0] === undefined ? null : statementOf(raws[0], sql);
+  return raws[0] === undefined ? null : statementOf(raws[0], sql, scriptBytes(sql));
+}
+
+/** The script as UTF-8 when it has non-ASCII characters (the parser's offsets count bytes), else null. */
+function scriptBytes(sql: string): Buffer | null {
+  return /^[\x00-\x7f]*$/.test(sql) ? null : Buffer.from(sql, 'utf8');
 }
 
 function rawStatements(sql: string): RawStmt[] {
@@ -102,10 +108,12 @@ function rawStatements(sql: string): RawStmt[] {
   }
 }
 
-function statementOf(raw: RawStmt, script: string): Statement {
+/** A statement of the script: its span (UTF-8 byte offsets; stmt_len 0 means "to the end") cut out of `bytes`. */
+function statementOf(raw: RawStmt, script: string, bytes: Buffer | null): Statement {
   const start = raw.stmt_location ?? 0;
-  // stmt_len 0 means "to the end of the script".
-  const text = (raw.stmt_len ?? 0) === 0 ? script.slice(start) : script.slice(start, start + raw.stmt_len!);
+  const end = (raw.stmt_len ?? 0) === 0 ? undefined : start + raw.stmt_len!;
+  if (start === 0 && end === undefined) return statementOfNode(raw.stmt!, script.trim());
+  const text = bytes === null ? script.slice(start, end) : bytes.subarray(start, end).toString('utf8');
   return statementOfNode(raw.stmt!, text.trim());
 }
 

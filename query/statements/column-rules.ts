@@ -57,9 +57,16 @@ interface Token {
 /** The source tokens of a statement, for cutting the text of DEFAULT and CHECK expressions out of it. */
 export class StatementSource {
   private readonly tokens: readonly Token[];
+  /** The statement as UTF-8: the scanner's offsets and the tree's locations count bytes. */
+  private readonly bytes: Buffer;
 
   constructor(readonly sql: string) {
     this.tokens = scanSync(sql).tokens.map((t) => ({ start: t.start, end: t.end, text: t.text }));
+    this.bytes = Buffer.from(sql, 'utf8');
+  }
+
+  private slice(start: number, end: number): string {
+    return this.bytes.subarray(start, end).toString('utf8');
   }
 
   /** The text of the expression after the keyword (DEFAULT, CHECK) at or after `location`. */
@@ -75,7 +82,7 @@ export class StatementSource {
       for (let j = i; j < this.tokens.length; j++) {
         const t = this.tokens[j]!.text;
         if (t === '(') depth++;
-        else if (t === ')' && --depth === 0) return this.sql.slice(open.end, this.tokens[j]!.start).trim();
+        else if (t === ')' && --depth === 0) return this.slice(open.end, this.tokens[j]!.start).trim();
       }
       throw new EonError('internal_error', 'CHECK without its closing parenthesis');
     }
@@ -91,7 +98,7 @@ export class StatementSource {
       else if (t.text === ')' || t.text === ']') depth--;
       last = t;
     }
-    return this.sql.slice(first.start, last.end);
+    return this.slice(first.start, last.end);
   }
 }
 

@@ -284,3 +284,18 @@ DROP TABLE defaults_t, defaults_nokey, defaults_clock, defaults_ser, defaults_bi
 
 -- query
 SELECT count(*) AS n FROM pg_class WHERE relname LIKE 'defaults%seq'
+
+-- statement
+CREATE TABLE defaults_utf8 (id int PRIMARY KEY, label text DEFAULT 'héllo wörld', n int DEFAULT 7 CHECK (n > 0))
+
+-- statement
+INSERT INTO defaults_utf8 (id) VALUES (1)
+
+-- query
+SELECT id, label, n FROM defaults_utf8 ORDER BY id
+
+-- error 23514
+INSERT INTO defaults_utf8 (id, n) VALUES (2, 0)
+
+-- statement
+DROP TABLE defaults_utf8

@@ -14,6 +14,11 @@ describe('parser', () => {
     expect(sts.map((s) => s.text)).toEqual(["select ';'", 'select $$a;b$$', 'select "x;y" from t']);
   });
 
+  it('cuts statement texts by the parser\'s byte offsets when the script is not ASCII', () => {
+    const sts = parseScript("select 'ééé'; -- ü\n select 12345; select '日本'");
+    expect(sts.map((s) => s.text)).toEqual(["select 'ééé'", 'select 12345', "select '日本'"]);
+  });
+
   it('routes session statements to eon kinds and SQL to the parse tree', () => {
     const kinds = parseScript('BEGIN; SET TIME ZONE UTC; SHOW DateStyle; EXPLAIN ANALYZE SELECT 1; COMMIT; COPY t FROM stdin; LISTEN t; TRUNCATE t; SELECT 1').map((s) => s.kind);
     expect(kinds).toEqual(['transaction', 'set', 'show', 'explain', 'transaction', 'copy', 'unsupported', 'query', 'query']);
