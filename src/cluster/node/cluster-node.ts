@@ -84,7 +84,9 @@ export class ClusterNode {
     /** Acceptor state and other durable cluster state (e.g. the catalog version applied). */
     readonly consensusEnv: RootDatabase,
   ) {
-    this.hasJoined = true;
+    // Decided in wire() before anything starts: a node with seeds must not act as joined (found
+    // a ring of its own) while it has not heard from any of them.
+    this.hasJoined = false;
   }
 
   /** Opens the peer port, starts SWIM and joins the seeds (--join, or the peers the data directory remembers). */
@@ -247,13 +249,13 @@ export class ClusterNode {
     swim.onEvent((e: SwimEvent) => this.onSwimEvent(e));
     // A change of members may call for a new ring: the claimant proposes it at once.
     swim.onChange(() => this.ring.markDirty());
+    const seeds = this.seedIds();
+    this.hasJoined = seeds.length === 0;
     swim.start();
     this.ring.start();
     this.refreshStats();
     this.statsTimer = setInterval(() => this.refreshStats(), STATS_REFRESH_MS);
     this.statsTimer.unref();
-    const seeds = this.seedIds();
-    this.hasJoined = seeds.length === 0;
     if (seeds.length > 0) {
       options.log('info', 'joining the cluster', { seeds: seeds.map((s) => s.slice(SEED_PREFIX.length)) });
       swim.join(seeds);

@@ -2,10 +2,10 @@
 // `ring`), never derived separately by each node: two ring versions never both count. After a
 // membership change a node reads the register (a linearizable read) and adopts a newer version;
 // the claimant — the member with the lowest id among those that are up — proposes the next ring
-// when the members (all but those that left) differ from the ring's, by the pure claim function
-// from the current ring (a join moves only what the newcomer claims, a leave only the leaver's),
-// and sends what it decided to every member. Otherwise a node re-reads only every
-// RING_REFRESH_MS: each read is a Paxos round that competes with the claimant's proposal.
+// when the members (all but those that left, plus ring nodes it does not know) differ from the
+// ring's, by the pure claim function from the current ring (a join moves only what the newcomer
+// claims, a leave only the leaver's), and sends what it decided to every member. Otherwise a node
+// re-reads only every RING_REFRESH_MS: each read is a Paxos round that competes with the claimant's proposal.
 
 import { EonError } from '../../errors/index.js';
 import { casAsync, readAsync } from '../consensus/index.js';
@@ -165,7 +165,12 @@ export class RingKeeper {
       if (read.current.version > this.version) this.adopt(read.current.version, current, true);
     }
     const members = m.members().filter((x) => x.state !== 'left');
+    // A ring node leaves the ring only when it is known to have left (leave or remove): one this
+    // node does not know at all — it has just restarted, or forgot a long-dead member — keeps its
+    // partitions, so a node never shrinks the ring out of ignorance.
+    const known = new Map(m.members().map((x) => [x.id, x.state]));
     const wanted = new Set(members.map((x) => x.id));
+    for (const id of current?.nodes ?? []) if (!known.has(id)) wanted.add(id);
     const inRing = new Set(current?.nodes ?? []);
     if (current !== null && wanted.size === inRing.size && [...wanted].every((id) => inRing.has(id))) return;
     // One claimant proposes, so members rarely race; the compare-and-set settles it when they do.
