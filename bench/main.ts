@@ -9,6 +9,7 @@ import { runInterruptCleanups } from './process.js';
 import { renderMarkdown, sourceCommit, writeReport } from './report.js';
 import { errorMessage, type Suite, type SuiteOptions } from './suite.js';
 import { clusterSuite } from './suites/cluster.js';
+import { commonSuite } from './suites/common.js';
 import { ingestSuite } from './suites/ingest.js';
 import { kvSuite } from './suites/kv.js';
 import { microSuite } from './suites/micro.js';
@@ -18,6 +19,7 @@ import { tpchDefaultSf, tpchSuite } from './suites/tpch.js';
 
 export const suites: Readonly<Record<string, Suite>> = {
   tpch: tpchSuite,
+  common: commonSuite,
   micro: microSuite,
   ingest: ingestSuite,
   kv: kvSuite,

@@ -84,6 +84,17 @@ class DuckdbEngine implements BenchEngine {
     }
   }
 
+  /** Streams the result chunk by chunk, converting each chunk's rows as a client would, keeping none. */
+  async countRows(sql: string): Promise<number> {
+    const result = await this.main.stream(sql);
+    let rows = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return rows;
+      rows += chunk.getRows().length;
+    }
+  }
+
   async prepare(sql: string): Promise<PreparedQuery> {
     const connection = await this.instance.connect();
     this.extra.add(connection);

@@ -40,6 +40,8 @@ export interface BenchEngine {
   describe(): Promise<string>;
   exec(sql: string): Promise<void>;
   query(sql: string, params?: readonly Cell[]): Promise<Cell[][]>;
+  /** Runs a query and counts its rows as they arrive, holding none (a result too large to keep). */
+  countRows?(sql: string): Promise<number>;
   /** A server-side prepared statement on a dedicated connection. */
   prepare(sql: string): Promise<PreparedQuery>;
   /** Multi-row INSERT statements into source.table. */

@@ -58,6 +58,21 @@ export class WireClientPool {
     return result.rows as Cell[][];
   }
 
+  /** Rows counted from node-postgres's row events: with a row listener it keeps none of them. */
+  async countRows(sql: string): Promise<number> {
+    const client = await this.mainClient();
+    let rows = 0;
+    await new Promise<void>((resolve, reject) => {
+      // Rows as arrays, as query() asks for them (node-postgres's Query typings omit rowMode).
+      const config = { text: sql, rowMode: 'array' };
+      const query = client.query(new pg.Query(config as pg.QueryConfig));
+      query.on('row', () => void rows++);
+      query.on('end', () => resolve());
+      query.on('error', reject);
+    });
+    return rows;
+  }
+
   async prepare(sql: string): Promise<PreparedQuery> {
     const client = await this.connect();
     this.extra.add(client);
@@ -113,6 +128,10 @@ export abstract class WireEngine implements BenchEngine {
 
   query(sql: string, params?: readonly Cell[]): Promise<Cell[][]> {
     return this.clients.query(sql, params);
+  }
+
+  countRows(sql: string): Promise<number> {
+    return this.clients.countRows(sql);
   }
 
   prepare(sql: string): Promise<PreparedQuery> {

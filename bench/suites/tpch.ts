@@ -99,11 +99,11 @@ async function runEngine(
     let loaded = 0;
     const totalRows = TPCH_TABLES.reduce((n, t) => n + data.rows[t], 0);
     for (const table of TPCH_TABLES) {
-      await loadTable(engine, table, data.files[table]);
+      await loadTpchTable(engine, table, data.files[table]);
       loaded += data.rows[table];
       bar.update(loaded / totalRows, table);
     }
-    outcome.loadMethod = await finishLoad(engine);
+    outcome.loadMethod = await finishTpchLoad(engine);
     bar.done();
     outcome.loadSeconds = elapsedMs(started) / 1000;
     options.log(`${name}: loaded in ${outcome.loadSeconds.toFixed(1)} s`);
@@ -129,7 +129,7 @@ async function runEngine(
 }
 
 /** Each engine's bulk path from the shared CSV: eon and PostgreSQL by COPY over the wire (psql \copy), DuckDB by its CSV reader. */
-async function loadTable(engine: BenchEngine, table: string, csv: string): Promise<void> {
+export async function loadTpchTable(engine: BenchEngine, table: string, csv: string): Promise<void> {
   if (engine.name === 'duckdb') {
     await engine.exec(`COPY ${table} FROM '${csv.replaceAll("'", "''")}' (FORMAT csv, HEADER false)`);
     return;
@@ -139,7 +139,7 @@ async function loadTable(engine: BenchEngine, table: string, csv: string): Promi
 }
 
 /** What each engine does after a bulk load before it is queried, as its users would; returns the whole load method. */
-async function finishLoad(engine: BenchEngine): Promise<string> {
+export async function finishTpchLoad(engine: BenchEngine): Promise<string> {
   switch (engine.name) {
     case 'eon':
       await engine.exec('CHECKPOINT');
