@@ -7,10 +7,13 @@ import type { Session, SessionFactory } from './session/contract.js';
 import { PlanCache } from './session/plan-cache.js';
 import { QUERY_CELLS_MAX } from './execute/context.js';
 import type { TableDdl } from './statements/ddl.js';
+import type { PointReads } from './execute/point-reads.js';
 import { standaloneClusterInfo, type ClusterInfoProvider, type SessionIdentity } from './catalog/index.js';
+import { SessionSecurity } from './session/privileges.js';
+import { bootstrapRoles } from './statements/bootstrap-roles.js';
 
 export { QUERY_CELLS_MAX, PlanCache };
-export type { TableDdl };
+export type { TableDdl, PointReads };
 
 export { standaloneClusterInfo, type ClusterInfoProvider, type PartitionInfo } from './catalog/index.js';
 export type { Session, SessionFactory, QueryResult, ResultColumn, PreparedStatement, ExecuteOptions, TransactionStatus } from './session/contract.js';
@@ -30,6 +33,14 @@ export interface QueryEngineOptions {
   readonly ddl?: TableDdl;
   /** The plans its sessions share; by default a new, empty cache. */
   readonly planCache?: PlanCache;
+  /**
+   * The bootstrap superuser (OID 10), made when the store has no roles yet; its password (stored
+   * as a SCRAM secret) is set again at every start when it no longer matches. Without it a store
+   * with no roles lets every session do everything (tests of the engine alone).
+   */
+  readonly superuser?: { readonly name: string; readonly password?: string };
+  /** Primary-key reads at the key's replicas with read repair (a cluster node); absent: local reads. */
+  readonly pointReads?: PointReads;
 }
 
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
@@ -40,13 +51,16 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     fragments: new PartitionFragments(opts.store, opts.pool),
     cellsMax,
     ddl: opts.ddl ?? opts.store,
+    ...(opts.pointReads === undefined ? {} : { pointReads: opts.pointReads }),
   };
   const cluster = opts.cluster ?? standaloneClusterInfo(opts.store);
   // DDL another node decided reaches this store through the cluster catalog, not a session:
   // plans cached against the old catalog (a replaced view's old query) must go then too.
   const stopWatching = opts.store.onCatalogChange(() => cache.invalidate());
+  if (opts.superuser !== undefined) bootstrapRoles(opts.store, opts.superuser.name, opts.superuser.password);
   return {
     openSession(options: { user: string; database: string }): Session {
+      const security = SessionSecurity.open(opts.store, options.user);
       // System tables and session functions read this session's user and settings.
       let session: EngineSession | null = null;
       const identity: SessionIdentity = {
@@ -55,7 +69,7 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
         setting: (name) => session?.setting(name),
         changeSetting: (name, value) => session?.changeSetting(name, value),
       };
-      session = new EngineSession({ ...services, system: { store: opts.store, cluster, session: identity } }, cache);
+      session = new EngineSession({ ...services, system: { store: opts.store, cluster, session: identity }, security }, cache);
       return session;
     },
     async close() {

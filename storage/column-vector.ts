@@ -51,12 +51,17 @@ export function physicalOf(type: ColumnType): Physical {
     case 'float8':
     case 'timestamp':
     case 'timestamptz':
+    case 'time':
       return 'f64';
     case 'numeric':
       return type.precision !== undefined && type.precision <= SCALED_NUMERIC_PRECISION_MAX ? 'scaled' : 'decimalText';
     case 'text':
     case 'varchar':
     case 'unknown':
+    case 'uuid':
+    case 'bytea':
+    case 'json':
+    case 'jsonb':
       return 'dict';
     case 'interval':
       return 'interval';

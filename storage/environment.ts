@@ -10,6 +10,10 @@
 //   segmeta  same key → SegmentMeta (msgpack) · dead: same key → dead-row bitmap (bit 1 = dead)
 //   versions same key as delta → the row's version entry (src/cluster/replication/version-entry.ts):
 //            written with every row change while the node replicates; no entry = version zero
+//   secidx   [tableId u32][indexId u16][index values…](+ the row's delta key when not unique, or
+//            when a value is NULL) → the row's delta key (storage/secondary-index.ts)
+//   staged   segment key → a bulk load's staged segment (its blob is in `segments` under that key,
+//            unseen by readers until published): { meta, keys, ordinals } (storage/staged-load.ts)
 
 import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
@@ -31,6 +35,8 @@ export interface Environment {
   segmeta: Database<SegmentMeta, Buffer>;
   dead: Database<Buffer, Buffer>;
   versions: Database<Uint8Array, Buffer>;
+  secidx: Database<Buffer, Buffer>;
+  staged: Database<unknown, Buffer>;
 }
 
 const subDatabasesMax = 12;
@@ -51,6 +57,8 @@ export function openEnvironment(dir: string): Environment {
     segmeta: root.openDB<SegmentMeta, Buffer>({ name: 'segmeta', keyEncoding: 'binary', encoding: 'msgpack' }),
     dead: root.openDB<Buffer, Buffer>({ name: 'dead', keyEncoding: 'binary', encoding: 'binary' }),
     versions: root.openDB<Uint8Array, Buffer>({ name: 'versions', keyEncoding: 'binary', encoding: 'binary' }),
+    secidx: root.openDB<Buffer, Buffer>({ name: 'secidx', keyEncoding: 'binary', encoding: 'binary' }),
+    staged: root.openDB<unknown, Buffer>({ name: 'staged', keyEncoding: 'binary', encoding: 'msgpack' }),
   };
 }
 

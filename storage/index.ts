@@ -1,7 +1,7 @@
 // storage: one LMDB environment per node — catalog, per-partition row deltas, immutable Arrow
 // segments with zone maps, compaction, columnar scans and the data-engine worker pool.
 
-export type { CheckConstraint, ColumnSchema, SequenceOptions, TableSchema, RowKey } from './schema.js';
+export type { CheckConstraint, ColumnSchema, IndexSchema, SequenceOptions, TableSchema, RowKey } from './schema.js';
 export { SEQUENCE_LOG_VALUES, SequenceStore, type SequenceInfo } from './sequences.js';
 export { keyOf, partitionOfRow, partitionOfKey, hasHiddenRowId, ROWID_SEQUENCE_BITS } from './schema.js';
 export { Store, DELTA_ROWS_COMPACT, BULK_SEGMENT_ROWS_MIN, IDLE_COMPACT_DELAY_MS, IDLE_COMPACT_ROWS_MIN, SEGMENT_MERGE_ROWS_MAX, PARTITIONS_DEFAULT, PARTITIONS_MAX } from './store.js';
@@ -20,3 +20,4 @@ export type { PackedPartial, PartialArrays, PartialColumnKind, PartialLayout } f
 export type { FragmentTask } from './data-engine-task.js';
 export { encodeRow, decodeRow } from './row-codec.js';
 export { encodeKey } from './key-codec.js';
+export * from './security.js';

@@ -11,6 +11,7 @@ import { Interval, Numeric } from '../src/types/values.js';
 import type { Value } from '../src/types/values.js';
 import type { ColumnType } from '../src/types/column-type.js';
 import { EonError } from '../src/errors/index.js';
+import { jsonbKey } from '../src/types/jsonb.js';
 import { ByteWriter } from './byte-writer.js';
 
 /** lmdb-js's maximum key size (LMDB built with a 1978-byte limit). */
@@ -148,6 +149,7 @@ function writeKeyValue(w: ByteWriter, type: ColumnType, v: Value): void {
     case 'float8':
     case 'timestamp':
     case 'timestamptz':
+    case 'time':
       writeFloat64(w, asNumber(v, type.kind));
       return;
     case 'numeric':
@@ -157,7 +159,15 @@ function writeKeyValue(w: ByteWriter, type: ColumnType, v: Value): void {
     case 'text':
     case 'varchar':
     case 'unknown':
+    // uuid's canonical text and bytea's one-char-per-byte string encode in PostgreSQL's byte order.
+    case 'uuid':
+    case 'bytea':
+    case 'json':
       writeText(w, String(v));
+      return;
+    case 'jsonb':
+      // Equal jsonb values ('1.0' and '1') must make one key, as in a PostgreSQL unique index.
+      writeText(w, jsonbKey(String(v)));
       return;
     case 'interval': {
       if (!(v instanceof Interval)) throw new EonError('internal_error', 'interval key value is not an Interval');
@@ -204,4 +214,22 @@ export function partitionOfEncodedKey(key: Uint8Array): number {
 export function decodeRowIdKey(key: Uint8Array): bigint {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   return BigInt.asIntN(64, view.getBigUint64(KEY_PREFIX_BYTES + 1, false) ^ 0x8000000000000000n);
+}
+
+/**
+ * Encodes a secondary index key: [tableId u32][indexId u16][values typed by `types`…][suffix].
+ * The suffix (a row's delta key) makes entries of equal values distinct; values are
+ * self-delimiting, so every key of one value list shares that list's encoding as a prefix.
+ */
+export function encodeIndexKey(tableId: number, indexId: number, types: readonly ColumnType[], values: readonly Value[], suffix: Uint8Array | null, indexName: string): Buffer {
+  out.reset();
+  writePrefix(out, tableId, indexId);
+  for (let i = 0; i < types.length; i++) writeKeyValue(out, types[i]!, values[i] ?? null);
+  if (suffix !== null) out.bytes(suffix);
+  if (out.length > KEY_BYTES_MAX) {
+    throw new EonError('program_limit_exceeded', `index row size ${out.length} exceeds maximum ${KEY_BYTES_MAX} for index "${indexName}"`, {
+      hint: 'Values larger than the index key limit cannot be indexed.',
+    });
+  }
+  return out.toBuffer();
 }

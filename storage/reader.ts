@@ -12,7 +12,7 @@ import { openEnvironment, segmentKey } from './environment.js';
 import type { Environment, SegmentMeta } from './environment.js';
 import { partitionEnd, partitionPrefix, decodeRowIdKey } from './key-codec.js';
 import { decodeRow } from './row-codec.js';
-import { decodeSegment } from './segment.js';
+import { decodeSegment, tableChangedWhileRunning } from './segment.js';
 import type { ColumnVector } from './column-vector.js';
 import { hasHiddenRowId } from './schema.js';
 import type { TableSchema } from './schema.js';
@@ -158,7 +158,11 @@ export class StorageReader {
   /** A segment by id, without reading its meta (point lookups know the id from the pk index). */
   segmentById(table: TableSchema, partition: number, segmentId: number): DecodedSegment {
     const hit = this.cache.get(segmentId);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      // Decoded for another layout of the table (a statement planned before an ALTER TABLE).
+      if (hit.vectors.length !== table.columns.length + (hasHiddenRowId(table) ? 1 : 0)) throw tableChangedWhileRunning();
+      return hit;
+    }
     const bytes = getBinary(this.env.segments, segmentKey(table.id, partition, segmentId), this.opts);
     if (bytes === undefined) throw new EonError('internal_error', `segment ${segmentId} of table ${table.name} is missing`);
     const seg = decodeSegment(bytes, storedTypes(table));
@@ -187,7 +191,12 @@ export class StorageReader {
   /** The delta rows of a (table, partition), in primary-key order. */
   *deltaEntries(table: TableSchema, partition: number): Generator<DeltaEntry> {
     const range = this.env.delta.getRange({ start: partitionPrefix(table.id, partition), end: partitionEnd(table.id, partition), ...this.opts });
-    for (const { key, value } of range) yield { key, row: decodeRow(value) }; // lmdb-js hands out copies
+    const width = table.columns.length;
+    for (const { key, value } of range) {
+      const row = decodeRow(value); // lmdb-js hands out copies
+      if (row.length !== width) throw tableChangedWhileRunning();
+      yield { key, row };
+    }
   }
 
   /** The key of a delta entry as a RowKey-shaped value list for hidden row id tables. */

@@ -4,6 +4,7 @@ import type { ColumnType } from '../src/types/column-type.js';
 import type { Value } from '../src/types/values.js';
 import { EonError } from '../src/errors/index.js';
 import { hashKeyHigh, partitionOfHigh } from '../src/cluster/partition-hash.js';
+import { jsonbKey } from '../src/types/jsonb.js';
 
 export interface ColumnSchema {
   name: string;
@@ -29,6 +30,22 @@ export interface SequenceOptions {
   cycle: boolean;
 }
 
+/**
+ * A secondary index (CREATE [UNIQUE] INDEX, or the index behind a UNIQUE constraint): an LMDB key
+ * space of its own (storage/secondary-index.ts) kept in the same write transaction as the rows.
+ */
+export interface IndexSchema {
+  /** Numbers the index's key space within its table (1…INDEXES_PER_TABLE_MAX); never reused while the table lives. */
+  id: number;
+  /** Its relation name (shared with tables, views and sequences, as in PostgreSQL). */
+  name: string;
+  /** Indexed column ordinals, in index order. */
+  columns: number[];
+  unique: boolean;
+  /** Made by a UNIQUE constraint (pg_constraint lists it; DROP INDEX refuses it). */
+  constraint: boolean;
+}
+
 /** A CHECK constraint: its name and its expression as SQL text, read against the row's columns. */
 export interface CheckConstraint {
   name: string;
@@ -45,6 +62,8 @@ export interface TableSchema {
   distributionKey: number[];
   /** CHECK constraints, in the order they were declared; absent: none. */
   checks?: CheckConstraint[];
+  /** Secondary indexes and UNIQUE constraints, in creation order; absent: none. */
+  indexes?: IndexSchema[];
   /**
    * Per-table replication (N copies, W acknowledgements per write, R replicas per read); unset:
    * the cluster defaults (src/cluster/replication/table-quorum.ts). Nothing sets them yet: the SQL
@@ -53,6 +72,33 @@ export interface TableSchema {
   replicas?: number;
   writeQuorum?: number;
   readQuorum?: number;
+  /**
+   * How many times ALTER TABLE changed the stored row layout (added or dropped columns); absent: 0.
+   * Stored rows are rewritten to the new layout, and a write built against another generation is
+   * refused, so rows of two layouts never mix.
+   */
+  generation?: number;
+  /**
+   * The latest layout changes, oldest first (at most TABLE_REWRITES_KEPT_MAX), so a node that
+   * missed some (down during the ALTER) rewrites its rows from the generation it holds.
+   */
+  rewrites?: ColumnRewrite[];
+}
+
+/** Layout changes a table keeps for nodes catching up (older ones are forgotten). */
+export const TABLE_REWRITES_KEPT_MAX = 16;
+
+/** One change of a table's row layout: generation-1 rows → generation rows. */
+export interface ColumnRewrite {
+  /** The generation this change produces. */
+  generation: number;
+  /** Per column of the new layout: the ordinal of the old column it keeps, or -1 for a new column. */
+  from: number[];
+  /**
+   * What new columns hold in rows stored before them: the row-codec encoding (base64) of a row as
+   * wide as the new layout, read at the columns `from` marks -1 (the catalog travels as JSON).
+   */
+  fill: string;
 }
 
 /** The primary-key values (or [rowid: bigint] for hidden row ids). */
@@ -82,8 +128,13 @@ export function keyOf(table: TableSchema, row: readonly Value[]): RowKey {
 export function partitionOfRow(table: TableSchema, row: readonly Value[], partitions: number): number {
   const dk = table.distributionKey;
   const vals: Value[] = new Array<Value>(dk.length);
-  for (let i = 0; i < dk.length; i++) vals[i] = row[dk[i]!] ?? null;
+  for (let i = 0; i < dk.length; i++) vals[i] = hashable(table, dk[i]!, row[dk[i]!] ?? null);
   return partitionOfHigh(hashKeyHigh(vals), partitions);
+}
+
+/** The value a distribution key column hashes: jsonb by its equality key, so equal jsonb values ('1.0' and '1') share a partition. */
+function hashable(table: TableSchema, column: number, v: Value): Value {
+  return typeof v === 'string' && table.columns[column]?.type.kind === 'jsonb' ? jsonbKey(v) : v;
 }
 
 /** The partition a key lives in. */
@@ -98,7 +149,7 @@ export function partitionOfKey(table: TableSchema, key: RowKey, partitions: numb
   const vals: Value[] = new Array<Value>(dk.length);
   for (let i = 0; i < dk.length; i++) {
     const pos = table.primaryKey.indexOf(dk[i]!);
-    vals[i] = key[pos] ?? null;
+    vals[i] = hashable(table, dk[i]!, key[pos] ?? null);
   }
   return partitionOfHigh(hashKeyHigh(vals), partitions);
 }

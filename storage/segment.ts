@@ -108,12 +108,19 @@ function validityOf(data: Data): Uint8Array | null {
   return data.nullBitmap;
 }
 
+/** A read that found rows of another layout than the statement was planned for (ALTER TABLE ran meanwhile). */
+export function tableChangedWhileRunning(): EonError {
+  return new EonError('serialization_failure', 'could not serialize access: the table was altered by a concurrent ALTER TABLE', { hint: 'Retry the statement.' });
+}
+
 /** Unpacks segment bytes into column vectors typed by `types` (the table's stored columns). */
 export function decodeSegment(bytes: Uint8Array, types: readonly ColumnType[]): { length: number; vectors: ColumnVector[] } {
   const table = tableFromIPC(bytes);
   const batch = table.batches[0];
   if (batch === undefined) return { length: 0, vectors: types.map((type) => ({ type, values: new Int32Array(0), validity: null })) };
   const length = batch.numRows;
+  // A statement planned before an ALTER TABLE rewrote the table reads segments of the new layout.
+  if (batch.data.children.length !== types.length) throw tableChangedWhileRunning();
   const vectors = types.map((type, i): ColumnVector => {
     const data = batch.data.children[i];
     if (data === undefined) throw new EonError('internal_error', `segment lacks column ${i}`);

@@ -14,16 +14,23 @@ import type { Environment, SegmentMeta } from './environment.js';
 import { PendingRows } from './pending-rows.js';
 import { encodeKey, encodeKeyString, partitionEnd, partitionPrefix, tableEnd, decodeRowIdKey } from './key-codec.js';
 import { decodeRow, encodeRow } from './row-codec.js';
-import { encodeSegment, SEGMENT_ROWS_MAX } from './segment.js';
+import { decodeSegment, encodeSegment, SEGMENT_ROWS_MAX } from './segment.js';
+import { forEachPackedKey, keyValueText, ordinalAt, packKeys, packOrdinals, type StagedLoad, type StagedRecord } from './staged-load.js';
 import { coefAtScale, valueAt, vectorFromRows, zoneMapOf } from './column-vector.js';
 import { COORDINATOR_SEGMENT_CACHE_BYTES_MAX, SegmentCache, StorageReader, storedTypes, type DecodedSegment } from './reader.js';
 import {
   hasHiddenRowId, keyOf, makeRowId, partitionOfKey, partitionOfRow, ROWID_SEQUENCE_BITS,
 } from './schema.js';
-import type { CheckConstraint, ColumnSchema, RowKey, TableSchema } from './schema.js';
+import type { CheckConstraint, ColumnSchema, IndexSchema, RowKey, TableSchema } from './schema.js';
+import { INDEX_COLUMNS_MAX, INDEXES_PER_TABLE_MAX, indexEntryKey, indexKeySpace, indexKeyText, indexScanRange, uniqueProbeKey, uniqueViolation, type IndexBound } from './secondary-index.js';
 import { SequenceStore } from './sequences.js';
+import { EMPTY_SECURITY, validateSecurity, type SecurityDocument } from './security.js';
 import type { ViewDefinition, ViewSchema } from './view-schema.js';
+import { generationOf, layoutMapping, mapRow, type LayoutMapping } from './table-rewrite.js';
 import type { ColumnType } from '../src/types/column-type.js';
+
+/** The catalog key of the roles-and-privileges document. */
+const SECURITY_KEY: (string | number)[] = ['security'];
 
 /** Delta rows in one partition that trigger a background compaction. */
 export const DELTA_ROWS_COMPACT = 32768;
@@ -50,6 +57,8 @@ export interface TableDefinition {
   /** An id the cluster's catalog assigned (the same on every node); unset: the next local one. */
   id?: number;
   checks?: CheckConstraint[];
+  /** Indexes made with the table (its UNIQUE constraints), ids assigned by the caller. */
+  indexes?: IndexSchema[];
 }
 
 /**
@@ -111,6 +120,11 @@ export interface WriteTx {
   /** Updates the row at key (inserting it if absent); a changed pk is delete + insert. */
   replace(table: TableSchema, key: RowKey, row: Value[]): void;
   delete(table: TableSchema, key: RowKey): boolean;
+  /**
+   * The key of the row (as this transaction sees it) whose values in unique `index` equal
+   * `row`'s; undefined when there is none or one of them is NULL.
+   */
+  uniqueConflict(table: TableSchema, index: IndexSchema, row: readonly Value[]): RowKey | undefined;
 }
 
 /** The types a table's keys are encoded with (a hidden row id is an int8). */
@@ -144,12 +158,20 @@ function valueFits(type: ColumnType, v: Value): boolean {
     case 'timestamp':
     case 'timestamptz':
       return typeof v === 'number';
+    case 'time':
+      return typeof v === 'number' && v >= 0 && v <= 86_400_000_000;
     case 'numeric':
       return v instanceof Numeric;
     case 'text':
     case 'varchar':
     case 'unknown':
+    case 'uuid':
+    case 'json':
+    case 'jsonb':
       return typeof v === 'string';
+    case 'bytea':
+      // A byte string: one char per byte.
+      return typeof v === 'string' && !/[^\x00-\xff]/.test(v);
     case 'interval':
       return v instanceof Interval;
     default: {
@@ -290,7 +312,9 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     if (ks > this.store.maxKeyOf(table.id, partition)) return false;
     // deltaChanges first: deltaCount must only ever cache a committed count.
     if ((this.deltaChanges.has(slot) || this.store.deltaCount(table.id, partition) > 0) && this.env.delta.doesExist(keyBytes())) return true;
-    return this.store.hasSegments(table.id, partition) && this.env.pkidx.doesExist(keyBytes());
+    // A load published in this transaction wrote pk index entries the committed state does not know of yet.
+    const segments = this.segmentSlotsWritten.has(slot) || this.store.hasSegments(table.id, partition);
+    return segments && this.env.pkidx.doesExist(keyBytes());
   }
 
   insert(table: TableSchema, row: Value[]): boolean {
@@ -298,6 +322,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   }
 
   insertReturningKey(table: TableSchema, row: Value[]): RowKey | undefined {
+    this.store.assertLayout(table);
     checkRow(table, row);
     const q = this.store.partitions;
     let key: RowKey;
@@ -319,6 +344,8 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     const ks = encodeKeyString(table.id, partition, pkTypes(table), key);
     const pending = this.pendingOf(table, partition);
     if (!hasHiddenRowId(table) && (pending.rows.has(ks) || this.storedExists(table, partition, ks))) return undefined;
+    const indexes = this.store.indexesOf(table);
+    if (indexes.length > 0) this.addIndexEntries(table, indexes, row, Buffer.from(ks, 'latin1'));
     // The transaction owns the row from here on (checkRow may already have rescaled it).
     pending.rows.set(ks, row);
     this.changes?.set(ks, { table, partition, row });
@@ -338,7 +365,46 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     return this.store.get(table, key);
   }
 
+  /** The row at a delta key, this transaction's held inserts included. */
+  private rowAtKey(table: TableSchema, kb: Buffer): Value[] | undefined {
+    const mine = this.pending.get(partitionSlot(table.id, kb.readUInt16BE(4)))?.rows.get(kb.toString('latin1'));
+    if (mine !== undefined) return mine;
+    return this.store.rowAt(table, kb);
+  }
+
+  /**
+   * Adds a row's entries to `indexes`, first checking every unique one (a violation writes
+   * nothing). Entries of rows this transaction removed are gone already, so a row may take over
+   * values another row gave up in the same statement only after that row's change.
+   */
+  private addIndexEntries(table: TableSchema, indexes: readonly IndexSchema[], row: readonly Value[], deltaKey: Buffer): void {
+    for (const index of indexes) {
+      if (!index.unique) continue;
+      const probe = uniqueProbeKey(table, index, row);
+      if (probe === null) continue;
+      const holder = this.env.secidx.getBinary(probe);
+      if (holder !== undefined && !deltaKey.equals(holder)) throw uniqueViolation(table, index, row);
+    }
+    for (const index of indexes) this.env.secidx.putSync(indexEntryKey(table, index, row, deltaKey), deltaKey);
+  }
+
+  private removeIndexEntries(table: TableSchema, indexes: readonly IndexSchema[], row: readonly Value[], deltaKey: Buffer): void {
+    for (const index of indexes) this.env.secidx.removeSync(indexEntryKey(table, index, row, deltaKey));
+  }
+
+  uniqueConflict(table: TableSchema, index: IndexSchema, row: readonly Value[]): RowKey | undefined {
+    const probe = uniqueProbeKey(table, index, row);
+    if (probe === null) return undefined;
+    const holder = this.env.secidx.getBinary(probe);
+    if (holder === undefined) return undefined;
+    const kb = Buffer.from(holder);
+    if (hasHiddenRowId(table)) return [decodeRowIdKey(kb)];
+    const stored = this.rowAtKey(table, kb);
+    return stored === undefined ? undefined : keyOf(table, stored);
+  }
+
   replace(table: TableSchema, key: RowKey, row: Value[]): void {
+    this.store.assertLayout(table);
     checkRow(table, row);
     const types = pkTypes(table);
     if (!hasHiddenRowId(table)) {
@@ -353,6 +419,12 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     }
     const { partition, kb, pending } = this.locate(table, key);
     const ks = kb.toString('latin1');
+    const indexes = this.store.indexesOf(table);
+    if (indexes.length > 0) {
+      const old = this.rowAtKey(table, kb);
+      if (old !== undefined) this.removeIndexEntries(table, indexes, old, kb);
+      this.addIndexEntries(table, indexes, row, kb);
+    }
     this.changes?.set(ks, { table, partition, row });
     if (pending !== undefined && pending.rows.has(ks)) {
       pending.rows.set(ks, row);
@@ -367,6 +439,11 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
 
   delete(table: TableSchema, key: RowKey): boolean {
     const { partition, kb, pending } = this.locate(table, key);
+    const indexes = this.store.indexesOf(table);
+    if (indexes.length > 0) {
+      const old = this.rowAtKey(table, kb);
+      if (old !== undefined) this.removeIndexEntries(table, indexes, old, kb);
+    }
     let deleted: boolean;
     if (pending !== undefined && pending.rows.delete(kb.toString('latin1'))) deleted = true;
     else if (this.env.delta.removeSync(kb)) {
@@ -395,6 +472,16 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
 
   apply(table: TableSchema, key: Buffer, row: Uint8Array | null, entry: Uint8Array): void {
     const partition = key.readUInt16BE(4);
+    // A replica keeps its indexes as the rows arrive; uniqueness was the writer's to check.
+    const indexes = this.store.indexesOf(table);
+    if (indexes.length > 0) {
+      const old = this.isFreshKey(key) ? undefined : this.store.rowAt(table, key);
+      if (old !== undefined) this.removeIndexEntries(table, indexes, old, key);
+      if (row !== null) {
+        const next = decodeRow(row);
+        for (const index of indexes) this.env.secidx.putSync(indexEntryKey(table, index, next, key), key);
+      }
+    }
     if (row !== null) {
       if (this.isFreshKey(key)) this.bump(table.id, partition, 1);
       else if (!this.env.delta.doesExist(key)) {
@@ -463,6 +550,71 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     this.pending.clear();
   }
 
+  /**
+   * Publishes a bulk load's staged segments (storage/staged-load.ts): their metas move to
+   * `segmeta` and their rows get pk index entries, each key checked against the stored rows and
+   * the load's earlier segments (23505 names the row's input line). Secondary indexes and
+   * replication need the rows themselves: the segments are then decoded here.
+   */
+  publishStaged(load: StagedLoad): void {
+    const table = load.table;
+    this.store.assertLayout(table);
+    if (this.store.getTable(table.name)?.id !== table.id) {
+      throw new EonError('serialization_failure', `could not serialize access: relation "${table.name}" was dropped concurrently`);
+    }
+    const hidden = hasHiddenRowId(table);
+    const indexes = this.store.indexesOf(table);
+    const needRows = indexes.length > 0 || this.changes !== null;
+    const types = storedTypes(table);
+    for (const sk of load.records) {
+      const record = this.env.staged.get(sk) as StagedRecord | undefined;
+      const blob = this.env.segments.getBinary(sk);
+      if (record === undefined || blob === undefined) {
+        throw new EonError('serialization_failure', `could not serialize access: relation "${table.name}" was truncated concurrently`);
+      }
+      const partition = sk.readUInt16BE(4);
+      const segmentId = sk.readUInt32BE(6);
+      const slot = partitionSlot(table.id, partition);
+      const maxKey = this.store.maxKeyOf(table.id, partition);
+      const deltaMayHold = this.deltaChanges.has(slot) || this.store.deltaCount(table.id, partition) > 0;
+      const segmentsMayHold = this.segmentSlotsWritten.has(slot) || this.store.hasSegments(table.id, partition);
+      let seg: DecodedSegment | null = null;
+      const decoded = (): DecodedSegment => (seg ??= decodeSegment(blob, types));
+      const rowOf = (i: number): Value[] => {
+        const s = decoded();
+        const row = new Array<Value>(table.columns.length);
+        for (let c = 0; c < row.length; c++) row[c] = valueAt(s.vectors[c]!, i);
+        return row;
+      };
+      let last: Buffer | null = null;
+      // Keys ascend within a segment: once one is above every key the partition held, all later ones are.
+      let fresh = hidden;
+      forEachPackedKey(record.keys, (kb, i) => {
+        if (!fresh && kb.toString('latin1') > maxKey) fresh = true;
+        if (!fresh && ((deltaMayHold && this.env.delta.doesExist(kb)) || (segmentsMayHold && this.env.pkidx.doesExist(kb)))) {
+          const row = rowOf(i);
+          const where = load.whereOf(ordinalAt(record.ordinals, i));
+          throw new EonError('unique_violation', `duplicate key value violates unique constraint "${table.name}_pkey"`, {
+            detail: `Key (${table.primaryKey.map((o) => table.columns[o]!.name).join(', ')})=(${table.primaryKey.map((o) => keyValueText(table.columns[o]!.type, row[o]!)).join(', ')}) already exists.`,
+            ...(where === undefined ? {} : { where }),
+          });
+        }
+        this.env.pkidx.putSync(kb, encodeLocation(segmentId, i));
+        if (needRows) {
+          const row = rowOf(i);
+          if (indexes.length > 0) this.addIndexEntries(table, indexes, row, Buffer.from(kb));
+          this.changes?.set(kb.toString('latin1'), { table, partition, row });
+        }
+        last = kb;
+      });
+      if (last !== null) this.store.noteKeyWritten(table.id, partition, (last as Buffer).toString('latin1'));
+      this.env.segmeta.putSync(sk, record.meta);
+      this.env.staged.removeSync(sk);
+      this.segmentSlotsWritten.add(slot);
+      if (record.meta.rows < SEGMENT_MERGE_ROWS_MAX) this.smallSegmentSlots.add(slot);
+    }
+  }
+
   /** Marks the segment row holding kb dead and drops its index entry; false if there is none. */
   private markDead(kb: Buffer): boolean {
     const loc = this.env.pkidx.getBinary(kb);
@@ -509,6 +661,10 @@ export class Store {
   private readonly own: StorageReader;
   private readonly tables = new Map<string, TableSchema>();
   private readonly views = new Map<string, ViewSchema>();
+  /** Roles and privileges (storage/security.ts), kept under one catalog key. */
+  private securityDoc: SecurityDocument = EMPTY_SECURITY;
+  /** Layout generations of tables ALTER TABLE rewrote while this store was open, by id. */
+  private readonly layouts = new Map<number, number>();
   /** Called after every change of tables or views (see onCatalogChange). */
   private readonly catalogListeners = new Set<() => void>();
   /** Sequences (CREATE SEQUENCE, and those serial and identity columns own). */
@@ -550,6 +706,12 @@ export class Store {
     for (const { key, value } of env.catalog.getRange({ start: ['view'], end: ['view', '\uffff'] })) {
       if (key[0] === 'view') this.views.set(String(key[1]), value as ViewSchema);
     }
+    const security: unknown = env.catalog.get(SECURITY_KEY);
+    if (security !== undefined) {
+      const doc = validateSecurity(security);
+      if (doc === null) throw new EonError('replica_data_corrupted', `the role catalog in ${dir} does not decode`);
+      this.securityDoc = doc;
+    }
   }
 
   static open(opts: { dir: string; partitions?: number }): Store {
@@ -567,7 +729,10 @@ export class Store {
       void env.root.close();
       throw new EonError('invalid_parameter_value', `storage at ${opts.dir} has ${String(partitions)} partitions, not ${opts.partitions}`);
     }
-    return new Store(opts.dir, env, partitions as number);
+    const store = new Store(opts.dir, env, partitions as number);
+    // Segments staged by bulk loads that were running when the node stopped: never acknowledged.
+    store.discardStaged(null);
+    return store;
   }
 
   private assertOpen(): void {
@@ -649,7 +814,13 @@ export class Store {
       ...(c.sequence === undefined ? {} : { sequence: { ...c.sequence } }),
     }));
     const checks = def.checks !== undefined && def.checks.length > 0 ? { checks: def.checks.map((k) => ({ ...k })) } : {};
-    return { id: 0, name: def.name, columns, primaryKey: [...def.primaryKey], distributionKey, ...checks };
+    const indexList = def.indexes ?? [];
+    for (const index of indexList) checkIndexSpec({ name: def.name, columns }, index);
+    if (new Set(indexList.map((i) => i.id)).size !== indexList.length || indexList.some((i) => !Number.isInteger(i.id) || i.id < 1 || i.id > INDEXES_PER_TABLE_MAX)) {
+      throw new EonError('invalid_table_definition', 'index ids must be distinct, from 1');
+    }
+    const indexes = indexList.length > 0 ? { indexes: indexList.map((i) => ({ ...i, columns: [...i.columns] })) } : {};
+    return { id: 0, name: def.name, columns, primaryKey: [...def.primaryKey], distributionKey, ...checks, ...indexes };
   }
 
   async dropTable(name: string): Promise<void> {
@@ -660,7 +831,7 @@ export class Store {
     const start = partitionPrefix(table.id, 0);
     const end = tableEnd(table.id);
     this.env.root.transactionSync(() => {
-      for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead, this.env.versions]) {
+      for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead, this.env.versions, this.env.secidx]) {
         const keys = [...db.getKeys({ start, end })].map((k) => Buffer.from(k));
         for (const k of keys) db.removeSync(k);
       }
@@ -697,7 +868,7 @@ export class Store {
       for (const table of tables) {
         const start = partitionPrefix(table.id, 0);
         const end = tableEnd(table.id);
-        for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead, this.env.versions]) {
+        for (const db of [this.env.delta, this.env.pkidx, this.env.segments, this.env.segmeta, this.env.dead, this.env.versions, this.env.secidx]) {
           const keys = [...db.getKeys({ start, end })].map((k) => Buffer.from(k));
           for (const k of keys) db.removeSync(k);
         }
@@ -715,6 +886,109 @@ export class Store {
   }
 
   /**
+   * ALTER TABLE: replaces the schema of table `name` with `next` (same id; it may carry a new name).
+   * When `next` is at a newer layout generation, every stored row of the table is rewritten to it
+   * (storage/table-rewrite.ts), in the same LMDB transaction as the catalog change: readers see
+   * the old rows with the old schema or the new rows with the new one, and a crash leaves either.
+   * Segment rows go to fresh segments (new ids: workers' caches stay valid for snapshots pinned
+   * before), delta rows are re-encoded in place, one partition at a time, all in that one
+   * transaction (a large table makes it a large transaction).
+   */
+  async alterTable(name: string, next: TableSchema): Promise<TableSchema> {
+    this.assertOpen();
+    const old = this.tables.get(name);
+    if (old === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
+    if (next.id !== old.id) throw new EonError('invalid_table_definition', `ALTER TABLE "${name}" cannot change its id (${old.id} → ${next.id})`);
+    if (next.name !== name && (this.tables.has(next.name) || this.views.has(next.name) || this.sequences.has(next.name))) {
+      throw new EonError('duplicate_table', `relation "${next.name}" already exists`);
+    }
+    const checked = this.validateDefinition({ ...next, distributionKey: next.distributionKey });
+    const schema: TableSchema = { ...next, ...checked, id: old.id };
+    if (next.checks === undefined || next.checks.length === 0) delete schema.checks;
+    const mapping = layoutMapping(old, schema);
+    // Writes accepted before the ALTER land before it; compaction must not fold rows meanwhile.
+    this.commitPending();
+    await this.settleCompaction();
+    const written: WrittenSegment[] = [];
+    this.env.root.transactionSync(() => {
+      if (mapping !== null) for (let p = 0; p < this.partitions; p++) written.push(...this.rewritePartition(old, schema, mapping, p));
+      if (name !== schema.name) this.env.catalog.removeSync(['table', name]);
+      this.env.catalog.putSync(['table', schema.name], schema);
+      this.env.catalog.putSync(['tableById', schema.id], schema.name);
+      const kept = new Set(schema.columns.flatMap((c) => (c.sequence === undefined ? [] : [c.sequence.name])));
+      for (const c of old.columns) if (c.sequence !== undefined && !kept.has(c.sequence.name) && this.sequences.has(c.sequence.name)) this.sequences.drop(c.sequence.name);
+      for (const c of schema.columns) if (c.sequence !== undefined && !this.sequences.has(c.sequence.name)) this.sequences.create(c.sequence);
+    });
+    for (const w of written) this.own.remember(w.id, w.bytes, w.segment);
+    if (mapping !== null) {
+      this.layouts.set(schema.id, generationOf(schema));
+      for (let p = 0; p < this.partitions; p++) {
+        const slot = partitionSlot(schema.id, p);
+        this.deltaRows.delete(slot);
+        this.segmentSlots.delete(slot);
+        this.mergeSlots.delete(slot);
+        this.compactQueue.delete(slot);
+      }
+    }
+    this.tables.delete(name);
+    this.tables.set(schema.name, schema);
+    this.catalogChanged();
+    return schema;
+  }
+
+  /** Refuses a row built for another layout of its table (an ALTER TABLE came in between). */
+  assertLayout(table: TableSchema): void {
+    const current = this.layouts.get(table.id);
+    if (current !== undefined && current !== generationOf(table)) {
+      throw new EonError('serialization_failure', `could not serialize access: table "${table.name}" was altered by a concurrent ALTER TABLE`);
+    }
+  }
+
+  /** Inside alterTable's transaction: a partition's live rows in the new layout (segment rows as fresh segments). */
+  private rewritePartition(old: TableSchema, next: TableSchema, mapping: LayoutMapping, partition: number): WrittenSegment[] {
+    const hidden = hasHiddenRowId(old);
+    const oldWidth = old.columns.length;
+    const entries: { key: Buffer; row: Value[]; fromDelta: boolean }[] = [];
+    const keyTypes = pkTypes(old);
+    for (const meta of this.own.segmentsOf(old, partition)) {
+      const seg = this.own.segment(old, partition, meta);
+      const dead = this.own.deadRows(old, partition, meta.id);
+      const width = seg.vectors.length;
+      for (let i = 0; i < seg.length; i++) {
+        if (dead !== undefined && (dead[i >> 3]! & (1 << (i & 7))) !== 0) continue;
+        const row = new Array<Value>(width);
+        for (let c = 0; c < width; c++) row[c] = valueAt(seg.vectors[c]!, i);
+        const key = hidden ? [row[oldWidth]!] : keyOf(old, row);
+        entries.push({ key: encodeKey(old.id, partition, keyTypes, key), row: mapRow(mapping, row, oldWidth, hidden), fromDelta: false });
+      }
+      const sk = segmentKey(old.id, partition, meta.id);
+      this.env.segments.removeSync(sk);
+      this.env.segmeta.removeSync(sk);
+      this.env.dead.removeSync(sk);
+    }
+    // Delta rows stay in the delta, re-encoded under the same keys (no key index entry to move).
+    const delta = [...this.env.delta.getRange({ start: partitionPrefix(old.id, partition), end: partitionEnd(old.id, partition) })];
+    for (const { key, value } of delta) {
+      const row = decodeRow(value);
+      if (hidden) row.push(decodeRowIdKey(key));
+      const mapped = mapRow(mapping, row, oldWidth, hidden);
+      const stored = hidden ? mapped.slice(0, -1) : mapped;
+      checkRow(next, stored);
+      this.env.delta.putSync(key, encodeRow(stored));
+    }
+    if (entries.length === 0) return [];
+    entries.sort((a, b) => Buffer.compare(a.key, b.key));
+    const types = storedTypes(next);
+    const written: WrittenSegment[] = [];
+    for (let at = 0; at < entries.length; at += SEGMENT_ROWS_MAX) {
+      const chunk = entries.slice(at, at + SEGMENT_ROWS_MAX);
+      for (const e of chunk) checkRow(next, hidden ? e.row.slice(0, -1) : e.row);
+      written.push(this.writeSegment(next, partition, types, chunk));
+    }
+    return written;
+  }
+
+  /**
    * Calls `listener` after every change of the tables or views, wherever it came from (a local
    * statement, or the cluster catalog applying another node's DDL), so plans cached against the
    * old catalog can be dropped. Returns the unsubscribe function.
@@ -726,6 +1000,28 @@ export class Store {
 
   private catalogChanged(): void {
     for (const listener of this.catalogListeners) listener();
+  }
+
+  // ---- roles and privileges ----
+
+  /** The roles and privileges this node holds (storage/security.ts). */
+  security(): SecurityDocument {
+    return this.securityDoc;
+  }
+
+  /** Stores a new roles-and-privileges document durably (the cluster catalog applies others' this way). */
+  replaceSecurity(doc: SecurityDocument): void {
+    this.assertOpen();
+    this.env.root.transactionSync(() => {
+      this.env.catalog.putSync(SECURITY_KEY, doc);
+    });
+    this.securityDoc = doc;
+  }
+
+  /** CREATE ROLE, GRANT, …: `edit` derives the next document from the current one (null: no change). */
+  async changeSecurity(_what: string, edit: (doc: SecurityDocument) => SecurityDocument | null): Promise<void> {
+    const next = edit(this.securityDoc);
+    if (next !== null) this.replaceSecurity(next);
   }
 
   // ---- views ----
@@ -782,6 +1078,111 @@ export class Store {
   // ---- writes ----
 
   /**
+   * Stages a batch of a bulk load (storage/staged-load.ts): checked like inserts, sorted by key per
+   * partition and written as segments nobody can read until publishLoad. `firstOrdinal` is the
+   * load's ordinal of rows[0]. A key repeated within the batch fails with 23505 here; keys already
+   * stored, or staged by an earlier batch, are found at publish.
+   */
+  stageRows(load: StagedLoad, rows: Value[][], firstOrdinal: number): void {
+    this.assertOpen();
+    const table = load.table;
+    this.assertLayout(table);
+    const hidden = hasHiddenRowId(table);
+    const keyTypes = pkTypes(table);
+    const types = storedTypes(table);
+    const q = this.partitions;
+    if (hidden && this.replication !== null && this.replication.active()) {
+      throw new EonError('feature_not_supported', `cannot insert into "${table.name}" on a cluster of more than one node: it has no primary key`, {
+        hint: 'Declare a PRIMARY KEY; tables with hidden row ids take inserts only on a node alone.',
+      });
+    }
+    this.env.root.transactionSync(() => {
+      const groups = new Map<number, { keys: string[]; at: number[] }>();
+      let seq = 0;
+      if (hidden) {
+        const stored = this.env.meta.get(['rowSeq', table.id]);
+        seq = typeof stored === 'number' ? stored : 0;
+      }
+      const keys = new Array<string>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        checkRow(table, row);
+        let key: RowKey;
+        let partition: number;
+        if (hidden) {
+          if (seq >= rowSequenceMax) throw new EonError('program_limit_exceeded', `table ${table.name} ran out of row ids`);
+          partition = table.distributionKey.length === 0 ? seq % q : partitionOfRow(table, row, q);
+          key = [makeRowId(partition, seq++)];
+          row.push(key[0]!);
+        } else {
+          key = keyOf(table, row);
+          partition = partitionOfKey(table, key, q);
+        }
+        keys[i] = encodeKeyString(table.id, partition, keyTypes, key);
+        let g = groups.get(partition);
+        if (g === undefined) groups.set(partition, (g = { keys: [], at: [] }));
+        g.at.push(i);
+      }
+      if (hidden) this.env.meta.putSync(['rowSeq', table.id], seq);
+      for (const [partition, g] of groups) {
+        const order = g.at;
+        order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+        for (let j = 1; j < order.length; j++) {
+          if (keys[order[j]!] !== keys[order[j - 1]!]) continue;
+          const later = Math.max(order[j]!, order[j - 1]!);
+          const row = rows[later]!;
+          const where = load.whereOf(firstOrdinal + later);
+          throw new EonError('unique_violation', `duplicate key value violates unique constraint "${table.name}_pkey"`, {
+            detail: `Key (${table.primaryKey.map((o) => table.columns[o]!.name).join(', ')})=(${table.primaryKey.map((o) => keyValueText(table.columns[o]!.type, row[o]!)).join(', ')}) already exists.`,
+            ...(where === undefined ? {} : { where }),
+          });
+        }
+        for (let at = 0; at < order.length; at += SEGMENT_ROWS_MAX) {
+          const part = order.slice(at, at + SEGMENT_ROWS_MAX);
+          const chunk = part.map((i) => rows[i]!);
+          const next = this.env.meta.get('nextSegmentId');
+          const segmentId = typeof next === 'number' ? next : 1;
+          this.env.meta.putSync('nextSegmentId', segmentId + 1);
+          const vectors = types.map((t, c) => vectorFromRows(t, chunk, c));
+          const meta: SegmentMeta = { id: segmentId, rows: chunk.length, zones: vectors.map((v) => zoneMapOf(v, chunk.length)) };
+          const sk = segmentKey(table.id, partition, segmentId);
+          this.env.segments.putSync(sk, Buffer.from(encodeSegment(vectors, chunk.length)));
+          const record: StagedRecord = { meta, keys: packKeys(part.map((i) => keys[i]!)), ordinals: packOrdinals(part.map((i) => firstOrdinal + i)) };
+          this.env.staged.putSync(sk, record);
+          load.records.push(sk);
+        }
+      }
+    });
+    load.rows += rows.length;
+  }
+
+  /**
+   * Ends a bulk load: its staged segments are published and `fn` runs (the load's last rows), all
+   * in one write transaction, so the whole load appears at once or not at all.
+   */
+  async publishLoad<T>(load: StagedLoad, fn: (tx: WriteTx) => T): Promise<T> {
+    const result = await this.write((tx) => {
+      (tx as WriteTxImpl).publishStaged(load);
+      return fn(tx);
+    }, { bulk: true });
+    load.records.length = 0;
+    return result;
+  }
+
+  /** Removes the staged segments of `load` (a failed bulk load), or with null every staged segment. */
+  discardStaged(load: StagedLoad | null): void {
+    if (this.closed) return; // the next open removes them
+    const keys = load === null ? [...this.env.staged.getKeys()].map((k) => Buffer.from(k as Uint8Array)) : load.records.splice(0);
+    if (keys.length === 0) return;
+    this.env.root.transactionSync(() => {
+      for (const sk of keys) {
+        this.env.segments.removeSync(sk);
+        this.env.staged.removeSync(sk);
+      }
+    });
+  }
+
+  /**
    * Runs `fn` in a write transaction: all its writes or none. Writes arriving in the same
    * event-loop turn share one LMDB commit (group commit): each runs in its own child transaction,
    * so one that throws is rolled back alone, and every promise settles after the commit is durable.
@@ -828,13 +1229,133 @@ export class Store {
   encodedRowAt(table: TableSchema, key: Buffer): Uint8Array | undefined {
     const delta = this.env.delta.getBinary(key);
     if (delta !== undefined) return delta;
+    const row = this.rowAt(table, key);
+    return row === undefined ? undefined : encodeRow(row);
+  }
+
+  /** The row stored at an encoded (delta) key, decoded (inside a write: including its own writes). */
+  rowAt(table: TableSchema, key: Buffer): Value[] | undefined {
+    const delta = this.env.delta.getBinary(key);
+    if (delta !== undefined) return decodeRow(delta);
     const loc = this.env.pkidx.getBinary(key);
     if (loc === undefined) return undefined;
     const { segmentId, row } = decodeLocation(loc);
     const seg = this.own.segmentById(table, key.readUInt16BE(4), segmentId);
     const out = new Array<Value>(table.columns.length);
     for (let c = 0; c < out.length; c++) out[c] = valueAt(seg.vectors[c]!, row);
-    return encodeRow(out);
+    return out;
+  }
+
+  // ---- secondary indexes ----
+
+  /**
+   * The table's indexes as the catalog has them now: a statement bound before CREATE INDEX
+   * holds the older schema object, and its writes must still keep the new index.
+   */
+  indexesOf(table: TableSchema): readonly IndexSchema[] {
+    const current = this.tables.get(table.name);
+    return (current !== undefined && current.id === table.id ? current.indexes : table.indexes) ?? [];
+  }
+
+  /** Whether `index` (as a plan captured it) is still one of the table's indexes. */
+  hasIndex(table: TableSchema, index: IndexSchema): boolean {
+    return this.indexesOf(table).some((i) => i.id === index.id && i.name === index.name && i.columns.join() === index.columns.join());
+  }
+
+  /**
+   * The committed rows whose leading columns of `index` equal `values` (none of them NULL), in
+   * index order: an LMDB range read of the index, then one point read per row.
+   */
+  indexRows(table: TableSchema, index: IndexSchema, values: readonly Value[], bounds: { lower?: IndexBound; upper?: IndexBound } = {}): { key: RowKey; row: Value[] }[] {
+    return this.rowsAtKeys(table, this.indexKeys(table, index, values, bounds, Infinity)!);
+  }
+
+  /** The rows at delta keys (those still there), with their row keys. */
+  rowsAtKeys(table: TableSchema, deltaKeys: readonly Buffer[]): { key: RowKey; row: Value[] }[] {
+    const hidden = hasHiddenRowId(table);
+    const out: { key: RowKey; row: Value[] }[] = [];
+    for (const deltaKey of deltaKeys) {
+      const row = this.rowAt(table, deltaKey);
+      if (row !== undefined) out.push({ key: hidden ? [decodeRowIdKey(deltaKey)] : keyOf(table, row), row });
+    }
+    return out;
+  }
+
+  /**
+   * The delta keys of the rows an index range holds, in index order, or null when there are more
+   * than `max` (a caller then scans instead: a point read per row loses to a scan past a few).
+   */
+  indexKeys(table: TableSchema, index: IndexSchema, values: readonly Value[], bounds: { lower?: IndexBound; upper?: IndexBound }, max: number): Buffer[] | null {
+    const { start, end } = indexScanRange(table, index, values, bounds.lower, bounds.upper);
+    if (Buffer.compare(start, end) >= 0) return [];
+    const out: Buffer[] = [];
+    // Gathered before any row is read: a caller may write between rows.
+    for (const { value } of this.env.secidx.getRange({ start, end, ...(Number.isFinite(max) ? { limit: max + 1 } : {}) })) {
+      if (out.length >= max) return null;
+      out.push(Buffer.from(value));
+    }
+    return out;
+  }
+
+  /** Delta keys of the committed rows whose values in unique `index` equal `row`'s (none when one is NULL). */
+  uniqueHolder(table: TableSchema, index: IndexSchema, row: readonly Value[]): Buffer | undefined {
+    const probe = uniqueProbeKey(table, index, row);
+    if (probe === null) return undefined;
+    const holder = this.env.secidx.getBinary(probe);
+    return holder === undefined ? undefined : Buffer.from(holder);
+  }
+
+  /**
+   * CREATE INDEX: builds the index over the committed rows and records it, in one write
+   * transaction; a unique index over duplicates fails with 23505 and leaves nothing behind.
+   */
+  async createIndex(tableName: string, spec: Omit<IndexSchema, 'id'>): Promise<IndexSchema> {
+    this.assertOpen();
+    const table = this.tables.get(tableName);
+    if (table === undefined) throw new EonError('undefined_table', `relation "${tableName}" does not exist`);
+    const existing = table.indexes ?? [];
+    if (existing.length >= INDEXES_PER_TABLE_MAX) throw new EonError('program_limit_exceeded', `a table can have at most ${INDEXES_PER_TABLE_MAX} indexes`);
+    checkIndexSpec(table, spec);
+    const index: IndexSchema = { ...spec, columns: [...spec.columns], id: Math.max(0, ...existing.map((i) => i.id)) + 1 };
+    const next: TableSchema = { ...table, indexes: [...existing, index] };
+    // Writes accepted before the CREATE INDEX land first; the build then sees them.
+    this.commitPending();
+    const keyTypes = pkTypes(table);
+    this.env.root.transactionSync(() => {
+      const { start, end } = indexKeySpace(table.id, index.id);
+      for (const k of [...this.env.secidx.getKeys({ start, end })].map((k) => Buffer.from(k))) this.env.secidx.removeSync(k);
+      for (const { key, row } of this.scanRows(table)) {
+        const deltaKey = encodeKey(table.id, partitionOfKey(table, key, this.partitions), keyTypes, key);
+        const entry = indexEntryKey(table, index, row, deltaKey);
+        if (index.unique && this.env.secidx.doesExist(entry)) {
+          throw new EonError('unique_violation', `could not create unique index "${index.name}"`, { detail: `Key ${indexKeyText(table, index.columns, row)} is duplicated.` });
+        }
+        this.env.secidx.putSync(entry, deltaKey);
+      }
+      this.env.catalog.putSync(['table', table.name], next);
+    });
+    this.tables.set(table.name, next);
+    this.catalogChanged();
+    return index;
+  }
+
+  /** DROP INDEX: the index's entries (one key range) and its catalog record, in one transaction. */
+  async dropIndex(tableName: string, indexName: string): Promise<void> {
+    this.assertOpen();
+    const table = this.tables.get(tableName);
+    const index = table?.indexes?.find((i) => i.name === indexName);
+    if (table === undefined || index === undefined) throw new EonError('undefined_object', `index "${indexName}" does not exist`);
+    const rest = (table.indexes ?? []).filter((i) => i !== index);
+    const { indexes: _dropped, ...base } = table;
+    const next: TableSchema = rest.length > 0 ? { ...base, indexes: rest } : base;
+    this.commitPending();
+    this.env.root.transactionSync(() => {
+      const { start, end } = indexKeySpace(table.id, index.id);
+      for (const k of [...this.env.secidx.getKeys({ start, end })].map((k) => Buffer.from(k))) this.env.secidx.removeSync(k);
+      this.env.catalog.putSync(['table', table.name], next);
+    });
+    this.tables.set(table.name, next);
+    this.catalogChanged();
   }
 
   /** Commits every queued write now (read-modify-write statements call it before reading). */
@@ -1221,6 +1742,15 @@ export class Store {
     this.reader.end();
     this.reader.forgetSegments();
     await this.env.root.close();
+  }
+}
+
+/** An index's columns: 1…INDEX_COLUMNS_MAX existing columns, none twice. */
+function checkIndexSpec(table: { readonly name: string; readonly columns: readonly ColumnSchema[] }, spec: Omit<IndexSchema, 'id'>): void {
+  const n = spec.columns.length;
+  if (n === 0 || n > INDEX_COLUMNS_MAX) throw new EonError('program_limit_exceeded', `cannot use more than ${INDEX_COLUMNS_MAX} columns in an index`);
+  for (const c of spec.columns) {
+    if (!Number.isInteger(c) || c < 0 || c >= table.columns.length) throw new EonError('invalid_table_definition', `index "${spec.name}" names no column of "${table.name}" (${c})`);
   }
 }
 

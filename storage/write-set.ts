@@ -5,9 +5,10 @@
 import { EonError } from '../src/errors/index.js';
 import { formatText } from '../src/types/text-io.js';
 import { Interval, Numeric, type Value } from '../src/types/values.js';
-import { encodeKey } from './key-codec.js';
+import { decodeRowIdKey, encodeKey } from './key-codec.js';
 import { encodeRow } from './row-codec.js';
-import { hasHiddenRowId, keyOf, type RowKey, type TableSchema } from './schema.js';
+import { hasHiddenRowId, keyOf, type IndexSchema, type RowKey, type TableSchema } from './schema.js';
+import { uniqueProbeKey, uniqueViolation } from './secondary-index.js';
 import { checkRow, pkTypes, type Store, type WriteTx } from './store.js';
 
 /** Rows (new, changed or deleted keys) one transaction block may hold before its statement fails with 54000. */
@@ -37,6 +38,11 @@ interface Entry {
 interface TableWrites {
   readonly table: TableSchema;
   readonly entries: Map<string, Entry>;
+  /**
+   * Per unique index (by id), built on its first check: the held rows by their values in it
+   * (uniqueProbeKey as latin1 → keys of held rows), kept in step with `entries`.
+   */
+  readonly held: Map<number, { readonly index: IndexSchema; readonly byValue: Map<string, Set<string>> }>;
 }
 
 /** One change the undo log can take back: the entry a key had before (undefined: none). */
@@ -133,7 +139,46 @@ export class WriteSet {
       get: (table, key) => this.get(table, key),
       replace: (table, key, row) => this.replace(table, key, row),
       delete: (table, key) => this.delete(table, key),
+      uniqueConflict: (table, index, row) => this.uniqueConflict(table, index, row, null),
     };
+  }
+
+  /**
+   * The key of the row this block sees whose values in unique `index` equal `row`'s, other than
+   * the row held under `except`: a committed holder the block left alone, or a row the block
+   * wrote (found by a walk over the table's held rows).
+   */
+  private uniqueConflict(table: TableSchema, index: IndexSchema, row: readonly Value[], except: string | null): RowKey | undefined {
+    const probe = uniqueProbeKey(table, index, row);
+    if (probe === null) return undefined;
+    const entries = this.tables.get(table.id)?.entries;
+    const holder = this.store.uniqueHolder(table, index, row);
+    if (holder !== undefined) {
+      let key: RowKey | undefined;
+      if (hasHiddenRowId(table)) key = [decodeRowIdKey(holder)];
+      else {
+        const stored = this.store.rowAt(table, holder);
+        key = stored === undefined ? undefined : keyOf(table, stored);
+      }
+      if (key !== undefined) {
+        const ks = keyString(table, key);
+        if (ks !== except && entries?.has(ks) !== true) return key;
+      }
+    }
+    const tw = this.tables.get(table.id);
+    if (tw === undefined || tw.entries.size === 0) return undefined;
+    for (const ks of heldByValue(tw, index).get(probe.toString('latin1')) ?? []) {
+      const e = tw.entries.get(ks);
+      if (ks !== except && e !== undefined && e.row !== null) return e.key;
+    }
+    return undefined;
+  }
+
+  /** 23505 when `row` would duplicate a unique index's key among the rows this block sees. */
+  private checkUnique(table: TableSchema, row: readonly Value[], except: string | null): void {
+    for (const index of this.store.indexesOf(table)) {
+      if (index.unique && this.uniqueConflict(table, index, row, except) !== undefined) throw uniqueViolation(table, index, row);
+    }
   }
 
   /** Opens a mark: changes from here on can be taken back with rollbackTo until it is released. */
@@ -148,8 +193,7 @@ export class WriteSet {
       const step = this.undo.pop()!;
       const tw = this.tables.get(step.tableId)!;
       this.account(tw.entries.get(step.ks), step.previous);
-      if (step.previous === undefined) tw.entries.delete(step.ks);
-      else tw.entries.set(step.ks, step.previous);
+      setEntry(tw, step.ks, step.previous);
     }
   }
 
@@ -178,7 +222,10 @@ export class WriteSet {
       if (this.store.getTable(table.name)?.id !== table.id) {
         throw new EonError('serialization_failure', `could not serialize access: relation "${table.name}" was dropped concurrently`);
       }
-      for (const e of entries.values()) {
+      // Deletes first, then changes, then new rows: a row may take over unique values another row
+      // of the block gave up, and the store checks uniqueness change by change.
+      const ordered = [...entries.values()].sort((a, b) => applyRank(a) - applyRank(b));
+      for (const e of ordered) {
         if (e.base === 'new') {
           if (e.row !== null) tx.insert(table, e.row.slice());
           continue;
@@ -206,7 +253,7 @@ export class WriteSet {
   private tableWrites(table: TableSchema): TableWrites {
     let tw = this.tables.get(table.id);
     if (tw === undefined) {
-      tw = { table, entries: new Map() };
+      tw = { table, entries: new Map(), held: new Map() };
       this.tables.set(table.id, tw);
     }
     return tw;
@@ -228,8 +275,7 @@ export class WriteSet {
     }
     if (this.marks > 0) this.undo.push({ tableId: tw.table.id, ks, previous });
     this.account(previous, next);
-    if (next === undefined) tw.entries.delete(ks);
-    else tw.entries.set(ks, next);
+    setEntry(tw, ks, next);
   }
 
   private committedBase(table: TableSchema, key: RowKey): Buffer | null {
@@ -241,6 +287,7 @@ export class WriteSet {
     checkRow(table, row);
     const tw = this.tableWrites(table);
     if (hasHiddenRowId(table)) {
+      this.checkUnique(table, row, null);
       const key = [--this.tempRowId];
       this.put(tw, keyString(table, key), { key, row, base: 'new', bytes: estimateBytes(row) }, undefined);
       return key;
@@ -250,11 +297,13 @@ export class WriteSet {
     const held = tw.entries.get(ks);
     if (held !== undefined) {
       if (held.row !== null) return undefined;
+      this.checkUnique(table, row, ks);
       this.put(tw, ks, { ...held, row, bytes: estimateBytes(row) }, held);
       return key;
     }
     const base = this.committedBase(table, key);
     if (base !== null) return undefined;
+    this.checkUnique(table, row, ks);
     this.put(tw, ks, { key, row, base, bytes: estimateBytes(row) }, undefined);
     return key;
   }
@@ -271,6 +320,7 @@ export class WriteSet {
     }
     const tw = this.tableWrites(table);
     const ks = keyString(table, key);
+    this.checkUnique(table, row, ks);
     const held = tw.entries.get(ks);
     if (held !== undefined) this.put(tw, ks, { ...held, row, bytes: estimateBytes(row) }, held);
     else this.put(tw, ks, { key, row, base: this.committedBase(table, key), bytes: estimateBytes(row) }, undefined);
@@ -292,6 +342,48 @@ export class WriteSet {
     this.put(tw, ks, { key, row: null, base, bytes: estimateBytes(null) }, undefined);
     return true;
   }
+}
+
+/** The held rows of a table by their values in unique `index`, built on first use. */
+function heldByValue(tw: TableWrites, index: IndexSchema): Map<string, Set<string>> {
+  let h = tw.held.get(index.id);
+  if (h === undefined || h.index.columns.join() !== index.columns.join()) {
+    h = { index, byValue: new Map() };
+    for (const [ks, e] of tw.entries) noteHeld(tw.table, h, ks, e.row, 1);
+    tw.held.set(index.id, h);
+  }
+  return h.byValue;
+}
+
+function noteHeld(table: TableSchema, h: { readonly index: IndexSchema; readonly byValue: Map<string, Set<string>> }, ks: string, row: readonly Value[] | null, change: 1 | -1): void {
+  if (row === null) return;
+  const probe = uniqueProbeKey(table, h.index, row);
+  if (probe === null) return;
+  const value = probe.toString('latin1');
+  let keys = h.byValue.get(value);
+  if (change === 1) {
+    if (keys === undefined) h.byValue.set(value, (keys = new Set()));
+    keys.add(ks);
+  } else if (keys !== undefined) {
+    keys.delete(ks);
+    if (keys.size === 0) h.byValue.delete(value);
+  }
+}
+
+/** Sets (undefined: removes) a held entry, keeping the per-index value maps in step. */
+function setEntry(tw: TableWrites, ks: string, next: Entry | undefined): void {
+  const before = tw.entries.get(ks);
+  for (const h of tw.held.values()) {
+    noteHeld(tw.table, h, ks, before?.row ?? null, -1);
+    noteHeld(tw.table, h, ks, next?.row ?? null, 1);
+  }
+  if (next === undefined) tw.entries.delete(ks);
+  else tw.entries.set(ks, next);
+}
+
+function applyRank(e: Entry): number {
+  if (e.row === null) return 0;
+  return e.base === null || e.base === 'new' ? 2 : 1;
 }
 
 function duplicateKey(table: TableSchema, key: RowKey): EonError {

@@ -104,6 +104,11 @@ function columnData(type: ColumnType, rows: readonly Value[][], col: number): Da
     case 'varchar':
     case 'unknown':
     case 'interval':
+    case 'json':
+    case 'jsonb':
+    case 'uuid':
+    case 'bytea':
+    case 'time':
       return utf8Data(type, rows, col);
     default:
       return exhaustive(type.kind);
@@ -148,7 +153,7 @@ function utf8Data(type: ColumnType, rows: readonly Value[][], col: number): Data
   const values: (string | null)[] = new Array<string | null>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const v = rows[r]![col] ?? null;
-    values[r] = v === null ? null : typeof v === 'string' ? v : formatText(type, v);
+    values[r] = v === null ? null : typeof v === 'string' && type.kind !== 'bytea' ? v : formatText(type, v);
   }
   return vectorFromArray(values, new Utf8()).data[0]!;
 }

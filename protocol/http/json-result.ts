@@ -15,7 +15,8 @@ export const EMPTY_RESULT_COMMAND = null;
 /**
  * Values are JSON numbers where JSON is exact (int2, int4, float4/8 — floats in PostgreSQL's
  * shortest text form, NaN/Infinity as strings), strings where it is not (int8, numeric), and
- * PostgreSQL's text output for dates, timestamps and intervals. The body is built as text, one
+ * PostgreSQL's text output for dates, timestamps and intervals; json and jsonb values are
+ * embedded as the JSON they are. The body is built as text, one
  * encoder per column chosen once, so a large result makes no per-value objects.
  */
 export function resultToJson(result: QueryResult | null): string {
@@ -61,11 +62,18 @@ export function encoderFor(type: ColumnType): ValueEncoder {
     case 'varchar':
     case 'unknown':
       return (v) => JSON.stringify(typeof v === 'string' ? v : formatText(type, v));
+    case 'json':
+    case 'jsonb':
+      // Already JSON text (validated on input): embedded as a JSON value, not as a string.
+      return (v) => v as string;
     case 'numeric':
     case 'date':
     case 'timestamp':
     case 'timestamptz':
     case 'interval':
+    case 'uuid':
+    case 'bytea':
+    case 'time':
       return (v) => JSON.stringify(formatText(type, v));
     default:
       return exhaustive(type.kind);

@@ -9,7 +9,8 @@ import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
 import { NAME_BYTES_MAX } from '../../src/namestore/index.js';
 import type { Namestore } from '../../src/namestore/index.js';
 import { resultToArrow } from './arrow-result.js';
-import { REST_DATABASE, REST_USER_DEFAULT, authenticate } from './auth.js';
+import { REST_DATABASE, REST_USER_DEFAULT, VerifiedCredentials, authenticate } from './auth.js';
+import type { RoleDirectory } from '../pg/role-auth.js';
 import { catalogJson } from './catalog.js';
 import type { CatalogSource } from './catalog.js';
 import { httpFailure } from './error-body.js';
@@ -24,6 +25,7 @@ import {
 } from './limits.js';
 import { paramsToValues } from './params.js';
 import type { JsonParam } from './params.js';
+import { parseTimeZoneSetting, setSessionTimeZone } from '../../src/types/time-zone.js';
 
 export interface HttpServerOptions {
   readonly sessions: SessionFactory;
@@ -33,6 +35,8 @@ export interface HttpServerOptions {
   readonly nodeName?: string | (() => string);
   /** When set, /v1/query and /v1/tables need HTTP Basic auth with this password. */
   readonly password?: string;
+  /** When set, users are roles of this catalog (protocol/http/auth.ts), as on the PostgreSQL port. */
+  readonly roles?: RoleDirectory;
   /** PEM certificate and key: when set, the server speaks HTTPS only. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly bodyBytesMax?: number;
@@ -130,8 +134,17 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
 
   // Credentials are checked on arrival, before the body is read or validated.
   const users = new WeakMap<FastifyRequest, string>();
+  const verified = new VerifiedCredentials();
   const requireUser = async (request: FastifyRequest): Promise<void> => {
-    users.set(request, authenticate(request.headers.authorization, opts.password));
+    users.set(request, authenticate(request.headers.authorization, opts.password, opts.roles, verified));
+  };
+  // Leaving and removing members change the cluster: superusers only, once there are roles.
+  const requireSuperuser = async (request: FastifyRequest): Promise<void> => {
+    await requireUser(request);
+    const role = opts.roles?.find(users.get(request) ?? '');
+    if (opts.roles !== undefined && role?.superuser !== true) {
+      throw new EonError('insufficient_privilege', 'must be superuser to change cluster membership');
+    }
   };
 
   app.get('/v1/cluster', { onRequest: requireUser }, async (_request, reply) => {
@@ -147,11 +160,11 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     if (opts.clusterAdmin === undefined) throw new EonError('admin_shutdown', 'cluster membership is not running on this node');
     return opts.clusterAdmin;
   };
-  app.post('/v1/cluster/leave', { onRequest: requireUser }, async (_request, reply) => {
+  app.post('/v1/cluster/leave', { onRequest: requireSuperuser }, async (_request, reply) => {
     adminOr503().leave();
     return reply.code(202).type(JSON_TYPE).send(JSON.stringify({ status: 'leaving' }));
   });
-  app.post<{ Params: { node: string } }>('/v1/cluster/remove/:node', { onRequest: requireUser }, async (request, reply) => {
+  app.post<{ Params: { node: string } }>('/v1/cluster/remove/:node', { onRequest: requireSuperuser }, async (request, reply) => {
     adminOr503().remove(request.params.node);
     return reply.type(JSON_TYPE).send(JSON.stringify({ removed: request.params.node }));
   });
@@ -200,11 +213,16 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     const startedMs = Date.now();
     const session = opts.sessions.openSession({ user, database: REST_DATABASE });
     let result: QueryResult | null;
+    let zone: string | undefined;
     try {
       result = await runQuery(session, request.body, abort.signal);
+      zone = session.setting('TimeZone');
     } finally {
       session.close();
     }
+    // A request's session starts in UTC (a SET TIME ZONE in its own script still applies): JSON
+    // prints timestamptz in that zone; other sessions ran during the await.
+    setSessionTimeZone(parseTimeZoneSetting(zone ?? 'UTC'));
     log('debug', 'rest query', { user, ms: Date.now() - startedMs, rows: result?.rowCount ?? 0 });
     if (wantsArrow(request.headers.accept)) {
       return reply.type(ARROW_STREAM_MEDIA_TYPE).send(Buffer.from(resultToArrow(result)));
@@ -249,6 +267,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
 async function runQuery(session: Session, body: QueryBody, signal: AbortSignal): Promise<QueryResult | null> {
   if (body.params !== undefined) {
     const stmt = await session.prepare(body.sql);
+    setSessionTimeZone(parseTimeZoneSetting(session.setting('TimeZone') ?? 'UTC')); // for the parameters' text
     return stmt.execute(paramsToValues(body.params, stmt.paramTypes), { signal });
   }
   let last: QueryResult | null = null;

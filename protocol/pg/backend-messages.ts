@@ -97,21 +97,21 @@ export const writeCloseComplete = (w: MessageWriter): void => writeEmpty(w, 0x33
 export const writeNoData = (w: MessageWriter): void => writeEmpty(w, 0x6e); // 'n'
 export const writePortalSuspended = (w: MessageWriter): void => writeEmpty(w, 0x73); // 's'
 
-/** CopyInResponse: copy-in mode starts; overall text format, every column text. */
-export function writeCopyInResponse(w: MessageWriter, columns: number): void {
+/** CopyInResponse: copy-in mode starts; text (every column text) or binary (every column binary). */
+export function writeCopyInResponse(w: MessageWriter, columns: number, binary = false): void {
   w.begin(0x47); // 'G'
-  w.int8(0);
+  w.int8(binary ? 1 : 0);
   w.int16(columns);
-  for (let i = 0; i < columns; i++) w.int16(0);
+  for (let i = 0; i < columns; i++) w.int16(binary ? 1 : 0);
   w.end();
 }
 
-/** CopyOutResponse: copy-out mode starts; overall text format, every column text. */
-export function writeCopyOutResponse(w: MessageWriter, columns: number): void {
+/** CopyOutResponse: copy-out mode starts; text (every column text) or binary (every column binary). */
+export function writeCopyOutResponse(w: MessageWriter, columns: number, binary = false): void {
   w.begin(0x48); // 'H'
-  w.int8(0);
+  w.int8(binary ? 1 : 0);
   w.int16(columns);
-  for (let i = 0; i < columns; i++) w.int16(0);
+  for (let i = 0; i < columns; i++) w.int16(binary ? 1 : 0);
   w.end();
 }
 

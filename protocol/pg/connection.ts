@@ -15,6 +15,7 @@ import { TRACKED_SETTINGS, decodeStartupPacket, identify, reportedParameters } f
 import { SCRAM_MECHANISM, ScramExchange } from './scram.js';
 import { MD5_SALT_BYTES, authenticationFailed, md5Response, secretsEqual } from './password-auth.js';
 import type { PasswordAuth } from './password-auth.js';
+import { checkLogin, cleartextMatches, scramVerifierOf, type RoleDirectory } from './role-auth.js';
 import {
   writeAuthenticationCleartextPassword,
   writeAuthenticationMd5Password,
@@ -41,6 +42,8 @@ export interface ConnectionHost {
   readonly sessions: SessionFactory;
   /** null: trust authentication. */
   readonly auth: PasswordAuth | null;
+  /** Set: each role authenticates with its own password from the role catalog (role-auth.ts); null: `auth`'s one password for any user. */
+  readonly roles: RoleDirectory | null;
   /** null: SSLRequest is refused and the connection stays in the clear. */
   readonly tls: SecureContext | null;
   readonly log: Logger;
@@ -60,7 +63,8 @@ type AuthState =
   | { readonly kind: 'saslInitial'; readonly exchange: ScramExchange }
   | { readonly kind: 'saslFinal'; readonly exchange: ScramExchange }
   | { readonly kind: 'md5'; readonly expected: Buffer }
-  | { readonly kind: 'password'; readonly expected: Buffer };
+  | { readonly kind: 'password'; readonly expected: Buffer }
+  | { readonly kind: 'rolePassword' };
 
 const ENCRYPTION_REFUSED = Buffer.from('N');
 const SSL_ACCEPTED = Buffer.from('S');
@@ -95,7 +99,9 @@ export class Connection implements QueryContext {
   /** Copy-in mode: the COPY FROM STDIN the next CopyData messages belong to. */
   private copyIn: CopyInMode | null = null;
   private shutdownRequested = false;
-  private readonly extended: ExtendedQueryState = new ExtendedQueryState(this);
+  private readonly extended: ExtendedQueryState = new ExtendedQueryState(this, (sink) => {
+    this.copyIn = CopyInMode.forExecute(this, sink, () => this.extended.failed());
+  });
   private readonly authTimer: NodeJS.Timeout;
   private readonly closedWaiters: (() => void)[] = [];
   private socketClosed = false;
@@ -217,6 +223,7 @@ export class Connection implements QueryContext {
     }
     const auth = this.host.auth;
     if (auth === null) {
+      if (this.host.roles !== null) checkLogin(this.host.roles, user);
       this.completeStartup(database);
       return;
     }
@@ -230,6 +237,16 @@ export class Connection implements QueryContext {
 
   /** Sends the authentication request of the configured method; returns what the answer must be. */
   private askForPassword(auth: PasswordAuth, user: string): AuthState {
+    const roles = this.host.roles;
+    if (roles !== null) {
+      // Role secrets are SCRAM: md5 then runs SCRAM too, as PostgreSQL does for a SCRAM secret under md5.
+      if (auth.kind === 'password') {
+        writeAuthenticationCleartextPassword(this.writer);
+        return { kind: 'rolePassword' };
+      }
+      writeAuthenticationSasl(this.writer, [SCRAM_MECHANISM]);
+      return { kind: 'saslInitial', exchange: new ScramExchange(scramVerifierOf(roles, user), user) };
+    }
     switch (auth.kind) {
       case 'scram-sha-256':
         writeAuthenticationSasl(this.writer, [SCRAM_MECHANISM]);
@@ -276,12 +293,16 @@ export class Connection implements QueryContext {
       case 'password':
         if (!secretsEqual(passwordOf(body), state.expected)) throw authenticationFailed(this.user);
         break;
+      case 'rolePassword':
+        if (this.host.roles === null || !cleartextMatches(this.host.roles, this.user, passwordOf(body).toString('utf8'))) throw authenticationFailed(this.user);
+        break;
       default: {
         const never: never = state;
         throw new Error(`unknown authentication state ${(never as { kind: string }).kind}`);
       }
     }
     this.authState = null;
+    if (this.host.roles !== null) checkLogin(this.host.roles, this.user);
     this.completeStartup(this.pendingDatabase);
   }
 
@@ -312,6 +333,16 @@ export class Connection implements QueryContext {
 
   private completeStartup(database: string): void {
     const session = this.host.sessions.openSession({ user: this.user, database });
+    // libpq sends PGTZ, and JDBC its zone, as a startup parameter; a bad one fails the login (22023) as in PostgreSQL.
+    const zone = [...this.startupParams].find(([k]) => k.toLowerCase() === 'timezone')?.[1];
+    if (zone !== undefined) {
+      try {
+        session.changeSetting?.('TimeZone', zone);
+      } catch (e) {
+        session.close();
+        throw e;
+      }
+    }
     this.sessionOrNull = session;
     const w = this.writer;
     writeAuthenticationOk(w);
@@ -385,6 +416,8 @@ export class Connection implements QueryContext {
           if (!active) this.endCopyIn();
         });
       }
+      // PostgreSQL ignores these in copy-in mode: drivers send them without noticing the COPY.
+      if (m.kind === 'sync' || m.kind === 'flush') return;
       this.copyIn = null;
       if (m.kind === 'copyDone') return copy.done().then(() => this.flushAtReady());
       if (m.kind === 'copyFail') {
@@ -592,6 +625,11 @@ export class Connection implements QueryContext {
     this.reader.stopped = true;
     clearTimeout(this.authTimer);
     this.running?.abort(new EonError('query_canceled', 'canceling statement due to client disconnect'));
+    if (this.copyIn !== null && wasReady) {
+      // A COPY the client never finished leaves nothing behind.
+      this.copyIn.abandon();
+      this.copyIn = null;
+    }
     this.host.unregister(this);
     if (wasReady) {
       try {

@@ -4,13 +4,15 @@ import { EonError } from '../../src/errors/index.js';
 import { typeForOid, typeOid } from '../../src/types/index.js';
 import type { ColumnType, Value } from '../../src/types/index.js';
 import { parseBinary, parseText } from '../../src/types/text-io.js';
-import type { PreparedStatement, QueryResult } from '../../query/session/contract.js';
+import type { CopyIn, PreparedStatement, QueryResult } from '../../query/session/contract.js';
+import { writeCopyOut } from './copy-out.js';
 import type { BindParam, FrontendMessage } from './frontend-messages.js';
 import { utf8 } from './frontend-messages.js';
 import type { QueryContext } from './query-context.js';
 import { writeRows } from './query-context.js';
 import { PORTALS_PER_CONNECTION_MAX, STATEMENTS_PER_CONNECTION_MAX } from './limits.js';
 import { resolveResultFormats, writeRowDescription } from './row-encoding.js';
+import { parseTimeZoneSetting, setSessionTimeZone } from '../../src/types/time-zone.js';
 import {
   commandTag,
   writeBindComplete,
@@ -59,7 +61,11 @@ export class ExtendedQueryState {
   /** After an error, messages are discarded until Sync (PostgreSQL's recovery rule). */
   private skippingUntilSync = false;
 
-  constructor(private readonly ctx: QueryContext) {}
+  constructor(
+    private readonly ctx: QueryContext,
+    /** Execute of a COPY FROM STDIN: the connection enters copy-in mode with its sink. */
+    private readonly startCopyIn: (sink: CopyIn) => void,
+  ) {}
 
   get skipping(): boolean {
     return this.skippingUntilSync;
@@ -172,6 +178,8 @@ export class ExtendedQueryState {
         `bind message supplies ${raw.length} parameters, but ${statementLabel(statementName)} requires ${paramTypes.length}`,
       );
     }
+    // A timestamptz parameter without a zone is read in the session's zone.
+    setSessionTimeZone(parseTimeZoneSetting(this.ctx.session.setting('TimeZone') ?? 'UTC'));
     const params = raw.map((p, i) => decodeParam(paramTypes[i] as ColumnType, p));
     const formats = resolveResultFormats(resultFormats, statement.prepared?.columns ?? null);
     this.portals.set(portalName, { statement, params, formats, result: null, cursor: 0, done: false });
@@ -204,10 +212,26 @@ export class ExtendedQueryState {
     }
     if (portal.result === null) {
       const signal = this.ctx.beginQuery();
+      let copyingIn = false;
       try {
-        portal.result = await prepared.execute(portal.params, { signal });
+        const result = await prepared.execute(portal.params, { signal, copyOut: true, copyIn: true });
+        portal.result = result;
+        // COPY runs whole at its first Execute, whatever the row limit, as in PostgreSQL.
+        if (result.copyIn !== undefined) {
+          portal.done = true;
+          copyingIn = true;
+          this.startCopyIn(result.copyIn);
+          return;
+        }
+        if (result.copyOut !== undefined) {
+          portal.done = true;
+          await writeCopyOut(this.ctx, result.copyOut, signal);
+          writeCommandComplete(w, commandTag(result.command, result.rowCount));
+          return;
+        }
       } finally {
-        this.ctx.endQuery();
+        // Copy-in mode ends the query itself (at CopyDone, CopyFail or an error).
+        if (!copyingIn) this.ctx.endQuery();
       }
     }
     const result = portal.result;

@@ -6,6 +6,7 @@ import type { Session } from '../../query/session/contract.js';
 import type { MessageWriter } from './message-writer.js';
 import { OUTPUT_FLUSH_BYTES } from './limits.js';
 import { writeDataRow } from './row-encoding.js';
+import { parseTimeZoneSetting, setSessionTimeZone } from '../../src/types/time-zone.js';
 
 export interface QueryContext {
   readonly writer: MessageWriter;
@@ -34,6 +35,9 @@ export async function writeRows(
   formats: readonly number[] | null,
 ): Promise<void> {
   const w = ctx.writer;
+  // timestamptz text is the instant in the session's zone; other sessions run during the awaits.
+  const zone = parseTimeZoneSetting(ctx.session.setting('TimeZone') ?? 'UTC');
+  setSessionTimeZone(zone);
   for (let i = from; i < to; i++) {
     const mark = w.mark();
     try {
@@ -42,6 +46,9 @@ export async function writeRows(
       w.rewind(mark); // never leave half a message in the buffer
       throw e;
     }
-    if (w.length >= OUTPUT_FLUSH_BYTES) await ctx.flushAndWait();
+    if (w.length >= OUTPUT_FLUSH_BYTES) {
+      await ctx.flushAndWait();
+      setSessionTimeZone(zone);
+    }
   }
 }

@@ -4,7 +4,7 @@ import { EonError } from '../../src/errors/index.js';
 import { typeModifier, typeOid, typeSize, typeName } from '../../src/types/index.js';
 import type { ColumnType, TypeKind, Value } from '../../src/types/index.js';
 import type { Interval, Numeric } from '../../src/types/index.js';
-import { formatText } from '../../src/types/text-io.js';
+import { formatBinary, formatText } from '../../src/types/text-io.js';
 import type { ResultColumn } from '../../query/session/contract.js';
 import type { MessageWriter } from './message-writer.js';
 
@@ -20,6 +20,8 @@ const PG_EPOCH_MICROS = 946_684_800_000_000n;
 const BINARY_KINDS: ReadonlySet<TypeKind> = new Set<TypeKind>([
   'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'unknown',
   'date', 'timestamp', 'timestamptz', 'interval',
+  'uuid', 'bytea', 'time',
+  'json', 'jsonb',
 ]);
 
 const NUMERIC_POS = 0x0000;
@@ -89,8 +91,8 @@ export function writeDataRow(
     const type = types[i] as ColumnType;
     if (formats !== null && formats[i] === FORMAT_BINARY) {
       writeBinaryValue(w, type, v);
-    } else if (typeof v === 'string') {
-      // text, varchar and unknown print as themselves; skipping formatText saves a call per value.
+    } else if (typeof v === 'string' && type.kind !== 'bytea') {
+      // text, varchar and unknown print as themselves (bytea's byte strings do not); skipping formatText saves a call per value.
       w.lengthPrefixedUtf8(v);
     } else {
       w.lengthPrefixedUtf8(formatText(type, v));
@@ -150,6 +152,16 @@ function writeBinaryValue(w: MessageWriter, type: ColumnType, v: Value): void {
     case 'numeric':
       writeBinaryNumeric(w, v as Numeric);
       return;
+    case 'uuid':
+    case 'bytea':
+    case 'time':
+    case 'json':
+    case 'jsonb': {
+      const b = formatBinary(type, v);
+      w.int32(b.byteLength);
+      w.bytes(b);
+      return;
+    }
   }
 }
 

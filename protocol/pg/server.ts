@@ -10,6 +10,7 @@ import type { ConnectionHost, Logger } from './connection.js';
 import { PASSWORD_METHOD_DEFAULT, makePasswordAuth } from './password-auth.js';
 import type { PasswordMethod } from './password-auth.js';
 import { tlsContext } from './tls.js';
+import type { RoleDirectory } from './role-auth.js';
 import type { TlsCredentials } from './tls.js';
 import { CLOSE_GRACE_MS_DEFAULT } from './limits.js';
 
@@ -24,6 +25,11 @@ export interface PgServerOptions {
   password?: string;
   /** How the password is asked for; default SCRAM-SHA-256. Cleartext belongs only on TLS connections. */
   authMethod?: PasswordMethod;
+  /**
+   * When set, users are roles of this catalog: each logs in with its own password (`password`
+   * then only switches authentication on), unknown and NOLOGIN roles are refused.
+   */
+  roles?: RoleDirectory;
   /** When set, SSLRequest is accepted and the connection switches to TLS; otherwise it is refused ('N'). */
   tls?: TlsCredentials;
   log?: Logger;
@@ -80,6 +86,7 @@ export class PgServer {
     this.host = {
       sessions: opts.sessions,
       auth: opts.password === undefined ? null : makePasswordAuth(opts.authMethod ?? PASSWORD_METHOD_DEFAULT, opts.password),
+      roles: opts.roles ?? null,
       tls: opts.tls === undefined ? null : tlsContext(opts.tls),
       log,
       register: (conn) => registry.register(conn),

@@ -25,7 +25,8 @@ import type {
   WindowDef,
 } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
-import { Interval, Numeric, T, checkInt, checkInt8, formatText, parseText, resolveBinaryOperator, type ColumnType, type Value } from '../../src/types/index.js';
+import { Interval, Numeric, T, checkInt, checkInt8, formatText, parseText, resolveBinaryOperator, roundTime, timePrecision, type ColumnType, type Value } from '../../src/types/index.js';
+import { JSONB_OPERATORS } from '../functions/jsonb-operators.js';
 import { isKnownFunction, resolveScalarFunction } from '../functions/index.js';
 import { asNode, baseName, constLiteral, integerOf, nameList, nodeTag, wrap, type NodeOf, type NodeTag } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
@@ -106,6 +107,8 @@ const AGGREGATES: ReadonlyMap<string, AggregateName> = new Map([
   ['every', 'bool_and'],
   ['string_agg', 'string_agg'],
   ['array_agg', 'array_agg'],
+  ['jsonb_agg', 'jsonb_agg'],
+  ['jsonb_object_agg', 'jsonb_object_agg'],
   ['percentile_cont', 'percentile_cont'],
   ['percentile_disc', 'percentile_disc'],
   ['mode', 'mode'],
@@ -334,6 +337,12 @@ function makeAggregate(name: AggregateName, argsIn: Expr[], distinct: boolean, f
     if (argsIn.length !== 2) throw new EonError('undefined_function', 'function string_agg requires 2 arguments');
     return { name, args: argsIn.map((a) => coerce(a, T.text, 'implicit', params)), distinct, filter, type: T.text };
   }
+  if (name === 'jsonb_agg' || name === 'jsonb_object_agg') {
+    const want = name === 'jsonb_agg' ? 1 : 2;
+    if (argsIn.length !== want) throw new EonError('undefined_function', `function ${name} with ${argsIn.length} arguments does not exist`);
+    const args = argsIn.map((a) => (a.type.kind === 'unknown' ? coerce(a, T.text, 'implicit', params) : a));
+    return { name, args, distinct, filter, type: T.jsonb };
+  }
   if (name === 'array_agg') {
     // Arrays are their text form (query/catalog/array-text.ts): the result is typed text.
     if (argsIn.length !== 1) throw new EonError('undefined_function', `function array_agg with ${argsIn.length} arguments does not exist`);
@@ -361,6 +370,8 @@ function makeAggregate(name: AggregateName, argsIn: Expr[], distinct: boolean, f
     case 'min':
     case 'max':
       if (k === 'bool') throw new EonError('undefined_function', `function ${name}(boolean) does not exist`);
+      // PostgreSQL 15 has no min/max over uuid or bytea.
+      if (k === 'uuid' || k === 'bytea') throw new EonError('undefined_function', `function ${name}(${k}) does not exist`, { hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
       if (k === 'varchar') arg = coerce(arg, T.text, 'implicit', params);
       type = k === 'numeric' ? T.numeric : k === 'varchar' ? T.text : arg.type;
       break;
@@ -376,7 +387,7 @@ function makeAggregate(name: AggregateName, argsIn: Expr[], distinct: boolean, f
 }
 
 function typeLabel(t: ColumnType): string {
-  return ({ int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', text: 'text', varchar: 'character varying', numeric: 'numeric', date: 'date', timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone', interval: 'interval', unknown: 'unknown' } as const)[t.kind];
+  return ({ int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', text: 'text', varchar: 'character varying', numeric: 'numeric', date: 'date', timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone', interval: 'interval', unknown: 'unknown', json: 'json', jsonb: 'jsonb', uuid: 'uuid', bytea: 'bytea', time: 'time without time zone' } as const)[t.kind];
 }
 
 /** A called function's own name, its schema (pg_catalog for the SQL-syntax forms) dropped. */
@@ -572,11 +583,18 @@ function bindSqlValueFunction(f: SQLValueFunction, ctx: LevelContext): Expr {
     case 'SVFOP_LOCALTIMESTAMP':
     case 'SVFOP_LOCALTIMESTAMP_N':
       return clockCall('localtimestamp');
+    // current_time is a time with time zone, which eon does not have.
     case 'SVFOP_CURRENT_TIME':
     case 'SVFOP_CURRENT_TIME_N':
+      throw new EonError('feature_not_supported', 'type time with time zone is not supported');
     case 'SVFOP_LOCALTIME':
-    case 'SVFOP_LOCALTIME_N':
-      throw new EonError('feature_not_supported', 'type "time" is not supported');
+      return clockCall('localtime');
+    case 'SVFOP_LOCALTIME_N': {
+      // The parse tree leaves a zero typmod out: localtime(0) arrives without one.
+      const precision = timePrecision(f.typmod ?? 0);
+      const type: ColumnType = { kind: 'time', precision };
+      return { kind: 'cast', type, arg: clockCall('localtime'), fn: (v) => (v === null ? null : roundTime(v as number, precision)) };
+    }
     // current_role and user are current_user; current_catalog is current_database().
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_CURRENT_ROLE':
@@ -652,7 +670,7 @@ function bindAExpr(e: A_Expr, ctx: LevelContext): Expr {
 function bindOperator(op: string, left: Node, right: Node, ctx: LevelContext): Expr {
   const like = Object.hasOwn(LIKE_OPERATORS, op) ? LIKE_OPERATORS[op] : undefined;
   if (like !== undefined) return bindLike(left, right, op, like.caseInsensitive, like.negate, ctx);
-  if (!COMPARISONS.has(op) && !ARITHMETIC.has(op) && !REGEX_MATCHES.has(op)) {
+  if (!COMPARISONS.has(op) && !ARITHMETIC.has(op) && !REGEX_MATCHES.has(op) && !JSONB_OPERATORS.has(op)) {
     throw new EonError('feature_not_supported', `operator ${op} is not supported`);
   }
   return bindBinary(op === '!=' ? '<>' : op, bindExpr(left, ctx), bindExpr(right, ctx), ctx.stmt.params);

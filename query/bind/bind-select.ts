@@ -704,6 +704,7 @@ function bindRelation(item: Node, level: LevelContext): Relation {
   if (view !== undefined) return bindViewReference(view, stmt, rangeName, columnAliases, (subselect) => bindRelation(subselect, level));
   const table = system ?? stmt.catalog.getTable(name);
   if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
+  if (system === undefined) stmt.noteAccess(table, false, 'SELECT');
   checkColumnAliases(rangeName, table.columns.length, columnAliases);
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
   const scopeCols: ScopeColumn[] = table.columns.map((c, i) => ({ table: rangeName, name: columnAliases[i] ?? c.name, type: c.type }));

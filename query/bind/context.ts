@@ -24,6 +24,16 @@ export interface Catalog {
   estimatedRows?(table: TableSchema): number;
 }
 
+/** A relation a statement reads or writes: checked against the role when the statement runs (query/session/privileges.ts). */
+export interface RelationAccess {
+  readonly id: number;
+  readonly name: string;
+  readonly view: boolean;
+  readonly privilege: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+  /** Reached through this view's query: the view owner's privileges count, as in PostgreSQL. */
+  readonly viaView: number | null;
+}
+
 export interface CteDef {
   readonly id: number;
   readonly plan: Plan;
@@ -39,6 +49,14 @@ export class StatementContext {
   private readonly cteStack: Map<string, CteDef>[] = [];
   private nextCteId = 0;
   depth = 0;
+  /** Relations the statement touches, in PostgreSQL's range-table order (targets first). */
+  readonly accesses: RelationAccess[] = [];
+  /** The view whose query is being bound (its owner's privileges apply), null at the top. */
+  viewBeingBound: number | null = null;
+
+  noteAccess(rel: { readonly id: number; readonly name: string }, view: boolean, privilege: RelationAccess['privilege']): void {
+    this.accesses.push({ id: rel.id, name: rel.name, view, privilege, viaView: this.viewBeingBound });
+  }
 
   constructor(catalog: Catalog, params: readonly (ColumnType | undefined)[]) {
     this.catalog = catalog;

@@ -5,7 +5,7 @@
 
 import type { TypeName } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
-import { T, type ColumnType } from '../../src/types/index.js';
+import { T, timePrecision, type ColumnType } from '../../src/types/index.js';
 import { integerOf, nameList } from '../parse/ast.js';
 
 /** PostgreSQL's numeric precision limit. */
@@ -163,6 +163,16 @@ export function dataTypeOf(t: TypeName): ColumnType {
       return T.timestamptz;
     case 'interval':
       return T.interval;
+    case 'json':
+      return T.json;
+    case 'jsonb':
+      return T.jsonb;
+    case 'uuid':
+      return T.uuid;
+    case 'bytea':
+      return T.bytea;
+    case 'time':
+      return length === undefined ? T.time : { kind: 'time', precision: timePrecision(length) };
     default:
       throw new EonError('feature_not_supported', `type "${displayName(t)}" is not supported`);
   }

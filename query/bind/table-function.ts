@@ -15,6 +15,7 @@ import { bindExpr } from './bind-expr.js';
 import { LevelContext } from './context.js';
 import { Scope } from './scope.js';
 import { coerce } from './typing.js';
+import { JSONB_TABLE_FUNCTIONS, jsonbOutColumn, jsonbTableFunction } from '../functions/jsonb-table.js';
 
 /** Rows a table function over constant arguments may produce (they are planned as VALUES rows). */
 export const CONSTANT_ROWS_MAX = 10_000;
@@ -104,12 +105,13 @@ export function bindTableFunction(item: RangeFunction, level: LevelContext): { p
   let made: { fn: TableFunction; args: Expr[] };
   if (name === 'generate_series') made = seriesFunction(bound, level);
   else if (name === 'unnest') made = unnestFunction(bound, level);
+  else if (JSONB_TABLE_FUNCTIONS.has(name)) made = jsonbTableFunction(name, bound, (e) => coerce(e, T.jsonb, 'implicit', level.stmt.params), tooMany);
   else throw new EonError('feature_not_supported', `table function ${name}() in FROM is not supported yet`);
   const { fn, args } = made;
 
   const alias = aliasOf(item.alias);
   const rangeName = alias.table ?? name;
-  const columnName = alias.column ?? alias.table ?? name;
+  const columnName = alias.column ?? jsonbOutColumn(name) ?? alias.table ?? name;
   const columns = [{ name: columnName, type: fn.type }];
   const scope = new Scope([{ table: rangeName, name: columnName, type: fn.type }]);
 

@@ -16,6 +16,7 @@ import {
   type Value,
 } from '../../src/types/index.js';
 import type { Expr } from '../plan/expr.js';
+import { jsonbOperandType, resolveJsonbOperator } from '../functions/jsonb-operators.js';
 
 export function sameType(a: ColumnType, b: ColumnType): boolean {
   return a.kind === b.kind && a.precision === b.precision && a.scale === b.scale && a.length === b.length;
@@ -83,7 +84,7 @@ export function bindBinary(op: string, left: Expr, right: Expr, params: (ColumnT
     l = coerce(l, T.text, 'implicit', params);
     r = coerce(r, T.text, 'implicit', params);
   }
-  const resolved = resolveBinaryOperator(op, l.type, r.type);
+  const resolved = resolveJsonbOperator(op, l.type, r.type) ?? resolveBinaryOperator(op, l.type, r.type);
   l = coerce(l, resolved.leftType, 'implicit', params);
   r = coerce(r, resolved.rightType, 'implicit', params);
   if (l.kind === 'const' && r.kind === 'const') {
@@ -95,6 +96,11 @@ export function bindBinary(op: string, left: Expr, right: Expr, params: (ColumnT
 
 /** The type an unknown operand takes opposite `other` (date - '1 day' wants an interval). */
 function adoptType(op: string, other: ColumnType): ColumnType {
+  const json = jsonbOperandType(op, other);
+  if (json !== null) return json;
+  // time + '1 hour' reads an interval, time - '09:00' a time; bytea || '\x01' a bytea.
+  if (op === '+' && other.kind === 'time') return T.interval;
+  if (op === '||' && other.kind === 'bytea') return T.bytea;
   if ((op === '+' || op === '-') && (other.kind === 'date' || other.kind === 'timestamp' || other.kind === 'timestamptz')) {
     return T.interval;
   }

@@ -44,9 +44,13 @@ export function bindViewReference<R extends { plan: Plan; scope: Scope }>(
   };
   stack.push(view.name);
   expanding.set(stmt, stack);
+  stmt.noteAccess(view, true, 'SELECT');
+  const outer = stmt.viewBeingBound;
+  stmt.viewBeingBound = view.id;
   try {
     return keepViewColumns(stmt.withoutCtes(() => bind(subselect)), view.columns.length);
   } finally {
+    stmt.viewBeingBound = outer;
     stack.pop();
   }
 }

@@ -1,6 +1,7 @@
 // information_schema's views that tools read to list tables, columns and keys. Identifiers and
 // character data are text, cardinal numbers int4 (PostgreSQL's domains over name, varchar, int4).
 
+import { allIndexes } from './index-catalog.js';
 import { T } from '../../src/types/index.js';
 import type { SystemEnvironment } from './environment.js';
 import { listRelations, primaryKeyName, userColumns } from './relations.js';
@@ -96,7 +97,11 @@ export function informationSchemaTables(all: () => readonly SystemTableDef[]): S
         ['table_schema', T.text], ['table_name', T.text], ['constraint_type', T.text], ['is_deferrable', T.text],
         ['initially_deferred', T.text], ['enforced', T.text], ['nulls_distinct', T.text],
       ],
-      (env) => [...keyed(env).map((t) => [db(env), 'public', primaryKeyName(t), db(env), 'public', t.name, 'PRIMARY KEY', NO, NO, YES, null]), ...tableConstraintCheckRows(env)],
+      (env) => [
+        ...keyed(env).map((t) => [db(env), 'public', primaryKeyName(t), db(env), 'public', t.name, 'PRIMARY KEY', NO, NO, YES, null]),
+        ...uniqueConstraintsOf(env).map(({ table, index }) => [db(env), 'public', index.name, db(env), 'public', table.name, 'UNIQUE', NO, NO, YES, YES]),
+        ...tableConstraintCheckRows(env),
+      ],
     ),
     systemTable(
       'information_schema',
@@ -118,7 +123,16 @@ export function informationSchemaTables(all: () => readonly SystemTableDef[]): S
         keyed(env).flatMap((t) => {
           const columns = userColumns(t);
           return t.primaryKey.map((k, i) => [db(env), 'public', primaryKeyName(t), db(env), 'public', t.name, columns[k]!.name, i + 1, null]);
-        }),
+        }).concat(
+          uniqueConstraintsOf(env).flatMap(({ table, index }) =>
+            index.columns.map((k, i) => [db(env), 'public', index.name, db(env), 'public', table.name, table.columns[k]!.name, i + 1, null]),
+          ),
+        ),
     ),
   ];
+}
+
+/** UNIQUE constraints (not plain unique indexes), in table then creation order. */
+function uniqueConstraintsOf(env: SystemEnvironment): ReturnType<typeof allIndexes> {
+  return allIndexes(env).filter(({ index }) => index.constraint);
 }

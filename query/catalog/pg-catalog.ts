@@ -4,6 +4,7 @@
 
 import { T, TYPE_OIDS, typeModifier } from '../../src/types/index.js';
 import type { TableSchema, ViewSchema } from '../../storage/index.js';
+import type { Value } from '../../src/types/values.js';
 import { Settings } from '../session/settings.js';
 // A cycle (functions read the catalog): used only when rows are computed, after both are loaded.
 import { knownFunctionNames } from '../functions/index.js';
@@ -25,6 +26,8 @@ import {
 import { SCHEMA_NAMESPACES, listRelations, primaryKeyName } from './relations.js';
 import { CHAR, NAME, OID, systemTable, type SystemTableDef } from './system-table.js';
 import { TYPE_ROWS } from './type-info.js';
+import { pgAuthidRows, pgRolesRows, pgUserRows, relationAclText, relationOwnerOid } from './role-catalog.js';
+import { indexDefinition, pgConstraintUniqueRows, pgIndexRows } from './index-catalog.js';
 import { attributeDefaultFlags, pgAttrdefRows, pgConstraintCheckRows, pgSequenceRows } from './column-rules-catalog.js';
 
 /** An identifier as PostgreSQL's quote_ident prints it (keywords are not recognised). */
@@ -48,9 +51,6 @@ export const PROC_OID_BASE = 8_000;
 
 /** pg_default's OID, the tablespace of every eon database. */
 const DEFAULT_TABLESPACE_OID = 1663;
-
-/** PostgreSQL's password mask in pg_roles and pg_user. */
-const PASSWORD_MASK = '********';
 
 /** Category and description per setting eon reports, for pg_settings. */
 const SETTING_CATEGORY = 'Client Connection Defaults';
@@ -78,15 +78,15 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       (env) =>
         relations(env).map((r) => {
           const rows = r.relkind === 'r' && r.table !== null ? env.store.estimatedRows(r.table) : -1;
-          const hasIndex = r.relkind === 'r' && r.table !== null && r.table.primaryKey.length > 0;
+          const hasIndex = r.relkind === 'r' && r.table !== null && (r.table.primaryKey.length > 0 || (r.table.indexes ?? []).length > 0);
           const am = r.relkind === 'i' ? BTREE_AM_OID : r.relkind === 'r' ? HEAP_AM_OID : 0;
           return [
-            r.oid, r.name, r.namespaceOid, 0, 0, SUPERUSER_ROLE_OID, am,
+            r.oid, r.name, r.namespaceOid, 0, 0, relationOwnerOid(env, r.oid), am,
             r.relkind === 'v' ? 0 : r.oid, 0, 0, rows, 0,
             0, hasIndex, false, 'p', r.relkind,
             r.columns.length, r.relkind === 'r' ? (r.table?.checks?.length ?? 0) : 0, false, false, false,
             false, false, true, r.relkind === 'r' ? 'd' : 'n',
-            false, null, null, null,
+            false, relationAclText(env, r.oid), null, null,
           ];
         }),
     ),
@@ -141,13 +141,13 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
         ['indisvalid', T.bool], ['indcheckxmin', T.bool], ['indisready', T.bool], ['indislive', T.bool], ['indisreplident', T.bool],
         ['indkey', T.text], ['indexprs', T.text], ['indpred', T.text],
       ],
-      (env) =>
-        keyed(env).map((t) => [
+      (env): Value[][] =>
+        keyed(env).map((t): Value[] => [
           primaryKeyOid(t), tableOid(t), t.primaryKey.length, t.primaryKey.length, true,
           true, false, true, false,
           true, false, true, true, false,
           t.primaryKey.map((k) => k + 1).join(' '), null, null,
-        ]),
+        ]).concat(pgIndexRows(env)),
     ),
     systemTable(
       'pg_catalog',
@@ -167,6 +167,7 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
           true, `{${t.primaryKey.map((k) => k + 1).join(',')}}`, null,
         ]),
         ...pgConstraintCheckRows(env),
+        ...pgConstraintUniqueRows(env),
       ],
     ),
     systemTable(
@@ -203,7 +204,18 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
         ['rolcanlogin', T.bool], ['rolreplication', T.bool], ['rolconnlimit', T.int4], ['rolpassword', T.text],
         ['rolvaliduntil', T.timestamptz], ['rolbypassrls', T.bool], ['rolconfig', T.text], ['oid', OID],
       ],
-      (env) => [[env.session.user, true, true, true, true, true, false, -1, PASSWORD_MASK, null, true, null, SUPERUSER_ROLE_OID]],
+      pgRolesRows,
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_authid',
+      'table',
+      [
+        ['oid', OID], ['rolname', NAME], ['rolsuper', T.bool], ['rolinherit', T.bool], ['rolcreaterole', T.bool], ['rolcreatedb', T.bool],
+        ['rolcanlogin', T.bool], ['rolreplication', T.bool], ['rolbypassrls', T.bool], ['rolconnlimit', T.int4], ['rolpassword', T.text],
+        ['rolvaliduntil', T.timestamptz],
+      ],
+      pgAuthidRows,
     ),
     systemTable(
       'pg_catalog',
@@ -213,7 +225,7 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
         ['usename', NAME], ['usesysid', OID], ['usecreatedb', T.bool], ['usesuper', T.bool], ['userepl', T.bool],
         ['usebypassrls', T.bool], ['passwd', T.text], ['valuntil', T.timestamptz], ['useconfig', T.text],
       ],
-      (env) => [[env.session.user, SUPERUSER_ROLE_OID, true, true, false, true, PASSWORD_MASK, null, null]],
+      pgUserRows,
     ),
     systemTable(
       'pg_catalog',
@@ -240,7 +252,18 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       (env) =>
         relations(env)
           .filter((r) => r.relkind === 'r')
-          .map((r) => [r.schema, r.name, env.session.user, null, r.table !== null && r.table.primaryKey.length > 0, false, false, false]),
+          .map((r) => [r.schema, r.name, env.session.user, null, r.table !== null && (r.table.primaryKey.length > 0 || (r.table.indexes ?? []).length > 0), false, false, false]),
+    ),
+    systemTable(
+      'pg_catalog',
+      'pg_indexes',
+      'view',
+      [['schemaname', NAME], ['tablename', NAME], ['indexname', NAME], ['tablespace', NAME], ['indexdef', T.text]],
+      (env) =>
+        env.store.listTables().flatMap((t) => [
+          ...(t.primaryKey.length > 0 ? [['public', t.name, primaryKeyName(t), null, primaryKeyIndexDefinition(t)]] : []),
+          ...(t.indexes ?? []).map((i) => ['public', t.name, i.name, null, indexDefinition(t, i)]),
+        ]),
     ),
     systemTable('pg_catalog', 'pg_views', 'view', [['schemaname', NAME], ['viewname', NAME], ['viewowner', NAME], ['definition', T.text]], (env) =>
       env.store.listViews().map((v) => ['public', v.name, env.session.user, viewDefinition(v)]),

@@ -7,11 +7,12 @@ import { TYPE_NAMES, TYPE_OIDS } from '../../src/types/index.js';
 // A cycle (functions read the catalog): used only when a name is looked up, after both are loaded.
 import { knownFunctionNames } from '../functions/index.js';
 import type { SystemEnvironment } from './environment.js';
-import { PG_TOAST_NAMESPACE_OID, SUPERUSER_ROLE_OID } from './oids.js';
+import { PG_TOAST_NAMESPACE_OID } from './oids.js';
 import { PROC_OID_BASE } from './pg-catalog.js';
 import { SYSTEM_TABLES } from './registry.js';
 import { SCHEMA_NAMESPACES, listRelations } from './relations.js';
 import { TYPE_ROWS } from './type-info.js';
+import { catalogRoles } from './role-catalog.js';
 
 export type ReferenceKind = 'regclass' | 'regtype' | 'regnamespace' | 'regrole' | 'regproc';
 
@@ -100,7 +101,7 @@ export function lookupReference(env: SystemEnvironment, kind: ReferenceKind, tex
     }
     case 'regrole': {
       const parts = parseQualifiedName(trimmed);
-      return parts.length === 1 && parts[0] === env.session.user ? SUPERUSER_ROLE_OID : null;
+      return parts.length === 1 ? (catalogRoles(env).find((r) => r.name === parts[0])?.oid ?? null) : null;
     }
     case 'regproc': {
       // regprocedure input carries the argument types: the name alone identifies eon's built-ins.

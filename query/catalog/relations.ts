@@ -6,6 +6,7 @@ import type { SystemEnvironment } from './environment.js';
 import { INFORMATION_SCHEMA_NAMESPACE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, SYSTEM_TABLE_OID_BASE, primaryKeyOid, tableOid, viewOid } from './oids.js';
 import type { SystemTableDef } from './system-table.js';
 import { sequenceRelations } from './column-rules-catalog.js';
+import { indexRelations } from './index-catalog.js';
 
 export interface Relation {
   readonly oid: number;
@@ -51,6 +52,7 @@ export function listRelations(env: SystemEnvironment, systemTables: readonly Sys
       const keyColumns = t.primaryKey.map((k) => columns[k]!);
       out.push({ oid: primaryKeyOid(t), name: primaryKeyName(t), schema: 'public', namespaceOid: PUBLIC_NAMESPACE_OID, relkind: 'i', columns: keyColumns, table: t });
     }
+    out.push(...indexRelations(t));
   }
   for (const v of env.store.listViews()) {
     const columns = v.columns.map((c) => ({ name: c.name, type: c.type, notNull: false }));

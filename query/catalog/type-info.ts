@@ -28,6 +28,11 @@ export const TYPE_ROWS: readonly TypeRow[] = [
   { kind: 'timestamp', typname: 'timestamp', typlen: 8, typcategory: 'D', typarray: 1115, typstorage: 'p' },
   { kind: 'timestamptz', typname: 'timestamptz', typlen: 8, typcategory: 'D', typarray: 1185, typstorage: 'p' },
   { kind: 'interval', typname: 'interval', typlen: 16, typcategory: 'T', typarray: 1187, typstorage: 'p' },
+  { kind: 'json', typname: 'json', typlen: -1, typcategory: 'U', typarray: 199, typstorage: 'x' },
+  { kind: 'jsonb', typname: 'jsonb', typlen: -1, typcategory: 'U', typarray: 3807, typstorage: 'x' },
+  { kind: 'uuid', typname: 'uuid', typlen: 16, typcategory: 'U', typarray: 2951, typstorage: 'p' },
+  { kind: 'bytea', typname: 'bytea', typlen: -1, typcategory: 'U', typarray: 1001, typstorage: 'x' },
+  { kind: 'time', typname: 'time', typlen: 8, typcategory: 'D', typarray: 1183, typstorage: 'p' },
 ];
 
 const BY_OID = new Map<number, TypeRow>(TYPE_ROWS.map((r) => [TYPE_OIDS[r.kind], r]));
@@ -44,6 +49,8 @@ export function formatType(oid: number, typmod: number | null): string {
   const row = BY_OID.get(oid);
   if (row === undefined) return '???';
   const base = TYPE_NAMES[row.kind];
+  // time's typmod is its precision itself, without the header.
+  if (row.kind === 'time' && typmod !== null && typmod >= 0) return `time(${typmod}) without time zone`;
   if (typmod === null || typmod < TYPMOD_HEADER) return base;
   if (row.kind === 'varchar') return `${base}(${typmod - TYPMOD_HEADER})`;
   if (row.kind === 'numeric') {
@@ -99,8 +106,15 @@ export function columnSizes(t: ColumnType): ColumnSizes {
     case 'timestamptz':
     case 'interval':
       return { ...none, datetimePrecision: DATETIME_PRECISION };
+    case 'time':
+      return { ...none, datetimePrecision: t.precision ?? DATETIME_PRECISION };
+    case 'uuid':
+    case 'bytea':
+      return none;
     case 'bool':
     case 'unknown':
+    case 'json':
+    case 'jsonb':
       return none;
     default: {
       const never: never = t.kind;

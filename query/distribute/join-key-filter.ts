@@ -121,7 +121,7 @@ function isGroupedAggregate(p: Plan): boolean {
  * keys would cost a set of every key and drop nothing.
  */
 export function mayOmitKeys(p: Plan): boolean {
-  if (p.kind === 'scan') return p.filter !== null || p.keyLookup !== null;
+  if (p.kind === 'scan') return p.filter !== null || p.keyLookup !== null || p.indexLookup !== undefined;
   if (p.kind === 'filter' || p.kind === 'limit' || p.kind === 'values') return true;
   if (p.kind === 'join' && (p.joinType === 'semi' || p.joinType === 'anti' || p.residual !== null)) return true;
   return planChildren(p).some(mayOmitKeys);

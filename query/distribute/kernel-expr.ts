@@ -100,6 +100,8 @@ export class KernelBuilder {
       case 'column': {
         if (!this.isBatchColumn(e.index)) return this.extraColumn === null ? null : this.extraColumn(e.index);
         const t = this.columnTypes[e.index]!;
+        // json/jsonb are stored as text, but neither compares nor groups as its text does.
+        if (t.kind === 'json' || t.kind === 'jsonb') return null;
         const phys = physicalOf(t);
         const s = this.column(e.index);
         const nullCode = `(!nn${s} && ((n${s}[i >> 3] >> (i & 7)) & 1) === 0)`;
@@ -124,6 +126,7 @@ export class KernelBuilder {
       case 'const':
       case 'param': {
         const v = e.kind === 'const' ? e.value : (this.params[e.index] ?? null);
+        if (e.type.kind === 'json' || e.type.kind === 'jsonb') return null;
         if (v === null) return { code: 'null', nullCode: 'true', rep: 'num', scale: 0 };
         if (typeof v === 'number') return { code: this.arg(v), nullCode: 'false', rep: 'num', scale: 0 };
         if (typeof v === 'bigint') return { code: this.arg(v), nullCode: 'false', rep: 'big', scale: 0 };

@@ -369,7 +369,7 @@ export class PartitionFragments implements FragmentRunner {
    */
   private findFragments(plan: Plan, local?: (table: TableSchema) => boolean): Fragment[] {
     const found: Fragment[] = [];
-    const big = (s: ScanPlan): boolean => s.keyLookup === null && local?.(s.table) !== true && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
+    const big = (s: ScanPlan): boolean => s.keyLookup === null && s.indexLookup === undefined && local?.(s.table) !== true && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
     const visit = (p: Plan): void => {
       if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });

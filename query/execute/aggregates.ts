@@ -7,6 +7,7 @@ import { Interval, Numeric, T, compareValues, keyString, type ColumnType, type V
 import { numericAvg } from './value-math.js';
 import type { AggregateCall } from '../plan/logical.js';
 import { ArrayAggAccumulator, OrderedSetAccumulator } from './ordered-aggregates.js';
+import { JsonbAggAccumulator } from './jsonb-aggregates.js';
 
 /** Past this magnitude a float64 integer sum may lose units, so the sum moves to bigint. */
 const EXACT_NUMBER_SUM_MAX = 2 ** 52;
@@ -19,6 +20,7 @@ export interface Accumulator {
 export function newAccumulator(call: AggregateCall): Accumulator {
   // array_agg(DISTINCT x) keeps NULL as an element: it does its own DISTINCT.
   if (call.name === 'array_agg') return new ArrayAggAccumulator(call.args[0]?.type ?? T.unknown, call.distinct, call.distinct && call.orderBy.length === 0);
+  if (call.name === 'jsonb_agg') return new JsonbAggAccumulator(call.args[0]?.type ?? T.unknown, call.distinct, call.distinct && call.orderBy.length === 0);
   const inner = plainAccumulator(call);
   if (!call.distinct) return inner;
   const argType = call.args[0]?.type ?? T.unknown;
@@ -75,6 +77,10 @@ function plainAccumulator(call: AggregateCall): Accumulator {
       throw new EonError('internal_error', 'string_agg is accumulated with its delimiter');
     case 'array_agg':
       return new ArrayAggAccumulator(argType, false, false);
+    case 'jsonb_agg':
+      return new JsonbAggAccumulator(argType, false, false);
+    case 'jsonb_object_agg':
+      throw new EonError('internal_error', 'jsonb_object_agg is accumulated with its two arguments');
     case 'mode': {
       // Values arrive in WITHIN GROUP order (see newSlot in executor.ts).
       const acc = new OrderedSetAccumulator('mode', argType);

@@ -8,6 +8,7 @@ import type { WriteSet } from '../../storage/write-set.js';
 import { deadlineOf, statementTimeoutError } from './deadline.js';
 import type { Plan } from '../plan/logical.js';
 import type { Row } from './compile-expr.js';
+import { sessionTimeZone, setSessionTimeZone, type TimeZone } from '../../src/types/time-zone.js';
 
 /** Cells (rows × columns) one query may hold in memory at once before it fails with 53200. */
 export const QUERY_CELLS_MAX = 40_000_000;
@@ -62,6 +63,12 @@ export class ExecContext {
   private readonly run: PlanRunner;
   /** Set under EXPLAIN ANALYZE: operators record their rows and time here. */
   readonly profile: OperatorProfile | undefined;
+  /**
+   * The session's time zone, captured when the execution starts (synchronously, inside the
+   * session's call): work resumed after an await sets it again (resumeTimeZone) before
+   * computing anything zone-dependent, since other sessions ran in between.
+   */
+  readonly timeZone: TimeZone;
 
   constructor(opts: {
     store: Store;
@@ -89,6 +96,12 @@ export class ExecContext {
     this.setCache = p?.setCache ?? new Map();
     this.budget = p?.budget ?? { cells: 0, max: opts.cellsMax ?? QUERY_CELLS_MAX };
     this.profile = p?.profile ?? opts.profile;
+    this.timeZone = p?.timeZone ?? sessionTimeZone();
+  }
+
+  /** Makes this execution's zone the running one again (after an await). */
+  resumeTimeZone(): void {
+    setSessionTimeZone(this.timeZone);
   }
 
   /** Counts `cells` more values held by the query; throws 53200 past the budget. */

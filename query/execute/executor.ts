@@ -2,12 +2,14 @@
 // aggregates of large tables arrive prefetched from the data engines (see distribute.ts); this
 // executor finishes joins, final aggregation, sorting, set operations and limits.
 
+import { indexScanRows } from './index-scan.js';
 import { EonError } from '../../src/errors/index.js';
 import { compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
 import { assertNever, columnsUsed, type Expr } from '../plan/expr.js';
 import type { AggregateCall, Plan, SortKey } from '../plan/logical.js';
 import { newAccumulator, StringAggAccumulator } from './aggregates.js';
 import { OrderedSetAccumulator } from './ordered-aggregates.js';
+import { JsonbObjectAggAccumulator } from './jsonb-aggregates.js';
 import { runWindow } from './window.js';
 import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
@@ -100,6 +102,13 @@ function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
     const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
     const row = key.includes(null) ? undefined : writes !== undefined ? writes.get(plan.table, key) : ctx.store.get(plan.table, key);
     if (row !== undefined && (pred === null || pred(row, ctx))) emit(row);
+    return out;
+  }
+  // Through a secondary index; a table the block wrote is scanned whole below (its rows are not indexed yet).
+  const viaIndex = plan.indexLookup !== undefined && writes === undefined ? indexScanRows(ctx.store, plan.table, plan.indexLookup, ctx) : null;
+  if (viaIndex !== null) {
+    ctx.charge(viaIndex.length * width);
+    for (const { row } of viaIndex) if (pred === null || pred(row, ctx)) emit(row);
     return out;
   }
   // Only the columns the output and the filter read are made into values.
@@ -237,7 +246,10 @@ function newSlot(call: AggregateCall, ctx0: ExecContext): AggregateSlot {
   const args = call.args.map(compileExpr);
   const filter = call.filter === null ? null : compilePredicate(call.filter);
   let inner: AggregateSlot;
-  if (call.name === 'string_agg') {
+  if (call.name === 'jsonb_object_agg') {
+    const acc = new JsonbObjectAggAccumulator(call.args[0]!.type, call.args[1]!.type);
+    inner = { feed: (row, ctx) => acc.add(args[0]!(row, ctx), args[1]!(row, ctx)), result: () => acc.result() };
+  } else if (call.name === 'string_agg') {
     const acc = new StringAggAccumulator();
     inner = { feed: (row, ctx) => acc.add(args[0]!(row, ctx), args[1]!(row, ctx)), result: () => acc.result() };
   } else if (call.name === 'percentile_cont' || call.name === 'percentile_disc') {

@@ -1,12 +1,14 @@
 // Date and time functions: the clock (now, current_date, localtimestamp) read from the wall clock
-// (now() once per statement turn, clock_timestamp() at each call), in UTC, which is eon's only
-// session time zone today; field extraction, truncation and construction are declared with
-// PostgreSQL's signatures and wait for src/types' calendar code.
+// (now() once per statement turn, clock_timestamp() at each call), current_date and localtimestamp
+// in the session's time zone; field extraction, truncation and construction (timestamptz fields
+// on its wall time in the session's zone).
 
 import { performance } from 'node:perf_hooks';
 import { EonError } from '../../src/errors/index.js';
 import { Numeric, dateField, daysFromCivil, daysInMonth, extractField, extractIntervalField, truncTimestamp, type DateField, type Interval, type TypeKind, type Value } from '../../src/types/index.js';
 import { fn, type FunctionDef, type ScalarImpl } from './definition.js';
+import { sessionTimeZone, utcToLocal } from '../../src/types/time-zone.js';
+import { timestamptzToDate, timestamptzZoneField, truncTimestamptz, zoneFieldUnsupported } from '../../src/types/timestamptz.js';
 
 const microsPerMs = 1000;
 const microsPerDay = 86_400_000_000;
@@ -39,14 +41,14 @@ export const clockFunctions: readonly FunctionDef[] = [
   { name: 'transaction_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: statementMicros },
   { name: 'statement_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: statementMicros },
   { name: 'clock_timestamp', args: [], returns: 'timestamptz', strict: true, volatile: true, impl: clockMicros },
-  { name: 'localtimestamp', args: [], returns: 'timestamp', strict: true, volatile: true, impl: statementMicros },
+  { name: 'localtimestamp', args: [], returns: 'timestamp', strict: true, volatile: true, impl: () => utcToLocal(sessionTimeZone(), statementMicros()) },
   {
     name: 'current_date',
     args: [],
     returns: 'date',
     strict: true,
     volatile: true,
-    impl: () => Math.floor(statementMicros() / microsPerDay),
+    impl: () => timestamptzToDate(statementMicros()), // today in the session's zone
   },
 ];
 
@@ -88,7 +90,8 @@ function fieldNumeric(field: DateField, kind: TypeKind, v: Value): Numeric {
         return new Numeric(BigInt(extractIntervalField(field, iv)), 0);
     }
   }
-  const us = sourceMicros(kind, v);
+  // timestamptz fields are those of its wall time in the session's zone; its epoch is the instant's.
+  const us = kind === 'timestamptz' && field !== 'epoch' ? utcToLocal(sessionTimeZone(), v as number) : sourceMicros(kind, v);
   if (kind === 'date') {
     if (field === 'epoch') return new Numeric(BigInt(v as number) * BigInt(SECS_PER_DAY), 0);
     return new Numeric(BigInt(extractField(field, us, true)), 0);
@@ -110,15 +113,24 @@ function fieldNumeric(field: DateField, kind: TypeKind, v: Value): Numeric {
   }
 }
 
+/** EXTRACT(TIMEZONE[_HOUR|_MINUTE] …): the session zone's offset for timestamptz; other types have no zone. */
+function zoneField(kind: TypeKind, unit: string, v: Value): number | null {
+  if (!/^timezone(_h|_m|_hour|_minute)?$/i.test(unit)) return null;
+  if (kind !== 'timestamptz') throw zoneFieldUnsupported(unit, kind === 'timestamp' ? 'timestamp without time zone' : kind);
+  return timestamptzZoneField(unit, v as number);
+}
+
 function extractImpl(kind: TypeKind): ScalarImpl {
   return (args) => {
+    const zf = zoneField(kind, args[0] as string, args[1]!);
+    if (zf !== null) return new Numeric(BigInt(zf), 0);
     const field = dateField(args[0] as string);
     return fieldNumeric(field, kind, args[1]!);
   };
 }
 
 function datePartImpl(kind: TypeKind): ScalarImpl {
-  return (args) => fieldNumeric(dateField(args[0] as string), kind, args[1]!).toNumber();
+  return (args) => zoneField(kind, args[0] as string, args[1]!) ?? fieldNumeric(dateField(args[0] as string), kind, args[1]!).toNumber();
 }
 
 function truncImpl(args: readonly Value[]): Value {
@@ -153,7 +165,7 @@ export const calendarFunctions: readonly FunctionDef[] = [
   ...datetimeSources.map((src) => fn('date_part', ['text', src], 'float8', datePartImpl(src))),
   ...datetimeSources.map((src) => fn('extract', ['text', src], 'numeric', extractImpl(src))),
   fn('date_trunc', ['text', 'timestamp'], 'timestamp', truncImpl),
-  fn('date_trunc', ['text', 'timestamptz'], 'timestamptz', truncImpl),
+  fn('date_trunc', ['text', 'timestamptz'], 'timestamptz', (a) => truncTimestamptz(a[0] as string, a[1] as number)),
   fn('date_trunc', ['text', 'interval'], 'interval', notYet('date_trunc(text, interval)')),
   fn('make_date', ['int4', 'int4', 'int4'], 'date', makeDate),
   fn('make_timestamp', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', makeTimestamp),

@@ -17,6 +17,8 @@ export interface FunctionDef {
   readonly strict: boolean;
   readonly volatile?: boolean;
   readonly variadic?: 'any' | 'common';
+  /** `variadic: 'any'` with no arguments at all is a valid call (jsonb_build_object()). */
+  readonly variadicMayBeEmpty?: boolean;
   /** The implementation, when it needs nothing but the values. */
   readonly impl?: ScalarImpl;
   /** Builds the implementation from the resolved argument types (per-query state such as a regex cache). */

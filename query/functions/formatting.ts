@@ -5,6 +5,8 @@
 import { EonError } from '../../src/errors/index.js';
 import { Numeric, civilFromDays, daysFromCivil, daysInMonth, type Interval, type TypeKind, type Value } from '../../src/types/index.js';
 import { fn, type FunctionDef, type ScalarImpl } from './definition.js';
+import { offsetText, sessionTimeZone, utcOffsetSecs, utcToLocal, zoneAbbreviation, type TimeZone } from '../../src/types/time-zone.js';
+import { timestampToTimestamptz } from '../../src/types/timestamptz.js';
 
 const USECS_PER_DAY = 86_400_000_000;
 const USECS_PER_HOUR = 3_600_000_000;
@@ -35,7 +37,14 @@ const SUPPORTED = new Set([
   'HH24', 'hh24', 'HH12', 'hh12', 'HH', 'hh', 'IDDD', 'iddd', 'ID', 'id', 'IW', 'iw', 'IYYY', 'iyyy', 'IYY', 'iyy', 'IY', 'iy', 'I', 'i',
   'J', 'j', 'MI', 'mi', 'MM', 'mm', 'MONTH', 'Month', 'month', 'MON', 'Mon', 'mon', 'MS', 'ms', 'Q', 'q', 'SSSSS', 'sssss', 'SSSS', 'ssss',
   'SS', 'ss', 'TZ', 'tz', 'US', 'us', 'WW', 'ww', 'W', 'w', 'Y,YYY', 'y,yyy', 'YYYY', 'yyyy', 'YYY', 'yyy', 'YY', 'yy', 'Y', 'y',
+  'OF', 'of', 'TZH', 'TZM',
 ]);
+
+/** A timestamptz's zone for TZ / OF / TZH / TZM: the session's zone at that instant. */
+interface ZoneAt {
+  readonly zone: TimeZone;
+  readonly utc: number;
+}
 
 /** Keywords that make sense for an interval (no calendar names or weekdays). */
 const INTERVAL_OK = new Set(['YYYY', 'yyyy', 'MM', 'mm', 'DD', 'dd', 'HH24', 'hh24', 'MI', 'mi', 'SS', 'ss', 'MS', 'ms', 'US', 'us']);
@@ -182,7 +191,7 @@ function caseName(name: string, key: string): string {
   return name;
 }
 
-function renderKey(node: FormatNode & { kind: 'key' }, f: Fields, withZone: boolean): string {
+function renderKey(node: FormatNode & { kind: 'key' }, f: Fields, zoneAt: ZoneAt | null): string {
   const { key, fm } = node;
   if (f.interval && !INTERVAL_OK.has(key)) throw new EonError('feature_not_supported', `formatting pattern "${key}" is not supported for interval yet`);
   const up = key.toUpperCase();
@@ -214,7 +223,16 @@ function renderKey(node: FormatNode & { kind: 'key' }, f: Fields, withZone: bool
     case 'SSSSS':
       return numeric(String(f.hour * 3600 + f.min * 60 + f.sec));
     case 'TZ':
-      return withZone ? caseName('UTC', key) : '';
+      return zoneAt === null ? '' : caseName(zoneAbbreviation(zoneAt.zone, zoneAt.utc), key);
+    case 'OF':
+    case 'TZH':
+    case 'TZM': {
+      if (zoneAt === null) throw new EonError('feature_not_supported', `formatting pattern "${key}" is supported only for timestamp with time zone`);
+      const off = utcOffsetSecs(zoneAt.zone, zoneAt.utc);
+      if (up === 'OF') return offsetText(off);
+      if (up === 'TZH') return (off < 0 ? '-' : '+') + zpad(Math.trunc(Math.abs(off) / 3600), 2);
+      return zpad(Math.trunc((Math.abs(off) % 3600) / 60), 2);
+    }
     case 'MONTH': {
       const name = caseName(MONTHS[f.mon - 1]!, key);
       return fm ? name : name.padEnd(NAME_PAD_CHARS);
@@ -270,9 +288,9 @@ function renderKey(node: FormatNode & { kind: 'key' }, f: Fields, withZone: bool
   }
 }
 
-function formatDatetime(f: Fields, fmt: string, withZone: boolean): string {
+function formatDatetime(f: Fields, fmt: string, zoneAt: ZoneAt | null): string {
   let out = '';
-  for (const node of parseFormat(fmt)) out += node.kind === 'lit' ? node.text : renderKey(node, f, withZone);
+  for (const node of parseFormat(fmt)) out += node.kind === 'lit' ? node.text : renderKey(node, f, zoneAt);
   return out;
 }
 
@@ -281,8 +299,11 @@ function dateTimeToChar(kind: TypeKind): ScalarImpl {
     const fmt = args[1] as string;
     if (fmt === '') return null;
     const v = args[0]!;
-    const f = kind === 'interval' ? intervalFields(v as Interval) : timestampFields(kind === 'date' ? (v as number) * USECS_PER_DAY : (v as number));
-    return formatDatetime(f, fmt, kind === 'timestamptz');
+    // timestamptz prints its wall time in the session's zone.
+    const zoneAt = kind === 'timestamptz' ? { zone: sessionTimeZone(), utc: v as number } : null;
+    const us = zoneAt !== null ? utcToLocal(zoneAt.zone, zoneAt.utc) : kind === 'date' ? (v as number) * USECS_PER_DAY : (v as number);
+    const f = kind === 'interval' ? intervalFields(v as Interval) : timestampFields(us);
+    return formatDatetime(f, fmt, zoneAt);
   };
 }
 
@@ -612,6 +633,7 @@ export const formattingFunctions: readonly FunctionDef[] = [
   fn('to_char', ['float8', 'text'], 'text', numToChar('float8')),
   fn('to_char', ['numeric', 'text'], 'text', numToChar('numeric')),
   fn('to_date', ['text', 'text'], 'date', (a) => Math.floor(parseWithFormat(a[0] as string, a[1] as string) / USECS_PER_DAY)),
-  fn('to_timestamp', ['text', 'text'], 'timestamptz', (a) => parseWithFormat(a[0] as string, a[1] as string)),
+  // The text's wall time is read in the session's zone.
+  fn('to_timestamp', ['text', 'text'], 'timestamptz', (a) => timestampToTimestamptz(parseWithFormat(a[0] as string, a[1] as string))),
   fn('to_timestamp', ['float8'], 'timestamptz', epochToTimestamp),
 ];

@@ -15,6 +15,10 @@ import { systemFunctions } from './system.js';
 import { nameFunctions } from './names.js';
 import { sequenceFunctions } from './sequences.js';
 import { formattingFunctions } from './formatting.js';
+import { jsonbFunctions } from './jsonb.js';
+import { jsonFunctions } from './json.js';
+import { uuidByteaTimeFunctions } from './uuid-bytea-time.js';
+import { timeZoneFunctions } from './time-zone.js';
 
 export type { FunctionDef, ScalarImpl } from './definition.js';
 export { canCoerceImplicitly, selectCandidate, typeCategory } from './resolve.js';
@@ -45,7 +49,7 @@ function buildCatalog(defs: readonly FunctionDef[]): ReadonlyMap<string, readonl
   return byName;
 }
 
-const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions, ...nameFunctions, ...sequenceFunctions, ...formattingFunctions]);
+const catalog = buildCatalog([...stringFunctions, ...mathFunctions, ...regexFunctions, ...variadicFunctions, ...clockFunctions, ...calendarFunctions, ...systemFunctions, ...nameFunctions, ...sequenceFunctions, ...formattingFunctions, ...jsonbFunctions, ...jsonFunctions, ...uuidByteaTimeFunctions, ...timeZoneFunctions]);
 
 export function isKnownFunction(name: string): boolean {
   return catalog.has(name.toLowerCase());
@@ -100,8 +104,9 @@ function instantiate(def: FunctionDef, argTypes: readonly ColumnType[], returnTy
 
 function resolveVariadic(def: FunctionDef, argTypes: readonly ColumnType[], signature: string): ScalarFunction {
   const fixed = def.args.length;
-  if (argTypes.length <= fixed && def.variadic === 'any') throw notFound(signature);
-  if (argTypes.length === 0) throw notFound(signature);
+  const mayBeEmpty = def.variadicMayBeEmpty === true && argTypes.length === fixed;
+  if (argTypes.length <= fixed && def.variadic === 'any' && !mayBeEmpty) throw notFound(signature);
+  if (argTypes.length === 0 && !mayBeEmpty) throw notFound(signature);
   for (let i = 0; i < fixed; i++) {
     const t = argTypes[i];
     const want = def.args[i];

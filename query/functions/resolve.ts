@@ -4,7 +4,7 @@
 import type { TypeKind } from '../../src/types/index.js';
 
 /** pg_type.typcategory of each kind. */
-export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'X';
+export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'X';
 
 const CATEGORY: Readonly<Record<TypeKind, TypeCategory>> = {
   bool: 'B',
@@ -20,6 +20,11 @@ const CATEGORY: Readonly<Record<TypeKind, TypeCategory>> = {
   timestamp: 'D',
   timestamptz: 'D',
   interval: 'T',
+  json: 'U',
+  jsonb: 'U',
+  uuid: 'U',
+  bytea: 'U',
+  time: 'D',
   unknown: 'X',
 };
 
@@ -41,6 +46,11 @@ const IMPLICIT: Readonly<Record<TypeKind, readonly TypeKind[]>> = {
   timestamp: ['timestamptz'],
   timestamptz: [],
   interval: [],
+  json: [],
+  jsonb: [],
+  uuid: [],
+  bytea: [],
+  time: ['interval'],
   unknown: [],
 };
 

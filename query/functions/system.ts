@@ -1,13 +1,12 @@
 // System information and catalog functions clients call on connect and when listing objects:
-// version(), current_setting(), format_type(), pg_get_constraintdef(), privilege checks (all
-// true: the one role is a superuser). Those that read the session or the catalog take the
+// version(), current_setting(), format_type(), pg_get_constraintdef(), privilege checks
+// (has_table_privilege from the roles and grants; schema and database ones true). Those that read the session or the catalog take the
 // compiling session's environment when they are resolved, which keeps the statement out of the
 // shared plan cache.
 
 import { EonError } from '../../src/errors/index.js';
 import { formatText, type TypeKind, type Value } from '../../src/types/index.js';
 import {
-  SUPERUSER_ROLE_OID,
   UTF8_ENCODING,
   compilingEnvironment,
   formatArrayItem,
@@ -25,6 +24,8 @@ import {
   type SystemEnvironment,
 } from '../catalog/index.js';
 import { checkDefinitionOfOid } from '../catalog/column-rules-catalog.js';
+import { hasTablePrivilege, roleNameOf } from '../catalog/role-catalog.js';
+import { indexDefinition, indexOfOid, uniqueConstraintDefinition } from '../catalog/index-catalog.js';
 import { SERVER_VERSION } from '../session/settings.js';
 import { fn, type FunctionDef, type ScalarImpl } from './definition.js';
 
@@ -66,6 +67,22 @@ const nothing = (): Value => null;
 function viewDefOf(env: SystemEnvironment, oid: number): Value {
   const v = userViewOfOid(env, oid);
   return v === undefined ? null : viewDefinition(v);
+}
+
+/** has_table_privilege: answered from the roles and grants (query/catalog/role-catalog.ts). */
+function tablePrivilegeChecks(): FunctionDef[] {
+  const relation = (env: SystemEnvironment, v: Value): number => {
+    if (typeof v === 'number') return v;
+    const oid = lookupReference(env, 'regclass', v as string);
+    if (oid === null) throw referenceNotFound('regclass', v as string);
+    return oid;
+  };
+  const name = 'has_table_privilege';
+  return (['text', 'int4'] as const).flatMap((k) => [
+    withEnvironment(name, [k, 'text'], 'bool', (env) => (a) => hasTablePrivilege(env, null, relation(env, a[0]!), a[1] as string)),
+    withEnvironment(name, ['text', k, 'text'], 'bool', (env) => (a) => hasTablePrivilege(env, a[0] as string, relation(env, a[1]!), a[2] as string)),
+    withEnvironment(name, ['int4', k, 'text'], 'bool', (env) => (a) => hasTablePrivilege(env, a[0] as number, relation(env, a[1]!), a[2] as string)),
+  ]);
 }
 
 function privilegeChecks(name: string, objectKinds: readonly TypeKind[]): FunctionDef[] {
@@ -139,7 +156,7 @@ export const systemFunctions: readonly FunctionDef[] = [
     },
     true,
   ),
-  withEnvironment('pg_get_userbyid', ['int4'], 'text', (env) => (a) => (a[0] === SUPERUSER_ROLE_OID ? env.session.user : `unknown (OID=${String(a[0])})`)),
+  withEnvironment('pg_get_userbyid', ['int4'], 'text', (env) => (a) => roleNameOf(env, a[0] as number) ?? `unknown (OID=${String(a[0])})`),
   // Visible: found by its bare name on the search path (pg_catalog, public); information_schema is not on it.
   withEnvironment('pg_table_is_visible', ['int4'], 'bool', (env) => (a) => relationVisible(env, a[0] as number)),
   fn('pg_type_is_visible', ['int4'], 'bool', always),
@@ -155,7 +172,7 @@ export const systemFunctions: readonly FunctionDef[] = [
   fn('obj_description', ['int4', 'text'], 'text', nothing),
   fn('col_description', ['int4', 'int4'], 'text', nothing),
   fn('shobj_description', ['int4', 'text'], 'text', nothing),
-  ...privilegeChecks('has_table_privilege', ['text', 'int4']),
+  ...tablePrivilegeChecks(),
   ...privilegeChecks('has_schema_privilege', ['text', 'int4']),
   ...privilegeChecks('has_database_privilege', ['text', 'int4']),
   // Catalog arrays (datacl, conkey) are their text form in eon: '{a,b}' joined by the delimiter.
@@ -227,12 +244,16 @@ function constraintDef(env: SystemEnvironment, oid: number, pretty = false): str
   const check = checkDefinitionOfOid(env, oid, pretty);
   if (check !== undefined) return check;
   const t = userTableOfOid(env, oid, true);
-  return t === undefined ? null : primaryKeyDefinition(t);
+  if (t !== undefined) return primaryKeyDefinition(t);
+  const hit = indexOfOid(env, oid);
+  return hit !== undefined && hit.index.constraint ? uniqueConstraintDefinition(hit.table, hit.index) : null;
 }
 
 function indexDef(env: SystemEnvironment, oid: number): string | null {
   const t = userTableOfOid(env, oid, true);
-  return t === undefined ? null : primaryKeyIndexDefinition(t);
+  if (t !== undefined) return primaryKeyIndexDefinition(t);
+  const hit = indexOfOid(env, oid);
+  return hit === undefined ? null : indexDefinition(hit.table, hit.index);
 }
 
 /** The items of an array's text form ('{a,b}'); quoting inside items is not interpreted. */

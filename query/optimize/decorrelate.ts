@@ -141,7 +141,7 @@ function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
   switch (p.kind) {
     case 'scan': {
       // A key lookup by the outer row is already one read per row.
-      if ((p.keyLookup ?? []).some((e) => exprRefsOuter(e, 1))) return null;
+      if ([...(p.keyLookup ?? []), ...(p.indexLookup?.values ?? [])].some((e) => exprRefsOuter(e, 1))) return null;
       // A narrowed scan's filter reads table ordinals, not its output columns.
       if (p.project !== undefined) return null;
       const l = lift(p.filter);

@@ -22,7 +22,7 @@ export function eagerAggregation(plan: Plan): Plan {
   if (!plan.groupBy.every(readsLeftOnly)) return plan;
   if (!plan.aggregates.every((a) => aggregateExprs(a).every(readsRightOnly))) return plan;
   // array_agg over the NULL-extended row is {NULL}, not the NULL a missing per-key row gives.
-  if (plan.aggregates.some((a) => a.name === 'array_agg')) return plan;
+  if (plan.aggregates.some((a) => a.name === 'array_agg' || a.name === 'jsonb_agg' || a.name === 'jsonb_object_agg')) return plan;
   // Each group must be one left row: the group keys hold a unique key of the left side.
   const grouped = new Set(plan.groupBy.flatMap((g) => (g.kind === 'column' ? [g.index] : [])));
   const unique = uniqueKeyOf(join.left);

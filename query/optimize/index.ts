@@ -10,6 +10,7 @@ import { decorrelate } from './decorrelate.js';
 import { eagerAggregation } from './eager-aggregation.js';
 import { pushFilters } from './filter-pushdown.js';
 import { keyLookup } from './key-lookup.js';
+import { indexLookup } from './index-lookup.js';
 import { groupKeyReduction, limitBeforeLookup } from './late-materialization.js';
 
 type Rule = (plan: Plan) => Plan;
@@ -17,6 +18,7 @@ type Rule = (plan: Plan) => Plan;
 const NODE_RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'date_bounds', rule: dateBounds },
   { name: 'key_lookup', rule: keyLookup },
+  { name: 'index_lookup', rule: indexLookup },
   { name: 'filter_pushdown', rule: (p) => pushFilters(p, disabled.has('decorrelate') ? undefined : decorrelate) },
   { name: 'decorrelate', rule: decorrelate },
   { name: 'eager_aggregation', rule: eagerAggregation },

@@ -8,7 +8,7 @@ import { EonError } from '../../src/errors/index.js';
 import { asNode, integerOf, nameList, nodeTag, stringOf } from './ast.js';
 
 export interface CopyOptions {
-  readonly format: 'text' | 'csv';
+  readonly format: 'text' | 'csv' | 'binary';
   /** One character; tab for text, comma for CSV. */
   readonly delimiter: string;
   /** The text that stands for NULL: `\N` for text, the empty unquoted string for CSV. */
@@ -126,8 +126,10 @@ function resolveOptions(set: Map<string, OptionValue>, from: boolean): CopyOptio
     if (!SUPPORTED_OPTIONS.has(name)) throw new EonError('syntax_error', `option "${name}" not recognized`);
   }
   const format = set.get('format') ?? 'text';
-  if (format === 'binary') throw new EonError('feature_not_supported', 'COPY in binary format is not supported yet');
-  if (format !== 'text' && format !== 'csv') throw new EonError('invalid_parameter_value', `COPY format "${String(format)}" not recognized`);
+  if (format !== 'text' && format !== 'csv' && format !== 'binary') throw new EonError('invalid_parameter_value', `COPY format "${String(format)}" not recognized`);
+  const binary = format === 'binary';
+  if (binary && set.has('delimiter')) throw new EonError('syntax_error', 'cannot specify DELIMITER in BINARY mode');
+  if (binary && set.has('null')) throw new EonError('syntax_error', 'cannot specify NULL in BINARY mode');
   const encoding = set.get('encoding');
   if (encoding !== undefined && !['utf8', 'utf-8'].includes(String(encoding).toLowerCase())) {
     throw new EonError('feature_not_supported', 'COPY supports only the UTF8 encoding');
@@ -148,6 +150,7 @@ function resolveOptions(set: Map<string, OptionValue>, from: boolean): CopyOptio
   if (delimiter === '\n' || delimiter === '\r') throw new EonError('invalid_parameter_value', 'COPY delimiter cannot be newline or carriage return');
   if (nullText.includes('\n') || nullText.includes('\r')) throw new EonError('invalid_parameter_value', 'COPY null representation cannot use newline or carriage return');
   if (!csv && TEXT_DELIMITERS_REFUSED.includes(delimiter)) throw new EonError('invalid_parameter_value', `COPY delimiter cannot be "${delimiter}"`);
+  if (binary && header) throw new EonError('feature_not_supported', 'cannot specify HEADER in BINARY mode');
   if (!csv && set.has('quote')) throw new EonError('feature_not_supported', 'COPY quote available only in CSV mode');
   if (csv && !oneByte(quote)) throw new EonError('feature_not_supported', 'COPY quote must be a single one-byte character');
   if (csv && delimiter === quote) throw new EonError('invalid_parameter_value', 'COPY delimiter and quote must be different');

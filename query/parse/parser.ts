@@ -25,7 +25,7 @@ export type Statement =
       text: string;
     }
   /** SET name = value; value null: RESET / SET … TO DEFAULT (name 'all' for RESET ALL). */
-  | { kind: 'set'; name: string; value: string | null; text: string }
+  | { kind: 'set'; name: string; value: string | null; text: string; /** SET … TO DEFAULT (tag SET, not RESET). */ toDefault?: boolean }
   | { kind: 'show'; name: string; text: string }
   /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE is accepted. */
   | { kind: 'maintenance'; action: 'checkpoint' | 'vacuum' | 'analyze'; table: string | null; text: string }
@@ -33,11 +33,10 @@ export type Statement =
   | { kind: 'unsupported'; feature: string; text: string };
 
 /** Statement nodes the binder reads. */
-const QUERY_TAGS: ReadonlySet<NodeTag> = new Set<NodeTag>(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CreateStmt', 'DropStmt', 'CreateSeqStmt', 'ViewStmt', 'CreateTableAsStmt', 'TruncateStmt']);
+const QUERY_TAGS: ReadonlySet<NodeTag> = new Set<NodeTag>(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CreateStmt', 'DropStmt', 'CreateSeqStmt', 'ViewStmt', 'CreateTableAsStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'IndexStmt', 'CreateRoleStmt', 'AlterRoleStmt', 'DropRoleStmt', 'GrantStmt']);
 
 /** What PostgreSQL calls the statements eon parses but does not run yet (0A000 names them). */
 const FEATURE_NAMES: Partial<Record<NodeTag, string>> = {
-  IndexStmt: 'CREATE INDEX',
   CreateSchemaStmt: 'CREATE SCHEMA',
   CreateFunctionStmt: 'CREATE FUNCTION',
   CreateRoleStmt: 'CREATE ROLE',
@@ -104,7 +103,9 @@ function rawStatements(sql: string): RawStmt[] {
     const message = details?.message ?? (e instanceof Error ? e.message : String(e));
     // libpg-query's cursor is 0-based; PostgreSQL reports 1-based character positions.
     const position = details?.cursorPosition;
-    throw new EonError('syntax_error', message, position === undefined ? {} : { position: position + 1 });
+    // The grammar itself refuses CREATE ROLE public/none, with PostgreSQL's reserved_name code.
+    const code = /^role name ".*" is reserved$/.test(message) ? 'reserved_name' : 'syntax_error';
+    throw new EonError(code, message, position === undefined ? {} : { position: position + 1 });
   }
 }
 
@@ -206,6 +207,7 @@ function setStatement(s: VariableSetStmt, text: string): Statement {
     case 'VAR_SET_VALUE':
       return { kind: 'set', name, value: settingValue(s.args ?? []), text };
     case 'VAR_SET_DEFAULT':
+      return { kind: 'set', name, value: null, text, toDefault: true };
     case 'VAR_RESET':
       return { kind: 'set', name, value: null, text };
     case 'VAR_RESET_ALL':
@@ -250,8 +252,12 @@ function settingValue(args: readonly Node[]): string {
           }
         }
       }
-      // SET TIME ZONE INTERVAL '…' and other typed values: the literal inside.
-      return stringOf(asNode(a, 'TypeCast')?.arg) ?? '';
+      // SET TIME ZONE INTERVAL '…' (the only typed value the grammar allows): PostgreSQL's
+      // `INTERVAL '…'` form, which the TimeZone setting reads as an offset east of UTC.
+      const cast = asNode(a, 'TypeCast');
+      const literal = stringOf(cast?.arg) ?? '';
+      const typeName = cast?.typeName?.names?.map((n) => stringOf(n)).join('.') ?? '';
+      return /(^|\.)interval$/.test(typeName) ? `INTERVAL '${literal}'` : literal;
     })
     .join(', ');
 }

@@ -38,6 +38,13 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
     case 'scan':
       if (p.keyLookup !== null) {
         out.push(`${pad}Point Lookup on ${p.table.name} (primary key = ${p.keyLookup.map(exprText).join(', ')})`);
+      } else if (p.indexLookup !== undefined) {
+        const { index, values, lower, upper } = p.indexLookup;
+        const name = (k: number): string => p.table.columns[index.columns[k]!]!.name;
+        const conds = values.map((v, i) => `${name(i)} = ${exprText(v)}`);
+        if (lower !== undefined) conds.push(`${name(values.length)} ${lower.inclusive ? '>=' : '>'} ${exprText(lower.expr)}`);
+        if (upper !== undefined) conds.push(`${name(values.length)} ${upper.inclusive ? '<=' : '<'} ${exprText(upper.expr)}`);
+        out.push(`${pad}Index Scan using ${index.name} on ${p.table.name} (${conds.join(', ')})`);
       } else {
         const probe = fragments.get(p)?.probe === true ? ', probing the broadcast joins above' : '';
         out.push(`${pad}Partition Scan on ${p.table.name} (${partitions} partitions)${frag.replace('data engines', `data engines${probe}`)}`);

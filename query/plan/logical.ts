@@ -1,7 +1,7 @@
 // Logical plan nodes: what to compute, independent of where it runs.
 
 import type { ColumnType } from '../../src/types/index.js';
-import type { TableSchema } from '../../storage/index.js';
+import type { IndexSchema, TableSchema } from '../../storage/index.js';
 import { exprChildren, type Expr } from './expr.js';
 
 export interface OutputColumn {
@@ -17,6 +17,8 @@ export interface SortKey {
 
 export type AggregateName =
   | 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'bool_and' | 'bool_or' | 'string_agg' | 'array_agg'
+  /** jsonb_agg(x); jsonb_object_agg(key, value) takes two arguments. */
+  | 'jsonb_agg' | 'jsonb_object_agg'
   /** Ordered-set aggregates: args [sorted value, fraction] (mode: [sorted value]); orderBy holds the WITHIN GROUP key. */
   | 'percentile_cont' | 'percentile_disc' | 'mode'
   /** grouping(keys…) while binding only: the select binder replaces it by each grouping set's constant. */
@@ -64,13 +66,26 @@ export interface WindowCall {
 /** 'semi' and 'anti' output the left rows that have (have no) match; only the optimizer makes them. */
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti';
 
+/**
+ * A scan narrowed by a secondary index (query/optimize/index-lookup.ts): only rows whose leading
+ * index columns equal `values` are read; the scan's filter, which still holds those equalities,
+ * is applied to them as to any scan.
+ */
+export interface IndexLookup {
+  readonly index: IndexSchema;
+  readonly values: Expr[];
+  /** Bounds on the index column after `values` (constants or parameters). */
+  readonly lower?: { readonly expr: Expr; readonly inclusive: boolean };
+  readonly upper?: { readonly expr: Expr; readonly inclusive: boolean };
+}
+
 export type Plan =
   /**
    * The live rows of a table. `filter` and `keyLookup` address table columns by ordinal; the
    * output is every column in table order, or with `project` only those ordinals (`columns`
    * then lists just them), set by the column-pruning rule.
    */
-  | { kind: 'scan'; table: TableSchema; columns: OutputColumn[]; filter: Expr | null; keyLookup: Expr[] | null; project?: readonly number[] }
+  | { kind: 'scan'; table: TableSchema; columns: OutputColumn[]; filter: Expr | null; keyLookup: Expr[] | null; project?: readonly number[]; indexLookup?: IndexLookup }
   | { kind: 'values'; rows: Expr[][]; columns: OutputColumn[] }
   | { kind: 'filter'; input: Plan; predicate: Expr; columns: OutputColumn[] }
   | { kind: 'project'; input: Plan; exprs: Expr[]; columns: OutputColumn[] }
@@ -121,7 +136,7 @@ export function planChildren(p: Plan): Plan[] {
 export function planExprs(p: Plan): Expr[] {
   switch (p.kind) {
     case 'scan':
-      return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? [])];
+      return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? []), ...(p.indexLookup?.values ?? []), ...(p.indexLookup?.lower === undefined ? [] : [p.indexLookup.lower.expr]), ...(p.indexLookup?.upper === undefined ? [] : [p.indexLookup.upper.expr])];
     case 'values':
       return p.rows.flat();
     case 'filter':

@@ -19,9 +19,16 @@ import { createSequence, dropSequence } from '../statements/sequences.js';
 import { compileCreateView, compileDropView } from '../statements/views.js';
 import { compileCreateTableAs } from '../statements/create-table-as.js';
 import { compileTruncate } from '../statements/truncate.js';
+import { compileCreateIndex, compileDropIndex } from '../statements/indexes.js';
+import { compileAlterTable, compileRename } from '../statements/alter-table.js';
 import type { QueryResult, ResultColumn } from './contract.js';
 import type { FragmentRunner } from '../distribute/index.js';
+import { prefetchPointReads, type PointReads } from '../execute/point-reads.js';
 import { withSystemEnvironment, type SystemEnvironment } from '../catalog/index.js';
+import type { RelationAccess } from '../bind/context.js';
+import type { SessionSecurity } from './privileges.js';
+import { guardDdl } from '../statements/ownership.js';
+import { compileRoleStatement, isRoleStatement } from '../statements/role-dispatch.js';
 
 export interface CompiledStatement {
   readonly paramTypes: readonly ColumnType[];
@@ -32,6 +39,8 @@ export interface CompiledStatement {
   readonly tableChange?: { readonly kind: 'create' | 'drop'; readonly names: readonly string[] };
   /** Holds one session's values (system-table rows, its user, settings): never shared through the plan cache. */
   readonly sessionDependent?: boolean;
+  /** Relations read or written, checked against the running session's role before each run (privileges.ts). */
+  readonly accesses?: readonly RelationAccess[];
   /** `writes`: the open transaction block's write set (its DML writes there; reads overlay it). */
   run(params: readonly Value[], signal?: AbortSignal, writes?: WriteSet): Promise<QueryResult>;
 }
@@ -45,11 +54,18 @@ export interface EngineServices {
   readonly ddl: TableDdl;
   /** The session's environment for system tables and session functions (absent: none resolve). */
   readonly system?: SystemEnvironment;
+  /** The session's role (absent: no privilege checks). */
+  readonly security?: SessionSecurity;
+  /** Primary-key reads at the key's replicas (absent on a node alone: every read is local). */
+  readonly pointReads?: PointReads;
 }
 
 /** Compiles a statement of kind 'query' or 'explain'; session-level statements are the session's. */
 export function compileStatement(st: Statement, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {
-  const { result, sessionDependent } = withSystemEnvironment(services.system, () => compileWithin(st, services, declared));
+  const compiled = withSystemEnvironment(services.system, () => (isRoleStatement(st) ? compileRoleStatement(st, services) : compileWithin(st, services, declared)));
+  const result = guardDdl(st, services, compiled.result);
+  // DDL checks the compiling session's role when it runs: such a statement is never shared.
+  const sessionDependent = compiled.sessionDependent || (result.changesCatalog && services.security !== undefined);
   return sessionDependent ? { ...result, sessionDependent } : result;
 }
 
@@ -66,7 +82,7 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
         return compileCreateTableAs({ into, query: { SelectStmt: select }, ifNotExists: false, selectInto: true }, services);
       }
       const plan = optimize(bindQuery(st.ast, ctx));
-      return selectStatement(plan, ctx, services);
+      return { ...selectStatement(plan, ctx, services), accesses: ctx.accesses };
     }
     case 'InsertStmt':
     case 'UpdateStmt':
@@ -77,6 +93,7 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
         paramTypes: finalParamTypes(ctx),
         columns: dml.returning?.columns ?? null,
         changesCatalog: false,
+        accesses: ctx.accesses,
         run: (params, signal, writes) => dml.execute(services.store, params, signal, services.cellsMax, writes),
       };
     }
@@ -94,6 +111,12 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
     }
     case 'TruncateStmt':
       return compileTruncate(asNode(st.ast, 'TruncateStmt')!, services);
+    case 'AlterTableStmt':
+      return compileAlterTable(asNode(st.ast, 'AlterTableStmt')!, st.text, services);
+    case 'RenameStmt':
+      return compileRename(asNode(st.ast, 'RenameStmt')!, services);
+    case 'IndexStmt':
+      return compileCreateIndex(asNode(st.ast, 'IndexStmt')!, services);
     case 'CreateStmt': {
       const create = asNode(st.ast, 'CreateStmt')!;
       // DEFAULT and CHECK expressions are bound when the statement runs: with the session's environment (current_user).
@@ -103,6 +126,7 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
       const drop = asNode(st.ast, 'DropStmt')!;
       if (drop.removeType === 'OBJECT_SEQUENCE') return sequenceUtility(() => dropSequence(drop, services.store));
       if (drop.removeType === 'OBJECT_VIEW') return compileDropView(drop, services);
+      if (drop.removeType === 'OBJECT_INDEX') return compileDropIndex(drop, services);
       if (drop.removeType !== 'OBJECT_TABLE') {
         throw new EonError('feature_not_supported', `DROP ${objectTypeName(drop.removeType)} is not supported yet`);
       }
@@ -147,7 +171,12 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
 
 export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile, writes?: WriteSet): Promise<Value[][]> {
   const ctx = new ExecContext({ store: services.store, writes, params, signal, run: runPlan, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
+  // First, so a CTE the fragments run on the coordinator finds its point lookups' rows. A
+  // transaction block reads its own node (and its own writes): its point lookups stay local. A
+  // node alone (service inactive) does not even await: its point selects keep their speed.
+  if (writes === undefined && services.pointReads?.active() === true) await prefetchPointReads(plan, ctx, services.pointReads);
   await services.fragments.prefetch(plan, ctx);
+  ctx.resumeTimeZone();
   return runPlan(plan, ctx);
 }
 
@@ -163,6 +192,7 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
     paramTypes: finalParamTypes(ctx),
     columns,
     changesCatalog: false,
+    accesses: ctx.accesses,
     async run(params, signal, writes) {
       const partitions = services.store.partitions;
       const fragments = services.fragments.fragmentsOf(plan, writes === undefined ? undefined : (t) => writes.touches(t));

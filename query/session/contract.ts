@@ -25,6 +25,11 @@ export interface QueryResult {
    * mode; command is 'COPY', rowCount the rows copied, columns null.
    */
   readonly copyOut?: CopyOut;
+  /**
+   * COPY … FROM STDIN (only when ExecuteOptions.copyIn asked for it): the sink the client's data
+   * goes to in copy-in mode; command is 'COPY', columns null.
+   */
+  readonly copyIn?: CopyIn;
 }
 
 export interface ExecuteOptions {
@@ -32,6 +37,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** The caller can send a QueryResult's copyOut (the simple query protocol); without it COPY TO STDOUT is refused with 0A000. */
   readonly copyOut?: boolean;
+  /** The caller can run copy-in mode (the extended query protocol's Execute): COPY FROM STDIN then returns its sink. */
+  readonly copyIn?: boolean;
 }
 
 /** A parsed and planned statement, reusable with different parameters. */
@@ -70,6 +77,8 @@ export interface Session {
   readonly transactionStatus: TransactionStatus;
   /** Current value of a setting (SHOW), e.g. 'DateStyle' → 'ISO, MDY'; undefined if unknown. */
   setting(name: string): string | undefined;
+  /** SET outside a statement (a startup packet's TimeZone); throws EonError for a bad value. */
+  changeSetting?(name: string, value: string): void;
   close(): void;
 }
 

@@ -15,6 +15,7 @@ import { copyToQuery, CopyToData, forceQuoteFlags } from '../statements/copy-to.
 import type { PlanCache, ShapeEntry } from './plan-cache.js';
 import { checkIsolationLevel, TransactionBlock } from './transaction.js';
 import type { WriteTx } from '../../storage/index.js';
+import { setSessionTimeZone } from '../../src/types/time-zone.js';
 
 type TransactionStatement = Statement & { kind: 'transaction' };
 
@@ -54,6 +55,23 @@ export class EngineSession implements Session {
   /** SET from inside a statement (set_config()). */
   changeSetting(name: string, value: string): void {
     this.settings.set(name, value);
+    this.enterTimeZone();
+  }
+
+  /**
+   * Makes this session's TimeZone the running zone (src/types/time-zone.ts): called at the start
+   * of every synchronous stretch of work the session begins; executions resume it after awaits.
+   */
+  private enterTimeZone(): void {
+    setSessionTimeZone(this.settings.timeZone());
+  }
+
+  /**
+   * Plans fold constants such as '2026-01-01 12:00'::timestamptz in the compiling session's
+   * zone, so only sessions in the default zone (UTC) share cached plans.
+   */
+  private sharesPlans(): boolean {
+    return this.settings.get('TimeZone') === 'UTC';
   }
 
   /** A dropped connection discards the open block, as ROLLBACK would. */
@@ -66,7 +84,8 @@ export class EngineSession implements Session {
   }
 
   async *executeScript(sql: string, options?: ExecuteOptions): AsyncGenerator<QueryResult, void, undefined> {
-    const cached = this.cache.get(sql);
+    this.enterTimeZone();
+    const cached = this.sharesPlans() ? this.cache.get(sql) : undefined;
     if (cached !== undefined && this.status === 'I') {
       yield await this.runCompiled(cached, [], options);
       return;
@@ -92,22 +111,27 @@ export class EngineSession implements Session {
   async prepare(sql: string, paramTypes: readonly (ColumnType | undefined)[] = []): Promise<PreparedStatement> {
     // Clients that prepare per request (REST with params) reuse the plan of the same text and types.
     const cacheKey = `${sql}\u0000${JSON.stringify(paramTypes)}`;
-    const hit = this.cache.getPrepared(cacheKey);
+    this.enterTimeZone();
+    const hit = this.sharesPlans() ? this.cache.getPrepared(cacheKey) : undefined;
     const st = hit === undefined ? parseOne(sql) : hit.statement;
     if (st === null) {
       return { paramTypes: [], columns: null, execute: async () => ({ command: 'EMPTY', rowCount: 0, columns: null, rows: [] }) };
     }
     if (st.kind === 'query' || st.kind === 'explain') {
       let compiled = hit?.compiled ?? compileStatement(st, this.services, paramTypes);
-      if (hit === undefined) this.cache.putPrepared(cacheKey, st, compiled);
+      if (hit === undefined && this.sharesPlans()) this.cache.putPrepared(cacheKey, st, compiled);
       let version = this.cache.catalogVersion;
+      let zone = this.settings.get('TimeZone');
       const prepared: PreparedStatement = {
         paramTypes: compiled.paramTypes,
         columns: compiled.columns,
         execute: async (params, options) => {
-          if (version !== this.cache.catalogVersion) {
+          // Recompiled after DDL, and after SET TIME ZONE (its constants were read in the old zone).
+          if (version !== this.cache.catalogVersion || zone !== this.settings.get('TimeZone')) {
+            this.enterTimeZone();
             compiled = compileStatement(st, this.services, paramTypes);
             version = this.cache.catalogVersion;
+            zone = this.settings.get('TimeZone');
           }
           try {
             return await this.runCompiled(compiled, params, options);
@@ -135,6 +159,7 @@ export class EngineSession implements Session {
   }
 
   beginCopyIn(sql: string, options?: ExecuteOptions): CopyIn | null {
+    this.enterTimeZone();
     let statements: Statement[];
     try {
       statements = parseScript(sql);
@@ -144,21 +169,27 @@ export class EngineSession implements Session {
     const st = statements[0];
     if (statements.length !== 1 || st?.kind !== 'copy' || st.direction !== 'from') return null;
     try {
-      if (this.status === 'E') throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
-      const table = this.services.store.getTable(st.table);
-      if (table === undefined && this.services.store.getView(st.table) !== undefined) {
-        throw new EonError('wrong_object_type', `cannot copy to view "${st.table}"`, { hint: 'To enable copying to a view, provide an INSTEAD OF INSERT trigger.' });
-      }
-      if (table === undefined) throw new EonError('undefined_table', `relation "${st.table}" does not exist`);
-      const block = this.block;
-      if (block === null) return new CopyFromSink(this.services.store, table, copyTargets(table, st), st.options, options?.signal, false, this.services.system);
-      // Inside a block the rows go to its write set (bounded: WRITE_SET_ROWS_MAX), committed with it.
-      const writer = { write: <R>(fn: (tx: WriteTx) => R): Promise<R> => Promise.resolve(fn(block.writes.tx())) };
-      return new CopyFromSink(writer, table, copyTargets(table, st), st.options, options?.signal, true, this.services.system);
+      return this.copyInSink(st, options);
     } catch (e) {
       this.failBlock();
       throw toEonError(e);
     }
+  }
+
+  /** The sink of a COPY FROM STDIN: the store's all-or-nothing load, or inside a block its write set. */
+  private copyInSink(st: Statement & { kind: 'copy' }, options: ExecuteOptions | undefined): CopyIn {
+    if (this.status === 'E') throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
+    const table = this.services.store.getTable(st.table);
+    if (table === undefined && this.services.store.getView(st.table) !== undefined) {
+      throw new EonError('wrong_object_type', `cannot copy to view "${st.table}"`, { hint: 'To enable copying to a view, provide an INSTEAD OF INSERT trigger.' });
+    }
+    if (table === undefined) throw new EonError('undefined_table', `relation "${st.table}" does not exist`);
+    this.services.security?.requirePrivilege('table', table, 'INSERT');
+    const block = this.block;
+    if (block === null) return new CopyFromSink(this.services.store, table, copyTargets(table, st), st.options, options?.signal, false, this.services.system);
+    // Inside a block the rows go to its write set (bounded: WRITE_SET_ROWS_MAX), committed with it.
+    const writer = { write: <R>(fn: (tx: WriteTx) => R): Promise<R> => Promise.resolve(fn(block.writes.tx())) };
+    return new CopyFromSink(writer, table, copyTargets(table, st), st.options, options?.signal, true, this.services.system);
   }
 
   /** A COPY that failed after it started (bad data, CopyFail) fails the transaction block too. */
@@ -174,12 +205,14 @@ export class EngineSession implements Session {
     if (this.status === 'E' && !(st.kind === 'transaction' && (st.action === 'commit' || st.action === 'rollback' || st.action === 'rollback_to'))) {
       throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
     }
+    this.enterTimeZone();
     switch (st.kind) {
       case 'transaction':
         return this.transaction(st);
       case 'set':
         this.settings.set(st.name, st.value);
-        return { command: st.value === null ? 'RESET' : 'SET', rowCount: 0, columns: null, rows: [] };
+        this.enterTimeZone();
+        return { command: st.value === null && st.toDefault !== true ? 'RESET' : 'SET', rowCount: 0, columns: null, rows: [] };
       case 'show':
         return this.show(st.name);
       case 'unsupported':
@@ -189,15 +222,16 @@ export class EngineSession implements Session {
       case 'copy':
         if (st.direction === 'to') {
           if (options?.copyOut === true) return this.copyTo(st, options);
-          throw new EonError('feature_not_supported', 'COPY TO STDOUT is supported only in the simple query protocol of the PostgreSQL protocol', {
-            hint: "Send it as a simple Query (psql's \\copy does), or read the rows with SELECT.",
+          throw new EonError('feature_not_supported', 'COPY TO STDOUT is supported only over the PostgreSQL protocol', {
+            hint: "Use psql's \\copy or a driver's COPY API, or read the rows with SELECT.",
           });
         }
+        if (options?.copyIn === true) return { command: 'COPY', rowCount: 0, columns: null, rows: [], copyIn: this.copyInSink(st, options) };
         throw new EonError('feature_not_supported', 'COPY FROM STDIN must be the only statement of a query sent over the PostgreSQL protocol', {
           hint: "Use psql's \\copy or a driver's COPY API; over REST, use INSERT.",
         });
       case 'query':
-        return cacheKey === null ? this.runCompiled(compileStatement(st, this.services, []), params, options) : this.runShaped(st, cacheKey, options);
+        return cacheKey === null || !this.sharesPlans() ? this.runCompiled(compileStatement(st, this.services, []), params, options) : this.runShaped(st, cacheKey, options);
       case 'explain':
         return this.runCompiled(compileStatement(st, this.services, []), params, options);
     }
@@ -274,6 +308,8 @@ export class EngineSession implements Session {
       throw new EonError('protocol_violation', `bind message supplies ${params.length} parameters, but prepared statement requires ${c.paramTypes.length}`);
     }
     if (options?.signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
+    if (c.accesses !== undefined) this.services.security?.checkAccesses(c.accesses);
+    this.enterTimeZone(); // the execution captures it (ExecContext.timeZone)
     const block = this.block;
     if (block !== null && c.tableChange !== undefined) return this.runTableChange(c, c.tableChange, block, params, options);
     const result = await this.runWithinTimeout(c, params, options?.signal);

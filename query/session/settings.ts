@@ -2,6 +2,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import { checkIsolationLevel } from './transaction.js';
+import { parseTimeZoneSetting, type TimeZone } from '../../src/types/time-zone.js';
 
 export const SERVER_VERSION = '15.0';
 
@@ -41,7 +42,7 @@ const DEFAULTS: ReadonlyMap<string, { name: string; value: string }> = new Map(
 const ACCEPTED: Record<string, (v: string) => boolean> = {
   client_encoding: (v) => /^(utf-?8|unicode)$/i.test(v),
   datestyle: (v) => /^iso/i.test(v.trim()),
-  timezone: (v) => /^(utc|gmt|etc\/utc|z|zulu|\+?0+(:00)?|universal)$/i.test(v.trim()),
+  timezone: (v) => parseTimeZoneSetting(v) !== null, // an unknown zone is 22023 (time-zone.ts)
   intervalstyle: (v) => v.toLowerCase() === 'postgres',
   extra_float_digits: (v) => /^-?\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 3,
   standard_conforming_strings: (v) => /^(on|true|1)$/i.test(v),
@@ -52,7 +53,8 @@ const ACCEPTED: Record<string, (v: string) => boolean> = {
   transaction_isolation: () => true,
   default_transaction_isolation: () => true,
   lc_messages: () => true,
-  bytea_output: () => true,
+  // bytea is always sent in hex; the escape output format is not implemented.
+  bytea_output: (v) => v.trim().toLowerCase() === 'hex',
   work_mem: () => true,
 };
 
@@ -62,6 +64,7 @@ const ACCEPTED: Record<string, (v: string) => boolean> = {
  */
 const WELL_FORMED: Record<string, (v: string) => boolean> = {
   statement_timeout: (v) => parseDurationMs(v) !== null,
+  bytea_output: (v) => /^(hex|escape)$/i.test(v.trim()),
 };
 
 /** Milliseconds per unit of a duration setting such as statement_timeout; a bare number is milliseconds. */
@@ -91,7 +94,7 @@ export class Settings {
 
   /** The canonical name as SHOW's column title prints it. */
   displayName(name: string): string {
-    return DEFAULTS.get(name.toLowerCase())?.name.toLowerCase() ?? name.toLowerCase();
+    return DEFAULTS.get(name.toLowerCase())?.name ?? name.toLowerCase(); // SHOW timezone → "TimeZone", as PostgreSQL
   }
 
   set(name: string, value: string | null): void {
@@ -123,7 +126,13 @@ export class Settings {
         throw new EonError('feature_not_supported', `eon supports only ${DEFAULTS.get(key)!.value} for "${name}" (got "${value}")`);
       }
     }
-    this.values.set(key, key === 'timezone' ? 'UTC' : value);
+    // TimeZone is kept as PostgreSQL shows it (the tz database's spelling, `<+05:30>-05:30` for offsets).
+    this.values.set(key, key === 'timezone' ? parseTimeZoneSetting(value).name : value);
+  }
+
+  /** The session's time zone (the TimeZone setting, parsed once per value). */
+  timeZone(): TimeZone {
+    return parseTimeZoneSetting(this.get('TimeZone')!);
   }
 
   /** statement_timeout in milliseconds; 0 means none. */

@@ -1,16 +1,23 @@
-// COPY … FROM STDIN: decodes the client's data stream (text or CSV format, split anywhere across
-// messages) into rows of the table's types and writes them in large batches, each one atomic.
+// COPY … FROM STDIN: decodes the client's data stream (text, CSV or binary format, split anywhere
+// across messages) into rows of the table's types. Outside a transaction block the COPY is all or
+// nothing, as in PostgreSQL: full batches are staged as segments nobody reads (durable, but out of
+// the JS heap; storage/staged-load.ts) and published with the last rows in one write at CopyDone;
+// a failure, CopyFail or dropped connection discards them, and a restart discards any left over.
+// Inside a block the rows join the block's write set.
 
 import { EonError, type ErrorCode } from '../../src/errors/index.js';
-import { parseText, type Value } from '../../src/types/index.js';
-import type { Store, TableSchema } from '../../storage/index.js';
+import { parseText, typeName, type Value } from '../../src/types/index.js';
+import { formatText } from '../../src/types/text-io.js';
+import type { Store, TableSchema, WriteTx } from '../../storage/index.js';
+import { StagedLoad } from '../../storage/staged-load.js';
+import { BinaryCopyReader, checkBinaryCopyTypes, decodeBinaryField } from './copy-binary.js';
 import type { CopyOptions, CopyStatement } from '../parse/copy-statement.js';
 import type { SystemEnvironment } from '../catalog/environment.js';
 import { bindCopyRules, enforceChecks, fillDefaults, hasDefault, type CopyRules } from './column-rules.js';
 
 /**
- * Rows per write: each batch is one transaction, so a COPY is atomic per batch; batches are bulk
- * writes, so their rows go straight into columnar segments instead of the row delta.
+ * Rows decoded before they are staged (outside a block) or handed to the block's write set: the
+ * most a COPY holds on the JS heap at once.
  */
 export const COPY_BATCH_ROWS = 262_144;
 /** A line longer than this (an unclosed CSV quote, say) fails the COPY instead of growing without end. */
@@ -22,10 +29,19 @@ export interface CopyIn {
   readonly columnCount: number;
   /** Decodes one CopyData chunk; a promise while a full batch is being written. */
   write(chunk: Uint8Array): Promise<void> | undefined;
-  /** At CopyDone: the last rows are written; resolves to the number of rows copied. */
+  /** At CopyDone: every row is written at once; resolves to the number of rows copied. */
   finish(): Promise<number>;
-  /** Rows already committed (earlier batches): they stay when the COPY fails later. */
-  readonly committed: number;
+  /** The COPY failed (bad data, CopyFail, the client went away): what it staged is removed. Idempotent. */
+  abort(): void;
+  /** Binary format: CopyInResponse announces format 1. */
+  readonly binary: boolean;
+}
+
+/** Where rows go outside a block: staged, then published at the end (Store). */
+type LoadTarget = Pick<Store, 'write' | 'stageRows' | 'publishLoad' | 'discardStaged'>;
+
+function isLoadTarget(t: Pick<Store, 'write'>): t is LoadTarget {
+  return typeof (t as Partial<LoadTarget>).stageRows === 'function';
 }
 
 const TEXT_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
@@ -108,13 +124,19 @@ export class CopyFromSink implements CopyIn {
   private ended = false;
   private rows: Value[][] = [];
   private rowLines: number[] = [];
+  /** Rows handed on (staged, or written to the block's write set) before the current batch. */
   private copied = 0;
   private readonly width: number;
   private readonly rules: CopyRules | null;
-
-  get committed(): number {
-    return this.held ? 0 : this.copied;
-  }
+  readonly binary: boolean;
+  private readonly binaryReader: BinaryCopyReader | null;
+  /** Outside a block: the staged batches, published at finish. */
+  private readonly load: StagedLoad | null;
+  /**
+   * Input lines of staged rows, sparsely: [ordinal, line − ordinal] wherever that difference
+   * changes (a header, a CSV record over several lines), so any staged row's line can be named.
+   */
+  private readonly lineSteps: number[] = [];
 
   constructor(
     /** The store, or inside a transaction block a writer into its write set. */
@@ -125,14 +147,20 @@ export class CopyFromSink implements CopyIn {
     private readonly options: CopyOptions,
     private readonly signal: AbortSignal | undefined,
     /** Rows go to a transaction block's write set: nothing is committed before its COMMIT. */
-    private readonly held = false,
+    held = false,
     /** The session's environment: DEFAULTs of the columns left out and CHECKs are bound with it. */
     env?: SystemEnvironment,
+    /** Rows per batch (tests use small batches to stage many). */
+    private readonly batchRows = COPY_BATCH_ROWS,
   ) {
     this.rules = bindCopyRules(table, targets, env);
     this.columnCount = targets.length;
     this.width = table.columns.length;
     this.headerPending = options.header;
+    this.binary = options.format === 'binary';
+    if (this.binary) checkBinaryCopyTypes(targets.map((o) => table.columns[o]!.type), typeName);
+    this.binaryReader = this.binary ? new BinaryCopyReader(targets.length, (fields, tuple) => this.addBinaryRow(fields, tuple), (tuple) => this.where(tuple)) : null;
+    this.load = !held && isLoadTarget(store) ? new StagedLoad(table, (ordinal) => this.where(this.lineOf(ordinal))) : null;
     // Columns the data leaves out are NULL: a NOT NULL one fails before any row is read.
     for (let c = 0; c < this.width; c++) {
       const col = table.columns[c]!;
@@ -144,6 +172,10 @@ export class CopyFromSink implements CopyIn {
 
   write(chunk: Uint8Array): Promise<void> | undefined {
     if (this.signal?.aborted) throw new EonError('query_canceled', 'canceling statement due to user request');
+    if (this.binaryReader !== null) {
+      this.binaryReader.push(chunk);
+      return this.rows.length >= this.batchRows ? this.flush() : undefined;
+    }
     let text: string;
     try {
       text = this.decoder.decode(chunk, { stream: true });
@@ -151,14 +183,83 @@ export class CopyFromSink implements CopyIn {
       throw new EonError('character_not_in_repertoire', 'invalid byte sequence for encoding "UTF8"', { where: this.where() });
     }
     this.consume(text, false);
-    return this.rows.length >= COPY_BATCH_ROWS ? this.flush() : undefined;
+    return this.rows.length >= this.batchRows ? this.flush() : undefined;
   }
 
   async finish(): Promise<number> {
-    this.consume(this.decoder.decode(), true);
+    if (this.binaryReader !== null) this.binaryReader.finish();
+    else this.consume(this.decoder.decode(), true);
     if (this.options.format === 'csv' && this.carry !== '') throw this.dataError('bad_copy_file_format', 'unterminated CSV quoted field');
-    await this.flush();
-    return this.copied;
+    if (this.load === null) {
+      await this.flush();
+      return this.copied;
+    }
+    const rows = this.rows;
+    const lines = this.rowLines;
+    this.rows = [];
+    this.rowLines = [];
+    await (this.store as LoadTarget).publishLoad(this.load, (tx) => this.insertAll(tx, rows, lines));
+    return this.copied + rows.length;
+  }
+
+  abort(): void {
+    this.rows = [];
+    this.rowLines = [];
+    if (this.load !== null) (this.store as LoadTarget).discardStaged(this.load);
+  }
+
+  /** A binary tuple's fields, decoded by their columns' receive functions. */
+  private addBinaryRow(fields: readonly (Uint8Array | null)[], tuple: number): void {
+    const row = new Array<Value>(this.width).fill(null);
+    for (let f = 0; f < fields.length; f++) {
+      const bytes = fields[f]!;
+      const ordinal = this.targets[f]!;
+      const column = this.table.columns[ordinal]!;
+      if (bytes === null) {
+        if (column.notNull) {
+          throw this.dataError('not_null_violation', `null value in column "${column.name}" of relation "${this.table.name}" violates not-null constraint`, tuple);
+        }
+        continue;
+      }
+      try {
+        row[ordinal] = decodeBinaryField(column.type, bytes);
+      } catch (e) {
+        if (!(e instanceof EonError)) throw e;
+        throw new EonError(e.code, e.message, { where: `COPY ${this.table.name}, line ${tuple}, column ${column.name}` });
+      }
+    }
+    if (this.rules !== null) this.applyRules(row, tuple);
+    this.rows.push(row);
+    this.rowLines.push(tuple);
+  }
+
+  /** The input line of a staged row (see lineSteps). */
+  private lineOf(ordinal: number): number {
+    const s = this.lineSteps;
+    let lo = 0;
+    let hi = s.length / 2 - 1;
+    let diff = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[2 * mid]! <= ordinal) {
+        diff = s[2 * mid + 1]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ordinal + diff;
+  }
+
+  private insertAll(tx: WriteTx, rows: readonly Value[][], lines: readonly number[]): void {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (!tx.insert(this.table, row)) {
+        const pk = this.table.primaryKey;
+        throw new EonError('unique_violation', `duplicate key value violates unique constraint "${this.table.name}_pkey"`, {
+          detail: `Key (${pk.map((o) => this.table.columns[o]!.name).join(', ')})=(${pk.map((o) => formatText(this.table.columns[o]!.type, row[o]!)).join(', ')}) already exists.`,
+          where: `COPY ${this.table.name}, line ${lines[i]}`,
+        });
+      }
+    }
   }
 
   private consume(text: string, atEnd: boolean): void {
@@ -229,16 +330,13 @@ export class CopyFromSink implements CopyIn {
       return;
     }
     const count = texts.length;
-    if (count === 1 && texts[0] === '' && quoted?.[0] !== true && this.targets.length > 1) {
-      throw this.dataError('bad_copy_file_format', `missing data for column "${this.columnName(1)}"`, lineNo);
-    }
-    if (count < this.targets.length) {
-      throw this.dataError('bad_copy_file_format', `missing data for column "${this.columnName(count)}"`, lineNo);
-    }
     if (count > this.targets.length) throw this.dataError('bad_copy_file_format', 'extra data after last expected column', lineNo);
     const row = new Array<Value>(this.width).fill(null);
     const csv = this.options.format === 'csv';
-    for (let f = 0; f < count; f++) {
+    // Fields convert in column order and a missing one fails when reached, as in PostgreSQL
+    // (a short line whose first field is bad fails on that field).
+    for (let f = 0; f < this.targets.length; f++) {
+      if (f >= count) throw this.dataError('bad_copy_file_format', `missing data for column "${this.columnName(f)}"`, lineNo);
       const text = texts[f]!;
       const ordinal = this.targets[f]!;
       const column = this.table.columns[ordinal]!;
@@ -260,24 +358,25 @@ export class CopyFromSink implements CopyIn {
     this.rowLines.push(lineNo);
   }
 
-  private async flush(): Promise<void> {
-    if (this.rows.length === 0) return;
+  /** A full batch: staged (outside a block) or written into the block's write set. */
+  private flush(): Promise<void> | undefined {
+    if (this.rows.length === 0) return undefined;
     const rows = this.rows;
     const lines = this.rowLines;
     this.rows = [];
     this.rowLines = [];
-    await this.store.write((tx) => {
-      for (let i = 0; i < rows.length; i++) {
-        if (!tx.insert(this.table, rows[i]!)) {
-          const key = this.table.primaryKey.map((o) => this.table.columns[o]!.name).join(', ');
-          throw new EonError('unique_violation', `duplicate key value violates unique constraint "${this.table.name}_pkey"`, {
-            detail: `Key (${key}) is already present.`,
-            where: `COPY ${this.table.name}, line ${lines[i]}`,
-          });
-        }
-      }
-    }, { bulk: true });
+    const first = this.copied;
     this.copied += rows.length;
+    if (this.load !== null) {
+      const s = this.lineSteps;
+      for (let i = 0; i < lines.length; i++) {
+        const diff = lines[i]! - (first + i);
+        if (s.length === 0 || s[s.length - 1] !== diff) s.push(first + i, diff);
+      }
+      (this.store as LoadTarget).stageRows(this.load, rows, first);
+      return undefined;
+    }
+    return this.store.write((tx) => this.insertAll(tx, rows, lines), { bulk: true }).then(() => undefined);
   }
 
   private applyRules(row: Value[], lineNo: number): void {

@@ -1,12 +1,14 @@
 // COPY … TO STDOUT: the SELECT that `COPY table [(columns)] TO` runs, and the result rows written
 // as PostgreSQL's COPY TO writes them — text format (backslash escapes, NULL as `\N`) or CSV
 // (quoted only where needed, or where FORCE_QUOTE asks), one line per row, values in their text
-// output form (the same text a DataRow carries).
+// output form (the same text a DataRow carries); or the binary format (copy-binary.ts).
 
 import type { Node } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
 import type { ColumnType, Value } from '../../src/types/index.js';
 import { formatText } from '../../src/types/text-io.js';
+import { typeName } from '../../src/types/index.js';
+import { binaryCopyChunks, checkBinaryCopyTypes } from './copy-binary.js';
 import type { TableSchema } from '../../storage/index.js';
 import { wrap } from '../parse/ast.js';
 import type { CopyOptions, CopyStatement } from '../parse/copy-statement.js';
@@ -18,8 +20,13 @@ export interface CopyOut {
   readonly columnCount: number;
   /** Data rows (the n of `COPY n`; the header line is not counted). */
   readonly rowCount: number;
-  /** The data, one line per row (the header line first), each ending in a newline; made as it is read. */
-  lines(): Generator<string, void, undefined>;
+  /** Binary format: CopyOutResponse announces format 1. */
+  readonly binary: boolean;
+  /**
+   * The data, one CopyData message each, made as it is read: text and CSV one line per row (the
+   * header line first), each ending in a newline; binary as bytes (see binaryCopyChunks).
+   */
+  lines(): Generator<string | Uint8Array, void, undefined>;
 }
 
 export interface CopyColumn {
@@ -116,6 +123,7 @@ export function quoteCsv(s: string, options: CopyOptions, forced: boolean, singl
 export class CopyToData implements CopyOut {
   readonly columnCount: number;
   readonly rowCount: number;
+  readonly binary: boolean;
 
   constructor(
     private readonly columns: readonly CopyColumn[],
@@ -126,9 +134,15 @@ export class CopyToData implements CopyOut {
   ) {
     this.columnCount = columns.length;
     this.rowCount = rows.length;
+    this.binary = options.format === 'binary';
+    if (this.binary) checkBinaryCopyTypes(columns.map((c) => c.type), typeName);
   }
 
-  *lines(): Generator<string, void, undefined> {
+  *lines(): Generator<string | Uint8Array, void, undefined> {
+    if (this.binary) {
+      yield* binaryCopyChunks(this.columns.map((c) => c.type), this.rows);
+      return;
+    }
     const { delimiter } = this.options;
     const csv = this.options.format === 'csv';
     const single = this.columns.length === 1;
@@ -146,7 +160,7 @@ export class CopyToData implements CopyOut {
           line += this.options.nullText;
           continue;
         }
-        const text = typeof v === 'string' ? v : formatText(types[i]!, v);
+        const text = typeof v === 'string' && types[i]!.kind !== 'bytea' ? v : formatText(types[i]!, v);
         line += csv ? quoteCsv(text, this.options, this.forceQuote[i] === true, single) : escapeText(text, delimiter);
       }
       yield `${line}\n`;

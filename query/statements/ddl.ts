@@ -3,15 +3,17 @@
 import { parseSync } from 'libpg-query';
 import type { ColumnDef, Constraint, ConstrType, CreateStmt, DropStmt, Node } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
+import type { SecurityDocument } from '../../storage/security.js';
 import type { ColumnSchema, Store, TableDefinition, TableSchema, ViewDefinition, ViewSchema } from '../../storage/index.js';
 import { asNode, baseName, nameList, nodeTag } from '../parse/ast.js';
 import type { StatementContext } from '../bind/context.js';
 import { dataTypeOf } from '../bind/data-type.js';
 import type { QueryResult } from '../session/contract.js';
 import { dropDependentViews } from './views.js';
-import type { CheckConstraint, SequenceOptions } from '../../storage/index.js';
+import type { CheckConstraint, IndexSchema, SequenceOptions } from '../../storage/index.js';
 import { StatementSource, quoteLiteral, validateCheck, validateDefault } from './column-rules.js';
 import { sequenceOptions } from './sequences.js';
+import { relationNameTaken, uniqueConstraints } from './indexes.js';
 
 /**
  * Where CREATE and DROP TABLE go: the Store itself on a node alone, the cluster catalog (decided by
@@ -25,6 +27,20 @@ export interface TableDdl {
   dropView(name: string): Promise<void>;
   /** TRUNCATE outside a transaction block: every row of the tables, at once (all or none). */
   truncateTables(names: readonly string[]): Promise<void>;
+  /** CREATE INDEX (query/statements/indexes.ts): builds the index over the rows and records it. */
+  createIndex(table: string, index: Omit<IndexSchema, 'id'>): Promise<IndexSchema>;
+  /** DROP INDEX of an index that backs no constraint. */
+  dropIndex(table: string, index: string): Promise<void>;
+  /**
+   * ALTER TABLE: `next` replaces the schema of table `name` (same id, maybe a new name); at a newer
+   * layout generation the stored rows are rewritten (query/statements/alter-table.ts builds it).
+   */
+  alterTable(name: string, next: TableSchema): Promise<TableSchema>;
+  /**
+   * CREATE/ALTER/DROP ROLE, GRANT, REVOKE and ownership: `edit` derives the next roles-and-privileges
+   * document from the current one (null: no change); in a cluster it is decided like other DDL.
+   */
+  changeSecurity(what: string, edit: (doc: SecurityDocument) => SecurityDocument | null): Promise<void>;
 }
 
 /** PostgreSQL's limit on columns per table. */
@@ -67,7 +83,8 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
     if (ifNotExists) return { command: 'CREATE TABLE', rowCount: 0, columns: null, rows: [] };
     throw new EonError('duplicate_table', `relation "${name}" already exists`);
   }
-  if (store.sequences.has(name)) throw new EonError('duplicate_table', `relation "${name}" already exists`);
+  // Sequences and indexes share the relation namespace with tables.
+  if (relationNameTaken(store, name)) throw new EonError('duplicate_table', `relation "${name}" already exists`);
   refuseTableClauses(s);
   const checks: { name: string | null; expr: string; raw: Node | undefined }[] = [];
   const cut = (c: Constraint, keyword: 'default' | 'check'): string => {
@@ -76,6 +93,7 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
   };
   const columns: ColumnSchema[] = [];
   let primaryKey: number[] | null = null;
+  const uniques: { constraint: Constraint; column: string | null }[] = [];
   const elements = s.tableElts ?? [];
   for (const element of elements) {
     if (asNode(element, 'TableLikeClause') !== undefined) throw new EonError('feature_not_supported', 'CREATE TABLE ... (LIKE ...) is not supported yet');
@@ -86,7 +104,8 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
     if (columns.some((c) => c.name === colName)) {
       throw new EonError('duplicate_column', `column "${colName}" specified more than once`);
     }
-    const { isPk, notNull, constraints } = columnConstraints(d, name);
+    const { isPk, notNull, constraints } = columnConstraints(d, name, { unique: true });
+    for (const c of constraints) if (c.contype === 'CONSTR_UNIQUE') uniques.push({ constraint: c, column: colName });
     const serial = serialType(d);
     const type = serial !== undefined ? dataTypeOf({ names: [{ String: { sval: serial } }] }) : dataTypeOf(d.typeName ?? {});
     const column: ColumnSchema = { name: colName, type, notNull: isPk || notNull };
@@ -129,6 +148,10 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
       checks.push({ name: c.conname ?? null, expr: cut(c, 'check'), raw: c.raw_expr });
       continue;
     }
+    if (c.contype === 'CONSTR_UNIQUE') {
+      uniques.push({ constraint: c, column: null });
+      continue;
+    }
     if (c.contype !== 'CONSTR_PRIMARY') {
       const what = (c.contype !== undefined ? TABLE_CONSTRAINT_NAMES[c.contype] : undefined) ?? String(c.contype);
       throw new EonError('feature_not_supported', `${what} constraints are not supported yet`);
@@ -149,8 +172,10 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
   for (const c of columns) if (c.default !== undefined && c.sequence === undefined) validateDefault(c.default, c, stmt);
   const namedChecks = nameChecks(name, columns, checks, primaryKey !== null);
   for (const k of namedChecks) validateCheck(k.expr, { name, columns }, stmt);
+  const used = new Set([...(primaryKey !== null ? [`${name}_pkey`] : []), ...namedChecks.map((k) => k.name)]);
+  const indexes = uniqueConstraints(name, columns, uniques, store, used, primaryKey ?? []);
   try {
-    await ddl.createTable({ name, columns, primaryKey: primaryKey ?? [], ...(namedChecks.length > 0 ? { checks: namedChecks } : {}) });
+    await ddl.createTable({ name, columns, primaryKey: primaryKey ?? [], ...(namedChecks.length > 0 ? { checks: namedChecks } : {}), ...(indexes.length > 0 ? { indexes } : {}) });
   } catch (e) {
     // Another node may have created it since this one last heard of the catalog.
     if (!(ifNotExists && e instanceof EonError && e.code === 'duplicate_table')) throw e;
@@ -177,11 +202,12 @@ function refuseTableClauses(s: CreateStmt): void {
  * A column's own constraints: PRIMARY KEY, NOT NULL and NULL are read here, DEFAULT, CHECK and
  * identity returned for createTable; UNIQUE, REFERENCES, GENERATED and deferrable are refused.
  */
-function columnConstraints(d: ColumnDef, table: string): { isPk: boolean; notNull: boolean; constraints: Constraint[] } {
+export function columnConstraints(d: ColumnDef, table: string, opts: { readonly unique?: boolean } = {}): { isPk: boolean; notNull: boolean; constraints: Constraint[] } {
   const constraints = (d.constraints ?? []).map((n) => constraintOf(n));
   const has = (t: ConstrType): boolean => constraints.some((c) => c.contype === t);
   if (d.raw_default !== undefined && !has('CONSTR_DEFAULT')) throw new EonError('feature_not_supported', 'column DEFAULT values are not supported yet');
-  if (has('CONSTR_UNIQUE')) throw new EonError('feature_not_supported', 'UNIQUE constraints other than the primary key are not supported yet');
+  // CREATE TABLE reads UNIQUE itself (opts.unique); elsewhere it is not supported yet.
+  if (has('CONSTR_UNIQUE') && opts.unique !== true) throw new EonError('feature_not_supported', 'UNIQUE constraints other than the primary key are not supported yet');
   if (has('CONSTR_FOREIGN')) throw new EonError('feature_not_supported', 'foreign keys are not supported yet');
   if (has('CONSTR_GENERATED') || d.generated !== undefined) throw new EonError('feature_not_supported', 'generated columns are not supported yet');
   if (has('CONSTR_ATTR_DEFERRABLE') || has('CONSTR_ATTR_DEFERRED')) throw new EonError('feature_not_supported', 'deferrable constraints are not supported yet');
@@ -198,13 +224,13 @@ function columnConstraints(d: ColumnDef, table: string): { isPk: boolean; notNul
 }
 
 /** The integer type a serial column stands for, or undefined for any other type name. */
-function serialType(d: ColumnDef): SequenceOptions['type'] | undefined {
+export function serialType(d: ColumnDef): SequenceOptions['type'] | undefined {
   const typeNames = nameList(d.typeName?.names);
   return typeNames.length === 1 ? SERIAL_TYPES.get(typeNames[0]!) : undefined;
 }
 
 /** PostgreSQL's name for a column's own sequence, <table>_<column>_seq, numbered on a clash. */
-function ownedSequenceName(store: Store, table: string, column: string, earlier: readonly ColumnSchema[]): string {
+export function ownedSequenceName(store: Store, table: string, column: string, earlier: readonly ColumnSchema[]): string {
   const base = `${table}_${column}_seq`;
   const taken = (n: string): boolean => store.sequences.has(n) || store.getTable(n) !== undefined || earlier.some((c) => c.sequence?.name === n);
   if (!taken(base)) return base;
@@ -235,7 +261,7 @@ function nameChecks(table: string, columns: readonly ColumnSchema[], checks: rea
   });
 }
 
-function collectColumnRefs(n: unknown, out: Set<string>): void {
+export function collectColumnRefs(n: unknown, out: Set<string>): void {
   if (Array.isArray(n)) {
     for (const x of n) collectColumnRefs(x, out);
     return;
@@ -251,7 +277,7 @@ function collectColumnRefs(n: unknown, out: Set<string>): void {
   for (const v of Object.values(n)) collectColumnRefs(v, out);
 }
 
-function constraintOf(n: Node): Constraint {
+export function constraintOf(n: Node): Constraint {
   const c = asNode(n, 'Constraint');
   if (c === undefined) throw new Error(`column constraint is a ${nodeTag(n)}`);
   return c;
@@ -275,7 +301,7 @@ export async function dropTable(s: DropStmt, _stmt: StatementContext, store: Sto
   return { command: 'DROP TABLE', rowCount: 0, columns: null, rows: [] };
 }
 
-function checkIdentifier(name: string): void {
+export function checkIdentifier(name: string): void {
   if (Buffer.byteLength(name) > IDENTIFIER_BYTES_MAX) {
     throw new EonError('program_limit_exceeded', `identifier "${name}" is longer than ${IDENTIFIER_BYTES_MAX} bytes`);
   }

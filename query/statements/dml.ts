@@ -5,7 +5,8 @@
 import type { DeleteStmt, InsertStmt, Node, OnConflictClause, RangeVar, ResTarget, ReturningClause, SelectStmt, UpdateStmt, WithClause } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
 import { T, formatText, type ColumnType, type Value } from '../../src/types/index.js';
-import { keyOf, type Store, type TableSchema, type WriteTx } from '../../storage/index.js';
+import { encodeKey, keyOf, type IndexSchema, type RowKey, type Store, type TableSchema, type WriteTx } from '../../storage/index.js';
+import { pkTypes } from '../../storage/store.js';
 import type { WriteSet } from '../../storage/write-set.js';
 import { asNode, constLiteral, nodeTag } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
@@ -18,6 +19,7 @@ import { coerce, requireBoolean } from '../bind/typing.js';
 import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr.js';
 import { CANCEL_CHECK_ROWS, ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
+import { indexScanRows } from '../execute/index-scan.js';
 import { optimize } from '../optimize/index.js';
 import type { QueryResult } from '../session/contract.js';
 import { bindChecks, bindDefaultFill, defaultExpr, enforceChecks, fillDefaults, type CompiledChecks } from './column-rules.js';
@@ -39,13 +41,16 @@ function tableScope(table: TableSchema, alias: string): Scope {
 }
 
 /** The target table of a DML statement and the name its columns are qualified by (its alias, else its name). */
-function lookupTable(rv: RangeVar | undefined, stmt: StatementContext, action: 'insert' | 'update' | 'delete' = 'insert'): { table: TableSchema; alias: string } {
+function lookupTable(rv: RangeVar | undefined, stmt: StatementContext, action: 'insert' | 'update' | 'delete' = 'insert', reads = false): { table: TableSchema; alias: string } {
   // The schema is not checked (public.t and t are the same table), as before.
   const name = rv?.relname ?? '';
   const table = stmt.catalog.getTable(name);
   const view = table === undefined ? stmt.catalog.getView?.(name) : undefined;
   if (view !== undefined) throw viewNotUpdatable(view, action);
   if (table === undefined) throw new EonError('undefined_table', `relation "${name}" does not exist`);
+  // PostgreSQL asks SELECT too when the statement reads the target's columns (WHERE, RETURNING, ON CONFLICT … UPDATE).
+  stmt.noteAccess(table, false, action === 'insert' ? 'INSERT' : action === 'update' ? 'UPDATE' : 'DELETE');
+  if (reads) stmt.noteAccess(table, false, 'SELECT');
   return { table, alias: rv?.alias?.aliasname ?? table.name };
 }
 
@@ -158,7 +163,9 @@ function writeInBlock<T>(writes: WriteSet, fn: (tx: WriteTx) => T): Promise<T> {
 
 export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
   refuseWith(s.withClause, 'INSERT');
-  const { table, alias } = lookupTable(s.relation, stmt);
+  const upsert = s.onConflictClause?.action === 'ONCONFLICT_UPDATE';
+  const { table, alias } = lookupTable(s.relation, stmt, 'insert', s.returningClause !== undefined || upsert);
+  if (upsert) stmt.noteAccess(table, false, 'UPDATE');
   const targets: number[] = [];
   const cols = (s.cols ?? []).map(resTarget);
   // Without a column list the statement fills the leading columns; the rest get their defaults (NULL).
@@ -227,7 +234,10 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
         return row;
       });
       // A large INSERT … SELECT is a bulk load: its partitions get segments directly.
-      const apply = (tx: WriteTx): Row[] => applyInserts(tx, table, full, conflict, ctx, checks);
+      const apply = (tx: WriteTx): Row[] => {
+        ctx.resumeTimeZone(); // ON CONFLICT DO UPDATE and CHECKs may run in a later turn
+        return applyInserts(tx, table, full, conflict, ctx, checks);
+      };
       const written = await (writes !== undefined ? writeInBlock(writes, apply) : store.write(apply, { bulk: full.length >= BULK_INSERT_ROWS_MIN }));
       return result('INSERT', written.length, returning, returningRows(returning, written, ctx));
     },
@@ -282,6 +292,11 @@ function floatLiteral(n: Node, type: ColumnType): Expr | null {
 
 interface ConflictAction {
   readonly action: 'nothing' | 'update';
+  /**
+   * The arbiter: the primary key, one unique index, or (DO NOTHING without a target) every unique
+   * constraint the table has.
+   */
+  readonly target: 'pk' | IndexSchema | 'any';
   readonly sets: { column: number; expr: Expr }[];
   readonly where: Expr | null;
 }
@@ -289,27 +304,37 @@ interface ConflictAction {
 function bindConflict(c: OnConflictClause | undefined, table: TableSchema, alias: string, stmt: StatementContext): ConflictAction | null {
   if (c === undefined) return null;
   const noMatch = (): EonError => new EonError('invalid_column_reference', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
-  if (table.primaryKey.length === 0) throw noMatch();
-  const pkNames = table.primaryKey.map((i) => table.columns[i]!.name);
+  const uniques = (table.indexes ?? []).filter((i) => i.unique);
+  if (table.primaryKey.length === 0 && uniques.length === 0) throw noMatch();
   const infer = c.infer;
   let inferred = false;
+  let target: ConflictAction['target'] = table.primaryKey.length > 0 && uniques.length === 0 ? 'pk' : 'any';
   if (infer?.conname !== undefined) {
-    // ON CONFLICT ON CONSTRAINT: the primary key is the only constraint a table has.
-    if (infer.conname !== `${table.name}_pkey`) throw new EonError('undefined_object', `constraint "${infer.conname}" for table "${table.name}" does not exist`);
+    // ON CONFLICT ON CONSTRAINT: the primary key or a UNIQUE constraint (a plain unique index is no constraint).
+    const named = uniques.find((i) => i.constraint && i.name === infer.conname);
+    if (named !== undefined) target = named;
+    else if (table.primaryKey.length > 0 && infer.conname === `${table.name}_pkey`) target = 'pk';
+    else throw new EonError('undefined_object', `constraint "${infer.conname}" for table "${table.name}" does not exist`);
     inferred = true;
   } else {
-    // An expression element (not a plain column) matches no constraint.
+    // An expression element (not a plain column) matches no constraint; the column set must equal a unique index's.
     const targetCols = (infer?.indexElems ?? []).map((n) => asNode(n, 'IndexElem')?.name ?? null);
     if (targetCols.length > 0) {
-      const same = targetCols.length === pkNames.length && targetCols.every((n) => n !== null && pkNames.includes(n));
-      if (!same) throw noMatch();
+      const ordinals = targetCols.map((n) => (n === null ? -1 : table.columns.findIndex((col) => col.name === n)));
+      if (ordinals.some((o) => o < 0)) throw noMatch();
+      const set = [...new Set(ordinals)].sort((a, b) => a - b).join();
+      const sameSet = (cols: readonly number[]): boolean => [...new Set(cols)].sort((a, b) => a - b).join() === set;
+      const index = uniques.find((i) => sameSet(i.columns));
+      if (table.primaryKey.length > 0 && sameSet(table.primaryKey)) target = 'pk';
+      else if (index !== undefined) target = index;
+      else throw noMatch();
       inferred = true;
     }
   }
   const rowLevel = new LevelContext(stmt, tableScope(table, alias), null);
   // The primary key is not a partial index: it satisfies any inference predicate, which is only checked.
   if (infer?.whereClause !== undefined) requireBoolean(bindInClause(infer.whereClause, rowLevel, 'index predicates'), 'WHERE', stmt.params);
-  if (c.action !== 'ONCONFLICT_UPDATE') return { action: 'nothing', sets: [], where: null };
+  if (c.action !== 'ONCONFLICT_UPDATE') return { action: 'nothing', target, sets: [], where: null };
   if (!inferred) {
     throw new EonError('syntax_error', 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
       hint: 'For example, ON CONFLICT (column_name).',
@@ -320,7 +345,7 @@ function bindConflict(c: OnConflictClause | undefined, table: TableSchema, alias
   const level = new LevelContext(stmt, scope, null);
   const sets = bindSetList(c.targetList ?? [], table, alias, level);
   const where = c.whereClause !== undefined ? requireBoolean(bindInClause(c.whereClause, level, 'WHERE'), 'WHERE', stmt.params) : null;
-  return { action: 'update', sets, where };
+  return { action: 'update', target, sets, where };
 }
 
 /**
@@ -381,18 +406,30 @@ function applyInserts(tx: WriteTx, table: TableSchema, rows: Row[], conflict: Co
   const touched = conflict?.action === 'update' ? new Set<string>() : null;
   const setFns = conflict?.sets.map((s) => ({ column: s.column, fn: compileExpr(s.expr) })) ?? [];
   const where = conflict?.where ? compilePredicate(conflict.where) : null;
+  const target = conflict?.target ?? 'pk';
+  // DO NOTHING without a target yields to a conflict on any unique index, the primary key included.
+  const arbiters = target === 'pk' ? [] : target === 'any' ? (table.indexes ?? []).filter((i) => i.unique) : [target];
   for (const row of rows) {
     checkNotNull(table, row);
     if (checks !== null) enforceChecks(checks, row, ctx);
-    if (tx.insert(table, row)) {
-      written.push(row);
-      touched?.add(keyText(table, row));
-      continue;
+    let holder: RowKey | undefined;
+    for (const index of arbiters) if ((holder = tx.uniqueConflict(table, index, row)) !== undefined) break;
+    if (holder === undefined) {
+      const newKey = tx.insertReturningKey(table, row);
+      if (newKey !== undefined) {
+        written.push(row);
+        touched?.add(rowKeyText(table, newKey));
+        continue;
+      }
+      // A primary-key conflict when the arbiter is another constraint is an error, as in PostgreSQL.
+      if (conflict === null || (target !== 'pk' && target !== 'any')) throw duplicateKey(table, row);
+      if (conflict.action === 'nothing') continue;
+      holder = keyOf(table, row);
     }
     if (conflict === null) throw duplicateKey(table, row);
     if (conflict.action === 'nothing') continue;
-    const key = keyOf(table, row);
-    const kt = keyText(table, row);
+    const key = holder;
+    const kt = rowKeyText(table, key);
     if (touched!.has(kt)) {
       throw new EonError('cardinality_violation', 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
         hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
@@ -406,9 +443,8 @@ function applyInserts(tx: WriteTx, table: TableSchema, rows: Row[], conflict: Co
     for (const s of setFns) updated[s.column] = s.fn(both, ctx);
     checkNotNull(table, updated);
     if (checks !== null) enforceChecks(checks, updated, ctx);
-    const newKey = keyOf(table, updated);
-    if (keyText(table, updated) !== kt) {
-      if (tx.get(table, newKey) !== undefined) throw duplicateKey(table, updated);
+    if (table.primaryKey.length > 0 && rowKeyText(table, keyOf(table, updated)) !== kt) {
+      if (tx.get(table, keyOf(table, updated)) !== undefined) throw duplicateKey(table, updated);
     }
     tx.replace(table, key, updated);
     written.push(updated);
@@ -416,8 +452,9 @@ function applyInserts(tx: WriteTx, table: TableSchema, rows: Row[], conflict: Co
   return written;
 }
 
-function keyText(table: TableSchema, row: Row): string {
-  return table.primaryKey.map((i) => (row[i] === null ? '\u0000' : formatText(table.columns[i]!.type, row[i] as Value))).join('\u0001');
+/** A row key as text, to tell rows apart (hidden row ids included). */
+function rowKeyText(table: TableSchema, key: RowKey): string {
+  return encodeKey(table.id, 0, pkTypes(table), key).toString('latin1');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +464,10 @@ function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'sc
   const out: Match[] = [];
   const pred = scan.filter === null ? null : compilePredicate(scan.filter);
   let n = 0;
-  for (const { key, row } of ctx.writes !== undefined ? ctx.writes.scanRows(table) : store.scanRows(table)) {
+  // Through a secondary index when the block has no writes of its own to overlay.
+  const viaIndex = scan.indexLookup !== undefined && ctx.writes?.touches(table) !== true ? indexScanRows(store, table, scan.indexLookup, ctx) : null;
+  const rows = viaIndex ?? (ctx.writes !== undefined ? ctx.writes.scanRows(table) : store.scanRows(table));
+  for (const { key, row } of rows) {
     if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
     if (pred === null || pred(row, ctx)) out.push({ key, row });
   }
@@ -468,6 +508,7 @@ async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { 
     const lookup = scan.keyLookup;
     const pred = scan.filter === null ? null : compilePredicate(scan.filter);
     return store.write((tx) => {
+      ctx.resumeTimeZone(); // a queued write runs after other sessions' work
       const key = lookup.map((e) => compileExpr(e)([], ctx));
       const row = key.includes(null) ? undefined : tx.get(table, key);
       const matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
@@ -477,7 +518,10 @@ async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { 
   }
   store.commitPending();
   const matches = matchingRows(store, table, scan, ctx);
-  await store.write((tx) => apply(tx, matches), { now: true });
+  await store.write((tx) => {
+    ctx.resumeTimeZone();
+    apply(tx, matches);
+  }, { now: true });
   return matches;
 }
 
@@ -491,7 +535,7 @@ function bindWhereScan(where: Node | undefined, table: TableSchema, level: Level
 export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
   if ((s.fromClause ?? []).length > 0) throw new EonError('feature_not_supported', 'UPDATE ... FROM is not supported yet');
   refuseWith(s.withClause, 'UPDATE');
-  const { table, alias } = lookupTable(s.relation, stmt, 'update');
+  const { table, alias } = lookupTable(s.relation, stmt, 'update', s.whereClause !== undefined || s.returningClause !== undefined || JSON.stringify(s.targetList ?? []).includes('"ColumnRef"'));
   const level = new LevelContext(stmt, tableScope(table, alias), null);
   const sets = bindSetList(s.targetList ?? [], table, alias, level);
   const scan = bindWhereScan(s.whereClause, table, level);
@@ -530,7 +574,7 @@ export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
 export function bindDelete(s: DeleteStmt, stmt: StatementContext): DmlPlan {
   if ((s.usingClause ?? []).length > 0) throw new EonError('feature_not_supported', 'DELETE ... USING is not supported yet');
   refuseWith(s.withClause, 'DELETE');
-  const { table, alias } = lookupTable(s.relation, stmt, 'delete');
+  const { table, alias } = lookupTable(s.relation, stmt, 'delete', s.whereClause !== undefined || s.returningClause !== undefined);
   const level = new LevelContext(stmt, tableScope(table, alias), null);
   const scan = bindWhereScan(s.whereClause, table, level);
   const returning = bindReturning(s.returningClause, level, table, alias);

@@ -20,8 +20,10 @@ export const ERROR_CODES = {
   invalid_row_count_in_result_offset_clause: { sqlstate: '2201X', http: 400 },
   invalid_regular_expression: { sqlstate: '2201B', http: 400 },
   invalid_escape_sequence: { sqlstate: '22025', http: 400 },
+  array_subscript_error: { sqlstate: '2202E', http: 400 },
   invalid_text_representation: { sqlstate: '22P02', http: 400 },
   invalid_binary_representation: { sqlstate: '22P03', http: 400 },
+  untranslatable_character: { sqlstate: '22P05', http: 400 },
   cardinality_violation: { sqlstate: '21000', http: 400 },
   // Class 23 — integrity constraint violation
   not_null_violation: { sqlstate: '23502', http: 409 },
@@ -123,6 +125,11 @@ export const ERROR_CODES = {
   duplicate_object: { sqlstate: '42710', http: 409 },
   // Appended for views (query/statements/views.ts): a view whose definition reaches itself.
   invalid_object_definition: { sqlstate: '42P17', http: 400 },
+  // Roles and privileges (query/statements/roles.ts, query/session/privileges.ts).
+  insufficient_privilege: { sqlstate: '42501', http: 403 },
+  reserved_name: { sqlstate: '42939', http: 400 },
+  object_in_use: { sqlstate: '55006', http: 409 },
+  invalid_grant_operation: { sqlstate: '0LP01', http: 400 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

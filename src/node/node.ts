@@ -3,7 +3,9 @@
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DataEnginePool, Store } from '../../storage/index.js';
+import { DataEnginePool, Store, roleByName } from '../../storage/index.js';
+import type { RoleDirectory } from '../../protocol/pg/role-auth.js';
+import { REST_USER_DEFAULT as BOOTSTRAP_SUPERUSER_NAME } from '../../protocol/http/auth.js';
 import { createQueryEngine, standaloneClusterInfo } from '../../query/index.js';
 import type { ClusterInfoProvider } from '../../query/index.js';
 import { PgServer, loadTlsCredentials } from '../../protocol/pg/index.js';
@@ -90,9 +92,22 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         createView: (def, options) => (catalog ?? store).createView(def, options),
         dropView: (name) => (catalog ?? store).dropView(name),
         truncateTables: (names) => (catalog ?? store).truncateTables(names),
+        createIndex: (table, index) => (catalog ?? store).createIndex(table, index),
+        dropIndex: (table, index) => (catalog ?? store).dropIndex(table, index),
+        alterTable: (name, next) => (catalog ?? store).alterTable(name, next),
+        changeSecurity: (what, edit) => (catalog ?? store).changeSecurity(what, edit),
       },
       ...(config.queryCellsMax === undefined ? {} : { queryCellsMax: config.queryCellsMax }),
+      superuser: { name: BOOTSTRAP_SUPERUSER_NAME, ...(config.password === undefined ? {} : { password: config.password }) },
+      // Primary-key reads go to R replicas once replication runs and the node has peers.
+      pointReads: {
+        active: () => replication?.pointReads.active() === true,
+        covers: (table) => replication?.pointReads.covers(table) === true,
+        read: (table, key) => (replication === null ? Promise.resolve(store.get(table, key)) : replication.pointReads.read(table, key)),
+      },
     });
+    // Both ports authenticate against the store's roles, which the cluster catalog keeps current.
+    const roles: RoleDirectory = { find: (name) => roleByName(store.security(), name) };
     closers.push({ name: 'query engine', close: () => engine.close() });
 
     // Every statement either protocol answers is timed: membership gossips the figures.
@@ -121,6 +136,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       store,
       log,
       nodeName: () => nodeName,
+      roles,
       ...(config.password === undefined ? {} : { password: config.password }),
       ...(tls === undefined ? {} : { tls }),
     });
@@ -129,6 +145,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       port: config.pgPort,
       sessions,
       log,
+      roles,
       ...(config.password === undefined ? {} : { password: config.password }),
       ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
       ...(tls === undefined ? {} : { tls }),
@@ -270,13 +287,14 @@ function openStore(dataDir: string, partitions: number | undefined): Store {
   }
 }
 
-/** Replication's figures as gossiped stats: hints held, replication delay p99, conflicts settled. */
+/** Replication's figures as gossiped stats: hints held, replication delay p99, conflicts settled, read repairs. */
 function replicationFigures(replication: Replication | null): Record<string, number> {
   if (replication === null) return {};
   const r = replication.stats();
   return {
     hintsPending: replication.hints.total(),
     replicationConflicts: r.conflicts,
+    readRepairs: r.readRepairs,
     ...(r.delayP50Ms === null ? {} : { replicationDelayP50Ms: Math.round(r.delayP50Ms * 10) / 10 }),
     ...(r.delayP99Ms === null ? {} : { replicationDelayP99Ms: Math.round(r.delayP99Ms * 10) / 10 }),
   };

@@ -102,6 +102,7 @@ export function meteredSessions(factory: SessionFactory, metrics: StatementMetri
           return inner.transactionStatus;
         },
         setting: (name) => inner.setting(name),
+        changeSetting: (name, value) => inner.changeSetting?.(name, value),
         close: () => inner.close(),
       };
       return session;

@@ -6,7 +6,10 @@ import { dateToTimestamp } from './datetime.js';
 import { Interval, USECS_PER_DAY } from './interval.js';
 import { FLOAT4_SIG_DIGITS, Numeric, pow10 } from './numeric.js';
 import { formatText, parseText } from './text-io.js';
+import { intervalToTime, roundTime, timestampToTime } from './time.js';
 import type { Value } from './values.js';
+import { castJson, isJsonKind, jsonCastContext } from './jsonb-cast.js';
+import { dateToTimestamptz, timestampToTimestamptz, timestamptzToDate, timestamptzToTimestamp } from './timestamptz.js';
 
 export type CastContext = 'implicit' | 'assignment' | 'explicit' | 'none';
 
@@ -14,7 +17,8 @@ const NUMBER_ORDER: Partial<Record<TypeKind, number>> = { int2: 0, int4: 1, int8
 const LABEL: Record<TypeKind, string> = {
   bool: 'boolean', int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision',
   numeric: 'numeric', text: 'text', varchar: 'character varying', date: 'date', timestamp: 'timestamp without time zone',
-  timestamptz: 'timestamp with time zone', interval: 'interval', unknown: 'unknown',
+  timestamptz: 'timestamp with time zone', interval: 'interval', unknown: 'unknown', json: 'json', jsonb: 'jsonb',
+  uuid: 'uuid', bytea: 'bytea', time: 'time without time zone',
 };
 
 /** In which context a cast from → to is allowed (pg_cast's castcontext). */
@@ -32,12 +36,15 @@ export function canCast(from: ColumnType, to: ColumnType): CastContext {
   if ((t === 'text' || t === 'varchar') && (f === 'text' || f === 'varchar')) return 'implicit';
   if (t === 'text' || t === 'varchar') return 'assignment';
   if (f === 'text' || f === 'varchar') return 'explicit';
+  if (isJsonKind(f) || isJsonKind(t)) return jsonCastContext(f, t);
   if (f === 'bool' && t === 'int4') return 'explicit';
   if (f === 'int4' && t === 'bool') return 'explicit';
   if (f === 'date' && (t === 'timestamp' || t === 'timestamptz')) return 'implicit';
   if (f === 'timestamp' && t === 'timestamptz') return 'implicit';
   if ((f === 'timestamp' || f === 'timestamptz') && t === 'date') return 'assignment';
   if (f === 'timestamptz' && t === 'timestamp') return 'assignment';
+  if (f === 'time' && t === 'interval') return 'implicit';
+  if ((f === 'interval' || f === 'timestamp' || f === 'timestamptz') && t === 'time') return 'assignment';
   return 'none';
 }
 
@@ -157,6 +164,7 @@ export function applyTypmod(v: Value, to: ColumnType, explicit: boolean): Value 
     if (explicit || chars.slice(to.length).every((c) => c === ' ')) return chars.slice(0, to.length).join('');
     throw new EonError('string_data_right_truncation', `value too long for type character varying(${to.length})`);
   }
+  if (to.kind === 'time' && to.precision !== undefined) return roundTime(v as number, to.precision);
   return v;
 }
 
@@ -169,6 +177,9 @@ export function castValue(v: Value, from: ColumnType, to: ColumnType, explicit =
   if (f === t) out = v;
   else if (f === 'unknown' || ((f === 'text' || f === 'varchar') && t !== 'text' && t !== 'varchar')) {
     out = parseText({ kind: t }, v as string);
+  } else if (isJsonKind(f) || isJsonKind(t)) {
+    const j = castJson(v, f, t, (k) => LABEL[k]);
+    out = j.kind === t || (j.kind === 'text' && t === 'varchar') ? j.value : castValue(j.value, { kind: j.kind }, { kind: t }, explicit);
   } else {
     switch (t) {
       case 'text':
@@ -200,17 +211,27 @@ export function castValue(v: Value, from: ColumnType, to: ColumnType, explicit =
         else throw new EonError('cannot_coerce', `cannot cast type ${LABEL[f]} to boolean`);
         break;
       case 'date':
-        if (f === 'timestamp' || f === 'timestamptz') out = Math.floor((v as number) / USECS_PER_DAY);
+        if (f === 'timestamptz') out = timestamptzToDate(v as number); // the day in the session's zone
+        else if (f === 'timestamp') out = Math.floor((v as number) / USECS_PER_DAY);
         else throw new EonError('cannot_coerce', `cannot cast type ${LABEL[f]} to date`);
         break;
       case 'timestamp':
       case 'timestamptz':
-        if (f === 'date') out = dateToTimestamp(v as number);
-        else if (f === 'timestamp' || f === 'timestamptz') out = v;
+        if (f === 'date') out = t === 'timestamptz' ? dateToTimestamptz(v as number) : dateToTimestamp(v as number);
+        else if (f === t) out = v;
+        // Between the two, through the session's time zone.
+        else if (f === 'timestamp') out = timestampToTimestamptz(v as number);
+        else if (f === 'timestamptz') out = timestamptzToTimestamp(v as number);
+        else throw new EonError('cannot_coerce', `cannot cast type ${LABEL[f]} to ${LABEL[t]}`);
+        break;
+      case 'time':
+        if (f === 'timestamp' || f === 'timestamptz') out = timestampToTime(f === 'timestamptz' ? timestamptzToTimestamp(v as number) : (v as number));
+        else if (f === 'interval') out = intervalToTime(v as Interval);
         else throw new EonError('cannot_coerce', `cannot cast type ${LABEL[f]} to ${LABEL[t]}`);
         break;
       case 'interval':
         if (v instanceof Interval) out = v;
+        else if (f === 'time') out = new Interval(0, 0, v as number);
         else throw new EonError('cannot_coerce', `cannot cast type ${LABEL[f]} to interval`);
         break;
       default:

@@ -14,10 +14,18 @@ export type TypeKind =
   | 'timestamp'
   | 'timestamptz'
   | 'interval'
+  /** JSON text kept as written (validated on input). */
+  | 'json'
+  /** Normalized JSON, held as its canonical text (src/types/jsonb.ts). */
+  | 'jsonb'
+  | 'uuid'
+  | 'bytea'
+  /** time without time zone. */
+  | 'time'
   /** An untyped literal or parameter whose type is not yet decided (PostgreSQL's `unknown`). */
   | 'unknown';
 
-/** A column or expression type. `precision`/`scale` only for numeric, `length` only for varchar. */
+/** A column or expression type. `precision`/`scale` only for numeric (`precision` also for time(p)), `length` only for varchar. */
 export interface ColumnType {
   readonly kind: TypeKind;
   readonly precision?: number;
@@ -40,6 +48,11 @@ export const TYPE_OIDS: Readonly<Record<TypeKind, number>> = {
   timestamp: 1114,
   timestamptz: 1184,
   interval: 1186,
+  json: 114,
+  jsonb: 3802,
+  uuid: 2950,
+  bytea: 17,
+  time: 1083,
   unknown: 705,
 };
 
@@ -58,6 +71,11 @@ export const TYPE_NAMES: Readonly<Record<TypeKind, string>> = {
   timestamp: 'timestamp without time zone',
   timestamptz: 'timestamp with time zone',
   interval: 'interval',
+  json: 'json',
+  jsonb: 'jsonb',
+  uuid: 'uuid',
+  bytea: 'bytea',
+  time: 'time without time zone',
   unknown: 'unknown',
 };
 
@@ -75,6 +93,11 @@ export const T = {
   timestamp: { kind: 'timestamp' },
   timestamptz: { kind: 'timestamptz' },
   interval: { kind: 'interval' },
+  json: { kind: 'json' },
+  jsonb: { kind: 'jsonb' },
+  uuid: { kind: 'uuid' },
+  bytea: { kind: 'bytea' },
+  time: { kind: 'time' },
   unknown: { kind: 'unknown' },
 } as const satisfies Record<TypeKind, ColumnType>;
 
@@ -99,6 +122,7 @@ export function typeName(t: ColumnType): string {
     return `${base}(${t.precision},${t.scale ?? 0})`;
   }
   if (t.kind === 'varchar' && t.length !== undefined) return `${base}(${t.length})`;
+  if (t.kind === 'time' && t.precision !== undefined) return `time(${t.precision}) without time zone`;
   return base;
 }
 
@@ -108,6 +132,7 @@ export function typeModifier(t: ColumnType): number {
     return ((t.precision << 16) | (t.scale ?? 0)) + 4;
   }
   if (t.kind === 'varchar' && t.length !== undefined) return t.length + 4;
+  if (t.kind === 'time' && t.precision !== undefined) return t.precision;
   return -1;
 }
 
@@ -126,12 +151,18 @@ export function typeSize(t: ColumnType): number {
     case 'float8':
     case 'timestamp':
     case 'timestamptz':
+    case 'time':
       return 8;
+    case 'uuid':
+      return 16;
     case 'interval':
       return 16;
     case 'numeric':
     case 'text':
     case 'varchar':
+    case 'json':
+    case 'jsonb':
+    case 'bytea':
       return -1;
     case 'unknown':
       return -2;

@@ -2,6 +2,7 @@
 // PostgreSQL's ISO input and output, calendar arithmetic, EXTRACT fields and date_trunc.
 
 import { EonError } from '../errors/index.js';
+import { instantInZoneText, localToUtc, offsetText, sessionTimeZone, utcOffsetSecs } from './time-zone.js';
 import { DAYS_PER_MONTH, Interval, USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, formatSeconds } from './interval.js';
 
 /** Proleptic Gregorian civil date → days since the epoch (H. Hinnant's days_from_civil). */
@@ -65,7 +66,8 @@ function pad(n: number, w: number): string {
 }
 
 const DATE_RE = /^(\d{1,7})-(\d{1,2})-(\d{1,2})(?:\s+(bc|ad))?$/i;
-const TS_RE = /^(\d{1,7})-(\d{1,2})-(\d{1,2})(?:[ tT]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?)?\s*(z|utc|[+-]\d{1,2}(?::?\d{2})?)?(?:\s+(bc|ad))?$/i;
+// The zone after the time: an ISO offset, or a name (abbreviation, IANA name, POSIX spec; see time-zone.ts).
+const TS_RE = /^(\d{1,7})-(\d{1,2})-(\d{1,2})(?:[ tT]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?)?\s*([+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|(?!(?:bc|ad)$)[a-z][a-z0-9_/+\-:<>]*)?(?:\s+(bc|ad))?$/i;
 
 /** Years written with at most two digits are 1970..2069, as PostgreSQL reads them (not for BC). */
 function civilYear(yearText: string, era: string | undefined): number {
@@ -96,7 +98,15 @@ export function parseDate(text: string): number {
   if (m === null) {
     // A timestamp's date part is accepted too, as PostgreSQL does for date input.
     const t = TS_RE.exec(s);
-    if (t !== null) return Math.floor(parseTimestamp(s, false) / USECS_PER_DAY);
+    if (t !== null) {
+      try {
+        return Math.floor(parseTimestamp(s, false) / USECS_PER_DAY);
+      } catch (e) {
+        // An unknown zone word after the date: reported for date, as PostgreSQL does.
+        if (e instanceof EonError && e.code === 'invalid_datetime_format') throw new EonError('invalid_datetime_format', `invalid input syntax for type date: "${text}"`);
+        throw e;
+      }
+    }
     throw new EonError('invalid_datetime_format', `invalid input syntax for type date: "${text}"`);
   }
   // A first field of one or two digits is a month: DateStyle MDY reads '1-02-03' as 2003-01-02.
@@ -130,10 +140,15 @@ export function parseTimestamp(text: string, withZone: boolean): number {
   const frac = m[7] === undefined || m[7] === '.' ? 0 : Math.round(Number('0' + m[7]) * USECS_PER_SEC);
   let us = daysFromCivil(y, mo, d) * USECS_PER_DAY + hh * USECS_PER_HOUR + mi * USECS_PER_MINUTE + ss * USECS_PER_SEC + frac;
   const zone = m[8];
-  if (withZone && zone !== undefined && !/^(z|utc)$/i.test(zone)) {
-    const z = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(zone)!;
-    const offset = (Number(z[2]) * 60 + Number(z[3] ?? 0)) * USECS_PER_MINUTE * (z[1] === '-' ? -1 : 1);
-    us -= offset;
+  // timestamp ignores a written zone, but it must still be one.
+  if (!withZone && zone !== undefined && instantInZoneText(zone, us) === null) {
+    throw new EonError('invalid_datetime_format', `invalid input syntax for type timestamp: "${text}"`);
+  }
+  if (withZone) {
+    // No zone written: the wall time is read in the session's zone (DST gaps and overlaps as PostgreSQL resolves them).
+    const at = zone === undefined ? localToUtc(sessionTimeZone(), us) : instantInZoneText(zone, us);
+    if (at === null) throw new EonError('invalid_datetime_format', `invalid input syntax for type timestamp with time zone: "${text}"`);
+    us = at;
   }
   if (!(us >= TIMESTAMP_MIN_US && us < TIMESTAMP_END_US)) throw new EonError('datetime_field_overflow', `timestamp out of range: "${text}"`);
   return us;
@@ -145,7 +160,10 @@ export function formatDate(days: number): string {
   return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
 }
 
-export function formatTimestamp(us: number, withZone: boolean): string {
+export function formatTimestamp(utcOrLocal: number, withZone: boolean): string {
+  // timestamptz prints the instant's wall time in the session's zone, then that zone's offset.
+  const offset = withZone ? utcOffsetSecs(sessionTimeZone(), utcOrLocal) : 0;
+  const us = utcOrLocal + offset * USECS_PER_SEC;
   const days = Math.floor(us / USECS_PER_DAY);
   const rest = us - days * USECS_PER_DAY;
   const { y, m, d } = civilFromDays(days);
@@ -153,7 +171,7 @@ export function formatTimestamp(us: number, withZone: boolean): string {
   const mi = Math.floor((rest % USECS_PER_HOUR) / USECS_PER_MINUTE);
   const sec = formatSeconds(rest % USECS_PER_MINUTE);
   const date = `${pad(y <= 0 ? 1 - y : y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
-  return `${date} ${pad(hh, 2)}:${pad(mi, 2)}:${sec}${withZone ? '+00' : ''}${y <= 0 ? ' BC' : ''}`;
+  return `${date} ${pad(hh, 2)}:${pad(mi, 2)}:${sec}${withZone ? offsetText(offset) : ''}${y <= 0 ? ' BC' : ''}`;
 }
 
 /** timestamp + interval: months first (day clamped to the month's end), then days, then time. */

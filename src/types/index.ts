@@ -9,3 +9,6 @@ export * from './float-format.js';
 export * from './text-io.js';
 export * from './cast.js';
 export * from './operators.js';
+export * from './uuid.js';
+export * from './bytea.js';
+export * from './time.js';

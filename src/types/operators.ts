@@ -7,8 +7,11 @@ import { canCast, castValue, checkInt, checkInt8 } from './cast.js';
 import { checkDateRange, dateToTimestamp, timestampDifference, timestampPlusInterval } from './datetime.js';
 import { Interval } from './interval.js';
 import { Numeric } from './numeric.js';
+import { compareJsonbText, jsonbKey } from './jsonb.js';
 import { numericPower } from './numeric-transcendental.js';
 import type { Value } from './values.js';
+import { resolveUuidByteaTimeOperator } from './uuid-bytea-time-operators.js';
+import { timestamptzPlusInterval } from './timestamptz.js';
 
 export type BinaryFn = (a: Value, b: Value) => Value;
 
@@ -22,7 +25,8 @@ export interface ResolvedOperator {
 const LABEL: Record<TypeKind, string> = {
   bool: 'boolean', int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision',
   numeric: 'numeric', text: 'text', varchar: 'character varying', date: 'date', timestamp: 'timestamp without time zone',
-  timestamptz: 'timestamp with time zone', interval: 'interval', unknown: 'unknown',
+  timestamptz: 'timestamp with time zone', interval: 'interval', unknown: 'unknown', json: 'json', jsonb: 'jsonb',
+  uuid: 'uuid', bytea: 'bytea', time: 'time without time zone',
 };
 
 const NUMBER_ORDER: Partial<Record<TypeKind, number>> = { int2: 0, int4: 1, int8: 2, numeric: 3, float4: 4, float8: 5 };
@@ -63,6 +67,8 @@ export function compareValues(type: ColumnType, a: Value, b: Value): number {
       const yn = Number.isNaN(y);
       return xn === yn ? 0 : xn ? 1 : -1;
     }
+    case 'jsonb':
+      return compareJsonbText(a as string, b as string);
     case 'interval': {
       const x = (a as Interval).sortValue();
       const y = (b as Interval).sortValue();
@@ -114,11 +120,16 @@ export function keyString(type: ColumnType, v: Value): string {
     }
     case 'interval':
       return String((v as Interval).sortValue());
+    case 'jsonb':
+      return jsonbKey(v as string);
     case 'bool':
       return v ? 't' : 'f';
     case 'float4':
     case 'float8':
       return Number.isNaN(v) ? 'NaN' : String(v);
+    case 'bytea':
+      // Any byte may occur, the NULL marker and key separators too: the length keeps keys apart.
+      return `${(v as string).length}:${v as string}`;
     default:
       return typeof v === 'string' ? v : String(v);
   }
@@ -298,7 +309,7 @@ function floatOp(op: string, f4: boolean): BinaryFn | null {
 function cmpFn(op: string, type: ColumnType): BinaryFn | null {
   // Fast paths for plain numbers and strings; everything else through compareValues.
   const k = type.kind;
-  if (k === 'int2' || k === 'int4' || k === 'date' || k === 'timestamp' || k === 'timestamptz') {
+  if (k === 'int2' || k === 'int4' || k === 'date' || k === 'timestamp' || k === 'timestamptz' || k === 'time') {
     switch (op) {
       case '=':
         return (a, b) => a === b;
@@ -314,7 +325,7 @@ function cmpFn(op: string, type: ColumnType): BinaryFn | null {
         return (a, b) => (a as number) >= (b as number);
     }
   }
-  if (k === 'text' || k === 'varchar') {
+  if (k === 'text' || k === 'varchar' || k === 'uuid' || k === 'bytea') {
     if (op === '=') return (a, b) => a === b;
     if (op === '<>') return (a, b) => a !== b;
   }
@@ -352,11 +363,13 @@ export function resolveBinaryOperator(opIn: string, l: ColumnType, r: ColumnType
   const lk = l.kind;
   const rk = r.kind;
   // An untyped literal next to || is text whatever the other side is (anynonarray || text).
-  if (op === '||' && (lk === 'unknown' || rk === 'unknown')) {
+  if (op === '||' && (lk === 'unknown' || rk === 'unknown') && lk !== 'bytea' && rk !== 'bytea') {
     return resolveBinaryOperator(op, lk === 'unknown' ? T.text : l, rk === 'unknown' ? T.text : r);
   }
   // Untyped literals on both sides compare as text.
   if (lk === 'unknown' && rk === 'unknown') return resolveBinaryOperator(op, T.text, T.text);
+  const special = resolveUuidByteaTimeOperator(op, l, r);
+  if (special !== null) return special;
   if (lk === 'unknown') return resolveBinaryOperator(op, r, r);
   if (rk === 'unknown') return resolveBinaryOperator(op, l, l);
 
@@ -368,7 +381,9 @@ export function resolveBinaryOperator(opIn: string, l: ColumnType, r: ColumnType
       if (t.kind === 'float4' && (lk === 'numeric' || rk === 'numeric')) t = T.float8;
     } else if (isText(lk) && isText(rk)) t = T.text;
     else if (isTime(lk) && isTime(rk)) t = lk === rk ? l : rk === 'timestamptz' || lk === 'timestamptz' ? T.timestamptz : T.timestamp;
-    else if (lk === rk && (lk === 'bool' || lk === 'interval')) t = l;
+    else if (lk === rk && (lk === 'bool' || lk === 'interval' || lk === 'uuid' || lk === 'bytea' || lk === 'time' || lk === 'jsonb')) t = l;
+    // time converts to interval implicitly: time = interval compares two intervals.
+    else if ((lk === 'time' && rk === 'interval') || (lk === 'interval' && rk === 'time')) t = T.interval;
     if (t === null) throw noOperator(op, l, r);
     const bare: ColumnType = { kind: t.kind };
     return resolved(T.bool, bare, bare, cmpFn(op, bare), op, l, r);
@@ -455,12 +470,16 @@ function resolveDateTimeOperator(op: string, l: ColumnType, r: ColumnType): Reso
       resultType: rt,
       leftType: l,
       rightType: T.interval,
-      fn: (a, b) => timestampPlusInterval(toUs(a), op === '+' ? (b as Interval) : (b as Interval).neg()),
+      // timestamptz adds days and months on the session zone's wall time (timestamptz.ts).
+      fn: lk === 'timestamptz'
+        ? (a, b) => timestamptzPlusInterval(a as number, op === '+' ? (b as Interval) : (b as Interval).neg())
+        : (a, b) => timestampPlusInterval(toUs(a), op === '+' ? (b as Interval) : (b as Interval).neg()),
     };
   }
   if (lk === 'interval' && isTime(rk) && op === '+') {
     const rt = rk === 'timestamptz' ? T.timestamptz : T.timestamp;
     const toUs = rk === 'date' ? (v: Value) => dateToTimestamp(v as number) : (v: Value) => v as number;
+    if (rk === 'timestamptz') return { resultType: rt, leftType: T.interval, rightType: r, fn: (a, b) => timestamptzPlusInterval(b as number, a as Interval) };
     return { resultType: rt, leftType: T.interval, rightType: r, fn: (a, b) => timestampPlusInterval(toUs(b), a as Interval) };
   }
   if ((lk === 'timestamp' || lk === 'timestamptz' || lk === 'date') && (rk === 'timestamp' || rk === 'timestamptz') && op === '-') {

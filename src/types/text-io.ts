@@ -6,7 +6,11 @@ import { formatDate, formatTimestamp, parseDate, parseTimestamp } from './dateti
 import { formatFloat4, formatFloat8 } from './float-format.js';
 import { Interval, formatInterval, parseInterval } from './interval.js';
 import { Numeric, pow10 } from './numeric.js';
+import { jsonbInput, validateJson } from './jsonb.js';
 import type { Value } from './values.js';
+import { byteString, byteStringBytes, formatBytea, parseBytea } from './bytea.js';
+import { formatTime, parseTime } from './time.js';
+import { parseUuid, uuidFromBytes, uuidToBytes } from './uuid.js';
 
 const INT_RANGE = {
   int2: { min: -32768, max: 32767, name: 'smallint' },
@@ -44,6 +48,15 @@ export function formatText(type: ColumnType, v: Value): string {
       return formatTimestamp(v as number, true);
     case 'interval':
       return formatInterval(v as Interval);
+    case 'json':
+    case 'jsonb':
+      return v as string;
+    case 'uuid':
+      return v as string;
+    case 'bytea':
+      return formatBytea(v as string);
+    case 'time':
+      return formatTime(v as number);
   }
 }
 
@@ -137,6 +150,17 @@ export function parseText(type: ColumnType, text: string): Value {
       return parseTimestamp(text, true);
     case 'interval':
       return parseInterval(text);
+    case 'json':
+      validateJson(text);
+      return text;
+    case 'jsonb':
+      return jsonbInput(text);
+    case 'uuid':
+      return parseUuid(text);
+    case 'bytea':
+      return parseBytea(text);
+    case 'time':
+      return parseTime(text, type.precision);
   }
 }
 
@@ -179,9 +203,22 @@ export function parseBinary(type: ColumnType, b: Uint8Array): Value {
     case 'timestamptz':
       needLength(b, 8, 'timestamp');
       return Number(view.getBigInt64(0)) + PG_EPOCH_USECS;
+    case 'json':
+      return parseText(type, Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+    case 'jsonb':
+      // jsonb_recv: a version byte (1), then the text.
+      if (b[0] !== 1) throw new EonError('invalid_binary_representation', `unsupported jsonb version number ${b[0] ?? 0}`);
+      return jsonbInput(Buffer.from(b.buffer, b.byteOffset + 1, b.byteLength - 1).toString('utf8'));
     case 'interval':
       needLength(b, 16, 'interval');
       return new Interval(view.getInt32(12), view.getInt32(8), Number(view.getBigInt64(0)));
+    case 'uuid':
+      return uuidFromBytes(b);
+    case 'bytea':
+      return byteString(b);
+    case 'time':
+      needLength(b, 8, 'time');
+      return Number(view.getBigInt64(0));
     case 'numeric': {
       if (b.byteLength < 8) throw new EonError('invalid_binary_representation', 'insufficient data left in message');
       const ndigits = view.getInt16(0);
@@ -254,6 +291,19 @@ export function formatBinary(type: ColumnType, v: Value): Uint8Array {
     }
     case 'numeric':
       return numericSend(v as Numeric);
+    case 'json':
+      return new Uint8Array(Buffer.from(v as string, 'utf8'));
+    case 'jsonb':
+      return new Uint8Array(Buffer.concat([Uint8Array.of(1), Buffer.from(v as string, 'utf8')]));
+    case 'uuid':
+      return uuidToBytes(v as string);
+    case 'bytea':
+      return byteStringBytes(v as string);
+    case 'time': {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigInt64(0, BigInt(v as number));
+      return b;
+    }
     case 'text':
     case 'varchar':
     case 'unknown':

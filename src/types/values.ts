@@ -11,6 +11,10 @@
 //   timestamp[tz]        → number: microseconds since 1970-01-01 00:00:00 (UTC for timestamptz);
 //                          exact to the microsecond for years 1685..2255, coarser beyond
 //   interval             → Interval
+//   time                 → number: microseconds since midnight, 0 ..= 86_400_000_000 (24:00:00)
+//   uuid                 → string: the canonical lower-case hyphenated text (orders as the bytes)
+//   bytea                → string: one char per byte, codes 0..255 (src/types/bytea.ts); never
+//                          printed as it is: its text is formatText's `\x…` hex
 //   unknown              → string (the literal's text, typed later)
 
 import { Numeric } from './numeric.js';

@@ -140,8 +140,14 @@ describe('replicated writes between real processes', () => {
     );
     expect(failure?.code).toBe('57P03');
     expect(failure?.message).toMatch(/^write reached 1 of 3 replicas of partition \d+ of table "items", needed 2/);
-    // Not undone on A.
-    expect((await ca.query('SELECT label FROM items WHERE id = 99999')).rows).toEqual([{ label: 'alone' }]);
+    // Not undone on A: a scan reads A's own store; a point read needs R = 2 replicas and says so.
+    expect((await ca.query('SELECT label FROM items WHERE id >= 99999')).rows).toEqual([{ label: 'alone' }]);
+    const pointRead = await ca.query('SELECT label FROM items WHERE id = 99999').then(
+      () => null,
+      (e: unknown) => e as { code?: string; message?: string },
+    );
+    expect(pointRead?.code).toBe('57P03');
+    expect(pointRead?.message).toMatch(/^read reached 1 of 3 replicas of partition \d+ of table "items", needed 2/);
     await ca.end();
     clients.splice(clients.indexOf(ca), 1);
     expect(await a.stop()).toBe(0);

@@ -92,8 +92,8 @@ export interface PsqlComparisonOptions {
 
 /**
  * Registers the file's beforeAll and afterAll: a fresh eon node, and a fresh database in the suite's
- * PostgreSQL owned by a role named like eon's user (with the attributes eon reports, so Owner columns
- * and \du match); `setup` runs on both, then `commands`. The outputs are filled in by beforeAll.
+ * PostgreSQL owned by a role named like eon's user (with the attributes eon reports, those of
+ * initdb's bootstrap superuser, so Owner columns and \du match); `setup` runs on both, then `commands`. The outputs are filled in by beforeAll.
  */
 export function comparePsqlOutput(options: PsqlComparisonOptions): PsqlOutputs {
   const outputs: PsqlOutputs = { eon: new Map(), postgres: new Map(), eonStderr: '', postgresStderr: '' };
@@ -109,7 +109,7 @@ export function comparePsqlOutput(options: PsqlComparisonOptions): PsqlOutputs {
     await adminQuery(
       admin,
       `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${user}') THEN ` +
-        `CREATE ROLE "${user}" LOGIN SUPERUSER CREATEROLE CREATEDB BYPASSRLS; END IF; END $$`,
+        `CREATE ROLE "${user}" LOGIN SUPERUSER CREATEROLE CREATEDB REPLICATION BYPASSRLS; END IF; END $$`,
     );
     await adminQuery(admin, `DROP DATABASE IF EXISTS ${referenceDb}`);
     await adminQuery(admin, `CREATE DATABASE ${referenceDb} OWNER "${user}"`);

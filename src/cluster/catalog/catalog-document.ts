@@ -3,6 +3,7 @@
 // register holds strings; validated on the way in, since it arrives from other nodes.
 
 import type { TableSchema, ViewSchema } from '../../../storage/index.js';
+import { validateSecurity, type SecurityDocument } from '../../../storage/security.js';
 
 export const CATALOG_FORMAT = 1;
 /** Tables one catalog document may hold (it travels whole in one register value). */
@@ -14,6 +15,8 @@ export interface CatalogDocument {
   readonly tables: readonly TableSchema[];
   /** Views (ids from nextTableId too); absent in documents written before views existed. */
   readonly views?: readonly ViewSchema[];
+  /** Roles and privileges (storage/security.ts); absent until the first role DDL on the cluster. */
+  readonly security?: SecurityDocument;
 }
 
 export const EMPTY_CATALOG: CatalogDocument = { format: CATALOG_FORMAT, nextTableId: 1, tables: [] };
@@ -69,12 +72,14 @@ export function decodeCatalog(text: string | null): CatalogDocument | null {
   const tables = d.tables as TableSchema[];
   if (d.views !== undefined && (!Array.isArray(d.views) || d.views.length > CATALOG_TABLES_MAX || !d.views.every(isView))) return null;
   const views = (d.views ?? []) as ViewSchema[];
+  const security = d.security === undefined ? undefined : validateSecurity(d.security);
+  if (security === null) return null;
   const relations = [...tables, ...views];
   const names = new Set(relations.map((t) => t.name));
   const ids = new Set(relations.map((t) => t.id));
   if (names.size !== relations.length || ids.size !== relations.length) return null;
   if (relations.some((t) => t.id >= (d.nextTableId as number))) return null;
-  return { format: CATALOG_FORMAT, nextTableId: d.nextTableId as number, tables, ...(views.length === 0 ? {} : { views }) };
+  return { format: CATALOG_FORMAT, nextTableId: d.nextTableId as number, tables, ...(views.length === 0 ? {} : { views }), ...(security === undefined ? {} : { security }) };
 }
 
 /** The document with `table` added under the next id. */

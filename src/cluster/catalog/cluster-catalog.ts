@@ -9,14 +9,16 @@
 // is not handled yet (reconfiguration); see docs/ARCHITECTURE.md.
 
 import { EonError } from '../../errors/index.js';
-import type { TableDefinition, TableSchema, ViewDefinition, ViewSchema } from '../../../storage/index.js';
+import type { IndexSchema, TableDefinition, TableSchema, ViewDefinition, ViewSchema } from '../../../storage/index.js';
 import { casAsync, consensusOutcomeError, readAsync } from '../consensus/index.js';
 import type { ConsensusRegister } from '../consensus/index.js';
 import type { RpcLogger } from '../rpc/index.js';
 import type { PeerPool, PeerServer } from '../rpc/index.js';
 import type { NodeId } from '../runtime.js';
+import { generationOf } from '../../../storage/table-rewrite.js';
 import { decodeCatalog, encodeCatalog, EMPTY_CATALOG, withTable, withoutTable, withView, withoutView } from './catalog-document.js';
 import type { CatalogDocument } from './catalog-document.js';
+import type { SecurityDocument } from '../../../storage/security.js';
 
 export const CATALOG_KEY = 'catalog';
 export const CATALOG_ACCEPTORS_MAX = 5;
@@ -40,6 +42,11 @@ export interface LocalTables {
   createView(def: ViewDefinition, options?: { readonly replace?: boolean }): Promise<ViewSchema>;
   dropView(name: string): Promise<void>;
   truncateTables(names: readonly string[]): Promise<void>;
+  createIndex(table: string, index: Omit<IndexSchema, 'id'>): Promise<IndexSchema>;
+  dropIndex(table: string, index: string): Promise<void>;
+  alterTable(name: string, next: TableSchema): Promise<TableSchema>;
+  security(): SecurityDocument;
+  replaceSecurity(doc: SecurityDocument): void;
 }
 
 /** What the catalog needs of the node's membership. */
@@ -126,6 +133,7 @@ export class ClusterCatalog {
 
   /** CREATE TABLE: decided in the register, applied here and on every live member before it returns. */
   async createTable(def: TableDefinition): Promise<TableSchema> {
+    if ((def.indexes ?? []).length > 0) this.refuseIndexesWithOthers('UNIQUE constraints are');
     const schema = this.o.tables.checkDefinition(def);
     const { id: _unused, ...shape } = schema;
     let created: TableSchema | null = null;
@@ -177,6 +185,91 @@ export class ClusterCatalog {
       return withoutView(doc, name);
     });
     if (this.o.tables.getView(name) !== undefined) await this.o.tables.dropView(name);
+  }
+
+  /**
+   * ALTER TABLE: the table's new schema (same id, maybe a new name) replaces it in the catalog
+   * document; every member applies it to its own rows (a rewrite when the layout changed). Built
+   * against this node's schema: should the catalog hold another version of the table by then
+   * (a concurrent ALTER elsewhere), the statement is refused and may be retried.
+   */
+  async alterTable(name: string, next: TableSchema): Promise<TableSchema> {
+    const base = this.o.tables.getTable(name);
+    let localOnly = false;
+    await this.change('ALTER TABLE', name, (doc) => {
+      const current = doc.tables.find((t) => t.name === name);
+      if (current === undefined) {
+        // Only this node has it (made before it joined the cluster): alter it here alone.
+        if (base !== undefined) {
+          localOnly = true;
+          return null;
+        }
+        throw new EonError('undefined_table', `relation "${name}" does not exist`);
+      }
+      if (base === undefined || current.id !== next.id || canonical(current) !== canonical(base)) {
+        throw new EonError('serialization_failure', `could not serialize access: table "${name}" was altered concurrently`, { hint: 'Retry the statement.' });
+      }
+      if (next.name !== name && (doc.tables.some((t) => t.name === next.name) || (doc.views ?? []).some((v) => v.name === next.name))) {
+        throw new EonError('duplicate_table', `relation "${next.name}" already exists`);
+      }
+      return { ...doc, tables: doc.tables.map((t) => (t.id === next.id ? next : t)) };
+    });
+    if (localOnly) return this.o.tables.alterTable(name, next);
+    return this.o.tables.getTable(next.name) ?? next;
+  }
+
+  /**
+   * Roles and privileges ride in the catalog document: decided by compare-and-set like other DDL,
+   * so every node authenticates every role. Until the first such change the register has none and
+   * each node keeps its own (its bootstrap superuser); the first change starts from this node's.
+   */
+  async changeSecurity(what: string, edit: (doc: SecurityDocument) => SecurityDocument | null): Promise<void> {
+    await this.change(what, '', (doc) => {
+      const next = edit(doc.security ?? this.o.tables.security());
+      return next === null ? null : { ...doc, security: next };
+    });
+  }
+
+  /**
+   * Indexes on a node alone: built here, then recorded in the catalog document (so a node that
+   * joins later gets the table with them). With other members they are refused: a unique index
+   * cannot be checked across partitions other nodes own, and the other members would have to build
+   * the index over their replicas at the same point in their streams of replicated writes.
+   */
+  async createIndex(table: string, index: Omit<IndexSchema, 'id'>): Promise<IndexSchema> {
+    this.refuseIndexesWithOthers(index.unique ? (index.constraint ? 'UNIQUE constraints are' : 'CREATE UNIQUE INDEX is') : 'CREATE INDEX is');
+    const made = await this.o.tables.createIndex(table, index);
+    await this.recordIndexes('CREATE INDEX', table);
+    return made;
+  }
+
+  async dropIndex(table: string, index: string): Promise<void> {
+    this.refuseIndexesWithOthers('DROP INDEX is');
+    await this.o.tables.dropIndex(table, index);
+    await this.recordIndexes('DROP INDEX', table);
+  }
+
+  private refuseIndexesWithOthers(what: string): void {
+    const self = this.o.membership.nodeId;
+    const others = new Set([...this.o.membership.upMembers(), ...this.o.membership.catalogAcceptors(CATALOG_ACCEPTORS_MAX)].filter((id) => id !== self));
+    if (others.size > 0) {
+      throw new EonError('feature_not_supported', `${what} not supported on a cluster of more than one node yet`, {
+        detail: 'Uniqueness cannot be checked across partitions other nodes own, and replicas do not build indexes.',
+      });
+    }
+  }
+
+  /** Copies the local table's index list into the catalog document. */
+  private async recordIndexes(what: string, table: string): Promise<void> {
+    const local = this.o.tables.getTable(table);
+    if (local === undefined) return;
+    await this.change(what, table, (doc) => {
+      const at = doc.tables.findIndex((t) => t.name === table && t.id === local.id);
+      if (at < 0) return null;
+      const { indexes: _old, ...rest } = doc.tables[at]!;
+      const next: TableSchema = local.indexes !== undefined && local.indexes.length > 0 ? { ...rest, indexes: local.indexes } : rest;
+      return { ...doc, tables: doc.tables.map((t, i) => (i === at ? next : t)) };
+    });
   }
 
   /**
@@ -308,18 +401,41 @@ export class ClusterCatalog {
     for (const old of this.applied.doc.views ?? []) {
       if (!wantedViews.has(old.name) && tables.getView(old.name)?.id === old.id) await tables.dropView(old.name);
     }
-    // Dropped: in the catalog this node applied before, gone from the new one.
+    const wantedIds = new Set(doc.tables.map((t) => t.id));
+    // Dropped: in the catalog this node applied before, gone from the new one (not renamed).
     for (const old of this.applied.doc.tables) {
-      if (!wanted.has(old.name) && tables.getTable(old.name)?.id === old.id) await tables.dropTable(old.name);
+      if (!wanted.has(old.name) && !wantedIds.has(old.id) && tables.getTable(old.name)?.id === old.id) await tables.dropTable(old.name);
+    }
+    // Renamed (ALTER TABLE … RENAME TO): the local table of that id takes its new name first.
+    for (const t of doc.tables) {
+      const held = tables.listTables().find((l) => l.id === t.id && l.name !== t.name);
+      if (held === undefined || tables.getTable(t.name) !== undefined) continue;
+      try {
+        await tables.alterTable(held.name, t);
+      } catch (e) {
+        this.o.log('error', 'cannot apply a catalog table rename here', { table: held.name, to: t.name, id: t.id, error: e instanceof Error ? e.message : String(e) });
+      }
     }
     for (const t of doc.tables) {
       const local = tables.getTable(t.name);
       if (local !== undefined) {
         if (local.id !== t.id) this.o.log('error', 'a local table differs from the cluster catalog; keeping the local one', { table: t.name, localId: local.id, catalogId: t.id });
+        else if (canonical(local) !== canonical(t)) {
+          // Altered (ALTER TABLE): its rows are rewritten here when the layout changed. Indexes are
+          // built here before the document records them: the local list stands unless the layout
+          // moved (the ALTER then remapped their column ordinals).
+          const { indexes: _doc, ...rest } = t;
+          const indexes = generationOf(t) > generationOf(local) ? t.indexes : local.indexes;
+          try {
+            await tables.alterTable(t.name, indexes === undefined ? rest : { ...rest, indexes });
+          } catch (e) {
+            this.o.log('error', 'cannot apply a catalog table change here', { table: t.name, id: t.id, error: e instanceof Error ? e.message : String(e) });
+          }
+        }
         continue;
       }
       try {
-        await tables.createTable({ name: t.name, columns: t.columns, primaryKey: t.primaryKey, distributionKey: t.distributionKey, id: t.id, ...(t.checks === undefined ? {} : { checks: t.checks }) });
+        await tables.createTable({ name: t.name, columns: t.columns, primaryKey: t.primaryKey, distributionKey: t.distributionKey, id: t.id, ...(t.checks === undefined ? {} : { checks: t.checks }), ...(t.indexes === undefined ? {} : { indexes: t.indexes }) });
       } catch (e) {
         this.o.log('error', 'cannot apply a catalog table here', { table: t.name, id: t.id, error: e instanceof Error ? e.message : String(e) });
       }
@@ -333,7 +449,23 @@ export class ClusterCatalog {
         this.o.log('error', 'cannot apply a catalog view here', { view: v.name, id: v.id, error: e instanceof Error ? e.message : String(e) });
       }
     }
+    if (doc.security !== undefined && JSON.stringify(doc.security) !== JSON.stringify(tables.security())) tables.replaceSecurity(doc.security);
     this.applied = { version, doc };
     this.o.applied.save(this.applied);
   }
+}
+
+/**
+ * What ALTER TABLE changes of a table's definition, as text with object keys sorted, so schemas
+ * that went through JSON, msgpack and the store's own normalisation compare equal when they say
+ * the same. Indexes are left out: CREATE INDEX records them in the document after building them.
+ */
+function canonical(t: TableSchema): string {
+  const { id, name, columns, primaryKey, distributionKey, checks, generation } = t;
+  const sort = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(sort);
+    if (typeof x !== 'object' || x === null) return x;
+    return Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sort(v)]));
+  };
+  return JSON.stringify(sort({ id, name, columns, primaryKey, distributionKey, checks: checks ?? [], generation: generation ?? 0 }));
 }

@@ -1,5 +1,6 @@
 // Replicated SQL writes: row versions stored with every change, the coordinator shipping each
-// write to its partitions' replicas and waiting for W, and replicas applying newer versions only.
+// write to its partitions' replicas and waiting for W, and replicas applying newer versions only;
+// and quorum point reads at R replicas with read repair.
 
 export { REPLICATION_TIMEOUT_MS, REPLICA_REQUEST_BYTES_MAX, WriteReplicator } from './write-replicator.js';
 export type { ReplicaPlacement, ReplicaRequester, WriteReplicatorOptions } from './write-replicator.js';
@@ -14,6 +15,12 @@ export {
 } from './messages.js';
 export type { ApplyReply, ApplyRequest, RefusalReason, TableChanges } from './messages.js';
 export { WriteQuorum } from './write-quorum.js';
+export { READ_TIMEOUT_MS, ReadCoordinator, ReplicaReader, holdingAt } from './read-coordinator.js';
+export type { ReadCoordinatorOptions, ReplicaReadStore } from './read-coordinator.js';
+export { ReadQuorum } from './read-quorum.js';
+export type { ReadAnswer, StaleReplica } from './read-quorum.js';
+export { REPLICA_READ_PROTOCOL_VERSION, REPLICA_READ_RPC_TYPE, parseReadReply, parseReadRequest } from './read-messages.js';
+export type { ReadReply, ReadRequest, ReplicaHolding } from './read-messages.js';
 export type { QuorumSlot } from './write-quorum.js';
 export {
   READ_QUORUM_DEFAULT,
@@ -35,4 +42,4 @@ export type { VersionEntry } from './version-entry.js';
 export { ReplicationStats } from './stats.js';
 export type { ReplicationStatsView } from './stats.js';
 export { startReplication } from './replication-service.js';
-export type { Replication } from './replication-service.js';
+export type { PointReader, Replication } from './replication-service.js';

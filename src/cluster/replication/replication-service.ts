@@ -1,15 +1,26 @@
-// Replicated writes on a running node: the node's hybrid clock, the coordinator hook on its Store,
-// the replica.apply handler on its peer server and hinted handoff, started and stopped together.
+// Replicated writes and quorum point reads on a running node: the node's hybrid clock, the
+// coordinator hook on its Store, the replica.apply and replica.read handlers on its peer server,
+// the read coordinator and hinted handoff, started and stopped together.
 
 import { systemRuntime } from '../runtime.js';
 import { HybridClock } from '../version/index.js';
 import type { ClusterNode } from '../node/index.js';
+import { checkRow, pkTypes } from '../../../storage/store.js';
 import type { Store } from '../../../storage/store.js';
+import { encodeKey } from '../../../storage/key-codec.js';
+import { decodeRow } from '../../../storage/row-codec.js';
+import { partitionOfKey } from '../../../storage/schema.js';
+import type { RowKey, TableSchema } from '../../../storage/schema.js';
+import type { Value } from '../../types/index.js';
+import { EonError } from '../../errors/index.js';
 import type { Database } from 'lmdb';
 import { HintReplayer, HintStore } from '../handoff/index.js';
 import type { HintKey } from '../handoff/index.js';
 import type { RpcLogger } from '../rpc/index.js';
 import { REPLICA_APPLY_RPC_TYPE, parseApplyReply } from './messages.js';
+import { REPLICA_READ_RPC_TYPE } from './read-messages.js';
+import { ReadCoordinator, ReplicaReader } from './read-coordinator.js';
+import type { ReplicaReadStore } from './read-coordinator.js';
 import { ReplicaApplier } from './replica-apply.js';
 import { ReplicationStats } from './stats.js';
 import type { ReplicationStatsView } from './stats.js';
@@ -24,8 +35,20 @@ export interface Replication {
   readonly hints: HintStore;
   /** Partition p's decaying mean replication delay in ms (null: none of its writes replicated yet). */
   delayOf(partition: number): number | null;
+  /** Primary-key reads at R replicas with read repair (the query engine's point reads). */
+  readonly pointReads: PointReader;
   /** The store stops replicating (later writes are local only); requests in flight settle. */
   stop(): void;
+}
+
+/** Point reads by primary key through the key's replicas (query/execute/point-reads.ts's PointReads). */
+export interface PointReader {
+  /** Whether reads go to the replicas now: the node has peers and replication runs. */
+  active(): boolean;
+  /** Whether reads of `table` do: it is a table of this store (system tables are computed locally). */
+  covers(table: TableSchema): boolean;
+  /** The newest row at key among R replicas (undefined: absent or deleted); quorum_unavailable below R. */
+  read(table: TableSchema, key: RowKey): Promise<Value[] | undefined>;
 }
 
 /**
@@ -37,6 +60,14 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
   const stats = new ReplicationStats();
   const applier = new ReplicaApplier(store, clock, stats);
   cluster.server.handle(REPLICA_APPLY_RPC_TYPE, (body) => applier.apply(body));
+  const readStore: ReplicaReadStore = {
+    partitions: store.partitions,
+    getTable: (name) => store.getTable(name),
+    versionEntryAt: (key) => store.reader.env.versions.getBinary(key),
+    encodedRowAt: (table, key) => store.encodedRowAt(table, key),
+  };
+  const reader = new ReplicaReader(readStore, stats);
+  cluster.server.handle(REPLICA_READ_RPC_TYPE, async (body) => reader.answer(body));
   const hints = new HintStore(hintsDb);
   const replayer = new HintReplayer({
     hints,
@@ -72,12 +103,32 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
     addressOf: (id) => cluster.addressOf(id),
   };
   store.setReplication(new WriteReplicator({ placement, peers: cluster.pool, clock, stats, hints }));
+  const reads = new ReadCoordinator({ placement, peers: cluster.pool, store: readStore, applyLocal: (request) => applier.apply(request), stats });
+  let stopped = false;
+  const pointReads: PointReader = {
+    active: () => !stopped && reads.active(),
+    covers: (table) => store.getTable(table.name)?.id === table.id,
+    read: async (table, key) => {
+      const partition = partitionOfKey(table, key, store.partitions);
+      const encoded = await reads.read(table, encodeKey(table.id, partition, pkTypes(table), key));
+      if (encoded === null) return undefined;
+      try {
+        const row = decodeRow(encoded);
+        checkRow(table, row);
+        return row;
+      } catch (e) {
+        throw new EonError('protocol_violation', `a replica's row of "${table.name}" does not fit the table: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+  };
   return {
     stats: () => stats.view(),
     clock,
     hints,
     delayOf: (partition) => stats.delayOf(partition),
+    pointReads,
     stop: () => {
+      stopped = true;
       unsubscribe();
       replayer.stop();
       store.setReplication(null);

@@ -1,6 +1,6 @@
-// Counters of replicated writes on one node, as coordinator and as replica (for eon_nodes), and
-// replication delay: how long after its local commit a write was held by every replica it was
-// sent to, per partition (a decaying mean) and over the last writes (p50/p99).
+// Counters of replicated writes and quorum point reads on one node, as coordinator and as replica
+// (for eon_nodes), and replication delay: how long after its local commit a write was held by
+// every replica it was sent to, per partition (a decaying mean) and over the last writes (p50/p99).
 
 /** Replication delays kept for the percentiles. */
 export const DELAY_SAMPLES_MAX = 1_024;
@@ -24,6 +24,14 @@ export interface ReplicationStatsView {
   readonly requestsFailed: number;
   /** Writes that committed here but could not reach their write quorum in time. */
   readonly writesIncomplete: number;
+  /** Quorum point reads this node coordinated, and those that failed short of R answers. */
+  readonly pointReads: number;
+  readonly readsIncomplete: number;
+  /** replica.read requests this node answered as a replica. */
+  readonly readsAnswered: number;
+  /** Replicas a point read found behind the newest version and wrote it back to, and such repairs that failed. */
+  readonly readRepairs: number;
+  readonly readRepairsFailed: number;
   /** Replication delay over the last DELAY_SAMPLES_MAX writes sent to other replicas (null: none yet). */
   readonly delayP50Ms: number | null;
   readonly delayP99Ms: number | null;
@@ -38,6 +46,11 @@ export class ReplicationStats {
   requestsSent = 0;
   requestsFailed = 0;
   writesIncomplete = 0;
+  pointReads = 0;
+  readsIncomplete = 0;
+  readsAnswered = 0;
+  readRepairs = 0;
+  readRepairsFailed = 0;
   private readonly delays = new Float64Array(DELAY_SAMPLES_MAX);
   private delayCount = 0;
   private readonly partitionDelay = new Map<number, number>();
@@ -76,6 +89,11 @@ export class ReplicationStats {
       requestsSent: this.requestsSent,
       requestsFailed: this.requestsFailed,
       writesIncomplete: this.writesIncomplete,
+      pointReads: this.pointReads,
+      readsIncomplete: this.readsIncomplete,
+      readsAnswered: this.readsAnswered,
+      readRepairs: this.readRepairs,
+      readRepairsFailed: this.readRepairsFailed,
       delayP50Ms: p50,
       delayP99Ms: p99,
     };

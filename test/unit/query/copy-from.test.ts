@@ -79,7 +79,9 @@ describe('COPY data decoding', () => {
     expect(b).toMatchObject({ kind: 'copy', table: 't', columns: null, options: { format: 'csv', delimiter: '|', nullText: 'NULL', header: true, quote: "'", escape: '\\' } });
     expect(() => parseScript("COPY t FROM '/etc/passwd'")).toThrow(expect.objectContaining({ sqlstate: '0A000' }));
     expect(() => parseScript("COPY t TO '/tmp/out'")).toThrow(expect.objectContaining({ sqlstate: '0A000' }));
-    expect(() => parseScript('COPY t FROM STDIN (FORMAT binary)')).toThrow(expect.objectContaining({ sqlstate: '0A000' }));
+    expect(parseScript('COPY t FROM STDIN (FORMAT binary)')[0]).toMatchObject({ kind: 'copy', options: { format: 'binary' } });
+    expect(() => parseScript('COPY t FROM STDIN (FORMAT binary, HEADER)')).toThrow(expect.objectContaining({ sqlstate: '0A000', message: 'cannot specify HEADER in BINARY mode' }));
+    expect(() => parseScript("COPY t TO STDOUT (FORMAT binary, DELIMITER ',')")).toThrow(expect.objectContaining({ sqlstate: '42601', message: 'cannot specify DELIMITER in BINARY mode' }));
     expect(() => parseScript('COPY t FROM STDIN (FORMAT csv, FORCE_QUOTE *)')).toThrow(expect.objectContaining({ sqlstate: '0A000', message: 'COPY force quote only available using COPY TO' }));
     // PostgreSQL 15 takes HEADER in the text format too.
     expect(parseScript('COPY t FROM STDIN (HEADER)')[0]).toMatchObject({ kind: 'copy', direction: 'from', options: { format: 'text', header: true } });
