@@ -66,8 +66,8 @@ export interface TableSchema {
   indexes?: IndexSchema[];
   /**
    * Per-table replication (N copies, W acknowledgements per write, R replicas per read); unset:
-   * the cluster defaults (src/cluster/replication/table-quorum.ts). Nothing sets them yet: the SQL
-   * parser has no CREATE TABLE … WITH (…) options.
+   * the cluster defaults (src/cluster/replication/table-quorum.ts). Set by CREATE TABLE … WITH
+   * (replicas, write_quorum, read_quorum) and ALTER TABLE … SET/RESET (query/statements/table-options.ts).
    */
   replicas?: number;
   writeQuorum?: number;
@@ -83,6 +83,15 @@ export interface TableSchema {
    * missed some (down during the ALTER) rewrites its rows from the generation it holds.
    */
   rewrites?: ColumnRewrite[];
+}
+
+/** The replication settings a table or definition sets (absent ones stay absent: they follow the defaults). */
+export function replicationSettings(t: Pick<TableSchema, 'replicas' | 'writeQuorum' | 'readQuorum'>): Pick<TableSchema, 'replicas' | 'writeQuorum' | 'readQuorum'> {
+  return {
+    ...(t.replicas === undefined ? {} : { replicas: t.replicas }),
+    ...(t.writeQuorum === undefined ? {} : { writeQuorum: t.writeQuorum }),
+    ...(t.readQuorum === undefined ? {} : { readQuorum: t.readQuorum }),
+  };
 }
 
 /** Layout changes a table keeps for nodes catching up (older ones are forgotten). */

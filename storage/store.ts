@@ -14,16 +14,17 @@ import type { Environment, SegmentMeta } from './environment.js';
 import { PendingRows } from './pending-rows.js';
 import { encodeKey, encodeKeyString, partitionEnd, partitionPrefix, tableEnd, decodeRowIdKey } from './key-codec.js';
 import { decodeRow, encodeRow } from './row-codec.js';
-import { decodeSegment, encodeSegment, SEGMENT_ROWS_MAX } from './segment.js';
+import { decodeSegment, encodeSegment, SEGMENT_ROWS_MAX, tableChangedWhileRunning } from './segment.js';
 import { forEachPackedKey, keyValueText, ordinalAt, packKeys, packOrdinals, type StagedLoad, type StagedRecord } from './staged-load.js';
 import { coefAtScale, valueAt, vectorFromRows, zoneMapOf } from './column-vector.js';
 import { COORDINATOR_SEGMENT_CACHE_BYTES_MAX, SegmentCache, StorageReader, storedTypes, type DecodedSegment } from './reader.js';
 import {
-  hasHiddenRowId, keyOf, makeRowId, partitionOfKey, partitionOfRow, ROWID_SEQUENCE_BITS,
+  hasHiddenRowId, keyOf, makeRowId, partitionOfKey, partitionOfRow, replicationSettings, ROWID_SEQUENCE_BITS,
 } from './schema.js';
 import type { CheckConstraint, ColumnSchema, IndexSchema, RowKey, TableSchema } from './schema.js';
 import { INDEX_COLUMNS_MAX, INDEXES_PER_TABLE_MAX, indexEntryKey, indexKeySpace, indexKeyText, indexScanRange, uniqueProbeKey, uniqueViolation, type IndexBound } from './secondary-index.js';
 import { SequenceStore } from './sequences.js';
+import { checkKeyRange, keyRangeBytes, keyRangePartitions, type KeyRange } from './key-range.js';
 import { EMPTY_SECURITY, validateSecurity, type SecurityDocument } from './security.js';
 import type { ViewDefinition, ViewSchema } from './view-schema.js';
 import { generationOf, layoutMapping, mapRow, type LayoutMapping } from './table-rewrite.js';
@@ -59,6 +60,10 @@ export interface TableDefinition {
   checks?: CheckConstraint[];
   /** Indexes made with the table (its UNIQUE constraints), ids assigned by the caller. */
   indexes?: IndexSchema[];
+  /** Per-table N, W, R (CREATE TABLE … WITH); unset: the cluster defaults. */
+  replicas?: number;
+  writeQuorum?: number;
+  readQuorum?: number;
 }
 
 /**
@@ -687,6 +692,8 @@ export class Store {
   /** Partitions holding small segments from bulk writes, merged by the idle compaction. */
   private readonly mergeSlots = new Set<number>();
   private writeFlushScheduled = false;
+  /** Group commits handed to LMDB whose flush to disk has not completed. */
+  private readonly commitsInFlight = new Set<Promise<void>>();
   private compactRunning: Promise<void> | null = null;
   private closed = false;
   /** The last background compaction failure, kept for status reporting. */
@@ -820,7 +827,7 @@ export class Store {
       throw new EonError('invalid_table_definition', 'index ids must be distinct, from 1');
     }
     const indexes = indexList.length > 0 ? { indexes: indexList.map((i) => ({ ...i, columns: [...i.columns] })) } : {};
-    return { id: 0, name: def.name, columns, primaryKey: [...def.primaryKey], distributionKey, ...checks, ...indexes };
+    return { id: 0, name: def.name, columns, primaryKey: [...def.primaryKey], distributionKey, ...checks, ...indexes, ...replicationSettings(def) };
   }
 
   async dropTable(name: string): Promise<void> {
@@ -862,7 +869,7 @@ export class Store {
       return table;
     });
     // Writes queued before the TRUNCATE land before it, as they were accepted first.
-    this.commitPending();
+    await this.commitPending();
     await this.settleCompaction();
     this.env.root.transactionSync(() => {
       for (const table of tables) {
@@ -907,7 +914,7 @@ export class Store {
     if (next.checks === undefined || next.checks.length === 0) delete schema.checks;
     const mapping = layoutMapping(old, schema);
     // Writes accepted before the ALTER land before it; compaction must not fold rows meanwhile.
-    this.commitPending();
+    await this.commitPending();
     await this.settleCompaction();
     const written: WrittenSegment[] = [];
     this.env.root.transactionSync(() => {
@@ -1183,26 +1190,28 @@ export class Store {
   }
 
   /**
-   * Runs `fn` in a write transaction: all its writes or none. Writes arriving in the same
-   * event-loop turn share one LMDB commit (group commit): each runs in its own child transaction,
-   * so one that throws is rolled back alone, and every promise settles after the commit is durable.
-   * With `now`, the queue (this write included) commits before write() returns. With `bulk` (COPY),
-   * partitions receiving BULK_SEGMENT_ROWS_MIN rows or more get segments directly, merged into
-   * full-size ones once writes pause. Compaction runs afterwards, in later event-loop turns.
+   * Runs `fn` in a write transaction: all its writes or none. Writes queued in the same event-loop
+   * turn share one LMDB commit (group commit): each runs in its own child transaction, so one that
+   * throws is rolled back alone, and every promise settles after the commit is durable. The commit
+   * and its flush to disk run off the event loop (lmdb-js asynchronous transactions, overlapping
+   * sync), so the node keeps serving meanwhile and the writes queued during a flush form the next
+   * group. `fn` runs when its transaction starts, after every write queued before it. With `bulk`
+   * (COPY), partitions receiving BULK_SEGMENT_ROWS_MIN rows or more get segments directly, merged
+   * into full-size ones once writes pause. Compaction runs afterwards, in later event-loop turns.
    */
-  write<T>(fn: (tx: WriteTx) => T, options: { readonly now?: boolean; readonly bulk?: boolean } = {}): Promise<T> {
+  write<T>(fn: (tx: WriteTx) => T, options: { readonly bulk?: boolean } = {}): Promise<T> {
     this.assertOpen();
-    const promise = new Promise<T>((resolve, reject) => {
-      this.writeQueue.push({ fn: fn as (tx: WriteTxImpl) => unknown, resolve: resolve as (v: unknown) => void, reject, bulk: options.bulk === true, replica: false });
-      if (!this.writeFlushScheduled && options.now !== true) {
+    return this.enqueueWrite(fn as (tx: WriteTxImpl) => unknown, options.bulk === true, false) as Promise<T>;
+  }
+
+  private enqueueWrite(fn: (tx: WriteTxImpl) => unknown, bulk: boolean, replica: boolean): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.writeQueue.push({ fn, resolve, reject, bulk, replica });
+      if (!this.writeFlushScheduled) {
         this.writeFlushScheduled = true;
         setImmediate(() => this.flushWrites());
       }
     });
-    // `now`: commit before returning, so a caller that read rows in this same turn writes before
-    // any other statement can read them (read-modify-write without lost updates).
-    if (options.now === true) this.commitPending();
-    return promise;
   }
 
   /**
@@ -1216,13 +1225,7 @@ export class Store {
   /** A replica's apply of shipped changes: queued and group-committed like write(), never replicated again. */
   applyReplicated<T>(fn: (tx: ReplicaWriteTx) => T): Promise<T> {
     this.assertOpen();
-    return new Promise<T>((resolve, reject) => {
-      this.writeQueue.push({ fn: fn as (tx: WriteTxImpl) => unknown, resolve: resolve as (v: unknown) => void, reject, bulk: false, replica: true });
-      if (!this.writeFlushScheduled) {
-        this.writeFlushScheduled = true;
-        setImmediate(() => this.flushWrites());
-      }
-    });
+    return this.enqueueWrite(fn as (tx: WriteTxImpl) => unknown, false, true) as Promise<T>;
   }
 
   /** The encoded row stored at an encoded key (inside a write: including its own writes). */
@@ -1319,7 +1322,7 @@ export class Store {
     const index: IndexSchema = { ...spec, columns: [...spec.columns], id: Math.max(0, ...existing.map((i) => i.id)) + 1 };
     const next: TableSchema = { ...table, indexes: [...existing, index] };
     // Writes accepted before the CREATE INDEX land first; the build then sees them.
-    this.commitPending();
+    await this.commitPending();
     const keyTypes = pkTypes(table);
     this.env.root.transactionSync(() => {
       const { start, end } = indexKeySpace(table.id, index.id);
@@ -1348,7 +1351,7 @@ export class Store {
     const rest = (table.indexes ?? []).filter((i) => i !== index);
     const { indexes: _dropped, ...base } = table;
     const next: TableSchema = rest.length > 0 ? { ...base, indexes: rest } : base;
-    this.commitPending();
+    await this.commitPending();
     this.env.root.transactionSync(() => {
       const { start, end } = indexKeySpace(table.id, index.id);
       for (const k of [...this.env.secidx.getKeys({ start, end })].map((k) => Buffer.from(k))) this.env.secidx.removeSync(k);
@@ -1358,9 +1361,12 @@ export class Store {
     this.catalogChanged();
   }
 
-  /** Commits every queued write now (read-modify-write statements call it before reading). */
-  commitPending(): void {
-    while (this.writeQueue.length > 0) this.flushWrites();
+  /** Resolves once every write queued before the call has committed (or failed). */
+  async commitPending(): Promise<void> {
+    while (this.writeQueue.length > 0 || this.commitsInFlight.size > 0) {
+      if (this.writeQueue.length > 0) this.flushWrites();
+      await Promise.all(this.commitsInFlight);
+    }
   }
 
   private flushWrites(): void {
@@ -1370,56 +1376,63 @@ export class Store {
       this.writeFlushScheduled = true;
       setImmediate(() => this.flushWrites());
     }
+    if (batch.length === 0) return;
     if (this.closed) {
       for (const req of batch) req.reject(new EonError('admin_shutdown', 'the store is closed'));
       return;
     }
     const outcomes: ({ ok: true; value: unknown; tx: WriteTxImpl; replicated?: Promise<void> } | { ok: false; error: unknown })[] = [];
-    const replication = this.replication !== null && this.replication.active() ? this.replication : null;
-    try {
-      this.env.root.transactionSync(() => {
-        for (const req of batch) {
-          const tx = new WriteTxImpl(this, this.env, req.bulk, req.replica ? null : replication);
-          try {
-            const value = this.env.root.childTransaction(() => {
-              const r = req.fn(tx);
-              if (r instanceof Promise) {
-                // Throwing aborts the child transaction: nothing of an async write function is kept.
-                throw new EonError('internal_error', 'Store.write takes a synchronous function');
-              }
-              tx.flush();
-              return r;
-            });
-            outcomes.push({ ok: true, value, tx });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
+    const committed = this.env.root.transaction(() => {
+      const replication = this.replication !== null && this.replication.active() ? this.replication : null;
+      for (const req of batch) {
+        const tx = new WriteTxImpl(this, this.env, req.bulk, req.replica ? null : replication);
+        try {
+          const value = this.env.root.childTransaction(() => {
+            const r = req.fn(tx);
+            if (r instanceof Promise) {
+              // Throwing aborts the child transaction: nothing of an async write function is kept.
+              throw new EonError('internal_error', 'Store.write takes a synchronous function');
+            }
+            tx.flush();
+            return r;
+          });
+          outcomes.push({ ok: true, value, tx });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
         }
-        // Ship before this commit syncs: the replicas apply while this node syncs, so a write waits
-        // for the slower of the two, not their sum. Should the commit itself fail, the client gets
-        // the error and the shipped write may still spread (as a write that misses W does).
-        if (replication !== null) {
-          for (const o of outcomes) {
-            if (!o.ok || o.tx.committedChanges === null || o.tx.stamp === null) continue;
-            o.replicated = replicateWrite(replication, o.tx.committedChanges, o.tx.stamp);
-            o.replicated.catch(() => {}); // observed below; not unhandled if the commit fails first
-          }
+      }
+      // Noted before the commit lands: the notes only tell readers and compaction where rows may
+      // be, so early is harmless, while a read after the commit must find them.
+      for (const o of outcomes) if (o.ok) this.noteCommitted(o.tx);
+      // Ship before this commit syncs: the replicas apply while this node syncs, so a write waits
+      // for the slower of the two, not their sum. Should the commit itself fail, the client gets
+      // the error and the shipped write may still spread (as a write that misses W does).
+      if (replication !== null) {
+        for (const o of outcomes) {
+          if (!o.ok || o.tx.committedChanges === null || o.tx.stamp === null) continue;
+          o.replicated = replicateWrite(replication, o.tx.committedChanges, o.tx.stamp);
+          o.replicated.catch(() => {}); // observed below; not unhandled if the commit fails first
         }
-      });
-    } catch (error) {
-      for (const req of batch) req.reject(error);
-      return;
-    }
-    for (const o of outcomes) if (o.ok) this.noteCommitted(o.tx);
-    if (this.compactQueue.size > 0) this.scheduleCompaction();
-    this.armIdleCompaction();
-    outcomes.forEach((o, i) => {
-      const req = batch[i]!;
-      if (!o.ok) return req.reject(o.error);
-      if (o.replicated === undefined) return req.resolve(o.value);
-      // Committed here; acknowledged once replication says so (its failure leaves the local write).
-      o.replicated.then(() => req.resolve(o.value), req.reject);
+      }
     });
+    const settled = committed.then(
+      () => {
+        if (this.compactQueue.size > 0) this.scheduleCompaction();
+        this.armIdleCompaction();
+        outcomes.forEach((o, i) => {
+          const req = batch[i]!;
+          if (!o.ok) return req.reject(o.error);
+          if (o.replicated === undefined) return req.resolve(o.value);
+          // Committed here; acknowledged once replication says so (its failure leaves the local write).
+          o.replicated.then(() => req.resolve(o.value), req.reject);
+        });
+      },
+      (error: unknown) => {
+        for (const req of batch) req.reject(error);
+      },
+    );
+    this.commitsInFlight.add(settled);
+    void settled.finally(() => this.commitsInFlight.delete(settled));
   }
 
   /** Bookkeeping after a write committed: segment slots and delta sizes that drive compaction. */
@@ -1506,6 +1519,45 @@ export class Store {
     const seg = this.own.segmentById(table, partition, segmentId);
     const out = new Array<Value>(table.columns.length);
     for (let c = 0; c < out.length; c++) out[c] = valueAt(seg.vectors[c]!, row);
+    return out;
+  }
+
+  /**
+   * The live rows of a primary-key range (storage/key-range.ts), in key order per partition: one
+   * LMDB range read of the delta and one of the pk index per partition read, then each indexed
+   * row from its (cached) segment. Synchronous, so delta and segments are read consistently; inside
+   * a write it sees the writes queued before it.
+   */
+  rowsInKeyRange(table: TableSchema, range: KeyRange): { key: RowKey; row: Value[] }[] {
+    checkKeyRange(table, range);
+    const ncols = table.columns.length;
+    const out: { key: RowKey; row: Value[] }[] = [];
+    for (const p of keyRangePartitions(table, range, this.partitions)) {
+      const { start, end } = keyRangeBytes(table, p, range);
+      if (Buffer.compare(start, end) >= 0) continue;
+      const delta: { key: Buffer; row: Value[] }[] = [];
+      // No shortcut by deltaCount/hasSegments: inside a group commit they miss earlier writes of the batch.
+      for (const { key, value } of this.env.delta.getRange({ start, end })) {
+        const row = decodeRow(value);
+        if (row.length !== ncols) throw tableChangedWhileRunning();
+        delta.push({ key, row });
+      }
+      const indexed: { key: Buffer; row: Value[] }[] = [];
+      for (const { key, value } of this.env.pkidx.getRange({ start, end })) {
+        const { segmentId, row: at } = decodeLocation(value);
+        const seg = this.own.segmentById(table, p, segmentId);
+        const row = new Array<Value>(ncols);
+        for (let c = 0; c < ncols; c++) row[c] = valueAt(seg.vectors[c]!, at);
+        indexed.push({ key, row });
+      }
+      // A live key is in exactly one of the two: merge them in key order.
+      let i = 0;
+      let j = 0;
+      while (i < delta.length || j < indexed.length) {
+        const next = j >= indexed.length || (i < delta.length && Buffer.compare(delta[i]!.key, indexed[j]!.key) < 0) ? delta[i++]! : indexed[j++]!;
+        out.push({ key: keyOf(table, next.row), row: next.row });
+      }
+    }
     return out;
   }
 
@@ -1735,7 +1787,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return;
     // Writes already accepted are committed, not dropped.
-    this.commitPending();
+    await this.commitPending();
     this.closed = true;
     if (this.idleCompactTimer !== null) clearTimeout(this.idleCompactTimer);
     await this.settleCompaction();

@@ -6,6 +6,7 @@ import { EonError } from '../src/errors/index.js';
 import { formatText } from '../src/types/text-io.js';
 import { Interval, Numeric, type Value } from '../src/types/values.js';
 import { decodeRowIdKey, encodeKey } from './key-codec.js';
+import { keyRangeBytes, type KeyRange } from './key-range.js';
 import { encodeRow } from './row-codec.js';
 import { hasHiddenRowId, keyOf, type IndexSchema, type RowKey, type TableSchema } from './schema.js';
 import { uniqueProbeKey, uniqueViolation } from './secondary-index.js';
@@ -124,6 +125,20 @@ export class WriteSet {
       if (!entries.has(keyString(table, r.key))) yield r;
     }
     yield* own;
+  }
+
+  /** The rows of a primary-key range as this block sees it (Store.rowsInKeyRange, overlaid). */
+  rowsInKeyRange(table: TableSchema, range: KeyRange): { key: RowKey; row: Value[] }[] {
+    const committed = this.store.rowsInKeyRange(table, range);
+    const entries = this.tables.get(table.id)?.entries;
+    if (entries === undefined || entries.size === 0) return committed;
+    const out = committed.filter((r) => !entries.has(keyString(table, r.key)));
+    // Held keys are encoded for partition 0 (keyString): compare them with that partition's range.
+    const { start, end } = keyRangeBytes(table, 0, range);
+    const lo = start.toString('latin1');
+    const hi = end.toString('latin1');
+    for (const [ks, e] of entries) if (e.row !== null && ks >= lo && ks < hi) out.push({ key: e.key, row: e.row.slice() });
+    return out;
   }
 
   /** As Store.scanValues (rows in table column order), overlaid. */

@@ -1,5 +1,6 @@
 // The REST API server (fastify): POST /v1/query, GET /v1/health, GET /v1/tables, GET /v1/cluster,
-// POST /v1/cluster/leave and /v1/cluster/remove/{node}, and the namestore's /v1/names/{name}.
+// POST /v1/cluster/leave and /v1/cluster/remove/{node}, the namestore's /v1/names/{name} and the
+// key-value routes /v1/kv/{table}/{key} (kv-routes.ts).
 
 import { fastify } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +17,8 @@ import type { CatalogSource } from './catalog.js';
 import { httpFailure } from './error-body.js';
 import { EonError } from '../../src/errors/index.js';
 import { resultToJson } from './json-result.js';
+import { registerKvRoutes } from './kv-routes.js';
+import { KvService } from '../../src/kv/index.js';
 import {
   ARROW_STREAM_MEDIA_TYPE,
   HTTP_BODY_BYTES_MAX,
@@ -200,6 +203,17 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   app.get('/v1/tables', { onRequest: requireUser }, async (_request, reply) => {
     return reply.type(JSON_TYPE).send(JSON.stringify(catalogJson(opts.store)));
   });
+
+  // The key-value surface: one key of a (key, value jsonb) table; writers named by cluster node id.
+  const kv = new KvService({
+    sessions: opts.sessions,
+    tables: opts.store,
+    writer: () => opts.cluster?.()?.self ?? (typeof opts.nodeName === 'function' ? opts.nodeName() : (opts.nodeName ?? 'eon')),
+    writers: () => opts.cluster?.()?.members.map((m) => m.id) ?? [],
+    superuser: REST_USER_DEFAULT,
+    database: REST_DATABASE,
+  });
+  registerKvRoutes(app, { kv, requireUser, userOf: (request) => users.get(request) ?? REST_USER_DEFAULT });
 
   const queryRoute = { schema: { body: QUERY_BODY_SCHEMA }, onRequest: requireUser };
   app.post<{ Body: QueryBody }>('/v1/query', queryRoute, async (request, reply) => {

@@ -36,6 +36,7 @@ import { castElementTypeOf, castTargetTypeOf, intervalLiteralUnit, referenceType
 import { castArrayText, formatArray, parseArrayText } from '../catalog/array-text.js';
 import { exprKey } from './expr-key.js';
 import { bindBinary, coerce, requireBoolean, unify } from './typing.js';
+import { BITWISE_OPERATORS, bindBitwise } from './bind-bitwise.js';
 import { bindSubquery } from './bind-select.js';
 import { GROUPING_ARGUMENTS_MAX } from './grouping-sets.js';
 import { ORDERED_SET_AGGREGATES, orderedSetAggregate } from './ordered-set.js';
@@ -670,6 +671,7 @@ function bindAExpr(e: A_Expr, ctx: LevelContext): Expr {
 function bindOperator(op: string, left: Node, right: Node, ctx: LevelContext): Expr {
   const like = Object.hasOwn(LIKE_OPERATORS, op) ? LIKE_OPERATORS[op] : undefined;
   if (like !== undefined) return bindLike(left, right, op, like.caseInsensitive, like.negate, ctx);
+  if (BITWISE_OPERATORS.has(op)) return bindBitwise(op, bindExpr(left, ctx), bindExpr(right, ctx), ctx.stmt.params);
   if (!COMPARISONS.has(op) && !ARITHMETIC.has(op) && !REGEX_MATCHES.has(op) && !JSONB_OPERATORS.has(op)) {
     throw new EonError('feature_not_supported', `operator ${op} is not supported`);
   }

@@ -31,6 +31,7 @@ import { isSystemSchema, resolveSystemTable } from '../catalog/index.js';
 import { coerce, requireBoolean, unify } from './typing.js';
 import { bindViewReference } from './view-ref.js';
 import { bindRecursiveCte, refersTo } from './bind-recursive.js';
+import { bindFromEntry } from './lateral.js';
 
 export interface BoundQuery {
   readonly plan: Plan;
@@ -609,7 +610,10 @@ function applyOrderLimit(plan: Plan, sortClause: readonly Node[], s: SelectStmt,
   // LIMIT ALL and LIMIT NULL (an A_Const NULL in the tree) mean no limit.
   const bindCount = (n: Node | undefined): Expr | null => {
     if (n === undefined || asNode(n, 'A_Const')?.isnull === true) return null;
-    const e = bindExpr(n, new LevelContext(level.stmt, Scope.empty(), null));
+    // It may read an enclosing query's row (a LATERAL item's limit per left row), not its own.
+    const countLevel = new LevelContext(level.stmt, Scope.empty(), level.parent);
+    const e = bindExpr(n, countLevel);
+    if (countLevel.correlated) level.correlated = true;
     return coerce(e, T.int8, 'assignment', level.stmt.params);
   };
   const limit = bindCount(s.limitCount);
@@ -636,9 +640,11 @@ function addFilter(plan: Plan, preds: Expr[]): Plan {
   return { kind: 'filter', input: plan, predicate, columns: plan.columns };
 }
 
-interface Relation {
+export interface Relation {
   plan: Plan;
   scope: Scope;
+  /** Reads earlier FROM items (LATERAL): its plan runs once per row of the items before it. */
+  lateral?: true;
 }
 
 /** The range name and column names an Alias gives. */
@@ -653,24 +659,26 @@ function checkColumnAliases(name: string, available: number, columnAliases: read
   }
 }
 
-function bindRelation(item: Node, level: LevelContext): Relation {
+/** `lateral`: the level a LATERAL subquery or a table function sees the earlier FROM items through. */
+export function bindRelation(item: Node, level: LevelContext, lateral: LevelContext | null = null): Relation {
   const stmt = level.stmt;
   const sub: RangeSubselect | undefined = asNode(item, 'RangeSubselect');
   if (sub !== undefined) {
     // Derived table: (SELECT ...) AS alias(col, ...), or (VALUES ...) AS alias(col, ...).
-    if (sub.lateral === true) throw new EonError('feature_not_supported', 'LATERAL is not supported yet');
     const isValues = (asNode(sub.subquery, 'SelectStmt')?.valuesLists ?? []).length > 0;
     const { alias, columnAliases } = aliasOf(sub.alias);
     if (alias === null) throw new EonError('syntax_error', `${isValues ? 'VALUES' : 'subquery'} in FROM must have an alias`);
     if (sub.subquery === undefined) throw new EonError('syntax_error', 'subquery in FROM without a query');
-    const bound = bindSubquery(sub.subquery, new LevelContext(stmt, Scope.empty(), level.parent));
-    if (bound.correlated) level.correlated = true;
+    // Its nearest enclosing row is the enclosing query's (or, LATERAL, the earlier items'): the
+    // plan runs inline, so its depth-1 references must name that row.
+    const bound = bindSelectChain(selectOf(sub.subquery), stmt, lateral ?? level.parent, false);
+    if (bound.correlated && lateral === null) level.correlated = true;
     checkColumnAliases(alias, bound.plan.columns.length, columnAliases);
     const cols = bound.plan.columns.map((c, i) => ({ table: alias, name: columnAliases[i] ?? c.name, type: c.type }));
     return { plan: bound.plan, scope: new Scope(cols) };
   }
   const fn = asNode(item, 'RangeFunction');
-  if (fn !== undefined) return bindTableFunction(fn, level);
+  if (fn !== undefined) return bindTableFunction(fn, level, lateral);
   const join: JoinExpr | undefined = asNode(item, 'JoinExpr');
   if (join !== undefined) {
     // A parenthesized join on the right of another join, or one that must not be flattened.
@@ -712,7 +720,7 @@ function bindRelation(item: Node, level: LevelContext): Relation {
 }
 
 /** How a FROM entry joins the entries before it. */
-interface JoinSpec {
+export interface JoinSpec {
   readonly type: JoinType;
   readonly natural: boolean;
   readonly using: readonly string[];
@@ -720,7 +728,7 @@ interface JoinSpec {
 }
 
 /** One relation of a FROM list laid out left-deep in FROM order. */
-interface FromEntry {
+export interface FromEntry {
   readonly node: Node;
   /** null: a comma (or the first entry), a cross join. */
   readonly join: JoinSpec | null;
@@ -793,7 +801,9 @@ function flattenFrom(fromItems: readonly Node[]): FromEntry[] {
 function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: LevelContext): Relation {
   let entries = flattenFrom(fromItems);
   const stmt = level.stmt;
-  const relations = entries.map((it) => bindRelation(it.node, level));
+  // In FROM order: a LATERAL item (or a table function) sees the items before it.
+  const relations: Relation[] = [];
+  for (let i = 0; i < entries.length; i++) relations.push(bindFromEntry(entries, i, relations, level));
   const rangeNames = new Set<string>();
   for (const r of relations) {
     const names = new Set(r.scope.columns.map((c) => c.table).filter((t) => t !== null));
@@ -827,7 +837,7 @@ function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: Lev
   for (const p of [...pending]) {
     for (const expr of impliedRestrictions(p.expr, relationOf)) pending.push({ expr, maxColumn: maxColumnOf(expr) });
   }
-  const reorderable = relations.length >= 3 && canPushWhere && types.every((t) => t === 'cross');
+  const reorderable = relations.length >= 3 && canPushWhere && types.every((t) => t === 'cross') && !relations.some((r) => r.lateral === true);
   // Table sizes only matter (and are only read) when the join order is ours to choose.
   const rows = relations.map((r) => (!reorderable ? 0 : r.plan.kind === 'scan' ? stmt.catalog.estimatedRows?.(r.plan.table) ?? UNKNOWN_RELATION_ROWS : UNKNOWN_RELATION_ROWS));
   const filteredRows = [...rows];
@@ -835,7 +845,8 @@ function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: Lev
   for (let i = pending.length - 1; i >= 0; i--) {
     const used = [...columnsUsed(pending[i]!.expr)];
     const r = used.length === 0 ? 0 : relationOf(used[0]!);
-    if (used.length === 0 || types[r] === 'left' || used.some((c) => relationOf(c) !== r)) continue;
+    // A LATERAL item's plan runs in its own per-row context: conjuncts stay above it.
+    if (used.length === 0 || types[r] === 'left' || relations[r]!.lateral === true || used.some((c) => relationOf(c) !== r)) continue;
     relations[r] = { ...relations[r]!, plan: addFilter(relations[r]!.plan, [shiftColumns(pending[i]!.expr, -starts[r]!)]) };
     filteredRows[r]! *= conjunctSelectivity(pending[i]!.expr);
     pending.splice(i, 1);
@@ -925,6 +936,15 @@ function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: Lev
     }
     const width = joined.columns.length;
     const conds = joinType === 'inner' || joinType === 'cross' ? [...on, ...takeReady(width)] : on;
+    if (right.lateral === true) {
+      // Right and full joins never reach here: bindFromEntry refuses their LATERAL references.
+      const residual = conds.length === 0 ? null : conds.length === 1 ? conds[0]! : ({ kind: 'and', type: T.bool, args: conds } as Expr);
+      const columns = joined.columns.map((c) => ({ name: c.name, type: c.type }));
+      plan = { kind: 'lateral', joinType: joinType === 'left' ? 'left' : 'inner', left: plan, right: right.plan, residual, columns };
+      scope = joined;
+      if (joinType === 'left') plan = addFilter(plan, takeReady(width));
+      continue;
+    }
     // Conditions on the right side alone filter it before the join (for LEFT JOIN too: a right
     // row failing them matches nothing either way).
     const rightOnly = joinType === 'inner' || joinType === 'cross' || joinType === 'left' ? conds.filter((c) => isRightOnly(c, leftWidth)) : [];
@@ -956,7 +976,7 @@ function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: Lev
 }
 
 /** NATURAL JOIN's columns: the names both sides show, in the left side's order. */
-function naturalColumns(left: Scope, right: Scope): string[] {
+export function naturalColumns(left: Scope, right: Scope): string[] {
   const rightNames = new Set(right.columns.filter((c) => !c.hidden).map((c) => c.name));
   const out: string[] = [];
   for (const c of left.columns) {

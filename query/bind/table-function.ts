@@ -1,8 +1,9 @@
 // Set-returning functions in FROM: generate_series(start, stop [, step]) over integers and
 // unnest(array) over eon's arrays (their text form). With constant arguments the rows are
 // computed at bind time; with arguments from an enclosing query (psql's catalog queries pass
-// columns) the function becomes a filtered run of at most CORRELATED_ROWS_MAX row numbers,
-// and a larger result fails with 54000 rather than being cut short.
+// columns) or from earlier FROM items (implicitly LATERAL, query/bind/lateral.ts) the function
+// becomes a 'function_rows' node computing at most CORRELATED_ROWS_MAX rows per call, and a
+// larger result fails with 54000 rather than being cut short.
 
 import type { Alias, FuncCall, RangeFunction } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
@@ -19,8 +20,8 @@ import { JSONB_TABLE_FUNCTIONS, jsonbOutColumn, jsonbTableFunction } from '../fu
 
 /** Rows a table function over constant arguments may produce (they are planned as VALUES rows). */
 export const CONSTANT_ROWS_MAX = 10_000;
-/** Rows a table function over an enclosing query's columns may produce per outer row. */
-export const CORRELATED_ROWS_MAX = 256;
+/** Rows a table function over an enclosing query's or earlier FROM items' columns may produce per call (per outer or left row). */
+export const CORRELATED_ROWS_MAX = 100_000;
 
 /** One set-returning function: its output type, and its rows for given argument values. */
 interface TableFunction {
@@ -66,13 +67,20 @@ function unnestFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; a
   if (args.length !== 1) throw new EonError('feature_not_supported', 'unnest with several arrays is not supported yet');
   const k = args[0]!.type.kind;
   if (k !== 'text' && k !== 'varchar' && k !== 'unknown') throw new EonError('undefined_function', `function unnest(${k}) does not exist`);
+  // The last array parsed: its rows are asked for one by one.
+  let lastText: string | null = null;
+  let lastItems: readonly Value[] = [];
   return {
     args: [coerce(args[0]!, T.text, 'implicit', ctx.stmt.params)],
     fn: {
       type: T.text,
       at(values, i, max) {
         if (values[0] === null) return undefined;
-        const items = parseArrayText(values[0] as string).items;
+        if (values[0] !== lastText) {
+          lastItems = parseArrayText(values[0] as string).items;
+          lastText = values[0] as string;
+        }
+        const items = lastItems;
         if (items.length > max) throw tooMany('unnest', max);
         return i < items.length ? items[i] : undefined;
       },
@@ -81,8 +89,7 @@ function unnestFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; a
 }
 
 /** `name(args) [AS] alias[(column)]` in FROM: its plan and the one column it adds to the scope. */
-export function bindTableFunction(item: RangeFunction, level: LevelContext): { plan: Plan; scope: Scope } {
-  if (item.lateral === true) throw new EonError('feature_not_supported', 'LATERAL is not supported yet');
+export function bindTableFunction(item: RangeFunction, level: LevelContext, lateral: LevelContext | null = null): { plan: Plan; scope: Scope } {
   if (item.ordinality === true) throw new EonError('feature_not_supported', 'WITH ORDINALITY is not supported yet');
   const functions = item.functions ?? [];
   if (item.is_rowsfrom === true || functions.length !== 1) throw new EonError('feature_not_supported', 'ROWS FROM (…) is not supported yet');
@@ -98,10 +105,11 @@ export function bindTableFunction(item: RangeFunction, level: LevelContext): { p
   if (names.length > 1 && names[0] !== 'pg_catalog') {
     throw new EonError('feature_not_supported', `table function ${names.join('.')}() in FROM is not supported yet`);
   }
-  // Arguments may read enclosing queries' columns (not earlier FROM items: no LATERAL yet).
-  const argLevel = new LevelContext(level.stmt, Scope.empty(), level.parent);
+  // Arguments may read enclosing queries' columns, and earlier FROM items through `lateral`
+  // (query/bind/lateral.ts), whose own flag tells whether an enclosing query's row was read.
+  const argLevel = new LevelContext(level.stmt, Scope.empty(), lateral ?? level.parent);
   const bound = (call.args ?? []).map((a) => bindExpr(a, argLevel));
-  if (argLevel.correlated) level.correlated = true;
+  if (lateral === null && argLevel.correlated) level.correlated = true;
   let made: { fn: TableFunction; args: Expr[] };
   if (name === 'generate_series') made = seriesFunction(bound, level);
   else if (name === 'unnest') made = unnestFunction(bound, level);
@@ -125,24 +133,7 @@ export function bindTableFunction(item: RangeFunction, level: LevelContext): { p
     }
     return { plan: { kind: 'values', rows, columns }, scope };
   }
-  // Row numbers 0..max-1, kept while the function has a k-th value, projected to that value.
-  const numbers: Plan = {
-    kind: 'values',
-    rows: Array.from({ length: CORRELATED_ROWS_MAX }, (_, k): Expr[] => [{ kind: 'const', type: T.int4, value: k }]),
-    columns: [{ name: 'k', type: T.int4 }],
-  };
-  const k: Expr = { kind: 'column', type: T.int4, index: 0, name: 'k' };
-  const inputs = [k, ...args];
-  const present: Expr = {
-    kind: 'call', type: T.bool, name: `${name}_has_row`, args: inputs, strict: false, volatile: false,
-    fn: (v) => fn.at(v.slice(1), v[0] as number, CORRELATED_ROWS_MAX) !== undefined,
-  };
-  const value: Expr = {
-    kind: 'call', type: fn.type, name, args: inputs, strict: false, volatile: false,
-    fn: (v) => fn.at(v.slice(1), v[0] as number, CORRELATED_ROWS_MAX) ?? null,
-  };
-  const filtered: Plan = { kind: 'filter', input: numbers, predicate: present, columns: numbers.columns };
-  return { plan: { kind: 'project', input: filtered, exprs: [value], columns }, scope };
+  return { plan: { kind: 'function_rows', name, args, at: (v, k, max) => fn.at(v, k, max), rowsMax: CORRELATED_ROWS_MAX, columns }, scope };
 }
 
 /** The range name and column name of `AS s` / `AS s(x)`. */

@@ -63,7 +63,8 @@ export function pgIndexRows(env: SystemEnvironment): Value[][] {
     secondaryIndexOid(table, index), tableOid(table), index.columns.length, index.columns.length, index.unique,
     false, false, true, false,
     true, false, true, true, false,
-    index.columns.map((c) => c + 1).join(' '), null, null,
+    // indoption: per-column flags (DESC, NULLS FIRST); eon's indexes are ascending, nulls last.
+    index.columns.map((c) => c + 1).join(' '), index.columns.map(() => 0).join(' '), null, null,
   ]);
 }
 

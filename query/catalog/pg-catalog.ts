@@ -26,6 +26,8 @@ import {
 import { SCHEMA_NAMESPACES, listRelations, primaryKeyName } from './relations.js';
 import { CHAR, NAME, OID, systemTable, type SystemTableDef } from './system-table.js';
 import { TYPE_ROWS } from './type-info.js';
+import { TYPE_INPUT_PROCS, typeInputOid } from './type-io.js';
+import { reloptionsText } from './reloptions.js';
 import { pgAuthidRows, pgRolesRows, pgUserRows, relationAclText, relationOwnerOid } from './role-catalog.js';
 import { indexDefinition, pgConstraintUniqueRows, pgIndexRows } from './index-catalog.js';
 import { attributeDefaultFlags, pgAttrdefRows, pgConstraintCheckRows, pgSequenceRows } from './column-rules-catalog.js';
@@ -54,6 +56,16 @@ const DEFAULT_TABLESPACE_OID = 1663;
 
 /** Category and description per setting eon reports, for pg_settings. */
 const SETTING_CATEGORY = 'Client Connection Defaults';
+
+/**
+ * Read-only compile-time settings PostgreSQL reports and drivers read from pg_settings (pgjdbc's
+ * getImportedKeys asks for max_index_keys): name, value, short description.
+ */
+const PRESET_SETTINGS: readonly (readonly [string, string, string])[] = [
+  ['max_index_keys', '32', 'Shows the maximum number of index keys.'],
+  ['max_function_args', '100', 'Shows the maximum number of function arguments.'],
+  ['block_size', '8192', 'Shows the size of a disk block.'],
+];
 
 /** The catalogs; `all` lists every system table (pg_class shows them too). */
 export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTableDef[] {
@@ -86,7 +98,7 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
             0, hasIndex, false, 'p', r.relkind,
             r.columns.length, r.relkind === 'r' ? (r.table?.checks?.length ?? 0) : 0, false, false, false,
             false, false, true, r.relkind === 'r' ? 'd' : 'n',
-            false, relationAclText(env, r.oid), null, null,
+            false, relationAclText(env, r.oid), reloptionsText(r.relkind === 'r' ? r.table : null), null,
           ];
         }),
     ),
@@ -120,14 +132,14 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       [
         ['oid', OID], ['typname', NAME], ['typnamespace', OID], ['typowner', OID], ['typlen', T.int2], ['typbyval', T.bool],
         ['typtype', CHAR], ['typcategory', CHAR], ['typispreferred', T.bool], ['typisdefined', T.bool], ['typdelim', CHAR],
-        ['typrelid', OID], ['typelem', OID], ['typarray', OID], ['typnotnull', T.bool], ['typbasetype', OID],
+        ['typrelid', OID], ['typelem', OID], ['typarray', OID], ['typinput', OID], ['typnotnull', T.bool], ['typbasetype', OID],
         ['typtypmod', T.int4], ['typndims', T.int4], ['typcollation', OID],
       ],
       () =>
         TYPE_ROWS.map((t) => [
           TYPE_OIDS[t.kind], t.typname, PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, t.typlen, t.typlen > 0 && t.typlen <= 8,
           'b', t.typcategory, t.kind === 'bool' || t.kind === 'float8' || t.kind === 'text' || t.kind === 'timestamptz' || t.kind === 'interval', true, ',',
-          0, 0, t.typarray, false, 0,
+          0, 0, t.typarray, typeInputOid(t.kind), false, 0,
           -1, 0, t.kind === 'text' || t.kind === 'varchar' ? DEFAULT_COLLATION_OID : 0,
         ]),
     ),
@@ -139,14 +151,14 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
         ['indexrelid', OID], ['indrelid', OID], ['indnatts', T.int2], ['indnkeyatts', T.int2], ['indisunique', T.bool],
         ['indisprimary', T.bool], ['indisexclusion', T.bool], ['indimmediate', T.bool], ['indisclustered', T.bool],
         ['indisvalid', T.bool], ['indcheckxmin', T.bool], ['indisready', T.bool], ['indislive', T.bool], ['indisreplident', T.bool],
-        ['indkey', T.text], ['indexprs', T.text], ['indpred', T.text],
+        ['indkey', T.text], ['indoption', T.text], ['indexprs', T.text], ['indpred', T.text],
       ],
       (env): Value[][] =>
         keyed(env).map((t): Value[] => [
           primaryKeyOid(t), tableOid(t), t.primaryKey.length, t.primaryKey.length, true,
           true, false, true, false,
           true, false, true, true, false,
-          t.primaryKey.map((k) => k + 1).join(' '), null, null,
+          t.primaryKey.map((k) => k + 1).join(' '), t.primaryKey.map(() => 0).join(' '), null, null,
         ]).concat(pgIndexRows(env)),
     ),
     systemTable(
@@ -189,11 +201,13 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
         ['name', T.text], ['setting', T.text], ['unit', T.text], ['category', T.text], ['short_desc', T.text], ['context', T.text],
         ['vartype', T.text], ['source', T.text], ['boot_val', T.text], ['reset_val', T.text], ['pending_restart', T.bool],
       ],
-      (env) =>
-        new Settings().all().map((d) => {
+      (env) => [
+        ...new Settings().all().map((d) => {
           const value = env.session.setting(d.name) ?? d.value;
           return [d.name, value, null, SETTING_CATEGORY, '', 'user', 'string', value === d.value ? 'default' : 'session', d.value, d.value, false];
         }),
+        ...PRESET_SETTINGS.map(([name, value, desc]) => [name, value, null, 'Preset Options', desc, 'internal', 'integer', 'default', value, value, false]),
+      ],
     ),
     systemTable(
       'pg_catalog',
@@ -231,9 +245,16 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       'pg_catalog',
       'pg_proc',
       'table',
-      [['oid', OID], ['proname', NAME], ['pronamespace', OID], ['proowner', OID], ['prokind', CHAR], ['proretset', T.bool], ['pronargs', T.int2]],
-      // Built-in functions by name (overloads are one row; argument types are not listed yet).
-      () => knownFunctionNames().map((name, i) => [PROC_OID_BASE + i, name, PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, 'f', false, null]),
+      [['oid', OID], ['proname', NAME], ['pronamespace', OID], ['proowner', OID], ['prokind', CHAR], ['proretset', T.bool], ['pronargs', T.int2], ['prorettype', OID]],
+      // Built-in functions by name (overloads are one row; argument and result types are not
+      // listed yet: prorettype 0), then the types' input functions (catalog entries only).
+      () => [
+        ...knownFunctionNames().map((name, i) => [PROC_OID_BASE + i, name, PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, 'f', false, null, 0]),
+        ...TYPE_ROWS.flatMap((t) => {
+          const proc = TYPE_INPUT_PROCS[t.kind];
+          return proc === undefined ? [] : [[proc[1], proc[0], PG_CATALOG_NAMESPACE_OID, SUPERUSER_ROLE_OID, 'f', false, 3, TYPE_OIDS[t.kind]]];
+        }),
+      ],
     ),
     systemTable('pg_catalog', 'pg_auth_members', 'table', [['oid', OID], ['roleid', OID], ['member', OID], ['grantor', OID], ['admin_option', T.bool]], () => []),
     systemTable('pg_catalog', 'pg_description', 'table', [['objoid', OID], ['classoid', OID], ['objsubid', T.int4], ['description', T.text]], () => []),

@@ -9,6 +9,7 @@ import { knownFunctionNames } from '../functions/index.js';
 import type { SystemEnvironment } from './environment.js';
 import { PG_TOAST_NAMESPACE_OID } from './oids.js';
 import { PROC_OID_BASE } from './pg-catalog.js';
+import { typeInputProcOid } from './type-io.js';
 import { SYSTEM_TABLES } from './registry.js';
 import { SCHEMA_NAMESPACES, listRelations } from './relations.js';
 import { TYPE_ROWS } from './type-info.js';
@@ -109,7 +110,7 @@ export function lookupReference(env: SystemEnvironment, kind: ReferenceKind, tex
       const name = parts[parts.length - 1]!;
       if (parts.length === 2 && parts[0] !== 'pg_catalog') return null;
       const i = knownFunctionNames().indexOf(name);
-      return i < 0 ? null : PROC_OID_BASE + i;
+      return i < 0 ? typeInputProcOid(name) : PROC_OID_BASE + i;
     }
     default: {
       const never: never = kind;

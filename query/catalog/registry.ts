@@ -7,6 +7,7 @@ import type { Value } from '../../src/types/index.js';
 import type { TableSchema } from '../../storage/index.js';
 import { compilingEnvironment, type SystemEnvironment } from './environment.js';
 import { eonTables } from './eon-tables.js';
+import { eonTableQuorums } from './eon-table-quorums.js';
 import { informationSchemaTables } from './information-schema.js';
 import { pgCatalogTables } from './pg-catalog.js';
 import type { SystemTableDef } from './system-table.js';
@@ -14,6 +15,7 @@ import type { SystemTableDef } from './system-table.js';
 export const SYSTEM_TABLES: readonly SystemTableDef[] = [
   ...pgCatalogTables(() => SYSTEM_TABLES),
   ...eonTables(),
+  ...eonTableQuorums(),
   ...informationSchemaTables(() => SYSTEM_TABLES),
 ];
 

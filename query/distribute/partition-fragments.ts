@@ -11,6 +11,7 @@ import { runPlan } from '../execute/executor.js';
 import type { Expr } from '../plan/expr.js';
 import { columnSource } from '../plan/column-source.js';
 import { planChildren, subqueryPlans, type Plan } from '../plan/logical.js';
+import { keyRangeMayBeWide } from '../optimize/key-range.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
@@ -369,7 +370,7 @@ export class PartitionFragments implements FragmentRunner {
    */
   private findFragments(plan: Plan, local?: (table: TableSchema) => boolean): Fragment[] {
     const found: Fragment[] = [];
-    const big = (s: ScanPlan): boolean => s.keyLookup === null && s.indexLookup === undefined && local?.(s.table) !== true && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
+    const big = (s: ScanPlan): boolean => s.keyLookup === null && s.indexLookup === undefined && (s.keyRange === undefined || keyRangeMayBeWide(s.keyRange)) && local?.(s.table) !== true && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
     const visit = (p: Plan): void => {
       if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });

@@ -3,6 +3,7 @@
 // executor finishes joins, final aggregation, sorting, set operations and limits.
 
 import { indexScanRows } from './index-scan.js';
+import { keyRangeRows } from './key-range-scan.js';
 import { EonError } from '../../src/errors/index.js';
 import { compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
 import { assertNever, columnsUsed, type Expr } from '../plan/expr.js';
@@ -15,6 +16,7 @@ import { compileExpr, compilePredicate, type Row } from './compile-expr.js';
 import { CANCEL_CHECK_ROWS, type ExecContext } from './context.js';
 import { systemTableRows } from '../catalog/index.js';
 import { runRecursiveUnion } from './recursive-union.js';
+import { runFunctionRows, runLateral } from './lateral.js';
 
 export function runPlan(plan: Plan, ctx: ExecContext): Row[] {
   const pre = ctx.prefetched.get(plan);
@@ -83,6 +85,10 @@ function runOperator(plan: Plan, ctx: ExecContext): Row[] {
       return runRecursiveUnion(plan, ctx, runPlan, groupKey);
     case 'worktable':
       return ctx.cteResults.get(plan.id) ?? [];
+    case 'lateral':
+      return runLateral(plan, ctx, runPlan);
+    case 'function_rows':
+      return runFunctionRows(plan, ctx);
     default:
       return assertNever(plan);
   }
@@ -102,6 +108,12 @@ function runScan(plan: Plan & { kind: 'scan' }, ctx: ExecContext): Row[] {
     const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
     const row = key.includes(null) ? undefined : writes !== undefined ? writes.get(plan.table, key) : ctx.store.get(plan.table, key);
     if (row !== undefined && (pred === null || pred(row, ctx))) emit(row);
+    return out;
+  }
+  if (plan.keyRange !== undefined) {
+    const rows = keyRangeRows(ctx.store, writes, plan.table, plan.keyRange, ctx);
+    ctx.charge(rows.length * width);
+    for (const { row } of rows) if (pred === null || pred(row, ctx)) emit(row);
     return out;
   }
   // Through a secondary index; a table the block wrote is scanned whole below (its rows are not indexed yet).

@@ -2,41 +2,14 @@
 // to_jsonb converts them, NULL inputs kept as JSON null, NULL when there are no rows.
 
 import { EonError } from '../../src/errors/index.js';
-import { compareValues, keyString, type ColumnType, type Value } from '../../src/types/index.js';
+import type { ColumnType, Value } from '../../src/types/index.js';
 import { formatJsonb, JsonObject, type Json } from '../../src/types/jsonb.js';
 import { jsonKeyText, toJsonTree } from '../functions/jsonb.js';
+import { ValueListAccumulator } from './ordered-aggregates.js';
 
-/**
- * jsonb_agg(x): a JSON array of the values in input order. With `distinct`, each value once (NULL
- * too); `sortDistinct`: ascending with NULL last, as PostgreSQL's sort-based DISTINCT leaves them.
- */
-export class JsonbAggAccumulator {
-  private readonly values: Value[] = [];
-  private readonly seen: Set<string> | null;
-
-  constructor(
-    private readonly type: ColumnType,
-    distinct: boolean,
-    private readonly sortDistinct: boolean,
-  ) {
-    this.seen = distinct ? new Set() : null;
-  }
-
-  add(v: Value): void {
-    if (this.seen !== null) {
-      const k = v === null ? '\u0000N' : keyString(this.type, v);
-      if (this.seen.has(k)) return;
-      this.seen.add(k);
-    }
-    this.values.push(v);
-  }
-
-  result(): Value {
-    if (this.values.length === 0) return null;
-    let values = this.values;
-    if (this.sortDistinct) {
-      values = [...values].sort((a, b) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : compareValues(this.type, a, b)));
-    }
+/** jsonb_agg(x): a JSON array of the values in input order (DISTINCT as array_agg's). */
+export class JsonbAggAccumulator extends ValueListAccumulator {
+  protected finish(values: readonly Value[]): Value {
     return formatJsonb(values.map((v) => toJsonTree(this.type, v)));
   }
 }

@@ -8,16 +8,17 @@ import { Interval, compareValues, formatText, keyString, type ColumnType, type V
 import { formatArray } from '../catalog/array-text.js';
 
 /**
- * array_agg(x): the elements in input order, NULLs as NULL; NULL when there are no rows. With
- * `distinct`, each value once (NULL too, as PostgreSQL); `sortDistinct`: in ascending order,
- * NULL last, as PostgreSQL's sort-based DISTINCT leaves them when the call has no ORDER BY.
+ * An aggregate that keeps its input values for a finishing step (array_agg, jsonb_agg): NULL when
+ * there are no rows. With `distinct`, each value once (NULL too, as PostgreSQL); `sortDistinct`:
+ * in ascending order, NULL last, as PostgreSQL's sort-based DISTINCT leaves them when the call has
+ * no ORDER BY.
  */
-export class ArrayAggAccumulator {
+export abstract class ValueListAccumulator {
   private readonly values: Value[] = [];
   private readonly seen: Set<string> | null;
 
   constructor(
-    private readonly type: ColumnType,
+    protected readonly type: ColumnType,
     distinct: boolean,
     private readonly sortDistinct: boolean,
   ) {
@@ -39,6 +40,15 @@ export class ArrayAggAccumulator {
     if (this.sortDistinct) {
       values = [...values].sort((a, b) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : compareValues(this.type, a, b)));
     }
+    return this.finish(values);
+  }
+
+  protected abstract finish(values: readonly Value[]): Value;
+}
+
+/** array_agg(x): the elements in input order as PostgreSQL's array text, NULLs as NULL. */
+export class ArrayAggAccumulator extends ValueListAccumulator {
+  protected finish(values: readonly Value[]): Value {
     return formatArray(values.map((v) => (v === null ? null : formatText(this.type, v))));
   }
 }

@@ -26,6 +26,7 @@ import {
 import { checkDefinitionOfOid } from '../catalog/column-rules-catalog.js';
 import { hasTablePrivilege, roleNameOf } from '../catalog/role-catalog.js';
 import { indexDefinition, indexOfOid, uniqueConstraintDefinition } from '../catalog/index-catalog.js';
+import { quoteIdent } from '../catalog/pg-catalog.js';
 import { SERVER_VERSION } from '../session/settings.js';
 import { fn, type FunctionDef, type ScalarImpl } from './definition.js';
 
@@ -164,7 +165,7 @@ export const systemFunctions: readonly FunctionDef[] = [
   withEnvironment('pg_get_constraintdef', ['int4'], 'text', (env) => (a) => constraintDef(env, a[0] as number)),
   withEnvironment('pg_get_constraintdef', ['int4', 'bool'], 'text', (env) => (a) => constraintDef(env, a[0] as number, a[1] === true)),
   withEnvironment('pg_get_indexdef', ['int4'], 'text', (env) => (a) => indexDef(env, a[0] as number)),
-  withEnvironment('pg_get_indexdef', ['int4', 'int4', 'bool'], 'text', (env) => (a) => indexDef(env, a[0] as number)),
+  withEnvironment('pg_get_indexdef', ['int4', 'int4', 'bool'], 'text', (env) => (a) => indexColumnDef(env, a[0] as number, a[1] as number)),
   // Defaults, comments: eon stores none.
   // adbin (pg_attrdef) holds the expression's text: it is its own deparse. Other node-tree columns are NULL.
   fn('pg_get_expr', ['text', 'int4'], 'text', (a) => a[0]!),
@@ -256,10 +257,24 @@ function indexDef(env: SystemEnvironment, oid: number): string | null {
   return hit === undefined ? null : indexDefinition(hit.table, hit.index);
 }
 
-/** The items of an array's text form ('{a,b}'); quoting inside items is not interpreted. */
+/** pg_get_indexdef(oid, column, pretty): the whole definition for column 0, else that key column ('' past the last). */
+function indexColumnDef(env: SystemEnvironment, oid: number, column: number): string | null {
+  if (column === 0) return indexDef(env, oid);
+  const t = userTableOfOid(env, oid, true);
+  const hit = t === undefined ? indexOfOid(env, oid) : undefined;
+  const table = t ?? hit?.table;
+  if (table === undefined) return null;
+  const key = (t !== undefined ? t.primaryKey : hit!.index.columns)[column - 1];
+  return key === undefined ? '' : quoteIdent(table.columns[key]!.name);
+}
+
+/**
+ * The items of an array's text form ('{a,b}'); quoting inside items is not interpreted. Arrays are
+ * text, so `a || b` of two arrays (psql's reloptions || toast options) reads '{a}{b}': both lists.
+ */
 function arrayTextItems(text: string): string[] {
-  const inner = text.startsWith('{') && text.endsWith('}') ? text.slice(1, -1) : text;
-  return inner === '' ? [] : inner.split(',');
+  if (!(text.startsWith('{') && text.endsWith('}'))) return text === '' ? [] : text.split(',');
+  return text.slice(1, -1).split('}{').flatMap((inner) => (inner === '' ? [] : inner.split(',')));
 }
 
 /** pg_size_pretty's units: below `limit` a unit is used; `bits` its power of two; `round` halves with rounding. */

@@ -132,7 +132,7 @@ function scalarJoin(outer: Plan, sub: SubqueryExpr): { plan: Plan; valueIndex: n
  * inner joins and column-only projections, expressed over the tree's output columns. Null when the correlation sits anywhere
  * else (under an aggregate, an outer join, a nested subquery) or reaches further out.
  */
-function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
+export function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
   const lift = (e: Expr | null): { local: Expr[]; preds: Expr[] } | null => {
     const [preds, local] = partition(conjunctsOf(e), (c) => exprRefsOuter(c, 1));
     if (preds.some((c) => hasSubquery(c) || exprRefsOuter(c, 2))) return null;
@@ -189,7 +189,7 @@ function pullCorrelated(p: Plan): { plan: Plan; preds: Expr[] } | null {
  * and a residual over the joined row (outer columns first, then the inner ones). Outer
  * references become columns of the outer plan, whose first columns are the enclosing row.
  */
-function splitCorrelation(preds: Expr[], outerWidth: number): { outerKeys: Expr[]; innerKeys: Expr[]; residual: Expr[] } {
+export function splitCorrelation(preds: Expr[], outerWidth: number): { outerKeys: Expr[]; innerKeys: Expr[]; residual: Expr[] } {
   const outerKeys: Expr[] = [];
   const innerKeys: Expr[] = [];
   const residual: Expr[] = [];
@@ -240,7 +240,7 @@ function isVolatile(e: Expr): boolean {
 }
 
 /** True when `e` reads a row `depth` or more levels out (inside nested subqueries too). */
-function exprRefsOuter(e: Expr, depth: number): boolean {
+export function exprRefsOuter(e: Expr, depth: number): boolean {
   if (e.kind === 'outer') return e.depth >= depth;
   if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && planRefsOuter(e.plan, depth + 1)) return true;
   return exprChildren(e).some((c) => exprRefsOuter(c, depth));
@@ -250,7 +250,9 @@ function aggregateRefsOuter(a: AggregateCall): boolean {
   return [...a.args, ...(a.filter === null ? [] : [a.filter]), ...a.orderBy.map((k) => k.expr)].some((e) => exprRefsOuter(e, 1));
 }
 
-function planRefsOuter(p: Plan, depth: number): boolean {
+export function planRefsOuter(p: Plan, depth: number): boolean {
+  // A LATERAL right side runs one level in: its depth-1 references read the left row.
+  if (p.kind === 'lateral' && planRefsOuter(p.right, depth + 1)) return true;
   return planExprs(p).some((e) => exprRefsOuter(e, depth)) || planChildren(p).some((c) => planRefsOuter(c, depth));
 }
 

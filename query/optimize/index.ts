@@ -7,10 +7,12 @@ import type { Plan } from '../plan/logical.js';
 import { pruneColumns } from './column-pruning.js';
 import { dateBounds } from './date-bounds.js';
 import { decorrelate } from './decorrelate.js';
+import { lateralJoin } from './lateral-join.js';
 import { eagerAggregation } from './eager-aggregation.js';
 import { pushFilters } from './filter-pushdown.js';
 import { keyLookup } from './key-lookup.js';
 import { indexLookup } from './index-lookup.js';
+import { keyRange } from './key-range.js';
 import { groupKeyReduction, limitBeforeLookup } from './late-materialization.js';
 
 type Rule = (plan: Plan) => Plan;
@@ -19,8 +21,10 @@ const NODE_RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'date_bounds', rule: dateBounds },
   { name: 'key_lookup', rule: keyLookup },
   { name: 'index_lookup', rule: indexLookup },
+  { name: 'key_range', rule: keyRange },
   { name: 'filter_pushdown', rule: (p) => pushFilters(p, disabled.has('decorrelate') ? undefined : decorrelate) },
   { name: 'decorrelate', rule: decorrelate },
+  { name: 'lateral_join', rule: lateralJoin },
   { name: 'eager_aggregation', rule: eagerAggregation },
   { name: 'group_key_reduction', rule: groupKeyReduction },
   { name: 'limit_before_lookup', rule: limitBeforeLookup },
@@ -70,6 +74,7 @@ function mapChildren(p: Plan, f: (p: Plan) => Plan): Plan {
     case 'scan':
     case 'values':
     case 'worktable':
+    case 'function_rows':
       return p;
     case 'recursive_union':
       return { ...p, anchor: f(p.anchor), recursive: f(p.recursive) };
@@ -84,6 +89,7 @@ function mapChildren(p: Plan, f: (p: Plan) => Plan): Plan {
       return { ...p, input: f(p.input) } as Plan;
     case 'join':
     case 'setop':
+    case 'lateral':
       return { ...p, left: f(p.left), right: f(p.right) } as Plan;
   }
 }

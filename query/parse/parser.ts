@@ -7,6 +7,8 @@ import type { DefElem, Node, RawStmt, TransactionStmt, VariableSetStmt } from '@
 import { EonError } from '../../src/errors/index.js';
 import { asNode, constLiteral, nodeTag, stringOf, type NodeTag } from './ast.js';
 import { copyStatementOf, type CopyStatement } from './copy-statement.js';
+import { rewriteExpandArray } from './expand-array-rewrite.js';
+import { closeCursorStatement, declareCursorStatement, fetchStatement, type CursorStatement } from './cursor-statement.js';
 
 // The WASM module loads once per process (and per worker thread that parses).
 await loadModule();
@@ -30,6 +32,7 @@ export type Statement =
   /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE is accepted. */
   | { kind: 'maintenance'; action: 'checkpoint' | 'vacuum' | 'analyze'; table: string | null; text: string }
   | CopyStatement
+  | CursorStatement
   | { kind: 'unsupported'; feature: string; text: string };
 
 /** Statement nodes the binder reads. */
@@ -120,7 +123,7 @@ function statementOf(raw: RawStmt, script: string, bytes: Buffer | null): Statem
 
 function statementOfNode(node: Node, text: string): Statement {
   const tag = nodeTag(node);
-  if (QUERY_TAGS.has(tag)) return { kind: 'query', ast: node, text };
+  if (QUERY_TAGS.has(tag)) return { kind: 'query', ast: text.includes('_pg_expandarray') ? rewriteExpandArray(node) : node, text };
   switch (tag) {
     case 'ExplainStmt': {
       const e = asNode(node, 'ExplainStmt')!;
@@ -147,6 +150,12 @@ function statementOfNode(node: Node, text: string): Statement {
     }
     case 'CopyStmt':
       return copyStatementOf(asNode(node, 'CopyStmt')!, text);
+    case 'DeclareCursorStmt':
+      return declareCursorStatement(asNode(node, 'DeclareCursorStmt')!, text);
+    case 'FetchStmt':
+      return fetchStatement(asNode(node, 'FetchStmt')!, text);
+    case 'ClosePortalStmt':
+      return closeCursorStatement(asNode(node, 'ClosePortalStmt')!, text);
     default:
       return { kind: 'unsupported', feature: FEATURE_NAMES[tag] ?? tag.replace(/Stmt$/, '').toUpperCase(), text };
   }

@@ -38,6 +38,13 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
     case 'scan':
       if (p.keyLookup !== null) {
         out.push(`${pad}Point Lookup on ${p.table.name} (primary key = ${p.keyLookup.map(exprText).join(', ')})`);
+      } else if (p.keyRange !== undefined && !fragments.has(p)) {
+        const { values, lower, upper } = p.keyRange;
+        const name = (k: number): string => p.table.columns[p.table.primaryKey[k]!]!.name;
+        const conds = values.map((v, i) => `${name(i)} = ${exprText(v)}`);
+        if (lower !== undefined) conds.push(`${name(values.length)} ${lower.inclusive ? '>=' : '>'} ${exprText(lower.expr)}`);
+        if (upper !== undefined) conds.push(`${name(values.length)} ${upper.inclusive ? '<=' : '<'} ${exprText(upper.expr)}`);
+        out.push(`${pad}Key Range Scan on ${p.table.name} (${conds.join(', ')})`);
       } else if (p.indexLookup !== undefined) {
         const { index, values, lower, upper } = p.indexLookup;
         const name = (k: number): string => p.table.columns[index.columns[k]!]!.name;
@@ -87,7 +94,9 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
         out.push(`${' '.repeat(depth * 2 + 2)}->  Partial Aggregate  [fragment × ${partitions} partitions, data engines]`);
         // The scan under it is part of the fragment: only a key filter of its own is shown.
         const scanInfo = fragments.get(p.input);
-        walk(p.input, depth + 2, out, partitions, scanInfo?.keyFilter === undefined ? new Map() : new Map([[p.input, { keyFilter: scanInfo.keyFilter }]]), undefined);
+        // The data engines scan the partitions whole: a key range the scan has is not used there.
+        const input = p.input.kind === 'scan' && p.input.keyRange !== undefined ? (({ keyRange: _unused, ...scan }) => scan)(p.input) : p.input;
+        walk(input, depth + 2, out, partitions, scanInfo?.keyFilter === undefined ? new Map() : new Map([[input, { keyFilter: scanInfo.keyFilter }]]), undefined);
         return;
       }
       break;
@@ -122,11 +131,19 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
     case 'worktable':
       out.push(`${pad}WorkTable Scan (worktable ${p.id})`);
       break;
+    case 'function_rows':
+      out.push(`${pad}Function Scan on ${p.name}(${p.args.map(exprText).join(', ')})`);
+      break;
+    case 'lateral':
+      out.push(`${pad}Nested Loop ${p.joinType === 'left' ? 'Left Join ' : ''}(lateral)${p.residual !== null ? ` filter ${exprText(p.residual)}` : ''}`);
+      break;
     default:
       assertNever(p);
   }
   if (p.kind !== 'aggregate') initPlans(p, depth, out, partitions, fragments, stats);
   for (const c of planChildren(p)) walk(c, depth + 1, out, partitions, fragments, stats);
+  // A LATERAL right side runs once per left row (not a child the fragments see).
+  if (p.kind === 'lateral') walk(p.right, depth + 1, out, partitions, fragments, stats);
 }
 
 /** The uncorrelated subqueries of a node's own expressions, as PostgreSQL's InitPlans: run once, first. */

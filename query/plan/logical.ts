@@ -1,6 +1,6 @@
 // Logical plan nodes: what to compute, independent of where it runs.
 
-import type { ColumnType } from '../../src/types/index.js';
+import type { ColumnType, Value } from '../../src/types/index.js';
 import type { IndexSchema, TableSchema } from '../../storage/index.js';
 import { exprChildren, type Expr } from './expr.js';
 
@@ -79,13 +79,25 @@ export interface IndexLookup {
   readonly upper?: { readonly expr: Expr; readonly inclusive: boolean };
 }
 
+/**
+ * A scan narrowed to a primary-key range (query/optimize/key-range.ts): only rows whose leading
+ * key columns equal `values`, the next key column within `lower`/`upper`, are read (storage's
+ * Store.rowsInKeyRange); the scan's filter, which still holds those conditions, is applied to them.
+ */
+export interface KeyRangeLookup {
+  readonly values: Expr[];
+  /** Bounds on the key column after `values` (constants or parameters). */
+  readonly lower?: { readonly expr: Expr; readonly inclusive: boolean };
+  readonly upper?: { readonly expr: Expr; readonly inclusive: boolean };
+}
+
 export type Plan =
   /**
    * The live rows of a table. `filter` and `keyLookup` address table columns by ordinal; the
    * output is every column in table order, or with `project` only those ordinals (`columns`
    * then lists just them), set by the column-pruning rule.
    */
-  | { kind: 'scan'; table: TableSchema; columns: OutputColumn[]; filter: Expr | null; keyLookup: Expr[] | null; project?: readonly number[]; indexLookup?: IndexLookup }
+  | { kind: 'scan'; table: TableSchema; columns: OutputColumn[]; filter: Expr | null; keyLookup: Expr[] | null; project?: readonly number[]; indexLookup?: IndexLookup; keyRange?: KeyRangeLookup }
   | { kind: 'values'; rows: Expr[][]; columns: OutputColumn[] }
   | { kind: 'filter'; input: Plan; predicate: Expr; columns: OutputColumn[] }
   | { kind: 'project'; input: Plan; exprs: Expr[]; columns: OutputColumn[] }
@@ -105,7 +117,20 @@ export type Plan =
    * previous step's rows (its `worktable` nodes with id `worktable`) until a step adds no row.
    */
   | { kind: 'recursive_union'; worktable: number; all: boolean; anchor: Plan; recursive: Plan; columns: OutputColumn[] }
-  | { kind: 'worktable'; id: number; columns: OutputColumn[] };
+  | { kind: 'worktable'; id: number; columns: OutputColumn[] }
+  /**
+   * LATERAL (query/execute/lateral.ts): `right` runs once per `left` row, which its depth-1 outer
+   * references read; rows are left ++ right, kept when `residual` holds ('left': a left row without
+   * any is NULL-extended). `right` is not among planChildren: it is a per-row plan like a
+   * correlated subquery's, which rules and fragments that walk children must not treat as once-run.
+   */
+  | { kind: 'lateral'; joinType: 'inner' | 'left'; left: Plan; right: Plan; residual: Expr | null; columns: OutputColumn[] }
+  /**
+   * A set-returning function over arguments known only when it runs (an enclosing row's or, in
+   * a LATERAL right side, an earlier FROM item's columns; query/bind/table-function.ts): one
+   * column, the values `at(args, 0…)` gives until undefined; more than `rowsMax` fails (54000).
+   */
+  | { kind: 'function_rows'; name: string; args: Expr[]; at: (args: readonly Value[], k: number, max: number) => Value | undefined; rowsMax: number; columns: OutputColumn[] };
 
 export type PlanKind = Plan['kind'];
 
@@ -114,6 +139,7 @@ export function planChildren(p: Plan): Plan[] {
     case 'scan':
     case 'values':
     case 'worktable':
+    case 'function_rows':
       return [];
     case 'recursive_union':
       return [p.anchor, p.recursive];
@@ -126,6 +152,8 @@ export function planChildren(p: Plan): Plan[] {
     case 'distinct':
     case 'cte_ref':
       return [p.input];
+    case 'lateral':
+      return [p.left];
     case 'join':
     case 'setop':
       return [p.left, p.right];
@@ -136,7 +164,7 @@ export function planChildren(p: Plan): Plan[] {
 export function planExprs(p: Plan): Expr[] {
   switch (p.kind) {
     case 'scan':
-      return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? []), ...(p.indexLookup?.values ?? []), ...(p.indexLookup?.lower === undefined ? [] : [p.indexLookup.lower.expr]), ...(p.indexLookup?.upper === undefined ? [] : [p.indexLookup.upper.expr])];
+      return [...(p.filter === null ? [] : [p.filter]), ...(p.keyLookup ?? []), ...(p.indexLookup?.values ?? []), ...(p.indexLookup?.lower === undefined ? [] : [p.indexLookup.lower.expr]), ...(p.indexLookup?.upper === undefined ? [] : [p.indexLookup.upper.expr]), ...keyRangeExprs(p.keyRange)];
     case 'values':
       return p.rows.flat();
     case 'filter':
@@ -149,6 +177,10 @@ export function planExprs(p: Plan): Expr[] {
       return p.windows.flatMap((w) => [...w.args, ...w.partitionBy, ...w.orderBy.map((k) => k.expr), ...(w.aggregate === null ? [] : w.aggregate.args)]);
     case 'join':
       return [...p.leftKeys, ...p.rightKeys, ...(p.residual === null ? [] : [p.residual])];
+    case 'lateral':
+      return p.residual === null ? [] : [p.residual];
+    case 'function_rows':
+      return p.args;
     case 'sort':
       return p.keys.map((k) => k.expr);
     case 'limit':
@@ -184,4 +216,9 @@ export function subqueryPlans(p: Plan): Plan[] {
   };
   for (const e of planExprs(p)) visit(e);
   return out;
+}
+
+function keyRangeExprs(r: KeyRangeLookup | undefined): Expr[] {
+  if (r === undefined) return [];
+  return [...r.values, ...(r.lower === undefined ? [] : [r.lower.expr]), ...(r.upper === undefined ? [] : [r.upper.expr])];
 }

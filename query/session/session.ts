@@ -14,6 +14,7 @@ import { CopyFromSink, copyTargets, type CopyIn } from '../statements/copy-from.
 import { copyToQuery, CopyToData, forceQuoteFlags } from '../statements/copy-to.js';
 import type { PlanCache, ShapeEntry } from './plan-cache.js';
 import { checkIsolationLevel, TransactionBlock } from './transaction.js';
+import { SessionCursors } from './cursors.js';
 import type { WriteTx } from '../../storage/index.js';
 import { setSessionTimeZone } from '../../src/types/time-zone.js';
 
@@ -36,6 +37,7 @@ export class EngineSession implements Session {
   /** The open transaction block (status 'T' or 'E'), null when idle. */
   private block: TransactionBlock | null = null;
   private readonly settings = new Settings();
+  private readonly cursors = new SessionCursors();
   private readonly services: EngineServices;
   private readonly cache: PlanCache;
 
@@ -79,6 +81,7 @@ export class EngineSession implements Session {
     const block = this.block;
     this.block = null;
     this.status = 'I';
+    this.cursors.clear();
     // Dropping the tables it created is the only asynchronous part; a failure leaves them, logged nowhere.
     if (block !== null) void this.discard(block).catch(() => undefined);
   }
@@ -143,7 +146,12 @@ export class EngineSession implements Session {
       };
       return prepared;
     }
-    const columns = st.kind === 'show' ? [{ name: this.settings.displayName(st.name), type: T.text }] : null;
+    const columns =
+      st.kind === 'show'
+        ? [{ name: this.settings.displayName(st.name), type: T.text }]
+        : st.kind === 'cursor' && st.action === 'fetch' && !st.move
+          ? this.cursors.columnsOf(st.name)
+          : null;
     return {
       paramTypes: [],
       columns,
@@ -234,6 +242,24 @@ export class EngineSession implements Session {
         return cacheKey === null || !this.sharesPlans() ? this.runCompiled(compileStatement(st, this.services, []), params, options) : this.runShaped(st, cacheKey, options);
       case 'explain':
         return this.runCompiled(compileStatement(st, this.services, []), params, options);
+      case 'cursor':
+        return this.cursor(st, options);
+    }
+  }
+
+  /** DECLARE runs the query now (reading the block's own writes) and keeps its rows for FETCH. */
+  private async cursor(st: Statement & { kind: 'cursor' }, options: ExecuteOptions | undefined): Promise<QueryResult> {
+    switch (st.action) {
+      case 'declare': {
+        if (!st.hold && this.block === null) throw new EonError('no_active_sql_transaction', 'DECLARE CURSOR can only be used in transaction blocks');
+        this.cursors.checkNew(st.name);
+        const result = await this.runCompiled(compileStatement({ kind: 'query', ast: st.query, text: st.text }, this.services, []), [], options);
+        return this.cursors.declare(st.name, st.hold, this.block !== null, result);
+      }
+      case 'fetch':
+        return this.cursors.fetch(st.name, st.count, st.move);
+      case 'close':
+        return this.cursors.close(st.name);
     }
   }
 
@@ -376,14 +402,17 @@ export class EngineSession implements Session {
       case 'rollback': {
         const block = this.block;
         const failed = this.status === 'E';
+        const heldNow = this.cursors.declaredInBlock();
         this.block = null;
         this.status = 'I';
+        this.cursors.endBlock(action === 'commit' && !failed && block !== null);
         if (block === null) return { command: action === 'commit' ? 'COMMIT' : 'ROLLBACK', ...none };
         if (action === 'commit' && !failed) {
           try {
             await block.commit();
           } catch (e) {
             // A failed COMMIT (40001, 23505) rolls the whole block back, as in PostgreSQL.
+            this.cursors.dropHeldFrom(heldNow); // its WITH HOLD cursors go with it
             await this.discard(block);
             throw e;
           }

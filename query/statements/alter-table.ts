@@ -11,6 +11,9 @@ import { EonError } from '../../src/errors/index.js';
 import { formatText, typeName, type Value } from '../../src/types/index.js';
 import type { CheckConstraint, ColumnSchema, Store, TableSchema, ViewSchema } from '../../storage/index.js';
 import { columnRewrite, generationOf, withRewrite } from '../../storage/table-rewrite.js';
+import { replicationSettings } from '../../storage/schema.js';
+import type { TableQuorumSettings } from '../../src/cluster/replication/table-quorum.js';
+import { applyOptionChange, parseOptionNames, parseOptionValues, sameReplicas } from './table-options.js';
 import { StatementContext } from '../bind/context.js';
 import { viewQuery } from '../bind/view-ref.js';
 import { withSystemEnvironment } from '../catalog/index.js';
@@ -55,6 +58,8 @@ interface Work {
   dropViews: ViewSchema[];
   /** Whether the table has rows (asked at most once). */
   hasRows: () => Promise<boolean>;
+  /** Its replication settings (SET/RESET of storage parameters change them). */
+  replication: TableQuorumSettings;
 }
 
 function utility(run: (writes: unknown) => Promise<QueryResult>): CompiledStatement {
@@ -132,6 +137,7 @@ async function alterTable(s: AlterTableStmt, text: string, services: EngineServi
     layoutChanged: false,
     dropViews: [],
     hasRows: async () => (rows ??= await anyRow(services, `SELECT 1 FROM ${quoteIdent(name)} LIMIT 1`)),
+    replication: replicationSettings(table),
   };
   for (const n of reparsed.cmds ?? []) {
     const cmd = asNode(n, 'AlterTableCmd');
@@ -234,6 +240,18 @@ async function applyCommand(work: Work, cmd: AlterTableCmd, source: StatementSou
       if ((work.table.indexes ?? []).some((x) => x.constraint && x.name === cname)) throw new EonError('feature_not_supported', 'dropping a UNIQUE constraint with ALTER TABLE is not supported yet');
       if (cmd.missing_ok === true) return;
       throw new EonError('undefined_object', `constraint "${cname}" of relation "${name}" does not exist`);
+    }
+    case 'AT_SetRelOptions':
+    case 'AT_ResetRelOptions': {
+      const list = asNode(cmd.def, 'List')?.items;
+      const change = cmd.subtype === 'AT_SetRelOptions' ? parseOptionValues(list, 'alter') : parseOptionNames(list);
+      const next = applyOptionChange(work.replication, change);
+      // Another N moves rows between nodes (ownership transfer), which is not built.
+      if (!sameReplicas(work.replication, next) && (await work.hasRows())) {
+        throw new EonError('feature_not_supported', `changing "replicas" of table "${name}" while it has rows is not supported yet`);
+      }
+      work.replication = next;
+      return;
     }
     case 'AT_AlterColumnType':
       throw new EonError('feature_not_supported', 'ALTER TABLE ... ALTER COLUMN ... TYPE is not supported yet');
@@ -445,9 +463,10 @@ function nextSchema(work: Work): TableSchema {
     if (i < 0) throw new EonError('internal_error', `column ${o} of "${old.name}" is gone but still keyed`);
     return i;
   };
-  const { rewrites: _r, generation: _g, checks: _c, ...rest } = old;
+  const { rewrites: _r, generation: _g, checks: _c, replicas: _n, writeQuorum: _w, readQuorum: _q, ...rest } = old;
   const next: TableSchema = {
     ...rest,
+    ...work.replication,
     columns: work.columns.map((w) => w.col),
     primaryKey: old.primaryKey.map(ordinal),
     distributionKey: old.distributionKey.map(ordinal),

@@ -15,6 +15,7 @@ import { nameList, nodeTag } from '../parse/ast.js';
 import { executeSelect, type CompiledStatement, type EngineServices } from '../session/compile.js';
 import { BULK_INSERT_ROWS_MIN } from './dml.js';
 import { IDENTIFIER_BYTES_MAX, TABLE_COLUMNS_MAX } from './ddl.js';
+import { applyOptionChange, parseOptionValues } from './table-options.js';
 
 export interface CreateTableAs {
   readonly into: IntoClause;
@@ -28,7 +29,8 @@ export interface CreateTableAs {
 export function compileCreateTableAs(c: CreateTableAs, services: EngineServices): CompiledStatement {
   const name = c.into.rel?.relname ?? '';
   if (c.into.rel?.relpersistence === 't') throw new EonError('feature_not_supported', 'temporary tables are not supported yet');
-  if ((c.into.options ?? []).length > 0) throw new EonError('feature_not_supported', 'CREATE TABLE ... WITH (...) is not supported yet');
+  // WITH (replicas, write_quorum, read_quorum): the table's N, W and R, as for CREATE TABLE.
+  const replication = applyOptionChange({}, parseOptionValues(c.into.options, 'create'));
   if (c.into.tableSpaceName !== undefined) throw new EonError('feature_not_supported', 'CREATE TABLE ... TABLESPACE is not supported yet');
   if (c.into.accessMethod !== undefined && c.into.accessMethod !== 'heap') throw new EonError('feature_not_supported', 'CREATE TABLE ... USING is not supported yet');
   if (c.into.onCommit !== undefined && c.into.onCommit !== 'ONCOMMIT_NOOP') throw new EonError('feature_not_supported', 'ON COMMIT is only for temporary tables');
@@ -61,7 +63,7 @@ export function compileCreateTableAs(c: CreateTableAs, services: EngineServices)
       }
       // The rows first: a query that fails leaves no table behind.
       const rows = withData ? await executeSelect(plan, [], services, signal, undefined, writes) : [];
-      const table = await services.ddl.createTable({ name, columns, primaryKey: [] });
+      const table = await services.ddl.createTable({ name, columns, primaryKey: [], ...replication });
       try {
         if (rows.length > 0) await fill(services, table, rows);
       } catch (e) {

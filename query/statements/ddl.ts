@@ -14,6 +14,7 @@ import type { CheckConstraint, IndexSchema, SequenceOptions } from '../../storag
 import { StatementSource, quoteLiteral, validateCheck, validateDefault } from './column-rules.js';
 import { sequenceOptions } from './sequences.js';
 import { relationNameTaken, uniqueConstraints } from './indexes.js';
+import { applyOptionChange, parseOptionValues } from './table-options.js';
 
 /**
  * Where CREATE and DROP TABLE go: the Store itself on a node alone, the cluster catalog (decided by
@@ -86,6 +87,8 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
   // Sequences and indexes share the relation namespace with tables.
   if (relationNameTaken(store, name)) throw new EonError('duplicate_table', `relation "${name}" already exists`);
   refuseTableClauses(s);
+  // WITH (replicas, write_quorum, read_quorum): the table's N, W and R.
+  const replication = applyOptionChange({}, parseOptionValues(s.options, 'create'));
   const checks: { name: string | null; expr: string; raw: Node | undefined }[] = [];
   const cut = (c: Constraint, keyword: 'default' | 'check'): string => {
     if (source === null || c.location === undefined) throw new EonError('feature_not_supported', `${keyword.toUpperCase()} needs the statement's text`);
@@ -175,7 +178,7 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
   const used = new Set([...(primaryKey !== null ? [`${name}_pkey`] : []), ...namedChecks.map((k) => k.name)]);
   const indexes = uniqueConstraints(name, columns, uniques, store, used, primaryKey ?? []);
   try {
-    await ddl.createTable({ name, columns, primaryKey: primaryKey ?? [], ...(namedChecks.length > 0 ? { checks: namedChecks } : {}), ...(indexes.length > 0 ? { indexes } : {}) });
+    await ddl.createTable({ name, columns, primaryKey: primaryKey ?? [], ...(namedChecks.length > 0 ? { checks: namedChecks } : {}), ...(indexes.length > 0 ? { indexes } : {}), ...replication });
   } catch (e) {
     // Another node may have created it since this one last heard of the catalog.
     if (!(ifNotExists && e instanceof EonError && e.code === 'duplicate_table')) throw e;
@@ -192,7 +195,6 @@ function refuseTableClauses(s: CreateStmt): void {
   if ((s.inhRelations ?? []).length > 0) refuse('CREATE TABLE ... INHERITS');
   if (s.ofTypename !== undefined) refuse('CREATE TABLE ... OF type');
   if (s.partspec !== undefined) refuse('CREATE TABLE ... PARTITION BY');
-  if ((s.options ?? []).length > 0) refuse('CREATE TABLE ... WITH (...)');
   if (s.tablespacename !== undefined) refuse('CREATE TABLE ... TABLESPACE');
   // heap is PostgreSQL's default access method: naming it changes nothing.
   if (s.accessMethod !== undefined && s.accessMethod !== 'heap') refuse('CREATE TABLE ... USING');

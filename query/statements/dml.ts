@@ -20,6 +20,7 @@ import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr
 import { CANCEL_CHECK_ROWS, ExecContext } from '../execute/context.js';
 import { runPlan } from '../execute/executor.js';
 import { indexScanRows } from '../execute/index-scan.js';
+import { keyRangeRows } from '../execute/key-range-scan.js';
 import { optimize } from '../optimize/index.js';
 import type { QueryResult } from '../session/contract.js';
 import { bindChecks, bindDefaultFill, defaultExpr, enforceChecks, fillDefaults, type CompiledChecks } from './column-rules.js';
@@ -459,14 +460,16 @@ function rowKeyText(table: TableSchema, key: RowKey): string {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The rows a WHERE selects, with their keys, by a scan of the whole table. */
+/** The rows a WHERE selects, with their keys: by a key range or an index when the plan has one, else by a scan of the whole table. */
 function matchingRows(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext): Match[] {
   const out: Match[] = [];
   const pred = scan.filter === null ? null : compilePredicate(scan.filter);
   let n = 0;
   // Through a secondary index when the block has no writes of its own to overlay.
   const viaIndex = scan.indexLookup !== undefined && ctx.writes?.touches(table) !== true ? indexScanRows(store, table, scan.indexLookup, ctx) : null;
-  const rows = viaIndex ?? (ctx.writes !== undefined ? ctx.writes.scanRows(table) : store.scanRows(table));
+  // A primary-key range: only its rows (through the block's write set when it wrote the table).
+  const viaRange = scan.keyRange !== undefined ? keyRangeRows(store, ctx.writes, table, scan.keyRange, ctx) : null;
+  const rows = viaRange ?? viaIndex ?? (ctx.writes !== undefined ? ctx.writes.scanRows(table) : store.scanRows(table));
   for (const { key, row } of rows) {
     if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
     if (pred === null || pred(row, ctx)) out.push({ key, row });
@@ -479,9 +482,8 @@ type Match = { key: readonly Value[]; row: Row };
 
 /**
  * UPDATE and DELETE: read the matching rows and write them back with nothing in between, so
- * concurrent read-modify-write statements lose no update. A point lookup reads inside its queued
- * write (group commit); a scan commits anything queued, reads, and writes back before the
- * event-loop turn ends (`now`). Returns the rows read.
+ * concurrent read-modify-write statements lose no update: the read runs inside the statement's
+ * queued write (group commit), after every write queued before it. Returns the rows read.
  */
 async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext, apply: (tx: WriteTx, matches: Match[]) => void): Promise<Match[]> {
   const writes = ctx.writes;
@@ -516,13 +518,14 @@ async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { 
       return matches;
     });
   }
-  store.commitPending();
-  const matches = matchingRows(store, table, scan, ctx);
-  await store.write((tx) => {
+  // A key range or a scan is read inside the queued write too: it sees every write queued before
+  // it, and nothing runs between reading the rows and writing them back.
+  return store.write((tx) => {
     ctx.resumeTimeZone();
+    const matches = matchingRows(store, table, scan, ctx);
     apply(tx, matches);
-  }, { now: true });
-  return matches;
+    return matches;
+  });
 }
 
 function bindWhereScan(where: Node | undefined, table: TableSchema, level: LevelContext): Plan & { kind: 'scan' } {

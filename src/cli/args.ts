@@ -39,6 +39,7 @@ export type Command =
   | { readonly kind: 'node-remove'; readonly http: string; readonly node: string }
   | { readonly kind: 'names-register'; readonly http: string; readonly name: string; readonly idempotencyKey?: string }
   | { readonly kind: 'names-check'; readonly http: string; readonly name: string }
+  | { readonly kind: 'kv'; readonly http: string; readonly table: string; readonly dataDir: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
@@ -65,6 +66,8 @@ Commands:
   node remove N  declare the dead node N gone for good (asked of the node at --http)
   names register NAME  take NAME cluster-wide if it is free (exit 0; 9 if already taken)
   names check NAME     whether NAME is free (exit 0) or taken (exit 9)
+  kv             key-value console on --http (GET, SET, DEL, NODES, KILL; --table T, default kv;
+                 --data DIR of an 'eon cluster up' for KILL)
   help           print this help
   version    print the version
 
@@ -84,6 +87,9 @@ Options for start:
                       (both or neither; read once at start)
   --insecure          listen on a non-loopback --host without a password (trust everyone)
   --peer-port PORT    node-to-node port (default ${PEER_PORT_DEFAULT})
+  --advertise-peer HOST:PORT
+                      the peer address other members reach this node at, when it is not
+                      --host:--peer-port (a proxy or NAT in between)
   --join HOST:PORT[,HOST:PORT…]
                       peer addresses of existing members; without it a node with empty
                       data founds a cluster, a restarted one rejoins the members it knew
@@ -118,12 +124,14 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   insecure: { type: 'boolean' },
   'peer-port': { type: 'string' },
+  'advertise-peer': { type: 'string' },
   join: { type: 'string' },
   'cluster-secret': { type: 'string' },
   geo: { type: 'string' },
   nodes: { type: 'string' },
   http: { type: 'string' },
   'idempotency-key': { type: 'string' },
+  table: { type: 'string' },
   threads: { type: 'string' },
   'query-cells-max': { type: 'string' },
   'log-level': { type: 'string' },
@@ -159,6 +167,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     case 'start':
       assertOnly(command, values, START_OPTIONS);
       return { kind: 'start', config: startConfig(values, env) };
+    case 'kv':
+      assertOnly(command, values, ['http', 'table', 'data']);
+      return {
+        kind: 'kv',
+        http: address(str(values, 'http') ?? `127.0.0.1:${HTTP_PORT_DEFAULT}`, '--http'),
+        table: nonEmpty(str(values, 'table') ?? 'kv', '--table'),
+        dataDir: nonEmpty(str(values, 'data') ?? LOCAL_CLUSTER_DATA_DEFAULT, '--data'),
+      };
     case 'status':
       assertOnly(command, values, ['http']);
       return { kind: 'status', http: address(str(values, 'http') ?? `127.0.0.1:${HTTP_PORT_DEFAULT}`, '--http') };
@@ -234,7 +250,7 @@ type OptionName = keyof typeof OPTIONS;
 
 const START_OPTIONS: readonly OptionName[] = [
   'data', 'host', 'pg-port', 'http-port', 'partitions', 'password', 'insecure', 'peer-port', 'join', 'cluster-secret', 'geo',
-  'threads', 'query-cells-max', 'log-level', 'auth-method', 'tls-cert', 'tls-key',
+  'advertise-peer', 'threads', 'query-cells-max', 'log-level', 'auth-method', 'tls-cert', 'tls-key',
 ];
 
 function assertOnly(command: string, values: Values, allowed: readonly OptionName[]): void {
@@ -306,6 +322,8 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
   }
   const joinText = str(values, 'join');
   const join = joinText === undefined ? [] : joinText.split(',').map((a) => address(a, '--join'));
+  const advertiseText = str(values, 'advertise-peer');
+  const advertisePeer = advertiseText === undefined ? undefined : address(advertiseText, '--advertise-peer');
   return {
     dataDir,
     host,
@@ -322,6 +340,7 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
       : { tls: { certFile: nonEmpty(certFile, '--tls-cert'), keyFile: nonEmpty(keyFile, '--tls-key') } }),
     ...(values['peer-port'] === undefined ? {} : { peerPort: optionalInt(str(values, 'peer-port'), '--peer-port', 0, PORT_MAX)! }),
     ...(join.length === 0 ? {} : { join }),
+    ...(advertisePeer === undefined ? {} : { advertisePeer }),
     ...(clusterSecret === undefined ? {} : { clusterSecret }),
     ...(insecure ? { insecure } : {}),
     ...(geolocation === undefined ? {} : { geolocation }),

@@ -82,6 +82,12 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       return;
     }
+    case 'kv': {
+      const { runKvConsole } = await import('./kv.js');
+      const options = { http: command.http, table: command.table, dataDir: command.dataDir, password: process.env.EON_PASSWORD || undefined };
+      process.exitCode = await runKvConsole(options, process.stdin, (line) => process.stdout.write(`${line}\n`), process.stdin.isTTY === true);
+      return;
+    }
     case 'status': {
       const { StatusError, clusterStatus } = await import('./status.js');
       try {

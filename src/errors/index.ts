@@ -130,6 +130,8 @@ export const ERROR_CODES = {
   reserved_name: { sqlstate: '42939', http: 400 },
   object_in_use: { sqlstate: '55006', http: 409 },
   invalid_grant_operation: { sqlstate: '0LP01', http: 400 },
+  // The key-value surface (src/kv/): a table used as a KV table that does not have its shape.
+  kv_table_shape: { sqlstate: '42809', http: 409 },
 } as const satisfies Record<string, { sqlstate: string; http: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

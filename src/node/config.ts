@@ -22,6 +22,8 @@ export interface NodeConfig {
   readonly httpPort: number;
   /** Peer (node-to-node) port; 0 picks a free one. */
   readonly peerPort?: number;
+  /** host:port gossiped to other members instead of host:peerPort (they reach this node through a proxy or NAT). */
+  readonly advertisePeer?: string;
   /** host:port peer addresses of existing members to join; none founds a cluster (or rejoins from the data directory). */
   readonly join?: readonly string[];
   /** Shared by every member: peers prove it to each other before any message. */

@@ -170,6 +170,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         dataDir,
         host: config.host,
         peerPort: peerPortWanted,
+        ...(config.advertisePeer === undefined ? {} : { advertisePeer: config.advertisePeer }),
         join: config.join ?? [],
         secret: config.clusterSecret ?? null,
         insecure: config.insecure === true,

@@ -9,6 +9,7 @@
 
 import { EonError } from '../errors/index.js';
 import { Numeric } from './numeric.js';
+import { compareCodePoints } from './text-chars.js';
 
 /** A parsed JSON value: JSON null is `null`, numbers are Numeric (exact, as jsonb keeps them). */
 export type Json = null | boolean | string | Numeric | readonly Json[] | JsonObject;
@@ -66,23 +67,6 @@ export class JsonObject {
   pairs(): (readonly [string, Json])[] {
     return this.keys.map((k, i) => [k, this.values[i]!] as const);
   }
-}
-
-/** Code-point order (UTF-8 byte order), PostgreSQL's C collation. */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      const xs = x >= 0xd800 && x <= 0xdfff;
-      const ys = y >= 0xd800 && y <= 0xdfff;
-      if (xs !== ys) return xs ? 1 : -1;
-      return x < y ? -1 : 1;
-    }
-  }
-  return a.length < b.length ? -1 : 1;
 }
 
 export function isJsonArray(v: Json): v is readonly Json[] {

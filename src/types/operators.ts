@@ -9,6 +9,7 @@ import { Interval } from './interval.js';
 import { Numeric } from './numeric.js';
 import { compareJsonbText, jsonbKey } from './jsonb.js';
 import { numericPower } from './numeric-transcendental.js';
+import { compareCodePoints } from './text-chars.js';
 import type { Value } from './values.js';
 import { resolveUuidByteaTimeOperator } from './uuid-bytea-time-operators.js';
 import { timestamptzPlusInterval } from './timestamptz.js';
@@ -79,30 +80,13 @@ export function compareValues(type: ColumnType, a: Value, b: Value): number {
     case 'text':
     case 'varchar':
     case 'unknown':
-      return compareText(a as string, b as string);
+      return compareCodePoints(a as string, b as string);
     default: {
       const x = a as number;
       const y = b as number;
       return x < y ? -1 : x > y ? 1 : 0;
     }
   }
-}
-
-/** Code-point order (the C collation), which differs from UTF-16 order only around surrogates. */
-export function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      const xs = x >= 0xd800 && x <= 0xdfff;
-      const ys = y >= 0xd800 && y <= 0xdfff;
-      if (xs !== ys) return xs ? 1 : -1;
-      return x < y ? -1 : 1;
-    }
-  }
-  return a.length < b.length ? -1 : 1;
 }
 
 /** A canonical key: equal SQL values (under `=`) give equal keys. */

@@ -86,3 +86,23 @@ export function substr(s: string, start: number, count?: number): string {
   if (end < 1) return '';
   return sliceChars(s, Math.max(start, 1) - 1, end - 1);
 }
+
+/**
+ * Code-point order (UTF-8 byte order: PostgreSQL's C collation), which differs from UTF-16
+ * code-unit order only around surrogates.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1;
+      return x < y ? -1 : 1;
+    }
+  }
+  return a.length < b.length ? -1 : 1;
+}

@@ -1,5 +1,6 @@
 // Anti-entropy between the replicas of a partition: every ANTI_ENTROPY_INTERVAL_MS a node walks
-// the partitions it replicates and, for each table, compares its Merkle tree of row versions with
+// the partitions and, for each table of which it is one of the partition's N replicas (the table's
+// own N), compares its Merkle tree of row versions with
 // one other live replica's (the peer sends its root, and its 1,024 leaf hashes when the roots
 // differ, from one scan), fetches the peer's
 // version entries and rows of the segments that differ, keeps what is newer there and sends back
@@ -13,7 +14,7 @@
 import { EonError } from '../../errors/index.js';
 import type { Store, TableSchema } from '../../../storage/index.js';
 import { partitionEnd, partitionPrefix } from '../../../storage/key-codec.js';
-import { applyChange, decodeVersionEntry, tableShape, versionStamp } from '../replication/index.js';
+import { applyChange, decodeVersionEntry, tableQuorum, tableShape, versionStamp } from '../replication/index.js';
 import type { NodeId } from '../runtime.js';
 import { compareVersions, digest64 } from '../version/index.js';
 import type { HybridClock } from '../version/index.js';
@@ -39,7 +40,8 @@ export interface ReplicaEntry {
 
 export interface AntiEntropyPeers {
   readonly nodeId: NodeId;
-  replicasOf(partition: number): NodeId[];
+  /** The partition's replica set, owner first: n nodes (a table's N; unset: the node's setting). */
+  replicasOf(partition: number, n?: number): NodeId[];
   isUp(id: NodeId): boolean;
   addressOf(id: NodeId): string | undefined;
 }
@@ -136,7 +138,7 @@ export class AntiEntropy {
     return at === undefined ? null : now - at;
   }
 
-  /** One round over every table and partition this node replicates (a running round is not doubled). */
+  /** One round over every table and partition this node replicates (a running round is not doubled); each table by its own N. */
   round(): Promise<void> {
     this.running ??= this.runRound().finally(() => {
       this.running = null;
@@ -148,15 +150,21 @@ export class AntiEntropy {
     this.stats.rounds++;
     const self = this.o.peers.nodeId;
     for (let p = 0; p < this.o.store.partitions && !this.stopped; p++) {
-      const replicas = this.o.peers.replicasOf(p);
-      if (!replicas.includes(self)) continue;
-      const others = replicas.filter((id) => id !== self && this.o.peers.isUp(id));
-      if (others.length === 0) continue;
       const turn = this.nextPeer.get(p) ?? 0;
       this.nextPeer.set(p, turn + 1);
-      const peer = others[turn % others.length]!;
+      // Tables of one N share a replica set here, and so the peer of this round.
+      const peers = new Map<number, NodeId | null>();
       for (const table of this.o.store.listTables()) {
         if (this.stopped) return;
+        const n = tableQuorum(table).replicas;
+        let peer = peers.get(n);
+        if (peer === undefined) {
+          const replicas = this.o.peers.replicasOf(p, n).slice(0, n);
+          const others = replicas.includes(self) ? replicas.filter((id) => id !== self && this.o.peers.isUp(id)) : [];
+          peer = others.length === 0 ? null : others[turn % others.length]!;
+          peers.set(n, peer);
+        }
+        if (peer === null) continue;
         try {
           await this.exchange(table, p, peer);
         } catch (e) {

@@ -10,6 +10,7 @@
 
 import { EonError } from '../../errors/index.js';
 import type { IndexSchema, TableDefinition, TableSchema, ViewDefinition, ViewSchema } from '../../../storage/index.js';
+import { replicationSettings } from '../../../storage/schema.js';
 import { casAsync, consensusOutcomeError, readAsync } from '../consensus/index.js';
 import type { ConsensusRegister } from '../consensus/index.js';
 import type { RpcLogger } from '../rpc/index.js';
@@ -435,7 +436,7 @@ export class ClusterCatalog {
         continue;
       }
       try {
-        await tables.createTable({ name: t.name, columns: t.columns, primaryKey: t.primaryKey, distributionKey: t.distributionKey, id: t.id, ...(t.checks === undefined ? {} : { checks: t.checks }), ...(t.indexes === undefined ? {} : { indexes: t.indexes }) });
+        await tables.createTable({ name: t.name, columns: t.columns, primaryKey: t.primaryKey, distributionKey: t.distributionKey, id: t.id, ...(t.checks === undefined ? {} : { checks: t.checks }), ...(t.indexes === undefined ? {} : { indexes: t.indexes }), ...replicationSettings(t) });
       } catch (e) {
         this.o.log('error', 'cannot apply a catalog table here', { table: t.name, id: t.id, error: e instanceof Error ? e.message : String(e) });
       }
@@ -461,11 +462,11 @@ export class ClusterCatalog {
  * the same. Indexes are left out: CREATE INDEX records them in the document after building them.
  */
 function canonical(t: TableSchema): string {
-  const { id, name, columns, primaryKey, distributionKey, checks, generation } = t;
+  const { id, name, columns, primaryKey, distributionKey, checks, generation, replicas, writeQuorum, readQuorum } = t;
   const sort = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(sort);
     if (typeof x !== 'object' || x === null) return x;
     return Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sort(v)]));
   };
-  return JSON.stringify(sort({ id, name, columns, primaryKey, distributionKey, checks: checks ?? [], generation: generation ?? 0 }));
+  return JSON.stringify(sort({ id, name, columns, primaryKey, distributionKey, checks: checks ?? [], generation: generation ?? 0, replicas, writeQuorum, readQuorum }));
 }

@@ -42,6 +42,8 @@ export interface ClusterNodeOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly peerPort: number;
+  /** host:port other members reach this node at, when not host:peerPort (a proxy or NAT in between). */
+  readonly advertisePeer?: string;
   /** host:port peer addresses of existing members. */
   readonly join: readonly string[];
   /** null: no peer authentication (loopback only, unless insecure). */
@@ -100,7 +102,7 @@ export class ClusterNode {
       await server.close();
       throw e;
     }
-    const peerAddress = formatAddress(options.host, bound.port);
+    const peerAddress = options.advertisePeer ?? formatAddress(options.host, bound.port);
     const pool = new PeerPool({ nodeId: identity.nodeId, secret: options.secret, log: options.log });
     let swim: SwimNode | null = null;
     const addressOf = (id: NodeId): string | undefined =>

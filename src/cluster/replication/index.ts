@@ -24,13 +24,17 @@ export type { ReadReply, ReadRequest, ReplicaHolding } from './read-messages.js'
 export type { QuorumSlot } from './write-quorum.js';
 export {
   READ_QUORUM_DEFAULT,
+  TABLE_OPTIONS,
   TABLE_REPLICAS_DEFAULT,
+  TABLE_REPLICAS_MAX,
   WRITE_QUORUM_DEFAULT,
   checkQuorum,
+  majorityOf,
+  reloptionsOf,
   tableQuorum,
   tableShape,
 } from './table-quorum.js';
-export type { TableQuorum } from './table-quorum.js';
+export type { TableOptionName, TableQuorum, TableQuorumSettings } from './table-quorum.js';
 export {
   VERSION_ENTRY_TOMBSTONE,
   VERSION_ZERO,

@@ -107,7 +107,7 @@ export class ReadCoordinator {
     const self = placement.nodeId;
     const partition = key.readUInt16BE(TABLE_ID_BYTES);
     const settings = tableQuorum(table);
-    const replicas = placement.replicasOf(partition).slice(0, settings.replicas);
+    const replicas = placement.replicasOf(partition, settings.replicas).slice(0, settings.replicas);
     if (replicas.length === 0) throw new Error(`read coordinator: partition ${partition} has no replicas`);
     const quorum = new ReadQuorum(replicas, Math.min(settings.readQuorum, replicas.length));
     stats.pointReads++;

@@ -98,7 +98,7 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
   const placement: ReplicaPlacement = {
     nodeId: cluster.nodeId,
     hasPeers: () => peers,
-    replicasOf: (p) => cluster.replicasOf(p),
+    replicasOf: (p, n) => cluster.replicasOf(p, n),
     isUp: (id) => cluster.isUp(id),
     addressOf: (id) => cluster.addressOf(id),
   };

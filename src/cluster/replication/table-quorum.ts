@@ -7,14 +7,28 @@ import type { TableSchema } from '../../../storage/schema.js';
 
 /** Copies of each row when a table sets none (as Dynamo, Riak and Cassandra). */
 export const TABLE_REPLICAS_DEFAULT = REPLICAS_DEFAULT;
+/**
+ * Most copies a table may ask for (`WITH (replicas = …)`): every replica takes every write of the
+ * table, so N beyond a handful buys little safety for much traffic.
+ */
+export const TABLE_REPLICAS_MAX = 7;
 /** Acknowledgements a write waits for when a table sets none: a majority of the default N. */
 export const WRITE_QUORUM_DEFAULT = 2;
 /** Replicas a read consults when a table sets none. */
 export const READ_QUORUM_DEFAULT = 2;
 
-if (WRITE_QUORUM_DEFAULT > TABLE_REPLICAS_DEFAULT || READ_QUORUM_DEFAULT > TABLE_REPLICAS_DEFAULT) {
-  throw new Error('default quorums must not exceed the default replica count');
+/**
+ * W and R when a table sets N but not them: a majority of its N (so W + R > N, and two writes'
+ * replica sets overlap), which for the default N is the defaults above.
+ */
+export function majorityOf(replicas: number): number {
+  return Math.floor(replicas / 2) + 1;
 }
+
+if (WRITE_QUORUM_DEFAULT !== majorityOf(TABLE_REPLICAS_DEFAULT) || READ_QUORUM_DEFAULT !== majorityOf(TABLE_REPLICAS_DEFAULT)) {
+  throw new Error('default quorums must be a majority of the default replica count');
+}
+if (TABLE_REPLICAS_DEFAULT > TABLE_REPLICAS_MAX) throw new Error('the default replica count must not exceed TABLE_REPLICAS_MAX');
 
 export interface TableQuorum {
   readonly replicas: number;
@@ -22,10 +36,12 @@ export interface TableQuorum {
   readonly readQuorum: number;
 }
 
-/** Checks 1 ≤ W ≤ N and 1 ≤ R ≤ N (invalid_parameter_value otherwise). */
+/** Checks 1 ≤ N ≤ TABLE_REPLICAS_MAX, 1 ≤ W ≤ N and 1 ≤ R ≤ N (invalid_parameter_value otherwise). */
 export function checkQuorum(q: TableQuorum): TableQuorum {
   const { replicas: n, writeQuorum: w, readQuorum: r } = q;
-  if (!Number.isInteger(n) || n < 1) throw new EonError('invalid_parameter_value', `replicas must be an integer of at least 1, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > TABLE_REPLICAS_MAX) {
+    throw new EonError('invalid_parameter_value', `replicas must be between 1 and ${TABLE_REPLICAS_MAX}, got ${n}`);
+  }
   if (!Number.isInteger(w) || w < 1 || w > n) {
     throw new EonError('invalid_parameter_value', `write_quorum must be between 1 and replicas (${n}), got ${w}`);
   }
@@ -35,13 +51,38 @@ export function checkQuorum(q: TableQuorum): TableQuorum {
   return q;
 }
 
-/** The table's settings, defaults filled in. */
-export function tableQuorum(table: TableSchema): TableQuorum {
-  return checkQuorum({
-    replicas: table.replicas ?? TABLE_REPLICAS_DEFAULT,
-    writeQuorum: table.writeQuorum ?? WRITE_QUORUM_DEFAULT,
-    readQuorum: table.readQuorum ?? READ_QUORUM_DEFAULT,
-  });
+/** The settings a table (or a definition) sets; absent ones take the defaults. */
+export type TableQuorumSettings = Pick<TableSchema, 'replicas' | 'writeQuorum' | 'readQuorum'>;
+
+const quorums = new WeakMap<TableQuorumSettings, TableQuorum>();
+
+/** The table's settings, defaults filled in (W and R: a majority of its N). */
+export function tableQuorum(table: TableQuorumSettings): TableQuorum {
+  let q = quorums.get(table);
+  if (q === undefined) {
+    const replicas = table.replicas ?? TABLE_REPLICAS_DEFAULT;
+    q = checkQuorum({
+      replicas,
+      writeQuorum: table.writeQuorum ?? majorityOf(replicas),
+      readQuorum: table.readQuorum ?? majorityOf(replicas),
+    });
+    quorums.set(table, q);
+  }
+  return q;
+}
+
+/** The storage parameters (PostgreSQL's reloptions) that set them, by SQL name, and the schema field each sets. */
+export const TABLE_OPTIONS = { replicas: 'replicas', write_quorum: 'writeQuorum', read_quorum: 'readQuorum' } as const;
+export type TableOptionName = keyof typeof TABLE_OPTIONS;
+
+/** The options a table sets as pg_class.reloptions lists them (`replicas=3`), in TABLE_OPTIONS' order; null when none. */
+export function reloptionsOf(table: TableQuorumSettings): string[] | null {
+  const out: string[] = [];
+  for (const [name, field] of Object.entries(TABLE_OPTIONS)) {
+    const v = table[field];
+    if (v !== undefined) out.push(`${name}=${v}`);
+  }
+  return out.length === 0 ? null : out;
 }
 
 const shapes = new WeakMap<TableSchema, string>();

@@ -36,8 +36,8 @@ export interface ReplicaPlacement {
   readonly nodeId: NodeId;
   /** Whether the node knows any other member (else writes are neither versioned nor replicated). */
   hasPeers(): boolean;
-  /** The partition's replica set, owner first. */
-  replicasOf(partition: number): readonly NodeId[];
+  /** The partition's replica set, owner first: n nodes (a table's N; unset: the node's setting), fewer if the ring has fewer. */
+  replicasOf(partition: number, n?: number): readonly NodeId[];
   isUp(id: NodeId): boolean;
   addressOf(id: NodeId): string | undefined;
 }
@@ -117,7 +117,7 @@ export class WriteReplicator implements WriteReplication {
       let index = slotIndex.get(slotId);
       if (index === undefined) {
         const quorum = tableQuorum(change.table);
-        const replicas = placement.replicasOf(change.partition).slice(0, quorum.replicas);
+        const replicas = placement.replicasOf(change.partition, quorum.replicas).slice(0, quorum.replicas);
         index = slots.length;
         slots.push({ table: change.table.name, partition: change.partition, replicas, need: Math.min(quorum.writeQuorum, replicas.length) });
         slotIndex.set(slotId, index);
