@@ -3,7 +3,9 @@
 // declared dead and refutes after SIGCONT, and garbage on the peer port changes nothing.
 
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import path from 'node:path';
 import { freePort } from '../support/ports.js';
 import { CONVERGE_TIMEOUT_MS, TestCluster, allAlive, clusterView as view, sql, stateOf, until } from '../support/cluster.js';
 
@@ -22,6 +24,12 @@ describe('membership of real processes', () => {
     const n1 = await start(p1, p0);
     const n2 = await start(p2, p0);
     await until('three members alive at every node', () => allAlive([n0, n1, n2], 3));
+    // Each node remembers the others' peer addresses as soon as it knows them: one killed right
+    // after joining must rejoin its cluster on restart, not found one of its own.
+    for (const [node, others] of [[n0, [p1, p2]], [n1, [p0, p2]], [n2, [p0, p1]]] as const) {
+      const remembered = (JSON.parse(readFileSync(path.join(node.dataDir, 'cluster.json'), 'utf8')) as { peers: string[] }).peers;
+      expect(remembered.map((a) => Number(a.split(':').pop())).sort()).toEqual([...others].sort());
+    }
     const first = (await view(n0))!;
     expect(first.replicas).toBe(3);
     expect(first.members.reduce((s, m) => s + m.partitionsOwned, 0)).toBe(first.partitions);

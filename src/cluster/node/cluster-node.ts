@@ -30,8 +30,6 @@ export const CONSENSUS_DIR_NAME = 'consensus';
 export const STATS_REFRESH_MS = 1_000;
 /** After the seeds went unanswered, the next round of join attempts starts after this long. */
 export const JOIN_RETRY_ROUND_MS = 10_000;
-/** Member changes are written to cluster.json at most this often (a restart rejoins through them). */
-export const PEERS_SAVE_DELAY_MS = 1_000;
 /** Where the ring adopted last is kept in the consensus environment's state database. */
 const ADOPTED_RING_KEY = 'ring.adopted';
 /** Seeds are addressed before their ids are known: "@host:port". */
@@ -62,7 +60,6 @@ export interface ClusterNodeOptions {
 export class ClusterNode {
   private statsTimer: NodeJS.Timeout | null = null;
   private joinTimer: NodeJS.Timeout | null = null;
-  private saveTimer: NodeJS.Timeout | null = null;
   private halted = false;
   /** False while a node started with seeds has not heard from any of them. */
   private hasJoined: boolean;
@@ -246,7 +243,7 @@ export class ClusterNode {
           partitions: options.partitions,
         });
       }
-      this.schedulePeersSave();
+      this.savePeers();
     });
     swim.onEvent((e: SwimEvent) => this.onSwimEvent(e));
     // A change of members may call for a new ring: the claimant proposes it at once.
@@ -305,16 +302,21 @@ export class ClusterNode {
     }
   }
 
-  private schedulePeersSave(): void {
-    if (this.saveTimer !== null || this.stopped) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      const peers = this.swim.members().filter((m) => m.id !== this.nodeId && m.state !== 'left').map((m) => m.address);
-      this.identity = { ...this.identity, peers };
-      saveIdentity(this.options.dataDir, this.identity);
-    }, PEERS_SAVE_DELAY_MS);
-    this.saveTimer.unref();
+  /**
+   * Writes the peers' addresses to cluster.json as soon as the set changes (a restart rejoins
+   * through them). Not debounced: a node killed a moment after it joined must still know its
+   * cluster when it comes back, or it would found a cluster of its own; the set changes only when
+   * members join or leave, not on every state change.
+   */
+  private savePeers(): void {
+    if (this.stopped) return;
+    const peers = this.swim.members().filter((m) => m.id !== this.nodeId && m.state !== 'left').map((m) => m.address);
+    const known = new Set(this.identity.peers);
+    if (peers.length === known.size && peers.every((a) => known.has(a))) return;
+    this.identity = { ...this.identity, peers };
+    saveIdentity(this.options.dataDir, this.identity);
   }
+
 
   private refreshStats(): void {
     this.swim.setLocalStats({ ...this.options.localStats?.(), load: Math.round(loadavg()[0]! * 100) / 100 });
@@ -370,7 +372,7 @@ export class ClusterNode {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.halted = true;
-    for (const t of [this.statsTimer, this.joinTimer, this.saveTimer]) if (t !== null) clearTimeout(t);
+    for (const t of [this.statsTimer, this.joinTimer]) if (t !== null) clearTimeout(t);
     this.ring.stop();
     this.swim.stop();
     await this.pool.close();

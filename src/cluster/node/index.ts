@@ -1,6 +1,6 @@
 // A node's place in the cluster: identity, peer RPC, membership and the ring it derives.
 
-export { ClusterNode, SWIM_RPC_TYPE, STATS_REFRESH_MS, JOIN_RETRY_ROUND_MS, PEERS_SAVE_DELAY_MS } from './cluster-node.js';
+export { ClusterNode, SWIM_RPC_TYPE, STATS_REFRESH_MS, JOIN_RETRY_ROUND_MS } from './cluster-node.js';
 export type { ClusterNodeOptions } from './cluster-node.js';
 export { RingKeeper, RING_KEY, RING_SYNC_MS, RING_REFRESH_MS, RING_ADOPT_RPC, RING_ACCEPTORS_MAX } from './ring-keeper.js';
 export type { AdoptedRingStore, RingMembership } from './ring-keeper.js';
