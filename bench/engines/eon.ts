@@ -34,7 +34,23 @@ export function repoRoot(): string {
   throw new Error('cannot find eon package.json above the bench module');
 }
 
+/** A free port can be taken by another process before the node binds it: start again this often. */
+const START_ATTEMPTS_MAX = 3;
+
+/** Thrown when the node exited because a port it was given was taken meanwhile. */
+class PortTakenError extends Error {}
+
 export async function startEon(): Promise<BenchEngine> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEonOnce();
+    } catch (e) {
+      if (!(e instanceof PortTakenError) || attempt >= START_ATTEMPTS_MAX) throw e;
+    }
+  }
+}
+
+async function startEonOnce(): Promise<BenchEngine> {
   const root = repoRoot();
   const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(cli)) throw new Error(`eon is not built: ${cli} is missing; run \`npm run build\` first`);
@@ -87,7 +103,8 @@ export async function startEon(): Promise<BenchEngine> {
   if (!ready) {
     const tail = logTail();
     await stopProcess();
-    throw new Error(`eon did not accept connections on port ${pgPort} within ${eonStartTimeoutMs} ms:\n${tail}`);
+    const message = `eon did not accept connections on port ${pgPort} within ${eonStartTimeoutMs} ms:\n${tail}`;
+    throw tail.includes('"reason":"port_in_use"') ? new PortTakenError(message) : new Error(message);
   }
   const clients = new WireClientPool({ host: '127.0.0.1', port: pgPort, user: 'eon', database: 'eon' });
   return new EonEngine(clients, stopProcess, root, logTail, httpPort);

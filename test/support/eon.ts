@@ -49,7 +49,21 @@ export function eonBuilt(): boolean {
   return existsSync(eonCliPath);
 }
 
+/** A free port can be taken by another process before the node binds it: start again this often. */
+const START_ATTEMPTS_MAX = 3;
+
 export async function startEon(options: StartEonOptions = {}): Promise<RunningEon> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEonOnce(options);
+    } catch (e) {
+      const portTaken = e instanceof Error && e.message.includes('"reason":"port_in_use"');
+      if (!portTaken || attempt >= START_ATTEMPTS_MAX) throw e;
+    }
+  }
+}
+
+async function startEonOnce(options: StartEonOptions): Promise<RunningEon> {
   if (!eonBuilt()) {
     throw new Error(`eon is not built: ${eonCliPath} is missing; run \`npx tsc -p .\` (npm run build) first`);
   }
