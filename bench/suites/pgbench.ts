@@ -146,7 +146,7 @@ function buildReport(date: string, options: SuiteOptions, outcomes: EngineOutcom
     rows,
     notes: [
       'select-only: `SELECT abalance FROM accounts WHERE aid = :aid` with a random aid; read-write: `UPDATE accounts SET abalance = abalance + :delta WHERE aid = :aid` then the SELECT. pgbench -n -f script; latency is pgbench\'s average per transaction. Cost ratio = eon time per transaction / PostgreSQL\'s (>1: eon slower).',
-      'In simple mode every statement is new text to eon, which parses it each time (its plan cache is keyed by exact text), so simple mode shows eon\'s parse cost.',
+      'In simple mode eon parses every statement (PostgreSQL\'s grammar, libpg-query) and finds its plan by the statement\'s shape, constants taken out, so simple mode shows eon\'s parse cost.',
       'DuckDB is not run: pgbench speaks the PostgreSQL protocol.',
     ],
   };
