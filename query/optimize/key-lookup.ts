@@ -3,6 +3,7 @@
 
 import type { Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
+import { columnAndValue } from './column-bounds.js';
 
 export function keyLookup(plan: Plan): Plan {
   if (plan.kind !== 'scan' || plan.filter === null || plan.keyLookup !== null) return plan;
@@ -21,9 +22,4 @@ export function keyLookup(plan: Plan): Plan {
   }
   if (values.some((v) => v === undefined)) return plan;
   return { ...plan, keyLookup: values as Expr[] };
-}
-
-function columnAndValue(a: Expr, b: Expr): { column: number; value: Expr } | null {
-  if (a.kind === 'column' && (b.kind === 'const' || b.kind === 'param')) return { column: a.index, value: b };
-  return null;
 }
