@@ -154,6 +154,11 @@ export class BatchCollector {
     this.slots = slots;
   }
 
+  /** Rows collected so far. */
+  get collected(): number {
+    return this.length;
+  }
+
   add(batch: ColumnBatch, rows: Uint32Array, count: number): void {
     if (count === 0) return;
     this.sinks ??= this.slots.map((s) => new ColumnSink(batch.columns[s]!.type, this.capacity));

@@ -214,7 +214,9 @@ export class ExtendedQueryState {
       const signal = this.ctx.beginQuery();
       let copyingIn = false;
       try {
-        const result = await prepared.execute(portal.params, { signal, copyOut: true, copyIn: true });
+        // Without a row limit the rows are written as the plan produces them (a portal a limit
+        // suspends keeps its rows for the next Execute instead).
+        const result = await prepared.execute(portal.params, { signal, copyOut: true, copyIn: true, streamRows: maxRows === 0 });
         portal.result = result;
         // COPY runs whole at its first Execute, whatever the row limit, as in PostgreSQL.
         if (result.copyIn !== undefined) {
@@ -227,6 +229,13 @@ export class ExtendedQueryState {
           portal.done = true;
           await writeCopyOut(this.ctx, result.copyOut, signal);
           writeCommandComplete(w, commandTag(result.command, result.rowCount));
+          return;
+        }
+        if (result.rowStream !== undefined && result.columns !== null) {
+          portal.done = true;
+          const types = result.columns.map((c) => c.type);
+          for await (const batch of result.rowStream.batches) await writeRows(this.ctx, types, batch, 0, batch.length, portal.formats);
+          writeCommandComplete(w, commandTag(result.command, result.rowStream.rowCount));
           return;
         }
       } finally {

@@ -1,5 +1,6 @@
-// The simple query protocol: Query → per statement RowDescription, DataRows, CommandComplete (or,
-// for COPY TO STDOUT, copy-out mode: see copy-out.ts) → ReadyForQuery.
+// The simple query protocol: Query → per statement RowDescription, DataRows (written as the plan
+// produces them), CommandComplete (or, for COPY TO STDOUT, copy-out mode: see copy-out.ts) →
+// ReadyForQuery.
 
 import type { QueryContext } from './query-context.js';
 import { writeRows } from './query-context.js';
@@ -13,16 +14,20 @@ export async function runSimpleQuery(ctx: QueryContext, sql: string): Promise<vo
   const signal = ctx.beginQuery();
   let statements = 0;
   try {
-    for await (const result of ctx.session.executeScript(sql, { signal, copyOut: true })) {
+    for await (const result of ctx.session.executeScript(sql, { signal, copyOut: true, streamRows: true })) {
       statements++;
+      let rowCount = result.rowCount;
       if (result.copyOut !== undefined) {
         await writeCopyOut(ctx, result.copyOut, signal);
       } else if (result.columns !== null) {
         writeRowDescription(w, result.columns, null);
         const types = result.columns.map((c) => c.type);
-        await writeRows(ctx, types, result.rows, 0, result.rows.length, null);
+        if (result.rowStream !== undefined) {
+          for await (const batch of result.rowStream.batches) await writeRows(ctx, types, batch, 0, batch.length, null);
+          rowCount = result.rowStream.rowCount;
+        } else await writeRows(ctx, types, result.rows, 0, result.rows.length, null);
       }
-      writeCommandComplete(w, commandTag(result.command, result.rowCount));
+      writeCommandComplete(w, commandTag(result.command, rowCount));
     }
     if (statements === 0) writeEmptyQueryResponse(w);
   } catch (e) {

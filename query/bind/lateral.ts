@@ -1,7 +1,7 @@
 // LATERAL in FROM: a FROM item that reads the items before it. `LATERAL (subquery)` and a table
 // function (implicitly lateral, as in PostgreSQL) are bound with the earlier items' columns as
 // their nearest enclosing row; an item that then reads none of them is an ordinary FROM item. The
-// select binder joins a lateral item with a 'lateral' plan node (query/execute/lateral.ts), which
+// select binder joins a lateral item with a 'lateral' plan node (query/execute/operators/lateral-join.ts), which
 // runs its plan once per row of the items before it.
 
 import type { RangeSubselect } from '@pgsql/types';

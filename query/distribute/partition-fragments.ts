@@ -4,17 +4,21 @@
 // to the coordinator's executor.
 
 import type { Value } from '../../src/types/index.js';
-import { unpackPartial, type DataEnginePool, type PackedPartial, type PartialArrays, type Store, type TableSchema, type ZonePredicate } from '../../storage/index.js';
+import { unpackPartial, type DataEnginePool, type FragmentTask, type PackedPartial, type PartialArrays, type Store, type TableSchema, type ZonePredicate } from '../../storage/index.js';
 import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
-import { runPlan } from '../execute/executor.js';
+import { Gather } from '../execute/exchange/gather.js';
+import type { ExchangeTransport } from '../execute/exchange/transport.js';
+import { drainAsync } from '../execute/operators/drive.js';
+import { limitCounts } from '../execute/operators/limit.js';
+import type { Row } from '../execute/operators/operator.js';
 import type { Expr } from '../plan/expr.js';
 import { columnSource } from '../plan/column-source.js';
 import { planChildren, subqueryPlans, type Plan } from '../plan/logical.js';
 import { keyRangeMayBeWide } from '../optimize/key-range.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
-import { compileScanKernel, scanPartialsToBatches, scanPartialsToRows, type ScanBatches, type ScanPartial } from './scan-fragment.js';
+import { compileScanKernel, scanPartialRows, scanPartialsToBatches, type ScanBatches, type ScanKernel, type ScanPartial } from './scan-fragment.js';
 import { estimateRows, KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
 import { buildOrder, orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildKeySource, type BuildSide, type JoinPipeline, type PipelineStep } from './join-pipeline.js';
 import { INT32_KEY_KINDS } from './int32-groups.js';
@@ -30,6 +34,8 @@ const PROBE_KEY_FILTER_RATE_MAX = 0.5;
 const FACT_FILTERED_RATIO_MIN = 10;
 /** Tasks per data-engine thread for one fragment: a few, so a slow thread can be made up for. */
 export const FRAGMENT_TASKS_PER_THREAD = 2;
+/** Tasks per data-engine thread a streamed scan is cut into (FRAGMENT_TASKS_PER_THREAD of them run at once). */
+export const SCAN_TASKS_PER_THREAD = 8;
 
 type ScanPlan = Plan & { kind: 'scan' };
 type AggregatePlan = Plan & { kind: 'aggregate' };
@@ -70,6 +76,27 @@ function subqueriesWithin(p: Plan, skip: ReadonlySet<Plan>): Plan[] {
   return [...subqueryPlans(p), ...planChildren(p).flatMap((c) => subqueriesWithin(c, skip))];
 }
 
+/**
+ * The rows a LIMIT needs from a scan right under it (through projections only): its count plus
+ * its offset, for the scan's kernel to stop at. Counts that do not evaluate are left to the LIMIT.
+ */
+function scanLimits(plan: Plan, ctx: ExecContext, out = new Map<Plan, number>()): Map<Plan, number> {
+  if (plan.kind === 'limit') {
+    let input = plan.input;
+    while (input.kind === 'project') input = input.input;
+    if (input.kind === 'scan') {
+      try {
+        const { limit, offset } = limitCounts(plan.limit, plan.offset, ctx);
+        if (limit >= 0) out.set(input, limit + offset);
+      } catch {
+        // A negative or unevaluable count fails when the LIMIT runs, as PostgreSQL reports it.
+      }
+    }
+  }
+  for (const c of [...planChildren(plan), ...subqueryPlans(plan)]) scanLimits(c, ctx, out);
+  return out;
+}
+
 /** The plan node a fragment's result stands for. */
 function rootOf(f: Fragment): Plan {
   return f.kind === 'scan' ? f.scan : f.plan;
@@ -84,10 +111,13 @@ interface KernelTask {
 export class PartitionFragments implements FragmentRunner {
   private readonly store: Store;
   private readonly pool: DataEnginePool;
+  /** The exchanges' way to the data engines: this node's worker pool. */
+  private readonly transport: ExchangeTransport;
 
   constructor(store: Store, pool: DataEnginePool) {
     this.store = store;
     this.pool = pool;
+    this.transport = { parallelism: pool.threads, run: (task) => pool.run(task) };
   }
 
   fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean): ReadonlyMap<Plan, FragmentInfo> {
@@ -155,14 +185,19 @@ export class PartitionFragments implements FragmentRunner {
       for (const c of [...planChildren(p), ...subqueryPlans(p)]) findHaving(c);
     };
     findHaving(plan);
-    const visit = async (p: Plan): Promise<void> => {
+    const limits = scanLimits(plan, ctx);
+    /**
+     * `eager`: the node is reached through an uncorrelated subquery, which expressions run
+     * synchronously — its scans' rows are gathered now rather than streamed as the plan runs.
+     */
+    const visit = async (p: Plan, eager: boolean): Promise<void> => {
       if (ctx.prefetched.has(p)) return; // a CTE's input, reached again through another reference
       if (p.kind === 'cte_ref') {
         // Computed once here, with its fragments: references in subqueries (optimized apart)
         // carry copies of the input that would otherwise each run their fragments again.
         if (ctx.cteResults.has(p.id)) return;
-        await visit(p.input);
-        ctx.cteResults.set(p.id, runPlan(p.input, ctx));
+        await visit(p.input, false);
+        ctx.cteResults.set(p.id, await drainAsync(p.input, ctx));
         return;
       }
       let f = byRoot.get(p);
@@ -170,7 +205,7 @@ export class PartitionFragments implements FragmentRunner {
         f = { kind: 'scan', scan: p }; // a pipeline's fact, when its pipeline fell back to the coordinator
       }
       if (f !== undefined) {
-        for (const c of subqueryPlans(p)) await visit(c); // a scan's residual filter may run them
+        for (const c of subqueryPlans(p)) await visit(c, true); // a scan's residual filter may run them
         const started = performance.now();
         let done: boolean;
         if (f.kind === 'join_aggregate') {
@@ -187,8 +222,8 @@ export class PartitionFragments implements FragmentRunner {
               inputs[i] = batches;
               continue;
             }
-            await visit(b.plan);
-            const rows = runPlan(b.plan, ctx);
+            await visit(b.plan, false);
+            const rows = await drainAsync(b.plan, ctx);
             ctx.prefetched.set(b.plan, rows); // kept for the coordinator, should the pipeline fall back
             // A small table's scan runs here: its key filter too (later sides count on it).
             const source = sources[i]!;
@@ -197,40 +232,48 @@ export class PartitionFragments implements FragmentRunner {
           }
           done = await this.runJoinAggregate(f, inputs, ctx, filterOf.get(f.pipeline.fact), having.get(p));
         } else {
-          done = await this.runFragment(f, ctx, filterOf.get(f.scan), having.get(p));
+          done = await this.runFragment(f, ctx, filterOf.get(f.scan), having.get(p), { eager, rowsMax: f.kind === 'scan' ? limits.get(f.scan) : undefined });
         }
         const target = having.get(p) ?? p;
-        const rows = ctx.prefetched.get(target);
+        // A streamed scan is measured as the plan pulls it (a gathered one was, as it was drained).
+        const rows = f.kind === 'scan' ? undefined : ctx.prefetched.get(target);
         if (rows !== undefined) ctx.profile?.record(target, rows.length, performance.now() - started);
-        if (!done) for (const c of planChildren(p)) await visit(c);
+        if (!done) for (const c of planChildren(p)) await visit(c, eager);
         return;
       }
       const reduced = p.kind === 'join' ? keyFilters.get(p.left) ?? keyFilters.get(p.right) : undefined;
       if (reduced !== undefined) {
-        await visit(reduced.build);
-        const rows = runPlan(reduced.build, ctx);
+        await visit(reduced.build, false);
+        const rows = await drainAsync(reduced.build, ctx);
         ctx.prefetched.set(reduced.build, rows);
         const values = buildKeyValues(rows, reduced.buildKey, ctx, KEY_FILTER_VALUES_MAX);
         if (values !== null) filterOf.set(reduced.probe, { ordinal: reduced.ordinal, values });
-        await visit(reduced.probeSide);
+        await visit(reduced.probeSide, eager);
         return;
       }
       // Subqueries first: a HAVING filter applied with its aggregate (see `having`) may run them.
-      for (const c of [...subqueryPlans(p), ...planChildren(p)]) await visit(c);
+      for (const c of subqueryPlans(p)) await visit(c, true);
+      for (const c of planChildren(p)) await visit(c, eager);
     };
-    await visit(plan);
+    await visit(plan, false);
   }
 
   /**
    * Runs one fragment, leaving its rows in ctx.prefetched; false when it could not (a value a
    * kernel cannot hold exactly), so that the coordinator computes that part itself.
    */
-  private async runFragment(f: Exclude<Fragment, JoinAggregateFragment>, ctx: ExecContext, keyFilter: KeyFilter | undefined, having: FilterPlan | undefined): Promise<boolean> {
+  private async runFragment(
+    f: Exclude<Fragment, JoinAggregateFragment>,
+    ctx: ExecContext,
+    keyFilter: KeyFilter | undefined,
+    having: FilterPlan | undefined,
+    scan: { eager: boolean; rowsMax: number | undefined },
+  ): Promise<boolean> {
     if (f.kind === 'scan') {
-      const kernel = compileScanKernel(f.scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx));
-      const partials = (await this.runEverywhere(f.scan, kernel, ctx.params)) as ScanPartial[];
-      ctx.checkCancel();
-      ctx.prefetched.set(f.scan, scanPartialsToRows(f.scan, kernel, partials, ctx));
+      // The scan's rows stream to the coordinator through a Gather as the plan pulls them.
+      const kernel = compileScanKernel(f.scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx), scan.rowsMax);
+      ctx.sources.set(f.scan, this.gatherScan(f.scan, kernel, ctx.params));
+      if (scan.eager) ctx.prefetched.set(f.scan, await drainAsync(f.scan, ctx));
       return true;
     }
     const project = f.scan.project;
@@ -322,6 +365,25 @@ export class PartitionFragments implements FragmentRunner {
     // A pipeline's joins run in the data engines: no side of theirs runs first on the coordinator.
     const pipelined = new Set<Plan>(fragments.flatMap((f) => (f.kind === 'join_aggregate' ? f.pipeline.joins : [])));
     return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table), pipelined).map((k) => [k.probeSide, k]));
+  }
+
+  /**
+   * The exchange streaming a scan kernel's rows: SCAN_TASKS_PER_THREAD tasks per worker thread,
+   * each over every n-th partition, at most FRAGMENT_TASKS_PER_THREAD per thread at once — small
+   * enough tasks that a LIMIT stops after a few, and a whole-table read arrives in pieces.
+   */
+  private gatherScan(scan: ScanPlan, kernel: ScanKernel, params: readonly Value[]): Gather {
+    const prune = zonePredicates(scan, params);
+    const threads = Math.max(1, this.pool.threads);
+    const taskCount = Math.min(this.store.partitions, threads * SCAN_TASKS_PER_THREAD);
+    const tasks: FragmentTask[] = [];
+    for (let t = 0; t < taskCount; t++) {
+      const partitions: number[] = [];
+      for (let p = t; p < this.store.partitions; p += taskCount) partitions.push(p);
+      tasks.push({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) });
+    }
+    const rowsOf = (result: unknown, ctx: ExecContext): Row[] => scanPartialRows(scan, kernel, result as ScanPartial, ctx);
+    return new Gather(scan, this.transport, tasks, rowsOf, threads * FRAGMENT_TASKS_PER_THREAD);
   }
 
   /**

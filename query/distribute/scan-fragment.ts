@@ -9,7 +9,7 @@ import { rowsFromBatch, vectorsFromBatch, type ColumnVector, type TableSchema } 
 import { andOf, columnsUsed, conjunctsOf, renumberColumns, type Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import { compilePredicate, type Row } from '../execute/compile-expr.js';
-import { CANCEL_CHECK_ROWS, type ExecContext } from '../execute/context.js';
+import type { ExecContext } from '../execute/context.js';
 import type { KeyFilter } from './join-key-filter.js';
 import { KERNEL_PRELUDE, KernelBuilder } from './kernel-expr.js';
 
@@ -50,6 +50,7 @@ export function compileScanKernel(
   params: readonly Value[],
   keyFilter?: KeyFilter,
   subqueryValue?: (e: Expr & { kind: 'subquery' }) => Value | undefined,
+  rowsMax?: number,
 ): ScanKernel {
   const types = scan.table.columns.map((c) => c.type);
   const pushed: Expr[] = [];
@@ -65,6 +66,9 @@ export function compileScanKernel(
   const slots = sentOrdinals.map((c) => kb.column(c));
   const filters = pushed.map((c) => kb.predicateTrue(c)!);
   if (keyFilter !== undefined) filters.push(keyFilterPredicate(kb, scan.table, keyFilter));
+  // A LIMIT above the scan with nothing left for the coordinator to filter: the task stops
+  // reading once it has that many rows (the last batch may add more; the LIMIT cuts them).
+  const stopAt = rowsMax !== undefined && residual.length === 0 ? kb.arg(rowsMax) : null;
   const lines = [
     KERNEL_PRELUDE,
     `const out = lib.collector(${kb.arg(slots)});`,
@@ -80,6 +84,7 @@ export function compileScanKernel(
     '    idx[m++] = i;',
     '  }',
     '  out.add(b, idx, m);',
+    ...(stopAt === null ? [] : [`  if (out.collected >= ${stopAt}) break;`]),
     '}',
     'return out.finish();',
   ];
@@ -143,32 +148,19 @@ function keyBitmapOf(values: ReadonlySet<Value>): { bits: Uint32Array; low: numb
 }
 
 /**
- * The scan's output rows from every task's batch: rows of the sent columns, filtered by the
+ * The scan's output rows from one task's batch: rows of the sent columns, filtered by the
  * residual (renumbered to those rows) and narrowed to the scan's output when more was sent.
  */
-export function scanPartialsToRows(scan: ScanPlan, kernel: ScanKernel, partials: readonly ScanPartial[], ctx: ExecContext): Row[] {
+export function scanPartialRows(scan: ScanPlan, kernel: ScanKernel, part: ScanPartial, ctx: ExecContext): Row[] {
+  if (part.rows === 0) return [];
   const sentWidth = kernel.sentOrdinals.length;
-  const positions = kernel.sentOrdinals.map((_, i) => i);
-  let rows: Row[] = [];
-  for (const part of partials) {
-    if (part.rows === 0) continue;
-    if (part.ipc === null) {
-      // No column is read (count(*) over a join, say): the rows only have to exist.
-      for (let i = 0; i < part.rows; i++) rows.push([]);
-      continue;
-    }
-    for (const r of rowsFromBatch(part.ipc, kernel.sentTypes, positions, sentWidth)) rows.push(r);
-  }
-  ctx.charge(rows.length * Math.max(1, sentWidth));
+  // No column is read (count(*) over a join, say): the rows only have to exist.
+  if (part.ipc === null) return Array.from({ length: part.rows }, () => []);
+  let rows = rowsFromBatch(part.ipc, kernel.sentTypes, kernel.sentOrdinals.map((_, i) => i), sentWidth);
   if (kernel.residual !== null) {
     const at = new Map(kernel.sentOrdinals.map((o, i) => [o, i]));
     const pred = compilePredicate(renumberColumns(kernel.residual, (o) => at.get(o)!));
-    const kept: Row[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      if (pred(rows[i]!, ctx)) kept.push(rows[i]!);
-      if ((i & (CANCEL_CHECK_ROWS - 1)) === 0) ctx.checkCancel();
-    }
-    rows = kept;
+    rows = rows.filter((r) => pred(r, ctx));
   }
   const output = scanOutputOrdinals(scan);
   if (output.length === sentWidth) return rows;

@@ -82,7 +82,7 @@ function plainAccumulator(call: AggregateCall): Accumulator {
     case 'jsonb_object_agg':
       throw new EonError('internal_error', 'jsonb_object_agg is accumulated with its two arguments');
     case 'mode': {
-      // Values arrive in WITHIN GROUP order (see newSlot in executor.ts).
+      // Values arrive in WITHIN GROUP order (see newSlot in operators/hash-aggregate.ts).
       const acc = new OrderedSetAccumulator('mode', argType);
       return { add: (v) => acc.add(v), result: () => acc.result(null) };
     }

@@ -8,6 +8,8 @@ import type { WriteSet } from '../../storage/write-set.js';
 import { deadlineOf, statementTimeoutError } from './deadline.js';
 import type { Plan } from '../plan/logical.js';
 import type { Row } from './compile-expr.js';
+import { drainSync } from './operators/drive.js';
+import type { PhysicalOperator } from './operators/operator.js';
 import { sessionTimeZone, setSessionTimeZone, type TimeZone } from '../../src/types/time-zone.js';
 
 /** Cells (rows × columns) one query may hold in memory at once before it fails with 53200. */
@@ -20,8 +22,6 @@ export interface ValueSet {
   readonly hasNull: boolean;
   has(v: Value): boolean;
 }
-
-export type PlanRunner = (plan: Plan, ctx: ExecContext) => Row[];
 
 /** What EXPLAIN ANALYZE shows per operator: times run, rows out, and time including its inputs. */
 export interface OperatorStats {
@@ -57,10 +57,11 @@ export class ExecContext {
   readonly cteResults: Map<number, Row[]>;
   /** Results of fragments already computed by data engines, keyed by the plan node. */
   readonly prefetched: Map<Plan, Row[]>;
+  /** Operators computing a plan node elsewhere (an exchange from the data engines), set up before the plan runs. */
+  readonly sources: Map<Plan, PhysicalOperator>;
   private readonly subqueryCache: Map<Plan, Row[]>;
   private readonly setCache: Map<Plan, ValueSet>;
   private readonly budget: { cells: number; max: number };
-  private readonly run: PlanRunner;
   /** Set under EXPLAIN ANALYZE: operators record their rows and time here. */
   readonly profile: OperatorProfile | undefined;
   /**
@@ -75,7 +76,6 @@ export class ExecContext {
     writes?: WriteSet | undefined;
     params: readonly Value[];
     signal?: AbortSignal;
-    run: PlanRunner;
     prefetched?: Map<Plan, Row[]>;
     parent?: ExecContext;
     outerRows?: readonly Row[];
@@ -87,11 +87,11 @@ export class ExecContext {
     this.params = opts.params;
     this.signal = opts.signal;
     this.deadline = opts.parent?.deadline ?? deadlineOf(opts.signal);
-    this.run = opts.run;
     this.outerRows = opts.outerRows ?? [];
     const p = opts.parent;
     this.cteResults = p?.cteResults ?? new Map();
     this.prefetched = p?.prefetched ?? opts.prefetched ?? new Map();
+    this.sources = p?.sources ?? new Map();
     this.subqueryCache = p?.subqueryCache ?? new Map();
     this.setCache = p?.setCache ?? new Map();
     this.budget = p?.budget ?? { cells: 0, max: opts.cellsMax ?? QUERY_CELLS_MAX };
@@ -124,13 +124,13 @@ export class ExecContext {
     if (outerRow === null) {
       let rows = this.subqueryCache.get(plan);
       if (rows === undefined) {
-        rows = this.run(plan, new ExecContext({ store: this.store, params: this.params, signal: this.signal, run: this.run, parent: this, outerRows: this.outerRows }));
+        rows = drainSync(plan, new ExecContext({ store: this.store, params: this.params, signal: this.signal, parent: this, outerRows: this.outerRows }));
         this.subqueryCache.set(plan, rows);
       }
       return rows;
     }
-    const child = new ExecContext({ store: this.store, params: this.params, signal: this.signal, run: this.run, parent: this, outerRows: [outerRow, ...this.outerRows] });
-    return this.run(plan, child);
+    const child = new ExecContext({ store: this.store, params: this.params, signal: this.signal, parent: this, outerRows: [outerRow, ...this.outerRows] });
+    return drainSync(plan, child);
   }
 
   /** The first column of a subquery's rows as a set, for IN (subquery). */

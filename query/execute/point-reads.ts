@@ -1,6 +1,6 @@
 // Primary-key point reads through the cluster: before a SELECT runs, each point lookup in its plan
 // asks the key's replicas (the node's PointReads service, R of N with read repair) and leaves its
-// rows in ctx.prefetched, where the synchronous executor finds them instead of the local store.
+// rows in ctx.prefetched, where the plan's operators find them instead of the local store.
 //
 // Not covered, so read from this node's store as before: a statement inside a transaction block
 // (it must see its own uncommitted writes, and a block reads the node it runs on), lookups inside
@@ -38,7 +38,7 @@ function pointLookups(plan: Plan, reads: PointReads, out: ScanPlan[] = []): Scan
 
 /**
  * Reads the plan's point lookups through `reads` and leaves each one's output rows (its filter
- * and projection applied, as the executor's scan would) in ctx.prefetched. Call before runPlan
+ * and projection applied, as the TableScan operator would) in ctx.prefetched. Call before the plan runs
  * (and before the fragments' prefetch, which may run CTEs); not inside a transaction block.
  */
 export async function prefetchPointReads(plan: Plan, ctx: ExecContext, reads: PointReads): Promise<void> {

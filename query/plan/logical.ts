@@ -113,13 +113,13 @@ export type Plan =
   /** Named CTE result shared by references (evaluated once per query). */
   | { kind: 'cte_ref'; id: number; input: Plan; columns: OutputColumn[] }
   /**
-   * WITH RECURSIVE (query/execute/recursive-union.ts): `anchor`, then `recursive` run over the
+   * WITH RECURSIVE (query/execute/operators/recursive-union.ts): `anchor`, then `recursive` run over the
    * previous step's rows (its `worktable` nodes with id `worktable`) until a step adds no row.
    */
   | { kind: 'recursive_union'; worktable: number; all: boolean; anchor: Plan; recursive: Plan; columns: OutputColumn[] }
   | { kind: 'worktable'; id: number; columns: OutputColumn[] }
   /**
-   * LATERAL (query/execute/lateral.ts): `right` runs once per `left` row, which its depth-1 outer
+   * LATERAL (query/execute/operators/lateral-join.ts): `right` runs once per `left` row, which its depth-1 outer
    * references read; rows are left ++ right, kept when `residual` holds ('left': a left row without
    * any is NULL-extended). `right` is not among planChildren: it is a per-row plan like a
    * correlated subquery's, which rules and fragments that walk children must not treat as once-run.

@@ -7,7 +7,7 @@ import type { WriteSet } from '../../storage/write-set.js';
 import { StatementContext } from '../bind/context.js';
 import { bindQuery } from '../bind/bind-select.js';
 import { ExecContext, OperatorProfile } from '../execute/context.js';
-import { runPlan } from '../execute/executor.js';
+import { drainAsync, streamBatches } from '../execute/operators/drive.js';
 import { optimize } from '../optimize/index.js';
 import { asNode, baseName, nodeTag } from '../parse/ast.js';
 import type { Statement } from '../parse/parser.js';
@@ -41,8 +41,11 @@ export interface CompiledStatement {
   readonly sessionDependent?: boolean;
   /** Relations read or written, checked against the running session's role before each run (privileges.ts). */
   readonly accesses?: readonly RelationAccess[];
-  /** `writes`: the open transaction block's write set (its DML writes there; reads overlay it). */
-  run(params: readonly Value[], signal?: AbortSignal, writes?: WriteSet): Promise<QueryResult>;
+  /**
+   * `writes`: the open transaction block's write set (its DML writes there; reads overlay it).
+   * `stream`: a SELECT answers with a rowStream rather than rows (see ExecuteOptions.streamRows).
+   */
+  run(params: readonly Value[], signal?: AbortSignal, writes?: WriteSet, stream?: boolean): Promise<QueryResult>;
 }
 
 export interface EngineServices {
@@ -162,22 +165,53 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
     paramTypes: finalParamTypes(ctx),
     columns,
     changesCatalog: false,
-    async run(params, signal, writes) {
-      const rows = await executeSelect(plan, params, services, signal, undefined, writes);
-      return { command: 'SELECT', rowCount: rows.length, columns, rows };
+    async run(params, signal, writes, stream) {
+      const ctx = await startSelect(plan, params, services, signal, undefined, writes);
+      if (stream !== true) {
+        const rows = await drainAsync(plan, ctx);
+        return { command: 'SELECT', rowCount: rows.length, columns, rows };
+      }
+      let rowCount = 0;
+      async function* batches(): AsyncGenerator<readonly Value[][], void, undefined> {
+        // Not charged to the memory budget: the caller writes each batch out and keeps none.
+        for await (const batch of streamBatches(plan, ctx, false)) {
+          rowCount += batch.length;
+          yield batch;
+        }
+      }
+      return {
+        command: 'SELECT',
+        rowCount: 0,
+        columns,
+        rows: [],
+        rowStream: {
+          batches: batches(),
+          get rowCount() {
+            return rowCount;
+          },
+        },
+      };
     },
   };
 }
 
 export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile, writes?: WriteSet): Promise<Value[][]> {
-  const ctx = new ExecContext({ store: services.store, writes, params, signal, run: runPlan, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
+  return drainAsync(plan, await startSelect(plan, params, services, signal, profile, writes));
+}
+
+/**
+ * What runs before a SELECT's plan: its point reads at the replicas, and its fragments in the
+ * data engines (those computed whole, and the exchanges that stream the others as the plan runs).
+ */
+async function startSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile, writes?: WriteSet): Promise<ExecContext> {
+  const ctx = new ExecContext({ store: services.store, writes, params, signal, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
   // First, so a CTE the fragments run on the coordinator finds its point lookups' rows. A
   // transaction block reads its own node (and its own writes): its point lookups stay local. A
   // node alone (service inactive) does not even await: its point selects keep their speed.
   if (writes === undefined && services.pointReads?.active() === true) await prefetchPointReads(plan, ctx, services.pointReads);
   await services.fragments.prefetch(plan, ctx);
   ctx.resumeTimeZone();
-  return runPlan(plan, ctx);
+  return ctx;
 }
 
 function compileExplain(st: Statement & { kind: 'explain' }, services: EngineServices, declared: readonly (ColumnType | undefined)[]): CompiledStatement {

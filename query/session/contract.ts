@@ -18,8 +18,17 @@ export interface QueryResult {
   readonly rowCount: number;
   /** Result shape, or null for statements that return no rows (no RowDescription is sent). */
   readonly columns: readonly ResultColumn[] | null;
-  /** Rows in eon's runtime representation (see src/types/values.ts); empty when columns is null. */
+  /**
+   * Rows in eon's runtime representation (see src/types/values.ts); empty when columns is null,
+   * and when the rows come as a `rowStream` instead.
+   */
   readonly rows: readonly Value[][];
+  /**
+   * A SELECT's rows as the plan produces them (only when ExecuteOptions.streamRows asked for it):
+   * the caller writes each batch out and holds none, so a whole-table result needs no memory for
+   * all of it. rowCount is then 0; the stream's own rowCount is the count once it has ended.
+   */
+  readonly rowStream?: RowStream;
   /**
    * COPY … TO STDOUT (only when ExecuteOptions.copyOut asked for it): the data to send in copy-out
    * mode; command is 'COPY', rowCount the rows copied, columns null.
@@ -32,6 +41,14 @@ export interface QueryResult {
   readonly copyIn?: CopyIn;
 }
 
+/** A result's rows in batches, to be read once, to the end or until the caller stops (return()). */
+export interface RowStream {
+  /** Errors (a statement timeout, a cancel, a division by zero in row 10,000) carry SQLSTATEs. */
+  readonly batches: AsyncIterable<readonly Value[][]>;
+  /** Rows handed out so far. */
+  readonly rowCount: number;
+}
+
 export interface ExecuteOptions {
   /** Aborts the statement (cancel request, client gone); the engine throws query_canceled. */
   readonly signal?: AbortSignal;
@@ -39,6 +56,8 @@ export interface ExecuteOptions {
   readonly copyOut?: boolean;
   /** The caller can run copy-in mode (the extended query protocol's Execute): COPY FROM STDIN then returns its sink. */
   readonly copyIn?: boolean;
+  /** The caller writes rows as they come: a SELECT's result is then a QueryResult.rowStream. */
+  readonly streamRows?: boolean;
 }
 
 /** A parsed and planned statement, reusable with different parameters. */

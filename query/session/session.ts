@@ -20,6 +20,23 @@ import { setSessionTimeZone } from '../../src/types/time-zone.js';
 
 type TransactionStatement = Statement & { kind: 'transaction' };
 
+/**
+ * Calls `done` once the result's rows are all out: now, or when its row stream ends (a streamed
+ * statement's time includes producing its rows, as a buffered one's does).
+ */
+function afterRows(result: QueryResult, done: () => void): QueryResult {
+  const stream = result.rowStream;
+  if (stream === undefined) {
+    done();
+    return result;
+  }
+  async function* timed(): AsyncGenerator<readonly Value[][], void, undefined> {
+    yield* stream!.batches;
+    done();
+  }
+  return { ...result, rowStream: { batches: timed(), get rowCount() { return stream.rowCount; } } };
+}
+
 /** The type PostgreSQL gives a literal: int4, int8 or numeric by its digits; strings stay unknown until used. */
 function declaredType(c: ShapeConstant): ColumnType | undefined {
   if (c.kind === 'integer') return T.int4;
@@ -253,7 +270,7 @@ export class EngineSession implements Session {
       case 'declare': {
         if (!st.hold && this.block === null) throw new EonError('no_active_sql_transaction', 'DECLARE CURSOR can only be used in transaction blocks');
         this.cursors.checkNew(st.name);
-        const result = await this.runCompiled(compileStatement({ kind: 'query', ast: st.query, text: st.text }, this.services, []), [], options);
+        const result = await this.runCompiled(compileStatement({ kind: 'query', ast: st.query, text: st.text }, this.services, []), [], { ...options, streamRows: false });
         return this.cursors.declare(st.name, st.hold, this.block !== null, result);
       }
       case 'fetch':
@@ -277,7 +294,7 @@ export class EngineSession implements Session {
     const compiled = compileStatement({ kind: 'query', ast, text: st.text }, this.services, []);
     const columns = compiled.columns ?? [];
     const force = forceQuoteFlags(st, table, columns);
-    const result = await this.runCompiled(compiled, [], options);
+    const result = await this.runCompiled(compiled, [], { ...options, streamRows: false });
     const data = new CopyToData(columns, result.rows, st.options, force);
     return { command: 'COPY', rowCount: data.rowCount, columns: null, rows: [], copyOut: data };
   }
@@ -294,18 +311,17 @@ export class EngineSession implements Session {
       const generic = known.generic;
       const started = performance.now();
       const result = await this.runCompiled(generic, shape.constants.map((c, i) => parseText(generic.paramTypes[i]!, constantText(c))), options);
-      this.cache.noteGenericRun(known, performance.now() - started);
-      return result;
+      return afterRows(result, () => this.cache.noteGenericRun(known, performance.now() - started));
     }
     const started = performance.now();
     const compiled = compileStatement(st, this.services, []);
     if (!compiled.changesCatalog) this.cache.put(text, compiled);
     const result = await this.runCompiled(compiled, [], options);
-    if (shape !== null && !compiled.changesCatalog && compiled.sessionDependent !== true) {
+    if (shape === null || compiled.changesCatalog || compiled.sessionDependent === true) return result;
+    return afterRows(result, () => {
       const entry = this.cache.shape(shape.key);
       if (!entry.customOnly && entry.generic === null) this.noteCustomRun(entry, shape, st.text, compiled, performance.now() - started);
-    }
-    return result;
+    });
   }
 
   private noteCustomRun(entry: ShapeEntry, shape: StatementShape, text: string, custom: CompiledStatement, totalMs: number): void {
@@ -338,7 +354,7 @@ export class EngineSession implements Session {
     this.enterTimeZone(); // the execution captures it (ExecContext.timeZone)
     const block = this.block;
     if (block !== null && c.tableChange !== undefined) return this.runTableChange(c, c.tableChange, block, params, options);
-    const result = await this.runWithinTimeout(c, params, options?.signal);
+    const result = await this.runWithinTimeout(c, params, options);
     if (c.changesCatalog) this.cache.invalidate();
     return result;
   }
@@ -352,7 +368,7 @@ export class EngineSession implements Session {
     const before = change.names.map((n) => store.getTable(n));
     if (change.kind === 'drop') for (const t of before) if (t !== undefined) block.checkDrop(t);
     try {
-      const result = await this.runWithinTimeout(c, params, options?.signal);
+      const result = await this.runWithinTimeout(c, params, options);
       return result;
     } finally {
       this.cache.invalidate();
@@ -366,17 +382,33 @@ export class EngineSession implements Session {
   }
 
   /** Runs under statement_timeout when one is set: the deadline aborts the statement like a cancel request. */
-  private async runWithinTimeout(c: CompiledStatement, params: readonly Value[], signal: AbortSignal | undefined): Promise<QueryResult> {
+  private async runWithinTimeout(c: CompiledStatement, params: readonly Value[], options: ExecuteOptions | undefined): Promise<QueryResult> {
+    const signal = options?.signal;
     const timeoutMs = this.settings.statementTimeoutMs();
     const writes = this.block?.writes;
-    if (timeoutMs === 0) return c.run(params, signal, writes);
+    // The timer may have fired during an await, where the abort reads as a user cancel.
+    const timedOut = (e: unknown): unknown => (e instanceof EonError && e.code === 'query_canceled' && timeoutMs !== 0 && signal?.aborted !== true ? statementTimeoutError() : e);
+    let result: QueryResult;
     try {
-      return await c.run(params, signalWithDeadline(signal, timeoutMs), writes);
+      result = await c.run(params, timeoutMs === 0 ? signal : signalWithDeadline(signal, timeoutMs), writes, options?.streamRows === true);
     } catch (e) {
-      // The timer may have fired during an await, where the abort reads as a user cancel.
-      if (e instanceof EonError && e.code === 'query_canceled' && signal?.aborted !== true) throw statementTimeoutError();
-      throw e;
+      throw timedOut(e);
     }
+    const stream = result.rowStream;
+    if (stream === undefined) return result;
+    // An error while the rows stream out ends the statement as one before its first row would.
+    const fail = (e: unknown): never => {
+      this.failBlock();
+      throw toEonError(timedOut(e));
+    };
+    async function* guarded(): AsyncGenerator<readonly Value[][], void, undefined> {
+      try {
+        yield* stream!.batches;
+      } catch (e) {
+        fail(e);
+      }
+    }
+    return { ...result, rowStream: { batches: guarded(), get rowCount() { return stream.rowCount; } } };
   }
 
   private async maintenance(st: Statement & { kind: 'maintenance' }): Promise<QueryResult> {

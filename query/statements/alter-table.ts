@@ -17,7 +17,6 @@ import { applyOptionChange, parseOptionNames, parseOptionValues, sameReplicas } 
 import { StatementContext } from '../bind/context.js';
 import { viewQuery } from '../bind/view-ref.js';
 import { withSystemEnvironment } from '../catalog/index.js';
-import { runPlan } from '../execute/executor.js';
 import { compileExpr } from '../execute/compile-expr.js';
 import { ExecContext } from '../execute/context.js';
 import { asNode, nodeTag } from '../parse/ast.js';
@@ -310,7 +309,7 @@ async function addColumn(work: Work, d: ColumnDef, source: StatementSource, stmt
       }
     } else {
       // A stable default is evaluated once: every existing row reads that value, as in PostgreSQL.
-      fill = compileExpr(expr)([], new ExecContext({ store: services.store, params: [], run: runPlan }));
+      fill = compileExpr(expr)([], new ExecContext({ store: services.store, params: [] }));
     }
   }
   work.columns.push({ col, from: -1, fill });

@@ -12,7 +12,6 @@ import { asNode } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
 import { LevelContext, StatementContext } from '../bind/context.js';
 import { withSystemEnvironment, type SystemEnvironment } from '../catalog/environment.js';
-import { runPlan } from '../execute/executor.js';
 import { bindExpr } from '../bind/bind-expr.js';
 import { Scope } from '../bind/scope.js';
 import { coerce, requireBoolean } from '../bind/typing.js';
@@ -208,5 +207,5 @@ export function bindCopyRules(table: TableSchema, targets: readonly number[], en
   if (env === undefined) throw new EonError('feature_not_supported', 'COPY into a table with defaults or checks needs a session');
   const stmt = new StatementContext(env.store, []);
   const { result } = withSystemEnvironment(env, () => ({ fill: bindDefaultFill(table, omitted, stmt), checks: bindChecks(table, stmt) }));
-  return { ...result, ctx: new ExecContext({ store: env.store, params: [], run: runPlan }) };
+  return { ...result, ctx: new ExecContext({ store: env.store, params: [] }) };
 }

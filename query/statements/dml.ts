@@ -18,7 +18,7 @@ import { Scope } from '../bind/scope.js';
 import { coerce, requireBoolean } from '../bind/typing.js';
 import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr.js';
 import { CANCEL_CHECK_ROWS, ExecContext } from '../execute/context.js';
-import { runPlan } from '../execute/executor.js';
+import { drainSync } from '../execute/operators/drive.js';
 import { indexScanRows } from '../execute/index-scan.js';
 import { keyRangeRows } from '../execute/key-range-scan.js';
 import { optimize } from '../optimize/index.js';
@@ -152,7 +152,7 @@ function result(command: string, count: number, ret: DmlPlan['returning'], rows:
 }
 
 function newContext(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes: WriteSet | undefined): ExecContext {
-  return new ExecContext({ store, params, signal, run: runPlan, cellsMax, writes });
+  return new ExecContext({ store, params, signal, cellsMax, writes });
 }
 
 /** Runs `fn` against the block's write set (synchronously, no await between its reads and writes). */
@@ -227,7 +227,7 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
     returning,
     async execute(store, params, signal, cellsMax, writes) {
       const ctx = newContext(store, params, signal, cellsMax, writes);
-      const input = runPlan(source, ctx);
+      const input = drainSync(source, ctx);
       const full: Row[] = input.map((r) => {
         const row: Row = new Array(table.columns.length).fill(null);
         for (let k = 0; k < targets.length; k++) row[targets[k]!] = r[k] as Value;

@@ -47,6 +47,21 @@ describe('partition fragments', () => {
     expect(lines.at(-1)).toMatch(/^Execution: \d+ rows in/);
   });
 
+  it('streams a large scan through a Gather: a LIMIT stops it after a few tasks, pushed into their kernels', async () => {
+    const scanRows = async (sql: string): Promise<number> => {
+      const lines = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
+      return Number(/actual rows=(\d+)/.exec(lines.find((l) => l.includes('Partition Scan on big'))!)![1]);
+    };
+    expect(await rows('SELECT id FROM big LIMIT 3')).toHaveLength(3);
+    // Each of the first tasks stops at 3 rows (one batch of a segment may add more).
+    expect(await scanRows('SELECT id FROM big LIMIT 3')).toBeLessThan(ROWS / 4);
+    // A filter the kernel cannot run keeps the LIMIT out of the kernel, yet later tasks are not issued.
+    expect(await rows('SELECT id FROM big WHERE id % 3 = 1 LIMIT 2')).toHaveLength(2);
+    expect(await scanRows('SELECT id FROM big WHERE id % 3 = 1 LIMIT 2')).toBeLessThan(ROWS);
+    // Without a LIMIT every row arrives.
+    expect(await scanRows('SELECT id FROM big')).toBe(ROWS);
+  });
+
   it('merges partials into the same answer the coordinator computes', async () => {
     // Copy the big table's rows into a local computation: the same query over a derived table
     // (not a plain scan) always runs on the coordinator.

@@ -3,8 +3,10 @@
 // PostgreSQL in test/sql/recursive.sql.
 import { afterAll, describe, expect, it } from 'vitest';
 import { FRAGMENT_ROWS_MIN } from '../../../query/distribute/partition-fragments.js';
-import { runRecursiveUnion } from '../../../query/execute/recursive-union.js';
-import type { ExecContext } from '../../../query/execute/context.js';
+import { ExecContext } from '../../../query/execute/context.js';
+import type { PhysicalOperator, Row } from '../../../query/execute/operators/operator.js';
+import { RecursiveUnion } from '../../../query/execute/operators/recursive-union.js';
+import type { Store } from '../../../storage/index.js';
 import type { Plan } from '../../../query/plan/logical.js';
 import { T } from '../../../src/types/index.js';
 import { openTestEngine } from '../../support/engine.js';
@@ -13,37 +15,40 @@ describe('recursive union iteration', () => {
   const columns = [{ name: 'n', type: T.int4 }];
   const anchor: Plan = { kind: 'values', rows: [], columns };
   const recursive: Plan = { kind: 'worktable', id: 7, columns };
-  const fakeCtx = () => {
-    let checks = 0;
-    const ctx = { cteResults: new Map(), checkCancel: () => void checks++, charge: () => undefined } as unknown as ExecContext;
-    return { ctx, checks: () => checks };
+  const ctx = () => new ExecContext({ store: null as unknown as Store, params: [] });
+  /** An operator whose rows come from `rows(ctx)` (the working table, for the recursive term). */
+  const source = (plan: Plan, rows: (ctx: ExecContext) => Row[]): PhysicalOperator => ({
+    plan,
+    *run(c) {
+      yield rows(c);
+    },
+  });
+  const drain = (op: PhysicalOperator, c: ExecContext): Row[] => {
+    const out: Row[] = [];
+    for (const item of op.run(c)) if (Array.isArray(item)) out.push(...item);
+    return out;
   };
-  // The anchor gives [1]; each step doubles the working table, adding n + 1 to every row.
-  const run = (p: Plan, ctx: ExecContext): unknown[][] => {
-    if (p === anchor) return [[1]];
-    const w = ctx.cteResults.get(7) ?? [];
-    return w.flatMap((r) => [[(r[0] as number) + 1], [(r[0] as number) + 1]]);
-  };
-  const key = (values: readonly unknown[]) => JSON.stringify(values);
 
   it('keeps duplicates under UNION ALL and fails with 54000 past the row bound', () => {
-    const { ctx, checks } = fakeCtx();
     const plan = { kind: 'recursive_union', worktable: 7, all: true, anchor, recursive, columns } as const;
-    expect(() => runRecursiveUnion(plan, ctx, run as never, key, 100)).toThrowError('recursive query produced more than 100 rows');
-    expect(checks()).toBeGreaterThan(3);
+    // The anchor gives [1]; each step doubles the working table, adding n + 1 to every row.
+    const step = source(recursive, (c) => (c.cteResults.get(7) ?? []).flatMap((r) => [[(r[0] as number) + 1], [(r[0] as number) + 1]]));
+    const op = new RecursiveUnion(plan, source(anchor, () => [[1]]), step, 100);
+    expect(() => drain(op, ctx())).toThrowError('recursive query produced more than 100 rows');
   });
 
   it('discards rows seen before under UNION, so the iteration ends', () => {
-    const { ctx } = fakeCtx();
     let steps = 0;
-    const bounded = (p: Plan, c: ExecContext): unknown[][] => {
-      if (p === anchor) return [[1], [1]];
+    const step = source(recursive, (c) => {
       steps++;
       return (c.cteResults.get(7) ?? []).map((r) => [Math.min((r[0] as number) + 1, 5)]);
-    };
+    });
     const plan = { kind: 'recursive_union', worktable: 7, all: false, anchor, recursive, columns } as const;
-    expect(runRecursiveUnion(plan, ctx, bounded as never, key, 100)).toEqual([[1], [2], [3], [4], [5]]);
+    const op = new RecursiveUnion(plan, source(anchor, () => [[1], [1]]), step, 100);
+    const c = ctx();
+    expect(drain(op, c)).toEqual([[1], [2], [3], [4], [5]]);
     expect(steps).toBe(5);
+    expect(c.cteResults.has(7)).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ import { dateBounds } from '../../../query/optimize/date-bounds.js';
 import { eagerAggregation } from '../../../query/optimize/eager-aggregation.js';
 import { conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from '../../../query/bind/join-order.js';
 import { exprKey } from '../../../query/bind/expr-key.js';
-import { runPlan } from '../../../query/execute/executor.js';
+import { drainSync } from '../../../query/execute/operators/drive.js';
 import { ExecContext } from '../../../query/execute/context.js';
 
 function table(id: number, name: string, cols: [string, ColumnType][]): TableSchema {
@@ -227,10 +227,10 @@ describe('join planning', () => {
 
 describe('semi and anti joins', () => {
   const values = (rows: Value[][]): Plan => ({ kind: 'values', rows: rows.map((r) => r.map((v) => lit(T.int4, v))), columns: rows[0]!.map((_, i) => ({ name: `v${i}`, type: T.int4 })) });
-  const ctx = new ExecContext({ store: null as unknown as Store, params: [], run: runPlan });
+  const ctx = new ExecContext({ store: null as unknown as Store, params: [] });
   /** `extra` unmatched right rows make the right side the larger one (the join then builds on the left). */
   const join = (joinType: 'semi' | 'anti', residual: Expr | null, extra: Value[][] = []): Value[][] =>
-    runPlan({
+    drainSync({
       kind: 'join', joinType, residual,
       left: values([[1, 10], [2, 20], [null, 30], [3, 40]]),
       right: values([[1, 11], [1, 12], [3, 40], [null, 30], ...extra]),

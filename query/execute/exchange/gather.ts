@@ -1,0 +1,64 @@
+// Gather: the exchange that brings a fragment's results to the coordinator. It runs the fragment's
+// tasks through a transport with at most `inFlightMax` outstanding, and hands each task's rows on
+// in task order (so a plan's output order does not depend on which engine answered first) as soon
+// as that task has answered. Closing it early (a LIMIT has its rows, the client went away, an
+// error) aborts the tasks not yet started, so an early stop does not read the whole table.
+
+import type { FragmentTask } from '../../../storage/index.js';
+import type { Plan } from '../../plan/logical.js';
+import type { ExecContext } from '../context.js';
+import { batchesOf } from '../operators/drive.js';
+import { Wait, type BatchStream, type PhysicalOperator, type Row } from '../operators/operator.js';
+import type { ExchangeTransport } from './transport.js';
+
+interface Pending {
+  readonly settled: Promise<void>;
+  done: boolean;
+  value?: unknown;
+  error?: unknown;
+}
+
+export class Gather implements PhysicalOperator {
+  constructor(
+    readonly plan: Plan,
+    private readonly transport: ExchangeTransport,
+    private readonly tasks: readonly FragmentTask[],
+    /** A task's result as the plan node's rows (decoded, with what the coordinator still applies). */
+    private readonly rowsOf: (result: unknown, ctx: ExecContext) => Row[],
+    private readonly inFlightMax: number,
+  ) {}
+
+  *run(ctx: ExecContext): BatchStream {
+    const pending: Pending[] = [];
+    let next = 0;
+    const issue = (): void => {
+      while (next < this.tasks.length && pending.length < this.inFlightMax) {
+        const p: Pending = { done: false, settled: Promise.resolve() };
+        const run = this.transport.run(this.tasks[next++]!);
+        (p as { settled: Promise<void> }).settled = run.then(
+          (value) => {
+            p.done = true;
+            p.value = value;
+          },
+          (error: unknown) => {
+            p.done = true;
+            p.error = error;
+          },
+        );
+        pending.push(p);
+      }
+    };
+    issue();
+    while (pending.length > 0) {
+      const first = pending[0]!;
+      if (!first.done) {
+        yield new Wait(first.settled);
+        continue;
+      }
+      pending.shift();
+      if (first.error !== undefined) throw first.error;
+      issue();
+      yield* batchesOf(this.rowsOf(first.value, ctx));
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// A table's rows read on the coordinator: one row by primary key, a key range, a secondary-index
+// lookup, a system table computed now, or the whole table streamed from the store (or through a
+// transaction block's write set, so the block sees its own writes), the scan's filter applied and
+// its projected columns kept. Large tables' scans run in the data engines instead (query/distribute).
+
+import type { Value } from '../../../src/types/index.js';
+import { systemTableRows } from '../../catalog/index.js';
+import { columnsUsed } from '../../plan/expr.js';
+import type { Plan } from '../../plan/logical.js';
+import { compileExpr, compilePredicate } from '../compile-expr.js';
+import type { ExecContext } from '../context.js';
+import { indexScanRows } from '../index-scan.js';
+import { keyRangeRows } from '../key-range-scan.js';
+import { batchesOf } from './drive.js';
+import type { BatchStream, PhysicalOperator, Row } from './operator.js';
+
+export class TableScan implements PhysicalOperator {
+  constructor(readonly plan: Plan & { kind: 'scan' }) {}
+
+  *run(ctx: ExecContext): BatchStream {
+    const plan = this.plan;
+    const pred = plan.filter === null ? null : compilePredicate(plan.filter);
+    // The filter reads stored rows (table ordinals); the output keeps the projected columns.
+    const project = plan.project;
+    const shape = project === undefined ? (row: Row) => row : (row: Row) => project.map((o) => row[o]!);
+    const keep = (rows: Iterable<Row>): Row[] => {
+      const out: Row[] = [];
+      for (const row of rows) if (pred === null || pred(row, ctx)) out.push(shape(row));
+      return out;
+    };
+    // A table the transaction block wrote is read through its write set (own writes visible).
+    const writes = ctx.writes?.touches(plan.table) === true ? ctx.writes : undefined;
+    if (plan.keyLookup !== null) {
+      const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
+      const row = key.includes(null) ? undefined : writes !== undefined ? writes.get(plan.table, key) : ctx.store.get(plan.table, key);
+      if (row !== undefined) yield keep([row]);
+      return;
+    }
+    if (plan.keyRange !== undefined) {
+      yield* batchesOf(keep(keyRangeRows(ctx.store, writes, plan.table, plan.keyRange, ctx).map((e) => e.row)));
+      return;
+    }
+    // Through a secondary index; a table the block wrote is scanned whole below (its rows are not indexed yet).
+    const viaIndex = plan.indexLookup !== undefined && writes === undefined ? indexScanRows(ctx.store, plan.table, plan.indexLookup, ctx) : null;
+    if (viaIndex !== null) {
+      yield* batchesOf(keep(viaIndex.map((e) => e.row)));
+      return;
+    }
+    // Only the columns the output and the filter read are made into values.
+    const read = project === undefined ? null : [...new Set([...project, ...(plan.filter === null ? [] : columnsUsed(plan.filter))])];
+    // A system table's rows are computed now (query/catalog), not read from the store. Read to the
+    // end before the first row is handed on: the store's rows are the newest committed as the
+    // iteration proceeds, so it must not span an await (see Store.scanValues).
+    const source: Iterable<Value[]> = systemTableRows(plan.table) ?? (writes !== undefined ? writes.scanValues(plan.table) : ctx.store.scanValues(plan.table, read));
+    yield* batchesOf(keep(source));
+  }
+}
