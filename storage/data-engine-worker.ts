@@ -13,6 +13,7 @@ import { WORKER_READY_MESSAGE, validateFragmentMessage, type FragmentTask } from
 import type { TableSchema } from './schema.js';
 import { BatchCollector } from './batch-collector.js';
 import { packPartial } from './partial-batch.js';
+import { TopKeys } from './top-keys.js';
 
 type Kernel = (batches: Iterable<ColumnBatch>, args: unknown[], lib: KernelLibrary) => unknown;
 
@@ -29,9 +30,11 @@ export interface KernelLibrary {
   substr: typeof substr;
   /** LIKE / ILIKE matchers, compiled once per pattern. */
   likeMatcher: typeof likeMatcher;
+  /** The k smallest sort keys seen, for a top-N a scan kernel applies (see top-keys.ts). */
+  topKeys(k: number): TopKeys;
 }
 
-const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial, civilFromDays, substr, likeMatcher };
+const library: KernelLibrary = { collector: (slots) => new BatchCollector(slots), packPartial, civilFromDays, substr, likeMatcher, topKeys: (k) => new TopKeys(k) };
 
 // Tell the pool this thread has loaded its module: terminating a worker while it still imports
 // its module is a fatal V8 error in Node 20, so the pool waits for this before it closes.

@@ -15,6 +15,7 @@ export type { ColumnVector, ColumnBatch, ZoneMap, ZonePredicate } from './column
 export { physicalOf, valueAt, isValid, numericToText, SCALED_NUMERIC_PRECISION_MAX } from './column-vector.js';
 export { DataEnginePool } from './data-engine-pool.js';
 export { BatchCollector, rowsFromBatch, vectorsFromBatch } from './batch-collector.js';
+export { TOP_KEYS_MAX } from './top-keys.js';
 export { packPartial, unpackPartial } from './partial-batch.js';
 export type { PackedPartial, PartialArrays, PartialColumnKind, PartialLayout } from './partial-batch.js';
 export type { FragmentTask } from './data-engine-task.js';

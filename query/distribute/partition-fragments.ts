@@ -4,7 +4,7 @@
 // to the coordinator's executor.
 
 import type { Value } from '../../src/types/index.js';
-import { unpackPartial, type DataEnginePool, type FragmentTask, type PackedPartial, type PartialArrays, type Store, type TableSchema, type ZonePredicate } from '../../storage/index.js';
+import { TOP_KEYS_MAX, unpackPartial, type DataEnginePool, type FragmentTask, type PackedPartial, type PartialArrays, type Store, type TableSchema, type ZonePredicate } from '../../storage/index.js';
 import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { Gather } from '../execute/exchange/gather.js';
@@ -18,7 +18,7 @@ import { planChildren, subqueryPlans, type Plan } from '../plan/logical.js';
 import { keyRangeMayBeWide } from '../optimize/key-range.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
-import { compileScanKernel, scanPartialRows, scanPartialsToBatches, type ScanBatches, type ScanKernel, type ScanPartial } from './scan-fragment.js';
+import { compileScanKernel, scanPartialRows, scanPartialsToBatches, type ScanBatches, type ScanKernel, type ScanPartial, type ScanPushdown } from './scan-fragment.js';
 import { estimateRows, KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
 import { buildOrder, orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildKeySource, type BuildSide, type JoinPipeline, type PipelineStep } from './join-pipeline.js';
 import { INT32_KEY_KINDS } from './int32-groups.js';
@@ -77,23 +77,39 @@ function subqueriesWithin(p: Plan, skip: ReadonlySet<Plan>): Plan[] {
 }
 
 /**
- * The rows a LIMIT needs from a scan right under it (through projections only): its count plus
- * its offset, for the scan's kernel to stop at. Counts that do not evaluate are left to the LIMIT.
+ * What LIMITs let the scans right under them stop at: a LIMIT over a scan (through projections)
+ * needs its count plus offset rows; a LIMIT over a sort over a scan needs the rows whose first
+ * sort key — a column of the scan — ranks within the first count plus offset. Counts that do not
+ * evaluate are left to the LIMIT, which reports them as PostgreSQL does.
  */
-function scanLimits(plan: Plan, ctx: ExecContext, out = new Map<Plan, number>()): Map<Plan, number> {
+function scanPushdowns(plan: Plan, ctx: ExecContext, out = new Map<Plan, ScanPushdown>()): Map<Plan, ScanPushdown> {
   if (plan.kind === 'limit') {
-    let input = plan.input;
-    while (input.kind === 'project') input = input.input;
-    if (input.kind === 'scan') {
-      try {
-        const { limit, offset } = limitCounts(plan.limit, plan.offset, ctx);
-        if (limit >= 0) out.set(input, limit + offset);
-      } catch {
-        // A negative or unevaluable count fails when the LIMIT runs, as PostgreSQL reports it.
+    let count = -1;
+    try {
+      const { limit, offset } = limitCounts(plan.limit, plan.offset, ctx);
+      if (limit >= 0) count = limit + offset;
+    } catch {
+      // left to the LIMIT
+    }
+    const sort = plan.input.kind === 'sort' ? plan.input : null;
+    let input = sort?.input ?? plan.input;
+    // The first sort key as a column of the node under the sort, followed down through projections.
+    const first = sort?.keys[0];
+    let keyColumn = first?.expr.kind === 'column' ? first.expr.index : -1;
+    while (input.kind === 'project') {
+      const e: Expr | undefined = keyColumn < 0 ? undefined : input.exprs[keyColumn];
+      keyColumn = e?.kind === 'column' ? e.index : -1;
+      input = input.input;
+    }
+    if (count >= 0 && input.kind === 'scan') {
+      if (sort === null) out.set(input, { rowsMax: count });
+      else if (keyColumn >= 0 && count <= TOP_KEYS_MAX) {
+        const ordinal = input.project === undefined ? keyColumn : input.project[keyColumn]!;
+        out.set(input, { topN: { ordinal, descending: first!.descending, nullsFirst: first!.nullsFirst, count } });
       }
     }
   }
-  for (const c of [...planChildren(plan), ...subqueryPlans(plan)]) scanLimits(c, ctx, out);
+  for (const c of [...planChildren(plan), ...subqueryPlans(plan)]) scanPushdowns(c, ctx, out);
   return out;
 }
 
@@ -185,7 +201,7 @@ export class PartitionFragments implements FragmentRunner {
       for (const c of [...planChildren(p), ...subqueryPlans(p)]) findHaving(c);
     };
     findHaving(plan);
-    const limits = scanLimits(plan, ctx);
+    const pushdowns = scanPushdowns(plan, ctx);
     /**
      * `eager`: the node is reached through an uncorrelated subquery, which expressions run
      * synchronously — its scans' rows are gathered now rather than streamed as the plan runs.
@@ -232,7 +248,7 @@ export class PartitionFragments implements FragmentRunner {
           }
           done = await this.runJoinAggregate(f, inputs, ctx, filterOf.get(f.pipeline.fact), having.get(p));
         } else {
-          done = await this.runFragment(f, ctx, filterOf.get(f.scan), having.get(p), { eager, rowsMax: f.kind === 'scan' ? limits.get(f.scan) : undefined });
+          done = await this.runFragment(f, ctx, filterOf.get(f.scan), having.get(p), { eager, pushdown: f.kind === 'scan' ? pushdowns.get(f.scan) : undefined });
         }
         const target = having.get(p) ?? p;
         // A streamed scan is measured as the plan pulls it (a gathered one was, as it was drained).
@@ -267,11 +283,11 @@ export class PartitionFragments implements FragmentRunner {
     ctx: ExecContext,
     keyFilter: KeyFilter | undefined,
     having: FilterPlan | undefined,
-    scan: { eager: boolean; rowsMax: number | undefined },
+    scan: { eager: boolean; pushdown: ScanPushdown | undefined },
   ): Promise<boolean> {
     if (f.kind === 'scan') {
       // The scan's rows stream to the coordinator through a Gather as the plan pulls them.
-      const kernel = compileScanKernel(f.scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx), scan.rowsMax);
+      const kernel = compileScanKernel(f.scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx), scan.pushdown);
       ctx.sources.set(f.scan, this.gatherScan(f.scan, kernel, ctx.params));
       if (scan.eager) ctx.prefetched.set(f.scan, await drainAsync(f.scan, ctx));
       return true;

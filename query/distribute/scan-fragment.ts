@@ -50,7 +50,7 @@ export function compileScanKernel(
   params: readonly Value[],
   keyFilter?: KeyFilter,
   subqueryValue?: (e: Expr & { kind: 'subquery' }) => Value | undefined,
-  rowsMax?: number,
+  pushdown: ScanPushdown = {},
 ): ScanKernel {
   const types = scan.table.columns.map((c) => c.type);
   const pushed: Expr[] = [];
@@ -68,10 +68,12 @@ export function compileScanKernel(
   if (keyFilter !== undefined) filters.push(keyFilterPredicate(kb, scan.table, keyFilter));
   // A LIMIT above the scan with nothing left for the coordinator to filter: the task stops
   // reading once it has that many rows (the last batch may add more; the LIMIT cuts them).
-  const stopAt = rowsMax !== undefined && residual.length === 0 ? kb.arg(rowsMax) : null;
+  const stopAt = pushdown.rowsMax !== undefined && residual.length === 0 ? kb.arg(pushdown.rowsMax) : null;
+  const rank = residual.length === 0 && pushdown.topN !== undefined ? topNRank(kb, scan.table, pushdown.topN) : null;
   const lines = [
     KERNEL_PRELUDE,
     `const out = lib.collector(${kb.arg(slots)});`,
+    ...(rank === null ? [] : [`const tk = lib.topKeys(${kb.arg(pushdown.topN!.count)}), kept = [];`]),
     'let idx = new Uint32Array(0);',
     'for (const b of batches) {',
     '  const sel = b.selection; const len = sel === null ? b.length : sel.length;',
@@ -81,15 +83,30 @@ export function compileScanKernel(
     '  for (let j = 0; j < len; j++) {',
     '    const i = sel === null ? j : sel[j];',
     ...(filters.length === 0 ? [] : [`    if (!(${filters.join(' && ')})) continue;`]),
+    // A row ranking after the best count so far is dropped at once; the others wait for the end.
+    ...(rank === null ? [] : [`    { const r = ${rank}; if (r === r && !tk.admit(r)) continue; }`]),
     '    idx[m++] = i;',
     '  }',
-    '  out.add(b, idx, m);',
+    rank === null ? '  out.add(b, idx, m);' : '  if (m > 0) kept.push([b, idx.slice(0, m)]);',
     ...(stopAt === null ? [] : [`  if (out.collected >= ${stopAt}) break;`]),
     '}',
+    // Only rows ranking within the final best count are sent (ties with the last included): rows
+    // that arrive in improving order (ORDER BY key DESC over rows stored by key) all pass admit().
+    ...(rank === null
+      ? []
+      : [
+          'const bound = tk.bound();',
+          'for (const [b, ix] of kept) {',
+          '  __SETUP__',
+          '  let m = 0;',
+          '  for (let j = 0; j < ix.length; j++) { const i = ix[j]; const r = ' + rank + '; if (r === r && r > bound) continue; ix[m++] = i; }',
+          '  out.add(b, ix, m);',
+          '}',
+        ]),
     'return out.finish();',
   ];
   return {
-    source: [kb.argBindings(), ...lines].join('\n').replace('__SETUP__', kb.setup.join('\n  ')),
+    source: [kb.argBindings(), ...lines].join('\n').replaceAll('__SETUP__', kb.setup.join('\n  ')),
     columns: kb.columns,
     args: kb.args,
     sentOrdinals,
@@ -97,6 +114,37 @@ export function compileScanKernel(
     residual: andOf(residual),
     pushed: andOf(pushed),
   };
+}
+
+/** What a plan above a scan lets its kernel stop at (see scanPushdowns in partition-fragments.ts). */
+export interface ScanPushdown {
+  /** A LIMIT's count plus offset: the task stops reading once it has this many rows. */
+  readonly rowsMax?: number;
+  /** ORDER BY … LIMIT: only rows whose first sort key may rank within the first `count` are sent. */
+  readonly topN?: ScanTopN;
+}
+
+export interface ScanTopN {
+  /** Table ordinal of the first sort key (a column of the scan). */
+  readonly ordinal: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+  /** LIMIT + OFFSET, at most TOP_KEYS_MAX. */
+  readonly count: number;
+}
+
+/**
+ * Kernel source of a row's rank by the first sort key (smaller ranks first: the key, negated for
+ * DESC; NULL at ±Infinity by NULLS FIRST/LAST; NaN, which is not ranked, always passes); null
+ * when the key is not a number or bigint column.
+ */
+function topNRank(kb: KernelBuilder, table: TableSchema, topN: ScanTopN): string | null {
+  const column = table.columns[topN.ordinal]!;
+  const key = kb.value({ kind: 'column', type: column.type, index: topN.ordinal, name: column.name });
+  if (key === null || (key.rep !== 'num' && key.rep !== 'big')) return null;
+  const rank = topN.descending ? `-(${key.code})` : key.code;
+  const nullRank = topN.nullsFirst ? '-Infinity' : 'Infinity';
+  return `((${key.nullCode}) ? ${nullRank} : ${rank})`;
 }
 
 /** Kernel source true when the row's key column (a table ordinal in `kb`) is among the filter's keys. */

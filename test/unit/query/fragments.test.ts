@@ -62,6 +62,20 @@ describe('partition fragments', () => {
     expect(await scanRows('SELECT id FROM big')).toBe(ROWS);
   });
 
+  it('sends only rows that may rank within an ORDER BY … LIMIT from each task, with the same answer', async () => {
+    const scanRows = async (sql: string): Promise<number> => {
+      const lines = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
+      return Number(/actual rows=(\d+)/.exec(lines.find((l) => l.includes('Partition Scan on big'))!)![1]);
+    };
+    for (const order of ['v DESC, id', 'v, id LIMIT 5 OFFSET 3', 'v DESC NULLS LAST, id', 'v NULLS FIRST, id', 'n, id', 'n DESC, id DESC', 'id DESC']) {
+      const tail = order.includes('LIMIT') ? '' : ' LIMIT 7';
+      const sql = `SELECT id, v, n FROM big ORDER BY ${order}${tail}`;
+      // The same query over a derived table runs wholly on the coordinator.
+      expect(await rows(sql)).toEqual(await rows(sql.replace('FROM big', 'FROM (SELECT * FROM big OFFSET 0) b')));
+      expect(await scanRows(sql), sql).toBeLessThan(ROWS / 4);
+    }
+  });
+
   it('merges partials into the same answer the coordinator computes', async () => {
     // Copy the big table's rows into a local computation: the same query over a derived table
     // (not a plain scan) always runs on the coordinator.
