@@ -218,8 +218,18 @@ function avgAccumulator(t: ColumnType): Accumulator {
 export class StringAggAccumulator {
   private parts: string[] = [];
   private delims: string[] = [];
+  /** string_agg(DISTINCT x, d): the (x, d) pairs seen, as PostgreSQL removes duplicate argument rows. */
+  private readonly seen: Set<string> | null;
+  constructor(distinct = false) {
+    this.seen = distinct ? new Set() : null;
+  }
   add(v: Value, delim: Value): void {
     if (v === null) return;
+    if (this.seen !== null) {
+      const k = JSON.stringify([v, delim]);
+      if (this.seen.has(k)) return;
+      this.seen.add(k);
+    }
     this.parts.push(v as string);
     this.delims.push(delim === null ? '' : (delim as string));
   }

@@ -14,6 +14,8 @@ import { keyLookup } from './key-lookup.js';
 import { indexLookup } from './index-lookup.js';
 import { keyRange } from './key-range.js';
 import { groupKeyReduction, limitBeforeLookup } from './late-materialization.js';
+import { distinctAggregate } from './distinct-aggregate.js';
+import { distinctArgumentAggregate } from './distinct-argument-aggregate.js';
 
 type Rule = (plan: Plan) => Plan;
 
@@ -27,6 +29,8 @@ const NODE_RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'lateral_join', rule: lateralJoin },
   { name: 'eager_aggregation', rule: eagerAggregation },
   { name: 'group_key_reduction', rule: groupKeyReduction },
+  { name: 'distinct_aggregate', rule: distinctAggregate },
+  { name: 'distinct_argument_aggregate', rule: distinctArgumentAggregate },
   { name: 'limit_before_lookup', rule: limitBeforeLookup },
 ];
 /** Rules that need the whole plan (what the root reads), run once after the node rules. */

@@ -30,7 +30,7 @@ function newSlot(call: AggregateCall, ctx0: ExecContext): AggregateSlot {
     const acc = new JsonbObjectAggAccumulator(call.args[0]!.type, call.args[1]!.type);
     inner = { feed: (row, ctx) => acc.add(args[0]!(row, ctx), args[1]!(row, ctx)), result: () => acc.result() };
   } else if (call.name === 'string_agg') {
-    const acc = new StringAggAccumulator();
+    const acc = new StringAggAccumulator(call.distinct);
     inner = { feed: (row, ctx) => acc.add(args[0]!(row, ctx), args[1]!(row, ctx)), result: () => acc.result() };
   } else if (call.name === 'percentile_cont' || call.name === 'percentile_disc') {
     // The fraction reads no column: evaluated once per group, after the values.
