@@ -4,9 +4,9 @@
 import type { Plan } from '../../plan/logical.js';
 import { compileExpr } from '../compile-expr.js';
 import type { ExecContext } from '../context.js';
-import { openInput } from './drive.js';
+import { mapBatches, openInput } from './drive.js';
 import { groupKey } from './group-key.js';
-import { Wait, type BatchStream, type PhysicalOperator, type Row } from './operator.js';
+import type { BatchStream, PhysicalOperator, Row } from './operator.js';
 
 export class Distinct implements PhysicalOperator {
   constructor(
@@ -27,20 +27,16 @@ export class Distinct implements PhysicalOperator {
     }
     const seen = new Set<string>();
     const width = Math.max(1, this.plan.columns.length);
-    for (const item of openInput(this.input, ctx)) {
-      if (item instanceof Wait) {
-        yield item;
-        continue;
-      }
+    yield* mapBatches(openInput(this.input, ctx), (batch) => {
       const out: Row[] = [];
-      for (const r of item) {
+      for (const r of batch) {
         const k = keyOf(r);
         if (seen.has(k)) continue;
         seen.add(k);
         out.push(r);
       }
       if (out.length > 0) ctx.charge(out.length * width);
-      yield out;
-    }
+      return out;
+    });
   }
 }

@@ -40,6 +40,11 @@ export function* batchesOf(rows: readonly Row[]): BatchStream {
   for (let i = 0; i < rows.length; i += BATCH_ROWS) yield rows.slice(i, i + BATCH_ROWS);
 }
 
+/** An input's batches, each turned into an output batch by `f` (Waits pass through). */
+export function* mapBatches(input: BatchStream, f: (batch: Row[]) => Row[]): BatchStream {
+  for (const item of input) yield item instanceof Wait ? item : f(item);
+}
+
 /** Every row of an input, pulled to the end, yielding as it goes (for operators that must hold their input). */
 export function* collectRows(input: BatchStream, into: Row[], ctx: ExecContext, width: number): Generator<Row[] | Wait, void, undefined> {
   for (const item of input) {

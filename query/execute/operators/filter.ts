@@ -3,8 +3,8 @@
 import type { Plan } from '../../plan/logical.js';
 import { compilePredicate } from '../compile-expr.js';
 import type { ExecContext } from '../context.js';
-import { openInput } from './drive.js';
-import { Wait, type BatchStream, type PhysicalOperator, type Row } from './operator.js';
+import { mapBatches, openInput } from './drive.js';
+import type { BatchStream, PhysicalOperator, Row } from './operator.js';
 
 export class Filter implements PhysicalOperator {
   constructor(
@@ -14,14 +14,10 @@ export class Filter implements PhysicalOperator {
 
   *run(ctx: ExecContext): BatchStream {
     const pred = compilePredicate(this.plan.predicate);
-    for (const item of openInput(this.input, ctx)) {
-      if (item instanceof Wait) {
-        yield item;
-        continue;
-      }
+    yield* mapBatches(openInput(this.input, ctx), (batch) => {
       const out: Row[] = [];
-      for (let i = 0; i < item.length; i++) if (pred(item[i]!, ctx)) out.push(item[i]!);
-      yield out;
-    }
+      for (let i = 0; i < batch.length; i++) if (pred(batch[i]!, ctx)) out.push(batch[i]!);
+      return out;
+    });
   }
 }

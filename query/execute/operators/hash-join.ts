@@ -5,7 +5,7 @@
 
 import type { Plan } from '../../plan/logical.js';
 import type { ExecContext } from '../context.js';
-import { batchesOf, collectRows, EMPTY, openInput } from './drive.js';
+import { batchesOf, collectRows, EMPTY, mapBatches, openInput } from './drive.js';
 import { buildJoinHashTable } from './join-hash-table.js';
 import { JoinRows } from './join-rows.js';
 import { BATCH_ROWS, Wait, type BatchStream, type PhysicalOperator, type Row } from './operator.js';
@@ -55,7 +55,7 @@ export class HashJoin implements PhysicalOperator {
       };
       for (let i = 0; i < head.length; i += BATCH_ROWS) yield probe(head.slice(i, i + BATCH_ROWS));
       head.length = 0;
-      for (const item of leftStream) yield item instanceof Wait ? item : probe(item);
+      yield* mapBatches(leftStream, probe);
       if (rightMatched !== null) yield* batchesOf(rows.unmatchedRight(right, rightMatched));
     } finally {
       leftStream.return(undefined);

@@ -8,8 +8,8 @@ import { planRefsOuter } from '../../optimize/decorrelate.js';
 import { planChildren, type Plan } from '../../plan/logical.js';
 import { compilePredicate } from '../compile-expr.js';
 import type { ExecContext } from '../context.js';
-import { openInput } from './drive.js';
-import { Wait, type BatchStream, type PhysicalOperator, type Row } from './operator.js';
+import { mapBatches, openInput } from './drive.js';
+import type { BatchStream, PhysicalOperator, Row } from './operator.js';
 
 export class LateralJoin implements PhysicalOperator {
   constructor(
@@ -30,13 +30,9 @@ export class LateralJoin implements PhysicalOperator {
       return row;
     };
     const perRowCtes = correlatedCtes(plan.right, new Set());
-    for (const item of openInput(this.left, ctx)) {
-      if (item instanceof Wait) {
-        yield item;
-        continue;
-      }
+    yield* mapBatches(openInput(this.left, ctx), (batch) => {
       const out: Row[] = [];
-      for (const l of item) {
+      for (const l of batch) {
         // Each left row runs a whole plan: the cancel check runs per left row.
         ctx.checkCancel();
         for (const id of perRowCtes) ctx.cteResults.delete(id);
@@ -50,8 +46,8 @@ export class LateralJoin implements PhysicalOperator {
         }
         if (!matched && plan.joinType === 'left') out.push(joined(l, rightNulls));
       }
-      yield out;
-    }
+      return out;
+    });
   }
 }
 

@@ -3,9 +3,9 @@
 
 import type { Plan } from '../../plan/logical.js';
 import type { ExecContext } from '../context.js';
-import { batchesOf, collectRows, openInput } from './drive.js';
+import { batchesOf, collectRows, mapBatches, openInput } from './drive.js';
 import { JoinRows } from './join-rows.js';
-import { Wait, type BatchStream, type PhysicalOperator, type Row } from './operator.js';
+import type { BatchStream, PhysicalOperator, Row } from './operator.js';
 
 export class NestedLoopJoin implements PhysicalOperator {
   constructor(
@@ -20,19 +20,15 @@ export class NestedLoopJoin implements PhysicalOperator {
     yield* collectRows(openInput(this.right, ctx), right, ctx, rows.rw);
     const everyRow = right.map((_, j) => j);
     const rightMatched = rows.keepRight ? new Uint8Array(right.length) : null;
-    for (const item of openInput(this.left, ctx)) {
-      if (item instanceof Wait) {
-        yield item;
-        continue;
-      }
+    yield* mapBatches(openInput(this.left, ctx), (batch) => {
       const out: Row[] = [];
-      for (const l of item) {
+      for (const l of batch) {
         // Each left row costs a pass over all right rows, so the cancel check runs per left row.
         ctx.checkCancel();
         rows.probe(l, everyRow, right, rightMatched, out, ctx);
       }
-      yield out;
-    }
+      return out;
+    });
     if (rightMatched !== null) yield* batchesOf(rows.unmatchedRight(right, rightMatched));
   }
 }

@@ -3,8 +3,8 @@
 import type { Plan } from '../../plan/logical.js';
 import { compileExpr } from '../compile-expr.js';
 import type { ExecContext } from '../context.js';
-import { openInput } from './drive.js';
-import { Wait, type BatchStream, type PhysicalOperator, type Row } from './operator.js';
+import { mapBatches, openInput } from './drive.js';
+import type { BatchStream, PhysicalOperator, Row } from './operator.js';
 
 export class Projection implements PhysicalOperator {
   constructor(
@@ -15,19 +15,15 @@ export class Projection implements PhysicalOperator {
   *run(ctx: ExecContext): BatchStream {
     const fns = this.plan.exprs.map(compileExpr);
     const width = fns.length;
-    for (const item of openInput(this.input, ctx)) {
-      if (item instanceof Wait) {
-        yield item;
-        continue;
-      }
-      const out: Row[] = new Array(item.length);
-      for (let i = 0; i < item.length; i++) {
-        const r = item[i]!;
+    yield* mapBatches(openInput(this.input, ctx), (batch) => {
+      const out: Row[] = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i]!;
         const o: Row = new Array(width);
         for (let j = 0; j < width; j++) o[j] = fns[j]!(r, ctx);
         out[i] = o;
       }
-      yield out;
-    }
+      return out;
+    });
   }
 }
