@@ -3,7 +3,7 @@
 import { typeName } from '../../src/types/index.js';
 import type { ColumnType, Value } from '../../src/types/index.js';
 import { formatText } from '../../src/types/text-io.js';
-import type { QueryResult } from '../../query/session/contract.js';
+import type { QueryResult, ResultColumn } from '../../query/session/contract.js';
 
 type NonNull = Exclude<Value, null>;
 /** Turns one non-null value into JSON source text. */
@@ -21,23 +21,47 @@ export const EMPTY_RESULT_COMMAND = null;
  */
 export function resultToJson(result: QueryResult | null): string {
   if (result === null) return `{"columns":[],"rows":[],"rowCount":0,"command":null}`;
-  const columns = result.columns ?? [];
-  const encoders = columns.map((c) => encoderFor(c.type));
-  const columnsJson = columns.map((c) => `{"name":${JSON.stringify(c.name)},"type":${JSON.stringify(typeName(c.type))}}`);
-  const rowsJson: string[] = new Array<string>(result.rows.length);
-  const cells: string[] = new Array<string>(encoders.length);
-  for (let r = 0; r < result.rows.length; r++) {
-    const row = result.rows[r]!;
-    for (let c = 0; c < encoders.length; c++) {
-      const v = row[c];
-      cells[c] = v === null || v === undefined ? 'null' : encoders[c]!(v);
-    }
-    rowsJson[r] = `[${cells.join(',')}]`;
+  const body = new JsonBody(result.columns ?? []);
+  return body.head() + body.rows(result.rows, true) + body.tail(result.rowCount, result.command);
+}
+
+/**
+ * The JSON body in pieces, for a result written as its rows are produced: head, rows (each piece
+ * a comma-separated run), tail. Its concatenation is exactly what resultToJson gives.
+ */
+export class JsonBody {
+  private readonly columns: readonly ResultColumn[];
+  private readonly encoders: ValueEncoder[];
+
+  constructor(columns: readonly ResultColumn[]) {
+    this.columns = columns;
+    this.encoders = columns.map((c) => encoderFor(c.type));
   }
-  return (
-    `{"columns":[${columnsJson.join(',')}],"rows":[${rowsJson.join(',')}],` +
-    `"rowCount":${result.rowCount},"command":${JSON.stringify(result.command)}}`
-  );
+
+  head(): string {
+    return `{"columns":[${this.columns.map((c) => `{"name":${JSON.stringify(c.name)},"type":${JSON.stringify(typeName(c.type))}}`).join(',')}],"rows":[`;
+  }
+
+  /** Rows as JSON arrays joined by commas; `first`: no comma before the first of them. */
+  rows(rows: readonly (readonly Value[])[], first: boolean): string {
+    const encoders = this.encoders;
+    const rowsJson: string[] = new Array<string>(rows.length);
+    const cells: string[] = new Array<string>(encoders.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < encoders.length; c++) {
+        const v = row[c];
+        cells[c] = v === null || v === undefined ? 'null' : encoders[c]!(v);
+      }
+      rowsJson[r] = `[${cells.join(',')}]`;
+    }
+    const text = rowsJson.join(',');
+    return first || text === '' ? text : `,${text}`;
+  }
+
+  tail(rowCount: number, command: string): string {
+    return `],"rowCount":${rowCount},"command":${JSON.stringify(command)}}`;
+  }
 }
 
 /** A JSON number literal: an optional minus, digits, optional fraction and exponent. */

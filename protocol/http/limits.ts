@@ -8,5 +8,11 @@ export const HTTP_PARAMS_MAX = 65_535;
 export const HTTP_CLOSE_GRACE_MS_DEFAULT = 5_000;
 /** Idle keep-alive connections are closed after this long. */
 export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/**
+ * A JSON result of more rows than this is sent as its rows are produced (200 and the head first;
+ * an error later cuts the response off, which the client sees as a truncated body). Up to it, the
+ * result is complete before the response starts, and an error gets its status and JSON body.
+ */
+export const REST_STREAM_AFTER_ROWS = 10_000;
 /** The media type of Arrow IPC streams, as clients ask for it in Accept. */
 export const ARROW_STREAM_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';

@@ -4,7 +4,9 @@
 
 import { fastify } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { QueryResult, Session, SessionFactory } from '../../query/session/contract.js';
+import { Readable } from 'node:stream';
+import type { QueryResult, RowStream, Session, SessionFactory } from '../../query/session/contract.js';
+import type { Value } from '../../src/types/index.js';
 import type { Logger } from '../../src/node/log.js';
 import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
 import { NAME_BYTES_MAX } from '../../src/namestore/index.js';
@@ -16,7 +18,7 @@ import { catalogJson } from './catalog.js';
 import type { CatalogSource } from './catalog.js';
 import { httpFailure } from './error-body.js';
 import { EonError } from '../../src/errors/index.js';
-import { resultToJson } from './json-result.js';
+import { JsonBody, resultToJson } from './json-result.js';
 import { registerKvRoutes } from './kv-routes.js';
 import { KvService } from '../../src/kv/index.js';
 import {
@@ -25,6 +27,7 @@ import {
   HTTP_CLOSE_GRACE_MS_DEFAULT,
   HTTP_KEEP_ALIVE_TIMEOUT_MS,
   HTTP_PARAMS_MAX,
+  REST_STREAM_AFTER_ROWS,
 } from './limits.js';
 import { paramsToValues } from './params.js';
 import type { JsonParam } from './params.js';
@@ -226,21 +229,29 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     reply.raw.once('close', onClose);
     const startedMs = Date.now();
     const session = opts.sessions.openSession({ user, database: REST_DATABASE });
+    const arrow = wantsArrow(request.headers.accept);
     let result: QueryResult | null;
     let zone: string | undefined;
+    let streaming: Readable | null = null;
     try {
-      result = await runQuery(session, request.body, abort.signal);
+      result = await runQuery(session, request.body, abort.signal, !arrow);
       zone = session.setting('TimeZone');
+      const stream = result?.rowStream;
+      if (result !== null && stream !== undefined) {
+        // Rows up to REST_STREAM_AFTER_ROWS are read before answering; a longer result streams.
+        const head = await readRows(stream, REST_STREAM_AFTER_ROWS);
+        if (head.rest === null) result = { ...result, rows: head.rows, rowCount: head.rows.length, rowStream: undefined };
+        else streaming = Readable.from(jsonRowStream(result, head.rows, head.rest, zone ?? 'UTC', session, log));
+      }
     } finally {
-      session.close();
+      if (streaming === null) session.close();
     }
     // A request's session starts in UTC (a SET TIME ZONE in its own script still applies): JSON
     // prints timestamptz in that zone; other sessions ran during the await.
     setSessionTimeZone(parseTimeZoneSetting(zone ?? 'UTC'));
-    log('debug', 'rest query', { user, ms: Date.now() - startedMs, rows: result?.rowCount ?? 0 });
-    if (wantsArrow(request.headers.accept)) {
-      return reply.type(ARROW_STREAM_MEDIA_TYPE).send(Buffer.from(resultToArrow(result)));
-    }
+    log('debug', 'rest query', { user, ms: Date.now() - startedMs, rows: result?.rowCount ?? 0, streaming: streaming !== null });
+    if (streaming !== null) return reply.type(JSON_TYPE).send(streaming);
+    if (arrow) return reply.type(ARROW_STREAM_MEDIA_TYPE).send(Buffer.from(resultToArrow(result)));
     return reply.type(JSON_TYPE).send(resultToJson(result));
   });
 
@@ -277,16 +288,59 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   };
 }
 
-/** Params present → one prepared statement; otherwise a script whose last result is returned. */
-async function runQuery(session: Session, body: QueryBody, signal: AbortSignal): Promise<QueryResult | null> {
+/**
+ * Params present → one prepared statement; otherwise a script whose last result is returned.
+ * With `streamRows`, a last SELECT's rows come as a rowStream (see ExecuteOptions).
+ */
+async function runQuery(session: Session, body: QueryBody, signal: AbortSignal, streamRows: boolean): Promise<QueryResult | null> {
   if (body.params !== undefined) {
     const stmt = await session.prepare(body.sql);
     setSessionTimeZone(parseTimeZoneSetting(session.setting('TimeZone') ?? 'UTC')); // for the parameters' text
-    return stmt.execute(paramsToValues(body.params, stmt.paramTypes), { signal });
+    return stmt.execute(paramsToValues(body.params, stmt.paramTypes), { signal, streamRows });
   }
   let last: QueryResult | null = null;
-  for await (const r of session.executeScript(body.sql, { signal })) last = r;
+  for await (const r of session.executeScript(body.sql, { signal, streamRows })) last = r;
   return last;
+}
+
+/** Up to `max` rows of a stream; `rest` is where it goes on, or null when it ended within them. */
+async function readRows(stream: RowStream, max: number): Promise<{ rows: Value[][]; rest: AsyncIterator<readonly Value[][]> | null }> {
+  const rows: Value[][] = [];
+  const it = stream.batches[Symbol.asyncIterator]();
+  while (rows.length <= max) {
+    const next = await it.next();
+    if (next.done === true) return { rows, rest: null };
+    for (const r of next.value) rows.push(r as Value[]);
+  }
+  return { rows, rest: it };
+}
+
+/**
+ * The JSON body of a long result, written as its rows are produced; the session closes when it
+ * ends. An error midway ends the response early (its head and status are already sent) and is logged.
+ */
+async function* jsonRowStream(result: QueryResult, head: Value[][], rest: AsyncIterator<readonly Value[][]>, zone: string, session: Session, log: Logger): AsyncGenerator<string, void, undefined> {
+  const body = new JsonBody(result.columns ?? []);
+  const timeZone = parseTimeZoneSetting(zone);
+  let count = head.length;
+  try {
+    setSessionTimeZone(timeZone);
+    yield body.head() + body.rows(head, true);
+    for (;;) {
+      const next = await rest.next();
+      if (next.done === true) break;
+      setSessionTimeZone(timeZone);
+      yield body.rows(next.value, count === 0);
+      count += next.value.length;
+    }
+    yield body.tail(count, result.command);
+  } catch (e) {
+    log('warn', 'rest result cut off by an error after its head was sent', { rows: count, error: e instanceof Error ? e.message : String(e) });
+    throw e;
+  } finally {
+    await rest.return?.();
+    session.close();
+  }
 }
 
 /** A header given once; a repeated one is refused rather than guessed at. */

@@ -67,7 +67,7 @@ export function compileScanKernel(
   const filters = pushed.map((c) => kb.predicateTrue(c)!);
   if (keyFilter !== undefined) filters.push(keyFilterPredicate(kb, scan.table, keyFilter));
   // A LIMIT above the scan with nothing left for the coordinator to filter: the task stops
-  // reading once it has that many rows (the last batch may add more; the LIMIT cuts them).
+  // reading once it has that many rows.
   const stopAt = pushdown.rowsMax !== undefined && residual.length === 0 ? kb.arg(pushdown.rowsMax) : null;
   const rank = residual.length === 0 && pushdown.topN !== undefined ? topNRank(kb, scan.table, pushdown.topN) : null;
   const lines = [
@@ -80,12 +80,14 @@ export function compileScanKernel(
     '  __SETUP__',
     '  if (idx.length < len) idx = new Uint32Array(len);',
     '  let m = 0;',
+    ...(stopAt === null ? [] : [`  const room = ${stopAt} - out.collected;`]),
     '  for (let j = 0; j < len; j++) {',
     '    const i = sel === null ? j : sel[j];',
     ...(filters.length === 0 ? [] : [`    if (!(${filters.join(' && ')})) continue;`]),
     // A row ranking after the best count so far is dropped at once; the others wait for the end.
     ...(rank === null ? [] : [`    { const r = ${rank}; if (r === r && !tk.admit(r)) continue; }`]),
     '    idx[m++] = i;',
+    ...(stopAt === null ? [] : ['    if (m >= room) break;']),
     '  }',
     rank === null ? '  out.add(b, idx, m);' : '  if (m > 0) kept.push([b, idx.slice(0, m)]);',
     ...(stopAt === null ? [] : [`  if (out.collected >= ${stopAt}) break;`]),

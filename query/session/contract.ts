@@ -56,7 +56,11 @@ export interface ExecuteOptions {
   readonly copyOut?: boolean;
   /** The caller can run copy-in mode (the extended query protocol's Execute): COPY FROM STDIN then returns its sink. */
   readonly copyIn?: boolean;
-  /** The caller writes rows as they come: a SELECT's result is then a QueryResult.rowStream. */
+  /**
+   * The caller writes rows as they come: a SELECT's result is then a QueryResult.rowStream (in a
+   * script, only the last statement's; the caller reads it to the end or stops before asking for
+   * anything else of the session).
+   */
   readonly streamRows?: boolean;
 }
 

@@ -117,10 +117,13 @@ export class EngineSession implements Session {
       this.failBlock();
       throw e;
     }
-    for (const st of statements) {
+    for (const [i, st] of statements.entries()) {
       try {
         const single = statements.length === 1;
-        yield await this.runStatement(st, [], options, single ? sql : null);
+        // Only the last statement's rows may stream: a caller keeping only the last result (REST)
+        // would otherwise leave an earlier SELECT unrun, or run it after the statements that follow.
+        const last = i === statements.length - 1;
+        yield await this.runStatement(st, [], last || options?.streamRows !== true ? options : { ...options, streamRows: false }, single ? sql : null);
       } catch (e) {
         this.failBlock();
         throw toEonError(e);

@@ -46,6 +46,26 @@ test('a result larger than the budget streams to the client, in both protocols',
   expect(extended.rowCount).toBe(300_000);
 });
 
+test('REST streams a long JSON result and answers a short one whole, errors included', async () => {
+  const query = (sql: string): Promise<Response> =>
+    fetch(`http://127.0.0.1:${node.httpPort}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+  const long = await query('SELECT a.id, b.id AS bid FROM budget_t a CROSS JOIN budget_t b WHERE a.id < 100');
+  expect(long.status).toBe(200);
+  const body = (await long.json()) as { rows: number[][]; rowCount: number; command: string };
+  expect([body.rowCount, body.rows.length, body.command]).toEqual([300_000, 300_000, 'SELECT']);
+  expect(body.rows.some(([a, b]) => a === 99 && b === 2999)).toBe(true);
+  // Within the first rows an error still gets its status and JSON body.
+  const early = await query('SELECT 1 / (id - 5) FROM budget_t ORDER BY id');
+  expect(early.status).toBe(400);
+  expect(((await early.json()) as { error: { code: string } }).error.code).toBe('22012');
+  // Past them the head is sent: the error cuts the body off, never a complete JSON document.
+  // Rows come as 1, 2, …, 15000 in batches (UNION ALL streams its sides in order): row 12,000 divides by zero.
+  const late = await query('SELECT g, 1 / (g - 12000) AS q FROM (SELECT g FROM generate_series(1, 10000) g UNION ALL SELECT g + 10000 FROM generate_series(1, 5000) g) s');
+  expect(late.status).toBe(200);
+  const text = await late.text().catch(() => null);
+  expect(text === null || !text.endsWith('}')).toBe(true);
+});
+
 test('an error after rows were sent ends the statement with its SQLSTATE; the connection stays usable', async () => {
   // Row 2,500 divides by zero after 2,499 rows went out.
   const err = await client.query('SELECT id, 1 / (2500 - id) AS q FROM budget_t ORDER BY id').then(
