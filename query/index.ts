@@ -11,6 +11,7 @@ import type { PointReads } from './execute/point-reads.js';
 import { standaloneClusterInfo, type ClusterInfoProvider, type SessionIdentity } from './catalog/index.js';
 import { SessionSecurity } from './session/privileges.js';
 import { bootstrapRoles } from './statements/bootstrap-roles.js';
+import { startAutoAnalyze } from './statistics/auto-analyze.js';
 
 export { QUERY_CELLS_MAX, PlanCache };
 export type { TableDdl, PointReads };
@@ -41,6 +42,8 @@ export interface QueryEngineOptions {
   readonly superuser?: { readonly name: string; readonly password?: string };
   /** Primary-key reads at the key's replicas with read repair (a cluster node); absent: local reads. */
   readonly pointReads?: PointReads;
+  /** Ms between the background checks for tables to re-analyze (query/statistics/auto-analyze.ts); 0 turns them off. */
+  readonly autoAnalyzeIntervalMs?: number;
 }
 
 export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
@@ -57,6 +60,9 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   // DDL another node decided reaches this store through the cluster catalog, not a session:
   // plans cached against the old catalog (a replaced view's old query) must go then too.
   const stopWatching = opts.store.onCatalogChange(() => cache.invalidate());
+  // New statistics of a table (ANALYZE, the auto-analyze) re-plan the statements that read it.
+  const stopStatistics = opts.store.statistics.onChange((tableId) => cache.statisticsChanged(tableId));
+  const stopAutoAnalyze = opts.autoAnalyzeIntervalMs === 0 ? async () => {} : startAutoAnalyze(opts.store, opts.autoAnalyzeIntervalMs);
   if (opts.superuser !== undefined) bootstrapRoles(opts.store, opts.superuser.name, opts.superuser.password);
   return {
     openSession(options: { user: string; database: string }): Session {
@@ -74,6 +80,8 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
     },
     async close() {
       stopWatching();
+      stopStatistics();
+      await stopAutoAnalyze();
     },
   };
 }

@@ -3,6 +3,7 @@
 //
 //   catalog  ['table', name] → TableSchema · ['tableById', id] → name        (msgpack values)
 //            ['sequence', name] → options, last value, is_called · ['meta', 'nextSequenceId']
+//            ['statistics', tableId] → the table's planner statistics (storage/table-statistics.ts)
 //   meta     'partitions' → Q · 'nextTableId' · 'nextSegmentId' · ['rowSeq', tableId]
 //   delta    [tableId u32][partition u16][pk…] → encoded row (row-codec)
 //   pkidx    same key → [segmentId u32][row u32] for rows folded into segments

@@ -10,6 +10,7 @@ export type { ViewColumn, ViewDefinition, ViewSchema } from './view-schema.js';
 export { StorageReader, storedTypes } from './reader.js';
 export type { SegmentMeta } from './environment.js';
 export { scanPartition } from './scan.js';
+export { TableStatisticsStore, statisticsMatch, type ColumnStatistics, type TableStatistics } from './table-statistics.js';
 export { SEGMENT_ROWS_MAX } from './segment.js';
 export type { ColumnVector, ColumnBatch, ZoneMap, ZonePredicate } from './column-vector.js';
 export { physicalOf, valueAt, isValid, numericToText, SCALED_NUMERIC_PRECISION_MAX } from './column-vector.js';

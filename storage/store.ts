@@ -28,6 +28,7 @@ import { checkKeyRange, keyRangeBytes, keyRangePartitions, type KeyRange } from 
 import { EMPTY_SECURITY, validateSecurity, type SecurityDocument } from './security.js';
 import type { ViewDefinition, ViewSchema } from './view-schema.js';
 import { generationOf, layoutMapping, mapRow, type LayoutMapping } from './table-rewrite.js';
+import { TableStatisticsStore, type TableStatistics } from './table-statistics.js';
 import type { ColumnType } from '../src/types/column-type.js';
 
 /** The catalog key of the roles-and-privileges document. */
@@ -254,6 +255,8 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   readonly deadDirty = new Map<string, { key: Buffer; bitmap: Uint8Array }>();
   readonly rowSeqs = new Map<number, number>();
   readonly deltaChanges = new Map<number, number>();
+  /** Rows inserted, updated or deleted per table id (the auto-analyze counts them, query/statistics). */
+  readonly modified = new Map<number, number>();
   /**
    * Inserts are held per partition until flush: a partition receiving DELTA_ROWS_COMPACT or more
    * of them goes straight into segments (a bulk load skips the delta and its later compaction);
@@ -279,6 +282,10 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     private readonly replication: WriteReplication | null = null,
   ) {
     this.changes = replication === null ? null : new Map();
+  }
+
+  private noteModified(tableId: number, rows: number): void {
+    this.modified.set(tableId, (this.modified.get(tableId) ?? 0) + rows);
   }
 
   private bump(tableId: number, partition: number, by: number): void {
@@ -431,6 +438,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       this.addIndexEntries(table, indexes, row, kb);
     }
     this.changes?.set(ks, { table, partition, row });
+    this.noteModified(table.id, 1);
     if (pending !== undefined && pending.rows.has(ks)) {
       pending.rows.set(ks, row);
       return;
@@ -456,6 +464,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       deleted = true;
     } else deleted = this.markDead(kb);
     if (deleted) this.changes?.set(kb.toString('latin1'), { table, partition, row: null });
+    if (deleted) this.noteModified(table.id, 1);
     return deleted;
   }
 
@@ -477,6 +486,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
 
   apply(table: TableSchema, key: Buffer, row: Uint8Array | null, entry: Uint8Array): void {
     const partition = key.readUInt16BE(4);
+    this.noteModified(table.id, 1);
     // A replica keeps its indexes as the rows arrive; uniqueness was the writer's to check.
     const indexes = this.store.indexesOf(table);
     if (indexes.length > 0) {
@@ -529,6 +539,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   private flushPending(): void {
     for (const [slot, { table, partition, rows }] of this.pending) {
       if (rows.size === 0) continue;
+      this.noteModified(table.id, rows.size);
       const sorted = rows.sorted();
       this.store.noteKeyWritten(table.id, partition, sorted.keys[sorted.keys.length - 1]!);
       if (rows.size < (this.bulk ? BULK_SEGMENT_ROWS_MIN : DELTA_ROWS_COMPACT)) {
@@ -615,6 +626,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       if (last !== null) this.store.noteKeyWritten(table.id, partition, (last as Buffer).toString('latin1'));
       this.env.segmeta.putSync(sk, record.meta);
       this.env.staged.removeSync(sk);
+      this.noteModified(table.id, record.meta.rows);
       this.segmentSlotsWritten.add(slot);
       if (record.meta.rows < SEGMENT_MERGE_ROWS_MAX) this.smallSegmentSlots.add(slot);
     }
@@ -676,6 +688,10 @@ export class Store {
   readonly sequences: SequenceStore;
   /** Delta row counts per (table, partition) slot; absent = not yet counted. */
   private readonly deltaRows = new Map<number, number>();
+  /** Planner statistics ANALYZE wrote (storage/table-statistics.ts). */
+  readonly statistics: TableStatisticsStore;
+  /** Rows changed per table id since this node started or last analyzed it (see modifiedSince). */
+  private readonly modifiedRows = new Map<number, number>();
   /** Whether a (table, partition) slot has segments; absent = not yet looked up. */
   private readonly segmentSlots = new Map<number, boolean>();
   /**
@@ -707,6 +723,7 @@ export class Store {
     this.reader = new StorageReader(dir, env, cache);
     this.own = new StorageReader(dir, env, cache);
     this.sequences = new SequenceStore(env.catalog);
+    this.statistics = new TableStatisticsStore(env.catalog);
     for (const { key, value } of env.catalog.getRange({ start: ['table'], end: ['table', '\uffff'] })) {
       if (key[0] === 'table') this.tables.set(String(key[1]), value as TableSchema);
     }
@@ -845,9 +862,11 @@ export class Store {
       this.env.catalog.removeSync(['table', name]);
       this.env.catalog.removeSync(['tableById', table.id]);
       this.env.meta.removeSync(['rowSeq', table.id]);
+      this.statistics.removeSync(table.id);
       for (const c of table.columns) if (c.sequence !== undefined && this.sequences.has(c.sequence.name)) this.sequences.drop(c.sequence.name);
     });
     this.tables.delete(name);
+    this.modifiedRows.delete(table.id);
     this.catalogChanged();
     for (let p = 0; p < this.partitions; p++) {
       this.deltaRows.delete(partitionSlot(table.id, p));
@@ -879,6 +898,7 @@ export class Store {
           const keys = [...db.getKeys({ start, end })].map((k) => Buffer.from(k));
           for (const k of keys) db.removeSync(k);
         }
+        this.statistics.removeSync(table.id);
       }
     });
     for (const table of tables) {
@@ -922,6 +942,7 @@ export class Store {
       if (name !== schema.name) this.env.catalog.removeSync(['table', name]);
       this.env.catalog.putSync(['table', schema.name], schema);
       this.env.catalog.putSync(['tableById', schema.id], schema.name);
+      this.statistics.dropStaleSync(schema);
       const kept = new Set(schema.columns.flatMap((c) => (c.sequence === undefined ? [] : [c.sequence.name])));
       for (const c of old.columns) if (c.sequence !== undefined && !kept.has(c.sequence.name) && this.sequences.has(c.sequence.name)) this.sequences.drop(c.sequence.name);
       for (const c of schema.columns) if (c.sequence !== undefined && !this.sequences.has(c.sequence.name)) this.sequences.create(c.sequence);
@@ -1437,6 +1458,7 @@ export class Store {
 
   /** Bookkeeping after a write committed: segment slots and delta sizes that drive compaction. */
   private noteCommitted(tx: WriteTxImpl): void {
+    for (const [tableId, rows] of tx.modified) this.modifiedRows.set(tableId, (this.modifiedRows.get(tableId) ?? 0) + rows);
     for (const slot of tx.segmentSlotsWritten) this.segmentSlots.set(slot, true);
     for (const slot of tx.smallSegmentSlots) this.mergeSlots.add(slot);
     for (const [slot, change] of tx.deltaChanges) {
@@ -1497,6 +1519,32 @@ export class Store {
   }
 
   // ---- reads ----
+
+  /** The table's statistics from ANALYZE, if any still match its columns (the planner's Catalog reads them). */
+  tableStatistics(table: TableSchema): TableStatistics | undefined {
+    return this.statistics.get(table);
+  }
+
+  /** Rows inserted, updated or deleted in a table since this node started or `forgetModified` (the auto-analyze reads it). */
+  modifiedSince(table: TableSchema): number {
+    return this.modifiedRows.get(table.id) ?? 0;
+  }
+
+  /** Takes `rows` off the table's change count: ANALYZE saw them (changes made while it ran stay counted). */
+  forgetModified(table: TableSchema, rows: number): void {
+    const left = (this.modifiedRows.get(table.id) ?? 0) - rows;
+    if (left > 0) this.modifiedRows.set(table.id, left);
+    else this.modifiedRows.delete(table.id);
+  }
+
+  /**
+   * A reader of its own over the store's environment for a long scan on the main thread (ANALYZE):
+   * the caller pins a snapshot with begin() and must end() it. Its small segment cache leaves the
+   * store's cache to the segments queries use.
+   */
+  snapshotReader(cacheBytes: number): StorageReader {
+    return new StorageReader(this.dir, this.env, new SegmentCache(cacheBytes));
+  }
 
   /** Rows in a table as of the last commit, counting rows later marked dead (for planning). */
   estimatedRows(table: TableSchema): number {

@@ -25,7 +25,8 @@ import { bindExpr, containsAggregate } from './bind-expr.js';
 import { bindTableFunction } from './table-function.js';
 import { exprKey } from './expr-key.js';
 import { expandGroupingSets, groupingSetsPlan, needsGroupingSetsPlan } from './grouping-sets.js';
-import { UNKNOWN_RELATION_ROWS, conjunctSelectivity, factorCommonConjuncts, impliedRestrictions, joinOrder } from './join-order.js';
+import { UNKNOWN_RELATION_ROWS, conjunctSelectivity, distinctFrom, factorCommonConjuncts, impliedRestrictions, joinOrder, relationStatistics } from './join-order.js';
+import { filterSelectivity } from '../optimize/cardinality.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { isSystemSchema, resolveSystemTable } from '../catalog/index.js';
 import { coerce, requireBoolean, unify } from './typing.js';
@@ -841,6 +842,9 @@ function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: Lev
   // Table sizes only matter (and are only read) when the join order is ours to choose.
   const rows = relations.map((r) => (!reorderable ? 0 : r.plan.kind === 'scan' ? stmt.catalog.estimatedRows?.(r.plan.table) ?? UNKNOWN_RELATION_ROWS : UNKNOWN_RELATION_ROWS));
   const filteredRows = [...rows];
+  // Analyzed tables' conjuncts are estimated together (range pairs), in their own column numbers.
+  const statistics = relations.map((r, i) => (reorderable ? relationStatistics(stmt.catalog, r.plan, rows[i]!) : undefined));
+  const analyzedConjuncts: Expr[][] = relations.map(() => []);
   // A conjunct on one relation filters it before any join (not the null-extended side of a LEFT JOIN).
   for (let i = pending.length - 1; i >= 0; i--) {
     const used = [...columnsUsed(pending[i]!.expr)];
@@ -848,15 +852,20 @@ function bindFrom(fromItems: readonly Node[], whereConjuncts: Node[], level: Lev
     // A LATERAL item's plan runs in its own per-row context: conjuncts stay above it.
     if (used.length === 0 || types[r] === 'left' || relations[r]!.lateral === true || used.some((c) => relationOf(c) !== r)) continue;
     relations[r] = { ...relations[r]!, plan: addFilter(relations[r]!.plan, [shiftColumns(pending[i]!.expr, -starts[r]!)]) };
-    filteredRows[r]! *= conjunctSelectivity(pending[i]!.expr);
+    if (statistics[r] === undefined) filteredRows[r]! *= conjunctSelectivity(pending[i]!.expr);
+    else analyzedConjuncts[r]!.push(shiftColumns(pending[i]!.expr, -starts[r]!));
     pending.splice(i, 1);
   }
+  analyzedConjuncts.forEach((cs, r) => {
+    if (cs.length > 0) filteredRows[r]! *= filterSelectivity(cs, statistics[r]);
+  });
   // Comma-separated relations join in an order where each meets the earlier ones by an equality.
   const joinRelations = relations.map((r, i) => ({
     width: widths[i]!,
     rows: rows[i]!,
     filteredRows: filteredRows[i]!,
     key: r.plan.kind === 'scan' ? r.plan.table.primaryKey : [],
+    ...distinctFrom(statistics[i]),
   }));
   const order = reorderable ? joinOrder(joinRelations, pending.map((p) => p.expr)) : relations.map((_, i) => i);
   const reordered = order.some((r, i) => r !== i);

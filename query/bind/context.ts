@@ -3,7 +3,7 @@
 
 import { EonError } from '../../src/errors/index.js';
 import type { ColumnType } from '../../src/types/index.js';
-import type { TableSchema, ViewSchema } from '../../storage/index.js';
+import type { TableSchema, TableStatistics, ViewSchema } from '../../storage/index.js';
 import type { Expr } from '../plan/expr.js';
 import type { AggregateCall, OutputColumn, Plan, WindowCall } from '../plan/logical.js';
 import type { Scope } from './scope.js';
@@ -22,6 +22,8 @@ export interface Catalog {
   getView?(name: string): ViewSchema | undefined;
   /** Rows a table holds about now, for choosing a join order (absent: sizes unknown). */
   estimatedRows?(table: TableSchema): number;
+  /** What ANALYZE learned of a table (query/optimize/cardinality.ts estimates from it); absent or undefined: nothing. */
+  tableStatistics?(table: TableSchema): TableStatistics | undefined;
 }
 
 /** A relation a statement reads or writes: checked against the role when the statement runs (query/session/privileges.ts). */

@@ -6,6 +6,9 @@
 import { T } from '../../src/types/index.js';
 import { andOf, columnsUsed, conjunctsOf, exprChildren, type Expr } from '../plan/expr.js';
 import { exprKey } from './expr-key.js';
+import { conjunctSelectivity, distinctValues, equiJoinSelectivity, type RelationStatistics } from '../optimize/cardinality.js';
+import type { Plan } from '../plan/logical.js';
+import type { Catalog } from './context.js';
 
 /** (A AND B) OR (A AND C) → A, (B OR C): equivalent in three-valued logic too. */
 export function factorCommonConjuncts(e: Expr): Expr[] {
@@ -44,26 +47,26 @@ export function impliedRestrictions(e: Expr, relationOf: (column: number) => num
 
 /** Rows assumed for a relation whose size is unknown (a derived table, a CTE). */
 export const UNKNOWN_RELATION_ROWS = 10_000;
-/**
- * The fraction of a relation's rows assumed to pass a filter conjunct on it alone (there are no
- * column statistics): an equality with a constant or a LIKE keeps EQUALITY_SELECTIVITY, a range
- * bound RANGE_SELECTIVITY (two bounds on a column keep about a ninth), an IN list
- * EQUALITY_SELECTIVITY per item, anything else FILTER_SELECTIVITY.
- */
-const FILTER_SELECTIVITY = 0.25;
-const EQUALITY_SELECTIVITY = 0.1;
-const RANGE_SELECTIVITY = 1 / 3;
-
-export function conjunctSelectivity(e: Expr): number {
-  const constant = (x: Expr): boolean => x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && constant(x.arg));
-  if (e.kind === 'binary' && (constant(e.left) || constant(e.right))) {
-    if (e.op === '=') return EQUALITY_SELECTIVITY;
-    if (e.op === '<' || e.op === '<=' || e.op === '>' || e.op === '>=') return RANGE_SELECTIVITY;
-  }
-  if (e.kind === 'like') return e.negate ? 1 - EQUALITY_SELECTIVITY : EQUALITY_SELECTIVITY;
-  if (e.kind === 'in_list' && !e.negate) return Math.min(FILTER_SELECTIVITY * 2, EQUALITY_SELECTIVITY * e.list.length);
-  return FILTER_SELECTIVITY;
+// Filter selectivities come from the one estimator (statistics, or its fixed guesses without them).
+export { conjunctSelectivity };
+/** A FROM relation's statistics for the estimator: a table scan's, scaled to `rows`, when ANALYZE has taken them. */
+export function relationStatistics(catalog: Catalog, plan: Plan, rows: number): RelationStatistics | undefined {
+  if (plan.kind !== 'scan') return undefined;
+  const stats = catalog.tableStatistics?.(plan.table);
+  return stats === undefined ? undefined : { rows, columns: stats.columns };
 }
+
+/** The `distinct` of a JoinRelation with statistics (nothing without). */
+export function distinctFrom(stats: RelationStatistics | undefined): Pick<JoinRelation, 'distinct'> {
+  if (stats === undefined) return {};
+  return {
+    distinct: (column) => {
+      const cs = stats.columns[column];
+      return cs === null || cs === undefined ? undefined : distinctValues(cs, stats.rows);
+    },
+  };
+}
+
 /** The fraction of row pairs assumed to match an equality on columns that are no key. */
 const UNKEYED_JOIN_SELECTIVITY = 0.01;
 
@@ -75,6 +78,8 @@ export interface JoinRelation {
   readonly filteredRows: number;
   /** Primary-key column positions within the relation; empty when it has none (or unknown). */
   readonly key: readonly number[];
+  /** Distinct values of a column (position within the relation) from its statistics; absent or undefined when unknown. */
+  readonly distinct?: (column: number) => number | undefined;
 }
 
 /**
@@ -84,7 +89,9 @@ export interface JoinRelation {
  * join). Each filtered relation is tried as the start and the order with the fewest estimated
  * intermediate rows wins. Estimates: joining on the new relation's key keeps the rows (times its
  * filters' selectivity); on the key of a joined relation j, the new relation's filtered rows
- * times the share of j's rows still there; otherwise the product times UNKEYED_JOIN_SELECTIVITY.
+ * times the share of j's rows still there; otherwise the product times the join's selectivity:
+ * from the columns' distinct counts where statistics give both (see unkeyedSelectivity), else
+ * UNKEYED_JOIN_SELECTIVITY.
  */
 export function joinOrder(relations: readonly JoinRelation[], conjuncts: readonly Expr[]): number[] {
   const starts: number[] = [];
@@ -111,6 +118,27 @@ export function joinOrder(relations: readonly JoinRelation[], conjuncts: readonl
   const covers = (rel: number, columns: Set<number>): boolean => {
     const key = relations[rel]!.key;
     return key.length > 0 && key.every((k) => columns.has(starts[rel]! + k));
+  };
+  /**
+   * The selectivity of joining r to the joined relations through column equalities on no key:
+   * the most selective pair's 1/max(ndv), each side's distinct count capped by its rows (a
+   * filtered side holds at most that many); UNKEYED_JOIN_SELECTIVITY when no pair has
+   * statistics on both sides.
+   */
+  const unkeyedSelectivity = (r: number, joined: ReadonlySet<number>, rRows: number, joinedRows: number): number => {
+    let best: number | undefined;
+    for (const [a, b] of pairs) {
+      for (const [x, y] of [[a, b], [b, a]] as const) {
+        if (relationOf(x) !== r || !joined.has(relationOf(y))) continue;
+        const j = relationOf(y);
+        const nx = relations[r]!.distinct?.(x - starts[r]!);
+        const ny = relations[j]!.distinct?.(y - starts[j]!);
+        if (nx === undefined || ny === undefined) continue;
+        const s = equiJoinSelectivity(Math.min(nx, Math.max(1, rRows)), Math.min(ny, Math.max(1, joinedRows)));
+        if (best === undefined || s < best) best = s;
+      }
+    }
+    return best ?? UNKEYED_JOIN_SELECTIVITY;
   };
   /** Greedy from `first`: the order, and its cost as the sum of the estimated intermediate rows. */
   const greedyFrom = (first: number): { order: number[]; cost: number } => {
@@ -142,7 +170,7 @@ export function joinOrder(relations: readonly JoinRelation[], conjuncts: readonl
           ? current * (rel.rows === 0 ? 1 : rel.filteredRows / rel.rows)
           : keyed.length > 0
             ? rel.filteredRows * Math.min(1, ...keyed.map((j) => current / Math.max(1, relations[j]!.rows)))
-            : current * rel.filteredRows * UNKEYED_JOIN_SELECTIVITY;
+            : current * rel.filteredRows * unkeyedSelectivity(r, joined, rel.filteredRows, current);
         if (rows < best) {
           best = rows;
           at = i;

@@ -89,7 +89,8 @@ export function pgCatalogTables(all: () => readonly SystemTableDef[]): SystemTab
       ],
       (env) =>
         relations(env).map((r) => {
-          const rows = r.relkind === 'r' && r.table !== null ? env.store.estimatedRows(r.table) : -1;
+          // reltuples: ANALYZE's count when it ran, else the store's current estimate.
+          const rows = r.relkind === 'r' && r.table !== null ? (env.store.statistics.get(r.table)?.rows ?? env.store.estimatedRows(r.table)) : -1;
           const hasIndex = r.relkind === 'r' && r.table !== null && (r.table.primaryKey.length > 0 || (r.table.indexes ?? []).length > 0);
           const am = r.relkind === 'i' ? BTREE_AM_OID : r.relkind === 'r' ? HEAP_AM_OID : 0;
           return [

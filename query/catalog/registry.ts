@@ -10,6 +10,7 @@ import { eonTables } from './eon-tables.js';
 import { eonTableQuorums } from './eon-table-quorums.js';
 import { informationSchemaTables } from './information-schema.js';
 import { pgCatalogTables } from './pg-catalog.js';
+import { pgStatsTables } from './pg-stats.js';
 import type { SystemTableDef } from './system-table.js';
 
 export const SYSTEM_TABLES: readonly SystemTableDef[] = [
@@ -17,6 +18,7 @@ export const SYSTEM_TABLES: readonly SystemTableDef[] = [
   ...eonTables(),
   ...eonTableQuorums(),
   ...informationSchemaTables(() => SYSTEM_TABLES),
+  ...pgStatsTables(),
 ];
 
 const BY_NAME = new Map<string, { def: SystemTableDef; ordinal: number }>(SYSTEM_TABLES.map((def, ordinal) => [`${def.schema}.${def.name}`, { def, ordinal }]));

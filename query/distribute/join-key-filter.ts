@@ -4,11 +4,14 @@
 
 import type { Value } from '../../src/types/index.js';
 import { conjunctsOf, type Expr } from '../plan/expr.js';
-import { conjunctSelectivity } from '../bind/join-order.js';
+import { filterSelectivity } from '../optimize/cardinality.js';
+import type { TableStatistics } from '../../storage/index.js';
 import { columnSource, type ColumnSource } from '../plan/column-source.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 
 type ScanPlan = Plan & { kind: 'scan' };
+/** A scanned table's statistics from ANALYZE, if any (absent: the estimator's fixed guesses). */
+export type ScanStatistics = (scan: ScanPlan) => TableStatistics | undefined;
 
 /** Build sides with more distinct keys than this do not filter (the set would cost more than it saves). */
 export const KEY_FILTER_VALUES_MAX = 2_000_000;
@@ -45,22 +48,27 @@ export interface KeyFilterPlan {
 
 /**
  * A rough size of a plan's output: a table's rows, cut by its filter's conjuncts (see
- * conjunctSelectivity) and by FILTER_SELECTIVITY per filter node above it; an inner,
+ * query/optimize/cardinality.ts: from the table's statistics when `statsOf` has them) and by FILTER_SELECTIVITY per filter node above it; an inner,
  * semi or anti join as its smaller side (joins on keys mostly keep the matches of the smaller
  * side), an outer join as the side it keeps, a grouped aggregate AGGREGATE_ROWS_PER_GROUP times
  * smaller than its input.
  */
-export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number): number {
-  if (p.kind === 'scan') return rowsOf(p) * (p.filter === null ? 1 : conjunctsOf(p.filter).reduce((s, c) => s * conjunctSelectivity(c), 1));
+export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number, statsOf?: ScanStatistics): number {
+  if (p.kind === 'scan') {
+    if (p.filter === null) return rowsOf(p);
+    const rows = rowsOf(p);
+    const stats = statsOf?.(p);
+    return rows * filterSelectivity(conjunctsOf(p.filter), stats === undefined ? undefined : { rows, columns: stats.columns });
+  }
   if (p.kind === 'join') {
-    const l = estimateRows(p.left, rowsOf);
-    const r = estimateRows(p.right, rowsOf);
+    const l = estimateRows(p.left, rowsOf, statsOf);
+    const r = estimateRows(p.right, rowsOf, statsOf);
     if (p.joinType === 'left') return l;
     if (p.joinType === 'right') return r;
     if (p.joinType === 'full' || p.joinType === 'cross') return Math.max(l, r);
     return Math.min(l, r);
   }
-  const below = Math.max(0, ...planChildren(p).map((c) => estimateRows(c, rowsOf)));
+  const below = Math.max(0, ...planChildren(p).map((c) => estimateRows(c, rowsOf, statsOf)));
   if (p.kind === 'aggregate') return p.groupBy.length === 0 ? 1 : below / AGGREGATE_ROWS_PER_GROUP;
   return p.kind === 'filter' ? below * FILTER_SELECTIVITY : below;
 }
@@ -76,9 +84,9 @@ export interface KeyFilter {
  * `fragmentScans`) under the join (see keyColumnScan), on a side the join type lets shrink, and
  * its build the side estimated smaller. `rowsOf` estimates a table's rows; joins in `skipJoins` get none.
  */
-export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, rowsOf: (scan: ScanPlan) => number, skipJoins: ReadonlySet<Plan> = new Set()): KeyFilterPlan[] {
+export function planKeyFilters(plan: Plan, fragmentScans: ReadonlySet<Plan>, rowsOf: (scan: ScanPlan) => number, skipJoins: ReadonlySet<Plan> = new Set(), statsOf?: ScanStatistics): KeyFilterPlan[] {
   const out: KeyFilterPlan[] = [];
-  const largest = (p: Plan): number => estimateRows(p, rowsOf);
+  const largest = (p: Plan): number => estimateRows(p, rowsOf, statsOf);
   const visit = (p: Plan): void => {
     // A recursive term's joins run once per step over rows that change: no filter built once fits them.
     if (p.kind === 'recursive_union') return visit(p.anchor);

@@ -380,7 +380,7 @@ export class PartitionFragments implements FragmentRunner {
     const scans = new Set<Plan>(fragments.map((f) => (f.kind === 'join_aggregate' ? f.pipeline.fact : f.scan)));
     // A pipeline's joins run in the data engines: no side of theirs runs first on the coordinator.
     const pipelined = new Set<Plan>(fragments.flatMap((f) => (f.kind === 'join_aggregate' ? f.pipeline.joins : [])));
-    return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table), pipelined).map((k) => [k.probeSide, k]));
+    return new Map(planKeyFilters(plan, scans, (s) => this.store.estimatedRows(s.table), pipelined, (s) => this.store.tableStatistics(s.table)).map((k) => [k.probeSide, k]));
   }
 
   /**
@@ -431,14 +431,15 @@ export class PartitionFragments implements FragmentRunner {
     // others are built on the coordinator and held in memory (TPC-H Q12 probes every order with
     // its few filtered lines). Filter estimates are guesses, hence the wide margin.
     const largest = facts.reduce((a, b) => (rowsOf(b) > rowsOf(a) ? b : a));
-    const kept = facts.reduce((a, b) => (estimateRows(b, rowsOf) > estimateRows(a, rowsOf) ? b : a));
-    const fact = estimateRows(kept, rowsOf) > FACT_FILTERED_RATIO_MIN * estimateRows(largest, rowsOf) ? kept : largest;
+    const statsOf = (s: ScanPlan) => this.store.tableStatistics(s.table);
+    const kept = facts.reduce((a, b) => (estimateRows(b, rowsOf, statsOf) > estimateRows(a, rowsOf, statsOf) ? b : a));
+    const fact = estimateRows(kept, rowsOf, statsOf) > FACT_FILTERED_RATIO_MIN * estimateRows(largest, rowsOf, statsOf) ? kept : largest;
     const pipeline = planJoinPipeline(agg, fact);
     if (pipeline === null) return null;
     // Broadcasting pays when every build side is smaller than the fact's table; otherwise the
     // larger side is better filtered by the smaller one's keys (see join-key-filter.ts).
     const factRows = rowsOf(fact);
-    if (pipeline.builds.some((b) => estimateRows(b.plan, rowsOf) >= factRows)) return null;
+    if (pipeline.builds.some((b) => estimateRows(b.plan, rowsOf, statsOf) >= factRows)) return null;
     return compileJoinAggregateKernel(agg, pipeline, []) === null ? null : pipeline;
   }
 

@@ -29,8 +29,8 @@ export type Statement =
   /** SET name = value; value null: RESET / SET … TO DEFAULT (name 'all' for RESET ALL). */
   | { kind: 'set'; name: string; value: string | null; text: string; /** SET … TO DEFAULT (tag SET, not RESET). */ toDefault?: boolean }
   | { kind: 'show'; name: string; text: string }
-  /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE is accepted. */
-  | { kind: 'maintenance'; action: 'checkpoint' | 'vacuum' | 'analyze'; table: string | null; text: string }
+  /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE (and VACUUM ANALYZE: `analyze`) collects planner statistics. */
+  | { kind: 'maintenance'; action: 'checkpoint' | 'vacuum' | 'analyze'; table: string | null; text: string; analyze?: true }
   | CopyStatement
   | CursorStatement
   | { kind: 'unsupported'; feature: string; text: string };
@@ -146,7 +146,11 @@ function statementOfNode(node: Node, text: string): Statement {
       const rels = v.rels ?? [];
       if (rels.length > 1) return { kind: 'unsupported', feature: `${v.is_vacuumcmd === true ? 'VACUUM' : 'ANALYZE'} of several tables`, text };
       const relation = asNode(rels[0], 'VacuumRelation')?.relation;
-      return { kind: 'maintenance', action: v.is_vacuumcmd === true ? 'vacuum' : 'analyze', table: relation?.relname ?? null, text };
+      const alsoAnalyze = v.is_vacuumcmd === true && (v.options ?? []).some((o) => {
+        const d = asNode(o, 'DefElem');
+        return d?.defname === 'analyze' && defElemBoolean(d);
+      });
+      return { kind: 'maintenance', action: v.is_vacuumcmd === true ? 'vacuum' : 'analyze', table: relation?.relname ?? null, text, ...(alsoAnalyze ? { analyze: true as const } : {}) };
     }
     case 'CopyStmt':
       return copyStatementOf(asNode(node, 'CopyStmt')!, text);

@@ -1,7 +1,8 @@
 // Compiled statements of the simple protocol, keyed by their exact text; generic plans of
 // statement shapes (the same statement with other constants: see query/parse/statement-shape.ts);
 // and prepared statements, keyed by text and parameter types — so repeated queries skip parsing
-// and planning. Any catalog change empties it.
+// and planning. Any catalog change empties it; new statistics of a table (ANALYZE) drop the
+// entries that read or write it, so their next run plans with them.
 
 import type { Statement } from '../parse/parser.js';
 import type { CompiledStatement } from './compile.js';
@@ -55,6 +56,8 @@ export class PlanCache {
   /** Prepared statements by text and declared parameter types, with their parse. */
   private readonly prepared = new Map<string, { statement: Statement; compiled: CompiledStatement }>();
   catalogVersion = 0;
+  /** Per table id, bumped when its statistics are replaced: prepared statements reading it re-plan. */
+  private readonly statisticsVersions = new Map<number, number>();
 
   constructor(options: { readonly alwaysGeneric?: boolean } = {}) {
     this.alwaysGeneric = options.alwaysGeneric === true;
@@ -118,6 +121,22 @@ export class PlanCache {
   /** The shape's entry if it has one (no entry is created). */
   knownShape(key: string): ShapeEntry | undefined {
     return this.shapes.get(key);
+  }
+
+  /** Drops the plans that name table `tableId` (its statistics changed) and bumps its statistics version. */
+  statisticsChanged(tableId: number): void {
+    this.statisticsVersions.set(tableId, (this.statisticsVersions.get(tableId) ?? 0) + 1);
+    const names = (c: CompiledStatement): boolean => c.accesses?.some((a) => a.id === tableId) === true;
+    for (const [k, c] of this.entries) if (names(c)) this.entries.delete(k);
+    for (const [k, e] of this.shapes) if (e.generic !== null && names(e.generic)) this.shapes.delete(k);
+    for (const [k, p] of this.prepared) if (names(p.compiled)) this.prepared.delete(k);
+  }
+
+  /** A number that changes whenever the statistics of a table `c` names change (see statisticsChanged). */
+  statisticsVersionOf(c: CompiledStatement): number {
+    let v = 0;
+    for (const a of c.accesses ?? []) v += this.statisticsVersions.get(a.id) ?? 0;
+    return v;
   }
 
   invalidate(): void {

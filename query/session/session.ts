@@ -13,6 +13,7 @@ import { signalWithDeadline, statementTimeoutError } from '../execute/deadline.j
 import { CopyFromSink, copyTargets, type CopyIn } from '../statements/copy-from.js';
 import { copyToQuery, CopyToData, forceQuoteFlags } from '../statements/copy-to.js';
 import type { PlanCache, ShapeEntry } from './plan-cache.js';
+import { analyzeTables } from '../statistics/analyze.js';
 import { checkIsolationLevel, TransactionBlock } from './transaction.js';
 import { SessionCursors } from './cursors.js';
 import type { WriteTx } from '../../storage/index.js';
@@ -144,16 +145,19 @@ export class EngineSession implements Session {
       let compiled = hit?.compiled ?? compileStatement(st, this.services, paramTypes);
       if (hit === undefined && this.sharesPlans()) this.cache.putPrepared(cacheKey, st, compiled);
       let version = this.cache.catalogVersion;
+      let statistics = this.cache.statisticsVersionOf(compiled);
       let zone = this.settings.get('TimeZone');
       const prepared: PreparedStatement = {
         paramTypes: compiled.paramTypes,
         columns: compiled.columns,
         execute: async (params, options) => {
-          // Recompiled after DDL, and after SET TIME ZONE (its constants were read in the old zone).
-          if (version !== this.cache.catalogVersion || zone !== this.settings.get('TimeZone')) {
+          // Recompiled after DDL, after SET TIME ZONE (its constants were read in the old zone),
+          // and when its tables' statistics changed (ANALYZE).
+          if (version !== this.cache.catalogVersion || zone !== this.settings.get('TimeZone') || statistics !== this.cache.statisticsVersionOf(compiled)) {
             this.enterTimeZone();
             compiled = compileStatement(st, this.services, paramTypes);
             version = this.cache.catalogVersion;
+            statistics = this.cache.statisticsVersionOf(compiled);
             zone = this.settings.get('TimeZone');
           }
           try {
@@ -418,8 +422,9 @@ export class EngineSession implements Session {
     const store = this.services.store;
     const table = st.table === null ? undefined : store.getTable(st.table);
     if (st.table !== null && table === undefined) throw new EonError('undefined_table', `relation "${st.table}" does not exist`);
-    // ANALYZE is accepted for compatibility: eon keeps no planner statistics yet.
     if (st.action !== 'analyze') await store.compact(table);
+    // Planner statistics (query/statistics/analyze.ts); CHECKPOINT and plain VACUUM take none.
+    if (st.action === 'analyze' || st.analyze === true) await analyzeTables(store, table);
     return { command: st.action.toUpperCase(), rowCount: 0, columns: null, rows: [] };
   }
 

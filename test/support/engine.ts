@@ -25,6 +25,8 @@ export interface TestEngineOptions {
   planCache?: PlanCache;
   /** The cluster the engine sees, made from its store; default a standalone node. */
   cluster?: (store: Store) => ClusterInfoProvider;
+  /** Ms between background ANALYZE checks (0: none); default the engine's. */
+  autoAnalyzeIntervalMs?: number;
 }
 
 export interface TestEngine {
@@ -56,6 +58,7 @@ export function openTestEngine(options: TestEngineOptions = {}): TestEngine {
     pool,
     ...(options.planCache === undefined ? {} : { planCache: options.planCache }),
     ...(options.cluster === undefined ? {} : { cluster: options.cluster(store) }),
+    ...(options.autoAnalyzeIntervalMs === undefined ? {} : { autoAnalyzeIntervalMs: options.autoAnalyzeIntervalMs }),
   });
   const user = options.user ?? 'eon';
   let kept: Session | null = null;
