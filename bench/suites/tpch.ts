@@ -142,8 +142,11 @@ export async function loadTpchTable(engine: BenchEngine, table: string, csv: str
 export async function finishTpchLoad(engine: BenchEngine): Promise<string> {
   switch (engine.name) {
     case 'eon':
+      // As PostgreSQL's VACUUM ANALYZE: segments folded and planner statistics collected before
+      // the first query (the background analyze would otherwise change plans midway through a run).
       await engine.exec('CHECKPOINT');
-      return 'COPY FROM STDIN (psql \\copy) + CHECKPOINT';
+      await engine.exec('ANALYZE');
+      return 'COPY FROM STDIN (psql \\copy) + CHECKPOINT + ANALYZE';
     case 'postgres':
       await engine.exec('VACUUM ANALYZE');
       return 'COPY FROM STDIN (psql \\copy) + VACUUM ANALYZE';

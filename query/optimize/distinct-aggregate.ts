@@ -1,6 +1,6 @@
 // Optimizer rule distinct_aggregate: a plain DISTINCT becomes an aggregate grouped by every column
 // of its input, with no aggregate calls. The aggregate groups its keys as DISTINCT compares rows
-// (NULLs together, -0 with 0, NaN with NaN, 1.0 with 1.00; groupKey in query/execute/executor.ts
+// (NULLs together, -0 with 0, NaN with NaN, 1.0 with 1.00; groupKey in query/execute/operators/group-key.ts
 // and the kernels' keys), and over a large table it runs in the data engines as a partial
 // aggregate, where DISTINCT would gather every row to the coordinator first (query/distribute/
 // partition-fragments.ts takes an aggregate directly over a scan).

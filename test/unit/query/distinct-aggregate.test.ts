@@ -10,7 +10,7 @@ import type { AggregateCall, Plan } from '../../../query/plan/logical.js';
 import { exprKey } from '../../../query/bind/expr-key.js';
 import { distinctAggregate } from '../../../query/optimize/distinct-aggregate.js';
 import { distinctArgumentAggregate } from '../../../query/optimize/distinct-argument-aggregate.js';
-import { drainSync as runPlan } from '../../../query/execute/operators/drive.js';
+import { drainSync } from '../../../query/execute/operators/drive.js';
 import { ExecContext } from '../../../query/execute/context.js';
 import { FRAGMENT_ROWS_MIN } from '../../../query/distribute/partition-fragments.js';
 import { openTestEngine, textRows, type TestEngine } from '../../support/engine.js';
@@ -88,8 +88,8 @@ describe('distinct_aggregate rule', () => {
     const plain = distinct(input);
     const rewritten = distinctAggregate(plain);
     expect(rewritten.kind).toBe('aggregate');
-    const got = runPlan(rewritten, ctx);
-    expect(rowSet(got)).toEqual(rowSet(runPlan(plain, ctx)));
+    const got = drainSync(rewritten, ctx);
+    expect(rowSet(got)).toEqual(rowSet(drainSync(plain, ctx)));
     expect(got.length).toBe(4);
   });
 });
@@ -147,15 +147,15 @@ describe('distinct_argument_aggregate rule', () => {
     const plan = aggregate(input, [col(0)], calls(col(1)));
     const rewritten = distinctArgumentAggregate(plan);
     expect(rewritten).not.toBe(plan);
-    expect(rowSet(runPlan(rewritten, ctx))).toEqual(rowSet(runPlan(plan, ctx)));
-    expect(rowSet(runPlan(rewritten, ctx))).toContain(JSON.stringify([2, '0n', null, null, null, null]));
+    expect(rowSet(drainSync(rewritten, ctx))).toEqual(rowSet(drainSync(plan, ctx)));
+    expect(rowSet(drainSync(rewritten, ctx))).toContain(JSON.stringify([2, '0n', null, null, null, null]));
   });
 
   it('gives one row over no input without GROUP BY (count 0, the others NULL), none with it', () => {
     const empty: Plan = { kind: 'filter', input, predicate: { kind: 'const', type: T.bool, value: false }, columns: input.columns };
     const global = aggregate(empty, [], calls(col(1)));
-    expect(runPlan(distinctArgumentAggregate(global), ctx)).toEqual([[0n, null, null, null, null]]);
-    expect(runPlan(distinctArgumentAggregate(aggregate(empty, [col(0)], calls(col(1)))), ctx)).toEqual([]);
+    expect(drainSync(distinctArgumentAggregate(global), ctx)).toEqual([[0n, null, null, null, null]]);
+    expect(drainSync(distinctArgumentAggregate(aggregate(empty, [col(0)], calls(col(1)))), ctx)).toEqual([]);
   });
 });
 
