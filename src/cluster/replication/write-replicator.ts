@@ -38,6 +38,12 @@ export interface ReplicaPlacement {
   hasPeers(): boolean;
   /** The partition's replica set, owner first: n nodes (a table's N; unset: the node's setting), fewer if the ring has fewer. */
   replicasOf(partition: number, n?: number): readonly NodeId[];
+  /**
+   * New holders still receiving the partition by handoff (src/cluster/transfer): written to as
+   * well, and each that is up raises the write quorum by one, so a write acknowledged during the
+   * transfer is on W of the replicas that serve reads after it too. Unset: none.
+   */
+  pendingOf?(partition: number, n?: number): readonly NodeId[];
   isUp(id: NodeId): boolean;
   addressOf(id: NodeId): string | undefined;
 }
@@ -108,6 +114,8 @@ export class WriteReplicator implements WriteReplication {
     // The slots (table, partition) this write touched, each with its replica set and W.
     const slotIndex = new Map<number, number>();
     const slots: QuorumSlot[] = [];
+    // Per slot, the replicas still receiving the partition by handoff.
+    const pendingBySlot: ReadonlySet<NodeId>[] = [];
     const shipments = new Map<NodeId, Shipment[]>();
     // Replicas that are down get the same requests as hints, replayed when they are back.
     const missed = new Map<NodeId, Shipment[]>();
@@ -117,9 +125,13 @@ export class WriteReplicator implements WriteReplication {
       let index = slotIndex.get(slotId);
       if (index === undefined) {
         const quorum = tableQuorum(change.table);
-        const replicas = placement.replicasOf(change.partition, quorum.replicas).slice(0, quorum.replicas);
+        const serving = placement.replicasOf(change.partition, quorum.replicas).slice(0, quorum.replicas);
+        const pending = (placement.pendingOf?.(change.partition, quorum.replicas) ?? []).filter((id) => !serving.includes(id));
+        const replicas = [...serving, ...pending];
+        const need = Math.min(quorum.writeQuorum, serving.length) + pending.filter((id) => placement.isUp(id)).length;
         index = slots.length;
-        slots.push({ table: change.table.name, partition: change.partition, replicas, need: Math.min(quorum.writeQuorum, replicas.length) });
+        slots.push({ table: change.table.name, partition: change.partition, replicas, need });
+        pendingBySlot.push(new Set(pending));
         slotIndex.set(slotId, index);
       }
       for (const node of slots[index]!.replicas) {
@@ -156,7 +168,9 @@ export class WriteReplicator implements WriteReplication {
       for (const [node, list] of shipments) {
         this.ship(node, list, version, arm).then(
           (refused) => {
-            for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table)));
+            // A replica still receiving the partition that does not know the table yet (its catalog
+            // is catching up) will pull the table's rows once it does, this write's included.
+            for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table) || pendingBySlot[i]!.has(node)));
             if (refused.size > 0) failures.push(`${node} refused ${[...refused].map((t) => `"${t}"`).join(', ')} (unknown there or of another shape)`);
           },
           (e: unknown) => {
