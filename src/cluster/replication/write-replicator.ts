@@ -41,7 +41,9 @@ export interface ReplicaPlacement {
   /**
    * New holders still receiving the partition by handoff (src/cluster/transfer): written to as
    * well, and each that is up raises the write quorum by one, so a write acknowledged during the
-   * transfer is on W of the replicas that serve reads after it too. Unset: none.
+   * transfer is on W of the replicas that serve reads after it too. One whose send fails (killed,
+   * or cut off, before SWIM calls it dead) is excused from W and gets the write as a hint instead,
+   * so a dying newcomer does not fail writes that W serving replicas hold. Unset: none.
    */
   pendingOf?(partition: number, n?: number): readonly NodeId[];
   isUp(id: NodeId): boolean;
@@ -130,7 +132,7 @@ export class WriteReplicator implements WriteReplication {
         const replicas = [...serving, ...pending];
         const need = Math.min(quorum.writeQuorum, serving.length) + pending.filter((id) => placement.isUp(id)).length;
         index = slots.length;
-        slots.push({ table: change.table.name, partition: change.partition, replicas, need });
+        slots.push({ table: change.table.name, partition: change.partition, replicas, need, excusable: pending });
         pendingBySlot.push(new Set(pending));
         slotIndex.set(slotId, index);
       }
@@ -174,6 +176,9 @@ export class WriteReplicator implements WriteReplication {
             if (refused.size > 0) failures.push(`${node} refused ${[...refused].map((t) => `"${t}"`).join(', ')} (unknown there or of another shape)`);
           },
           (e: unknown) => {
+            // ship() kept what did not land as hints: a pending replica (killed, cut off, not yet
+            // seen dead) then gets the write as a down replica would, and stops raising W.
+            if (this.options.hints !== undefined) for (const sh of list) quorum.excuse(node, sh.slots);
             failures.push(`${node}: ${e instanceof Error ? e.message : String(e)}`);
           },
         ).finally(() => {

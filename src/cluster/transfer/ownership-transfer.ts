@@ -279,10 +279,13 @@ export class OwnershipTransfer {
     }
     const t = this.transition;
     if (t === null || this.queue.finished) return;
-    if (this.adoptedEverywhere(t)) {
-      for (let work = this.queue.next(Date.now(), (id) => this.o.isUp(id)); work !== null; work = this.queue.next(Date.now(), (id) => this.o.isUp(id))) {
-        void this.perform(work);
-      }
+    // Table lists are asked at once, rows only once every member uses the new ring: a partition
+    // whose old holders have no table of its replica count is complete without waiting, so a
+    // node that joins a cluster without data (one forming) serves as soon as it has asked.
+    const rowsAllowed = this.adoptedEverywhere(t);
+    const up = (id: NodeId): boolean => this.o.isUp(id);
+    for (let work = this.queue.next(Date.now(), up, rowsAllowed); work !== null; work = this.queue.next(Date.now(), up, rowsAllowed)) {
+      void this.perform(work);
     }
     // Retries, sources coming back, the adoption wait: look again shortly.
     if (!this.queue.finished) {

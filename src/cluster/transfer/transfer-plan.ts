@@ -28,7 +28,7 @@ export type ReadinessOf = (node: NodeId) => number | undefined;
 export interface PartitionPlacement {
   /** Read from these (R of them) and count W among them: ready new holders, then displaced old ones in their place. */
   readonly serving: readonly NodeId[];
-  /** New holders still receiving the partition: written to as well (each raises the write quorum by one), never read. */
+  /** New holders still receiving the partition: written to as well (each that is up raises the write quorum by one unless the send to it fails), never read. */
   readonly pending: readonly NodeId[];
 }
 

@@ -121,13 +121,15 @@ export class TransferQueue {
   /**
    * The next request to make, or null (the in-flight bound is reached, or nothing is due). A unit
    * whose source is down is skipped while another source of its partition is up (or has delivered);
-   * otherwise it waits for one to come back.
+   * otherwise it waits for one to come back. With `rowsAllowed` false only table lists are handed
+   * out (a partition whose sources list no table completes without any row request).
    */
-  next(nowMs: number, isUp: (node: NodeId) => boolean): TransferWork | null {
+  next(nowMs: number, isUp: (node: NodeId) => boolean, rowsAllowed = true): TransferWork | null {
     if (this.inFlight >= this.batchesInFlightMax) return null;
     for (let i = 0; i < this.units.length; i++) {
       const u = this.units[i]!;
       if (u.inFlight || u.phase === 'done' || u.phase === 'skipped' || u.retryAtMs > nowMs) continue;
+      if (!rowsAllowed && u.phase === 'rows') continue;
       if (!isUp(u.source)) {
         const siblings = this.byKey.get(u.key)!.map((j) => this.units[j]!).filter((s) => s !== u);
         if (siblings.some((s) => s.phase === 'done' || (s.phase !== 'skipped' && isUp(s.source)))) {

@@ -58,6 +58,20 @@ describe('TransferQueue', () => {
     expect(alone.counts().pending).toBe(1);
   });
 
+  it('hands out only table lists while rows are held back, so sources without tables complete a partition', () => {
+    const q = new TransferQueue(4);
+    q.plan([{ partition: 1, replicas: 3, sources: ['a'] }, { partition: 2, replicas: 3, sources: ['a'] }]);
+    const first = q.next(0, up, false)!;
+    const second = q.next(0, up, false)!;
+    expect([first.kind, second.kind]).toEqual(['tables', 'tables']);
+    expect(q.tablesListed(first, [])).toEqual(['3/1']);
+    expect(q.tablesListed(second, ['t1'])).toEqual([]);
+    // Partition 2 has rows to pull: not before they are allowed.
+    expect(q.next(0, up, false)).toBeNull();
+    expect(q.finished).toBe(false);
+    expect(q.next(0, up, true)).toMatchObject({ kind: 'rows', partition: 2, table: 't1' });
+  });
+
   it('ignores results of a superseded plan', () => {
     const q = new TransferQueue(2);
     q.plan([{ partition: 1, replicas: 3, sources: ['a'] }]);
