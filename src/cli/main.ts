@@ -56,7 +56,16 @@ async function main(argv: readonly string[]): Promise<void> {
       try {
         const what = command.kind === 'node-leave' ? 'leave' : `remove/${encodeURIComponent(command.node)}`;
         await clusterCommand(command.http, what, process.env.EON_PASSWORD || undefined);
-        process.stdout.write(command.kind === 'node-leave' ? `${command.http} is leaving the cluster; it stops once the others know\n` : `removed ${command.node}\n`);
+        process.stdout.write(command.kind === 'node-leave' ? `${command.http} is leaving the cluster: it hands its partitions to the nodes taking its place, then stops\n` : `removed ${command.node}\n`);
+        if (command.kind === 'node-leave') {
+          const { followLeave } = await import('./leave-progress.js');
+          const outcome = await followLeave(command.http, process.env.EON_PASSWORD || undefined, (line) => process.stdout.write(`${line}\n`));
+          if (outcome === 'stopped') process.stdout.write(`${command.http} has left the cluster and stopped (its log says whether every handoff was acknowledged)\n`);
+          else {
+            process.stderr.write(`eon: ${command.http} is still running; see its log and eon status\n`);
+            process.exitCode = EXIT_CODES.failure;
+          }
+        }
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;
         process.stderr.write(`eon: ${e.message}\n`);

@@ -18,6 +18,9 @@ import { Namestore } from '../namestore/index.js';
 import { startReplication } from '../cluster/replication/index.js';
 import type { Replication } from '../cluster/replication/index.js';
 import { AntiEntropy } from '../cluster/antientropy/index.js';
+import { OwnershipTransfer } from '../cluster/transfer/index.js';
+import type { TransferProgress } from '../cluster/transfer/index.js';
+import { transferStore } from '../cluster/transfer/transfer-store.js';
 import type { HintKey } from '../cluster/handoff/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
 import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
@@ -205,6 +208,38 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replicating.clock, log });
     antiEntropy.start();
     closers.push({ name: 'anti-entropy', close: () => antiEntropy.stop() });
+    // Partitions a ring change gives this node are pulled from their old holders before it serves them.
+    const transferState = clusterNode.consensusEnv.openDB<string, string>({ name: 'state', encoding: 'string' });
+    const transfers = new OwnershipTransfer({
+      self: clusterNode.nodeId,
+      store: transferStore(store),
+      ring: clusterNode.ring,
+      defaultReplicas: REPLICAS_DEFAULT,
+      isUp: (id) => clusterNode.isUp(id),
+      addressOf: (id) => clusterNode.addressOf(id),
+      pool: clusterNode.pool,
+      server: clusterNode.server,
+      clock: replicating.clock,
+      progress: {
+        load: () => {
+          const text = transferState.get(TRANSFER_PROGRESS_KEY);
+          if (text === undefined) return undefined;
+          try {
+            return JSON.parse(text) as TransferProgress;
+          } catch {
+            return undefined;
+          }
+        },
+        save: (progress) => void transferState.put(TRANSFER_PROGRESS_KEY, JSON.stringify(progress)),
+      },
+      readyOf: (id) => clusterNode.readinessOf(id),
+      ringVersionOf: (id) => clusterNode.ringVersionOf(id),
+      onChange: () => clusterNode.transfersChanged(),
+      log,
+    });
+    clusterNode.attachTransfers(transfers);
+    transfers.start();
+    closers.push({ name: 'ownership transfer', close: () => transfers.stop() });
     const clusterCatalog = new ClusterCatalog({
       tables: store,
       membership: clusterNode,
@@ -258,6 +293,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     throw e;
   }
 }
+
+/** Where ownership transfer keeps its progress in the consensus environment's state database. */
+const TRANSFER_PROGRESS_KEY = 'transfer.progress';
 
 /** The certificate and key are read once, before anything else opens, so a bad file leaves nothing behind. */
 function tlsOrExplain(files: TlsFiles): TlsCredentials {

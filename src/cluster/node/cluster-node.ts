@@ -16,6 +16,8 @@ import type { RpcLogger } from '../rpc/index.js';
 import { systemRuntime } from '../runtime.js';
 import type { NodeId } from '../runtime.js';
 import type { ClusterView, MemberView } from '../view/cluster-view.js';
+import { LEAVE_HANDOFF_TIMEOUT_MS } from '../transfer/index.js';
+import type { OwnershipTransfer, PartitionPlacement } from '../transfer/index.js';
 import { loadOrCreateIdentity, saveIdentity } from './identity.js';
 import type { NodeIdentity } from './identity.js';
 import { RING_ADOPT_RPC, RingKeeper } from './ring-keeper.js';
@@ -30,6 +32,14 @@ export const CONSENSUS_DIR_NAME = 'consensus';
 export const STATS_REFRESH_MS = 1_000;
 /** After the seeds went unanswered, the next round of join attempts starts after this long. */
 export const JOIN_RETRY_ROUND_MS = 10_000;
+/** How often the node looks for members whose gossiped transfer readiness changed (placements follow it). */
+export const READINESS_POLL_MS = 200;
+/** Gossiped stats of ownership transfer (src/cluster/transfer): the ring a node holds completely, the ring it uses, and whether it is leaving. */
+export const STAT_RING_READY = 'ringReady';
+export const STAT_RING_VERSION = 'ringVersion';
+export const STAT_LEAVING = 'leaving';
+/** While a node leaves: its partition replicas the nodes taking its place have not yet received (what `eon node leave` waits on). */
+export const STAT_HANDOFFS_OUTSTANDING = 'handoffsOutstanding';
 /** Where the ring adopted last is kept in the consensus environment's state database. */
 const ADOPTED_RING_KEY = 'ring.adopted';
 /** Seeds are addressed before their ids are known: "@host:port". */
@@ -64,6 +74,11 @@ export class ClusterNode {
   /** False while a node started with seeds has not heard from any of them. */
   private hasJoined: boolean;
   private readonly leaveWaiters: (() => void)[] = [];
+  /** Set by leave(): the claimant drops this node from the ring while it hands its partitions off. */
+  private leavingNow = false;
+  private transfers: OwnershipTransfer | null = null;
+  private readinessTimer: NodeJS.Timeout | null = null;
+  private readinessSignature = '';
 
   private constructor(
     private readonly options: ClusterNodeOptions,
@@ -142,6 +157,7 @@ export class ClusterNode {
           return built?.joined ?? false;
         },
         members: () => swim?.members() ?? [],
+        isLeaving: (id) => (id === identity.nodeId ? built?.leavingNow === true : swim?.member(id)?.stats.extra?.[STAT_LEAVING] === 1),
         catalogAcceptors: (max) => built?.catalogAcceptors(max) ?? [identity.nodeId],
         announce: (version, ringJson) => {
           for (const id of built?.upMembers() ?? []) {
@@ -205,6 +221,56 @@ export class ClusterNode {
     return this.ring.replicasOf(partition, n);
   }
 
+  /**
+   * Where partition p's rows are read and written while ownership moves: new holders that have
+   * received it, old holders in place of those still receiving (serving), and those (pending).
+   */
+  placementOf(partition: number, n?: number): PartitionPlacement {
+    return this.ring.placementOf(partition, n);
+  }
+
+  /** A member's gossiped transfer readiness (this node's own from its transfers). */
+  readinessOf(id: NodeId): number | undefined {
+    if (id === this.nodeId) return this.transfers?.readyVersion;
+    const v = this.swim.member(id)?.stats.extra?.[STAT_RING_READY];
+    return typeof v === 'number' ? v : undefined;
+  }
+
+  /** A member's gossiped ring version in use. */
+  ringVersionOf(id: NodeId): number | undefined {
+    if (id === this.nodeId) return this.ring.version;
+    const v = this.swim.member(id)?.stats.extra?.[STAT_RING_VERSION];
+    return typeof v === 'number' ? v : undefined;
+  }
+
+  /**
+   * Hands ring changes to ownership transfer: from now on reads and writes are placed by who has
+   * received what, and this node gossips its own progress.
+   */
+  attachTransfers(transfers: OwnershipTransfer): void {
+    this.transfers = transfers;
+    this.ring.setReadiness((id) => this.readinessOf(id));
+    this.readinessTimer = setInterval(() => this.checkReadiness(), READINESS_POLL_MS);
+    this.readinessTimer.unref();
+  }
+
+  /** Transfer progress changed here: gossip it and place by it at once. */
+  transfersChanged(): void {
+    if (this.stopped) return;
+    this.refreshStats();
+    this.checkReadiness();
+  }
+
+  private checkReadiness(): void {
+    const signature = this.swim
+      .members()
+      .map((m) => `${m.id}=${this.readinessOf(m.id) ?? '-'}`)
+      .join(',');
+    if (signature === this.readinessSignature) return;
+    this.readinessSignature = signature;
+    this.ring.readinessChanged();
+  }
+
 
   /** False while a node started with seeds (--join, or remembered peers) has not heard from any. */
   get joined(): boolean {
@@ -250,6 +316,8 @@ export class ClusterNode {
     swim.onChange(() => this.ring.markDirty());
     const seeds = this.seedIds();
     this.hasJoined = seeds.length === 0;
+    // Every ring adopted is gossiped (a newcomer waits for all to use a ring before pulling by it).
+    this.ring.onAdopt(() => this.refreshStats());
     swim.start();
     this.ring.start();
     this.refreshStats();
@@ -319,7 +387,28 @@ export class ClusterNode {
 
 
   private refreshStats(): void {
-    this.swim.setLocalStats({ ...this.options.localStats?.(), load: Math.round(loadavg()[0]! * 100) / 100 });
+    if (this.stopped) return;
+    const local = this.options.localStats?.();
+    this.swim.setLocalStats({ ...local, load: Math.round(loadavg()[0]! * 100) / 100, extra: { ...local?.extra, ...this.transferFigures() } });
+  }
+
+  /** Ownership transfer's gossiped figures (what eon status and /v1/cluster show per member). */
+  private transferFigures(): Record<string, number> {
+    const figures: Record<string, number> = { [STAT_RING_VERSION]: this.ring.version };
+    if (this.leavingNow) figures[STAT_LEAVING] = 1;
+    if (this.transfers === null) return figures;
+    const c = this.transfers.counts();
+    const handoffs = this.transfers.handoffsOutstanding;
+    if (this.leavingNow && handoffs !== null) figures[STAT_HANDOFFS_OUTSTANDING] = handoffs;
+    return {
+      ...figures,
+      [STAT_RING_READY]: c.readyVersion,
+      transfersPending: c.pending,
+      transfersActive: c.active,
+      transfersDone: c.done,
+      transferRowsMoved: c.rowsMoved,
+      transferRowsServed: this.transfers.rowsServed,
+    };
   }
 
   /** The cluster as this node sees it. */
@@ -342,11 +431,30 @@ export class ClusterNode {
   }
 
   /**
-   * Leaves the cluster for good: gossips `left` (its partitions go to the others' claims) and
-   * goes silent; resolves then. The owner stops the node afterwards. Data is not handed off yet.
+   * Leaves the cluster for good: says it is leaving (the claimant decides a ring without it), waits
+   * until every node that takes its place has received its partitions (at most `handoffTimeoutMs`,
+   * then leaves anyway and says what was not acknowledged), then gossips `left` and goes silent;
+   * resolves then. The owner stops the node afterwards.
    */
-  leave(): Promise<void> {
-    if (!this.swim.running) return Promise.resolve();
+  async leave(handoffTimeoutMs: number = LEAVE_HANDOFF_TIMEOUT_MS): Promise<void> {
+    if (!this.swim.running || this.leavingNow) return;
+    this.leavingNow = true;
+    this.refreshStats();
+    this.ring.markDirty();
+    const others = this.upMembers().filter((id) => id !== this.nodeId);
+    if (this.transfers !== null && others.length > 0) {
+      this.options.log('info', 'leaving the cluster: handing its partitions off first', { node: this.nodeId, timeoutMs: handoffTimeoutMs });
+      const t0 = Date.now();
+      const outcome = await this.transfers.handoff(handoffTimeoutMs);
+      if (outcome.kind === 'handed-off') {
+        this.options.log('info', 'every partition handed off; leaving', { partitionsHandedOff: outcome.partitions, ms: Date.now() - t0 });
+      } else {
+        this.options.log('error', `leaving without every handoff acknowledged after ${handoffTimeoutMs} ms: ${outcome.ringAdopted ? `${outcome.outstanding.length} partition replicas not yet received by their new holders` : 'no ring without this node was decided (is a majority of the ring acceptors up?)'}; their rows stay on the other replicas and anti-entropy repairs the new holders`, {
+          outstanding: outcome.outstanding.slice(0, 20).map((h) => `${h.partition}->${h.to}`),
+        });
+      }
+    }
+    if (!this.swim.running) return;
     const done = new Promise<void>((resolve) => this.leaveWaiters.push(resolve));
     this.options.log('info', 'leaving the cluster', { node: this.nodeId });
     this.swim.leave();
@@ -372,7 +480,8 @@ export class ClusterNode {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.halted = true;
-    for (const t of [this.statsTimer, this.joinTimer]) if (t !== null) clearTimeout(t);
+    for (const t of [this.statsTimer, this.joinTimer, this.readinessTimer]) if (t !== null) clearTimeout(t);
+    this.transfers?.stop();
     this.ring.stop();
     this.swim.stop();
     await this.pool.close();

@@ -95,10 +95,13 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
     // One removed for good will never take them.
     if (c.to === 'left') hints.forget(c.id);
   });
+  // While ownership moves (src/cluster/transfer), reads and W count among the replicas that hold
+  // the partition now, and new holders still receiving it are written to as well.
   const placement: ReplicaPlacement = {
     nodeId: cluster.nodeId,
     hasPeers: () => peers,
-    replicasOf: (p, n) => cluster.replicasOf(p, n),
+    replicasOf: (p, n) => cluster.placementOf(p, n).serving,
+    pendingOf: (p, n) => cluster.placementOf(p, n).pending,
     isUp: (id) => cluster.isUp(id),
     addressOf: (id) => cluster.addressOf(id),
   };

@@ -38,6 +38,14 @@ export interface ReplicaPlacement {
   hasPeers(): boolean;
   /** The partition's replica set, owner first: n nodes (a table's N; unset: the node's setting), fewer if the ring has fewer. */
   replicasOf(partition: number, n?: number): readonly NodeId[];
+  /**
+   * New holders still receiving the partition by handoff (src/cluster/transfer): written to as
+   * well, and each that is up raises the write quorum by one, so a write acknowledged during the
+   * transfer is on W of the replicas that serve reads after it too. One whose send fails (killed,
+   * or cut off, before SWIM calls it dead) is excused from W and gets the write as a hint instead,
+   * so a dying newcomer does not fail writes that W serving replicas hold. Unset: none.
+   */
+  pendingOf?(partition: number, n?: number): readonly NodeId[];
   isUp(id: NodeId): boolean;
   addressOf(id: NodeId): string | undefined;
 }
@@ -108,6 +116,8 @@ export class WriteReplicator implements WriteReplication {
     // The slots (table, partition) this write touched, each with its replica set and W.
     const slotIndex = new Map<number, number>();
     const slots: QuorumSlot[] = [];
+    // Per slot, the replicas still receiving the partition by handoff.
+    const pendingBySlot: ReadonlySet<NodeId>[] = [];
     const shipments = new Map<NodeId, Shipment[]>();
     // Replicas that are down get the same requests as hints, replayed when they are back.
     const missed = new Map<NodeId, Shipment[]>();
@@ -117,9 +127,13 @@ export class WriteReplicator implements WriteReplication {
       let index = slotIndex.get(slotId);
       if (index === undefined) {
         const quorum = tableQuorum(change.table);
-        const replicas = placement.replicasOf(change.partition, quorum.replicas).slice(0, quorum.replicas);
+        const serving = placement.replicasOf(change.partition, quorum.replicas).slice(0, quorum.replicas);
+        const pending = (placement.pendingOf?.(change.partition, quorum.replicas) ?? []).filter((id) => !serving.includes(id));
+        const replicas = [...serving, ...pending];
+        const need = Math.min(quorum.writeQuorum, serving.length) + pending.filter((id) => placement.isUp(id)).length;
         index = slots.length;
-        slots.push({ table: change.table.name, partition: change.partition, replicas, need: Math.min(quorum.writeQuorum, replicas.length) });
+        slots.push({ table: change.table.name, partition: change.partition, replicas, need, excusable: pending });
+        pendingBySlot.push(new Set(pending));
         slotIndex.set(slotId, index);
       }
       for (const node of slots[index]!.replicas) {
@@ -156,10 +170,15 @@ export class WriteReplicator implements WriteReplication {
       for (const [node, list] of shipments) {
         this.ship(node, list, version, arm).then(
           (refused) => {
-            for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table)));
+            // A replica still receiving the partition that does not know the table yet (its catalog
+            // is catching up) will pull the table's rows once it does, this write's included.
+            for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table) || pendingBySlot[i]!.has(node)));
             if (refused.size > 0) failures.push(`${node} refused ${[...refused].map((t) => `"${t}"`).join(', ')} (unknown there or of another shape)`);
           },
           (e: unknown) => {
+            // ship() kept what did not land as hints: a pending replica (killed, cut off, not yet
+            // seen dead) then gets the write as a down replica would, and stops raising W.
+            if (this.options.hints !== undefined) for (const sh of list) quorum.excuse(node, sh.slots);
             failures.push(`${node}: ${e instanceof Error ? e.message : String(e)}`);
           },
         ).finally(() => {

@@ -88,6 +88,29 @@ describe('write quorum', () => {
   it('is satisfied at once when W is 1 and the coordinator is a replica', () => {
     expect(new WriteQuorum([slot(0, ['a', 'b'], 1)], 'a').satisfied).toBe(true);
   });
+
+  it('excuses a pending replica whose send failed (it gets a hint), and no serving one', () => {
+    // Serving a, b, c at W = 2, d pending and up: W + 1.
+    const pending = { table: 't', partition: 4, replicas: ['a', 'b', 'c', 'd'], need: 3, excusable: ['d'] };
+    const q = new WriteQuorum([pending], 'a');
+    q.held('b', [0]);
+    expect(q.satisfied).toBe(false);
+    q.excuse('c', [0]); // a serving replica's failure changes nothing
+    q.excuse('d', [0]);
+    q.excuse('d', [0]); // once
+    expect(q.satisfied).toBe(true);
+
+    const short = new WriteQuorum([pending], 'a');
+    short.excuse('d', [0]);
+    expect(short.satisfied).toBe(false);
+    expect(short.error(undefined).message).toMatch(/^write reached 1 of 4 replicas of partition 4 of table "t", needed 2;/);
+    // Held, then failing a later request of the same write: stays counted as held.
+    const held = new WriteQuorum([pending], 'a');
+    held.held('d', [0]);
+    held.excuse('d', [0]);
+    held.held('b', [0]);
+    expect(held.satisfied).toBe(true);
+  });
 });
 
 describe('replica.apply messages', () => {
