@@ -46,6 +46,35 @@ export function partitionEnd(tableId: number, partition: number): Buffer {
   return partitionPrefix(tableId + 1, 0);
 }
 
+/** The smallest key above every key starting with `prefix`. */
+export function prefixEnd(prefix: Buffer): Buffer {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! !== 0xff) {
+      end[i]! += 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  throw new EonError('internal_error', 'key prefix has no end');
+}
+
+/**
+ * The [start, end) bytes of the keys that start with `prefix` and whose next column, `at(value)`
+ * being the prefix followed by that value, lies between `lower` and `upper` (absent: unbounded).
+ * Every non-NULL value of a column starts with VALUE_MARK (1), so an open lower end skips NULLs.
+ */
+export function boundedKeyRange(
+  prefix: Buffer,
+  at: (value: Value) => Buffer,
+  lower: { readonly value: Value; readonly inclusive: boolean } | undefined,
+  upper: { readonly value: Value; readonly inclusive: boolean } | undefined,
+): { start: Buffer; end: Buffer } {
+  if (lower === undefined && upper === undefined) return { start: prefix, end: prefixEnd(prefix) };
+  const start = lower === undefined ? Buffer.concat([prefix, Buffer.from([1])]) : lower.inclusive ? at(lower.value) : prefixEnd(at(lower.value));
+  const end = upper === undefined ? prefixEnd(prefix) : upper.inclusive ? prefixEnd(at(upper.value)) : at(upper.value);
+  return { start, end };
+}
+
 /** The exclusive end of every key of a table. */
 export function tableEnd(tableId: number): Buffer {
   return partitionPrefix(tableId + 1, 0);

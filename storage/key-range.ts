@@ -7,7 +7,7 @@
 import { EonError } from '../src/errors/index.js';
 import type { ColumnType } from '../src/types/column-type.js';
 import type { Value } from '../src/types/values.js';
-import { encodeKey } from './key-codec.js';
+import { boundedKeyRange, encodeKey } from './key-codec.js';
 import { hasHiddenRowId, partitionOfKey, type TableSchema } from './schema.js';
 
 /** One end of a range over the key column after the fixed ones. */
@@ -55,23 +55,6 @@ export function keyRangeBytes(table: TableSchema, partition: number, range: KeyR
   const types = keyTypes(table);
   const n = range.values.length;
   const prefix = encodeKey(table.id, partition, types.slice(0, n), range.values);
-  const { lower, upper } = range;
-  if (lower === undefined && upper === undefined) return { start: prefix, end: prefixEnd(prefix) };
   const at = (v: Value): Buffer => encodeKey(table.id, partition, types.slice(0, n + 1), [...range.values, v]);
-  // Every non-NULL value of the next column starts with VALUE_MARK (1); key columns hold no NULL.
-  const start = lower === undefined ? Buffer.concat([prefix, Buffer.from([1])]) : lower.inclusive ? at(lower.value) : prefixEnd(at(lower.value));
-  const end = upper === undefined ? prefixEnd(prefix) : upper.inclusive ? prefixEnd(at(upper.value)) : at(upper.value);
-  return { start, end };
-}
-
-/** The smallest key above every key starting with `prefix`. */
-function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! !== 0xff) {
-      end[i]! += 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  throw new EonError('internal_error', 'key prefix has no end');
+  return boundedKeyRange(prefix, at, range.lower, range.upper);
 }

@@ -9,7 +9,7 @@ import { EonError } from '../src/errors/index.js';
 import { formatText } from '../src/types/text-io.js';
 import type { ColumnType } from '../src/types/column-type.js';
 import type { Value } from '../src/types/values.js';
-import { encodeIndexKey, partitionPrefix } from './key-codec.js';
+import { boundedKeyRange, encodeIndexKey, partitionPrefix, prefixEnd } from './key-codec.js';
 import type { IndexSchema, TableSchema } from './schema.js';
 
 /** Indexes one table may have (index ids live in 16 key bits; PostgreSQL has no such limit). */
@@ -61,10 +61,8 @@ export function indexScanRange(table: TableSchema, index: IndexSchema, values: r
   const types = indexTypes(table, index).slice(0, values.length + 1);
   const prefix = encodeIndexKey(table.id, index.id, types.slice(0, values.length), values, null, index.name);
   const at = (v: Value): Buffer => encodeIndexKey(table.id, index.id, types, [...values, v], null, index.name);
-  // Every non-NULL value of the next column starts with VALUE_MARK (1); NULLs (0) sort first.
-  const start = lower === undefined ? Buffer.concat([prefix, Buffer.from([1])]) : lower.inclusive ? at(lower.value) : prefixEnd(at(lower.value));
-  const end = upper === undefined ? prefixEnd(prefix) : upper.inclusive ? prefixEnd(at(upper.value)) : at(upper.value);
-  return { start, end };
+  // NULLs of the next column (0) sort before every value: an open lower end skips them.
+  return boundedKeyRange(prefix, at, lower, upper);
 }
 
 /** Every key of one index: [tableId][indexId] up to the next index id. */
@@ -72,17 +70,6 @@ export function indexKeySpace(tableId: number, indexId: number): { start: Buffer
   return { start: partitionPrefix(tableId, indexId), end: partitionPrefix(tableId, indexId + 1) };
 }
 
-/** The smallest key above every key starting with `prefix`. */
-function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! !== 0xff) {
-      end[i]! += 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  throw new EonError('internal_error', 'index key prefix has no end');
-}
 
 /** "(a, b)=(1, x)": the key text of PostgreSQL's unique-violation DETAIL. */
 export function indexKeyText(table: TableSchema, columns: readonly number[], row: readonly Value[]): string {

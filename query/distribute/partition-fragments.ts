@@ -390,7 +390,7 @@ export class PartitionFragments implements FragmentRunner {
    */
   private gatherScan(scan: ScanPlan, kernel: ScanKernel, params: readonly Value[]): Gather {
     const prune = zonePredicates(scan, params);
-    const threads = Math.max(1, this.pool.threads);
+    const threads = Math.max(1, this.transport.parallelism);
     const taskCount = Math.min(this.store.partitions, threads * SCAN_TASKS_PER_THREAD);
     const tasks: FragmentTask[] = [];
     for (let t = 0; t < taskCount; t++) {
