@@ -46,14 +46,31 @@ export function parseClusterView(x: unknown): ClusterView | null {
 
 /**
  * Whether the nodes' views show one settled cluster: each answered, sees `count` members all alive
- * and owning partitions, and all use the same decided ring (version > 0). Tests and the bench wait
- * for this before writing, or writes would go to the replicas of an older ring.
+ * and owning partitions, all use the same decided ring (version > 0), and every member has
+ * received the partitions that ring gives it. Tests and the bench wait for this before writing or
+ * cutting links: until then writes go to the replicas of an older ring, or to old and new holders
+ * of a partition at once with a larger W (docs/ARCHITECTURE.md, ownership transfer).
  */
 export function oneSettledRing(views: readonly (ClusterView | null)[], count: number): boolean {
-  const versions = new Set<number>();
   for (const v of views) {
     if (v === null || v.members.length !== count || v.members.some((m) => m.state !== 'alive' || m.partitionsOwned === 0)) return false;
+  }
+  return transfersSettled(views);
+}
+
+/**
+ * Whether the views agree on one decided ring whose every alive member reports it holds all the
+ * partitions that ring gives it, with no handoff pending or running.
+ */
+export function transfersSettled(views: readonly (ClusterView | null)[]): boolean {
+  const versions = new Set<number>();
+  for (const v of views) {
+    if (v === null) return false;
     versions.add(v.ringVersion);
+    for (const m of v.members) {
+      if (m.state !== 'alive') continue;
+      if (m.stats.ringReady !== v.ringVersion || m.stats.transfersPending !== 0 || m.stats.transfersActive !== 0) return false;
+    }
   }
   return versions.size === 1 && !versions.has(0);
 }
