@@ -1,9 +1,9 @@
 // Set-returning functions in FROM: generate_series(start, stop [, step]) over integers and
-// unnest(array) over eon's arrays (their text form). With constant arguments the rows are
-// computed at bind time; with arguments from an enclosing query (psql's catalog queries pass
-// columns) or from earlier FROM items (implicitly LATERAL, query/bind/lateral.ts) the function
-// becomes a 'function_rows' node computing at most CORRELATED_ROWS_MAX rows per call, and a
-// larger result fails with 54000 rather than being cut short.
+// unnest(array) over eon's arrays (their text form). With constant arguments and a result of at
+// most CONSTANT_ROWS_MAX rows the rows are computed at bind time (a VALUES list the optimizer can
+// count); otherwise — a longer series, or arguments from an enclosing query (psql's catalog
+// queries pass columns) or from earlier FROM items (implicitly LATERAL, query/bind/lateral.ts) —
+// the function becomes a 'function_rows' node that streams its rows in batches as it runs.
 
 import type { Alias, FuncCall, RangeFunction } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
@@ -18,20 +18,13 @@ import { Scope } from './scope.js';
 import { coerce } from './typing.js';
 import { JSONB_TABLE_FUNCTIONS, jsonbOutColumn, jsonbTableFunction } from '../functions/jsonb-table.js';
 
-/** Rows a table function over constant arguments may produce (they are planned as VALUES rows). */
+/** Rows a table function over constant arguments is planned as a VALUES list up to; past it, it streams when it runs. */
 export const CONSTANT_ROWS_MAX = 10_000;
-/** Rows a table function over an enclosing query's or earlier FROM items' columns may produce per call (per outer or left row). */
-export const CORRELATED_ROWS_MAX = 100_000;
 
-/** One set-returning function: its output type, and its rows for given argument values. */
-interface TableFunction {
+/** One set-returning function: its output type, and its values for given argument values. */
+export interface TableFunction {
   readonly type: ColumnType;
-  /** The k-th output value (k from 0), or undefined past the last; throws when there are more than `max`. */
-  at(args: readonly Value[], k: number, max: number): Value | undefined;
-}
-
-function tooMany(name: string, max: number): EonError {
-  return new EonError('program_limit_exceeded', `${name}() in FROM returns more than ${max} rows here; eon has no set-returning functions beyond that yet`);
+  values(args: readonly Value[]): Iterable<Value>;
 }
 
 function seriesFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; args: Expr[] } {
@@ -47,42 +40,43 @@ function seriesFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; a
     args: cast,
     fn: {
       type,
-      at(values, k, max) {
-        if (values.some((v) => v === null)) return undefined;
+      *values(values) {
+        if (values.some((v) => v === null)) return;
         const start = big(values[0]!);
         const stop = big(values[1]!);
         const step = values.length > 2 ? big(values[2]!) : 1n;
         if (step === 0n) throw new EonError('invalid_parameter_value', 'step size cannot equal zero');
         const count = stop < start === step < 0n || stop === start ? (stop - start) / step + 1n : 0n;
-        if (count > BigInt(max)) throw tooMany('generate_series', max);
-        if (BigInt(k) >= count) return undefined;
-        const v = start + BigInt(k) * step;
-        return type.kind === 'int8' ? v : Number(v);
+        const last = start + (count - 1n) * step;
+        if (type.kind === 'int4' || (isSafe(start) && isSafe(last) && isSafe(step))) {
+          // Numbers while every value is exact as one (int4 always is): no BigInt per row.
+          const from = Number(start);
+          const by = Number(step);
+          const n = Number(count);
+          if (type.kind === 'int4') for (let k = 0; k < n; k++) yield from + k * by;
+          else for (let k = 0; k < n; k++) yield BigInt(from + k * by);
+          return;
+        }
+        for (let k = 0n; k < count; k++) yield start + k * step;
       },
     },
   };
+}
+
+function isSafe(v: bigint): boolean {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
 }
 
 function unnestFunction(args: Expr[], ctx: LevelContext): { fn: TableFunction; args: Expr[] } {
   if (args.length !== 1) throw new EonError('feature_not_supported', 'unnest with several arrays is not supported yet');
   const k = args[0]!.type.kind;
   if (k !== 'text' && k !== 'varchar' && k !== 'unknown') throw new EonError('undefined_function', `function unnest(${k}) does not exist`);
-  // The last array parsed: its rows are asked for one by one.
-  let lastText: string | null = null;
-  let lastItems: readonly Value[] = [];
   return {
     args: [coerce(args[0]!, T.text, 'implicit', ctx.stmt.params)],
     fn: {
       type: T.text,
-      at(values, i, max) {
-        if (values[0] === null) return undefined;
-        if (values[0] !== lastText) {
-          lastItems = parseArrayText(values[0] as string).items;
-          lastText = values[0] as string;
-        }
-        const items = lastItems;
-        if (items.length > max) throw tooMany('unnest', max);
-        return i < items.length ? items[i] : undefined;
+      values(values) {
+        return values[0] === null ? [] : parseArrayText(values[0] as string).items;
       },
     },
   };
@@ -113,7 +107,7 @@ export function bindTableFunction(item: RangeFunction, level: LevelContext, late
   let made: { fn: TableFunction; args: Expr[] };
   if (name === 'generate_series') made = seriesFunction(bound, level);
   else if (name === 'unnest') made = unnestFunction(bound, level);
-  else if (JSONB_TABLE_FUNCTIONS.has(name)) made = jsonbTableFunction(name, bound, (e) => coerce(e, T.jsonb, 'implicit', level.stmt.params), tooMany);
+  else if (JSONB_TABLE_FUNCTIONS.has(name)) made = jsonbTableFunction(name, bound, (e) => coerce(e, T.jsonb, 'implicit', level.stmt.params));
   else throw new EonError('feature_not_supported', `table function ${name}() in FROM is not supported yet`);
   const { fn, args } = made;
 
@@ -124,16 +118,18 @@ export function bindTableFunction(item: RangeFunction, level: LevelContext, late
   const scope = new Scope([{ table: rangeName, name: columnName, type: fn.type }]);
 
   if (args.every((a) => a.kind === 'const')) {
-    const values = args.map((a) => (a as { value: Value }).value);
     const rows: Expr[][] = [];
-    for (let k = 0; ; k++) {
-      const v = fn.at(values, k, CONSTANT_ROWS_MAX);
-      if (v === undefined) break;
+    let more = false;
+    for (const v of fn.values(args.map((a) => (a as { value: Value }).value))) {
+      if (rows.length === CONSTANT_ROWS_MAX) {
+        more = true;
+        break;
+      }
       rows.push([{ kind: 'const', type: fn.type, value: v }]);
     }
-    return { plan: { kind: 'values', rows, columns }, scope };
+    if (!more) return { plan: { kind: 'values', rows, columns }, scope };
   }
-  return { plan: { kind: 'function_rows', name, args, at: (v, k, max) => fn.at(v, k, max), rowsMax: CORRELATED_ROWS_MAX, columns }, scope };
+  return { plan: { kind: 'function_rows', name, args, values: (v) => fn.values(v), columns }, scope };
 }
 
 /** The range name and column name of `AS s` / `AS s(x)`. */

@@ -3,7 +3,8 @@
 // errors for the wrong kind of container.
 
 import { EonError } from '../../src/errors/index.js';
-import { T, type ColumnType, type Value } from '../../src/types/index.js';
+import { T } from '../../src/types/index.js';
+import type { TableFunction } from '../bind/table-function.js';
 import { formatJsonb, isJsonArray, jsonbTree, JsonObject, type Json } from '../../src/types/jsonb.js';
 import type { Expr } from '../plan/expr.js';
 import { jsonbAsText } from './jsonb-operators.js';
@@ -15,11 +16,6 @@ export function jsonbOutColumn(name: string): string | null {
   return name === 'jsonb_array_elements' || name === 'jsonb_array_elements_text' ? 'value' : null;
 }
 
-/** The shape table-function.ts binds: the output type and the k-th row's value (undefined past the end). */
-export interface JsonbTableFunction {
-  readonly type: ColumnType;
-  at(args: readonly Value[], k: number, max: number): Value | undefined;
-}
 
 function items(name: string, v: Json): readonly Json[] {
   if (name === 'jsonb_object_keys') {
@@ -31,7 +27,7 @@ function items(name: string, v: Json): readonly Json[] {
 }
 
 /** Binds `name(jsonb)`; `toJsonb` coerces the argument (an untyped literal becomes jsonb). */
-export function jsonbTableFunction(name: string, args: Expr[], toJsonb: (e: Expr) => Expr, tooMany: (name: string, max: number) => EonError): { fn: JsonbTableFunction; args: Expr[] } {
+export function jsonbTableFunction(name: string, args: Expr[], toJsonb: (e: Expr) => Expr): { fn: TableFunction; args: Expr[] } {
   if (args.length !== 1 || (args[0]!.type.kind !== 'jsonb' && args[0]!.type.kind !== 'unknown')) {
     throw new EonError('undefined_function', `function ${name}(${args.map((a) => a.type.kind).join(', ')}) does not exist`);
   }
@@ -40,14 +36,10 @@ export function jsonbTableFunction(name: string, args: Expr[], toJsonb: (e: Expr
     args: [toJsonb(args[0]!)],
     fn: {
       type: asText ? T.text : T.jsonb,
-      at(values, k, max) {
+      *values(values) {
         const v = values[0];
-        if (v === null || v === undefined) return undefined;
-        const list = items(name, jsonbTree(v as string));
-        if (list.length > max) throw tooMany(name, max);
-        if (k >= list.length) return undefined;
-        const item = list[k]!;
-        return asText ? jsonbAsText(item) : formatJsonb(item);
+        if (v === null || v === undefined) return;
+        for (const item of items(name, jsonbTree(v as string))) yield asText ? jsonbAsText(item) : formatJsonb(item);
       },
     },
   };

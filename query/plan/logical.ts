@@ -128,9 +128,9 @@ export type Plan =
   /**
    * A set-returning function over arguments known only when it runs (an enclosing row's or, in
    * a LATERAL right side, an earlier FROM item's columns; query/bind/table-function.ts): one
-   * column, the values `at(args, 0…)` gives until undefined; more than `rowsMax` fails (54000).
+   * column, the values `values(args)` gives, streamed in batches.
    */
-  | { kind: 'function_rows'; name: string; args: Expr[]; at: (args: readonly Value[], k: number, max: number) => Value | undefined; rowsMax: number; columns: OutputColumn[] };
+  | { kind: 'function_rows'; name: string; args: Expr[]; values: (args: readonly Value[]) => Iterable<Value>; columns: OutputColumn[] };
 
 export type PlanKind = Plan['kind'];
 

@@ -7,7 +7,7 @@ import type { WriteSet } from '../../storage/write-set.js';
 import { StatementContext } from '../bind/context.js';
 import { bindQuery } from '../bind/bind-select.js';
 import { ExecContext, OperatorProfile } from '../execute/context.js';
-import { drainAsync, streamBatches } from '../execute/operators/drive.js';
+import { drainAsync, runStatement } from '../execute/operators/drive.js';
 import { optimize } from '../optimize/index.js';
 import { asNode, baseName, nodeTag } from '../parse/ast.js';
 import type { Statement } from '../parse/parser.js';
@@ -171,10 +171,12 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
         const rows = await drainAsync(plan, ctx);
         return { command: 'SELECT', rowCount: rows.length, columns, rows };
       }
+      const first = runStatement(plan, ctx, false);
+      if (first.kind === 'rows') return { command: 'SELECT', rowCount: first.rows.length, columns, rows: first.rows };
       let rowCount = 0;
-      async function* batches(): AsyncGenerator<readonly Value[][], void, undefined> {
+      async function* batches(stream: AsyncGenerator<Value[][], void, undefined>): AsyncGenerator<readonly Value[][], void, undefined> {
         // Not charged to the memory budget: the caller writes each batch out and keeps none.
-        for await (const batch of streamBatches(plan, ctx, false)) {
+        for await (const batch of stream) {
           rowCount += batch.length;
           yield batch;
         }
@@ -185,7 +187,7 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
         columns,
         rows: [],
         rowStream: {
-          batches: batches(),
+          batches: batches(first.batches),
           get rowCount() {
             return rowCount;
           },

@@ -41,7 +41,8 @@ describe('bench kv smoke', () => {
       const pg = engines.find((e) => e.name === 'postgres');
       expect(Object.keys(eon?.workloads ?? {}).sort()).toEqual(['A', 'B', 'C', 'C over REST']);
       expect(Object.keys(pg?.workloads ?? {}).sort()).toEqual(['A', 'B', 'C']);
-      for (const w of Object.values(eon!.workloads)) expect(w.ops).toBeGreaterThan(100);
+      // That each workload ran and counted operations; how fast is the bench's to report, not a test's.
+      for (const w of Object.values(eon!.workloads)) expect(w.ops).toBeGreaterThan(0);
     },
     smokeTimeoutMs,
   );

@@ -13,8 +13,12 @@ import { freePort, waitForPort } from './ports.js';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** EON_CLI points the suites at another build of the CLI (e.g. an installed one). */
 export const eonCliPath = process.env['EON_CLI'] ?? path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-/** Opening LMDB and spawning workers is fast; a node that does not listen by then is broken. */
-export const eonStartTimeoutMs = 20_000;
+/**
+ * Opening LMDB and spawning workers is fast, but loading the modules takes seconds when the
+ * machine's two cores are shared with a whole suite (11 s was seen in a bench under load); a node
+ * that does not listen by then is broken.
+ */
+export const eonStartTimeoutMs = 40_000;
 export const eonStopTimeoutMs = 15_000;
 /** Keep only the tail of the child's output for diagnostics, so a chatty node cannot grow memory. */
 const outputKeepChars = 16_000;

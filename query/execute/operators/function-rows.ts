@@ -12,9 +12,7 @@ export class FunctionRows implements PhysicalOperator {
     const plan = this.plan;
     const args = plan.args.map((a) => compileExpr(a)([], ctx));
     let batch: Row[] = [];
-    for (let k = 0; ; k++) {
-      const v = plan.at(args, k, plan.rowsMax);
-      if (v === undefined) break;
+    for (const v of plan.values(args)) {
       batch.push([v]);
       if (batch.length === BATCH_ROWS) {
         yield batch;

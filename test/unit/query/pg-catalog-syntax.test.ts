@@ -119,8 +119,8 @@ describe('through the engine (answers as PostgreSQL 15 gives them)', () => {
       [2, 2n],
       [3, 3n],
     ]);
-    expect((await db.errorOf('SELECT i.id, (SELECT count(*) FROM generate_series(1, i.id * 1000000) g) FROM items i')).code).toBe('program_limit_exceeded');
-    expect((await db.errorOf('SELECT * FROM generate_series(1, 100000) g')).code).toBe('program_limit_exceeded');
+    expect(await db.rows('SELECT i.id, (SELECT count(*) FROM generate_series(1, i.id * 20000) g) FROM items i WHERE i.id = 2')).toEqual([[2, 40000n]]);
+    expect(await db.rows('SELECT count(*) FROM generate_series(1, 100000) g')).toEqual([[100000n]]);
     expect((await db.errorOf('SELECT * FROM json_each(1) j')).code).toBe('feature_not_supported');
   });
 

@@ -5,6 +5,9 @@ import { closeAll, pool, server } from './harness.js';
 
 afterEach(closeAll);
 
+/** Longest wait for the server to take its first requests. */
+const SETTLE_MS_MAX = 10_000;
+
 describe('flow control', () => {
   it('bounds in-flight requests per connection: slow handlers pause reading, and everything completes', async () => {
     const { address, server: s } = await server({ inFlightRequestsMax: 4 });
@@ -35,6 +38,9 @@ describe('flow control', () => {
     const p = pool();
     const attachment = new Uint8Array(64 * 1024);
     const all = Promise.all(Array.from({ length: 100 }, () => p.request(address, 'gated', null, { attachment })));
+    // Until the server has taken its two (bounded: a loaded machine connects slowly), then a
+    // while longer for anything it would wrongly read past them.
+    for (const t0 = Date.now(); s.stats().inFlight < 2 && Date.now() - t0 < SETTLE_MS_MAX; ) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 200));
     // 6.4 MiB were sent; the server took two requests and then at most a few socket buffers' worth.
     expect(s.stats().inFlight).toBe(2);
