@@ -1,6 +1,9 @@
 // The coordinator's side of replicated writes: the Store calls it with the row changes of each
 // committed write; it sends each other replica of the touched partitions one replica.apply request
 // (split only past REPLICA_REQUEST_BYTES_MAX) and settles once every partition has W copies.
+// Sloppy quorum: a replica that is down is replaced by a fallback (the next up node past the
+// replica set), which keeps the same requests durably as hints for it (replica.hint) and counts
+// toward W in its place; with no fallback up, the coordinator keeps the hint and it does not count.
 
 import { EonError } from '../../errors/index.js';
 import { HLC_ZERO } from '../version/index.js';
@@ -9,6 +12,7 @@ import type { NodeId } from '../runtime.js';
 import { PARTITIONS_MAX } from '../../../storage/store.js';
 import type { RowChange, VersionStamp, WriteReplication } from '../../../storage/store.js';
 import type { TableSchema } from '../../../storage/schema.js';
+import { REPLICA_HINT_RPC_TYPE, hintRequest, parseHintReply } from './hint-messages.js';
 import { REPLICA_APPLY_RPC_TYPE, REPLICA_PROTOCOL_VERSION, TABLE_ID_BYTES, parseApplyReply } from './messages.js';
 import type { ApplyRequest, TableChanges } from './messages.js';
 import type { ReplicationStats } from './stats.js';
@@ -46,6 +50,12 @@ export interface ReplicaPlacement {
    * so a dying newcomer does not fail writes that W serving replicas hold. Unset: none.
    */
   pendingOf?(partition: number, n?: number): readonly NodeId[];
+  /**
+   * The nodes past the partition's replica set (of n) in the ring, clockwise and distinct, up or
+   * down: the candidates, in order, to stand in for a down replica (sloppy quorum). The first up
+   * ones that are neither serving nor pending replicas of the partition are taken. Unset: none.
+   */
+  fallbacksOf?(partition: number, n?: number): readonly NodeId[];
   isUp(id: NodeId): boolean;
   addressOf(id: NodeId): string | undefined;
 }
@@ -69,7 +79,17 @@ export interface WriteReplicatorOptions {
 /** Where missed requests go until their replica is back (src/cluster/handoff's HintStore). */
 export interface WriteHints {
   add(target: NodeId, request: ApplyRequest): void;
+  /**
+   * Keeps a hint and resolves once it is on disk (false: too many kept for target): the
+   * coordinator's own hint when it is the down replica's fallback, which counts toward W. Unset:
+   * the coordinator never stands in itself.
+   */
+  addDurable?(target: NodeId, request: ApplyRequest): Promise<boolean>;
 }
+
+/** Requests by node, and for hints by fallback then by the replica they are for. */
+type Shipments = Map<NodeId, Shipment[]>;
+type HintShipments = Map<NodeId, Shipments>;
 
 /** One request's worth of changes to one replica, and the quorum slots they touch. */
 interface Shipment {
@@ -111,16 +131,22 @@ export class WriteReplicator implements WriteReplication {
   }
 
   replicate(changes: readonly RowChange[], stamp: VersionStamp): Promise<void> {
-    const { placement } = this.options;
+    const { placement, hints } = this.options;
     const self = placement.nodeId;
     // The slots (table, partition) this write touched, each with its replica set and W.
     const slotIndex = new Map<number, number>();
     const slots: QuorumSlot[] = [];
     // Per slot, the replicas still receiving the partition by handoff.
     const pendingBySlot: ReadonlySet<NodeId>[] = [];
-    const shipments = new Map<NodeId, Shipment[]>();
-    // Replicas that are down get the same requests as hints, replayed when they are back.
-    const missed = new Map<NodeId, Shipment[]>();
+    // Per slot, the fallback standing in for each down replica that has one.
+    const fallbackBySlot: ReadonlyMap<NodeId, NodeId>[] = [];
+    const shipments: Shipments = new Map();
+    // Down replicas' requests, sent to their fallbacks (by fallback, then replica), or kept here
+    // durably when the coordinator is the fallback itself.
+    const fallbackShipments: HintShipments = new Map();
+    const localHints: Shipments = new Map();
+    // Down replicas with no fallback get the same requests as hints kept here, replayed when they are back.
+    const missed: Shipments = new Map();
     const version = entryVersionBytes(stamp.live);
     for (const change of changes) {
       const slotId = change.table.id * PARTITIONS_MAX + change.partition;
@@ -131,24 +157,34 @@ export class WriteReplicator implements WriteReplication {
         const pending = (placement.pendingOf?.(change.partition, quorum.replicas) ?? []).filter((id) => !serving.includes(id));
         const replicas = [...serving, ...pending];
         const need = Math.min(quorum.writeQuorum, serving.length) + pending.filter((id) => placement.isUp(id)).length;
+        const standIns = this.fallbacks(change.partition, quorum.replicas, serving, replicas);
         index = slots.length;
-        slots.push({ table: change.table.name, partition: change.partition, replicas, need, excusable: pending });
+        slots.push({ table: change.table.name, partition: change.partition, replicas, need, excusable: pending, standIns });
         pendingBySlot.push(new Set(pending));
+        fallbackBySlot.push(new Map([...standIns].map(([fallback, replica]) => [replica, fallback])));
         slotIndex.set(slotId, index);
       }
       for (const node of slots[index]!.replicas) {
         if (node === self) continue;
-        if (placement.isUp(node)) this.add(shipments, node, change, index);
-        else if (this.options.hints !== undefined) this.add(missed, node, change, index);
+        if (placement.isUp(node)) {
+          this.add(shipments, node, change, index);
+          continue;
+        }
+        const fallback = fallbackBySlot[index]!.get(node);
+        if (fallback === self) this.add(localHints, node, change, index);
+        else if (fallback !== undefined) this.add(inner(fallbackShipments, fallback), node, change, index);
+        else if (hints !== undefined) this.add(missed, node, change, index);
       }
     }
     for (const [node, list] of missed) for (const s of list) this.hint(node, s, version);
     const quorum = new WriteQuorum(slots, self);
-    if (quorum.satisfied && shipments.size === 0) return Promise.resolve();
+    let jobs = shipments.size + localHints.size;
+    for (const byTarget of fallbackShipments.values()) jobs += byTarget.size;
+    if (quorum.satisfied && jobs === 0) return Promise.resolve();
     const startedMs = performance.now();
     return new Promise<void>((resolve, reject) => {
       let settled = false;
-      let pending = shipments.size;
+      let pending = 0;
       const failures: string[] = [];
       const finish = (error: EonError | null): void => {
         if (settled) return;
@@ -165,34 +201,79 @@ export class WriteReplicator implements WriteReplication {
         timer = setTimeout(() => finish(quorum.error(describe(failures, `no replica made progress for ${this.timeoutMs} ms`))), this.timeoutMs);
         timer.unref();
       };
+      /** Follows one node's sends (`work` counts what it holds; `failed` runs when it fails) and settles the write when it can. */
+      const track = (work: Promise<void>, who: string, failed: () => void): void => {
+        pending++;
+        work
+          .catch((e: unknown) => {
+            failed();
+            failures.push(`${who}: ${e instanceof Error ? e.message : String(e)}`);
+          })
+          .finally(() => {
+            pending--;
+            // Every node it was sent to holds it now: that is the write's replication delay.
+            if (pending === 0 && failures.length === 0) {
+              this.options.stats.recordDelay(new Set(slots.map((slot) => slot.partition)), performance.now() - startedMs);
+            }
+            if (quorum.satisfied) finish(null);
+            else if (pending === 0) finish(quorum.error(describe(failures, null)));
+          });
+      };
       arm();
       if (quorum.satisfied) finish(null);
       for (const [node, list] of shipments) {
-        this.ship(node, list, version, arm).then(
-          (refused) => {
-            // A replica still receiving the partition that does not know the table yet (its catalog
-            // is catching up) will pull the table's rows once it does, this write's included.
-            for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table) || pendingBySlot[i]!.has(node)));
-            if (refused.size > 0) failures.push(`${node} refused ${[...refused].map((t) => `"${t}"`).join(', ')} (unknown there or of another shape)`);
-          },
-          (e: unknown) => {
-            // ship() kept what did not land as hints: a pending replica (killed, cut off, not yet
-            // seen dead) then gets the write as a down replica would, and stops raising W.
-            if (this.options.hints !== undefined) for (const sh of list) quorum.excuse(node, sh.slots);
-            failures.push(`${node}: ${e instanceof Error ? e.message : String(e)}`);
-          },
-        ).finally(() => {
-          pending--;
-          // Every replica it was sent to holds it now: that is the write's replication delay.
-          if (pending === 0 && failures.length === 0) {
-            this.options.stats.recordDelay(new Set(slots.map((slot) => slot.partition)), performance.now() - startedMs);
-          }
-          if (quorum.satisfied) finish(null);
-          else if (pending === 0) finish(quorum.error(describe(failures, null)));
+        const work = this.ship(node, list, version, arm).then((refused) => {
+          // A replica still receiving the partition that does not know the table yet (its catalog
+          // is catching up) will pull the table's rows once it does, this write's included.
+          for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table) || pendingBySlot[i]!.has(node)));
+          if (refused.size > 0) failures.push(`${node} refused ${[...refused].map((t) => `"${t}"`).join(', ')} (unknown there or of another shape)`);
         });
+        // ship() kept what did not land as hints: a pending replica (killed, cut off, not yet
+        // seen dead) then gets the write as a down replica would, and stops raising W.
+        track(work, node, () => {
+          if (hints !== undefined) for (const sh of list) quorum.excuse(node, sh.slots);
+        });
+      }
+      for (const [fallback, byTarget] of fallbackShipments) {
+        for (const [target, list] of byTarget) {
+          // A fallback that did not keep them leaves them to the coordinator's hints (shipHints), not counted.
+          const work = this.shipHints(fallback, target, list, version, arm).then(() => {
+            for (const s of list) quorum.held(fallback, s.slots);
+          });
+          track(work, `${fallback} (standing in for ${target})`, () => {});
+        }
+      }
+      for (const [target, list] of localHints) {
+        const work = this.keepHints(target, list, version).then(() => {
+          arm();
+          for (const s of list) quorum.held(self, s.slots);
+        });
+        track(work, `${self} (standing in for ${target})`, () => {});
       }
       if (pending === 0 && !quorum.satisfied) finish(quorum.error(describe(failures, null)));
     });
+  }
+
+  /**
+   * Per down serving replica, in order, the first candidate past the replica set that is up and
+   * holds no role for the partition (the coordinator only if it can keep hints durably): fallback
+   * -> replica. Down pending replicas get none: they do not raise W.
+   */
+  private fallbacks(partition: number, n: number, serving: readonly NodeId[], replicas: readonly NodeId[]): Map<NodeId, NodeId> {
+    const { placement, hints } = this.options;
+    const self = placement.nodeId;
+    const standIns = new Map<NodeId, NodeId>();
+    const down = serving.filter((id) => id !== self && !placement.isUp(id));
+    if (down.length === 0 || placement.fallbacksOf === undefined) return standIns;
+    const selfCan = hints?.addDurable !== undefined;
+    let next = 0;
+    for (const candidate of placement.fallbacksOf(partition, n)) {
+      if (next >= down.length) break;
+      if (replicas.includes(candidate) || standIns.has(candidate)) continue;
+      if (candidate === self ? !selfCan : !placement.isUp(candidate)) continue;
+      standIns.set(candidate, down[next++]!);
+    }
+    return standIns;
   }
 
   private add(shipments: Map<NodeId, Shipment[]>, node: NodeId, change: RowChange, slot: number): void {
@@ -241,9 +322,59 @@ export class WriteReplicator implements WriteReplication {
     return refused;
   }
 
+  /**
+   * Sends a fallback the requests of the down replica `target` it stands in for (in order);
+   * resolves once it kept every one durably. What it did not keep goes to this node's hints.
+   */
+  private async shipHints(fallback: NodeId, target: NodeId, list: readonly Shipment[], version: Uint8Array, progress: () => void): Promise<void> {
+    const { stats } = this.options;
+    for (let i = 0; i < list.length; i++) {
+      stats.hintsSent++;
+      try {
+        const address = this.options.placement.addressOf(fallback);
+        if (address === undefined) throw new EonError('peer_unavailable', `no address known for ${fallback}`);
+        const request = hintRequest(target, applyRequest(list[i]!, version));
+        const { body } = await this.options.peers.request(address, REPLICA_HINT_RPC_TYPE, request, { timeoutMs: this.timeoutMs });
+        if (!parseHintReply(body).stored) throw new EonError('peer_unavailable', `${fallback} did not keep the hint for ${target}`);
+        progress();
+      } catch (e) {
+        stats.hintsSentFailed++;
+        // It may or may not have kept this one, the rest it did not: all go to hints here (applying twice changes nothing).
+        for (const rest of list.slice(i)) this.hint(target, rest, version);
+        throw e;
+      }
+    }
+  }
+
+  /** Keeps the requests of the down replica `target` durably here, the coordinator standing in for it. */
+  private async keepHints(target: NodeId, list: readonly Shipment[], version: Uint8Array): Promise<void> {
+    const { hints, stats } = this.options;
+    for (let i = 0; i < list.length; i++) {
+      let kept: boolean | undefined;
+      try {
+        kept = await hints?.addDurable?.(target, applyRequest(list[i]!, version));
+      } catch (e) {
+        // Not kept durably: the rest go to the ordinary hints (not counted toward W).
+        for (const rest of list.slice(i)) this.hint(target, rest, version);
+        throw e;
+      }
+      if (kept !== true) throw new EonError('peer_unavailable', `too many hints kept for ${target} already`);
+      stats.hintsTaken++;
+    }
+  }
+
   private hint(node: NodeId, shipment: Shipment, version: Uint8Array): void {
     this.options.hints?.add(node, applyRequest(shipment, version));
   }
+}
+
+function inner(outer: HintShipments, key: NodeId): Shipments {
+  let m = outer.get(key);
+  if (m === undefined) {
+    m = new Map();
+    outer.set(key, m);
+  }
+  return m;
 }
 
 function applyRequest(s: Shipment, version: Uint8Array): ApplyRequest {
