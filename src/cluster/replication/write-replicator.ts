@@ -1,9 +1,10 @@
 // The coordinator's side of replicated writes: the Store calls it with the row changes of each
 // committed write; it sends each other replica of the touched partitions one replica.apply request
 // (split only past REPLICA_REQUEST_BYTES_MAX) and settles once every partition has W copies.
-// Sloppy quorum: a replica that is down is replaced by a fallback (the next up node past the
-// replica set), which keeps the same requests durably as hints for it (replica.hint) and counts
-// toward W in its place; with no fallback up, the coordinator keeps the hint and it does not count.
+// Sloppy quorum: a replica that is down, or whose send fails, is replaced by a fallback (the next
+// up node past the replica set), which keeps the same requests durably as hints for it
+// (replica.hint) and counts toward W in its place; with no fallback left, the coordinator keeps
+// the hint and it does not count.
 
 import { EonError } from '../../errors/index.js';
 import { HLC_ZERO } from '../version/index.js';
@@ -95,7 +96,25 @@ type HintShipments = Map<NodeId, Shipments>;
 interface Shipment {
   readonly tables: Map<TableSchema, TableChanges>;
   readonly slots: Set<number>;
+  /** The changes, as added, with their slot: regrouped for fallbacks when the send fails. */
+  readonly items: { readonly change: RowChange; readonly slot: number }[];
   bytes: number;
+}
+
+/** One slot's fallbacks: who stands in for which down replica (sloppy quorum). */
+interface SlotFallbacks {
+  readonly partition: number;
+  /** The table's N (the candidates are the ring's nodes past the first n). */
+  readonly n: number;
+  readonly serving: readonly NodeId[];
+  /** Serving and pending replicas: never fallbacks themselves. */
+  readonly replicas: readonly NodeId[];
+  /** Fallback -> the replica it stands in for (the quorum counts the fallback in its place). */
+  readonly standIns: Map<NodeId, NodeId>;
+  /** Replica -> its fallback; undefined once none was left for it. */
+  readonly byReplica: Map<NodeId, NodeId | undefined>;
+  /** placement.fallbacksOf(partition, n), asked for only when a replica needs a fallback. */
+  candidates: readonly NodeId[] | null;
 }
 
 export class WriteReplicator implements WriteReplication {
@@ -138,8 +157,8 @@ export class WriteReplicator implements WriteReplication {
     const slots: QuorumSlot[] = [];
     // Per slot, the replicas still receiving the partition by handoff.
     const pendingBySlot: ReadonlySet<NodeId>[] = [];
-    // Per slot, the fallback standing in for each down replica that has one.
-    const fallbackBySlot: ReadonlyMap<NodeId, NodeId>[] = [];
+    // Per slot, who stands in for which down replica (chosen now, or after a failed send).
+    const fallbacksBySlot: SlotFallbacks[] = [];
     const shipments: Shipments = new Map();
     // Down replicas' requests, sent to their fallbacks (by fallback, then replica), or kept here
     // durably when the coordinator is the fallback itself.
@@ -157,11 +176,13 @@ export class WriteReplicator implements WriteReplication {
         const pending = (placement.pendingOf?.(change.partition, quorum.replicas) ?? []).filter((id) => !serving.includes(id));
         const replicas = [...serving, ...pending];
         const need = Math.min(quorum.writeQuorum, serving.length) + pending.filter((id) => placement.isUp(id)).length;
-        const standIns = this.fallbacks(change.partition, quorum.replicas, serving, replicas);
+        const fallbacks: SlotFallbacks = { partition: change.partition, n: quorum.replicas, serving, replicas, standIns: new Map(), byReplica: new Map(), candidates: null };
+        // Down serving replicas, in order, get the first free fallbacks; down pending ones get none (they do not raise W).
+        for (const node of serving) if (node !== self && !placement.isUp(node)) this.standIn(fallbacks, node);
         index = slots.length;
-        slots.push({ table: change.table.name, partition: change.partition, replicas, need, excusable: pending, standIns });
+        slots.push({ table: change.table.name, partition: change.partition, replicas, need, excusable: pending, standIns: fallbacks.standIns });
         pendingBySlot.push(new Set(pending));
-        fallbackBySlot.push(new Map([...standIns].map(([fallback, replica]) => [replica, fallback])));
+        fallbacksBySlot.push(fallbacks);
         slotIndex.set(slotId, index);
       }
       for (const node of slots[index]!.replicas) {
@@ -170,7 +191,7 @@ export class WriteReplicator implements WriteReplication {
           this.add(shipments, node, change, index);
           continue;
         }
-        const fallback = fallbackBySlot[index]!.get(node);
+        const fallback = fallbacksBySlot[index]!.byReplica.get(node);
         if (fallback === self) this.add(localHints, node, change, index);
         else if (fallback !== undefined) this.add(inner(fallbackShipments, fallback), node, change, index);
         else if (hints !== undefined) this.add(missed, node, change, index);
@@ -219,61 +240,89 @@ export class WriteReplicator implements WriteReplication {
             else if (pending === 0) finish(quorum.error(describe(failures, null)));
           });
       };
+      /** Sends fallbacks the requests of the replicas they stand in for, and counts each that kept them. */
+      const sendToFallbacks = (remote: HintShipments, local: Shipments): void => {
+        for (const [fallback, byTarget] of remote) {
+          for (const [target, list] of byTarget) {
+            // A fallback that did not keep them leaves them to the coordinator's hints (shipHints), not counted.
+            const work = this.shipHints(fallback, target, list, version, arm).then(() => {
+              for (const s of list) quorum.held(fallback, s.slots);
+            });
+            track(work, `${fallback} (standing in for ${target})`, () => {});
+          }
+        }
+        for (const [target, list] of local) {
+          const work = this.keepHints(target, list, version).then(() => {
+            arm();
+            for (const s of list) quorum.held(self, s.slots);
+          });
+          track(work, `${self} (standing in for ${target})`, () => {});
+        }
+      };
+      /**
+       * A replica believed up whose send failed (killed or cut off before membership calls it
+       * dead): what did not land goes to a fallback for each slot it serves, as if it had been
+       * down; what has no fallback (or that it is pending for) is kept here as hints. Runs before
+       * the failed send settles, so the write waits for these sends too.
+       */
+      const reroute = (node: NodeId, unsent: readonly Shipment[]): void => {
+        const remote: HintShipments = new Map();
+        const local: Shipments = new Map();
+        const kept: Shipments = new Map();
+        for (const s of unsent) {
+          for (const { change, slot } of s.items) {
+            const fallbacks = fallbacksBySlot[slot]!;
+            const fallback = fallbacks.serving.includes(node) ? this.standIn(fallbacks, node) : undefined;
+            if (fallback === self) this.add(local, node, change, slot);
+            else if (fallback !== undefined) this.add(inner(remote, fallback), node, change, slot);
+            else this.add(kept, node, change, slot);
+          }
+        }
+        for (const [target, list] of kept) for (const s of list) this.hint(target, s, version);
+        sendToFallbacks(remote, local);
+      };
       arm();
       if (quorum.satisfied) finish(null);
       for (const [node, list] of shipments) {
-        const work = this.ship(node, list, version, arm).then((refused) => {
+        const work = this.ship(node, list, version, arm, (unsent) => reroute(node, unsent)).then((refused) => {
           // A replica still receiving the partition that does not know the table yet (its catalog
           // is catching up) will pull the table's rows once it does, this write's included.
           for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table) || pendingBySlot[i]!.has(node)));
           if (refused.size > 0) failures.push(`${node} refused ${[...refused].map((t) => `"${t}"`).join(', ')} (unknown there or of another shape)`);
         });
-        // ship() kept what did not land as hints: a pending replica (killed, cut off, not yet
+        // reroute() kept what did not land as hints: a pending replica (killed, cut off, not yet
         // seen dead) then gets the write as a down replica would, and stops raising W.
         track(work, node, () => {
           if (hints !== undefined) for (const sh of list) quorum.excuse(node, sh.slots);
         });
       }
-      for (const [fallback, byTarget] of fallbackShipments) {
-        for (const [target, list] of byTarget) {
-          // A fallback that did not keep them leaves them to the coordinator's hints (shipHints), not counted.
-          const work = this.shipHints(fallback, target, list, version, arm).then(() => {
-            for (const s of list) quorum.held(fallback, s.slots);
-          });
-          track(work, `${fallback} (standing in for ${target})`, () => {});
-        }
-      }
-      for (const [target, list] of localHints) {
-        const work = this.keepHints(target, list, version).then(() => {
-          arm();
-          for (const s of list) quorum.held(self, s.slots);
-        });
-        track(work, `${self} (standing in for ${target})`, () => {});
-      }
+      sendToFallbacks(fallbackShipments, localHints);
       if (pending === 0 && !quorum.satisfied) finish(quorum.error(describe(failures, null)));
     });
   }
 
   /**
-   * Per down serving replica, in order, the first candidate past the replica set that is up and
-   * holds no role for the partition (the coordinator only if it can keep hints durably): fallback
-   * -> replica. Down pending replicas get none: they do not raise W.
+   * The fallback standing in for `replica` in a slot: the one chosen already, else the first
+   * candidate past the replica set that is up and holds no role for the partition yet (the
+   * coordinator only if it can keep hints durably); undefined when none is left.
    */
-  private fallbacks(partition: number, n: number, serving: readonly NodeId[], replicas: readonly NodeId[]): Map<NodeId, NodeId> {
+  private standIn(f: SlotFallbacks, replica: NodeId): NodeId | undefined {
+    const chosen = f.byReplica.get(replica);
+    if (chosen !== undefined || f.byReplica.has(replica)) return chosen;
     const { placement, hints } = this.options;
+    if (placement.fallbacksOf === undefined) return undefined;
+    f.candidates ??= placement.fallbacksOf(f.partition, f.n);
     const self = placement.nodeId;
-    const standIns = new Map<NodeId, NodeId>();
-    const down = serving.filter((id) => id !== self && !placement.isUp(id));
-    if (down.length === 0 || placement.fallbacksOf === undefined) return standIns;
-    const selfCan = hints?.addDurable !== undefined;
-    let next = 0;
-    for (const candidate of placement.fallbacksOf(partition, n)) {
-      if (next >= down.length) break;
-      if (replicas.includes(candidate) || standIns.has(candidate)) continue;
-      if (candidate === self ? !selfCan : !placement.isUp(candidate)) continue;
-      standIns.set(candidate, down[next++]!);
+    for (const candidate of f.candidates) {
+      if (f.replicas.includes(candidate) || f.standIns.has(candidate)) continue;
+      if (candidate === self ? hints?.addDurable === undefined : !placement.isUp(candidate)) continue;
+      f.standIns.set(candidate, replica);
+      f.byReplica.set(replica, candidate);
+      return candidate;
     }
-    return standIns;
+    // Remembered, so that a replica failing again does not walk the candidates again.
+    f.byReplica.set(replica, undefined);
+    return undefined;
   }
 
   private add(shipments: Map<NodeId, Shipment[]>, node: NodeId, change: RowChange, slot: number): void {
@@ -285,7 +334,7 @@ export class WriteReplicator implements WriteReplication {
     const bytes = change.key.length + (change.row?.length ?? 0) + CHANGE_OVERHEAD_BYTES;
     let last = list[list.length - 1];
     if (last === undefined || (last.bytes + bytes > this.requestBytesMax && last.bytes > 0)) {
-      last = { tables: new Map(), slots: new Set(), bytes: 0 };
+      last = { tables: new Map(), slots: new Set(), items: [], bytes: 0 };
       list.push(last);
     }
     let t = last.tables.get(change.table);
@@ -297,13 +346,26 @@ export class WriteReplicator implements WriteReplication {
     t.rows.push(change.row);
     t.bases.push(change.basis ?? null);
     last.slots.add(slot);
+    last.items.push({ change, slot });
     last.bytes += bytes;
   }
 
-  /** Sends a replica its requests (in order); resolves with the tables it refused. */
-  private async ship(node: NodeId, list: readonly Shipment[], version: Uint8Array, progress: () => void): Promise<Set<string>> {
+  /**
+   * Sends a replica its requests (in order); resolves with the tables it refused. On a failure the
+   * requests from the failed one on go to `unsent` before it rejects.
+   */
+  private async ship(
+    node: NodeId,
+    list: readonly Shipment[],
+    version: Uint8Array,
+    progress: () => void,
+    unsent: (rest: readonly Shipment[]) => void,
+  ): Promise<Set<string>> {
     const address = this.options.placement.addressOf(node);
-    if (address === undefined) throw new EonError('peer_unavailable', `no address known for ${node}`);
+    if (address === undefined) {
+      unsent(list);
+      throw new EonError('peer_unavailable', `no address known for ${node}`);
+    }
     const refused = new Set<string>();
     for (let i = 0; i < list.length; i++) {
       const request = applyRequest(list[i]!, version);
@@ -314,8 +376,8 @@ export class WriteReplicator implements WriteReplication {
         progress();
       } catch (e) {
         this.options.stats.requestsFailed++;
-        // This request may or may not have landed, the rest did not: all go to hints (applying twice changes nothing).
-        for (const rest of list.slice(i)) this.hint(node, rest, version);
+        // This request may or may not have landed, the rest did not: all go on (applying twice changes nothing).
+        unsent(list.slice(i));
         throw e;
       }
     }

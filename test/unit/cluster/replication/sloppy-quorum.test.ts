@@ -168,6 +168,23 @@ describe('sloppy quorum on the write path', () => {
     expect(hintsSent(notSelf)).toEqual(['e->a']);
   });
 
+  it('sends a fallback the writes of a replica believed up whose send failed, and counts it', async () => {
+    // b and c are still believed up (not yet seen dead) but their sends fail: d stands in for one of them.
+    const r = replicator({ ring: ['self', 'b', 'c', 'd'], failing: ['b', 'c'] });
+    await r.replicate(table());
+    const standIn = hintsSent(r);
+    expect(standIn).toHaveLength(1);
+    expect(['d->b', 'd->c']).toContain(standIn[0]);
+    // The other has no fallback left: its hint stays here.
+    expect(r.hinted).toEqual([standIn[0] === 'd->b' ? 'c' : 'b']);
+    expect(r.stats.view()).toMatchObject({ requestsFailed: 2, hintsSent: 1, writesIncomplete: 0 });
+    // A pending replica whose send fails gets no fallback: it stops raising W and is hinted here.
+    const p = replicator({ ring: ['self', 'b', 'c', 'd'], pending: ['d'], failing: ['d'] });
+    await p.replicate(table());
+    expect(hintsSent(p)).toEqual([]);
+    expect(p.hinted).toEqual(['d']);
+  });
+
   it('skips candidates that are pending replicas of the partition', async () => {
     // d is receiving the partition (pending): it gets the write itself and raises W; e stands in for b.
     const r = replicator({ ring: ['self', 'b', 'c', 'd', 'e'], down: ['b'], pending: ['d'] });
