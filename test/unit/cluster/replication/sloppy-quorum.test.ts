@@ -25,7 +25,8 @@ import {
 import type { ApplyReply, ApplyRequest, HintRequest, ReplicaPlacement } from '../../../../src/cluster/replication/index.js';
 import { decodeBody, encodeBody } from '../../../../src/cluster/rpc/index.js';
 import { HybridClock, encodeRowVersion, hlcOf } from '../../../../src/cluster/version/index.js';
-import type { RowChange, TableSchema } from '../../../../storage/index.js';
+import type { RowChange } from '../../../../storage/store.js';
+import type { TableSchema } from '../../../../storage/index.js';
 
 function table(settings: Pick<TableSchema, 'replicas' | 'writeQuorum'> = {}): TableSchema {
   return {
