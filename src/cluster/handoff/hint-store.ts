@@ -71,6 +71,9 @@ export class HintStore {
     this.counts.set(target, count + 1);
     try {
       await this.db.put(key, body);
+      // The put resolves at commit; with lmdb-js's overlapping sync (its default off Windows) the
+      // flush to disk follows: wait for it too, so the hint survives a machine crash as well.
+      await this.db.flushed;
     } catch (e) {
       this.counts.set(target, Math.max(0, (this.counts.get(target) ?? 1) - 1));
       throw e;

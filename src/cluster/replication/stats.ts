@@ -27,7 +27,7 @@ export interface ReplicationStatsView {
   /** replica.hint requests this node sent as coordinator to fallbacks (sloppy quorum), and those not taken (failed or refused). */
   readonly hintsSent: number;
   readonly hintsSentFailed: number;
-  /** replica.hint requests this node took as a fallback: kept durably for the down replica named. */
+  /** Requests this node took as a fallback, kept durably for the down replica named: replica.hint ones, and its own writes when it stood in itself as coordinator. */
   readonly hintsTaken: number;
   /** Quorum point reads this node coordinated, and those that failed short of R answers. */
   readonly pointReads: number;
