@@ -96,8 +96,12 @@ type HintShipments = Map<NodeId, Shipments>;
 interface Shipment {
   readonly tables: Map<TableSchema, TableChanges>;
   readonly slots: Set<number>;
-  /** The changes, as added, with their slot: regrouped for fallbacks when the send fails. */
-  readonly items: { readonly change: RowChange; readonly slot: number }[];
+  /**
+   * Index (in the write's changes) of its first change: when a send fails, the replica's changes
+   * from there on are regrouped for fallbacks (a replica's changes are added in order, so no list
+   * of them is kept).
+   */
+  readonly first: number;
   bytes: number;
 }
 
@@ -167,7 +171,8 @@ export class WriteReplicator implements WriteReplication {
     // Down replicas with no fallback get the same requests as hints kept here, replayed when they are back.
     const missed: Shipments = new Map();
     const version = entryVersionBytes(stamp.live);
-    for (const change of changes) {
+    for (let at = 0; at < changes.length; at++) {
+      const change = changes[at]!;
       const slotId = change.table.id * PARTITIONS_MAX + change.partition;
       let index = slotIndex.get(slotId);
       if (index === undefined) {
@@ -188,13 +193,13 @@ export class WriteReplicator implements WriteReplication {
       for (const node of slots[index]!.replicas) {
         if (node === self) continue;
         if (placement.isUp(node)) {
-          this.add(shipments, node, change, index);
+          this.add(shipments, node, change, index, at);
           continue;
         }
         const fallback = fallbacksBySlot[index]!.byReplica.get(node);
-        if (fallback === self) this.add(localHints, node, change, index);
-        else if (fallback !== undefined) this.add(inner(fallbackShipments, fallback), node, change, index);
-        else if (hints !== undefined) this.add(missed, node, change, index);
+        if (fallback === self) this.add(localHints, node, change, index, at);
+        else if (fallback !== undefined) this.add(inner(fallbackShipments, fallback), node, change, index, at);
+        else if (hints !== undefined) this.add(missed, node, change, index, at);
       }
     }
     for (const [node, list] of missed) for (const s of list) this.hint(node, s, version);
@@ -269,14 +274,16 @@ export class WriteReplicator implements WriteReplication {
         const remote: HintShipments = new Map();
         const local: Shipments = new Map();
         const kept: Shipments = new Map();
-        for (const s of unsent) {
-          for (const { change, slot } of s.items) {
-            const fallbacks = fallbacksBySlot[slot]!;
-            const fallback = fallbacks.serving.includes(node) ? this.standIn(fallbacks, node) : undefined;
-            if (fallback === self) this.add(local, node, change, slot);
-            else if (fallback !== undefined) this.add(inner(remote, fallback), node, change, slot);
-            else this.add(kept, node, change, slot);
-          }
+        // The node was up when the write was placed: every change of a slot it is a replica of went to it.
+        for (let at = unsent[0]?.first ?? changes.length; at < changes.length; at++) {
+          const change = changes[at]!;
+          const slot = slotIndex.get(change.table.id * PARTITIONS_MAX + change.partition)!;
+          const fallbacks = fallbacksBySlot[slot]!;
+          if (!fallbacks.replicas.includes(node)) continue;
+          const fallback = fallbacks.serving.includes(node) ? this.standIn(fallbacks, node) : undefined;
+          if (fallback === self) this.add(local, node, change, slot, at);
+          else if (fallback !== undefined) this.add(inner(remote, fallback), node, change, slot, at);
+          else this.add(kept, node, change, slot, at);
         }
         for (const [target, list] of kept) for (const s of list) this.hint(target, s, version);
         sendToFallbacks(remote, local);
@@ -325,7 +332,8 @@ export class WriteReplicator implements WriteReplication {
     return undefined;
   }
 
-  private add(shipments: Map<NodeId, Shipment[]>, node: NodeId, change: RowChange, slot: number): void {
+  /** Adds change (number `at` of the write, in quorum slot `slot`) to node's requests. */
+  private add(shipments: Map<NodeId, Shipment[]>, node: NodeId, change: RowChange, slot: number, at: number): void {
     let list = shipments.get(node);
     if (list === undefined) {
       list = [];
@@ -334,7 +342,7 @@ export class WriteReplicator implements WriteReplication {
     const bytes = change.key.length + (change.row?.length ?? 0) + CHANGE_OVERHEAD_BYTES;
     let last = list[list.length - 1];
     if (last === undefined || (last.bytes + bytes > this.requestBytesMax && last.bytes > 0)) {
-      last = { tables: new Map(), slots: new Set(), items: [], bytes: 0 };
+      last = { tables: new Map(), slots: new Set(), first: at, bytes: 0 };
       list.push(last);
     }
     let t = last.tables.get(change.table);
@@ -346,7 +354,6 @@ export class WriteReplicator implements WriteReplication {
     t.rows.push(change.row);
     t.bases.push(change.basis ?? null);
     last.slots.add(slot);
-    last.items.push({ change, slot });
     last.bytes += bytes;
   }
 

@@ -19,6 +19,7 @@ import {
   ReplicationStats,
   WriteReplicator,
   hintRequest,
+  parseApplyRequest,
   parseHintReply,
   parseHintRequest,
 } from '../../../../src/cluster/replication/index.js';
@@ -55,11 +56,15 @@ interface Setup {
   /** Whether the coordinator can keep hints durably (and so stand in itself). */
   readonly durable?: boolean;
   readonly noFallbacks?: boolean;
+  /** Replicas whose apply requests fail from this one on (1: the first), the earlier ones landing. */
+  readonly failFrom?: Readonly<Record<string, number>>;
+  readonly requestBytesMax?: number;
 }
 
 /** A replicator over fake peers, recording what each was sent and the hints the coordinator kept. */
 function replicator(setup: Setup) {
-  const sent: { to: string; type: string; standsInFor?: string }[] = [];
+  const sent: { to: string; type: string; standsInFor?: string; partitions: number[] }[] = [];
+  const applies = new Map<string, number>();
   const hinted: string[] = [];
   const durable: string[] = [];
   const stats = new ReplicationStats();
@@ -76,9 +81,17 @@ function replicator(setup: Setup) {
     placement,
     peers: {
       request: async (address, type, body) => {
-        const standsInFor = type === REPLICA_HINT_RPC_TYPE ? parseHintRequest(body).standsInFor : undefined;
-        sent.push({ to: address, type, ...(standsInFor === undefined ? {} : { standsInFor }) });
+        const hint = type === REPLICA_HINT_RPC_TYPE ? parseHintRequest(body) : undefined;
+        const apply = hint?.request ?? parseApplyRequest(body);
+        // The partition of each change: the first two bytes of its key.
+        const partitions = apply.tables.flatMap((t) => t.keys.map((k) => (k[0]! << 8) | k[1]!));
+        sent.push({ to: address, type, ...(hint === undefined ? {} : { standsInFor: hint.standsInFor }), partitions });
         if ((setup.failing ?? []).includes(address)) throw new Error('connection reset');
+        if (hint === undefined) {
+          const n = (applies.get(address) ?? 0) + 1;
+          applies.set(address, n);
+          if (n >= (setup.failFrom?.[address] ?? Infinity)) throw new Error('connection reset');
+        }
         if (type === REPLICA_HINT_RPC_TYPE) return { body: { kind: 'hinted', v: REPLICA_HINT_PROTOCOL_VERSION, stored: !(setup.refusing ?? []).includes(address) } };
         return { body: { kind: 'applied', v: REPLICA_PROTOCOL_VERSION, applied: 1, stale: 0, conflicts: 0, refused: [] } };
       },
@@ -86,6 +99,7 @@ function replicator(setup: Setup) {
     clock: new HybridClock({ now: () => Date.now() }),
     stats,
     timeoutMs: 1_000,
+    ...(setup.requestBytesMax === undefined ? {} : { requestBytesMax: setup.requestBytesMax }),
     hints: {
       add: (target: string, _r: ApplyRequest) => void hinted.push(target),
       ...(setup.durable === false
@@ -184,6 +198,17 @@ describe('sloppy quorum on the write path', () => {
     await p.replicate(table());
     expect(hintsSent(p)).toEqual([]);
     expect(p.hinted).toEqual(['d']);
+  });
+
+  it('sends a fallback only what did not land before a send failed midway', async () => {
+    const t = table();
+    // One change per request: b takes the first (partition 1) and fails from its second on.
+    const r = replicator({ ring: ['self', 'b', 'c', 'd'], failFrom: { b: 2 }, requestBytesMax: 1 });
+    await r.replicate(t, [change(t, 1), change(t, 2), change(t, 3)]);
+    const toD = r.sent.filter((s) => s.type === REPLICA_HINT_RPC_TYPE);
+    expect(toD.map((s) => `${s.to}->${s.standsInFor}`)).toEqual(['d->b', 'd->b']);
+    expect(toD.flatMap((s) => s.partitions)).toEqual([2, 3]);
+    expect(r.hinted).toEqual([]);
   });
 
   it('skips candidates that are pending replicas of the partition', async () => {
