@@ -326,12 +326,14 @@ function openStore(dataDir: string, partitions: number | undefined): Store {
   }
 }
 
-/** Replication's figures as gossiped stats: hints held, replication delay p99, conflicts settled, read repairs. */
+/** Replication's figures as gossiped stats: hints held and taken as a fallback, replication delay p99, conflicts settled, read repairs. */
 function replicationFigures(replication: Replication | null): Record<string, number> {
   if (replication === null) return {};
   const r = replication.stats();
   return {
     hintsPending: replication.hints.total(),
+    // Writes this node took as a fallback for a down replica (sloppy quorum), coordinator or not.
+    hintsTaken: r.hintsTaken,
     replicationConflicts: r.conflicts,
     readRepairs: r.readRepairs,
     ...(r.delayP50Ms === null ? {} : { replicationDelayP50Ms: Math.round(r.delayP50Ms * 10) / 10 }),

@@ -1,6 +1,8 @@
 // Per-table N, W, R across real processes: three nodes, one killed. A table WITH (replicas = 2,
-// write_quorum = 2) refuses (57P03) exactly the writes whose partition's two replicas include the
-// dead node, while a table WITH (write_quorum = 1) takes every write; with a second node killed a
+// write_quorum = 2) takes every write: where the partition's two replicas include the dead node,
+// the third node stands in for it (sloppy quorum) and keeps the write as a hint. A table WITH
+// (write_quorum = 3) has no node left to stand in (N is every node) and refuses (57P03) every
+// write, while a table WITH (write_quorum = 1) takes every write; with a second node killed a
 // table WITH (read_quorum = 1) still answers point reads where the default R = 2 cannot.
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,7 +35,7 @@ describe('per-table replication settings', () => {
     const n1 = await cluster.start(p1, p0);
     const n2 = await cluster.start(p2, p0);
     await until('three members alive at every node', () => allAlive([n0, n1, n2], 3));
-    for (const table of ['pair WITH (replicas = 2, write_quorum = 2)', 'loose WITH (write_quorum = 1)', 'fast WITH (read_quorum = 1)', 'plain']) {
+    for (const table of ['pair WITH (replicas = 2, write_quorum = 2)', 'strict WITH (write_quorum = 3)', 'loose WITH (write_quorum = 1)', 'fast WITH (read_quorum = 1)', 'plain']) {
       const [name, options] = table.split(' WITH ');
       await ok(n0, `CREATE TABLE ${name} (id int PRIMARY KEY, v text)${options === undefined ? '' : ` WITH ${options}`}`);
     }
@@ -57,19 +59,22 @@ describe('per-table replication settings', () => {
 
     await n2.kill('SIGKILL');
     await until('n0 sees n2 down', async () => (await stateOf(n0, p2)) !== 'alive');
-    const refused: number[] = [];
+    const alive = String((await ok(n0, 'SELECT node FROM eon_nodes WHERE is_self'))[0]![0]);
     for (let id = 1; id <= KEYS; id++) {
+      // Whether n2 is still suspect (its send fails) or seen dead, the third node stands in for it.
       const r = await sql(n0, `INSERT INTO pair VALUES (${id}, 'x')`);
-      if (r.status !== 200) {
-        expect(r.error?.code).toBe('57P03');
-        refused.push(id);
-      }
+      expect(r.status, `pair ${id}: ${r.error?.code} ${r.error?.message}`).toBe(200);
+      expect((await sql(n0, `INSERT INTO strict VALUES (${id}, 'x')`)).error?.code).toBe('57P03');
       expect((await sql(n0, `INSERT INTO loose VALUES (${id}, 'x')`)).status).toBe(200);
     }
-    const expected = Array.from({ length: KEYS }, (_, i) => i + 1).filter(blocked);
-    expect(expected.length).toBeGreaterThan(0);
-    expect(expected.length).toBeLessThan(KEYS);
-    expect(refused).toEqual(expected);
+    // Some pair writes had the dead node among their two replicas (a fallback kept them as hints).
+    const covered = Array.from({ length: KEYS }, (_, i) => i + 1).filter(blocked);
+    expect(covered.length).toBeGreaterThan(0);
+    expect(covered.length).toBeLessThan(KEYS);
+    // Where the other replica was n0 (the coordinator), n1 stood in: it coordinated nothing, so its hints are a fallback's.
+    if (covered.some((id) => replicas.get(partitionOfKey(keyed, [id], partitions))!.slice(0, 2).includes(alive))) {
+      expect(Number((await ok(n1, 'SELECT coalesce(max(hints_pending), 0) FROM eon_partitions'))[0]![0])).toBeGreaterThan(0);
+    }
 
     await n1.kill('SIGKILL');
     await until('n0 sees n1 down', async () => (await stateOf(n0, p1)) !== 'alive');

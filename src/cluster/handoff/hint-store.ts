@@ -1,7 +1,8 @@
 // Hints: writes a replica missed while it was down or unreachable, kept by the node that
-// coordinated them (durably, in its cluster LMDB environment) until the replica is back and has
-// taken them. A hint is an opaque, self-contained message (a replica.apply request): applying it
-// twice, or after newer writes, changes nothing, so replay needs no coordination.
+// coordinated them, or by a fallback that took them in the replica's place (sloppy quorum),
+// durably in its cluster LMDB environment until the replica is back and has taken them. A hint is
+// an opaque, self-contained message (a replica.apply request): applying it twice, or after newer
+// writes, changes nothing, so replay needs no coordination.
 
 import type { Database } from 'lmdb';
 import type { NodeId } from '../runtime.js';
@@ -50,6 +51,33 @@ export class HintStore {
     // already reached their quorum, so it need not hold up the statement with a sync of its own.
     void this.db.put([target, this.seq], body);
     this.counts.set(target, count + 1);
+    this.stats.stored++;
+    return true;
+  }
+
+  /**
+   * Keeps a hint for target and resolves once it is committed to disk: for a fallback, whose hint
+   * counts toward a write's quorum in place of the replica's copy, so it must outlive a crash
+   * before it is acknowledged. False (counted) when target already has HINTS_PER_NODE_MAX.
+   */
+  async addDurable(target: NodeId, body: unknown): Promise<boolean> {
+    const count = this.counts.get(target) ?? 0;
+    if (count >= HINTS_PER_NODE_MAX) {
+      this.stats.dropped++;
+      return false;
+    }
+    const key: HintKey = [target, ++this.seq];
+    // Counted before the commit so that concurrent adds respect the bound; undone if it fails.
+    this.counts.set(target, count + 1);
+    try {
+      await this.db.put(key, body);
+      // The put resolves at commit; with lmdb-js's overlapping sync (its default off Windows) the
+      // flush to disk follows: wait for it too, so the hint survives a machine crash as well.
+      await this.db.flushed;
+    } catch (e) {
+      this.counts.set(target, Math.max(0, (this.counts.get(target) ?? 1) - 1));
+      throw e;
+    }
     this.stats.stored++;
     return true;
   }

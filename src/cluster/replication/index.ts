@@ -3,7 +3,7 @@
 // and quorum point reads at R replicas with read repair.
 
 export { REPLICATION_TIMEOUT_MS, REPLICA_REQUEST_BYTES_MAX, WriteReplicator } from './write-replicator.js';
-export type { ReplicaPlacement, ReplicaRequester, WriteReplicatorOptions } from './write-replicator.js';
+export type { ReplicaPlacement, ReplicaRequester, WriteHints, WriteReplicatorOptions } from './write-replicator.js';
 export { ReplicaApplier, applyChange } from './replica-apply.js';
 export type { ChangeOutcome, ReplicaStore } from './replica-apply.js';
 export {
@@ -14,6 +14,10 @@ export {
   parseApplyRequest,
 } from './messages.js';
 export type { ApplyReply, ApplyRequest, RefusalReason, TableChanges } from './messages.js';
+export { REPLICA_HINT_PROTOCOL_VERSION, REPLICA_HINT_RPC_TYPE, hintRequest, parseHintReply, parseHintRequest } from './hint-messages.js';
+export type { HintReply, HintRequest } from './hint-messages.js';
+export { HintTaker } from './hint-taker.js';
+export type { DurableHints, HintTakerOptions } from './hint-taker.js';
 export { WriteQuorum } from './write-quorum.js';
 export { READ_TIMEOUT_MS, ReadCoordinator, ReplicaReader, holdingAt } from './read-coordinator.js';
 export type { ReadCoordinatorOptions, ReplicaReadStore } from './read-coordinator.js';

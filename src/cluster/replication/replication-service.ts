@@ -1,6 +1,6 @@
 // Replicated writes and quorum point reads on a running node: the node's hybrid clock, the
-// coordinator hook on its Store, the replica.apply and replica.read handlers on its peer server,
-// the read coordinator and hinted handoff, started and stopped together.
+// coordinator hook on its Store, the replica.apply, replica.read and replica.hint (fallback)
+// handlers on its peer server, the read coordinator and hinted handoff, started and stopped together.
 
 import { systemRuntime } from '../runtime.js';
 import { HybridClock } from '../version/index.js';
@@ -17,6 +17,9 @@ import type { Database } from 'lmdb';
 import { HintReplayer, HintStore } from '../handoff/index.js';
 import type { HintKey } from '../handoff/index.js';
 import type { RpcLogger } from '../rpc/index.js';
+import { fallbackCandidates } from '../ring/index.js';
+import { REPLICA_HINT_RPC_TYPE } from './hint-messages.js';
+import { HintTaker } from './hint-taker.js';
 import { REPLICA_APPLY_RPC_TYPE, parseApplyReply } from './messages.js';
 import { REPLICA_READ_RPC_TYPE } from './read-messages.js';
 import { ReadCoordinator, ReplicaReader } from './read-coordinator.js';
@@ -69,6 +72,15 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
   const reader = new ReplicaReader(readStore, stats);
   cluster.server.handle(REPLICA_READ_RPC_TYPE, async (body) => reader.answer(body));
   const hints = new HintStore(hintsDb);
+  // As a fallback (sloppy quorum): writes for a down replica kept durably, handed over by the replayer below.
+  const taker = new HintTaker({
+    self: cluster.nodeId,
+    hints,
+    isMember: (id) => cluster.swim.member(id) !== undefined,
+    applyLocal: (request) => applier.apply(request),
+    stats,
+  });
+  cluster.server.handle(REPLICA_HINT_RPC_TYPE, (body) => taker.take(body));
   const replayer = new HintReplayer({
     hints,
     isUp: (id) => cluster.isUp(id),
@@ -102,6 +114,8 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
     hasPeers: () => peers,
     replicasOf: (p, n) => cluster.placementOf(p, n).serving,
     pendingOf: (p, n) => cluster.placementOf(p, n).pending,
+    // Fallbacks are the next nodes of the ring in use past the partition's replicas (Dynamo's preference list).
+    fallbacksOf: (p, n) => fallbackCandidates(cluster.ring.ring(), p, n ?? cluster.ring.replicaCount()),
     isUp: (id) => cluster.isUp(id),
     addressOf: (id) => cluster.addressOf(id),
   };

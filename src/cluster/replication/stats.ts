@@ -1,5 +1,5 @@
-// Counters of replicated writes and quorum point reads on one node, as coordinator and as replica
-// (for eon_nodes), and replication delay: how long after its local commit a write was held by
+// Counters of replicated writes and quorum point reads on one node, as coordinator, as replica and
+// as fallback (for eon_nodes), and replication delay: how long after its local commit a write was held by
 // every replica it was sent to, per partition (a decaying mean) and over the last writes (p50/p99).
 
 /** Replication delays kept for the percentiles. */
@@ -24,6 +24,11 @@ export interface ReplicationStatsView {
   readonly requestsFailed: number;
   /** Writes that committed here but could not reach their write quorum in time. */
   readonly writesIncomplete: number;
+  /** replica.hint requests this node sent as coordinator to fallbacks (sloppy quorum), and those not taken (failed or refused). */
+  readonly hintsSent: number;
+  readonly hintsSentFailed: number;
+  /** Requests this node took as a fallback, kept durably for the down replica named: replica.hint ones, and its own writes when it stood in itself as coordinator. */
+  readonly hintsTaken: number;
   /** Quorum point reads this node coordinated, and those that failed short of R answers. */
   readonly pointReads: number;
   readonly readsIncomplete: number;
@@ -46,6 +51,9 @@ export class ReplicationStats {
   requestsSent = 0;
   requestsFailed = 0;
   writesIncomplete = 0;
+  hintsSent = 0;
+  hintsSentFailed = 0;
+  hintsTaken = 0;
   pointReads = 0;
   readsIncomplete = 0;
   readsAnswered = 0;
@@ -89,6 +97,9 @@ export class ReplicationStats {
       requestsSent: this.requestsSent,
       requestsFailed: this.requestsFailed,
       writesIncomplete: this.writesIncomplete,
+      hintsSent: this.hintsSent,
+      hintsSentFailed: this.hintsSentFailed,
+      hintsTaken: this.hintsTaken,
       pointReads: this.pointReads,
       readsIncomplete: this.readsIncomplete,
       readsAnswered: this.readsAnswered,

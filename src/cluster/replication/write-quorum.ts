@@ -1,5 +1,6 @@
-// Counting acknowledgements of one write: per touched (table, partition), which replicas hold it,
-// and whether every one has reached its W. Pure bookkeeping, no I/O.
+// Counting acknowledgements of one write: per touched (table, partition), which replicas (or
+// fallbacks standing in for down ones) hold it, and whether every one has reached its W. Pure
+// bookkeeping, no I/O.
 
 import { EonError } from '../../errors/index.js';
 import type { NodeId } from '../runtime.js';
@@ -18,6 +19,11 @@ export interface QuorumSlot {
    * a hint for it, as for a down replica). Unset: none.
    */
   readonly excusable?: readonly NodeId[];
+  /**
+   * Fallbacks standing in for down replicas (sloppy quorum), fallback -> the replica it stands in
+   * for, one per down replica: each counts toward W once it keeps the write as a hint. Unset: none.
+   */
+  readonly standIns?: ReadonlyMap<NodeId, NodeId>;
 }
 
 export class WriteQuorum {
@@ -56,12 +62,12 @@ export class WriteQuorum {
     }
   }
 
-  /** Node holds the write for these slots (indexes into slots); ignored for non-replicas. */
+  /** Node holds the write for these slots (indexes into slots); ignored for nodes neither replicas nor stand-ins. */
   held(node: NodeId, slotIndexes: Iterable<number>): void {
     for (const i of slotIndexes) {
       const slot = this.slots[i]!;
       const holders = this.holders[i]!;
-      if (!slot.replicas.includes(node) || holders.has(node)) continue;
+      if (!(slot.replicas.includes(node) || slot.standIns?.has(node) === true) || holders.has(node)) continue;
       holders.add(node);
       if (holders.size === this.needs[i]!) this.short--;
     }
@@ -72,7 +78,7 @@ export class WriteQuorum {
     return this.short === 0;
   }
 
-  /** The slots short of W, with how many replicas hold them. */
+  /** The slots short of W, with how many nodes hold them (replicas and fallbacks). */
   shortfall(): { slot: QuorumSlot; reached: number; need: number }[] {
     const out: { slot: QuorumSlot; reached: number; need: number }[] = [];
     for (let i = 0; i < this.slots.length; i++) {

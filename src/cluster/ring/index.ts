@@ -14,7 +14,7 @@ export type { RingDecodeResult, RingJson } from './ring-state.js';
 export { TARGET_N, effectiveTargetN, targetNViolations, windowRepeats } from './replica-spread.js';
 export { CLAIM_CANDIDATES_PER_DONOR, CLAIM_FULL_SCAN_PARTITIONS_MAX, CLAIM_TIED_NODES_MAX, SPREAD_REPAIR_EVALUATIONS_MAX, claim } from './claim.js';
 export {
-  REPLICAS_DEFAULT, clampReplicas, partitionsHeldBy, preferenceList, replicaSet, replicaTable,
+  REPLICAS_DEFAULT, clampReplicas, fallbackCandidates, partitionsHeldBy, preferenceList, replicaSet, replicaTable,
 } from './preference-list.js';
 export type { Fallback, PreferenceList } from './preference-list.js';
 export { SIMULATION_NODES_MAX, claimBalanceReport, simulateClaim, simulatedNodeId } from './claim-simulation.js';

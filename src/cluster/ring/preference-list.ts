@@ -94,6 +94,23 @@ export function preferenceList(
   return { partition, replicas, primaries: replicas.filter((r) => !down.includes(r)), fallbacks };
 }
 
+/**
+ * The nodes past the replica set, clockwise and distinct, up or down: the candidates, in order, to
+ * stand in for a down replica (the write path picks the first up ones that hold no other role for
+ * the partition; a transition's pending and displaced replicas are among them).
+ */
+export function fallbackCandidates(ring: RingState, partition: number, n: number = REPLICAS_DEFAULT): NodeId[] {
+  checkPartition(ring, partition);
+  const want = clampReplicas(ring, n);
+  const out: NodeId[] = [];
+  let seen = 0;
+  walkDistinct(ring, partition, (node) => {
+    if (seen++ >= want) out.push(node);
+    return true;
+  });
+  return out;
+}
+
 /** The replica set of every partition, indexed by partition. */
 export function replicaTable(ring: RingState, n: number = REPLICAS_DEFAULT): NodeId[][] {
   const out: NodeId[][] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  REPLICAS_DEFAULT, RingState, claim, partitionsHeldBy, preferenceList, replicaSet, replicaTable,
+  REPLICAS_DEFAULT, RingState, claim, fallbackCandidates, partitionsHeldBy, preferenceList, replicaSet, replicaTable,
 } from '../../../../src/cluster/ring/index.js';
 
 const equal = (list: readonly string[]): Map<string, number> => new Map(list.map((id) => [id, 1]));
@@ -89,6 +89,20 @@ describe('preferenceList', () => {
     const none = preferenceList(ring, 1, 3, () => false);
     expect(none.primaries).toEqual([]);
     expect(none.fallbacks).toEqual([]);
+  });
+});
+
+describe('fallbackCandidates', () => {
+  it('lists the distinct nodes past the replica set clockwise, wrapping, each once', () => {
+    expect(fallbackCandidates(ringOf('abcdefgh'), 6, 3)).toEqual(['b', 'c', 'd', 'e', 'f']);
+    expect(fallbackCandidates(ringOf('abcabdab'), 0, 3)).toEqual(['d']);
+    // The write path takes the first up ones: the same choice as preferenceList's fallbacks.
+    const ring = ringOf('abcdefgh');
+    const down = new Set(['c', 'e', 'f']);
+    const up = fallbackCandidates(ring, 2, 3).filter((id) => !down.has(id));
+    expect(up.slice(0, 2)).toEqual(preferenceList(ring, 2, 3, (id) => !down.has(id)).fallbacks.map((f) => f.node));
+    // No candidates when the replica set covers every member.
+    expect(fallbackCandidates(ringOf('abababab'), 1, 3)).toEqual([]);
   });
 });
 
