@@ -3,28 +3,15 @@
 // key is among that side's keys, so rows that cannot join never leave the workers.
 
 import type { Value } from '../../src/types/index.js';
-import { conjunctsOf, type Expr } from '../plan/expr.js';
-import { filterSelectivity } from '../optimize/cardinality.js';
-import type { TableStatistics } from '../../storage/index.js';
+import type { Expr } from '../plan/expr.js';
+import { estimateRows, type ScanStatistics } from '../optimize/cardinality.js';
 import { columnSource, type ColumnSource } from '../plan/column-source.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 
 type ScanPlan = Plan & { kind: 'scan' };
-/** A scanned table's statistics from ANALYZE, if any (absent: the estimator's fixed guesses). */
-export type ScanStatistics = (scan: ScanPlan) => TableStatistics | undefined;
 
 /** Build sides with more distinct keys than this do not filter (the set would cost more than it saves). */
 export const KEY_FILTER_VALUES_MAX = 2_000_000;
-
-/** The share of rows a filter above a scan is assumed to keep (a scan's own filter is estimated per conjunct). */
-const FILTER_SELECTIVITY = 0.3;
-
-/**
- * Input rows per group assumed for a grouped aggregate's size (no column statistics yet): a
- * per-key aggregate of a detail table (TPC-H Q18's line items per order) then counts as smaller
- * than the table of its keys, which runs second and is filtered by its keys.
- */
-const AGGREGATE_ROWS_PER_GROUP = 4;
 
 /** Column kinds whose vector value in a kernel is the SQL value itself (a Set lookup is exact). */
 const FILTERABLE_KINDS = new Set(['int2', 'int4', 'int8', 'date', 'text', 'varchar']);
@@ -44,33 +31,6 @@ export interface KeyFilterPlan {
   readonly build: Plan;
   /** The build side's key, evaluated over its rows. */
   readonly buildKey: Expr;
-}
-
-/**
- * A rough size of a plan's output: a table's rows, cut by its filter's conjuncts (see
- * query/optimize/cardinality.ts: from the table's statistics when `statsOf` has them) and by FILTER_SELECTIVITY per filter node above it; an inner,
- * semi or anti join as its smaller side (joins on keys mostly keep the matches of the smaller
- * side), an outer join as the side it keeps, a grouped aggregate AGGREGATE_ROWS_PER_GROUP times
- * smaller than its input.
- */
-export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number, statsOf?: ScanStatistics): number {
-  if (p.kind === 'scan') {
-    if (p.filter === null) return rowsOf(p);
-    const rows = rowsOf(p);
-    const stats = statsOf?.(p);
-    return rows * filterSelectivity(conjunctsOf(p.filter), stats === undefined ? undefined : { rows, columns: stats.columns });
-  }
-  if (p.kind === 'join') {
-    const l = estimateRows(p.left, rowsOf, statsOf);
-    const r = estimateRows(p.right, rowsOf, statsOf);
-    if (p.joinType === 'left') return l;
-    if (p.joinType === 'right') return r;
-    if (p.joinType === 'full' || p.joinType === 'cross') return Math.max(l, r);
-    return Math.min(l, r);
-  }
-  const below = Math.max(0, ...planChildren(p).map((c) => estimateRows(c, rowsOf, statsOf)));
-  if (p.kind === 'aggregate') return p.groupBy.length === 0 ? 1 : below / AGGREGATE_ROWS_PER_GROUP;
-  return p.kind === 'filter' ? below * FILTER_SELECTIVITY : below;
 }
 
 /** The key filter a kernel applies: the table column and the keys it may hold. */

@@ -16,13 +16,15 @@ import type { Expr } from '../plan/expr.js';
 import { columnSource } from '../plan/column-source.js';
 import { planChildren, subqueryPlans, type Plan } from '../plan/logical.js';
 import { keyRangeMayBeWide } from '../optimize/key-range.js';
+import { estimateRows } from '../optimize/cardinality.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialRows, scanPartialsToBatches, type ScanBatches, type ScanKernel, type ScanPartial, type ScanPushdown } from './scan-fragment.js';
-import { estimateRows, KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
+import { KEY_FILTER_VALUES_MAX, planKeyFilters, type KeyFilter, type KeyFilterPlan } from './join-key-filter.js';
 import { buildOrder, orderSteps, pipelineFactCandidates, planJoinPipeline, type BuildKeySource, type BuildSide, type JoinPipeline, type PipelineStep } from './join-pipeline.js';
 import { INT32_KEY_KINDS } from './int32-groups.js';
 import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
+import { topNBoundFor, type TopNBound } from './top-n-bound.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
@@ -107,10 +109,54 @@ function scanPushdowns(plan: Plan, ctx: ExecContext, out = new Map<Plan, ScanPus
         const ordinal = input.project === undefined ? keyColumn : input.project[keyColumn]!;
         out.set(input, { topN: { ordinal, descending: first!.descending, nullsFirst: first!.nullsFirst, count } });
       }
+    } else if (count >= 0 && sort !== null && keyColumn >= 0 && first?.expr.kind === 'column') {
+      const source = boundedScan(input, keyColumn);
+      const bound = source === null ? null : topNBoundFor(source.scan.table.columns[source.ordinal]!.type, source.ordinal, first.descending, first.nullsFirst);
+      if (source !== null && bound !== null && !out.has(source.scan)) {
+        out.set(source.scan, { bound });
+        const keyIndex = first.expr.index;
+        ctx.topNBounds.set(plan, (worst) => bound.report(worst[keyIndex]!));
+      }
     }
   }
   for (const c of [...planChildren(plan), ...subqueryPlans(plan)]) scanPushdowns(c, ctx, out);
   return out;
+}
+
+/**
+ * The scan column that column `key` of `input` is, followed through projections, filters and at
+ * least one join to the side it comes from, where dropping that side's rows ranking after a
+ * top-N's bound drops only output rows that rank after it too: either side of an inner join, the
+ * preserved side of an outer, semi or anti join. Null elsewhere (a full join, a computed column,
+ * no join on the way: the scan's own top-N pushdown covers that).
+ */
+function boundedScan(input: Plan, key: number): { scan: ScanPlan; ordinal: number } | null {
+  let joined = false;
+  for (;;) {
+    if (input.kind === 'project') {
+      const e: Expr | undefined = input.exprs[key];
+      if (e?.kind !== 'column') return null;
+      key = e.index;
+      input = input.input;
+    } else if (input.kind === 'filter') {
+      input = input.input;
+    } else if (input.kind === 'join') {
+      const leftWidth = input.left.columns.length;
+      const leftOnly = input.joinType === 'semi' || input.joinType === 'anti';
+      if (!leftOnly && input.columns.length !== leftWidth + input.right.columns.length) return null;
+      const fromLeft = key < leftWidth;
+      const preserved =
+        input.joinType === 'inner' || input.joinType === 'cross' || (fromLeft ? input.joinType === 'left' || leftOnly : input.joinType === 'right');
+      if (!preserved) return null;
+      if (!fromLeft) key -= leftWidth;
+      input = fromLeft ? input.left : input.right;
+      joined = true;
+    } else if (input.kind === 'scan' && joined) {
+      return { scan: input, ordinal: input.project === undefined ? key : input.project[key]! };
+    } else {
+      return null;
+    }
+  }
 }
 
 /** The plan node a fragment's result stands for. */
@@ -288,7 +334,7 @@ export class PartitionFragments implements FragmentRunner {
     if (f.kind === 'scan') {
       // The scan's rows stream to the coordinator through a Gather as the plan pulls them.
       const kernel = compileScanKernel(f.scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx), scan.pushdown);
-      ctx.sources.set(f.scan, this.gatherScan(f.scan, kernel, ctx.params));
+      ctx.sources.set(f.scan, this.gatherScan(f.scan, kernel, ctx.params, scan.pushdown?.bound));
       if (scan.eager) ctx.prefetched.set(f.scan, await drainAsync(f.scan, ctx));
       return true;
     }
@@ -388,7 +434,7 @@ export class PartitionFragments implements FragmentRunner {
    * each over every n-th partition, at most FRAGMENT_TASKS_PER_THREAD per thread at once — small
    * enough tasks that a LIMIT stops after a few, and a whole-table read arrives in pieces.
    */
-  private gatherScan(scan: ScanPlan, kernel: ScanKernel, params: readonly Value[]): Gather {
+  private gatherScan(scan: ScanPlan, kernel: ScanKernel, params: readonly Value[], bound?: TopNBound): Gather {
     const prune = zonePredicates(scan, params);
     const threads = Math.max(1, this.transport.parallelism);
     const taskCount = Math.min(this.store.partitions, threads * SCAN_TASKS_PER_THREAD);
@@ -399,7 +445,17 @@ export class PartitionFragments implements FragmentRunner {
       tasks.push({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) });
     }
     const rowsOf = (result: unknown, ctx: ExecContext): Row[] => scanPartialRows(scan, kernel, result as ScanPartial, ctx);
-    return new Gather(scan, this.transport, tasks, rowsOf, threads * FRAGMENT_TASKS_PER_THREAD);
+    // A task carries the top-N bound reached when it is issued (tasks issued later drop more).
+    const slot = kernel.boundArg;
+    const prepare =
+      slot === null || bound === undefined
+        ? undefined
+        : (task: FragmentTask): FragmentTask => {
+            const args = task.args.slice();
+            args[slot] = bound.rank;
+            return { ...task, args };
+          };
+    return new Gather(scan, this.transport, tasks, rowsOf, threads * FRAGMENT_TASKS_PER_THREAD, prepare);
   }
 
   /**

@@ -12,6 +12,7 @@ import { compilePredicate, type Row } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import type { KeyFilter } from './join-key-filter.js';
 import { KERNEL_PRELUDE, KernelBuilder } from './kernel-expr.js';
+import type { TopNBound } from './top-n-bound.js';
 
 type ScanPlan = Plan & { kind: 'scan' };
 
@@ -33,6 +34,8 @@ export interface ScanKernel {
   readonly residual: Expr | null;
   /** Conjuncts the kernel evaluates (for EXPLAIN). */
   readonly pushed: Expr | null;
+  /** The argument slot a task gets its top-N bound in when issued (see ScanPushdown.bound); null: none. */
+  readonly boundArg: number | null;
 }
 
 /** Table ordinals a scan outputs (its projection, or every column). */
@@ -70,9 +73,16 @@ export function compileScanKernel(
   // reading once it has that many rows.
   const stopAt = pushdown.rowsMax !== undefined && residual.length === 0 ? kb.arg(pushdown.rowsMax) : null;
   const rank = residual.length === 0 && pushdown.topN !== undefined ? topNRank(kb, scan.table, pushdown.topN) : null;
+  // A top-N above a join: the bound it has reached when the task is issued (null: none yet), set
+  // into this argument slot then (see boundArg). A row ranking after it is dropped, residual or not.
+  const bound = pushdown.bound;
+  const boundRank = bound === undefined ? null : topNRank(kb, scan.table, bound);
+  const boundArg = boundRank === null ? null : kb.args.length;
+  const boundName = boundRank === null ? null : kb.arg(null);
   const lines = [
     KERNEL_PRELUDE,
     `const out = lib.collector(${kb.arg(slots)});`,
+    ...(boundName === null ? [] : [`const topBound = ${boundName} === null ? Infinity : ${boundName};`]),
     ...(rank === null ? [] : [`const tk = lib.topKeys(${kb.arg(pushdown.topN!.count)}), kept = [];`]),
     'let idx = new Uint32Array(0);',
     'for (const b of batches) {',
@@ -84,6 +94,7 @@ export function compileScanKernel(
     '  for (let j = 0; j < len; j++) {',
     '    const i = sel === null ? j : sel[j];',
     ...(filters.length === 0 ? [] : [`    if (!(${filters.join(' && ')})) continue;`]),
+    ...(boundRank === null ? [] : [`    if (${boundRank} > topBound) continue;`]),
     // A row ranking after the best count so far is dropped at once; the others wait for the end.
     ...(rank === null ? [] : [`    { const r = ${rank}; if (r === r && !tk.admit(r)) continue; }`]),
     '    idx[m++] = i;',
@@ -115,6 +126,7 @@ export function compileScanKernel(
     sentTypes: sentOrdinals.map((c) => types[c]!),
     residual: andOf(residual),
     pushed: andOf(pushed),
+    boundArg,
   };
 }
 
@@ -124,6 +136,8 @@ export interface ScanPushdown {
   readonly rowsMax?: number;
   /** ORDER BY … LIMIT: only rows whose first sort key may rank within the first `count` are sent. */
   readonly topN?: ScanTopN;
+  /** ORDER BY … LIMIT above a join: rows ranking after the top-N's worst kept row are dropped. */
+  readonly bound?: TopNBound;
 }
 
 export interface ScanTopN {
@@ -140,7 +154,7 @@ export interface ScanTopN {
  * DESC; NULL at ±Infinity by NULLS FIRST/LAST; NaN, which is not ranked, always passes); null
  * when the key is not a number or bigint column.
  */
-function topNRank(kb: KernelBuilder, table: TableSchema, topN: ScanTopN): string | null {
+function topNRank(kb: KernelBuilder, table: TableSchema, topN: Pick<ScanTopN, 'ordinal' | 'descending' | 'nullsFirst'>): string | null {
   const column = table.columns[topN.ordinal]!;
   const key = kb.value({ kind: 'column', type: column.type, index: topN.ordinal, name: column.name });
   if (key === null || (key.rep !== 'num' && key.rep !== 'big')) return null;

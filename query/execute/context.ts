@@ -59,6 +59,13 @@ export class ExecContext {
   readonly prefetched: Map<Plan, Row[]>;
   /** Operators computing a plan node elsewhere (an exchange from the data engines), set up before the plan runs. */
   readonly sources: Map<Plan, PhysicalOperator>;
+  /**
+   * Per ORDER BY … LIMIT (its limit node): where its top-N reports the worst row it keeps, once it
+   * keeps a full set, so scans under a join drop rows that cannot enter it (query/distribute/top-n-bound.ts).
+   */
+  readonly topNBounds: Map<Plan, (worst: Row) => void>;
+  /** Per hash join, whether it builds on its left side: decided by estimates once per statement (a join in a subquery runs per outer row). */
+  readonly buildsLeft: Map<Plan, boolean>;
   private readonly subqueryCache: Map<Plan, Row[]>;
   private readonly setCache: Map<Plan, ValueSet>;
   private readonly budget: { cells: number; max: number };
@@ -92,6 +99,8 @@ export class ExecContext {
     this.cteResults = p?.cteResults ?? new Map();
     this.prefetched = p?.prefetched ?? opts.prefetched ?? new Map();
     this.sources = p?.sources ?? new Map();
+    this.topNBounds = p?.topNBounds ?? new Map();
+    this.buildsLeft = p?.buildsLeft ?? new Map();
     this.subqueryCache = p?.subqueryCache ?? new Map();
     this.setCache = p?.setCache ?? new Map();
     this.budget = p?.budget ?? { cells: 0, max: opts.cellsMax ?? QUERY_CELLS_MAX };

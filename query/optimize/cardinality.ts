@@ -10,7 +10,8 @@
 import { compareValues, type ColumnType, type Value } from '../../src/types/index.js';
 import { likeMatcher } from '../../src/types/like-pattern.js';
 import { Interval, Numeric } from '../../src/types/index.js';
-import type { ColumnStatistics } from '../../storage/index.js';
+import type { ColumnStatistics, TableStatistics } from '../../storage/index.js';
+import { planChildren, type Plan } from '../plan/logical.js';
 import { conjunctsOf, type Expr } from '../plan/expr.js';
 
 /** A filter conjunct nothing is known about keeps this share of the rows. */
@@ -308,4 +309,44 @@ function matchingShare(cs: ColumnStatistics, test: (v: Value) => boolean): numbe
   let restShare = EQUALITY_SELECTIVITY;
   if (cs.histogram.length >= LIKE_HISTOGRAM_BOUNDS_MIN) restShare = cs.histogram.filter(test).length / cs.histogram.length;
   return share + rest * restShare;
+}
+
+type ScanPlan = Plan & { kind: 'scan' };
+/** A scanned table's statistics from ANALYZE, if any (absent: the estimator's fixed guesses). */
+export type ScanStatistics = (scan: ScanPlan) => TableStatistics | undefined;
+
+/** The share of rows a filter above a scan is assumed to keep (a scan's own filter is estimated per conjunct). */
+export const FILTER_NODE_SELECTIVITY = 0.3;
+
+/**
+ * Input rows per group assumed for a grouped aggregate's size (no column statistics yet): a
+ * per-key aggregate of a detail table (TPC-H Q18's line items per order) then counts as smaller
+ * than the table of its keys, which runs second and is filtered by its keys.
+ */
+export const AGGREGATE_ROWS_PER_GROUP = 4;
+
+/**
+ * A rough size of a plan's output: a table's rows, cut by its filter's conjuncts (see filterSelectivity: from the table's statistics when `statsOf` has them) and by FILTER_NODE_SELECTIVITY per filter node above it; an inner,
+ * semi or anti join as its smaller side (joins on keys mostly keep the matches of the smaller
+ * side), an outer join as the side it keeps, a grouped aggregate AGGREGATE_ROWS_PER_GROUP times
+ * smaller than its input.
+ */
+export function estimateRows(p: Plan, rowsOf: (scan: ScanPlan) => number, statsOf?: ScanStatistics): number {
+  if (p.kind === 'scan') {
+    if (p.filter === null) return rowsOf(p);
+    const rows = rowsOf(p);
+    const stats = statsOf?.(p);
+    return rows * filterSelectivity(conjunctsOf(p.filter), stats === undefined ? undefined : { rows, columns: stats.columns });
+  }
+  if (p.kind === 'join') {
+    const l = estimateRows(p.left, rowsOf, statsOf);
+    const r = estimateRows(p.right, rowsOf, statsOf);
+    if (p.joinType === 'left') return l;
+    if (p.joinType === 'right') return r;
+    if (p.joinType === 'full' || p.joinType === 'cross') return Math.max(l, r);
+    return Math.min(l, r);
+  }
+  const below = Math.max(0, ...planChildren(p).map((c) => estimateRows(c, rowsOf, statsOf)));
+  if (p.kind === 'aggregate') return p.groupBy.length === 0 ? 1 : below / AGGREGATE_ROWS_PER_GROUP;
+  return p.kind === 'filter' ? below * FILTER_NODE_SELECTIVITY : below;
 }

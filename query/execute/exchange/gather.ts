@@ -26,6 +26,8 @@ export class Gather implements PhysicalOperator {
     /** A task's result as the plan node's rows (decoded, with what the coordinator still applies). */
     private readonly rowsOf: (result: unknown, ctx: ExecContext) => Row[],
     private readonly inFlightMax: number,
+    /** Fills in what a task takes from the plan's progress when it is issued (a top-N's bound). */
+    private readonly prepare?: (task: FragmentTask) => FragmentTask,
   ) {}
 
   *run(ctx: ExecContext): BatchStream {
@@ -34,7 +36,8 @@ export class Gather implements PhysicalOperator {
     const issue = (): void => {
       while (next < this.tasks.length && pending.length < this.inFlightMax) {
         const p: Pending = { done: false, settled: Promise.resolve() };
-        const run = this.transport.run(this.tasks[next++]!);
+        const task = this.tasks[next++]!;
+        const run = this.transport.run(this.prepare === undefined ? task : this.prepare(task));
         (p as { settled: Promise<void> }).settled = run.then(
           (value) => {
             p.done = true;

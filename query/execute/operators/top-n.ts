@@ -31,11 +31,13 @@ export class TopN implements PhysicalOperator {
     let worst: Row | null = null;
     /** Rows charged to the memory budget: the buffer's largest size so far. */
     let charged = 0;
+    const report = ctx.topNBounds.get(this.plan);
     const cut = (): void => {
       // Stable: kept rows precede later ones in the buffer, so ties keep input order.
       rows.sort(cmp);
       if (rows.length > keep) rows.length = keep;
       worst = rows.length === keep ? rows[rows.length - 1]! : null;
+      if (worst !== null) report?.(worst);
     };
     const bufferMax = Math.max(TOP_N_BUFFER_ROWS_MIN, 2 * keep);
     for (const item of openInput(this.input, ctx)) {
