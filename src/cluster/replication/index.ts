@@ -29,6 +29,7 @@ export {
   TABLE_REPLICAS_MAX,
   WRITE_QUORUM_DEFAULT,
   checkQuorum,
+  checkQuorumOverride,
   majorityOf,
   reloptionsOf,
   tableQuorum,
