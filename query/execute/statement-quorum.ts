@@ -26,13 +26,14 @@ export function writeQuorumFor(tables: readonly TableSchema[], quorum: Statement
 
 /**
  * The R the plan's primary-key lookups read with in place of their tables' (undefined: theirs);
- * 22023 above a looked-up table's N. Scans read this node's store and take no R.
+ * 22023 above a looked-up table's N. Only `stored` tables count: scans read this node's store and
+ * take no R, and neither do system tables (computed here, never replicated).
  */
-export function readQuorumFor(plan: Plan, quorum: StatementQuorum | undefined): number | undefined {
+export function readQuorumFor(plan: Plan, quorum: StatementQuorum | undefined, stored: (table: TableSchema) => boolean): number | undefined {
   const r = quorum?.read ?? null;
   if (r === null) return undefined;
   const check = (p: Plan): void => {
-    if (p.kind === 'scan' && p.keyLookup !== null) checkQuorumOverride(p.table, 'read', r);
+    if (p.kind === 'scan' && p.keyLookup !== null && stored(p.table)) checkQuorumOverride(p.table, 'read', r);
     for (const child of planChildren(p)) check(child);
   };
   check(plan);

@@ -224,7 +224,7 @@ async function startSelect(
   quorum?: StatementQuorum,
 ): Promise<ExecContext> {
   // Checked on a node alone too, so a statement fails the same way wherever it runs.
-  const readQuorum = readQuorumFor(plan, quorum);
+  const readQuorum = readQuorumFor(plan, quorum, (t) => services.store.getTable(t.name)?.id === t.id);
   const ctx = new ExecContext({ store: services.store, writes, params, signal, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
   // First, so a CTE the fragments run on the coordinator finds its point lookups' rows. A
   // transaction block reads its own node (and its own writes): its point lookups stay local. A

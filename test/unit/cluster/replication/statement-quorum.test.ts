@@ -208,6 +208,10 @@ describe('eon.write_quorum and eon.read_quorum through the engine and the KV ser
     expect((await commit).sqlstate).toBe('22023');
     expect(session.transactionStatus).toBe('I');
     expect(await run(session, 'SHOW eon.write_quorum')).toEqual([['3']]);
+    // System tables are computed here, not replicated: a lookup in one has no N to check the R against.
+    await run(session, 'SET eon.read_quorum = 5');
+    expect(await run(session, "SELECT relname FROM pg_class WHERE oid = 'pair'::regclass")).toEqual([['pair']]);
+    await run(session, 'SET eon.read_quorum = 3');
     // The default N = 3 takes them; a scan takes no R at all.
     await run(session, "INSERT INTO t VALUES (9, 'x')");
     expect(await run(session, 'SELECT count(*) FROM pair')).toEqual([[1n]]);
