@@ -37,6 +37,9 @@ const sfMax = 100;
 const queryTimeoutSecondsMax = 86_400;
 const loadConnectionsMax = 64;
 const rowsMax = 2 ** 31 - 2; // ids are int4
+/** Most eon nodes a multi-node run starts: they all share this one machine. */
+export const nodesMax = 7;
+const secondsMax = 3_600;
 
 /** Exit codes: 0 all engines agree, 1 they disagree or one failed, 2 bad command line. */
 export const BENCH_EXIT = { ok: 0, disagreement: 1, usage: 2 } as const;
@@ -47,7 +50,7 @@ Suites: ${Object.keys(suites).join(', ')}
 
 Options:
   --sf X                TPC-H scale factor, e.g. 0.01, 0.1, 1 (default ${tpchDefaultSf})
-  --nodes N             eon nodes (only 1 for now: the bench starts a single node)
+  --nodes N             eon nodes (default 1; kv also takes 2 to ${nodesMax}: eon runs alone and as a local cluster of N)
   --rows N              rows to generate (default: the suite's: micro 10000000, ingest, kv and pgbench 1000000)
   --engines a,b,c       engines to run, in order (default ${engineNames.join(',')})
   --runs N              timed warm runs per query (default ${defaultRuns})
@@ -55,6 +58,7 @@ Options:
   --seed N              data generator seed (default ${defaultSeed})
   --load-connections N  concurrent connections for INSERT loads (default ${defaultLoadConnections})
   --query-timeout S     seconds before a query is canceled and reported as timed out (default ${defaultQueryTimeoutSeconds})
+  --seconds S           seconds per timed workload (kv; default: by --rows, 2 to 20)
   --help
 `;
 
@@ -90,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
         out: { type: 'string' },
         seed: { type: 'string' },
         'load-connections': { type: 'string' },
+        seconds: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -114,7 +119,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
   const sf = values.sf === undefined ? tpchDefaultSf : Number(values.sf);
   if (!(Number.isFinite(sf) && sf > 0 && sf <= sfMax)) throw new BenchUsageError(`--sf must be a number above 0 and at most ${sfMax}, got '${values.sf}'`);
   const nodes = positiveInt('nodes', values.nodes, 1, Number.MAX_SAFE_INTEGER);
-  if (nodes !== 1) throw new BenchUsageError(`--nodes ${nodes}: the bench runs eon as a single node for now (multi-node runs come with the cluster)`);
+  if (nodes !== 1 && suite.multiNode !== true) throw new BenchUsageError(`--nodes ${nodes}: suite '${suite.name}' runs eon as a single node (only kv runs it as a cluster too)`);
+  if (nodes > nodesMax) throw new BenchUsageError(`--nodes must be at most ${nodesMax} (every node runs on this machine), got ${nodes}`);
   return {
     suite,
     options: {
@@ -125,6 +131,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
       runs: positiveInt('runs', values.runs, defaultRuns, runsMax),
       seed,
       loadConnections: positiveInt('load-connections', values['load-connections'], defaultLoadConnections, loadConnectionsMax),
+      nodes,
+      ...(values.seconds === undefined ? {} : { seconds: positiveInt('seconds', values.seconds, 1, secondsMax) }),
     },
     outDir: path.resolve(values.out ?? path.join(repoRoot(), 'bench', 'results')),
   };

@@ -16,6 +16,10 @@ export interface SuiteOptions {
   queryTimeoutSeconds: number;
   /** Concurrent connections for multi-row INSERT loads. */
   loadConnections: number;
+  /** eon nodes: 1, or more for a suite with `multiNode` (it then runs eon alone and as a cluster of this many). */
+  nodes: number;
+  /** Seconds per fixed-duration run, when given (`--seconds`); otherwise the suite's own, by table size. */
+  seconds?: number;
   /** Progress lines (to stderr), so a long run shows where it is. */
   log(message: string): void;
 }
@@ -24,6 +28,8 @@ export interface Suite {
   readonly name: string;
   readonly description: string;
   readonly defaultRows: number;
+  /** Whether the suite takes `--nodes` above 1 (the others run eon as one node only). */
+  readonly multiNode?: boolean;
   run(options: SuiteOptions): Promise<SuiteReport>;
 }
 

@@ -5,7 +5,7 @@ export type { CheckConstraint, ColumnSchema, IndexSchema, SequenceOptions, Table
 export { SEQUENCE_LOG_VALUES, SequenceStore, type SequenceInfo } from './sequences.js';
 export { keyOf, partitionOfRow, partitionOfKey, hasHiddenRowId, replicationSettings, ROWID_SEQUENCE_BITS } from './schema.js';
 export { Store, DELTA_ROWS_COMPACT, BULK_SEGMENT_ROWS_MIN, IDLE_COMPACT_DELAY_MS, IDLE_COMPACT_ROWS_MIN, SEGMENT_MERGE_ROWS_MAX, PARTITIONS_DEFAULT, PARTITIONS_MAX } from './store.js';
-export type { WriteTx, TableDefinition } from './store.js';
+export type { WriteTx, TableDefinition, WriteOptions, ReplicateOptions } from './store.js';
 export type { ViewColumn, ViewDefinition, ViewSchema } from './view-schema.js';
 export { StorageReader, storedTypes } from './reader.js';
 export type { SegmentMeta } from './environment.js';

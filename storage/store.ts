@@ -102,7 +102,22 @@ export interface WriteReplication {
    */
   stamp(replaced: readonly Uint8Array[]): VersionStamp;
   /** Called as the write's transaction commits (before its sync): the write's promise settles as this one does. */
-  replicate(changes: readonly RowChange[], stamp: VersionStamp): Promise<void>;
+  replicate(changes: readonly RowChange[], stamp: VersionStamp, options?: ReplicateOptions): Promise<void>;
+}
+
+/** What one write asks of its replication beyond the tables' own settings. */
+export interface ReplicateOptions {
+  /**
+   * Replicas that must hold the write before it is acknowledged, in place of each touched table's
+   * W (a statement's eon.write_quorum; the caller checked it is at most each table's N).
+   */
+  readonly writeQuorum?: number;
+}
+
+/** Options of Store.write. */
+export interface WriteOptions extends ReplicateOptions {
+  /** A bulk load (COPY, a large INSERT … SELECT): big partitions get segments directly. */
+  readonly bulk?: boolean;
 }
 
 /** What a replica's apply of shipped changes does inside one write transaction. */
@@ -702,7 +717,15 @@ export class Store {
   private readonly maxKeys = new Map<number, string>();
   private readonly compactQueue = new Set<number>();
   private idleCompactTimer: NodeJS.Timeout | null = null;
-  private readonly writeQueue: { fn: (tx: WriteTxImpl) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void; bulk: boolean; replica: boolean }[] = [];
+  private readonly writeQueue: {
+    fn: (tx: WriteTxImpl) => unknown;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+    bulk: boolean;
+    replica: boolean;
+    /** What this write asks of replication (null: the tables' settings). */
+    replicate: ReplicateOptions | null;
+  }[] = [];
   /** Set while the node replicates its writes (src/cluster/replication); null on a node alone. */
   private replication: WriteReplication | null = null;
   /** Partitions holding small segments from bulk writes, merged by the idle compaction. */
@@ -1220,14 +1243,15 @@ export class Store {
    * (COPY), partitions receiving BULK_SEGMENT_ROWS_MIN rows or more get segments directly, merged
    * into full-size ones once writes pause. Compaction runs afterwards, in later event-loop turns.
    */
-  write<T>(fn: (tx: WriteTx) => T, options: { readonly bulk?: boolean } = {}): Promise<T> {
+  write<T>(fn: (tx: WriteTx) => T, options: WriteOptions = {}): Promise<T> {
     this.assertOpen();
-    return this.enqueueWrite(fn as (tx: WriteTxImpl) => unknown, options.bulk === true, false) as Promise<T>;
+    const replicate: ReplicateOptions | null = options.writeQuorum === undefined ? null : { writeQuorum: options.writeQuorum };
+    return this.enqueueWrite(fn as (tx: WriteTxImpl) => unknown, options.bulk === true, false, replicate) as Promise<T>;
   }
 
-  private enqueueWrite(fn: (tx: WriteTxImpl) => unknown, bulk: boolean, replica: boolean): Promise<unknown> {
+  private enqueueWrite(fn: (tx: WriteTxImpl) => unknown, bulk: boolean, replica: boolean, replicate: ReplicateOptions | null = null): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      this.writeQueue.push({ fn, resolve, reject, bulk, replica });
+      this.writeQueue.push({ fn, resolve, reject, bulk, replica, replicate });
       if (!this.writeFlushScheduled) {
         this.writeFlushScheduled = true;
         setImmediate(() => this.flushWrites());
@@ -1429,11 +1453,11 @@ export class Store {
       // for the slower of the two, not their sum. Should the commit itself fail, the client gets
       // the error and the shipped write may still spread (as a write that misses W does).
       if (replication !== null) {
-        for (const o of outcomes) {
-          if (!o.ok || o.tx.committedChanges === null || o.tx.stamp === null) continue;
-          o.replicated = replicateWrite(replication, o.tx.committedChanges, o.tx.stamp);
+        outcomes.forEach((o, i) => {
+          if (!o.ok || o.tx.committedChanges === null || o.tx.stamp === null) return;
+          o.replicated = replicateWrite(replication, o.tx.committedChanges, o.tx.stamp, batch[i]!.replicate);
           o.replicated.catch(() => {}); // observed below; not unhandled if the commit fails first
-        }
+        });
       }
     });
     const settled = committed.then(
@@ -1854,9 +1878,9 @@ function checkIndexSpec(table: { readonly name: string; readonly columns: readon
   }
 }
 
-function replicateWrite(replication: WriteReplication, changes: readonly RowChange[], stamp: VersionStamp): Promise<void> {
+function replicateWrite(replication: WriteReplication, changes: readonly RowChange[], stamp: VersionStamp, options: ReplicateOptions | null): Promise<void> {
   try {
-    return replication.replicate(changes, stamp);
+    return options === null ? replication.replicate(changes, stamp) : replication.replicate(changes, stamp, options);
   } catch (e) {
     return Promise.reject(e);
   }

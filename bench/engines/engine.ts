@@ -54,6 +54,8 @@ export interface BenchEngine {
   restExec?(sql: string, params?: readonly unknown[]): Promise<void>;
   /** Where a wire-protocol engine listens, for suites that drive their own clients. */
   wireTarget?(): { host: string; port: number; user: string; database: string };
+  /** Every node's address when the engine is a cluster (wireTarget is then the first): clients spread over them. */
+  wireTargets?(): readonly { host: string; port: number; user: string; database: string }[];
   /** Fails later statements that run longer than `ms` (0: no limit), so one runaway query cannot stall a run. */
   setStatementTimeout(ms: number): Promise<void>;
   /** Idempotent; removes everything the engine created. */

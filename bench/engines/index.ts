@@ -19,9 +19,10 @@ const running = new Set<BenchEngine>();
 /** Set by stopAllEngines: an interrupted run starts no further engine. */
 let interrupted = false;
 
-export async function startEngine(name: EngineName): Promise<BenchEngine> {
+/** Starts `name` (by `start` when given: another form of it, such as eon as a cluster). */
+export async function startEngine<E extends BenchEngine = BenchEngine>(name: EngineName, start?: () => Promise<E>): Promise<E> {
   if (interrupted) throw new Error(`not starting ${name}: the run was interrupted`);
-  const engine = await starters[name]();
+  const engine = await (start ?? (starters[name] as () => Promise<E>))();
   if (interrupted) {
     await engine.stop();
     throw new Error(`stopped ${name} right after start: the run was interrupted`);

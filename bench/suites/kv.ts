@@ -1,8 +1,11 @@
 // Suite `kv`: YCSB-style key-value workloads (A 50/50 read/update, B 95/5, C read-only) over a
-// usertable, driven by concurrent clients through prepared statements (and, for eon, REST).
+// usertable, driven by concurrent clients through prepared statements (and, for eon, REST). With
+// `--nodes N` eon also runs as a local cluster of N processes, the clients spread over its nodes.
 
+import os from 'node:os';
 import pg from 'pg';
 import { startEngine } from '../engines/index.js';
+import { startEonCluster } from '../engines/eon-cluster.js';
 import type { BenchEngine, EngineName, LoadSource } from '../engines/index.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
@@ -21,6 +24,10 @@ export const ZIPF_THETA = 0.99;
 const WORKLOAD_SECONDS_MAX = 20;
 export function workloadSeconds(rows: number): number {
   return timedRunSeconds(rows, WORKLOAD_SECONDS_MAX);
+}
+/** The run's seconds per workload: --seconds, else by table size. */
+function secondsOf(options: Pick<SuiteOptions, 'rows' | 'seconds'>): number {
+  return options.seconds ?? workloadSeconds(options.rows);
 }
 /** Issue 3's targets for workload C. */
 const C_THROUGHPUT_SHARE_MIN = 0.5;
@@ -47,6 +54,10 @@ interface WorkloadMeasure {
 
 interface EngineOutcome {
   name: EngineName;
+  /** How the report names it: the engine, or eon as a cluster ("eon, 3 nodes"). */
+  label: string;
+  /** eon's nodes (1 alone); absent for the peers. */
+  nodes?: number;
   description: string;
   loadRowsPerSecond?: number;
   workloads: Partial<Record<Workload | 'C over REST', WorkloadMeasure>>;
@@ -57,6 +68,7 @@ export const kvSuite: Suite = {
   name: 'kv',
   description: 'YCSB-style A/B/C over usertable with 8 clients (prepared statements; eon also REST), eon next to PostgreSQL',
   defaultRows: kvDefaultRows,
+  multiNode: true,
   run: runKv,
 };
 
@@ -136,42 +148,48 @@ export class ScrambledZipfian {
 
 async function runKv(options: SuiteOptions): Promise<SuiteReport> {
   const date = new Date().toISOString();
+  // Other work on the machine skews every figure: the report says how busy it was.
+  const loadBefore = os.loadavg()[0]!;
   const outcomes: EngineOutcome[] = [];
   for (const name of options.engines) {
     if (name === 'duckdb') {
       options.log('kv: duckdb skipped (an in-process library, not a server for concurrent clients)');
       continue;
     }
-    outcomes.push(await runEngine(name, options));
+    outcomes.push(await runEngine(name, name === 'eon' && options.nodes > 1 ? 'eon, 1 node' : name, options));
+    // The cluster right after eon alone, on the same data and clients.
+    if (name === 'eon' && options.nodes > 1) outcomes.push(await runEngine(name, `eon, ${options.nodes} nodes`, options, options.nodes));
   }
-  return buildReport(date, options, outcomes);
+  return buildReport(date, options, outcomes, [loadBefore, os.loadavg()[0]!]);
 }
 
-async function runEngine(name: EngineName, options: SuiteOptions): Promise<EngineOutcome> {
-  const outcome: EngineOutcome = { name, description: '', workloads: {}, problems: [] };
+/** One engine's run; `nodes` > 1 starts eon as a local cluster of that many processes. */
+async function runEngine(name: EngineName, label: string, options: SuiteOptions, nodes = 1): Promise<EngineOutcome> {
+  const outcome: EngineOutcome = { name, label, ...(name === 'eon' ? { nodes } : {}), description: '', workloads: {}, problems: [] };
   let engine: BenchEngine | null = null;
   try {
-    options.log(`${name}: start`);
-    engine = await startEngine(name);
+    options.log(`${label}: start`);
+    engine = nodes > 1 ? await startEngine(name, () => startEonCluster(nodes)) : await startEngine(name);
     outcome.description = await engine.describe();
     const e = engine;
-    options.log(`${name}: load ${options.rows} rows`);
+    options.log(`${label}: load ${options.rows} rows`);
     await e.exec(`CREATE TABLE ${TABLE} (ycsb_key int PRIMARY KEY, ${Array.from({ length: KV_FIELDS }, (_, f) => `field${f} text`).join(', ')})`);
     const start = process.hrtime.bigint();
     await e.insertValues(kvSource(options.rows), { from: 0, to: options.rows, rowsPerStatement: LOAD_ROWS_PER_STATEMENT, connections: LOAD_CONNECTIONS });
     outcome.loadRowsPerSecond = options.rows / (elapsedMs(start) / 1000);
-    if (name === 'eon') await e.exec('CHECKPOINT');
-    else await e.exec(`VACUUM ANALYZE ${TABLE}`);
-    await checkRows(e, options, outcome, 'after the load');
     const target = e.wireTarget?.();
     if (target === undefined) throw new Error(`${name} has no wire-protocol address`);
+    const targets = e.wireTargets?.() ?? [target];
+    if (name === 'eon') for (const t of targets) await onConnection(t, (client) => client.query('CHECKPOINT'));
+    else await e.exec(`VACUUM ANALYZE ${TABLE}`);
+    await checkRows(e, options, outcome, 'after the load');
     for (const w of ['C', 'B', 'A'] as const) {
-      options.log(`${name}: workload ${w}`);
-      outcome.workloads[w] = await runWorkload(w, target, options);
+      options.log(`${label}: workload ${w}`);
+      outcome.workloads[w] = await runWorkload(w, targets, options);
     }
     const rest = e.restExec?.bind(e);
     if (rest !== undefined) {
-      options.log(`${name}: workload C over REST`);
+      options.log(`${label}: workload C over REST`);
       outcome.workloads['C over REST'] = await runRestReads(rest, options);
     }
     await checkRows(e, options, outcome, 'after the workloads');
@@ -203,24 +221,37 @@ async function checkRows(e: BenchEngine, options: SuiteOptions, outcome: EngineO
   }
 }
 
+type Target = { host: string; port: number; user: string; database: string };
+
+/** One connection to `target` for `fn`, closed afterwards. */
+async function onConnection(target: Target, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ ...target, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
- * KV_CLIENTS clients for the workload's time: each gets its own session from `open` and its own
- * key stream, and runs `op` on key after key; every op's latency is recorded.
+ * KV_CLIENTS clients for the workload's time: client c gets its own session from `open(c)` and its
+ * own key stream, and runs `op` on key after key; every op's latency is recorded.
  */
 async function timedClients<S>(
   options: SuiteOptions,
   seedSalt: number,
-  open: () => Promise<S>,
+  open: (client: number) => Promise<S>,
   close: (session: S) => Promise<void>,
   op: (session: S, key: number, zipf: ScrambledZipfian, opIndex: number) => Promise<void>,
 ): Promise<WorkloadMeasure> {
   const latencies: number[] = [];
   let ops = 0;
-  const deadline = Date.now() + workloadSeconds(options.rows) * 1000;
+  const deadline = Date.now() + secondsOf(options) * 1000;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: KV_CLIENTS }, async (_, c) => {
-      const session = await open();
+      const session = await open(c);
       const zipf = new ScrambledZipfian(options.rows, options.seed * seedSalt + c + 1);
       try {
         while (Date.now() < deadline) {
@@ -237,12 +268,13 @@ async function timedClients<S>(
   return measure(latencies, ops, elapsedMs(started) / 1000);
 }
 
-function runWorkload(w: Workload, target: { host: string; port: number; user: string; database: string }, options: SuiteOptions): Promise<WorkloadMeasure> {
+/** Client c connects to targets[c mod n]: through a cluster's nodes in turn. */
+function runWorkload(w: Workload, targets: readonly Target[], options: SuiteOptions): Promise<WorkloadMeasure> {
   return timedClients(
     options,
     31,
-    async () => {
-      const client = new pg.Client({ ...target, connectionTimeoutMillis: 10_000 });
+    async (c) => {
+      const client = new pg.Client({ ...targets[c % targets.length]!, connectionTimeoutMillis: 10_000 });
       await client.connect();
       return client;
     },
@@ -263,49 +295,67 @@ function measure(latencies: number[], ops: number, seconds: number): WorkloadMea
   return { ops, seconds, opsPerSecond: ops / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), p999Ms: percentile(latencies, 99.9) };
 }
 
-function buildReport(date: string, options: SuiteOptions, outcomes: EngineOutcome[]): SuiteReport {
-  const eon = outcomes.find((o) => o.name === 'eon');
+function buildReport(date: string, options: SuiteOptions, outcomes: EngineOutcome[], loadAverages: readonly [number, number]): SuiteReport {
+  const eon = outcomes.find((o) => o.name === 'eon' && o.nodes === 1);
+  const cluster = outcomes.find((o) => o.name === 'eon' && (o.nodes ?? 1) > 1);
   const pgOutcome = outcomes.find((o) => o.name === 'postgres');
+  const seconds = secondsOf(options);
   const rows: string[][] = [];
+  const peerOf = (w: Workload | 'C over REST'): Workload => (w === 'C over REST' ? 'C' : w);
   for (const w of ['A', 'B', 'C', 'C over REST'] as const) {
     for (const o of outcomes) {
       const m = o.workloads[w];
       if (m === undefined) continue;
-      const vsPg = o.name === 'eon' && pgOutcome?.workloads[w === 'C over REST' ? 'C' : w] !== undefined
-        ? costRatio(1 / m.opsPerSecond, 1 / pgOutcome.workloads[w === 'C over REST' ? 'C' : w]!.opsPerSecond)
-        : '';
-      rows.push([w, o.name, Math.round(m.opsPerSecond).toLocaleString('en-US'), formatNumber(m.p50Ms), formatNumber(m.p99Ms), formatNumber(m.p999Ms), vsPg]);
+      const pgM = pgOutcome?.workloads[peerOf(w)];
+      const vsPg = o.name === 'eon' && pgM !== undefined ? costRatio(1 / m.opsPerSecond, 1 / pgM.opsPerSecond) : '';
+      const single = eon?.workloads[w];
+      const vsOne = o === cluster && single !== undefined ? costRatio(1 / m.opsPerSecond, 1 / single.opsPerSecond) : '';
+      rows.push([w, o.label, Math.round(m.opsPerSecond).toLocaleString('en-US'), formatNumber(m.p50Ms), formatNumber(m.p99Ms), formatNumber(m.p999Ms), vsPg, ...(cluster === undefined ? [] : [vsOne])]);
     }
   }
   const c = eon?.workloads.C;
   const pgC = pgOutcome?.workloads.C;
   const summary = c === undefined || pgC === undefined
-    ? 'Workload C did not run on both eon and PostgreSQL.'
-    : `Workload C: eon ${Math.round(c.opsPerSecond).toLocaleString('en-US')} ops/s = ${formatNumber(c.opsPerSecond / pgC.opsPerSecond)} of PostgreSQL's (target ≥ ${C_THROUGHPUT_SHARE_MIN}: ${c.opsPerSecond / pgC.opsPerSecond >= C_THROUGHPUT_SHARE_MIN ? 'met' : 'NOT met'}), p99 ${formatNumber(c.p99Ms)} ms (target < ${C_P99_MS_MAX} ms: ${c.p99Ms < C_P99_MS_MAX ? 'met' : 'NOT met'}).`;
+    ? 'Workload C did not run on both eon (one node) and PostgreSQL.'
+    : `Workload C: eon (one node) ${Math.round(c.opsPerSecond).toLocaleString('en-US')} ops/s = ${formatNumber(c.opsPerSecond / pgC.opsPerSecond)} of PostgreSQL's (target ≥ ${C_THROUGHPUT_SHARE_MIN}: ${c.opsPerSecond / pgC.opsPerSecond >= C_THROUGHPUT_SHARE_MIN ? 'met' : 'NOT met'}), p99 ${formatNumber(c.p99Ms)} ms (target < ${C_P99_MS_MAX} ms: ${c.p99Ms < C_P99_MS_MAX ? 'met' : 'NOT met'}).`;
+  const clusterNote = cluster === undefined
+    ? []
+    : [
+        `${cluster.label}: real processes on this same machine (they share its ${machineInfo().cores} cores with each other and with the bench's clients), each table at N = 3 (every node holds every row), W = 2, R = 2: a read by key is answered once two replicas have (the coordinator's own copy and one other), an update once two hold it. Client c connects to node c mod ${cluster.nodes}, the load's connections and the REST requests go round the nodes too. "cost vs eon 1 node" = its time per op / eon alone's.`,
+      ];
   const table: ReportTable = {
-    title: `Workloads (${KV_CLIENTS} clients, ${workloadSeconds(options.rows)} s each, zipfian ${ZIPF_THETA} over ${options.rows.toLocaleString('en-US')} keys)`,
-    columns: ['workload', 'engine', 'ops/s', 'p50 ms', 'p99 ms', 'p999 ms', 'eon cost vs PostgreSQL'],
+    title: `Workloads (${KV_CLIENTS} clients, ${seconds} s each, zipfian ${ZIPF_THETA} over ${options.rows.toLocaleString('en-US')} keys)`,
+    columns: ['workload', 'engine', 'ops/s', 'p50 ms', 'p99 ms', 'p999 ms', 'eon cost vs PostgreSQL', ...(cluster === undefined ? [] : ['cost vs eon 1 node'])],
     rows,
     notes: [
       summary,
       'A: 50% reads / 50% updates of one field; B: 95/5; C: reads only. Prepared statements over the wire protocol; "C over REST" is eon\'s POST /v1/query with params (PostgreSQL has no REST: compared with its C). Cost ratio = eon time per op / PostgreSQL\'s (>1: eon slower).',
-      ...outcomes.filter((o) => o.loadRowsPerSecond !== undefined).map((o) => `${o.name}: load (multi-row INSERT, ${LOAD_ROWS_PER_STATEMENT} rows/statement, ${LOAD_CONNECTIONS} connections) ${Math.round(o.loadRowsPerSecond!).toLocaleString('en-US')} rows/s.`),
+      ...clusterNote,
+      ...outcomes.filter((o) => o.loadRowsPerSecond !== undefined).map((o) => `${o.label}: load (multi-row INSERT, ${LOAD_ROWS_PER_STATEMENT} rows/statement, ${LOAD_CONNECTIONS} connections) ${Math.round(o.loadRowsPerSecond!).toLocaleString('en-US')} rows/s.`),
       'DuckDB is not run: it is an in-process library, not a server concurrent clients connect to.',
     ],
   };
-  const problems = outcomes.flatMap((o) => o.problems.map((p) => `${o.name}: ${p}`));
+  const problems = outcomes.flatMap((o) => o.problems.map((p) => `${o.label}: ${p}`));
   return {
     suite: 'kv',
     date,
     machine: machineInfo(),
-    parameters: { rows: options.rows, clients: KV_CLIENTS, 'seconds per workload': workloadSeconds(options.rows), fields: `${KV_FIELDS} × ${FIELD_CHARS} chars`, seed: options.seed },
-    engines: outcomes.map((o) => ({ name: o.name, description: o.description || '(not started)' })),
+    parameters: {
+      rows: options.rows,
+      clients: KV_CLIENTS,
+      'seconds per workload': seconds,
+      fields: `${KV_FIELDS} × ${FIELD_CHARS} chars`,
+      seed: options.seed,
+      ...(options.nodes > 1 ? { 'eon nodes': `1 and ${options.nodes}` } : {}),
+      'machine load (1-min load average) at start / end': loadAverages.map((l) => formatNumber(l)).join(' / '),
+    },
+    engines: outcomes.map((o) => ({ name: o.label, description: o.description || '(not started)' })),
     tables: [table],
     chart: {
       title: `kv, ${options.rows.toLocaleString('en-US')} keys, ${KV_CLIENTS} clients`,
       unit: 'ops/s (higher is better)',
       groups: (['A', 'B', 'C', 'C over REST'] as const)
-        .map((w) => ({ label: `workload ${w}`, bars: outcomes.filter((o) => o.workloads[w] !== undefined).map((o) => ({ engine: o.name, value: o.workloads[w]!.opsPerSecond })) }))
+        .map((w) => ({ label: `workload ${w}`, bars: outcomes.filter((o) => o.workloads[w] !== undefined).map((o) => ({ engine: o.label, value: o.workloads[w]!.opsPerSecond })) }))
         .filter((g) => g.bars.length > 0),
     },
     agreement: { ok: problems.length === 0, checks: ['row count and 50 sampled rows (loaded or updated field values) after the load and after the workloads, on every engine'], problems },

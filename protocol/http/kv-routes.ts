@@ -3,7 +3,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EonError } from '../../src/errors/index.js';
-import { KvService, decodeContext, encodeContext, kvRequestBounds } from '../../src/kv/index.js';
+import { KvService, decodeContext, encodeContext, kvRequestBounds, writeReadQuorum } from '../../src/kv/index.js';
 import type { VersionVector } from '../../src/kv/index.js';
 import { httpFailure } from './error-body.js';
 
@@ -61,11 +61,14 @@ export function registerKvRoutes(app: FastifyInstance, opts: KvRouteOptions): vo
 
   app.delete<{ Params: KvParams; Querystring: Record<string, unknown> }>('/v1/kv/:table/:key', route, async (request, reply) => {
     const { table, key } = request.params;
-    const bounds = kvRequestBounds(kv.table(table), request.query);
+    const t = kv.table(table);
+    const bounds = kvRequestBounds(t, request.query);
     const user = opts.userOf(request);
-    // Without a context a DELETE removes what a read sees now (the client asked for the key gone).
+    // Without a context a DELETE removes what a read sees now (the client asked for the key gone),
+    // read as the write's own reads are (its r, else no more replicas than its w).
     const given = contextOf(request);
-    const context = request.headers[KV_CONTEXT_HEADER] === undefined ? (await kv.get(user, table, key, bounds)).context : given;
+    const readBounds = t === null ? bounds : { ...bounds, r: writeReadQuorum(t, bounds) };
+    const context = request.headers[KV_CONTEXT_HEADER] === undefined ? (await kv.get(user, table, key, readBounds)).context : given;
     const written = await kv.write(user, table, key, null, context, bounds);
     return withContext(reply, written.context).type(JSON_TYPE).send(JSON.stringify({ table, key, siblings: written.siblings }));
   });

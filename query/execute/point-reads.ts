@@ -21,7 +21,12 @@ export interface PointReads {
   /** Whether reads of this table do (false for tables computed locally, such as system tables). */
   covers(table: TableSchema): boolean;
   /** The newest row at key among R replicas; undefined when absent or deleted. */
-  read(table: TableSchema, key: RowKey): Promise<Value[] | undefined>;
+  read(table: TableSchema, key: RowKey, options?: PointReadOptions): Promise<Value[] | undefined>;
+}
+
+export interface PointReadOptions {
+  /** The statement's own R (eon.read_quorum, at most the table's N) in place of the table's. */
+  readonly readQuorum?: number;
 }
 
 type ScanPlan = Plan & { kind: 'scan' };
@@ -40,8 +45,9 @@ function pointLookups(plan: Plan, reads: PointReads, out: ScanPlan[] = []): Scan
  * Reads the plan's point lookups through `reads` and leaves each one's output rows (its filter
  * and projection applied, as the TableScan operator would) in ctx.prefetched. Call before the plan runs
  * (and before the fragments' prefetch, which may run CTEs); not inside a transaction block.
+ * `readQuorum`: the statement's own R (statement-quorum.ts, already checked against each table's N).
  */
-export async function prefetchPointReads(plan: Plan, ctx: ExecContext, reads: PointReads): Promise<void> {
+export async function prefetchPointReads(plan: Plan, ctx: ExecContext, reads: PointReads, readQuorum?: number): Promise<void> {
   if (!reads.active()) return;
   const scans = pointLookups(plan, reads).filter((scan) => !ctx.prefetched.has(scan));
   if (scans.length === 0) return;
@@ -49,7 +55,8 @@ export async function prefetchPointReads(plan: Plan, ctx: ExecContext, reads: Po
     scans.map((scan) => {
       const key = scan.keyLookup!.map((e) => compileExpr(e)([], ctx));
       // A NULL key matches nothing: no replica need be asked.
-      return key.includes(null) ? undefined : reads.read(scan.table, key);
+      if (key.includes(null)) return undefined;
+      return readQuorum === undefined ? reads.read(scan.table, key) : reads.read(scan.table, key, { readQuorum });
     }),
   );
   ctx.resumeTimeZone();

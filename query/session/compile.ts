@@ -24,6 +24,7 @@ import { compileAlterTable, compileRename } from '../statements/alter-table.js';
 import type { QueryResult, ResultColumn } from './contract.js';
 import type { FragmentRunner } from '../distribute/index.js';
 import { prefetchPointReads, type PointReads } from '../execute/point-reads.js';
+import { readQuorumFor, type StatementQuorum } from '../execute/statement-quorum.js';
 import { withSystemEnvironment, type SystemEnvironment } from '../catalog/index.js';
 import type { RelationAccess } from '../bind/context.js';
 import type { SessionSecurity } from './privileges.js';
@@ -44,8 +45,10 @@ export interface CompiledStatement {
   /**
    * `writes`: the open transaction block's write set (its DML writes there; reads overlay it).
    * `stream`: a SELECT answers with a rowStream rather than rows (see ExecuteOptions.streamRows).
+   * `quorum`: the session's eon.write_quorum and eon.read_quorum, for the statements that write
+   * rows (INSERT, UPDATE, DELETE) or read them by primary key (SELECT); others ignore it.
    */
-  run(params: readonly Value[], signal?: AbortSignal, writes?: WriteSet, stream?: boolean): Promise<QueryResult>;
+  run(params: readonly Value[], signal?: AbortSignal, writes?: WriteSet, stream?: boolean, quorum?: StatementQuorum): Promise<QueryResult>;
 }
 
 export interface EngineServices {
@@ -97,7 +100,7 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
         columns: dml.returning?.columns ?? null,
         changesCatalog: false,
         accesses: ctx.accesses,
-        run: (params, signal, writes) => dml.execute(services.store, params, signal, services.cellsMax, writes),
+        run: (params, signal, writes, _stream, quorum) => dml.execute(services.store, params, signal, services.cellsMax, writes, quorum),
       };
     }
     case 'CreateSeqStmt': {
@@ -165,8 +168,8 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
     paramTypes: finalParamTypes(ctx),
     columns,
     changesCatalog: false,
-    async run(params, signal, writes, stream) {
-      const ctx = await startSelect(plan, params, services, signal, undefined, writes);
+    async run(params, signal, writes, stream, quorum) {
+      const ctx = await startSelect(plan, params, services, signal, undefined, writes, quorum);
       if (stream !== true) {
         const rows = await drainAsync(plan, ctx);
         return { command: 'SELECT', rowCount: rows.length, columns, rows };
@@ -197,20 +200,38 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
   };
 }
 
-export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile, writes?: WriteSet): Promise<Value[][]> {
-  return drainAsync(plan, await startSelect(plan, params, services, signal, profile, writes));
+export async function executeSelect(
+  plan: Plan,
+  params: readonly Value[],
+  services: EngineServices,
+  signal?: AbortSignal,
+  profile?: OperatorProfile,
+  writes?: WriteSet,
+  quorum?: StatementQuorum,
+): Promise<Value[][]> {
+  return drainAsync(plan, await startSelect(plan, params, services, signal, profile, writes, quorum));
 }
 
 /**
  * What runs before a SELECT's plan: its point reads at the replicas, and its fragments in the
  * data engines (those computed whole, and the exchanges that stream the others as the plan runs).
  */
-async function startSelect(plan: Plan, params: readonly Value[], services: EngineServices, signal?: AbortSignal, profile?: OperatorProfile, writes?: WriteSet): Promise<ExecContext> {
+async function startSelect(
+  plan: Plan,
+  params: readonly Value[],
+  services: EngineServices,
+  signal?: AbortSignal,
+  profile?: OperatorProfile,
+  writes?: WriteSet,
+  quorum?: StatementQuorum,
+): Promise<ExecContext> {
+  // Checked on a node alone too, so a statement fails the same way wherever it runs.
+  const readQuorum = readQuorumFor(plan, quorum, (t) => services.store.getTable(t.name)?.id === t.id);
   const ctx = new ExecContext({ store: services.store, writes, params, signal, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
   // First, so a CTE the fragments run on the coordinator finds its point lookups' rows. A
   // transaction block reads its own node (and its own writes): its point lookups stay local. A
   // node alone (service inactive) does not even await: its point selects keep their speed.
-  if (writes === undefined && services.pointReads?.active() === true) await prefetchPointReads(plan, ctx, services.pointReads);
+  if (writes === undefined && services.pointReads?.active() === true) await prefetchPointReads(plan, ctx, services.pointReads, readQuorum);
   await services.fragments.prefetch(plan, ctx);
   ctx.resumeTimeZone();
   return ctx;
@@ -229,14 +250,14 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
     columns,
     changesCatalog: false,
     accesses: ctx.accesses,
-    async run(params, signal, writes) {
+    async run(params, signal, writes, _stream, quorum) {
       const partitions = services.store.partitions;
       const fragments = services.fragments.fragmentsOf(plan, writes === undefined ? undefined : (t) => writes.touches(t));
       let lines: string[];
       if (st.analyze) {
         const profile = new OperatorProfile();
         const started = process.hrtime.bigint();
-        const rows = await executeSelect(plan, params, services, signal, profile, writes);
+        const rows = await executeSelect(plan, params, services, signal, profile, writes, quorum);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         lines = explainPlan(plan, partitions, fragments, profile.stats);
         lines.push(`Execution: ${rows.length} rows in ${ms.toFixed(3)} ms`);

@@ -397,7 +397,7 @@ export class EngineSession implements Session {
     const timedOut = (e: unknown): unknown => (e instanceof EonError && e.code === 'query_canceled' && timeoutMs !== 0 && signal?.aborted !== true ? statementTimeoutError() : e);
     let result: QueryResult;
     try {
-      result = await c.run(params, timeoutMs === 0 ? signal : signalWithDeadline(signal, timeoutMs), writes, options?.streamRows === true);
+      result = await c.run(params, timeoutMs === 0 ? signal : signalWithDeadline(signal, timeoutMs), writes, options?.streamRows === true, this.settings.quorum());
     } catch (e) {
       throw timedOut(e);
     }
@@ -449,7 +449,7 @@ export class EngineSession implements Session {
         if (block === null) return { command: action === 'commit' ? 'COMMIT' : 'ROLLBACK', ...none };
         if (action === 'commit' && !failed) {
           try {
-            await block.commit();
+            await block.commit(this.settings.quorum());
           } catch (e) {
             // A failed COMMIT (40001, 23505) rolls the whole block back, as in PostgreSQL.
             this.cursors.dropHeldFrom(heldNow); // its WITH HOLD cursors go with it

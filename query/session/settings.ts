@@ -3,8 +3,24 @@
 import { EonError } from '../../src/errors/index.js';
 import { checkIsolationLevel } from './transaction.js';
 import { parseTimeZoneSetting, type TimeZone } from '../../src/types/time-zone.js';
+import { TABLE_REPLICAS_MAX } from '../../src/cluster/replication/table-quorum.js';
+import { TABLE_QUORUMS, type StatementQuorum } from '../execute/statement-quorum.js';
 
 export const SERVER_VERSION = '15.0';
+
+/** The session settings that set a statement's W and R, and their value meaning "the table's own". */
+export const WRITE_QUORUM_SETTING = 'eon.write_quorum';
+export const READ_QUORUM_SETTING = 'eon.read_quorum';
+const QUORUM_DEFAULT_VALUE = 'default';
+
+/** A quorum setting's value: 1 … TABLE_REPLICAS_MAX, or null for `default`; undefined when malformed. */
+function parseQuorum(text: string): number | null | undefined {
+  const v = text.trim().toLowerCase();
+  if (v === QUORUM_DEFAULT_VALUE) return null;
+  if (!/^[0-9]{1,2}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 1 && n <= TABLE_REPLICAS_MAX ? n : undefined;
+}
 
 /** Defaults, keyed by lower-case name; the value keeps PostgreSQL's spelling. */
 const DEFAULTS: ReadonlyMap<string, { name: string; value: string }> = new Map(
@@ -34,6 +50,9 @@ const DEFAULTS: ReadonlyMap<string, { name: string; value: string }> = new Map(
       ['bytea_output', 'hex'],
       ['client_min_messages', 'notice'],
       ['work_mem', '4MB'],
+      // eon's own: a statement's W and R in place of its tables' (statement-quorum.ts).
+      [WRITE_QUORUM_SETTING, QUORUM_DEFAULT_VALUE],
+      [READ_QUORUM_SETTING, QUORUM_DEFAULT_VALUE],
     ] as const
   ).map(([name, value]) => [name.toLowerCase(), { name, value }]),
 );
@@ -86,6 +105,8 @@ export class Settings {
   private readonly values = new Map<string, string>();
   /** statement_timeout parsed when set, since every statement reads it. */
   private timeoutMs = 0;
+  /** eon.write_quorum and eon.read_quorum parsed when set, for the same reason. */
+  private quorums: StatementQuorum = TABLE_QUORUMS;
 
   get(name: string): string | undefined {
     const key = name.toLowerCase();
@@ -100,6 +121,9 @@ export class Settings {
   set(name: string, value: string | null): void {
     this.apply(name, value);
     this.timeoutMs = parseDurationMs(this.get('statement_timeout')!) ?? 0;
+    const write = parseQuorum(this.get(WRITE_QUORUM_SETTING)!) ?? null;
+    const read = parseQuorum(this.get(READ_QUORUM_SETTING)!) ?? null;
+    this.quorums = write === null && read === null ? TABLE_QUORUMS : { write, read };
   }
 
   private apply(name: string, value: string | null): void {
@@ -118,6 +142,12 @@ export class Settings {
     }
     // A stronger isolation than eon provides is refused, never silently weakened (also via set_config).
     if (key === 'transaction_isolation' || key === 'default_transaction_isolation') checkIsolationLevel(value);
+    // Checked against a table's N only when a statement uses it: tables differ in N.
+    if ((key === WRITE_QUORUM_SETTING || key === READ_QUORUM_SETTING) && parseQuorum(value) === undefined) {
+      throw new EonError('invalid_parameter_value', `invalid value for parameter "${key}": "${value}"`, {
+        hint: `A number of replicas from 1 to ${TABLE_REPLICAS_MAX} (at most the table's N), or default for each table's own.`,
+      });
+    }
     if (!custom) {
       const accept = ACCEPTED[key];
       if (accept === undefined) throw new EonError('feature_not_supported', `parameter "${name}" cannot be changed`);
@@ -133,6 +163,11 @@ export class Settings {
   /** The session's time zone (the TimeZone setting, parsed once per value). */
   timeZone(): TimeZone {
     return parseTimeZoneSetting(this.get('TimeZone')!);
+  }
+
+  /** The W and R statements use in place of their tables' (eon.write_quorum, eon.read_quorum). */
+  quorum(): StatementQuorum {
+    return this.quorums;
   }
 
   /** statement_timeout in milliseconds; 0 means none. */

@@ -8,6 +8,7 @@ import type { Store, TableSchema } from '../../storage/index.js';
 import { WriteSet } from '../../storage/write-set.js';
 import { BULK_INSERT_ROWS_MIN } from '../statements/dml.js';
 import { undoViewChanges, viewUndoMark } from '../statements/views.js';
+import { writeQuorumFor, type StatementQuorum } from '../execute/statement-quorum.js';
 
 /** Isolation levels eon provides (PostgreSQL runs READ UNCOMMITTED as READ COMMITTED too). */
 const ISOLATION_PROVIDED = new Set(['read committed', 'read uncommitted']);
@@ -109,11 +110,16 @@ export class TransactionBlock {
     if (at >= 0) this.created.splice(at, 1);
   }
 
-  /** Applies the write set in one store write (all or nothing); throws 40001/23505 on a conflict. */
-  async commit(): Promise<void> {
+  /**
+   * Applies the write set in one store write (all or nothing); throws 40001/23505 on a conflict.
+   * `quorum`: the session's eon.write_quorum at COMMIT, for every table the block wrote (22023,
+   * and nothing written, when it is above one's N).
+   */
+  async commit(quorum?: StatementQuorum): Promise<void> {
     const writes = this.writes;
     if (writes.size === 0) return;
-    await this.store.write((tx) => writes.applyTo(tx), { bulk: writes.size >= BULK_INSERT_ROWS_MIN });
+    const writeQuorum = writeQuorumFor(writes.tablesWritten(), quorum);
+    await this.store.write((tx) => writes.applyTo(tx), { bulk: writes.size >= BULK_INSERT_ROWS_MIN, ...(writeQuorum === undefined ? {} : { writeQuorum }) });
   }
 
   /** Discards the write set and drops the tables the block created; true if it dropped any. */

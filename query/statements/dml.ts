@@ -5,7 +5,7 @@
 import type { DeleteStmt, InsertStmt, Node, OnConflictClause, RangeVar, ResTarget, ReturningClause, SelectStmt, UpdateStmt, WithClause } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
 import { T, formatText, type ColumnType, type Value } from '../../src/types/index.js';
-import { encodeKey, keyOf, type IndexSchema, type RowKey, type Store, type TableSchema, type WriteTx } from '../../storage/index.js';
+import { encodeKey, keyOf, type IndexSchema, type RowKey, type Store, type TableSchema, type WriteOptions, type WriteTx } from '../../storage/index.js';
 import { pkTypes } from '../../storage/store.js';
 import type { WriteSet } from '../../storage/write-set.js';
 import { asNode, constLiteral, nodeTag } from '../parse/ast.js';
@@ -21,6 +21,7 @@ import { CANCEL_CHECK_ROWS, ExecContext } from '../execute/context.js';
 import { drainSync } from '../execute/operators/drive.js';
 import { indexScanRows } from '../execute/index-scan.js';
 import { keyRangeRows } from '../execute/key-range-scan.js';
+import { writeQuorumFor, type StatementQuorum } from '../execute/statement-quorum.js';
 import { optimize } from '../optimize/index.js';
 import type { QueryResult } from '../session/contract.js';
 import { bindChecks, bindDefaultFill, defaultExpr, enforceChecks, fillDefaults, type CompiledChecks } from './column-rules.js';
@@ -33,8 +34,11 @@ export interface DmlPlan {
   readonly kind: 'insert' | 'update' | 'delete';
   readonly table: TableSchema;
   readonly returning: { exprs: Expr[]; columns: OutputColumn[] } | null;
-  /** With `writes` (inside a transaction block) the rows go to the block's write set, not to the store. */
-  execute(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes?: WriteSet): Promise<QueryResult>;
+  /**
+   * With `writes` (inside a transaction block) the rows go to the block's write set, not to the
+   * store. `quorum`: the statement's own W (eon.write_quorum), checked against the table's N.
+   */
+  execute(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes?: WriteSet, quorum?: StatementQuorum): Promise<QueryResult>;
 }
 
 function tableScope(table: TableSchema, alias: string): Scope {
@@ -225,7 +229,8 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
     kind: 'insert',
     table,
     returning,
-    async execute(store, params, signal, cellsMax, writes) {
+    async execute(store, params, signal, cellsMax, writes, quorum) {
+      const writeQuorum = writeQuorumFor([table], quorum);
       const ctx = newContext(store, params, signal, cellsMax, writes);
       const input = drainSync(source, ctx);
       const full: Row[] = input.map((r) => {
@@ -239,7 +244,7 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
         ctx.resumeTimeZone(); // ON CONFLICT DO UPDATE and CHECKs may run in a later turn
         return applyInserts(tx, table, full, conflict, ctx, checks);
       };
-      const written = await (writes !== undefined ? writeInBlock(writes, apply) : store.write(apply, { bulk: full.length >= BULK_INSERT_ROWS_MIN }));
+      const written = await (writes !== undefined ? writeInBlock(writes, apply) : store.write(apply, { bulk: full.length >= BULK_INSERT_ROWS_MIN, ...withQuorum(writeQuorum) }));
       return result('INSERT', written.length, returning, returningRows(returning, written, ctx));
     },
   };
@@ -485,7 +490,14 @@ type Match = { key: readonly Value[]; row: Row };
  * concurrent read-modify-write statements lose no update: the read runs inside the statement's
  * queued write (group commit), after every write queued before it. Returns the rows read.
  */
-async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { kind: 'scan' }, ctx: ExecContext, apply: (tx: WriteTx, matches: Match[]) => void): Promise<Match[]> {
+async function readModifyWrite(
+  store: Store,
+  table: TableSchema,
+  scan: Plan & { kind: 'scan' },
+  ctx: ExecContext,
+  options: WriteOptions,
+  apply: (tx: WriteTx, matches: Match[]) => void,
+): Promise<Match[]> {
   const writes = ctx.writes;
   if (writes !== undefined) {
     // In a transaction block: read through the write set and write into it in the same turn, so
@@ -516,7 +528,7 @@ async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { 
       const matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
       apply(tx, matches);
       return matches;
-    });
+    }, options);
   }
   // A key range or a scan is read inside the queued write too: it sees every write queued before
   // it, and nothing runs between reading the rows and writing them back.
@@ -525,7 +537,12 @@ async function readModifyWrite(store: Store, table: TableSchema, scan: Plan & { 
     const matches = matchingRows(store, table, scan, ctx);
     apply(tx, matches);
     return matches;
-  });
+  }, options);
+}
+
+/** Store.write's options for a statement's own W (none: the table's). */
+function withQuorum(writeQuorum: number | undefined): WriteOptions {
+  return writeQuorum === undefined ? {} : { writeQuorum };
 }
 
 function bindWhereScan(where: Node | undefined, table: TableSchema, level: LevelContext): Plan & { kind: 'scan' } {
@@ -550,10 +567,11 @@ export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
     kind: 'update',
     table,
     returning,
-    async execute(store, params, signal, cellsMax, writes) {
+    async execute(store, params, signal, cellsMax, writes, quorum) {
+      const options = withQuorum(writeQuorumFor([table], quorum));
       const ctx = newContext(store, params, signal, cellsMax, writes);
       let updated: Row[] = [];
-      const matches = await readModifyWrite(store, table, scan, ctx, (tx, found) => {
+      const matches = await readModifyWrite(store, table, scan, ctx, options, (tx, found) => {
         updated = found.map(({ row }) => {
           const next = row.slice();
           for (const a of setFns) next[a.column] = a.fn(row, ctx);
@@ -585,9 +603,10 @@ export function bindDelete(s: DeleteStmt, stmt: StatementContext): DmlPlan {
     kind: 'delete',
     table,
     returning,
-    async execute(store, params, signal, cellsMax, writes) {
+    async execute(store, params, signal, cellsMax, writes, quorum) {
+      const options = withQuorum(writeQuorumFor([table], quorum));
       const ctx = newContext(store, params, signal, cellsMax, writes);
-      const matches = await readModifyWrite(store, table, scan, ctx, (tx, found) => {
+      const matches = await readModifyWrite(store, table, scan, ctx, options, (tx, found) => {
         for (const m of found) tx.delete(table, m.key);
       });
       return result('DELETE', matches.length, returning, returningRows(returning, matches.map((m) => m.row), ctx));

@@ -30,5 +30,6 @@ export {
   checkKvTableName,
   isKvShape,
   kvRequestBounds,
+  writeReadQuorum,
 } from './kv-service.js';
 export type { KvRead, KvRequestBounds, KvServiceOptions, KvWritten } from './kv-service.js';

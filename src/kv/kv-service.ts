@@ -2,7 +2,8 @@
 // KEY, value jsonb)` table, with siblings for concurrent writes kept in a companion table
 // `<table>$kv (key, writer, state)` that holds one row per key and writer node (src/kv/siblings.ts).
 // Both tables are written through sessions, so writes replicate, reads are quorum point reads and
-// privileges are the SQL ones.
+// privileges are the SQL ones. A request's r and w become its sessions' eon.read_quorum and
+// eon.write_quorum, so every statement it runs reads and writes with them.
 
 import { EonError } from '../errors/index.js';
 import type { SessionFactory, Session, QueryResult } from '../../query/session/contract.js';
@@ -10,6 +11,7 @@ import type { TableSchema } from '../../storage/schema.js';
 import type { ColumnType, Value } from '../types/index.js';
 import { parseText } from '../types/text-io.js';
 import { TABLE_REPLICAS_DEFAULT, tableQuorum } from '../cluster/replication/table-quorum.js';
+import { READ_QUORUM_SETTING, WRITE_QUORUM_SETTING } from '../../query/session/settings.js';
 import {
   EMPTY_ROW,
   KV_WRITERS_MAX,
@@ -85,6 +87,24 @@ export function kvRequestBounds(table: TableSchema | null, query: Readonly<Recor
   return { r: int('r', n), w: int('w', n), timeoutMs: int('timeout', KV_TIMEOUT_MS_MAX) ?? KV_TIMEOUT_MS_DEFAULT };
 }
 
+/**
+ * The R of the reads a write makes first (the sibling rows it supersedes, a DELETE's current
+ * context): the request's r, else no more than its w, so a write asked to succeed with w
+ * replicas up is not failed by a read needing more of them.
+ */
+export function writeReadQuorum(table: TableSchema, bounds: KvRequestBounds): number | null {
+  if (bounds.r !== null || bounds.w === null) return bounds.r;
+  return Math.min(bounds.w, tableQuorum(table).readQuorum);
+}
+
+/** Sets the session's eon.read_quorum and eon.write_quorum (null: the table's own). */
+function useQuorums(session: Session, r: number | null, w: number | null): void {
+  if (r === null && w === null) return;
+  if (session.changeSetting === undefined) throw new EonError('internal_error', 'kv: the session cannot change its settings, so r and w cannot be applied');
+  if (r !== null) session.changeSetting(READ_QUORUM_SETTING, String(r));
+  if (w !== null) session.changeSetting(WRITE_QUORUM_SETTING, String(w));
+}
+
 /** Whether a table has the KV shape: (key text PRIMARY KEY, value jsonb), nothing else. */
 export function isKvShape(t: TableSchema): boolean {
   return (
@@ -142,6 +162,8 @@ export class KvService {
     const userSession = this.options.sessions.openSession({ user, database: this.options.database });
     const sys = this.openSystem();
     try {
+      useQuorums(userSession, bounds.r, null);
+      this.useCompanionQuorums(sys, name, bounds.r, null);
       // The user's read of the row checks SELECT on the table, as SQL would.
       const main = await run(userSession, `SELECT value FROM ${quoted(name)} WHERE key = $1`, [key], signal);
       const sqlValue = main.rows[0]?.[0];
@@ -171,6 +193,9 @@ export class KvService {
         if (t === null) throw new EonError('undefined_table', `relation "${name}" does not exist`);
       }
       await this.ensureCompanion(sys, name);
+      const r = writeReadQuorum(t, bounds);
+      useQuorums(userSession, r, bounds.w);
+      this.useCompanionQuorums(sys, name, r, bounds.w);
       return await this.locked(`${name}\u0000${key}`, () => this.writeLocked(userSession, sys, name, key, json, context, signal));
     } finally {
       userSession.close();
@@ -240,6 +265,16 @@ export class KvService {
       return;
     }
     await ddl(sys, `CREATE TABLE IF NOT EXISTS ${quoted(name + KV_COMPANION_SUFFIX)} (key text, writer text, state text, PRIMARY KEY (key, writer))`);
+  }
+
+  /**
+   * The companion is made with the default N, which a table of its own larger N may pass: its
+   * reads and writes then ask for all of its replicas, never for more than it has.
+   */
+  private useCompanionQuorums(sys: Session, name: string, r: number | null, w: number | null): void {
+    const companion = this.options.tables.listTables().find((x) => x.name === name + KV_COMPANION_SUFFIX);
+    const n = companion === undefined ? TABLE_REPLICAS_DEFAULT : tableQuorum(companion).replicas;
+    useQuorums(sys, r === null ? null : Math.min(r, n), w === null ? null : Math.min(w, n));
   }
 
   private openSystem(): Session {

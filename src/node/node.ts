@@ -106,7 +106,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
       pointReads: {
         active: () => replication?.pointReads.active() === true,
         covers: (table) => replication?.pointReads.covers(table) === true,
-        read: (table, key) => (replication === null ? Promise.resolve(store.get(table, key)) : replication.pointReads.read(table, key)),
+        read: (table, key, options) => (replication === null ? Promise.resolve(store.get(table, key)) : replication.pointReads.read(table, key, options)),
       },
     });
     // Both ports authenticate against the store's roles, which the cluster catalog keeps current.

@@ -1,10 +1,13 @@
-// The kv suite: its zipfian key chooser has YCSB's skew, and a small run on eon and PostgreSQL
-// reports all workloads with both engines agreeing.
+// The kv suite: its zipfian key chooser has YCSB's skew, a small run on eon and PostgreSQL
+// reports all workloads with both engines agreeing, and `--nodes 3` runs eon alone and as a
+// local three-node cluster in the same report.
 import { describe, expect, it } from 'vitest';
 import { ScrambledZipfian } from '../../bench/suites/kv.js';
 import { runSuite } from './run-bench.js';
 
 const smokeTimeoutMs = 120_000;
+/** Three more processes to start and settle, and every workload run twice over. */
+const clusterSmokeTimeoutMs = 180_000;
 
 describe('ScrambledZipfian', () => {
   it('stays in range, is deterministic per seed, and concentrates on a few hot keys', () => {
@@ -45,5 +48,25 @@ describe('bench kv smoke', () => {
       for (const w of Object.values(eon!.workloads)) expect(w.ops).toBeGreaterThan(0);
     },
     smokeTimeoutMs,
+  );
+
+  it(
+    'with --nodes 3 runs eon alone and as a three-node cluster, both holding every row',
+    async () => {
+      const { run, report } = await runSuite(['kv', '--rows', '2000', '--seconds', '1', '--nodes', '3', '--engines', 'eon'], clusterSmokeTimeoutMs - 5_000);
+      expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(run.stdout).toContain('All engines agree.');
+      expect(run.stdout).toContain('cost vs eon 1 node');
+      const engines = (report as { data: { engines: { label: string; nodes: number; workloads: Record<string, { ops: number; seconds: number }> }[] } }).data.engines;
+      expect(engines.map((e) => [e.label, e.nodes])).toEqual([['eon, 1 node', 1], ['eon, 3 nodes', 3]]);
+      for (const e of engines) {
+        expect(Object.keys(e.workloads).sort()).toEqual(['A', 'B', 'C', 'C over REST']);
+        for (const w of Object.values(e.workloads)) {
+          expect(w.ops).toBeGreaterThan(0);
+          expect(w.seconds).toBeLessThan(3);
+        }
+      }
+    },
+    clusterSmokeTimeoutMs,
   );
 });

@@ -14,14 +14,17 @@ describe('parseBenchArgs', () => {
     const cmd = parseBenchArgs(['micro']);
     if (cmd === 'help') throw new Error('unexpected help');
     expect(cmd.suite.name).toBe('micro');
-    expect(cmd.options).toEqual({ rows: 10_000_000, engines: ['eon', 'duckdb', 'postgres'], runs: 5, seed: 42, loadConnections: 4, sf: 1, queryTimeoutSeconds: 300 });
+    expect(cmd.options).toEqual({ rows: 10_000_000, engines: ['eon', 'duckdb', 'postgres'], runs: 5, seed: 42, loadConnections: 4, sf: 1, queryTimeoutSeconds: 300, nodes: 1 });
     expect(cmd.outDir.endsWith('/bench/results')).toBe(true);
   });
 
   it('reads every option', () => {
     const cmd = parseBenchArgs(['micro', '--rows', '1_000', '--engines', 'postgres,eon', '--runs', '3', '--out', '/tmp/x', '--seed', '7', '--load-connections', '2', '--sf', '0.1', '--nodes', '1', '--query-timeout', '60']);
     if (cmd === 'help') throw new Error('unexpected help');
-    expect(cmd.options).toEqual({ rows: 1000, engines: ['postgres', 'eon'], runs: 3, seed: 7, loadConnections: 2, sf: 0.1, queryTimeoutSeconds: 60 });
+    expect(cmd.options).toEqual({ rows: 1000, engines: ['postgres', 'eon'], runs: 3, seed: 7, loadConnections: 2, sf: 0.1, queryTimeoutSeconds: 60, nodes: 1 });
+    const kv = parseBenchArgs(['kv', '--nodes', '3', '--seconds', '10', '--rows', '100000']);
+    if (kv === 'help') throw new Error('unexpected help');
+    expect([kv.options.nodes, kv.options.seconds, kv.options.rows]).toEqual([3, 10, 100_000]);
     expect(cmd.outDir).toBe('/tmp/x');
   });
 
@@ -35,6 +38,8 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['tpch', '--sf', '0'])).toThrow(/--sf/);
     expect(() => parseBenchArgs(['tpch', '--sf', 'big'])).toThrow(/--sf/);
     expect(() => parseBenchArgs(['tpch', '--nodes', '3'])).toThrow(/single node/);
+    expect(() => parseBenchArgs(['kv', '--nodes', '8'])).toThrow(/--nodes must be at most 7/);
+    expect(() => parseBenchArgs(['kv', '--seconds', '0'])).toThrow(/--seconds/);
     expect(parseBenchArgs(['--help'])).toBe('help');
   });
 });

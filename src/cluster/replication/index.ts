@@ -33,6 +33,7 @@ export {
   TABLE_REPLICAS_MAX,
   WRITE_QUORUM_DEFAULT,
   checkQuorum,
+  checkQuorumOverride,
   majorityOf,
   reloptionsOf,
   tableQuorum,

@@ -100,19 +100,20 @@ export class ReadCoordinator {
   /**
    * The newest encoded row at `key` (the stored key: table id, partition, primary key) among R of
    * its replicas; null when it is absent or deleted there. Fails with quorum_unavailable when
-   * fewer than R answered within the timeout.
+   * fewer than R answered within the timeout. `readQuorum` is a statement's own R
+   * (eon.read_quorum, checked by the caller to be at most the table's N) in place of the table's.
    */
-  read(table: TableSchema, key: Buffer): Promise<Uint8Array | null> {
+  read(table: TableSchema, key: Buffer, readQuorum?: number): Promise<Uint8Array | null> {
     const { placement, stats, store } = this.options;
     const self = placement.nodeId;
     const partition = key.readUInt16BE(TABLE_ID_BYTES);
     const settings = tableQuorum(table);
     const replicas = placement.replicasOf(partition, settings.replicas).slice(0, settings.replicas);
     if (replicas.length === 0) throw new Error(`read coordinator: partition ${partition} has no replicas`);
-    const quorum = new ReadQuorum(replicas, Math.min(settings.readQuorum, replicas.length));
+    const quorum = new ReadQuorum(replicas, Math.min(readQuorum ?? settings.readQuorum, replicas.length));
     stats.pointReads++;
     if (replicas.includes(self)) quorum.answered(self, holdingAt(store, table, key));
-    // R met here alone (R = 1): the table asked for speed, so nobody else is asked (and nothing repaired).
+    // R met here alone (R = 1): the table (or the statement) asked for speed, so nobody else is asked (and nothing repaired).
     if (quorum.satisfied) return Promise.resolve(quorum.row());
     const request: ReadRequest = { kind: 'read', v: REPLICA_READ_PROTOCOL_VERSION, table: table.name, shape: tableShape(table), key: key.subarray(TABLE_ID_BYTES) };
     const asked: { node: NodeId; address: string }[] = [];

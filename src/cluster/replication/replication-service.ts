@@ -50,8 +50,11 @@ export interface PointReader {
   active(): boolean;
   /** Whether reads of `table` do: it is a table of this store (system tables are computed locally). */
   covers(table: TableSchema): boolean;
-  /** The newest row at key among R replicas (undefined: absent or deleted); quorum_unavailable below R. */
-  read(table: TableSchema, key: RowKey): Promise<Value[] | undefined>;
+  /**
+   * The newest row at key among R replicas (undefined: absent or deleted); quorum_unavailable below
+   * R. `readQuorum`: the statement's own R (eon.read_quorum) in place of the table's.
+   */
+  read(table: TableSchema, key: RowKey, options?: { readonly readQuorum?: number }): Promise<Value[] | undefined>;
 }
 
 /**
@@ -125,9 +128,9 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
   const pointReads: PointReader = {
     active: () => !stopped && reads.active(),
     covers: (table) => store.getTable(table.name)?.id === table.id,
-    read: async (table, key) => {
+    read: async (table, key, options) => {
       const partition = partitionOfKey(table, key, store.partitions);
-      const encoded = await reads.read(table, encodeKey(table.id, partition, pkTypes(table), key));
+      const encoded = await reads.read(table, encodeKey(table.id, partition, pkTypes(table), key), options?.readQuorum);
       if (encoded === null) return undefined;
       try {
         const row = decodeRow(encoded);

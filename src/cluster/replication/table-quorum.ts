@@ -71,6 +71,21 @@ export function tableQuorum(table: TableQuorumSettings): TableQuorum {
   return q;
 }
 
+/**
+ * A statement's own W or R for a table (eon.write_quorum / eon.read_quorum, a key-value request's
+ * w / r), which counts replicas exactly as the table's does: invalid_parameter_value (22023) when
+ * it is above the table's N, since no write can then be held by that many replicas of it.
+ */
+export function checkQuorumOverride(table: TableQuorumSettings & { readonly name: string }, kind: 'write' | 'read', value: number): number {
+  const n = tableQuorum(table).replicas;
+  if (!Number.isInteger(value) || value < 1 || value > n) {
+    throw new EonError('invalid_parameter_value', `eon.${kind}_quorum = ${value} is more than table "${table.name}" has replicas (N = ${n})`, {
+      hint: `Ask for 1 to ${n}, or SET eon.${kind}_quorum = default for the table's own ${kind === 'write' ? 'W' : 'R'}.`,
+    });
+  }
+  return value;
+}
+
 /** The storage parameters (PostgreSQL's reloptions) that set them, by SQL name, and the schema field each sets. */
 export const TABLE_OPTIONS = { replicas: 'replicas', write_quorum: 'writeQuorum', read_quorum: 'readQuorum' } as const;
 export type TableOptionName = keyof typeof TABLE_OPTIONS;

@@ -11,7 +11,7 @@ import { HLC_ZERO } from '../version/index.js';
 import type { HybridClock } from '../version/index.js';
 import type { NodeId } from '../runtime.js';
 import { PARTITIONS_MAX } from '../../../storage/store.js';
-import type { RowChange, VersionStamp, WriteReplication } from '../../../storage/store.js';
+import type { ReplicateOptions, RowChange, VersionStamp, WriteReplication } from '../../../storage/store.js';
 import type { TableSchema } from '../../../storage/schema.js';
 import { REPLICA_HINT_RPC_TYPE, hintRequest, parseHintReply } from './hint-messages.js';
 import { REPLICA_APPLY_RPC_TYPE, REPLICA_PROTOCOL_VERSION, TABLE_ID_BYTES, parseApplyReply } from './messages.js';
@@ -153,7 +153,7 @@ export class WriteReplicator implements WriteReplication {
     return versionStamp({ hlc: clock.now(), node: this.options.placement.nodeId });
   }
 
-  replicate(changes: readonly RowChange[], stamp: VersionStamp): Promise<void> {
+  replicate(changes: readonly RowChange[], stamp: VersionStamp, options?: ReplicateOptions): Promise<void> {
     const { placement, hints } = this.options;
     const self = placement.nodeId;
     // The slots (table, partition) this write touched, each with its replica set and W.
@@ -180,7 +180,8 @@ export class WriteReplicator implements WriteReplication {
         const serving = placement.replicasOf(change.partition, quorum.replicas).slice(0, quorum.replicas);
         const pending = (placement.pendingOf?.(change.partition, quorum.replicas) ?? []).filter((id) => !serving.includes(id));
         const replicas = [...serving, ...pending];
-        const need = Math.min(quorum.writeQuorum, serving.length) + pending.filter((id) => placement.isUp(id)).length;
+        // A statement's own W (eon.write_quorum) counts replicas holding the write as the table's does.
+        const need = Math.min(options?.writeQuorum ?? quorum.writeQuorum, serving.length) + pending.filter((id) => placement.isUp(id)).length;
         const fallbacks: SlotFallbacks = { partition: change.partition, n: quorum.replicas, serving, replicas, standIns: new Map(), byReplica: new Map(), candidates: null };
         // Down serving replicas, in order, get the first free fallbacks; down pending ones get none (they do not raise W).
         for (const node of serving) if (node !== self && !placement.isUp(node)) this.standIn(fallbacks, node);

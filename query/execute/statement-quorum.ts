@@ -1,0 +1,41 @@
+// A statement's own quorums: the session settings eon.write_quorum and eon.read_quorum (which the
+// key-value routes set from a request's w and r) in place of the tables' W and R. Checked against
+// each table's N before anything is read or written, so a too-large value fails the statement
+// (22023) rather than a write that already committed on this node.
+
+import { checkQuorumOverride } from '../../src/cluster/replication/table-quorum.js';
+import type { TableSchema } from '../../storage/index.js';
+import { planChildren, type Plan } from '../plan/logical.js';
+
+/** The statement's W and R; null: each table's own. */
+export interface StatementQuorum {
+  readonly write: number | null;
+  readonly read: number | null;
+}
+
+/** No override: every table's own W and R. */
+export const TABLE_QUORUMS: StatementQuorum = { write: null, read: null };
+
+/** The W a write of `tables` waits for in place of theirs (undefined: theirs); 22023 above a table's N. */
+export function writeQuorumFor(tables: readonly TableSchema[], quorum: StatementQuorum | undefined): number | undefined {
+  const w = quorum?.write ?? null;
+  if (w === null) return undefined;
+  for (const t of tables) checkQuorumOverride(t, 'write', w);
+  return w;
+}
+
+/**
+ * The R the plan's primary-key lookups read with in place of their tables' (undefined: theirs);
+ * 22023 above a looked-up table's N. Only `stored` tables count: scans read this node's store and
+ * take no R, and neither do system tables (computed here, never replicated).
+ */
+export function readQuorumFor(plan: Plan, quorum: StatementQuorum | undefined, stored: (table: TableSchema) => boolean): number | undefined {
+  const r = quorum?.read ?? null;
+  if (r === null) return undefined;
+  const check = (p: Plan): void => {
+    if (p.kind === 'scan' && p.keyLookup !== null && stored(p.table)) checkQuorumOverride(p.table, 'read', r);
+    for (const child of planChildren(p)) check(child);
+  };
+  check(plan);
+  return r;
+}
