@@ -26,15 +26,19 @@ export class Gather implements PhysicalOperator {
     /** A task's result as the plan node's rows (decoded, with what the coordinator still applies). */
     private readonly rowsOf: (result: unknown, ctx: ExecContext) => Row[],
     private readonly inFlightMax: number,
-    /** Fills in what a task takes from the plan's progress when it is issued (a top-N's bound). */
+    /**
+     * Fills in what a task takes from the plan's progress when it is issued (a top-N's bound). With
+     * it, the first task runs alone and the others are issued once its rows have gone up the
+     * plan, so that they start with what those rows taught it.
+     */
     private readonly prepare?: (task: FragmentTask) => FragmentTask,
   ) {}
 
   *run(ctx: ExecContext): BatchStream {
     const pending: Pending[] = [];
     let next = 0;
-    const issue = (): void => {
-      while (next < this.tasks.length && pending.length < this.inFlightMax) {
+    const issue = (inFlightMax: number): void => {
+      while (next < this.tasks.length && pending.length < inFlightMax) {
         const p: Pending = { done: false, settled: Promise.resolve() };
         const task = this.tasks[next++]!;
         const run = this.transport.run(this.prepare === undefined ? task : this.prepare(task));
@@ -51,7 +55,9 @@ export class Gather implements PhysicalOperator {
         pending.push(p);
       }
     };
-    issue();
+    const firstAlone = this.prepare !== undefined;
+    let handedOn = 0;
+    issue(firstAlone ? 1 : this.inFlightMax);
     while (pending.length > 0) {
       const first = pending[0]!;
       if (!first.done) {
@@ -60,8 +66,9 @@ export class Gather implements PhysicalOperator {
       }
       pending.shift();
       if (first.error !== undefined) throw first.error;
-      issue();
+      if (!firstAlone || handedOn > 0) issue(this.inFlightMax);
       yield* batchesOf(this.rowsOf(first.value, ctx));
+      if (handedOn++ === 0 && firstAlone) issue(this.inFlightMax);
     }
   }
 }

@@ -32,6 +32,8 @@ export class TopN implements PhysicalOperator {
     /** Rows charged to the memory budget: the buffer's largest size so far. */
     let charged = 0;
     const report = ctx.topNBounds.get(this.plan);
+    /** The buffer's size at the last cut made to report (a batch that added nothing is not cut again). */
+    let reported = 0;
     const cut = (): void => {
       // Stable: kept rows precede later ones in the buffer, so ties keep input order.
       rows.sort(cmp);
@@ -54,6 +56,12 @@ export class TopN implements PhysicalOperator {
       if (rows.length > charged) {
         ctx.charge((rows.length - charged) * width);
         charged = rows.length;
+      }
+      // A scan is bounded by what is reported: with one, every batch that added rows is cut at once
+      // (not when the buffer next doubles), so tasks issued next start from the tightest bound.
+      if (report !== undefined && rows.length >= keep && rows.length > reported) {
+        cut();
+        reported = rows.length;
       }
       yield EMPTY;
     }

@@ -91,9 +91,9 @@ describe('partition fragments', () => {
     ];
     for (const sql of bounded) {
       expect(await rows(sql), sql).toEqual(await rows(local(sql)));
-      // The tasks issued after the top-N holds its rows (all but the first wave: 5 of 8 tasks here)
-      // send only rows that may still enter it.
-      expect(await scanRows(sql), sql).toBeLessThan(ROWS * 0.7);
+      // The first task runs alone; the 7 issued after its rows filled the top-N send only rows
+      // that may still enter it.
+      expect(await scanRows(sql), sql).toBeLessThan(ROWS / 4);
     }
     // The side a right join may null-extend keeps every row: dropping one would invent a NULL row.
     const nullable = 'SELECT b.id, b.v FROM small s RIGHT JOIN big b ON b.id = s.id ORDER BY s.v DESC NULLS FIRST, b.id LIMIT 5';
