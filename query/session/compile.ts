@@ -169,7 +169,7 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
     columns,
     changesCatalog: false,
     async run(params, signal, writes, stream, quorum) {
-      const ctx = await startSelect(plan, params, services, signal, undefined, writes, quorum);
+      const ctx = await startSelect(plan, params, services, { signal, writes, quorum });
       if (stream !== true) {
         const rows = await drainAsync(plan, ctx);
         return { command: 'SELECT', rowCount: rows.length, columns, rows };
@@ -200,31 +200,25 @@ function selectStatement(plan: Plan, ctx: StatementContext, services: EngineServ
   };
 }
 
-export async function executeSelect(
-  plan: Plan,
-  params: readonly Value[],
-  services: EngineServices,
-  signal?: AbortSignal,
-  profile?: OperatorProfile,
-  writes?: WriteSet,
-  quorum?: StatementQuorum,
-): Promise<Value[][]> {
-  return drainAsync(plan, await startSelect(plan, params, services, signal, profile, writes, quorum));
+/** How one run of a SELECT is bounded and observed (all optional). */
+export interface SelectRun {
+  readonly signal?: AbortSignal | undefined;
+  readonly profile?: OperatorProfile | undefined;
+  /** The transaction block's uncommitted writes, which its reads see. */
+  readonly writes?: WriteSet | undefined;
+  /** The statement's own R (eon.read_quorum) for its point reads. */
+  readonly quorum?: StatementQuorum | undefined;
+}
+
+export async function executeSelect(plan: Plan, params: readonly Value[], services: EngineServices, run: SelectRun = {}): Promise<Value[][]> {
+  return drainAsync(plan, await startSelect(plan, params, services, run));
 }
 
 /**
  * What runs before a SELECT's plan: its point reads at the replicas, and its fragments in the
  * data engines (those computed whole, and the exchanges that stream the others as the plan runs).
  */
-async function startSelect(
-  plan: Plan,
-  params: readonly Value[],
-  services: EngineServices,
-  signal?: AbortSignal,
-  profile?: OperatorProfile,
-  writes?: WriteSet,
-  quorum?: StatementQuorum,
-): Promise<ExecContext> {
+async function startSelect(plan: Plan, params: readonly Value[], services: EngineServices, { signal, profile, writes, quorum }: SelectRun): Promise<ExecContext> {
   // Checked on a node alone too, so a statement fails the same way wherever it runs.
   const readQuorum = readQuorumFor(plan, quorum, (t) => services.store.getTable(t.name)?.id === t.id);
   const ctx = new ExecContext({ store: services.store, writes, params, signal, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
@@ -257,7 +251,7 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
       if (st.analyze) {
         const profile = new OperatorProfile();
         const started = process.hrtime.bigint();
-        const rows = await executeSelect(plan, params, services, signal, profile, writes, quorum);
+        const rows = await executeSelect(plan, params, services, { signal, profile, writes, quorum });
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         lines = explainPlan(plan, partitions, fragments, profile.stats);
         lines.push(`Execution: ${rows.length} rows in ${ms.toFixed(3)} ms`);

@@ -62,7 +62,7 @@ export function compileCreateTableAs(c: CreateTableAs, services: EngineServices)
         throw new EonError('duplicate_table', `relation "${name}" already exists`);
       }
       // The rows first: a query that fails leaves no table behind.
-      const rows = withData ? await executeSelect(plan, [], services, signal, undefined, writes) : [];
+      const rows = withData ? await executeSelect(plan, [], services, { signal, writes }) : [];
       const table = await services.ddl.createTable({ name, columns, primaryKey: [], ...replication });
       try {
         if (rows.length > 0) await fill(services, table, rows);
