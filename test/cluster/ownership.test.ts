@@ -196,7 +196,17 @@ describe('ownership transfer on join and leave', () => {
     phase('reads after the join');
     // n2 leaves with `eon node leave`: it hands off, then stops by itself; the load goes on through the others.
     load.retarget([n0, n1, n3]);
-    const said = await eonNodeLeave(n2);
+    const leaving = eonNodeLeave(n2);
+    // While it hands off, the others show it as leaving (eon status's state column).
+    const n2Id = (await clusterView(n2))?.self;
+    const statesSeen = new Set<string>();
+    await until('n0 shows n2 leaving, or n2 gone', async () => {
+      const state = (await clusterView(n0))?.members.find((m) => m.id === n2Id)?.state ?? 'unknown';
+      statesSeen.add(state);
+      return state === 'leaving' || state === 'left' || !processAlive(n2.pid);
+    });
+    expect(statesSeen.has('leaving')).toBe(true);
+    const said = await leaving;
     expect(said).toMatch(/is leaving the cluster/);
     expect(said).toMatch(/has left the cluster and stopped/);
     console.log(`eon node leave said:\n${said}`);

@@ -495,7 +495,7 @@ function memberView(m: Member, ring: RingKeeper): MemberView {
   return {
     id: m.id,
     peer: m.address,
-    state: m.state,
+    state: m.state === 'alive' && m.stats.extra?.[STAT_LEAVING] === 1 ? 'leaving' : m.state,
     incarnation: m.incarnation,
     pgPort: num('pgPort'),
     httpPort: num('httpPort'),

@@ -1,7 +1,8 @@
 // What a node tells about the cluster as it sees it: the body of GET /v1/cluster and what
 // `eon status` prints. Plain JSON, so the CLI and tests read it without the cluster code.
 
-export type MemberStateName = 'alive' | 'suspect' | 'dead' | 'left';
+/** SWIM's states, and `leaving`: alive, but handing its partitions off before it leaves (eon node leave). */
+export type MemberStateName = 'alive' | 'leaving' | 'suspect' | 'dead' | 'left';
 
 export interface MemberView {
   readonly id: string;
@@ -26,7 +27,7 @@ export interface ClusterView {
   readonly members: readonly MemberView[];
 }
 
-const STATES: readonly string[] = ['alive', 'suspect', 'dead', 'left'];
+const STATES: readonly string[] = ['alive', 'leaving', 'suspect', 'dead', 'left'];
 
 /** Checks a GET /v1/cluster body; null when it is not one. */
 export function parseClusterView(x: unknown): ClusterView | null {
