@@ -73,7 +73,7 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
         user: options.user,
         database: options.database,
         setting: (name) => session?.setting(name),
-        changeSetting: (name, value) => session?.changeSetting(name, value),
+        changeSetting: (name, value, local) => session?.changeSetting(name, value, local),
       };
       session = new EngineSession({ ...services, system: { store: opts.store, cluster, session: identity }, security }, cache);
       return session;

@@ -12,7 +12,7 @@ export interface SessionIdentity {
   /** A setting's current value (as SHOW prints it); undefined when unknown. */
   setting(name: string): string | undefined;
   /** SET from inside a statement (set_config); absent where the session offers none. */
-  changeSetting?(name: string, value: string): void;
+  changeSetting?(name: string, value: string, local?: boolean): void;
 }
 
 export interface SystemEnvironment {

@@ -152,7 +152,7 @@ export const systemFunctions: readonly FunctionDef[] = [
     (env) => (a) => {
       const change = env.session.changeSetting;
       if (change === undefined) throw new EonError('feature_not_supported', 'set_config() is not supported here; use SET');
-      change(a[0] as string, a[1] as string);
+      change(a[0] as string, a[1] as string, a[2] === true);
       return settingOf(env, a[0] as string, false);
     },
     true,

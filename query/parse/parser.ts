@@ -27,7 +27,16 @@ export type Statement =
       text: string;
     }
   /** SET name = value; value null: RESET / SET … TO DEFAULT (name 'all' for RESET ALL). */
-  | { kind: 'set'; name: string; value: string | null; text: string; /** SET … TO DEFAULT (tag SET, not RESET). */ toDefault?: boolean }
+  | {
+      kind: 'set';
+      name: string;
+      value: string | null;
+      text: string;
+      /** SET … TO DEFAULT (tag SET, not RESET). */
+      toDefault?: boolean;
+      /** SET LOCAL, SET TRANSACTION: until the end of the transaction block only. */
+      local?: boolean;
+    }
   | { kind: 'show'; name: string; text: string }
   /** CHECKPOINT / VACUUM [table] fold row deltas into columnar segments now; ANALYZE (and VACUUM ANALYZE: `analyze`) collects planner statistics. */
   | { kind: 'maintenance'; action: 'checkpoint' | 'vacuum' | 'analyze'; table: string | null; text: string; analyze?: true }
@@ -216,11 +225,12 @@ function defElemBoolean(d: DefElem): boolean {
 
 function setStatement(s: VariableSetStmt, text: string): Statement {
   const name = (s.name ?? '').toLowerCase();
+  const local = s.is_local === true ? { local: true } : {};
   switch (s.kind) {
     case 'VAR_SET_VALUE':
-      return { kind: 'set', name, value: settingValue(s.args ?? []), text };
+      return { kind: 'set', name, value: settingValue(s.args ?? []), text, ...local };
     case 'VAR_SET_DEFAULT':
-      return { kind: 'set', name, value: null, text, toDefault: true };
+      return { kind: 'set', name, value: null, text, toDefault: true, ...local };
     case 'VAR_RESET':
       return { kind: 'set', name, value: null, text };
     case 'VAR_RESET_ALL':
@@ -234,6 +244,8 @@ function setStatement(s: VariableSetStmt, text: string): Statement {
         name: name === 'transaction' ? 'transaction_isolation' : 'default_transaction_isolation',
         value: typeof isolation === 'string' ? isolation : 'read committed', // READ WRITE, [NOT] DEFERRABLE: nothing to change
         text,
+        // SET TRANSACTION lasts for the block; SET SESSION CHARACTERISTICS for the session.
+        ...(name === 'transaction' ? { local: true } : {}),
       };
     }
     default:

@@ -101,7 +101,7 @@ export interface Session {
   /** Current value of a setting (SHOW), e.g. 'DateStyle' → 'ISO, MDY'; undefined if unknown. */
   setting(name: string): string | undefined;
   /** SET outside a statement (a startup packet's TimeZone); throws EonError for a bad value. */
-  changeSetting?(name: string, value: string): void;
+  changeSetting?(name: string, value: string, local?: boolean): void;
   close(): void;
 }
 

@@ -15,6 +15,7 @@ import { copyToQuery, CopyToData, forceQuoteFlags } from '../statements/copy-to.
 import type { PlanCache, ShapeEntry } from './plan-cache.js';
 import { analyzeTables } from '../statistics/analyze.js';
 import { checkIsolationLevel, TransactionBlock } from './transaction.js';
+import { BlockSettings } from './block-settings.js';
 import { SessionCursors } from './cursors.js';
 import type { WriteTx } from '../../storage/index.js';
 import { setSessionTimeZone } from '../../src/types/time-zone.js';
@@ -54,6 +55,8 @@ export class EngineSession implements Session {
   private status: TransactionStatus = 'I';
   /** The open transaction block (status 'T' or 'E'), null when idle. */
   private block: TransactionBlock | null = null;
+  /** The open block's SETs, undone by ROLLBACK (null: no block). */
+  private blockSettings: BlockSettings | null = null;
   private readonly settings = new Settings();
   private readonly cursors = new SessionCursors();
   private readonly services: EngineServices;
@@ -72,9 +75,18 @@ export class EngineSession implements Session {
     return this.settings.get(name);
   }
 
-  /** SET from inside a statement (set_config()). */
-  changeSetting(name: string, value: string): void {
-    this.settings.set(name, value);
+  /** SET from inside a statement (set_config(); `local`: its is_local, as SET LOCAL). */
+  changeSetting(name: string, value: string, local = false): void {
+    this.changeSettings(name, value, local);
+  }
+
+  /**
+   * SET, RESET, SET LOCAL: inside a block through its BlockSettings (ROLLBACK undoes them, COMMIT
+   * drops the LOCAL ones); outside one, SET LOCAL has no effect (PostgreSQL warns, 25P01).
+   */
+  private changeSettings(name: string, value: string | null, local: boolean): void {
+    if (this.blockSettings !== null) this.blockSettings.set(name, value, local);
+    else if (!local) this.settings.set(name, value);
     this.enterTimeZone();
   }
 
@@ -98,6 +110,7 @@ export class EngineSession implements Session {
   close(): void {
     const block = this.block;
     this.block = null;
+    this.blockSettings = null;
     this.status = 'I';
     this.cursors.clear();
     // Dropping the tables it created is the only asynchronous part; a failure leaves them, logged nowhere.
@@ -242,8 +255,7 @@ export class EngineSession implements Session {
       case 'transaction':
         return this.transaction(st);
       case 'set':
-        this.settings.set(st.name, st.value);
-        this.enterTimeZone();
+        this.changeSettings(st.name, st.value, st.local === true);
         return { command: st.value === null && st.toDefault !== true ? 'RESET' : 'SET', rowCount: 0, columns: null, rows: [] };
       case 'show':
         return this.show(st.name);
@@ -435,7 +447,10 @@ export class EngineSession implements Session {
       case 'begin':
         if (st.isolation !== undefined) checkIsolationLevel(st.isolation);
         // BEGIN inside a block is a warning in PostgreSQL, not an error: the block goes on.
-        if (this.block === null) this.block = new TransactionBlock(this.services.store, this.services.ddl);
+        if (this.block === null) {
+          this.block = new TransactionBlock(this.services.store, this.services.ddl);
+          this.blockSettings = new BlockSettings(this.settings);
+        }
         this.status = 'T';
         return { command: 'BEGIN', ...none };
       case 'commit':
@@ -443,8 +458,14 @@ export class EngineSession implements Session {
         const block = this.block;
         const failed = this.status === 'E';
         const heldNow = this.cursors.declaredInBlock();
+        const blockSettings = this.blockSettings;
         this.block = null;
+        this.blockSettings = null;
         this.status = 'I';
+        // A block that does not commit leaves the settings as they were at BEGIN.
+        if (action === 'commit' && !failed) blockSettings?.commit();
+        else blockSettings?.rollback();
+        this.enterTimeZone();
         this.cursors.endBlock(action === 'commit' && !failed && block !== null);
         if (block === null) return { command: action === 'commit' ? 'COMMIT' : 'ROLLBACK', ...none };
         if (action === 'commit' && !failed) {
@@ -452,6 +473,8 @@ export class EngineSession implements Session {
             await block.commit(this.settings.quorum());
           } catch (e) {
             // A failed COMMIT (40001, 23505) rolls the whole block back, as in PostgreSQL.
+            blockSettings?.rollback();
+            this.enterTimeZone();
             this.cursors.dropHeldFrom(heldNow); // its WITH HOLD cursors go with it
             await this.discard(block);
             throw e;
@@ -468,10 +491,16 @@ export class EngineSession implements Session {
         const word = action === 'savepoint' ? 'SAVEPOINT' : action === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
         if (block === null) throw new EonError('no_active_sql_transaction', `${word} can only be used in transaction blocks`);
         const name = st.savepoint!;
-        if (action === 'savepoint') block.savepoint(name);
-        else if (action === 'release') block.release(name);
-        else {
+        if (action === 'savepoint') {
+          block.savepoint(name);
+          this.blockSettings?.savepoint(name);
+        } else if (action === 'release') {
+          block.release(name);
+          this.blockSettings?.release(name);
+        } else {
           if (await block.rollbackTo(name)) this.cache.invalidate();
+          this.blockSettings?.rollbackTo(name);
+          this.enterTimeZone();
           this.status = 'T'; // the block is usable again, as in PostgreSQL
         }
         return { command: action === 'savepoint' ? 'SAVEPOINT' : action === 'release' ? 'RELEASE' : 'ROLLBACK', ...none };

@@ -103,6 +103,11 @@ export function parseDurationMs(text: string): number | null {
 
 export class Settings {
   private readonly values = new Map<string, string>();
+  /**
+   * Custom (dotted) names set at least once: as PostgreSQL's placeholders they stay defined, as
+   * '', after a RESET or a rolled-back or LOCAL SET.
+   */
+  private readonly placeholders = new Set<string>();
   /** statement_timeout parsed when set, since every statement reads it. */
   private timeoutMs = 0;
   /** eon.write_quorum and eon.read_quorum parsed when set, for the same reason. */
@@ -110,7 +115,7 @@ export class Settings {
 
   get(name: string): string | undefined {
     const key = name.toLowerCase();
-    return this.values.get(key) ?? DEFAULTS.get(key)?.value;
+    return this.values.get(key) ?? DEFAULTS.get(key)?.value ?? (this.placeholders.has(key) ? '' : undefined);
   }
 
   /** The canonical name as SHOW's column title prints it. */
@@ -120,6 +125,22 @@ export class Settings {
 
   set(name: string, value: string | null): void {
     this.apply(name, value);
+    this.refresh();
+  }
+
+  /** The values this session has set, to be put back by restore() (a block's ROLLBACK undoes its SETs). */
+  snapshot(): ReadonlyMap<string, string> {
+    return new Map(this.values);
+  }
+
+  restore(values: ReadonlyMap<string, string>): void {
+    this.values.clear();
+    for (const [k, v] of values) this.values.set(k, v);
+    this.refresh();
+  }
+
+  /** Re-reads what every statement uses, parsed once per change. */
+  private refresh(): void {
     this.timeoutMs = parseDurationMs(this.get('statement_timeout')!) ?? 0;
     const write = parseQuorum(this.get(WRITE_QUORUM_SETTING)!) ?? null;
     const read = parseQuorum(this.get(READ_QUORUM_SETTING)!) ?? null;
@@ -133,6 +154,7 @@ export class Settings {
       return;
     }
     const custom = key.includes('.');
+    if (custom) this.placeholders.add(key);
     if (!custom && !DEFAULTS.has(key)) {
       throw new EonError('undefined_object', `unrecognized configuration parameter "${name}"`);
     }

@@ -102,7 +102,7 @@ export function meteredSessions(factory: SessionFactory, metrics: StatementMetri
           return inner.transactionStatus;
         },
         setting: (name) => inner.setting(name),
-        changeSetting: (name, value) => inner.changeSetting?.(name, value),
+        changeSetting: (name, value, local) => inner.changeSetting?.(name, value, local),
         close: () => inner.close(),
       };
       return session;
