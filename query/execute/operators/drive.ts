@@ -40,9 +40,21 @@ export function* batchesOf(rows: readonly Row[]): BatchStream {
   for (let i = 0; i < rows.length; i += BATCH_ROWS) yield rows.slice(i, i + BATCH_ROWS);
 }
 
-/** An input's batches, each turned into an output batch by `f` (Waits pass through). */
+/**
+ * An input's batches, each turned into output rows by `f` (Waits pass through); output larger
+ * than a batch (a join's fan-out) goes up in BATCH_ROWS pieces, so the operators above and the
+ * driver's cancel checks keep their pace.
+ */
 export function* mapBatches(input: BatchStream, f: (batch: Row[]) => Row[]): BatchStream {
-  for (const item of input) yield item instanceof Wait ? item : f(item);
+  for (const item of input) {
+    if (item instanceof Wait) {
+      yield item;
+      continue;
+    }
+    const out = f(item);
+    if (out.length <= BATCH_ROWS) yield out;
+    else yield* batchesOf(out);
+  }
 }
 
 /** Every row of an input, pulled to the end, yielding as it goes (for operators that must hold their input). */

@@ -131,7 +131,7 @@ export class HashJoin implements PhysicalOperator {
           if (residual === null || residual(combined, ctx)) out.push(combined);
         }
       }
-      yield out;
+      yield* batchesOf(out);
     }
   }
 }

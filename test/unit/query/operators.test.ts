@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ExecContext } from '../../../query/execute/context.js';
 import { Gather } from '../../../query/execute/exchange/gather.js';
 import { drainAsync, drainSync } from '../../../query/execute/operators/drive.js';
-import type { BatchStream, PhysicalOperator, Row } from '../../../query/execute/operators/operator.js';
+import { BATCH_ROWS, type BatchStream, type PhysicalOperator, type Row } from '../../../query/execute/operators/operator.js';
 import { HashJoin } from '../../../query/execute/operators/hash-join.js';
 import { Limit } from '../../../query/execute/operators/limit.js';
 import { Sort } from '../../../query/execute/operators/sort.js';
@@ -104,6 +104,19 @@ describe('HashJoin', () => {
     const right = source([[2], [1], [2], [9]] as Row[], 2, 1);
     const join = { kind: 'join', joinType: 'inner', left: left.plan, right: right.plan, leftKeys: [col(0)], rightKeys: [col(0)], residual: null, columns: columns(3) } as const;
     expect(run(new HashJoin(join, left, right))).toEqual([[2, 'y', 2], [1, 'x', 1], [2, 'y', 2]]);
+  });
+});
+
+describe('join output batches', () => {
+  it('a fan-out larger than a batch goes up in BATCH_ROWS pieces', () => {
+    // 10 left rows each matching 500 right rows: one left batch makes 5,000 joined rows.
+    const left = source(Array.from({ length: 10 }, () => [1, 'l']) as Row[], 10);
+    const right = source(Array.from({ length: 500 }, (_, i) => [1, i]) as Row[], 500);
+    const join = { kind: 'join', joinType: 'inner', left: left.plan, right: right.plan, leftKeys: [col(0)], rightKeys: [col(0)], residual: null, columns: columns(4) } as const;
+    const sizes: number[] = [];
+    for (const item of new HashJoin(join, left, right).run(context())) if (Array.isArray(item) && item.length > 0) sizes.push(item.length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5_000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(BATCH_ROWS);
   });
 });
 
