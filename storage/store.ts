@@ -109,6 +109,12 @@ export interface WriteReplication {
 export interface ReplicaWriteTx {
   /** The version entry stored for a key (undefined: none, version zero). */
   versionEntry(key: Buffer): Uint8Array | undefined;
+  /**
+   * The version entries stored for keys (each as versionEntry would give it), in one pass that
+   * skips the lookup of every key above all its partition ever held. Keys in ascending order
+   * read the B-tree in order.
+   */
+  versionEntries(keys: readonly Buffer[]): (Uint8Array | undefined)[];
   /** The encoded row stored at a key, if any. */
   storedRow(table: TableSchema, key: Buffer): Uint8Array | undefined;
   /** Stores the encoded row at key (null deletes it) together with its version entry. */
@@ -476,8 +482,14 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     return this.env.versions.getBinary(key);
   }
 
-  private isFreshKey(key: Buffer): boolean {
-    return key.toString('latin1') > this.store.maxKeyOf(key.readUInt32BE(0), key.readUInt16BE(4));
+  versionEntries(keys: readonly Buffer[]): (Uint8Array | undefined)[] {
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = this.versionEntry(keys[i]!);
+    return out;
+  }
+
+  private isFreshKey(key: Buffer, ks: string = key.toString('latin1')): boolean {
+    return ks > this.store.maxKeyOf(key.readUInt32BE(0), key.readUInt16BE(4));
   }
 
   storedRow(table: TableSchema, key: Buffer): Uint8Array | undefined {
@@ -486,11 +498,14 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
 
   apply(table: TableSchema, key: Buffer, row: Uint8Array | null, entry: Uint8Array): void {
     const partition = key.readUInt16BE(4);
+    // Once per change: the key's text and whether it is above all its partition ever held.
+    const ks = key.toString('latin1');
+    const fresh = this.isFreshKey(key, ks);
     this.noteModified(table.id, 1);
     // A replica keeps its indexes as the rows arrive; uniqueness was the writer's to check.
     const indexes = this.store.indexesOf(table);
     if (indexes.length > 0) {
-      const old = this.isFreshKey(key) ? undefined : this.store.rowAt(table, key);
+      const old = fresh ? undefined : this.store.rowAt(table, key);
       if (old !== undefined) this.removeIndexEntries(table, indexes, old, key);
       if (row !== null) {
         const next = decodeRow(row);
@@ -498,18 +513,21 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       }
     }
     if (row !== null) {
-      if (this.isFreshKey(key)) this.bump(table.id, partition, 1);
+      if (fresh) this.bump(table.id, partition, 1);
       else if (!this.env.delta.doesExist(key)) {
         this.markDead(key);
         this.bump(table.id, partition, 1);
       }
       this.env.delta.putSync(key, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
-      this.store.noteKeyWritten(table.id, partition, key.toString('latin1'));
+      if (fresh) this.store.noteKeyWritten(table.id, partition, ks);
+    } else if (fresh) {
+      // Nothing stored under a fresh key: the tombstone alone records the delete.
+      this.store.noteKeyWritten(table.id, partition, ks);
     } else if (this.env.delta.removeSync(key)) {
       this.bump(table.id, partition, -1);
     } else {
       this.markDead(key);
-      this.store.noteKeyWritten(table.id, partition, key.toString('latin1'));
+      this.store.noteKeyWritten(table.id, partition, ks);
     }
     this.env.versions.putSync(key, entry);
   }

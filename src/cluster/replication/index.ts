@@ -4,8 +4,8 @@
 
 export { REPLICATION_TIMEOUT_MS, REPLICA_REQUEST_BYTES_MAX, WriteReplicator } from './write-replicator.js';
 export type { ReplicaPlacement, ReplicaRequester, WriteReplicatorOptions } from './write-replicator.js';
-export { ReplicaApplier, applyChange } from './replica-apply.js';
-export type { ChangeOutcome, ReplicaStore } from './replica-apply.js';
+export { ReplicaApplier, applyBatch, applyChange } from './replica-apply.js';
+export type { BatchOutcome, ChangeOutcome, IncomingChange, ReplicaStore } from './replica-apply.js';
 export {
   REPLICA_APPLY_RPC_TYPE,
   REPLICA_PROTOCOL_VERSION,
