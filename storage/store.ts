@@ -111,8 +111,7 @@ export interface ReplicaWriteTx {
   versionEntry(key: Buffer): Uint8Array | undefined;
   /**
    * The version entries stored for keys (each as versionEntry would give it), in one pass that
-   * skips the lookup of every key above all its partition ever held. Keys in ascending order
-   * read the B-tree in order.
+   * skips the lookup of every key above all its partition ever held.
    */
   versionEntries(keys: readonly Buffer[]): (Uint8Array | undefined)[];
   /** The encoded row stored at a key, if any. */
@@ -536,6 +535,8 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   private versionChanges(replication: WriteReplication, changes: Map<string, CapturedChange>): void {
     const out: RowChange[] = new Array<RowChange>(changes.size);
     const replaced: Uint8Array[] = [];
+    // Per partition slot, the highest key this write versions (noted once per slot below).
+    const highest = new Map<number, { table: TableSchema; partition: number; ks: string }>();
     let i = 0;
     for (const [ks, { table, partition, row }] of changes) {
       const key = Buffer.from(ks, 'latin1');
@@ -543,12 +544,14 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       const basis = ks > this.store.maxKeyOf(table.id, partition) ? undefined : this.env.versions.getBinary(key);
       if (basis !== undefined) replaced.push(basis);
       out[i++] = { table, partition, key, row: row === null ? null : encodeRow(row), basis };
+      const slot = partitionSlot(table.id, partition);
+      const high = highest.get(slot);
+      if (high === undefined) highest.set(slot, { table, partition, ks });
+      else if (ks > high.ks) high.ks = ks;
     }
     const stamp = replication.stamp(replaced);
-    for (const change of out) {
-      this.env.versions.putSync(change.key, change.row === null ? stamp.tombstone : stamp.live);
-      this.store.noteKeyWritten(change.table.id, change.partition, change.key.toString('latin1'));
-    }
+    for (const change of out) this.env.versions.putSync(change.key, change.row === null ? stamp.tombstone : stamp.live);
+    for (const { table, partition, ks } of highest.values()) this.store.noteKeyWritten(table.id, partition, ks);
     this.stamp = stamp;
     this.committedChanges = out;
   }
