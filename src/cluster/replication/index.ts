@@ -8,12 +8,16 @@ export { ReplicaApplier, applyBatch, applyChange } from './replica-apply.js';
 export type { BatchOutcome, ChangeOutcome, IncomingChange, ReplicaStore } from './replica-apply.js';
 export {
   REPLICA_APPLY_RPC_TYPE,
+  REPLICA_LISTS_PROTOCOL_VERSION,
   REPLICA_PROTOCOL_VERSION,
   TABLE_ID_BYTES,
+  encodeApplyRequest,
+  packChanges,
   parseApplyReply,
   parseApplyRequest,
+  unpackChanges,
 } from './messages.js';
-export type { ApplyReply, ApplyRequest, RefusalReason, TableChanges } from './messages.js';
+export type { ApplyReply, ApplyRequest, ApplyRequestBody, PackedTableChanges, RefusalReason, TableChanges } from './messages.js';
 export { WriteQuorum } from './write-quorum.js';
 export { READ_TIMEOUT_MS, ReadCoordinator, ReplicaReader, holdingAt } from './read-coordinator.js';
 export type { ReadCoordinatorOptions, ReplicaReadStore } from './read-coordinator.js';

@@ -9,8 +9,8 @@ import type { NodeId } from '../runtime.js';
 import { PARTITIONS_MAX } from '../../../storage/store.js';
 import type { RowChange, VersionStamp, WriteReplication } from '../../../storage/store.js';
 import type { TableSchema } from '../../../storage/schema.js';
-import { REPLICA_APPLY_RPC_TYPE, REPLICA_PROTOCOL_VERSION, TABLE_ID_BYTES, parseApplyReply } from './messages.js';
-import type { ApplyRequest, TableChanges } from './messages.js';
+import { REPLICA_APPLY_RPC_TYPE, TABLE_ID_BYTES, encodeApplyRequest, parseApplyReply } from './messages.js';
+import type { ApplyRequestBody, TableChanges } from './messages.js';
 import type { ReplicationStats } from './stats.js';
 import { tableQuorum, tableShape } from './table-quorum.js';
 import { entryHlc, entryVersionBytes, versionStamp } from './version-entry.js';
@@ -68,7 +68,7 @@ export interface WriteReplicatorOptions {
 
 /** Where missed requests go until their replica is back (src/cluster/handoff's HintStore). */
 export interface WriteHints {
-  add(target: NodeId, request: ApplyRequest): void;
+  add(target: NodeId, request: ApplyRequestBody): void;
 }
 
 /** One request's worth of changes to one replica, and the quorum slots they touch. */
@@ -246,8 +246,8 @@ export class WriteReplicator implements WriteReplication {
   }
 }
 
-function applyRequest(s: Shipment, version: Uint8Array): ApplyRequest {
-  return { kind: 'apply', v: REPLICA_PROTOCOL_VERSION, version, tables: [...s.tables.values()] };
+function applyRequest(s: Shipment, version: Uint8Array): ApplyRequestBody {
+  return encodeApplyRequest(version, [...s.tables.values()]);
 }
 
 function describe(failures: readonly string[], timeout: string | null): string | undefined {
