@@ -217,7 +217,7 @@ export class AntiEntropy {
    */
   private treeOf(table: TableSchema, partition: number): MerkleTree {
     const tree = new MerkleTree();
-    for (const { key, value } of this.versionRange(table, partition)) tree.put((key as Buffer).subarray(TABLE_ID_BYTES), digest64(value as Uint8Array));
+    for (const { key, value } of this.versionRange(table, partition)) tree.putFrom(key as Buffer, TABLE_ID_BYTES, digest64(value as Uint8Array));
     return tree;
   }
 
@@ -231,8 +231,8 @@ export class AntiEntropy {
     for (const { key, value } of this.versionRange(table, partition)) {
       if (out.length >= ANTI_ENTROPY_ENTRIES_MAX) break;
       const k = key as Buffer;
+      if (!segments.has(segmentOf(k, TABLE_ID_BYTES))) continue;
       const suffix = k.subarray(TABLE_ID_BYTES);
-      if (!segments.has(segmentOf(suffix))) continue;
       const entry = Uint8Array.from(value as Uint8Array);
       const tombstone = decodeVersionEntry(entry).tombstone;
       const row = tombstone ? null : this.o.store.encodedRowAt(table, Buffer.from(k));
