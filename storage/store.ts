@@ -276,6 +276,12 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   private readonly changes: Map<string, CapturedChange> | null;
   /** Set by flush when the write changed rows while replicating. */
   committedChanges: RowChange[] | null = null;
+  /**
+   * While replicating: the encoded key and row of each versioned change by key (latin1), for
+   * flushPending to store what replication ships instead of encoding each row twice. Only used
+   * where the held row is still the very object that was encoded.
+   */
+  private encodedChanges: Map<string, { readonly row: Value[]; readonly key: Buffer; readonly bytes: Buffer }> | null = null;
   stamp: VersionStamp | null = null;
 
   constructor(
@@ -543,7 +549,9 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       // A key above every key ever written to its partition has no entry (bulk loads skip the read).
       const basis = ks > this.store.maxKeyOf(table.id, partition) ? undefined : this.env.versions.getBinary(key);
       if (basis !== undefined) replaced.push(basis);
-      out[i++] = { table, partition, key, row: row === null ? null : encodeRow(row), basis };
+      const bytes = row === null ? null : encodeRow(row);
+      out[i++] = { table, partition, key, row: bytes, basis };
+      if (row !== null && bytes !== null) (this.encodedChanges ??= new Map()).set(ks, { row, key, bytes });
       const slot = partitionSlot(table.id, partition);
       const high = highest.get(slot);
       if (high === undefined) highest.set(slot, { table, partition, ks });
@@ -564,7 +572,13 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       const sorted = rows.sorted();
       this.store.noteKeyWritten(table.id, partition, sorted.keys[sorted.keys.length - 1]!);
       if (rows.size < (this.bulk ? BULK_SEGMENT_ROWS_MIN : DELTA_ROWS_COMPACT)) {
-        for (let i = 0; i < sorted.keys.length; i++) this.env.delta.putSync(Buffer.from(sorted.keys[i]!, 'latin1'), encodeRow(sorted.rows[i]!));
+        for (let i = 0; i < sorted.keys.length; i++) {
+          const ks = sorted.keys[i]!;
+          const row = sorted.rows[i]!;
+          const shipped = this.encodedChanges?.get(ks);
+          if (shipped !== undefined && shipped.row === row) this.env.delta.putSync(shipped.key, shipped.bytes);
+          else this.env.delta.putSync(Buffer.from(ks, 'latin1'), encodeRow(row));
+        }
         this.bump(table.id, partition, rows.size);
         continue;
       }
@@ -585,6 +599,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       if (rows.size % SEGMENT_ROWS_MAX < SEGMENT_MERGE_ROWS_MAX) this.smallSegmentSlots.add(slot);
     }
     this.pending.clear();
+    this.encodedChanges = null;
   }
 
   /**
