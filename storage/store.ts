@@ -277,9 +277,9 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   /** Set by flush when the write changed rows while replicating. */
   committedChanges: RowChange[] | null = null;
   /**
-   * The encoded key and row of held inserts by key (latin1): while replicating, what versionChanges
-   * encoded to ship; on a replica, the shipped bytes. flushPending stores them instead of encoding
-   * the row again, where the held row is still the very object they encode.
+   * While replicating: the encoded key and row of each versioned change by key (latin1), for
+   * flushPending to store what replication ships instead of encoding each row twice. Only used
+   * where the held row is still the very object that was encoded.
    */
   private encodedChanges: Map<string, { readonly row: Value[]; readonly key: Buffer; readonly bytes: Buffer }> | null = null;
   stamp: VersionStamp | null = null;
@@ -506,27 +506,9 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     // Once per change: the key's text and whether it is above all its partition ever held.
     const ks = key.toString('latin1');
     const fresh = this.isFreshKey(key, ks);
-    const indexes = this.store.indexesOf(table);
-    const held = this.pending.get(partitionSlot(table.id, partition));
-    if (held !== undefined && held.rows.has(ks)) {
-      // A new row this transaction holds back (below): replaced or dropped where it is held.
-      this.noteModified(table.id, 1);
-      if (row === null) held.rows.delete(ks);
-      else this.holdRow(held, key, ks, row);
-      this.env.versions.putSync(key, entry);
-      return;
-    }
-    if (row !== null && fresh && indexes.length === 0) {
-      // A new row is held like an insert (flushPending counts it): a partition that receives
-      // BULK_SEGMENT_ROWS_MIN of them in one request (a COPY's) goes straight into a segment, as
-      // on the node that took the COPY, instead of into the delta and through a compaction later.
-      this.holdRow(this.pendingOf(table, partition), key, ks, row);
-      this.store.noteKeyWritten(table.id, partition, ks);
-      this.env.versions.putSync(key, entry);
-      return;
-    }
     this.noteModified(table.id, 1);
     // A replica keeps its indexes as the rows arrive; uniqueness was the writer's to check.
+    const indexes = this.store.indexesOf(table);
     if (indexes.length > 0) {
       const old = fresh ? undefined : this.store.rowAt(table, key);
       if (old !== undefined) this.removeIndexEntries(table, indexes, old, key);
@@ -553,13 +535,6 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       this.store.noteKeyWritten(table.id, partition, ks);
     }
     this.env.versions.putSync(key, entry);
-  }
-
-  /** Holds a shipped row as a pending insert, keeping its bytes for the delta (flushPending). */
-  private holdRow(held: PendingInserts, key: Buffer, ks: string, row: Uint8Array): void {
-    const decoded = decodeRow(row);
-    held.rows.set(ks, decoded);
-    (this.encodedChanges ??= new Map()).set(ks, { row: decoded, key, bytes: Buffer.from(row.buffer, row.byteOffset, row.byteLength) });
   }
 
   /** Stores a version entry per captured change and keeps the changes for replication. */
@@ -1467,8 +1442,7 @@ export class Store {
     const committed = this.env.root.transaction(() => {
       const replication = this.replication !== null && this.replication.active() ? this.replication : null;
       for (const req of batch) {
-        // A replica's apply is bulk: a partition receiving many new rows in one request gets a segment.
-        const tx = new WriteTxImpl(this, this.env, req.bulk || req.replica, req.replica ? null : replication);
+        const tx = new WriteTxImpl(this, this.env, req.bulk, req.replica ? null : replication);
         try {
           const value = this.env.root.childTransaction(() => {
             const r = req.fn(tx);

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BULK_SEGMENT_ROWS_MIN, Store, encodeKey, encodeRow, partitionOfKey } from '../../../../storage/index.js';
+import { Store, encodeKey, encodeRow, partitionOfKey } from '../../../../storage/index.js';
 import type { TableSchema } from '../../../../storage/index.js';
 import { applyBatch, applyChange, decodeVersionEntry, versionStamp } from '../../../../src/cluster/replication/index.js';
 import type { IncomingChange } from '../../../../src/cluster/replication/index.js';
@@ -120,31 +120,6 @@ describe('applyBatch', () => {
     expect(await batch(a, t, changes)).toEqual({ applied: 2, stale: 0, conflicts: 0 });
     expect(await batch(a, t, [...changes, ...changes])).toEqual({ applied: 0, stale: 4, conflicts: 0 });
     expect(state(a, t, [1n, 2n])).toEqual({ 1: 'a@100', 2: '-@100' });
-  });
-
-  it('puts many new rows of one partition straight into a segment, later changes to them in the same transaction included', async () => {
-    const [a] = stores as [Store];
-    const t = await a.createTable(def);
-    const ids: bigint[] = [];
-    for (let id = 1n; ids.length < BULK_SEGMENT_ROWS_MIN + 10; id++) if (partitionOfKey(t, [id], Q) === 0) ids.push(id);
-    const [gone, updated, ...rest] = ids as [bigint, bigint, ...bigint[]];
-    await a.applyReplicated((tx) => {
-      const outcome = applyBatch(tx, t, ids.map((id) => change(t, id, `r${id}`, 100n)));
-      expect(outcome.applied).toBe(ids.length);
-      // Later in the same transaction, while the rows are still held: a delete and an update.
-      const entry = Uint8Array.from(tx.versionEntry(keyOf(t, updated))!);
-      const del = change(t, gone, undefined, 200n);
-      applyChange(tx, t, del.key, del.row, null, del.version, del.stamp);
-      const upd = change(t, updated, 'upd', 200n);
-      applyChange(tx, t, upd.key, upd.row, entry, upd.version, upd.stamp);
-    });
-    expect(a.hasSegments(t.id, 0)).toBe(true);
-    expect(a.deltaCount(t.id, 0)).toBe(0);
-    const s = state(a, t, ids);
-    expect(s[String(gone)]).toBe('-@200');
-    expect(s[String(updated)]).toBe('upd@200');
-    for (const id of rest) expect(s[String(id)]).toBe(`r${id}@100`);
-    expect([...a.scanRows(t)].length).toBe(ids.length - 1);
   });
 
   it('ends where applying the same changes one by one ends', async () => {
