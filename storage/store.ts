@@ -124,6 +124,11 @@ export interface WriteOptions extends ReplicateOptions {
 export interface ReplicaWriteTx {
   /** The version entry stored for a key (undefined: none, version zero). */
   versionEntry(key: Buffer): Uint8Array | undefined;
+  /**
+   * The version entries stored for keys (each as versionEntry would give it), in one pass that
+   * skips the lookup of every key above all its partition ever held.
+   */
+  versionEntries(keys: readonly Buffer[]): (Uint8Array | undefined)[];
   /** The encoded row stored at a key, if any. */
   storedRow(table: TableSchema, key: Buffer): Uint8Array | undefined;
   /** Stores the encoded row at key (null deletes it) together with its version entry. */
@@ -286,6 +291,12 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   private readonly changes: Map<string, CapturedChange> | null;
   /** Set by flush when the write changed rows while replicating. */
   committedChanges: RowChange[] | null = null;
+  /**
+   * While replicating: the encoded key and row of each versioned change by key (latin1), for
+   * flushPending to store what replication ships instead of encoding each row twice. Only used
+   * where the held row is still the very object that was encoded.
+   */
+  private encodedChanges: Map<string, { readonly row: Value[]; readonly key: Buffer; readonly bytes: Buffer }> | null = null;
   stamp: VersionStamp | null = null;
 
   constructor(
@@ -491,8 +502,14 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     return this.env.versions.getBinary(key);
   }
 
-  private isFreshKey(key: Buffer): boolean {
-    return key.toString('latin1') > this.store.maxKeyOf(key.readUInt32BE(0), key.readUInt16BE(4));
+  versionEntries(keys: readonly Buffer[]): (Uint8Array | undefined)[] {
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = this.versionEntry(keys[i]!);
+    return out;
+  }
+
+  private isFreshKey(key: Buffer, ks: string = key.toString('latin1')): boolean {
+    return ks > this.store.maxKeyOf(key.readUInt32BE(0), key.readUInt16BE(4));
   }
 
   storedRow(table: TableSchema, key: Buffer): Uint8Array | undefined {
@@ -501,11 +518,14 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
 
   apply(table: TableSchema, key: Buffer, row: Uint8Array | null, entry: Uint8Array): void {
     const partition = key.readUInt16BE(4);
+    // Once per change: the key's text and whether it is above all its partition ever held.
+    const ks = key.toString('latin1');
+    const fresh = this.isFreshKey(key, ks);
     this.noteModified(table.id, 1);
     // A replica keeps its indexes as the rows arrive; uniqueness was the writer's to check.
     const indexes = this.store.indexesOf(table);
     if (indexes.length > 0) {
-      const old = this.isFreshKey(key) ? undefined : this.store.rowAt(table, key);
+      const old = fresh ? undefined : this.store.rowAt(table, key);
       if (old !== undefined) this.removeIndexEntries(table, indexes, old, key);
       if (row !== null) {
         const next = decodeRow(row);
@@ -513,18 +533,21 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       }
     }
     if (row !== null) {
-      if (this.isFreshKey(key)) this.bump(table.id, partition, 1);
+      if (fresh) this.bump(table.id, partition, 1);
       else if (!this.env.delta.doesExist(key)) {
         this.markDead(key);
         this.bump(table.id, partition, 1);
       }
       this.env.delta.putSync(key, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
-      this.store.noteKeyWritten(table.id, partition, key.toString('latin1'));
+      if (fresh) this.store.noteKeyWritten(table.id, partition, ks);
+    } else if (fresh) {
+      // Nothing stored under a fresh key: the tombstone alone records the delete.
+      this.store.noteKeyWritten(table.id, partition, ks);
     } else if (this.env.delta.removeSync(key)) {
       this.bump(table.id, partition, -1);
     } else {
       this.markDead(key);
-      this.store.noteKeyWritten(table.id, partition, key.toString('latin1'));
+      this.store.noteKeyWritten(table.id, partition, ks);
     }
     this.env.versions.putSync(key, entry);
   }
@@ -533,19 +556,25 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
   private versionChanges(replication: WriteReplication, changes: Map<string, CapturedChange>): void {
     const out: RowChange[] = new Array<RowChange>(changes.size);
     const replaced: Uint8Array[] = [];
+    // Per partition slot, the highest key this write versions (noted once per slot below).
+    const highest = new Map<number, { table: TableSchema; partition: number; ks: string }>();
     let i = 0;
     for (const [ks, { table, partition, row }] of changes) {
       const key = Buffer.from(ks, 'latin1');
       // A key above every key ever written to its partition has no entry (bulk loads skip the read).
       const basis = ks > this.store.maxKeyOf(table.id, partition) ? undefined : this.env.versions.getBinary(key);
       if (basis !== undefined) replaced.push(basis);
-      out[i++] = { table, partition, key, row: row === null ? null : encodeRow(row), basis };
+      const bytes = row === null ? null : encodeRow(row);
+      out[i++] = { table, partition, key, row: bytes, basis };
+      if (row !== null && bytes !== null) (this.encodedChanges ??= new Map()).set(ks, { row, key, bytes });
+      const slot = partitionSlot(table.id, partition);
+      const high = highest.get(slot);
+      if (high === undefined) highest.set(slot, { table, partition, ks });
+      else if (ks > high.ks) high.ks = ks;
     }
     const stamp = replication.stamp(replaced);
-    for (const change of out) {
-      this.env.versions.putSync(change.key, change.row === null ? stamp.tombstone : stamp.live);
-      this.store.noteKeyWritten(change.table.id, change.partition, change.key.toString('latin1'));
-    }
+    for (const change of out) this.env.versions.putSync(change.key, change.row === null ? stamp.tombstone : stamp.live);
+    for (const { table, partition, ks } of highest.values()) this.store.noteKeyWritten(table.id, partition, ks);
     this.stamp = stamp;
     this.committedChanges = out;
   }
@@ -558,7 +587,13 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       const sorted = rows.sorted();
       this.store.noteKeyWritten(table.id, partition, sorted.keys[sorted.keys.length - 1]!);
       if (rows.size < (this.bulk ? BULK_SEGMENT_ROWS_MIN : DELTA_ROWS_COMPACT)) {
-        for (let i = 0; i < sorted.keys.length; i++) this.env.delta.putSync(Buffer.from(sorted.keys[i]!, 'latin1'), encodeRow(sorted.rows[i]!));
+        for (let i = 0; i < sorted.keys.length; i++) {
+          const ks = sorted.keys[i]!;
+          const row = sorted.rows[i]!;
+          const shipped = this.encodedChanges?.get(ks);
+          if (shipped !== undefined && shipped.row === row) this.env.delta.putSync(shipped.key, shipped.bytes);
+          else this.env.delta.putSync(Buffer.from(ks, 'latin1'), encodeRow(row));
+        }
         this.bump(table.id, partition, rows.size);
         continue;
       }
@@ -579,6 +614,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       if (rows.size % SEGMENT_ROWS_MAX < SEGMENT_MERGE_ROWS_MAX) this.smallSegmentSlots.add(slot);
     }
     this.pending.clear();
+    this.encodedChanges = null;
   }
 
   /**

@@ -2,7 +2,7 @@
 // simulation, and from three real eon processes on loopback: time to converge, to declare a
 // kill -9'd or SIGSTOPped node dead and alive again, and the latency of DDL through the catalog.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOSSY_NETWORK, RELIABLE_NETWORK } from '../../src/cluster/sim/index.js';
@@ -14,7 +14,7 @@ import { readClusterView } from '../../src/cli/status.js';
 import { startLocalNode, stopLocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalClusterConfig } from '../../src/cli/args.js';
-import { freePort } from '../process.js';
+import { freePort, runCommand } from '../process.js';
 import { formatNumber, machineInfo } from '../report.js';
 import type { ReportTable, SuiteReport } from '../report.js';
 import { median } from '../stats.js';
@@ -129,6 +129,9 @@ async function localCluster(nodes: number, dirPrefix: string): Promise<LocalClus
 /** Rows per multi-row INSERT in the replicated ingest figure, and statements. */
 const INGEST_ROWS_PER_STATEMENT = 1_000;
 const INGEST_STATEMENTS = 100;
+/** Rows of the replicated COPY FROM STDIN figure (one COPY through psql \\copy), and its time bound. */
+const COPY_ROWS = 100_000;
+const COPY_TIMEOUT_MS = 300_000;
 /** Concurrent clients and duration of the single-row write load. */
 const WRITE_CLIENTS = 4;
 const WRITE_LOAD_MS = 10_000;
@@ -155,6 +158,19 @@ async function ingestRate(node: LocalNode, table: string): Promise<number> {
     await postSql(node, `INSERT INTO ${table} VALUES ${values.join(',')}`);
   }
   return (INGEST_STATEMENTS * INGEST_ROWS_PER_STATEMENT) / ((performance.now() - t0) / 1000);
+}
+
+/** One COPY FROM STDIN (psql \\copy, CSV) of COPY_ROWS rows through `node`'s PostgreSQL port: rows/s. */
+async function copyRate(node: LocalNode, table: string, dir: string): Promise<number> {
+  await postSql(node, `CREATE TABLE ${table} (id int PRIMARY KEY, name text, qty int, price numeric(10,2))`);
+  const csv = path.join(dir, `${table}.csv`);
+  const lines: string[] = [];
+  for (let id = 1; id <= COPY_ROWS; id++) lines.push(`${id},name ${id},${id % 100},${(id % 1000) / 4}`);
+  await writeFile(csv, `${lines.join('\n')}\n`);
+  const copy = `\\copy ${table} FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv)`;
+  const t0 = performance.now();
+  await runCommand('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(node.pgPort), '-U', 'eon', '-d', 'eon', '-c', copy], { timeoutMs: COPY_TIMEOUT_MS });
+  return COPY_ROWS / ((performance.now() - t0) / 1000);
 }
 
 /** WRITE_CLIENTS clients doing single-row INSERTs through `node` for WRITE_LOAD_MS: writes/s and client p50/p99 ms. */
@@ -190,12 +206,14 @@ async function writeFigures(log: (m: string) => void): Promise<ReportTable> {
       if (nodes > 1) await allAlive(started);
       log(`cluster: writes on ${nodes} node(s)`);
       const ingest = await ingestRate(started[0]!, 'bench_ingest');
+      const copied = await copyRate(started[0]!, 'bench_copy', dir);
       const load = await writeLoad(started[0]!, 'bench_writes');
       const stats = (await viewOf(started[0]!))?.members.find((m) => m.httpPort === started[0]!.httpPort)?.stats ?? {};
       const delay = (k: string): string => (typeof stats[k] === 'number' ? `${formatNumber(stats[k] as number)} ms` : '–');
       rows.push([
         nodes === 1 ? '1 node' : `${nodes} nodes, N = 3, W = 2`,
         formatNumber(ingest),
+        formatNumber(copied),
         formatNumber(load.perSecond),
         `${formatNumber(load.p50)} / ${formatNumber(load.p99)} ms`,
         nodes === 1 ? '–' : `${delay('replicationDelayP50Ms')} / ${delay('replicationDelayP99Ms')}`,
@@ -207,10 +225,10 @@ async function writeFigures(log: (m: string) => void): Promise<ReportTable> {
   }
   return {
     title: 'Writes through one node (REST), replicated to the others',
-    columns: ['cluster', `ingest rows/s (multi-row INSERT of ${INGEST_ROWS_PER_STATEMENT})`, `single-row INSERTs/s (${WRITE_CLIENTS} clients)`, 'INSERT p50 / p99', 'replication delay p50 / p99'],
+    columns: ['cluster', `ingest rows/s (multi-row INSERT of ${INGEST_ROWS_PER_STATEMENT})`, `COPY rows/s (${COPY_ROWS.toLocaleString('en-US')} rows, psql \\copy)`, `single-row INSERTs/s (${WRITE_CLIENTS} clients)`, 'INSERT p50 / p99', 'replication delay p50 / p99'],
     rows,
     notes: [
-      `Ingest: ${(INGEST_STATEMENTS * INGEST_ROWS_PER_STATEMENT).toLocaleString('en-US')} rows in statements of ${INGEST_ROWS_PER_STATEMENT}, one after another. Write load: ${WRITE_LOAD_MS / 1000} s.`,
+      `Ingest: ${(INGEST_STATEMENTS * INGEST_ROWS_PER_STATEMENT).toLocaleString('en-US')} rows in statements of ${INGEST_ROWS_PER_STATEMENT}, one after another. COPY: one COPY FROM STDIN of ${COPY_ROWS.toLocaleString('en-US')} CSV rows through the PostgreSQL port (acknowledged once W replicas hold them). Write load: ${WRITE_LOAD_MS / 1000} s.`,
       'Replication delay: from a write (shipped as its local transaction commits) until every replica it was sent to holds it, as the coordinator measured it (its last 1,024 writes). All nodes share the same 2 cores.',
     ],
   };

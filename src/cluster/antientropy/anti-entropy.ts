@@ -74,12 +74,6 @@ export interface AntiEntropyOptions {
   readonly intervalMs?: number;
 }
 
-interface PartitionState {
-  readonly tree: MerkleTree;
-  /** Entries by key (latin1 of the key without table id). */
-  readonly entries: Map<string, { key: Buffer; entry: Uint8Array }>;
-}
-
 function malformed(what: string): EonError {
   return new EonError('protocol_violation', `malformed anti-entropy message: ${what}`);
 }
@@ -97,7 +91,7 @@ export class AntiEntropy {
     // One scan of the partition answers both questions: equal roots, or the leaves to compare.
     o.server.handle(AE_RPC.compare, async (body) => {
       const { table, partition } = this.target(body);
-      const tree = this.partitionState(table, partition).tree;
+      const tree = this.treeOf(table, partition);
       const root = tree.root().toString();
       return root === (body as { root?: unknown }).root
         ? { v: ANTI_ENTROPY_PROTOCOL_VERSION, root }
@@ -107,7 +101,7 @@ export class AntiEntropy {
       const { table, partition } = this.target(body);
       const segments = (body as { segments?: unknown }).segments;
       if (!Array.isArray(segments) || !segments.every((s) => Number.isInteger(s))) throw malformed('segments');
-      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, entries: this.entriesIn(table, this.partitionState(table, partition), new Set(segments as number[])) };
+      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, entries: this.entriesIn(table, partition, new Set(segments as number[])) };
     });
     o.server.handle(AE_RPC.push, async (body) => {
       const { table, partition } = this.target(body);
@@ -186,8 +180,8 @@ export class AntiEntropy {
       if (typeof body !== 'object' || body === null || (body as { v?: unknown }).v !== ANTI_ENTROPY_PROTOCOL_VERSION) throw malformed(`${type} reply`);
       return body as Record<string, unknown>;
     };
-    const local = this.partitionState(table, partition);
-    const localRoot = local.tree.root().toString();
+    const localTree = this.treeOf(table, partition);
+    const localRoot = localTree.root().toString();
     const compared = await ask(AE_RPC.compare, { root: localRoot });
     if (compared.root === localRoot) {
       this.stats.inSync++;
@@ -196,7 +190,7 @@ export class AntiEntropy {
     }
     const leaves = compared.leaves;
     if (!(leaves instanceof Uint8Array)) throw malformed('leaves');
-    const { segments } = diffTrees(local.tree, MerkleTree.fromLeaves(leaves));
+    const { segments } = diffTrees(localTree, MerkleTree.fromLeaves(leaves));
     this.stats.differingSegments += segments.length;
     if (segments.length === 0) return;
     const theirs = this.parseEntries((await ask(AE_RPC.entries, { segments })).entries, partition);
@@ -204,7 +198,7 @@ export class AntiEntropy {
     this.stats.pulled += pulled;
     // What this side holds newer (or the peer lacks) in those segments goes back.
     const theirVersion = new Map(theirs.map((t) => [Buffer.from(t.k).toString('latin1'), t.e]));
-    const push = this.entriesIn(table, this.partitionState(table, partition), new Set(segments)).filter((mine) => {
+    const push = this.entriesIn(table, partition, new Set(segments)).filter((mine) => {
       const other = theirVersion.get(Buffer.from(mine.k).toString('latin1'));
       return other === undefined || compareVersions(decodeVersionEntry(mine.e).version, decodeVersionEntry(other).version) > 0;
     });
@@ -217,30 +211,31 @@ export class AntiEntropy {
     }
   }
 
-  /** The tree and entries of one partition of a table, from its version entries. */
-  private partitionState(table: TableSchema, partition: number): PartitionState {
+  /**
+   * The tree of one partition of a table, from its version entries: one scan that copies nothing
+   * (each exchange rebuilds it on both sides, so this runs every round for every partition).
+   */
+  private treeOf(table: TableSchema, partition: number): MerkleTree {
     const tree = new MerkleTree();
-    const entries = new Map<string, { key: Buffer; entry: Uint8Array }>();
-    const versions = this.o.store.reader.env.versions;
-    for (const { key, value } of versions.getRange({ start: partitionPrefix(table.id, partition), end: partitionEnd(table.id, partition) })) {
-      const k = key as Buffer;
-      const suffix = k.subarray(TABLE_ID_BYTES);
-      const entry = value as Uint8Array;
-      tree.put(suffix, digest64(entry));
-      entries.set(suffix.toString('latin1'), { key: Buffer.from(k), entry: Uint8Array.from(entry) });
-    }
-    return { tree, entries };
+    for (const { key, value } of this.versionRange(table, partition)) tree.putFrom(key as Buffer, TABLE_ID_BYTES, digest64(value as Uint8Array));
+    return tree;
   }
 
-  /** This node's entries (with rows) in the given segments, at most ANTI_ENTROPY_ENTRIES_MAX. */
-  private entriesIn(table: TableSchema, state: PartitionState, segments: ReadonlySet<number>): ReplicaEntry[] {
+  private versionRange(table: TableSchema, partition: number) {
+    return this.o.store.reader.env.versions.getRange({ start: partitionPrefix(table.id, partition), end: partitionEnd(table.id, partition) });
+  }
+
+  /** This node's entries (with rows) in the given leaf segments of a partition, at most ANTI_ENTROPY_ENTRIES_MAX. */
+  private entriesIn(table: TableSchema, partition: number, segments: ReadonlySet<number>): ReplicaEntry[] {
     const out: ReplicaEntry[] = [];
-    for (const { key, entry } of state.entries.values()) {
+    for (const { key, value } of this.versionRange(table, partition)) {
       if (out.length >= ANTI_ENTROPY_ENTRIES_MAX) break;
-      const suffix = key.subarray(TABLE_ID_BYTES);
-      if (!segments.has(segmentOf(suffix))) continue;
+      const k = key as Buffer;
+      if (!segments.has(segmentOf(k, TABLE_ID_BYTES))) continue;
+      const suffix = k.subarray(TABLE_ID_BYTES);
+      const entry = Uint8Array.from(value as Uint8Array);
       const tombstone = decodeVersionEntry(entry).tombstone;
-      const row = tombstone ? null : this.o.store.encodedRowAt(table, key);
+      const row = tombstone ? null : this.o.store.encodedRowAt(table, Buffer.from(k));
       // A live entry whose row is gone cannot be shipped consistently; the next write fixes it.
       if (!tombstone && row === undefined) continue;
       out.push({ k: Uint8Array.from(suffix), e: entry, r: row === undefined ? null : row });

@@ -41,8 +41,8 @@ export const MERKLE_SERIALIZED_BYTES = HEADER_BYTES + MERKLE_SEGMENTS * 8 + CHEC
 const uint64Max = (1n << 64n) - 1n;
 
 /** The leaf segment a key belongs to (the storage groups its keys by this to repair a segment). */
-export function segmentOf(keyBytes: Uint8Array): number {
-  return murmur3x32(keyBytes, 0, keyBytes.length, KEY_SEED_HIGH) >>> (32 - segmentBits);
+export function segmentOf(keyBytes: Uint8Array, start = 0): number {
+  return murmur3x32(keyBytes, start, keyBytes.length, KEY_SEED_HIGH) >>> (32 - segmentBits);
 }
 
 /** The number of nodes on a level. */
@@ -94,7 +94,15 @@ export class MerkleTree {
    * old entry counted and this replica's tree differing from its peers' until rebuilt by a scan.
    */
   put(keyBytes: Uint8Array, versionDigest: bigint, previousDigest?: bigint): void {
-    murmur3x32Pair(keyBytes, 0, keyBytes.length, KEY_SEED_HIGH, KEY_SEED_LOW);
+    this.putFrom(keyBytes, 0, versionDigest, previousDigest);
+  }
+
+  /**
+   * As put, the key being bytes[start..]: a scan over stored keys (which carry a prefix the tree
+   * does not hash) need not make a subarray per entry.
+   */
+  putFrom(bytes: Uint8Array, start: number, versionDigest: bigint, previousDigest?: bigint): void {
+    murmur3x32Pair(bytes, start, bytes.length, KEY_SEED_HIGH, KEY_SEED_LOW);
     const keyHigh = pairLanes[0]!;
     const keyLow = pairLanes[1]!;
     const segment = keyHigh >>> (32 - segmentBits);

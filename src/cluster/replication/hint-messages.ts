@@ -7,7 +7,7 @@ import { EonError } from '../../errors/index.js';
 import { isValidNodeId, NODE_ID_CHARS_MAX } from '../ring/index.js';
 import type { NodeId } from '../runtime.js';
 import { parseApplyRequest } from './messages.js';
-import type { ApplyRequest } from './messages.js';
+import type { ApplyRequest, ApplyRequestBody } from './messages.js';
 
 /** The RPC request type a fallback answers. */
 export const REPLICA_HINT_RPC_TYPE = 'replica.hint';
@@ -18,8 +18,16 @@ export interface HintRequest {
   readonly v: typeof REPLICA_HINT_PROTOCOL_VERSION;
   /** The down replica the write is for: the fallback hands the request to it when it is back. */
   readonly standsInFor: NodeId;
-  /** The replica.apply request the replica would have been sent. */
+  /** The replica.apply request the replica would have been sent, as it travels (kept and replayed as such). */
+  readonly request: ApplyRequestBody;
+}
+
+/** A replica.hint request as a fallback reads it: the apply request decoded, and as it came. */
+export interface ReceivedHint {
+  readonly standsInFor: NodeId;
   readonly request: ApplyRequest;
+  /** The apply request's wire body, validated: what a hint keeps and hands to the replica. */
+  readonly body: unknown;
 }
 
 export interface HintReply {
@@ -46,12 +54,12 @@ function checkHeader(m: Record<string, unknown>, kind: 'hint' | 'hinted'): void 
   if (m.v !== REPLICA_HINT_PROTOCOL_VERSION) throw malformed(`protocol version ${String(m.v)}, this node speaks ${REPLICA_HINT_PROTOCOL_VERSION}`);
 }
 
-export function hintRequest(standsInFor: NodeId, request: ApplyRequest): HintRequest {
+export function hintRequest(standsInFor: NodeId, request: ApplyRequestBody): HintRequest {
   return { kind: 'hint', v: REPLICA_HINT_PROTOCOL_VERSION, standsInFor, request };
 }
 
 /** Validates a request body, the apply request inside included; throws protocol_violation. */
-export function parseHintRequest(body: unknown): HintRequest {
+export function parseHintRequest(body: unknown): ReceivedHint {
   const m = record(body, 'request');
   checkHeader(m, 'hint');
   if (!isValidNodeId(m.standsInFor)) throw malformed(`standsInFor is not a node id of 1..${NODE_ID_CHARS_MAX} characters`);
@@ -61,7 +69,7 @@ export function parseHintRequest(body: unknown): HintRequest {
   } catch (e) {
     throw malformed(`its apply request: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { kind: 'hint', v: REPLICA_HINT_PROTOCOL_VERSION, standsInFor: m.standsInFor, request };
+  return { standsInFor: m.standsInFor, request, body: m.request };
 }
 
 /** Validates a reply body; throws protocol_violation. */

@@ -4,16 +4,20 @@
 
 export { REPLICATION_TIMEOUT_MS, REPLICA_REQUEST_BYTES_MAX, WriteReplicator } from './write-replicator.js';
 export type { ReplicaPlacement, ReplicaRequester, WriteHints, WriteReplicatorOptions } from './write-replicator.js';
-export { ReplicaApplier, applyChange } from './replica-apply.js';
-export type { ChangeOutcome, ReplicaStore } from './replica-apply.js';
+export { ReplicaApplier, applyBatch, applyChange } from './replica-apply.js';
+export type { BatchOutcome, ChangeOutcome, IncomingChange, ReplicaStore } from './replica-apply.js';
 export {
   REPLICA_APPLY_RPC_TYPE,
+  REPLICA_LISTS_PROTOCOL_VERSION,
   REPLICA_PROTOCOL_VERSION,
   TABLE_ID_BYTES,
+  encodeApplyRequest,
+  packChanges,
   parseApplyReply,
   parseApplyRequest,
+  unpackChanges,
 } from './messages.js';
-export type { ApplyReply, ApplyRequest, RefusalReason, TableChanges } from './messages.js';
+export type { ApplyReply, ApplyRequest, ApplyRequestBody, PackedTableChanges, RefusalReason, TableChanges } from './messages.js';
 export { REPLICA_HINT_PROTOCOL_VERSION, REPLICA_HINT_RPC_TYPE, hintRequest, parseHintReply, parseHintRequest } from './hint-messages.js';
 export type { HintReply, HintRequest } from './hint-messages.js';
 export { HintTaker } from './hint-taker.js';

@@ -7,8 +7,8 @@
 import { EonError } from '../../errors/index.js';
 import type { NodeId } from '../runtime.js';
 import type { TableSchema } from '../../../storage/schema.js';
-import { REPLICA_APPLY_RPC_TYPE, REPLICA_PROTOCOL_VERSION, TABLE_ID_BYTES, parseApplyReply } from './messages.js';
-import type { ApplyRequest, RefusalReason } from './messages.js';
+import { REPLICA_APPLY_RPC_TYPE, TABLE_ID_BYTES, encodeApplyRequest, parseApplyReply } from './messages.js';
+import type { ApplyRequestBody, RefusalReason } from './messages.js';
 import { REPLICA_READ_PROTOCOL_VERSION, REPLICA_READ_RPC_TYPE, parseReadReply, parseReadRequest } from './read-messages.js';
 import type { ReadReply, ReadRequest, ReplicaHolding } from './read-messages.js';
 import { ReadQuorum } from './read-quorum.js';
@@ -78,7 +78,7 @@ export interface ReadCoordinatorOptions {
   readonly peers: ReplicaRequester;
   readonly store: ReplicaReadStore;
   /** Applies a repair to this node's own store: the replica.apply handler (ReplicaApplier.apply). */
-  readonly applyLocal: (request: ApplyRequest) => Promise<unknown>;
+  readonly applyLocal: (request: ApplyRequestBody) => Promise<unknown>;
   readonly stats: ReplicationStats;
   readonly timeoutMs?: number;
 }
@@ -183,12 +183,7 @@ export class ReadCoordinator {
       stale.map(async ({ node, entry }) => {
         // The basis is what the replica said it holds: a repair is not a new write, so the
         // replica counts no conflict for it unless it changed meanwhile (as anti-entropy does).
-        const request: ApplyRequest = {
-          kind: 'apply',
-          v: REPLICA_PROTOCOL_VERSION,
-          version,
-          tables: [{ name: table.name, shape, keys: [suffix], rows: [newest.tombstone ? null : newest.holding.row], bases: [entry] }],
-        };
+        const request = encodeApplyRequest(version, [{ name: table.name, shape, keys: [suffix], rows: [newest.tombstone ? null : newest.holding.row], bases: [entry] }]);
         try {
           if (node === placement.nodeId) await this.options.applyLocal(request);
           else {

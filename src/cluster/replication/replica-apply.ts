@@ -1,6 +1,7 @@
 // The replica's side of replicated writes: validates a replica.apply request, resolves its tables
 // by name (ids may differ between nodes) and shape, and applies each change that is newer than
-// the version it holds (THE RULE of src/cluster/version/row-version.ts), in one group commit.
+// the version it holds (THE RULE of src/cluster/version/row-version.ts), in one group commit: a
+// request's changes are applied as one batch per table (applyBatch).
 
 import { EonError } from '../../errors/index.js';
 import { compareVersions, decodeRowVersion, resolve, valueDigest } from '../version/index.js';
@@ -46,7 +47,12 @@ export function applyChange(
   version: RowVersion,
   stamp: VersionStamp,
 ): ChangeOutcome {
-  const storedEntry = tx.versionEntry(key);
+  return applyOver(tx, table, { key, row, basis, version, stamp }, tx.versionEntry(key));
+}
+
+/** As applyChange, against `storedEntry`, the entry the replica holds for the key (already read). */
+function applyOver(tx: ReplicaWriteTx, table: TableSchema, change: IncomingChange, storedEntry: Uint8Array | undefined): ChangeOutcome {
+  const { key, row, basis, version, stamp } = change;
   const stored = storedEntry === undefined ? null : decodeVersionEntry(storedEntry);
   const storedVersion = stored?.version ?? VERSION_ZERO;
   const order = compareVersions(version, storedVersion);
@@ -63,6 +69,60 @@ export function applyChange(
   if (order < 0) return { applied: false, conflict };
   tx.apply(table, key, row, row === null ? stamp.tombstone : stamp.live);
   return { applied: true, conflict };
+}
+
+/** One shipped change of a batch: the key carries the local table id. */
+export interface IncomingChange {
+  readonly key: Buffer;
+  /** The encoded row; null deletes (a tombstone is kept). */
+  readonly row: Uint8Array | null;
+  /** The entry the writer held for the key before its write (null: none); see applyChange. */
+  readonly basis: Uint8Array | null;
+  readonly version: RowVersion;
+  /** versionStamp(version): the entries stored with the change. */
+  readonly stamp: VersionStamp;
+}
+
+/** What a batch did: changes stored, changes that were not newer (or lost to a newer one of the batch), conflicts settled. */
+export interface BatchOutcome {
+  applied: number;
+  stale: number;
+  conflicts: number;
+}
+
+/**
+ * Applies a batch of changes to one table by the replication rule, as applyChange would one by
+ * one, but with one version lookup per distinct key, all read before any write. Of several
+ * changes to one key only the newest is applied; the others count as stale, as they would once it
+ * is stored (equal versions are one write delivered twice: the first is kept). Changes are applied
+ * in arrival order (a coordinator's are in key order per partition already; sorting them cost more
+ * than it saved).
+ */
+export function applyBatch(tx: ReplicaWriteTx, table: TableSchema, changes: readonly IncomingChange[]): BatchOutcome {
+  const outcome: BatchOutcome = { applied: 0, stale: 0, conflicts: 0 };
+  if (changes.length === 0) return outcome;
+  // Index of the newest change per key (by the key's bytes as latin1).
+  const newest = new Map<string, number>();
+  const winners: number[] = [];
+  for (let i = 0; i < changes.length; i++) {
+    const ks = changes[i]!.key.toString('latin1');
+    const at = newest.get(ks);
+    if (at === undefined) {
+      newest.set(ks, winners.length);
+      winners.push(i);
+      continue;
+    }
+    outcome.stale++;
+    if (compareVersions(changes[i]!.version, changes[winners[at]!]!.version) > 0) winners[at] = i;
+  }
+  const stored = tx.versionEntries(winners.map((i) => changes[i]!.key));
+  for (let w = 0; w < winners.length; w++) {
+    const result = applyOver(tx, table, changes[winners[w]!]!, stored[w]);
+    if (result.applied) outcome.applied++;
+    else outcome.stale++;
+    if (result.conflict) outcome.conflicts++;
+  }
+  return outcome;
 }
 
 /** A table's changes once resolved and checked. */
@@ -106,9 +166,7 @@ export class ReplicaApplier {
     this.clock.observe(version.hlc);
     const stamp = versionStamp(version);
     const counts = await this.store.applyReplicated((tx) => {
-      let applied = 0;
-      let stale = 0;
-      let conflicts = 0;
+      const total: BatchOutcome = { applied: 0, stale: 0, conflicts: 0 };
       for (const { table, changes, keys } of accepted) {
         // Dropped (or dropped and created again) since the request was checked: its keys would be stray.
         if (this.store.getTable(table.name) !== table) {
@@ -116,14 +174,14 @@ export class ReplicaApplier {
           this.stats.refused += keys.length;
           continue;
         }
-        for (let i = 0; i < keys.length; i++) {
-          const outcome = applyChange(tx, table, keys[i]!, changes.rows[i]!, changes.bases[i]!, version, stamp);
-          if (outcome.applied) applied++;
-          else stale++;
-          if (outcome.conflict) conflicts++;
-        }
+        const batch = new Array<IncomingChange>(keys.length);
+        for (let i = 0; i < keys.length; i++) batch[i] = { key: keys[i]!, row: changes.rows[i]!, basis: changes.bases[i]!, version, stamp };
+        const outcome = applyBatch(tx, table, batch);
+        total.applied += outcome.applied;
+        total.stale += outcome.stale;
+        total.conflicts += outcome.conflicts;
       }
-      return { applied, stale, conflicts };
+      return total;
     });
     this.stats.applied += counts.applied;
     this.stats.stale += counts.stale;

@@ -14,8 +14,8 @@ import { PARTITIONS_MAX } from '../../../storage/store.js';
 import type { ReplicateOptions, RowChange, VersionStamp, WriteReplication } from '../../../storage/store.js';
 import type { TableSchema } from '../../../storage/schema.js';
 import { REPLICA_HINT_RPC_TYPE, hintRequest, parseHintReply } from './hint-messages.js';
-import { REPLICA_APPLY_RPC_TYPE, REPLICA_PROTOCOL_VERSION, TABLE_ID_BYTES, parseApplyReply } from './messages.js';
-import type { ApplyRequest, TableChanges } from './messages.js';
+import { REPLICA_APPLY_RPC_TYPE, TABLE_ID_BYTES, encodeApplyRequest, parseApplyReply } from './messages.js';
+import type { ApplyRequestBody, TableChanges } from './messages.js';
 import type { ReplicationStats } from './stats.js';
 import { tableQuorum, tableShape } from './table-quorum.js';
 import { entryHlc, entryVersionBytes, versionStamp } from './version-entry.js';
@@ -79,13 +79,13 @@ export interface WriteReplicatorOptions {
 
 /** Where missed requests go until their replica is back (src/cluster/handoff's HintStore). */
 export interface WriteHints {
-  add(target: NodeId, request: ApplyRequest): void;
+  add(target: NodeId, request: ApplyRequestBody): void;
   /**
    * Keeps a hint and resolves once it is on disk (false: too many kept for target): the
    * coordinator's own hint when it is the down replica's fallback, which counts toward W. Unset:
    * the coordinator never stands in itself.
    */
-  addDurable?(target: NodeId, request: ApplyRequest): Promise<boolean>;
+  addDurable?(target: NodeId, request: ApplyRequestBody): Promise<boolean>;
 }
 
 /** Requests by node, and for hints by fallback then by the replica they are for. */
@@ -447,8 +447,8 @@ function inner(outer: HintShipments, key: NodeId): Shipments {
   return m;
 }
 
-function applyRequest(s: Shipment, version: Uint8Array): ApplyRequest {
-  return { kind: 'apply', v: REPLICA_PROTOCOL_VERSION, version, tables: [...s.tables.values()] };
+function applyRequest(s: Shipment, version: Uint8Array): ApplyRequestBody {
+  return encodeApplyRequest(version, [...s.tables.values()]);
 }
 
 function describe(failures: readonly string[], timeout: string | null): string | undefined {

@@ -72,6 +72,19 @@ describe('MerkleTree', () => {
     );
   });
 
+  it('hashes bytes[start..] in putFrom and segmentOf as put and segmentOf hash the suffix alone', () => {
+    const byPut = new MerkleTree();
+    const byPutFrom = new MerkleTree();
+    for (let i = 0; i < 200; i++) {
+      const stored = Uint8Array.from([0, 0, 0, 7, ...key(`row-${i}`)]);
+      expect(segmentOf(stored, 4)).toBe(segmentOf(stored.subarray(4)));
+      byPut.put(stored.subarray(4), digestOf(`v${i}`));
+      byPutFrom.putFrom(stored, 4, digestOf(`v${i}`));
+    }
+    expect(byPutFrom.root()).toBe(byPut.root());
+    expect([...byPutFrom.serializeLeaves()]).toEqual([...byPut.serializeLeaves()]);
+  });
+
   it('undoes a put with remove and replaces an entry with put(previous)', () => {
     const t = new MerkleTree();
     t.put(key('a'), digestOf('1'));

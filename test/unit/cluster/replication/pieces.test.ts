@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeBody, decodeBody } from '../../../../src/cluster/rpc/index.js';
 import {
+  REPLICA_LISTS_PROTOCOL_VERSION,
   REPLICA_PROTOCOL_VERSION,
   VERSION_ZERO,
   WriteQuorum,
   checkQuorum,
   decodeVersionEntry,
+  encodeApplyRequest,
   encodeVersionEntry,
   parseApplyReply,
   parseApplyRequest,
@@ -115,12 +117,41 @@ describe('write quorum', () => {
 
 describe('replica.apply messages', () => {
   const version = encodeRowVersion({ hlc: hlcOf(100, 0), node: 'n-1' });
+  // Version 1: the changes as three lists (still taken, as hints an older build kept).
   const request = {
     kind: 'apply',
-    v: REPLICA_PROTOCOL_VERSION,
+    v: REPLICA_LISTS_PROTOCOL_VERSION,
     version,
     tables: [{ name: 't', shape: 's', keys: [new Uint8Array([0, 1, 2])], rows: [null], bases: [null] }],
   };
+
+  it('pack a table\'s changes into one byte string that survives the RPC codec', () => {
+    const keys = [new Uint8Array([0, 1, 2]), new Uint8Array([0, 3, 9, 9]), new Uint8Array(300).fill(7)];
+    const rows = [new Uint8Array([5, 6]), null, new Uint8Array(70_000).fill(1)];
+    const bases = [null, new Uint8Array([1, 2, 3]), new Uint8Array(0)];
+    const body = encodeApplyRequest(version, [{ name: 't', shape: 's', keys, rows, bases }, { name: 'u', shape: 's2', keys: [], rows: [], bases: [] }]);
+    expect(body.v).toBe(REPLICA_PROTOCOL_VERSION);
+    expect(body.tables[0]!.changes).toBeInstanceOf(Uint8Array);
+    const parsed = parseApplyRequest(decodeBody(encodeBody(body)));
+    expect(parsed.tables.map((t) => t.name)).toEqual(['t', 'u']);
+    const t = parsed.tables[0]!;
+    expect(t.keys.map((k) => [...k])).toEqual(keys.map((k) => [...k]));
+    expect(t.rows.map((r) => (r === null ? null : [...r]))).toEqual(rows.map((r) => (r === null ? null : [...r])));
+    expect(t.bases.map((b) => (b === null ? null : [...b]))).toEqual(bases.map((b) => (b === null ? null : [...b])));
+    expect(parsed.tables[1]!.keys).toEqual([]);
+  });
+
+  it('refuse packed changes that are cut short or name a key of the wrong size', () => {
+    const good = encodeApplyRequest(version, [{ name: 't', shape: 's', keys: [new Uint8Array([0, 1, 2])], rows: [new Uint8Array([4, 4])], bases: [new Uint8Array([8])] }]);
+    const bytes = good.tables[0]!.changes;
+    const withChanges = (changes: unknown): unknown => ({ ...good, tables: [{ ...good.tables[0], changes }] });
+    const shortKey = Uint8Array.from([0, 1, 9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    for (let cut = 1; cut < bytes.length; cut++) expect(() => parseApplyRequest(withChanges(bytes.subarray(0, cut)))).toThrow(expect.objectContaining({ code: 'protocol_violation' }));
+    for (const bad of [withChanges(shortKey), withChanges([1, 2]), withChanges(undefined), { ...good, v: 3 }]) {
+      expect(() => parseApplyRequest(bad)).toThrow(expect.objectContaining({ code: 'protocol_violation' }));
+    }
+    expect(parseApplyRequest(good).tables[0]!.rows.map((r) => [...r!])).toEqual([[4, 4]]);
+  });
 
   it('survive the RPC codec', () => {
     const parsed = parseApplyRequest(decodeBody(encodeBody(request)));
@@ -135,7 +166,9 @@ describe('replica.apply messages', () => {
     const bad: unknown[] = [
       undefined,
       [],
-      { ...request, v: 2 },
+      { ...request, v: 3 },
+      // A version 2 request carries packed changes, not the lists.
+      { ...request, v: REPLICA_PROTOCOL_VERSION },
       { ...request, kind: 'applied' },
       { ...request, version: 'x' },
       { ...request, tables: {} },

@@ -67,6 +67,7 @@ class FakeReplica implements ReplicaReadStore, ReplicaStore {
   async applyReplicated<T>(fn: (tx: ReplicaWriteTx) => T): Promise<T> {
     return fn({
       versionEntry: (key) => this.versionEntryAt(key),
+      versionEntries: (keys) => keys.map((key) => this.versionEntryAt(key)),
       storedRow: (t, key) => this.encodedRowAt(t, key),
       apply: (_t, key, row, entry) => {
         const k = key.toString('latin1');

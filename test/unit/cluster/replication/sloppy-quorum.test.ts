@@ -18,12 +18,13 @@ import {
   REPLICA_PROTOCOL_VERSION,
   ReplicationStats,
   WriteReplicator,
+  encodeApplyRequest,
   hintRequest,
   parseApplyRequest,
   parseHintReply,
   parseHintRequest,
 } from '../../../../src/cluster/replication/index.js';
-import type { ApplyReply, ApplyRequest, HintRequest, ReplicaPlacement } from '../../../../src/cluster/replication/index.js';
+import type { ApplyReply, ApplyRequest, ApplyRequestBody, HintRequest, ReplicaPlacement } from '../../../../src/cluster/replication/index.js';
 import { decodeBody, encodeBody } from '../../../../src/cluster/rpc/index.js';
 import { HybridClock, encodeRowVersion, hlcOf } from '../../../../src/cluster/version/index.js';
 import type { RowChange } from '../../../../storage/store.js';
@@ -229,12 +230,10 @@ describe('sloppy quorum on the write path', () => {
 });
 
 describe('replica.hint messages', () => {
-  const apply: ApplyRequest = {
-    kind: 'apply',
-    v: REPLICA_PROTOCOL_VERSION,
-    version: encodeRowVersion({ hlc: hlcOf(100, 0), node: 'n-1' }),
-    tables: [{ name: 't', shape: 's', keys: [new Uint8Array([0, 1, 2])], rows: [null], bases: [null] }],
-  };
+  // As it travels (packed, replica.apply protocol 2).
+  const apply: ApplyRequestBody = encodeApplyRequest(encodeRowVersion({ hlc: hlcOf(100, 0), node: 'n-1' }), [
+    { name: 't', shape: 's', keys: [new Uint8Array([0, 1, 2])], rows: [null], bases: [null] },
+  ]);
 
   it('survive the RPC codec', () => {
     const parsed = parseHintRequest(decodeBody(encodeBody(hintRequest('n-2', apply))));
@@ -257,7 +256,7 @@ describe('replica.hint messages', () => {
       { ...good, standsInFor: 'x'.repeat(300) },
       { ...good, request: undefined },
       { ...good, request: { ...apply, v: 9 } },
-      { ...good, request: { ...apply, tables: [{ ...apply.tables[0], rows: [] }] } },
+      { ...good, request: { ...apply, tables: [{ ...apply.tables[0], changes: new Uint8Array([0, 9]) }] } },
     ];
     for (const b of bad) expect(() => parseHintRequest(b)).toThrow(expect.objectContaining({ code: 'protocol_violation' }));
     for (const b of [{ kind: 'hinted', v: 1 }, { kind: 'hinted', v: 2, stored: true }, { kind: 'applied', v: 1, stored: true }, null]) {
@@ -283,12 +282,10 @@ describe('the fallback (HintTaker) and durable hints', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const apply: ApplyRequest = {
-    kind: 'apply',
-    v: REPLICA_PROTOCOL_VERSION,
-    version: encodeRowVersion({ hlc: hlcOf(100, 0), node: 'n-1' }),
-    tables: [{ name: 't', shape: 's', keys: [new Uint8Array([0, 1, 2])], rows: [null], bases: [null] }],
-  };
+  // As it travels (packed, replica.apply protocol 2).
+  const apply: ApplyRequestBody = encodeApplyRequest(encodeRowVersion({ hlc: hlcOf(100, 0), node: 'n-1' }), [
+    { name: 't', shape: 's', keys: [new Uint8Array([0, 1, 2])], rows: [null], bases: [null] },
+  ]);
 
   function taker(hints: HintStore, stats: ReplicationStats, applied: ApplyRequest[] = [], refuse = false): HintTaker {
     return new HintTaker({
@@ -321,7 +318,8 @@ describe('the fallback (HintTaker) and durable hints', () => {
     const reply = await taker(hints, stats).take(decodeBody(encodeBody(hintRequest('b', apply))));
     expect(reply).toEqual({ kind: 'hinted', v: REPLICA_HINT_PROTOCOL_VERSION, stored: true });
     expect(hints.pending('b')).toBe(1);
-    const kept = hints.oldest('b', 1)[0]!.body as ApplyRequest;
+    // Kept as it travelled, so the replica parses it as the coordinator sent it.
+    const kept = parseApplyRequest(hints.oldest('b', 1)[0]!.body);
     expect(kept.kind).toBe('apply');
     expect([...kept.tables[0]!.keys[0]!]).toEqual([0, 1, 2]);
     expect(stats.view().hintsTaken).toBe(1);
