@@ -9,20 +9,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startClientTarget, type ClientTarget } from '../support/target.js';
 import type { ConnInfo } from '../support/postgres.js';
-import { psql as runPsql, SCRIPT_FLAGS, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
+import { psqlBoth, psqlScript, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
 
-const psqlTimeoutMs = 60_000;
 
 let target: ClientTarget;
 let reference: ConnInfo;
 let dir: string;
 
-const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => runPsql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: psqlTimeoutMs });
+const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => psqlScript(conn, args);
 
-async function both(...commands: string[]): Promise<[PsqlRun, PsqlRun]> {
-  const args = commands.flatMap((c) => ['-c', c]);
-  return Promise.all([psql(target.conn, args), psql(reference, args)]);
-}
+const both = (...commands: string[]): Promise<[PsqlRun, PsqlRun]> => psqlBoth(target.conn, reference, commands);
 
 /** The same commands succeed on both and print the same. */
 async function same(...commands: string[]): Promise<string> {

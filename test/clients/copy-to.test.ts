@@ -9,22 +9,20 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startClientTarget, type ClientTarget } from '../support/target.js';
 import type { ConnInfo } from '../support/postgres.js';
-import { psql as runPsql, SCRIPT_FLAGS, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
+import { psqlBoth, psqlScript, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
 
-const psqlTimeoutMs = 60_000;
 const BULK_ROWS = 10_000;
 
 let target: ClientTarget;
 let reference: ConnInfo;
 let dir: string;
 
-const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => runPsql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: psqlTimeoutMs, maxBuffer: 64 * 1024 * 1024 });
+/** COPY TO output of the bulk table is larger than psql's default output buffer. */
+const PSQL_OUTPUT_BYTES_MAX = 64 * 1024 * 1024;
+const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => psqlScript(conn, args, { maxBuffer: PSQL_OUTPUT_BYTES_MAX });
 
 /** Runs the same psql commands on both servers. */
-async function both(...commands: string[]): Promise<[PsqlRun, PsqlRun]> {
-  const args = commands.flatMap((c) => ['-c', c]);
-  return Promise.all([psql(target.conn, args), psql(reference, args)]);
-}
+const both = (...commands: string[]): Promise<[PsqlRun, PsqlRun]> => psqlBoth(target.conn, reference, commands, { maxBuffer: PSQL_OUTPUT_BYTES_MAX });
 
 /** The same commands on both servers must succeed and write the same bytes. */
 async function same(...commands: string[]): Promise<string> {

@@ -7,22 +7,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startClientTarget, type ClientTarget } from '../support/target.js';
 import type { ConnInfo } from '../support/postgres.js';
-import { psql as runPsql, SCRIPT_FLAGS, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
+import { psqlBoth, psqlScript, sqlstateOfRun, type PsqlRun } from '../support/psql.js';
 
-const psqlTimeoutMs = 60_000;
 const BULK_ROWS = 50_000;
 
 let target: ClientTarget;
 let reference: ConnInfo;
 let dir: string;
 
-const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => runPsql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: psqlTimeoutMs });
+const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => psqlScript(conn, args);
 
 /** Runs the same psql commands on both servers. */
-async function both(...commands: string[]): Promise<[PsqlRun, PsqlRun]> {
-  const args = commands.flatMap((c) => ['-c', c]);
-  return Promise.all([psql(target.conn, args), psql(reference, args)]);
-}
+const both = (...commands: string[]): Promise<[PsqlRun, PsqlRun]> => psqlBoth(target.conn, reference, commands);
 
 async function file(name: string, text: string): Promise<string> {
   const p = path.join(dir, name);

@@ -9,21 +9,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startClientTarget, type ClientTarget } from '../support/target.js';
 import type { ConnInfo } from '../support/postgres.js';
-import { psql as runPsql, SCRIPT_FLAGS, type PsqlRun } from '../support/psql.js';
+import { psqlBoth, psqlScript, type PsqlRun } from '../support/psql.js';
 
-const psqlTimeoutMs = 60_000;
 
 let target: ClientTarget;
 let reference: ConnInfo;
 let client: pg.Client;
 let dir: string;
 
-const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => runPsql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: psqlTimeoutMs });
+const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => psqlScript(conn, args);
 
-async function both(...commands: string[]): Promise<[PsqlRun, PsqlRun]> {
-  const args = commands.flatMap((c) => ['-c', c]);
-  return Promise.all([psql(target.conn, args), psql(reference, args)]);
-}
+const both = (...commands: string[]): Promise<[PsqlRun, PsqlRun]> => psqlBoth(target.conn, reference, commands);
 
 beforeAll(async () => {
   target = await startClientTarget();

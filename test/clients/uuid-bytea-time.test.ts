@@ -10,9 +10,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startClientTarget, type ClientTarget } from '../support/target.js';
 import type { ConnInfo } from '../support/postgres.js';
-import { psql as runPsql, SCRIPT_FLAGS, type PsqlRun } from '../support/psql.js';
+import { psqlBoth, type PsqlRun } from '../support/psql.js';
 
-const psqlTimeoutMs = 60_000;
 const UUID = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11';
 const TABLE = 'clients_ubt (id uuid PRIMARY KEY, b bytea, t time, t3 time(3))';
 
@@ -21,12 +20,8 @@ let reference: ConnInfo;
 let client: pg.Client;
 let dir: string;
 
-const psql = (conn: ConnInfo, args: string[]): Promise<PsqlRun> => runPsql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: psqlTimeoutMs });
 
-async function both(...commands: string[]): Promise<[PsqlRun, PsqlRun]> {
-  const args = commands.flatMap((c) => ['-c', c]);
-  return Promise.all([psql(target.conn, args), psql(reference, args)]);
-}
+const both = (...commands: string[]): Promise<[PsqlRun, PsqlRun]> => psqlBoth(target.conn, reference, commands);
 
 beforeAll(async () => {
   target = await startClientTarget();

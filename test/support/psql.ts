@@ -48,6 +48,20 @@ export function psql(conn: ConnInfo, args: readonly string[], options: PsqlOptio
 }
 
 /** The SQLSTATE of a run's first ERROR (psql prints it with VERBOSITY=verbose). */
+/** Longest one psql run of a client test may take. */
+export const CLIENT_PSQL_TIMEOUT_MS = 60_000;
+
+/** psql in script mode (quiet, stop on the first error, verbose errors) with a client test's time bound. */
+export function psqlScript(conn: ConnInfo, args: readonly string[], options: PsqlOptions = {}): Promise<PsqlRun> {
+  return psql(conn, args, { flags: SCRIPT_FLAGS, timeoutMs: CLIENT_PSQL_TIMEOUT_MS, ...options });
+}
+
+/** The same -c commands through psqlScript on eon and on the reference PostgreSQL, at once. */
+export function psqlBoth(eon: ConnInfo, reference: ConnInfo, commands: readonly string[], options: PsqlOptions = {}): Promise<[PsqlRun, PsqlRun]> {
+  const args = commands.flatMap((c) => ['-c', c]);
+  return Promise.all([psqlScript(eon, args, options), psqlScript(reference, args, options)]);
+}
+
 export const sqlstateOfRun = (r: PsqlRun): string | undefined => /ERROR:\s+([0-9A-Z]{5}):/.exec(r.stderr)?.[1];
 
 /** Runs `commands` in one psql session, an \echo marker before each, and splits stdout at the markers. */
