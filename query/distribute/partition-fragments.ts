@@ -28,6 +28,8 @@ import { topNBoundFor, type TopNBound } from './top-n-bound.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
+/** A LIMIT of at most this many rows over an unfiltered scan reads it on the coordinator (see limitedScans). */
+export const LOCAL_LIMIT_ROWS_MAX = 10_000;
 /** Build sides up to this many rows lend the fact a key filter (collecting the keys costs per row). */
 const PROBE_KEY_FILTER_ROWS_MAX = 200_000;
 /** ... and only when their probe is expected to keep under this share of the fact's rows. */
@@ -159,6 +161,31 @@ function boundedScan(input: Plan, key: number): { scan: ScanPlan; ordinal: numbe
   }
 }
 
+/**
+ * Unfiltered scans under a LIMIT of at most LOCAL_LIMIT_ROWS_MAX constant rows (through
+ * projections, no ORDER BY): the coordinator reads their first rows from its own store sooner
+ * than a data-engine task starts (a worker round trip, a read transaction, an Arrow batch).
+ */
+function limitedScans(plan: Plan, out = new Set<Plan>()): Set<Plan> {
+  if (plan.kind === 'limit') {
+    const count = constantCount(plan.limit);
+    const offset = plan.offset === null ? 0 : constantCount(plan.offset);
+    let input = plan.input;
+    while (input.kind === 'project') input = input.input;
+    if (count !== null && offset !== null && count + offset <= LOCAL_LIMIT_ROWS_MAX && input.kind === 'scan' && input.filter === null) out.add(input);
+  }
+  for (const c of [...planChildren(plan), ...subqueryPlans(plan)]) limitedScans(c, out);
+  return out;
+}
+
+/** A LIMIT or OFFSET written as a non-negative integer constant; null otherwise (a parameter, an expression). */
+function constantCount(e: Expr | null): number | null {
+  if (e === null || e.kind !== 'const') return null;
+  const v = e.value;
+  const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
 /** The plan node a fragment's result stands for. */
 function rootOf(f: Fragment): Plan {
   return f.kind === 'scan' ? f.scan : f.plan;
@@ -248,6 +275,8 @@ export class PartitionFragments implements FragmentRunner {
     };
     findHaving(plan);
     const pushdowns = scanPushdowns(plan, ctx);
+    // A scan the coordinator reads under a LIMIT stops at the rows it needs.
+    for (const [scan, pushdown] of pushdowns) if (pushdown.rowsMax !== undefined && !byRoot.has(scan)) ctx.scanRowsMax.set(scan, pushdown.rowsMax);
     /**
      * `eager`: the node is reached through an uncorrelated subquery, which expressions run
      * synchronously — its scans' rows are gathered now rather than streamed as the plan runs.
@@ -505,7 +534,14 @@ export class PartitionFragments implements FragmentRunner {
    */
   private findFragments(plan: Plan, local?: (table: TableSchema) => boolean): Fragment[] {
     const found: Fragment[] = [];
-    const big = (s: ScanPlan): boolean => s.keyLookup === null && s.indexLookup === undefined && (s.keyRange === undefined || keyRangeMayBeWide(s.keyRange)) && local?.(s.table) !== true && this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
+    const limited = limitedScans(plan);
+    const big = (s: ScanPlan): boolean =>
+      s.keyLookup === null &&
+      s.indexLookup === undefined &&
+      (s.keyRange === undefined || keyRangeMayBeWide(s.keyRange)) &&
+      local?.(s.table) !== true &&
+      !limited.has(s) &&
+      this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
     const visit = (p: Plan): void => {
       if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });

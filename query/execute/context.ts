@@ -64,6 +64,8 @@ export class ExecContext {
    * keeps a full set, so scans under a join drop rows that cannot enter it (query/distribute/top-n-bound.ts).
    */
   readonly topNBounds: Map<Plan, (worst: Row) => void>;
+  /** Per coordinator scan under a LIMIT (no ORDER BY): the rows it needs at most (count + offset). */
+  readonly scanRowsMax: Map<Plan, number>;
   /** Per hash join, whether it builds on its left side: decided by estimates once per statement (a join in a subquery runs per outer row). */
   readonly buildsLeft: Map<Plan, boolean>;
   private readonly subqueryCache: Map<Plan, Row[]>;
@@ -101,6 +103,7 @@ export class ExecContext {
     this.sources = p?.sources ?? new Map();
     this.topNBounds = p?.topNBounds ?? new Map();
     this.buildsLeft = p?.buildsLeft ?? new Map();
+    this.scanRowsMax = p?.scanRowsMax ?? new Map();
     this.subqueryCache = p?.subqueryCache ?? new Map();
     this.setCache = p?.setCache ?? new Map();
     this.budget = p?.budget ?? { cells: 0, max: opts.cellsMax ?? QUERY_CELLS_MAX };

@@ -23,9 +23,17 @@ export class TableScan implements PhysicalOperator {
     // The filter reads stored rows (table ordinals); the output keeps the projected columns.
     const project = plan.project;
     const shape = project === undefined ? (row: Row) => row : (row: Row) => project.map((o) => row[o]!);
+    // Under a LIMIT the source is read only until it has given that many rows (synchronously, so
+    // the rows still come from one turn of the event loop).
+    const rowsMax = ctx.scanRowsMax.get(plan) ?? Infinity;
     const keep = (rows: Iterable<Row>): Row[] => {
       const out: Row[] = [];
-      for (const row of rows) if (pred === null || pred(row, ctx)) out.push(shape(row));
+      if (rowsMax <= 0) return out;
+      for (const row of rows) {
+        if (pred !== null && !pred(row, ctx)) continue;
+        out.push(shape(row));
+        if (out.length >= rowsMax) break;
+      }
       return out;
     };
     // A table the transaction block wrote is read through its write set (own writes visible).

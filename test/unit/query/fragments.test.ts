@@ -62,6 +62,17 @@ describe('partition fragments', () => {
     expect(await scanRows('SELECT id FROM big')).toBe(ROWS);
   });
 
+  it('reads the first rows of an unfiltered LIMIT on the coordinator, stopping at them', async () => {
+    const explain = async (sql: string): Promise<string> => (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!).join('\n');
+    const plan = await explain('SELECT id, k FROM big LIMIT 5 OFFSET 2');
+    expect(plan).toMatch(/Partition Scan on big \(8 partitions\) \(actual rows=7 /);
+    expect(plan).not.toMatch(/fragment/);
+    expect(await rows('SELECT count(*) FROM (SELECT id FROM big LIMIT 10000) s')).toEqual([['10000']]);
+    // Past LOCAL_LIMIT_ROWS_MAX, or with a filter the data engines run, the scan stays a fragment.
+    expect(await explain('SELECT id FROM big LIMIT 10001')).toMatch(/fragment/);
+    expect(await explain('SELECT id FROM big WHERE v > 3 LIMIT 5')).toMatch(/fragment/);
+  });
+
   it('sends only rows that may rank within an ORDER BY … LIMIT from each task, with the same answer', async () => {
     const scanRows = async (sql: string): Promise<number> => {
       const lines = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
