@@ -2,12 +2,10 @@
 // structured cloning standing in for the wire): after one exchange per partition both hold the
 // same version entries and rows, the newer version winning on each key.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store, encodeKey, encodeRow, partitionOfKey } from '../../../../storage/index.js';
-import type { TableSchema } from '../../../../storage/index.js';
+import { describe, expect, it } from 'vitest';
+import { encodeKey, encodeRow, partitionOfKey } from '../../../../storage/index.js';
+import type { Store, TableSchema } from '../../../../storage/index.js';
+import { KV_TABLE_DEF, useStorePair } from '../../../support/store-pair.js';
 import { AntiEntropy } from '../../../../src/cluster/antientropy/anti-entropy.js';
 import { applyChange, versionStamp } from '../../../../src/cluster/replication/index.js';
 import { HybridClock } from '../../../../src/cluster/version/index.js';
@@ -15,26 +13,7 @@ import type { RowVersion } from '../../../../src/cluster/version/index.js';
 import type { Value } from '../../../../src/types/values.js';
 
 const Q = 8;
-let dirs: string[] = [];
-let stores: Store[] = [];
-
-beforeEach(() => {
-  dirs = [mkdtempSync(join(tmpdir(), 'eon-ae-a-')), mkdtempSync(join(tmpdir(), 'eon-ae-b-'))];
-  stores = dirs.map((dir) => Store.open({ dir, partitions: Q }));
-});
-afterEach(async () => {
-  for (const s of stores) await s.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const def = {
-  name: 'kv',
-  columns: [
-    { name: 'id', type: { kind: 'int8' as const }, notNull: true },
-    { name: 'v', type: { kind: 'text' as const }, notNull: false },
-  ],
-  primaryKey: [0],
-};
+const stores = useStorePair('eon-ae', Q);
 
 /** Writes (or deletes, v undefined) id at version hlc of node, as a replica apply would. */
 async function put(store: Store, table: TableSchema, id: bigint, v: string | undefined, hlc: bigint, node: string): Promise<void> {
@@ -50,11 +29,11 @@ function rows(store: Store, table: TableSchema): string[] {
 
 describe('anti-entropy', () => {
   it('makes two replicas equal: missing rows, newer updates and deletes move both ways', async () => {
-    const [a, b] = stores as [Store, Store];
+    const [a, b] = stores();
     // Different table ids on the two nodes: exchanges name tables, not ids.
-    await b.createTable({ ...def, name: 'other' });
-    const ta = await a.createTable(def);
-    const tb = await b.createTable(def);
+    await b.createTable({ ...KV_TABLE_DEF, name: 'other' });
+    const ta = await a.createTable(KV_TABLE_DEF);
+    const tb = await b.createTable(KV_TABLE_DEF);
     expect(ta.id).not.toBe(tb.id);
     for (let i = 1n; i <= 60n; i++) await put(a, ta, i, `a${i}`, 100n, 'n-a');
     for (let i = 31n; i <= 90n; i++) await put(b, tb, i, `b${i}`, i % 2n === 0n ? 200n : 50n, 'n-b');
@@ -66,7 +45,7 @@ describe('anti-entropy', () => {
       const own = new Map<string, (body: unknown) => Promise<unknown>>();
       handlers.set(name, own);
       return new AntiEntropy({
-        store: stores[i]!,
+        store: stores()[i]!,
         peers: { nodeId: name, replicasOf: () => ['a', 'b'], isUp: () => true, addressOf: (id) => id },
         pool: {
           request: async (address, type, body) => {
@@ -103,9 +82,9 @@ describe('anti-entropy', () => {
   });
 
   it('refuses a peer whose table differs in shape, and malformed messages', async () => {
-    const [a, b] = stores as [Store, Store];
-    const ta = await a.createTable(def);
-    await b.createTable({ ...def, columns: [def.columns[0]!, { name: 'v', type: { kind: 'int4' as const }, notNull: false }] });
+    const [a, b] = stores();
+    const ta = await a.createTable(KV_TABLE_DEF);
+    await b.createTable({ ...KV_TABLE_DEF, columns: [KV_TABLE_DEF.columns[0]!, { name: 'v', type: { kind: 'int4' as const }, notNull: false }] });
     const own = new Map<string, (body: unknown) => Promise<unknown>>();
     new AntiEntropy({
       store: b,

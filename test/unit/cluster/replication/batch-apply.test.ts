@@ -2,37 +2,16 @@
 // the batch and against what is stored), keeps tombstones, counts the rest as stale, and ends in
 // the same state as applying the changes one by one with applyChange.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store, encodeKey, encodeRow, partitionOfKey } from '../../../../storage/index.js';
-import type { TableSchema } from '../../../../storage/index.js';
+import { describe, expect, it } from 'vitest';
+import { encodeKey, encodeRow, partitionOfKey } from '../../../../storage/index.js';
+import type { Store, TableSchema } from '../../../../storage/index.js';
+import { KV_TABLE_DEF, useStorePair } from '../../../support/store-pair.js';
 import { applyBatch, applyChange, decodeVersionEntry, versionStamp } from '../../../../src/cluster/replication/index.js';
 import type { IncomingChange } from '../../../../src/cluster/replication/index.js';
 import type { RowVersion } from '../../../../src/cluster/version/index.js';
 
 const Q = 8;
-let dirs: string[] = [];
-let stores: Store[] = [];
-
-beforeEach(() => {
-  dirs = [mkdtempSync(join(tmpdir(), 'eon-batch-a-')), mkdtempSync(join(tmpdir(), 'eon-batch-b-'))];
-  stores = dirs.map((dir) => Store.open({ dir, partitions: Q }));
-});
-afterEach(async () => {
-  for (const s of stores) await s.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const def = {
-  name: 'kv',
-  columns: [
-    { name: 'id', type: { kind: 'int8' as const }, notNull: true },
-    { name: 'v', type: { kind: 'text' as const }, notNull: false },
-  ],
-  primaryKey: [0],
-};
+const stores = useStorePair('eon-batch', Q);
 
 function keyOf(table: TableSchema, id: bigint): Buffer {
   return encodeKey(table.id, partitionOfKey(table, [id], Q), [{ kind: 'int8' }], [id]);
@@ -67,24 +46,24 @@ function state(store: Store, table: TableSchema, ids: readonly bigint[]): Record
 
 describe('applyBatch', () => {
   it('stores new rows and their version entries', async () => {
-    const [a] = stores as [Store];
-    const t = await a.createTable(def);
+    const [a] = stores();
+    const t = await a.createTable(KV_TABLE_DEF);
     const outcome = await batch(a, t, [change(t, 3n, 'c', 100n), change(t, 1n, 'a', 100n), change(t, 2n, 'b', 100n)]);
     expect(outcome).toEqual({ applied: 3, stale: 0, conflicts: 0 });
     expect(state(a, t, [1n, 2n, 3n])).toEqual({ 1: 'a@100', 2: 'b@100', 3: 'c@100' });
   });
 
   it('keeps the newest of several changes to one key in a batch, whatever their order', async () => {
-    const [a] = stores as [Store];
-    const t = await a.createTable(def);
+    const [a] = stores();
+    const t = await a.createTable(KV_TABLE_DEF);
     const outcome = await batch(a, t, [change(t, 1n, 'old', 100n), change(t, 1n, 'newest', 300n), change(t, 2n, 'x', 100n), change(t, 1n, 'mid', 200n)]);
     expect(outcome).toEqual({ applied: 2, stale: 2, conflicts: 0 });
     expect(state(a, t, [1n, 2n])).toEqual({ 1: 'newest@300', 2: 'x@100' });
   });
 
   it('keeps a tombstone that is the newest change of a batch, and one already stored', async () => {
-    const [a] = stores as [Store];
-    const t = await a.createTable(def);
+    const [a] = stores();
+    const t = await a.createTable(KV_TABLE_DEF);
     await batch(a, t, [change(t, 1n, 'a', 100n), change(t, 2n, 'b', 100n)]);
     // Within one batch: the delete is newer than the update next to it.
     const first = await batch(a, t, [change(t, 1n, 'late', 150n), change(t, 1n, undefined, 200n), change(t, 3n, undefined, 200n)]);
@@ -102,8 +81,8 @@ describe('applyBatch', () => {
   });
 
   it('does not overwrite a newer stored version with an older incoming one', async () => {
-    const [a] = stores as [Store];
-    const t = await a.createTable(def);
+    const [a] = stores();
+    const t = await a.createTable(KV_TABLE_DEF);
     await batch(a, t, [change(t, 1n, 'new', 500n, 'n-b'), change(t, 2n, 'two', 100n)]);
     // The write to 2 saw the stored version (its basis): no conflict. The older one to 1 had not:
     // settled by the rule, and counted.
@@ -114,8 +93,8 @@ describe('applyBatch', () => {
   });
 
   it('takes the same write delivered twice as nothing new', async () => {
-    const [a] = stores as [Store];
-    const t = await a.createTable(def);
+    const [a] = stores();
+    const t = await a.createTable(KV_TABLE_DEF);
     const changes = [change(t, 1n, 'a', 100n), change(t, 2n, undefined, 100n)];
     expect(await batch(a, t, changes)).toEqual({ applied: 2, stale: 0, conflicts: 0 });
     expect(await batch(a, t, [...changes, ...changes])).toEqual({ applied: 0, stale: 4, conflicts: 0 });
@@ -123,9 +102,9 @@ describe('applyBatch', () => {
   });
 
   it('ends where applying the same changes one by one ends', async () => {
-    const [a, b] = stores as [Store, Store];
-    const ta = await a.createTable(def);
-    const tb = await b.createTable(def);
+    const [a, b] = stores();
+    const ta = await a.createTable(KV_TABLE_DEF);
+    const tb = await b.createTable(KV_TABLE_DEF);
     const ids = Array.from({ length: 40 }, (_, i) => BigInt(i + 1));
     // A fixed pseudo-random sequence of updates and deletes, in rounds, with repeated keys and versions out of order.
     let seed = 12345;
