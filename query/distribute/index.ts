@@ -21,6 +21,8 @@ export interface FragmentInfo {
   readonly broadcast?: boolean;
   /** The scan the data engines probe through the broadcast joins above it. */
   readonly probe?: boolean;
+  /** The column an ORDER BY … LIMIT above a join bounds this scan on as it runs (top-n-bound.ts). */
+  readonly topNBound?: string;
 }
 
 export interface FragmentRunner {

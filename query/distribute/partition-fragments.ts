@@ -125,6 +125,20 @@ function scanPushdowns(plan: Plan, ctx: ExecContext, out = new Map<Plan, ScanPus
   return out;
 }
 
+/** Scans an ORDER BY … LIMIT above a join bounds at run time (as scanPushdowns sets them up), with the column. */
+function topNBoundedScans(plan: Plan, out = new Map<Plan, string>()): Map<Plan, string> {
+  if (plan.kind === 'limit' && plan.limit !== null && plan.input.kind === 'sort') {
+    const first = plan.input.keys[0];
+    const source = first?.expr.kind === 'column' ? boundedScan(plan.input.input, first.expr.index) : null;
+    if (source !== null && !out.has(source.scan)) {
+      const column = source.scan.table.columns[source.ordinal]!;
+      if (topNBoundFor(column.type, source.ordinal, first!.descending, first!.nullsFirst) !== null) out.set(source.scan, column.name);
+    }
+  }
+  for (const c of [...planChildren(plan), ...subqueryPlans(plan)]) topNBoundedScans(c, out);
+  return out;
+}
+
 /**
  * The scan column that column `key` of `input` is, followed through projections, filters and at
  * least one join to the side it comes from, where dropping that side's rows ranking after a
@@ -212,6 +226,7 @@ export class PartitionFragments implements FragmentRunner {
   fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
     const fragments = this.findFragments(plan, local);
+    const bounded = topNBoundedScans(plan);
     const keyFilters = new Map([...this.keyFiltersOf(plan, fragments).values()].map((k) => [k.probe, k]));
     const keyFilterOf = (scan: ScanPlan): { keyFilter?: string } => {
       const kf = keyFilters.get(scan);
@@ -239,11 +254,13 @@ export class PartitionFragments implements FragmentRunner {
         continue;
       }
       const kernel = compileScanKernel(f.scan, []);
+      const bound = bounded.get(f.scan);
       out.set(f.scan, {
         columns: kernel.sentOrdinals.map((c) => f.scan.table.columns[c]!.name),
         pushed: kernel.pushed,
         residual: kernel.residual,
         ...keyFilterOf(f.scan),
+        ...(bound === undefined ? {} : { topNBound: bound }),
       });
     }
     for (const [scan, keyFilter] of builtFilters) {

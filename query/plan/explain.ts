@@ -67,6 +67,7 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
         if (info.residual != null) out.push(`${detail}Filter (coordinator): ${exprText(info.residual)}`);
       }
       if (info?.keyFilter !== undefined) out.push(`${detail}Key filter: ${info.keyFilter} in the join's other side`);
+      if (info?.topNBound !== undefined) out.push(`${detail}Top-N bound: ${info.topNBound} (tasks drop rows that rank after the LIMIT's worst kept row)`);
       initPlans(p, depth, out, partitions, fragments, stats);
       return;
     case 'values':

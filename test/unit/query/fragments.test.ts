@@ -106,9 +106,12 @@ describe('partition fragments', () => {
       // that may still enter it.
       expect(await scanRows(sql), sql).toBeLessThan(ROWS / 4);
     }
+    const explained = (await rows(`EXPLAIN ${bounded[0]!}`)).map((r) => r[0]).join('\n');
+    expect(explained).toMatch(/Partition Scan on big[^\n]*\[fragment[\s\S]*Top-N bound: v /);
     // The side a right join may null-extend keeps every row: dropping one would invent a NULL row.
     const nullable = 'SELECT b.id, b.v FROM small s RIGHT JOIN big b ON b.id = s.id ORDER BY s.v DESC NULLS FIRST, b.id LIMIT 5';
     expect(await rows(nullable)).toEqual(await rows(local(nullable)));
+    expect((await rows(`EXPLAIN ${nullable}`)).map((r) => r[0]).join('\n')).not.toMatch(/Top-N bound/);
   });
 
   it('merges partials into the same answer the coordinator computes', async () => {
