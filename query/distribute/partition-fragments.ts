@@ -111,12 +111,11 @@ function scanPushdowns(plan: Plan, ctx: ExecContext, out = new Map<Plan, ScanPus
         const ordinal = input.project === undefined ? keyColumn : input.project[keyColumn]!;
         out.set(input, { topN: { ordinal, descending: first!.descending, nullsFirst: first!.nullsFirst, count } });
       }
-    } else if (count >= 0 && sort !== null && keyColumn >= 0 && first?.expr.kind === 'column') {
-      const source = boundedScan(input, keyColumn);
-      const bound = source === null ? null : topNBoundFor(source.scan.table.columns[source.ordinal]!.type, source.ordinal, first.descending, first.nullsFirst);
-      if (source !== null && bound !== null && !out.has(source.scan)) {
-        out.set(source.scan, { bound });
-        const keyIndex = first.expr.index;
+    } else if (count >= 0) {
+      const joined = joinTopNBound(plan);
+      if (joined !== null && !out.has(joined.scan)) {
+        const { bound, keyIndex } = joined;
+        out.set(joined.scan, { bound });
         ctx.topNBounds.set(plan, (worst) => bound.report(worst[keyIndex]!));
       }
     }
@@ -125,16 +124,24 @@ function scanPushdowns(plan: Plan, ctx: ExecContext, out = new Map<Plan, ScanPus
   return out;
 }
 
-/** Scans an ORDER BY … LIMIT above a join bounds at run time (as scanPushdowns sets them up), with the column. */
+/**
+ * The scan an ORDER BY … LIMIT above joins bounds at run time, its bound, and the index of the
+ * first sort key in the rows the top-N keeps; null when there is none (see boundedScan).
+ */
+function joinTopNBound(limit: Plan & { kind: 'limit' }): { scan: ScanPlan; bound: TopNBound; keyIndex: number } | null {
+  if (limit.input.kind !== 'sort') return null;
+  const first = limit.input.keys[0];
+  if (first?.expr.kind !== 'column') return null;
+  const source = boundedScan(limit.input.input, first.expr.index);
+  if (source === null) return null;
+  const bound = topNBoundFor(source.scan.table.columns[source.ordinal]!.type, source.ordinal, first.descending, first.nullsFirst);
+  return bound === null ? null : { scan: source.scan, bound, keyIndex: first.expr.index };
+}
+
+/** Scans an ORDER BY … LIMIT above a join bounds at run time (for EXPLAIN), with the column. */
 function topNBoundedScans(plan: Plan, out = new Map<Plan, string>()): Map<Plan, string> {
-  if (plan.kind === 'limit' && plan.limit !== null && plan.input.kind === 'sort') {
-    const first = plan.input.keys[0];
-    const source = first?.expr.kind === 'column' ? boundedScan(plan.input.input, first.expr.index) : null;
-    if (source !== null && !out.has(source.scan)) {
-      const column = source.scan.table.columns[source.ordinal]!;
-      if (topNBoundFor(column.type, source.ordinal, first!.descending, first!.nullsFirst) !== null) out.set(source.scan, column.name);
-    }
-  }
+  const joined = plan.kind === 'limit' && plan.limit !== null ? joinTopNBound(plan) : null;
+  if (joined !== null && !out.has(joined.scan)) out.set(joined.scan, joined.scan.table.columns[joined.bound.ordinal]!.name);
   for (const c of [...planChildren(plan), ...subqueryPlans(plan)]) topNBoundedScans(c, out);
   return out;
 }

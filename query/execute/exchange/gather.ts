@@ -55,8 +55,7 @@ export class Gather implements PhysicalOperator {
         pending.push(p);
       }
     };
-    const firstAlone = this.prepare !== undefined;
-    let handedOn = 0;
+    let firstAlone = this.prepare !== undefined;
     issue(firstAlone ? 1 : this.inFlightMax);
     while (pending.length > 0) {
       const first = pending[0]!;
@@ -66,9 +65,12 @@ export class Gather implements PhysicalOperator {
       }
       pending.shift();
       if (first.error !== undefined) throw first.error;
-      if (!firstAlone || handedOn > 0) issue(this.inFlightMax);
+      if (!firstAlone) issue(this.inFlightMax);
       yield* batchesOf(this.rowsOf(first.value, ctx));
-      if (handedOn++ === 0 && firstAlone) issue(this.inFlightMax);
+      if (firstAlone) {
+        firstAlone = false;
+        issue(this.inFlightMax);
+      }
     }
   }
 }

@@ -116,11 +116,7 @@ export class HashJoin implements PhysicalOperator {
       return;
     }
     // Rows still come out as left ++ right, in right order.
-    for (const batch of right) {
-      if (batch instanceof Wait) {
-        yield batch;
-        continue;
-      }
+    yield* mapBatches(right, (batch) => {
       const out: Row[] = [];
       for (let k = 0; k < batch.length; k++) {
         const r = batch[k]!;
@@ -131,7 +127,7 @@ export class HashJoin implements PhysicalOperator {
           if (residual === null || residual(combined, ctx)) out.push(combined);
         }
       }
-      yield* batchesOf(out);
-    }
+      return out;
+    });
   }
 }

@@ -32,8 +32,6 @@ export class TopN implements PhysicalOperator {
     /** Rows charged to the memory budget: the buffer's largest size so far. */
     let charged = 0;
     const report = ctx.topNBounds.get(this.plan);
-    /** The buffer's size at the last cut made to report (a batch that added nothing is not cut again). */
-    let reported = 0;
     const cut = (): void => {
       // Stable: kept rows precede later ones in the buffer, so ties keep input order.
       rows.sort(cmp);
@@ -57,12 +55,10 @@ export class TopN implements PhysicalOperator {
         ctx.charge((rows.length - charged) * width);
         charged = rows.length;
       }
-      // A scan is bounded by what is reported: with one, every batch that added rows is cut at once
-      // (not when the buffer next doubles), so tasks issued next start from the tightest bound.
-      if (report !== undefined && rows.length >= keep && rows.length > reported) {
-        cut();
-        reported = rows.length;
-      }
+      // A scan is bounded by what is reported: with one, every batch that fills the kept set or adds
+      // to a full one is cut at once (not when the buffer next doubles), so tasks issued next start
+      // from the tightest bound. (A cut leaves exactly `keep` rows once the set is full.)
+      if (report !== undefined && rows.length >= keep && (worst === null || rows.length > keep)) cut();
       yield EMPTY;
     }
     cut();
