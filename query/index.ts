@@ -8,13 +8,14 @@ import { PlanCache } from './session/plan-cache.js';
 import { QUERY_CELLS_MAX } from './execute/context.js';
 import type { TableDdl } from './statements/ddl.js';
 import type { PointReads } from './execute/point-reads.js';
+import type { RemoteEngines } from './execute/exchange/remote-engines.js';
 import { standaloneClusterInfo, type ClusterInfoProvider, type SessionIdentity } from './catalog/index.js';
 import { SessionSecurity } from './session/privileges.js';
 import { bootstrapRoles } from './statements/bootstrap-roles.js';
 import { startAutoAnalyze } from './statistics/auto-analyze.js';
 
 export { QUERY_CELLS_MAX, PlanCache };
-export type { TableDdl, PointReads };
+export type { TableDdl, PointReads, RemoteEngines };
 
 export { standaloneClusterInfo, type ClusterInfoProvider, type PartitionInfo } from './catalog/index.js';
 export type { Session, SessionFactory, QueryResult, ResultColumn, PreparedStatement, ExecuteOptions, TransactionStatus } from './session/contract.js';
@@ -42,6 +43,8 @@ export interface QueryEngineOptions {
   readonly superuser?: { readonly name: string; readonly password?: string };
   /** Primary-key reads at the key's replicas with read repair (a cluster node); absent: local reads. */
   readonly pointReads?: PointReads;
+  /** Other nodes' data engines, for the partitions this node does not serve (a cluster node); absent: all read here. */
+  readonly remote?: RemoteEngines;
   /** Ms between the background checks for tables to re-analyze (query/statistics/auto-analyze.ts); 0 turns them off. */
   readonly autoAnalyzeIntervalMs?: number;
 }
@@ -51,7 +54,7 @@ export function createQueryEngine(opts: QueryEngineOptions): QueryEngine {
   const cellsMax = opts.queryCellsMax ?? QUERY_CELLS_MAX;
   const services = {
     store: opts.store,
-    fragments: new PartitionFragments(opts.store, opts.pool),
+    fragments: new PartitionFragments(opts.store, opts.pool, opts.remote),
     cellsMax,
     ddl: opts.ddl ?? opts.store,
     ...(opts.pointReads === undefined ? {} : { pointReads: opts.pointReads }),

@@ -103,6 +103,12 @@ export interface WriteReplication {
   stamp(replaced: readonly Uint8Array[]): VersionStamp;
   /** Called as the write's transaction commits (before its sync): the write's promise settles as this one does. */
   replicate(changes: readonly RowChange[], stamp: VersionStamp, options?: ReplicateOptions): Promise<void>;
+  /**
+   * Whether this node serves reads of the table's partition: one of its replicas that reads go to
+   * (a new holder still receiving it by handoff does not yet). Rows of other partitions this
+   * node may hold (writes it coordinated, copies from before the ring changed) are not the read.
+   */
+  serves(table: TableSchema, partition: number): boolean;
 }
 
 /** What one write asks of its replication beyond the tables' own settings. */
@@ -1299,6 +1305,20 @@ export class Store {
    * Replication of every later write (null: none). While it is active, each write stores a version
    * entry per changed row in the same transaction and settles only once `replicate` has.
    */
+  /** Whether this node's rows of the table's partition are the read (see WriteReplication.serves); always on a node alone. */
+  servesPartition(table: TableSchema, partition: number): boolean {
+    const r = this.replication;
+    return r === null || !r.active() || r.serves(table, partition);
+  }
+
+  /** Whether this node serves reads of every partition of the table (servesPartition). */
+  servesAll(table: TableSchema): boolean {
+    const r = this.replication;
+    if (r === null || !r.active()) return true;
+    for (let p = 0; p < this.partitions; p++) if (!r.serves(table, p)) return false;
+    return true;
+  }
+
   setReplication(replication: WriteReplication | null): void {
     this.replication = replication;
   }

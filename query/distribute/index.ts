@@ -5,6 +5,7 @@ import type { ExecContext } from '../execute/context.js';
 import type { Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import type { TableSchema } from '../../storage/index.js';
+import type { CoveragePolicy } from '../execute/exchange/remote-engines.js';
 
 /** How a fragment runs, for EXPLAIN: the columns a scan sends back and where its filter runs. */
 export interface FragmentInfo {
@@ -23,6 +24,8 @@ export interface FragmentInfo {
   readonly probe?: boolean;
   /** The column an ORDER BY … LIMIT above a join bounds this scan on as it runs (top-n-bound.ts). */
   readonly topNBound?: string;
+  /** Where the scan's partitions are read when not all here: partitions per node id (its coverage plan). */
+  readonly nodes?: ReadonlyMap<string, number>;
 }
 
 export interface FragmentRunner {
@@ -30,7 +33,8 @@ export interface FragmentRunner {
   prefetch(plan: Plan, ctx: ExecContext): Promise<void>;
   /**
    * The plan nodes that would run as fragments, and how (for EXPLAIN). Scans of tables for which
-   * `local` holds (written by the session's open transaction block) stay on the coordinator.
+   * `local` holds (written by the session's open transaction block) stay on the coordinator;
+   * `policy` picks the replicas of partitions other nodes hold.
    */
-  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean): ReadonlyMap<Plan, FragmentInfo>;
+  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, policy?: CoveragePolicy): ReadonlyMap<Plan, FragmentInfo>;
 }

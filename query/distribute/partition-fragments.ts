@@ -9,12 +9,14 @@ import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import { Gather } from '../execute/exchange/gather.js';
 import type { ExchangeTransport } from '../execute/exchange/transport.js';
+import { CoverageTransport, coverageNodes, coverageTasks } from '../execute/exchange/coverage-transport.js';
+import type { CoveragePolicy, RemoteEngines } from '../execute/exchange/remote-engines.js';
 import { drainAsync } from '../execute/operators/drive.js';
 import { limitCounts } from '../execute/operators/limit.js';
 import type { Row } from '../execute/operators/operator.js';
-import type { Expr } from '../plan/expr.js';
+import { exprChildren, type Expr } from '../plan/expr.js';
 import { columnSource } from '../plan/column-source.js';
-import { planChildren, subqueryPlans, type Plan } from '../plan/logical.js';
+import { planChildren, planExprs, subqueryPlans, type Plan } from '../plan/logical.js';
 import { keyRangeMayBeWide } from '../optimize/key-range.js';
 import { estimateRows } from '../optimize/cardinality.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
@@ -199,6 +201,26 @@ function limitedScans(plan: Plan, out = new Set<Plan>()): Set<Plan> {
   return out;
 }
 
+/** Scans run once per outer row: inside correlated subqueries and LATERAL right sides, at any depth. */
+function perRowScans(plan: Plan, perRow = false, out = new Set<ScanPlan>()): Set<ScanPlan> {
+  if (plan.kind === 'scan' && perRow) out.add(plan);
+  const inExpr = (e: Expr): void => {
+    if (e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') perRowScans(e.plan, perRow || e.correlated, out);
+    for (const c of exprChildren(e)) inExpr(c);
+  };
+  for (const e of planExprs(plan)) inExpr(e);
+  if (plan.kind === 'lateral') perRowScans(plan.right, true, out);
+  for (const c of planChildren(plan)) perRowScans(c, perRow, out);
+  return out;
+}
+
+/** Whether an expression reads an enclosing query's row (directly or through a correlated subquery). */
+function readsOuterRow(e: Expr): boolean {
+  if (e.kind === 'outer') return true;
+  if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && e.correlated) return true;
+  return exprChildren(e).some(readsOuterRow);
+}
+
 /** A LIMIT or OFFSET written as a non-negative integer constant; null otherwise (a parameter, an expression). */
 function constantCount(e: Expr | null): number | null {
   if (e === null || e.kind !== 'const') return null;
@@ -218,21 +240,39 @@ interface KernelTask {
   readonly args: unknown[];
 }
 
+/** How a statement's tasks over one table reach its partitions, and their partition lists. */
+interface TablePlacement {
+  readonly transport: ExchangeTransport;
+  readonly tasks: readonly number[][];
+}
+
 export class PartitionFragments implements FragmentRunner {
   private readonly store: Store;
   private readonly pool: DataEnginePool;
-  /** The exchanges' way to the data engines: this node's worker pool. */
+  /** The exchanges' way to this node's data engines: its worker pool. */
   private readonly transport: ExchangeTransport;
+  /** Other nodes' data engines, for partitions this node does not read itself (a cluster node). */
+  private readonly remote: RemoteEngines | undefined;
 
-  constructor(store: Store, pool: DataEnginePool) {
+  constructor(store: Store, pool: DataEnginePool, remote?: RemoteEngines) {
     this.store = store;
     this.pool = pool;
-    this.transport = { parallelism: pool.threads, run: (task) => pool.run(task) };
+    this.transport = { parallelism: pool.threads, run: async (task) => [await pool.run(task)] };
+    this.remote = remote;
   }
 
-  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean): ReadonlyMap<Plan, FragmentInfo> {
+  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, policy: CoveragePolicy = 'local'): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
-    const fragments = this.findFragments(plan, local);
+    const coverage = new Map<number, readonly string[] | null>();
+    const coverageOf = (t: TableSchema): readonly string[] | null => this.coverageOf(t, policy, coverage);
+    const fragments = this.findFragments(plan, local, (t) => coverageOf(t) !== null);
+    const placed = (scan: ScanPlan): { nodes?: ReadonlyMap<string, number> } => {
+      const c = coverageOf(scan.table);
+      if (c === null) return {};
+      const nodes = new Map<string, number>();
+      for (const n of c) nodes.set(n, (nodes.get(n) ?? 0) + 1);
+      return { nodes };
+    };
     const bounded = topNBoundedScans(plan);
     const keyFilters = new Map([...this.keyFiltersOf(plan, fragments).values()].map((k) => [k.probe, k]));
     const keyFilterOf = (scan: ScanPlan): { keyFilter?: string } => {
@@ -244,7 +284,7 @@ export class PartitionFragments implements FragmentRunner {
     for (const f of fragments) {
       if (f.kind === 'aggregate') {
         out.set(f.plan, {});
-        out.set(f.scan, keyFilterOf(f.scan));
+        out.set(f.scan, { ...keyFilterOf(f.scan), ...placed(f.scan) });
         continue;
       }
       if (f.kind === 'join_aggregate') {
@@ -257,7 +297,7 @@ export class PartitionFragments implements FragmentRunner {
           if (source != null && b.plan.kind === 'scan') builtFilters.set(b.plan, b.plan.table.columns[source.ordinal]!.name);
         });
         const columns = [...new Set(compileJoinAggregateKernel(f.plan, f.pipeline, [])!.columns)].map((c) => fact.table.columns[c]!.name);
-        out.set(fact, { columns, pushed: fact.filter, probe: true, ...keyFilterOf(fact) });
+        out.set(fact, { columns, pushed: fact.filter, probe: true, ...keyFilterOf(fact), ...placed(fact) });
         continue;
       }
       const kernel = compileScanKernel(f.scan, []);
@@ -268,6 +308,7 @@ export class PartitionFragments implements FragmentRunner {
         residual: kernel.residual,
         ...keyFilterOf(f.scan),
         ...(bound === undefined ? {} : { topNBound: bound }),
+        ...placed(f.scan),
       });
     }
     for (const [scan, keyFilter] of builtFilters) {
@@ -286,7 +327,8 @@ export class PartitionFragments implements FragmentRunner {
     // Workers read LMDB and cannot see a transaction block's uncommitted writes: tables it wrote
     // are scanned on the coordinator, through the write set.
     const writes = ctx.writes;
-    const fragments = this.findFragments(plan, writes === undefined ? undefined : (t) => writes.touches(t));
+    // Tables this node does not read whole itself run every scan where their partitions are.
+    const fragments = this.findFragments(plan, writes === undefined ? undefined : (t) => writes.touches(t), (t) => this.coverageOf(t, ctx.coveragePolicy, ctx.coverage) !== null);
     const byRoot = new Map<Plan, Fragment>(fragments.map((f) => [rootOf(f), f]));
     const keyFilters = this.keyFiltersOf(plan, fragments);
     const filterOf = new Map<Plan, KeyFilter>();
@@ -316,8 +358,8 @@ export class PartitionFragments implements FragmentRunner {
         return;
       }
       let f = byRoot.get(p);
-      if (f === undefined && p.kind === 'scan' && fragments.some((x) => x.kind === 'join_aggregate' && x.pipeline.fact === p)) {
-        f = { kind: 'scan', scan: p }; // a pipeline's fact, when its pipeline fell back to the coordinator
+      if (f === undefined && p.kind === 'scan' && fragments.some((x) => (x.kind === 'join_aggregate' ? x.pipeline.fact === p : x.kind === 'aggregate' && x.scan === p))) {
+        f = { kind: 'scan', scan: p }; // a pipeline's fact or an aggregate's scan, when its kernel fell back to the coordinator
       }
       if (f !== undefined) {
         for (const c of subqueryPlans(p)) await visit(c, true); // a scan's residual filter may run them
@@ -371,6 +413,35 @@ export class PartitionFragments implements FragmentRunner {
       for (const c of planChildren(p)) await visit(c, eager);
     };
     await visit(plan, false);
+    await this.holdPerRowScans(plan, ctx);
+  }
+
+  /**
+   * Scans that run once per outer row (correlated subqueries, LATERAL right sides) read their
+   * table from this node's store; one of a table with partitions served elsewhere gets the rows
+   * it may need fetched first, once, through the data engines that serve them: the conjuncts of
+   * its filter that read no outer row run there, and the scan applies its whole filter per row.
+   */
+  private async holdPerRowScans(plan: Plan, ctx: ExecContext): Promise<void> {
+    for (const scan of perRowScans(plan)) {
+      if (ctx.heldRows.has(scan) || ctx.writes?.touches(scan.table) === true) continue;
+      if (this.coverageOf(scan.table, ctx.coveragePolicy, ctx.coverage) === null) continue;
+      const conjuncts = scan.filter === null ? [] : scan.filter.kind === 'and' ? scan.filter.args : [scan.filter];
+      const uncorrelated = conjuncts.filter((c) => !readsOuterRow(c));
+      const whole: ScanPlan = {
+        ...scan,
+        filter: uncorrelated.length === 0 ? null : uncorrelated.length === 1 ? uncorrelated[0]! : { kind: 'and', type: scan.filter!.type, args: uncorrelated },
+        keyLookup: null,
+        project: undefined,
+        keyRange: undefined,
+        indexLookup: undefined,
+      };
+      const kernel = compileScanKernel(whole, ctx.params, undefined, (e) => subqueryValue(e, ctx));
+      ctx.sources.set(whole, this.gatherScan(whole, kernel, ctx));
+      const rows = await drainAsync(whole, ctx);
+      ctx.charge(rows.length * scan.table.columns.length);
+      ctx.heldRows.set(scan, rows);
+    }
   }
 
   /**
@@ -387,7 +458,7 @@ export class PartitionFragments implements FragmentRunner {
     if (f.kind === 'scan') {
       // The scan's rows stream to the coordinator through a Gather as the plan pulls them.
       const kernel = compileScanKernel(f.scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx), scan.pushdown);
-      ctx.sources.set(f.scan, this.gatherScan(f.scan, kernel, ctx.params, scan.pushdown?.bound));
+      ctx.sources.set(f.scan, this.gatherScan(f.scan, kernel, ctx, scan.pushdown?.bound));
       if (scan.eager) ctx.prefetched.set(f.scan, await drainAsync(f.scan, ctx));
       return true;
     }
@@ -428,7 +499,7 @@ export class PartitionFragments implements FragmentRunner {
     const started = performance.now();
     const kernel = compileScanKernel(scan, ctx.params, keyFilter, (e) => subqueryValue(e, ctx));
     if (kernel.residual !== null) return null;
-    const partials = (await this.runEverywhere(scan, kernel, ctx.params)) as ScanPartial[];
+    const partials = (await this.runEverywhere(scan, kernel, ctx)) as ScanPartial[];
     ctx.checkCancel();
     const batches = scanPartialsToBatches(scan, kernel, partials);
     if (batches === null) return null;
@@ -456,7 +527,7 @@ export class PartitionFragments implements FragmentRunner {
     },
   ): Promise<boolean> {
     if (kernel === null) return false;
-    const packed = (await this.runEverywhere(scan, kernel, ctx.params)) as PackedPartial[];
+    const packed = (await this.runEverywhere(scan, kernel, ctx)) as PackedPartial[];
     ctx.checkCancel();
     const layout = kernel.layout;
     const partials = packed.map((p) => unpackPartial(p, layout));
@@ -483,21 +554,63 @@ export class PartitionFragments implements FragmentRunner {
   }
 
   /**
-   * The exchange streaming a scan kernel's rows: SCAN_TASKS_PER_THREAD tasks per worker thread,
-   * each over every n-th partition, at most FRAGMENT_TASKS_PER_THREAD per thread at once — small
-   * enough tasks that a LIMIT stops after a few, and a whole-table read arrives in pieces.
+   * The node reading each partition of `table` for this statement, or null when this node reads
+   * them all (a node alone, or one serving every partition under the `local` policy). Planned once
+   * per statement and table (`cache`).
    */
-  private gatherScan(scan: ScanPlan, kernel: ScanKernel, params: readonly Value[], bound?: TopNBound): Gather {
-    const prune = zonePredicates(scan, params);
-    const threads = Math.max(1, this.transport.parallelism);
-    const taskCount = Math.min(this.store.partitions, threads * SCAN_TASKS_PER_THREAD);
-    const tasks: FragmentTask[] = [];
-    for (let t = 0; t < taskCount; t++) {
-      const partitions: number[] = [];
-      for (let p = t; p < this.store.partitions; p += taskCount) partitions.push(p);
-      tasks.push({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) });
+  private coverageOf(table: TableSchema, policy: CoveragePolicy, cache: Map<number, readonly string[] | null>): readonly string[] | null {
+    const remote = this.remote;
+    if (remote === undefined || !remote.active()) return null;
+    let coverage = cache.get(table.id);
+    if (coverage === undefined) {
+      const plan = remote.coverage(table, policy);
+      coverage = plan.every((n) => n === remote.self) ? null : plan;
+      cache.set(table.id, coverage);
     }
-    const rowsOf = (result: unknown, ctx: ExecContext): Row[] => scanPartialRows(scan, kernel, result as ScanPartial, ctx);
+    return coverage;
+  }
+
+  /**
+   * A statement's tasks over `table`: `tasksPerThread` per worker thread, each over every n-th
+   * partition, through this node's pool; or, when its coverage plan reads partitions on other
+   * nodes, tasks of as many partitions each, per node, through a coverage transport.
+   */
+  private placement(table: TableSchema, ctx: ExecContext, tasksPerThread: number): TablePlacement {
+    const partitions = this.store.partitions;
+    const threads = Math.max(1, this.pool.threads);
+    const taskCount = Math.min(partitions, threads * tasksPerThread);
+    const coverage = this.coverageOf(table, ctx.coveragePolicy, ctx.coverage);
+    if (coverage === null || this.remote === undefined) {
+      const tasks: number[][] = [];
+      for (let t = 0; t < taskCount; t++) {
+        const list: number[] = [];
+        for (let p = t; p < partitions; p += taskCount) list.push(p);
+        tasks.push(list);
+      }
+      return { transport: this.transport, tasks };
+    }
+    const transport = new CoverageTransport({
+      table,
+      policy: ctx.coveragePolicy,
+      coverage,
+      remote: this.remote,
+      local: (task) => this.pool.run(task),
+      parallelism: threads * coverageNodes(coverage),
+      signal: ctx.signal,
+    });
+    return { transport, tasks: coverageTasks(coverage, Math.ceil(partitions / taskCount)) };
+  }
+
+  /**
+   * The exchange streaming a scan kernel's rows: SCAN_TASKS_PER_THREAD tasks per worker thread,
+   * at most FRAGMENT_TASKS_PER_THREAD per thread at once — small enough tasks that a LIMIT stops
+   * after a few, and a whole-table read arrives in pieces.
+   */
+  private gatherScan(scan: ScanPlan, kernel: ScanKernel, ctx: ExecContext, bound?: TopNBound): Gather {
+    const prune = zonePredicates(scan, ctx.params);
+    const { transport, tasks: lists } = this.placement(scan.table, ctx, SCAN_TASKS_PER_THREAD);
+    const tasks: FragmentTask[] = lists.map((partitions) => ({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) }));
+    const rowsOf = (result: unknown, c: ExecContext): Row[] => scanPartialRows(scan, kernel, result as ScanPartial, c);
     // A task carries the top-N bound reached when it is issued (tasks issued later drop more).
     const slot = kernel.boundArg;
     const prepare =
@@ -508,7 +621,7 @@ export class PartitionFragments implements FragmentRunner {
             args[slot] = bound.rank;
             return { ...task, args };
           };
-    return new Gather(scan, this.transport, tasks, rowsOf, threads * FRAGMENT_TASKS_PER_THREAD, prepare);
+    return new Gather(scan, transport, tasks, rowsOf, transport.parallelism * FRAGMENT_TASKS_PER_THREAD, prepare);
   }
 
   /**
@@ -516,16 +629,13 @@ export class PartitionFragments implements FragmentRunner {
    * per worker thread, each taking every n-th partition: a task's fixed cost (a message each way,
    * a read transaction) is paid per task, not per partition, and threads still share the work.
    */
-  private runEverywhere(scan: ScanPlan, kernel: KernelTask, params: readonly Value[]): Promise<unknown[]> {
-    const prune = zonePredicates(scan, params);
-    const taskCount = Math.min(this.store.partitions, Math.max(1, this.pool.threads) * FRAGMENT_TASKS_PER_THREAD);
-    const tasks: Promise<unknown>[] = [];
-    for (let t = 0; t < taskCount; t++) {
-      const partitions: number[] = [];
-      for (let p = t; p < this.store.partitions; p += taskCount) partitions.push(p);
-      tasks.push(this.pool.run({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) }));
-    }
-    return Promise.all(tasks);
+  private async runEverywhere(scan: ScanPlan, kernel: KernelTask, ctx: ExecContext): Promise<unknown[]> {
+    const prune = zonePredicates(scan, ctx.params);
+    const { transport, tasks } = this.placement(scan.table, ctx, FRAGMENT_TASKS_PER_THREAD);
+    const results = await Promise.all(
+      tasks.map((partitions) => transport.run({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) })),
+    );
+    return results.flat();
   }
 
   /**
@@ -556,16 +666,22 @@ export class PartitionFragments implements FragmentRunner {
    * Aggregates directly over a scan or over a join pipeline, and other scans, of tables large
    * enough to be worth distributing, in the plan and in its uncorrelated subqueries.
    */
-  private findFragments(plan: Plan, local?: (table: TableSchema) => boolean): Fragment[] {
+  private findFragments(plan: Plan, local?: (table: TableSchema) => boolean, distributed?: (table: TableSchema) => boolean): Fragment[] {
     const found: Fragment[] = [];
     const limited = limitedScans(plan);
-    const big = (s: ScanPlan): boolean =>
-      s.keyLookup === null &&
-      s.indexLookup === undefined &&
-      (s.keyRange === undefined || keyRangeMayBeWide(s.keyRange)) &&
-      local?.(s.table) !== true &&
-      !limited.has(s) &&
-      this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN;
+    const big = (s: ScanPlan): boolean => {
+      // Point lookups are read at the key's replicas (point-reads.ts); a table the transaction
+      // block wrote, through its write set on this node.
+      if (s.keyLookup !== null || local?.(s.table) === true) return false;
+      // A table this node does not read whole is read where its partitions are, whatever its size.
+      if (distributed?.(s.table) === true) return true;
+      return (
+        s.indexLookup === undefined &&
+        (s.keyRange === undefined || keyRangeMayBeWide(s.keyRange)) &&
+        !limited.has(s) &&
+        this.store.estimatedRows(s.table) >= FRAGMENT_ROWS_MIN
+      );
+    };
     const visit = (p: Plan): void => {
       if (p.kind === 'aggregate' && p.input.kind === 'scan' && big(p.input) && compileAggregateKernel({ kind: 'aggregate', plan: p, scan: p.input }, []) !== null) {
         found.push({ kind: 'aggregate', plan: p, scan: p.input });

@@ -10,6 +10,7 @@ import type { Plan } from '../plan/logical.js';
 import type { Row } from './compile-expr.js';
 import { drainSync } from './operators/drive.js';
 import type { PhysicalOperator } from './operators/operator.js';
+import type { CoveragePolicy } from './exchange/remote-engines.js';
 import { sessionTimeZone, setSessionTimeZone, type TimeZone } from '../../src/types/time-zone.js';
 
 /** Cells (rows × columns) one query may hold in memory at once before it fails with 53200. */
@@ -64,8 +65,19 @@ export class ExecContext {
    * keeps a full set, so scans under a join drop rows that cannot enter it (query/distribute/top-n-bound.ts).
    */
   readonly topNBounds: Map<Plan, (worst: Row) => void>;
+  /**
+   * Per scan run once per outer row (in a correlated subquery or a LATERAL right side) of a table
+   * whose partitions are read on other nodes: its table's rows (whole, or filtered by the
+   * conjuncts that read no outer row), fetched once before the plan runs, which the scan reads
+   * instead of this node's store.
+   */
+  readonly heldRows: Map<Plan, Row[]>;
   /** Per coordinator scan under a LIMIT (no ORDER BY): the rows it needs at most (count + offset). */
   readonly scanRowsMax: Map<Plan, number>;
+  /** How the statement picks the replicas that read partitions this node does not (eon.coverage). */
+  readonly coveragePolicy: CoveragePolicy;
+  /** Per table id, the node reading each partition (null: all here), planned once per statement. */
+  readonly coverage: Map<number, readonly string[] | null>;
   /** Per hash join, whether it builds on its left side: decided by estimates once per statement (a join in a subquery runs per outer row). */
   readonly buildsLeft: Map<Plan, boolean>;
   private readonly subqueryCache: Map<Plan, Row[]>;
@@ -90,6 +102,7 @@ export class ExecContext {
     outerRows?: readonly Row[];
     cellsMax?: number;
     profile?: OperatorProfile;
+    coveragePolicy?: CoveragePolicy;
   }) {
     this.store = opts.store;
     this.writes = opts.parent?.writes ?? opts.writes;
@@ -103,6 +116,9 @@ export class ExecContext {
     this.sources = p?.sources ?? new Map();
     this.topNBounds = p?.topNBounds ?? new Map();
     this.buildsLeft = p?.buildsLeft ?? new Map();
+    this.coveragePolicy = p?.coveragePolicy ?? opts.coveragePolicy ?? 'local';
+    this.coverage = p?.coverage ?? new Map();
+    this.heldRows = p?.heldRows ?? new Map();
     this.scanRowsMax = p?.scanRowsMax ?? new Map();
     this.subqueryCache = p?.subqueryCache ?? new Map();
     this.setCache = p?.setCache ?? new Map();

@@ -5,16 +5,18 @@
 
 import { checkQuorumOverride } from '../../src/cluster/replication/table-quorum.js';
 import type { TableSchema } from '../../storage/index.js';
+import type { CoveragePolicy } from './exchange/remote-engines.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 
-/** The statement's W and R; null: each table's own. */
+/** The statement's W and R (null: each table's own), and how its scans pick replicas (eon.coverage). */
 export interface StatementQuorum {
   readonly write: number | null;
   readonly read: number | null;
+  readonly coverage: CoveragePolicy;
 }
 
-/** No override: every table's own W and R. */
-export const TABLE_QUORUMS: StatementQuorum = { write: null, read: null };
+/** No override: every table's own W and R; scans read here what this node serves. */
+export const TABLE_QUORUMS: StatementQuorum = { write: null, read: null, coverage: 'local' };
 
 /** The W a write of `tables` waits for in place of theirs (undefined: theirs); 22023 above a table's N. */
 export function writeQuorumFor(tables: readonly TableSchema[], quorum: StatementQuorum | undefined): number | undefined {

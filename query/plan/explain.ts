@@ -68,6 +68,10 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
       }
       if (info?.keyFilter !== undefined) out.push(`${detail}Key filter: ${info.keyFilter} in the join's other side`);
       if (info?.topNBound !== undefined) out.push(`${detail}Top-N bound: ${info.topNBound} (tasks drop rows that rank after the LIMIT's worst kept row)`);
+      if (info?.nodes !== undefined) {
+        const nodes = [...info.nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([node, n]) => `${node} (${n})`);
+        out.push(`${detail}Nodes: ${nodes.join(', ')} (partitions each reads)`);
+      }
       initPlans(p, depth, out, partitions, fragments, stats);
       return;
     case 'values':
@@ -97,7 +101,8 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
         const scanInfo = fragments.get(p.input);
         // The data engines scan the partitions whole: a key range the scan has is not used there.
         const input = p.input.kind === 'scan' && p.input.keyRange !== undefined ? (({ keyRange: _unused, ...scan }) => scan)(p.input) : p.input;
-        walk(input, depth + 2, out, partitions, scanInfo?.keyFilter === undefined ? new Map() : new Map([[input, { keyFilter: scanInfo.keyFilter }]]), undefined);
+        const shown = { ...(scanInfo?.keyFilter === undefined ? {} : { keyFilter: scanInfo.keyFilter }), ...(scanInfo?.nodes === undefined ? {} : { nodes: scanInfo.nodes }) };
+        walk(input, depth + 2, out, partitions, new Map([[input, shown]]), undefined);
         return;
       }
       break;

@@ -100,7 +100,8 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
         columns: dml.returning?.columns ?? null,
         changesCatalog: false,
         accesses: ctx.accesses,
-        run: (params, signal, writes, _stream, quorum) => dml.execute(services.store, params, signal, services.cellsMax, writes, quorum),
+        run: (params, signal, writes, _stream, quorum) =>
+          dml.execute(services.store, params, signal, services.cellsMax, writes, quorum, (plan) => executeSelect(plan, params, services, { signal, writes, quorum })),
       };
     }
     case 'CreateSeqStmt': {
@@ -221,7 +222,15 @@ export async function executeSelect(plan: Plan, params: readonly Value[], servic
 async function startSelect(plan: Plan, params: readonly Value[], services: EngineServices, { signal, profile, writes, quorum }: SelectRun): Promise<ExecContext> {
   // Checked on a node alone too, so a statement fails the same way wherever it runs.
   const readQuorum = readQuorumFor(plan, quorum, (t) => services.store.getTable(t.name)?.id === t.id);
-  const ctx = new ExecContext({ store: services.store, writes, params, signal, cellsMax: services.cellsMax, ...(profile === undefined ? {} : { profile }) });
+  const ctx = new ExecContext({
+    store: services.store,
+    writes,
+    params,
+    signal,
+    cellsMax: services.cellsMax,
+    coveragePolicy: quorum?.coverage ?? 'local',
+    ...(profile === undefined ? {} : { profile }),
+  });
   // First, so a CTE the fragments run on the coordinator finds its point lookups' rows. A
   // transaction block reads its own node (and its own writes): its point lookups stay local. A
   // node alone (service inactive) does not even await: its point selects keep their speed.
@@ -246,7 +255,7 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
     accesses: ctx.accesses,
     async run(params, signal, writes, _stream, quorum) {
       const partitions = services.store.partitions;
-      const fragments = services.fragments.fragmentsOf(plan, writes === undefined ? undefined : (t) => writes.touches(t));
+      const fragments = services.fragments.fragmentsOf(plan, writes === undefined ? undefined : (t) => writes.touches(t), quorum?.coverage);
       let lines: string[];
       if (st.analyze) {
         const profile = new OperatorProfile();

@@ -5,6 +5,7 @@ import { checkIsolationLevel } from './transaction.js';
 import { parseTimeZoneSetting, type TimeZone } from '../../src/types/time-zone.js';
 import { TABLE_REPLICAS_MAX } from '../../src/cluster/replication/table-quorum.js';
 import { TABLE_QUORUMS, type StatementQuorum } from '../execute/statement-quorum.js';
+import { COVERAGE_POLICIES, type CoveragePolicy } from '../execute/exchange/remote-engines.js';
 
 export const SERVER_VERSION = '15.0';
 
@@ -12,6 +13,14 @@ export const SERVER_VERSION = '15.0';
 export const WRITE_QUORUM_SETTING = 'eon.write_quorum';
 export const READ_QUORUM_SETTING = 'eon.read_quorum';
 const QUORUM_DEFAULT_VALUE = 'default';
+/** The session setting that picks which replica reads each partition a scan covers (remote-engines.ts). */
+export const COVERAGE_SETTING = 'eon.coverage';
+
+/** A coverage setting's value as a policy; undefined when it names none. */
+function parseCoverage(text: string): CoveragePolicy | undefined {
+  const v = text.trim().toLowerCase();
+  return COVERAGE_POLICIES.find((p) => p === v);
+}
 
 /** A quorum setting's value: 1 … TABLE_REPLICAS_MAX, or null for `default`; undefined when malformed. */
 function parseQuorum(text: string): number | null | undefined {
@@ -53,6 +62,7 @@ const DEFAULTS: ReadonlyMap<string, { name: string; value: string }> = new Map(
       // eon's own: a statement's W and R in place of its tables' (statement-quorum.ts).
       [WRITE_QUORUM_SETTING, QUORUM_DEFAULT_VALUE],
       [READ_QUORUM_SETTING, QUORUM_DEFAULT_VALUE],
+      [COVERAGE_SETTING, 'local'],
     ] as const
   ).map(([name, value]) => [name.toLowerCase(), { name, value }]),
 );
@@ -144,7 +154,8 @@ export class Settings {
     this.timeoutMs = parseDurationMs(this.get('statement_timeout')!) ?? 0;
     const write = parseQuorum(this.get(WRITE_QUORUM_SETTING)!) ?? null;
     const read = parseQuorum(this.get(READ_QUORUM_SETTING)!) ?? null;
-    this.quorums = write === null && read === null ? TABLE_QUORUMS : { write, read };
+    const coverage = parseCoverage(this.get(COVERAGE_SETTING)!) ?? 'local';
+    this.quorums = write === null && read === null && coverage === 'local' ? TABLE_QUORUMS : { write, read, coverage };
   }
 
   private apply(name: string, value: string | null): void {
@@ -168,6 +179,11 @@ export class Settings {
     if ((key === WRITE_QUORUM_SETTING || key === READ_QUORUM_SETTING) && parseQuorum(value) === undefined) {
       throw new EonError('invalid_parameter_value', `invalid value for parameter "${key}": "${value}"`, {
         hint: `A number of replicas from 1 to ${TABLE_REPLICAS_MAX} (at most the table's N), or default for each table's own.`,
+      });
+    }
+    if (key === COVERAGE_SETTING && parseCoverage(value) === undefined) {
+      throw new EonError('invalid_parameter_value', `invalid value for parameter "${key}": "${value}"`, {
+        hint: `One of ${COVERAGE_POLICIES.join(', ')}.`,
       });
     }
     if (!custom) {

@@ -10,7 +10,7 @@ import { pkTypes } from '../../storage/store.js';
 import type { WriteSet } from '../../storage/write-set.js';
 import { asNode, constLiteral, nodeTag } from '../parse/ast.js';
 import type { Expr } from '../plan/expr.js';
-import type { OutputColumn, Plan } from '../plan/logical.js';
+import { subqueryPlans, type OutputColumn, type Plan } from '../plan/logical.js';
 import { LevelContext, type StatementContext } from '../bind/context.js';
 import { bindExpr } from '../bind/bind-expr.js';
 import { bindSubquery } from '../bind/bind-select.js';
@@ -20,6 +20,7 @@ import { compileExpr, compilePredicate, type Row } from '../execute/compile-expr
 import { CANCEL_CHECK_ROWS, ExecContext } from '../execute/context.js';
 import { drainSync } from '../execute/operators/drive.js';
 import { indexScanRows } from '../execute/index-scan.js';
+import { checkServedHere } from '../execute/served-here.js';
 import { keyRangeRows } from '../execute/key-range-scan.js';
 import { writeQuorumFor, type StatementQuorum } from '../execute/statement-quorum.js';
 import { optimize } from '../optimize/index.js';
@@ -37,8 +38,18 @@ export interface DmlPlan {
   /**
    * With `writes` (inside a transaction block) the rows go to the block's write set, not to the
    * store. `quorum`: the statement's own W (eon.write_quorum), checked against the table's N.
+   * `select` runs a query as a SELECT does (its fragments in the data engines, on the nodes that
+   * serve its tables' partitions): INSERT reads its rows through it.
    */
-  execute(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes?: WriteSet, quorum?: StatementQuorum): Promise<QueryResult>;
+  execute(
+    store: Store,
+    params: readonly Value[],
+    signal: AbortSignal | undefined,
+    cellsMax: number,
+    writes?: WriteSet,
+    quorum?: StatementQuorum,
+    select?: (plan: Plan) => Promise<Row[]>,
+  ): Promise<QueryResult>;
 }
 
 function tableScope(table: TableSchema, alias: string): Scope {
@@ -229,10 +240,12 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
     kind: 'insert',
     table,
     returning,
-    async execute(store, params, signal, cellsMax, writes, quorum) {
+    async execute(store, params, signal, cellsMax, writes, quorum, select) {
       const writeQuorum = writeQuorumFor([table], quorum);
       const ctx = newContext(store, params, signal, cellsMax, writes);
-      const input = drainSync(source, ctx);
+      // VALUES without subqueries is computed here at once (single-row INSERTs keep their speed).
+      const input = select === undefined || (source.kind === 'values' && subqueryPlans(source).length === 0) ? drainSync(source, ctx) : await select(source);
+      ctx.resumeTimeZone();
       const full: Row[] = input.map((r) => {
         const row: Row = new Array(table.columns.length).fill(null);
         for (let k = 0; k < targets.length; k++) row[targets[k]!] = r[k] as Value;
@@ -499,6 +512,7 @@ async function readModifyWrite(
   apply: (tx: WriteTx, matches: Match[]) => void,
 ): Promise<Match[]> {
   const writes = ctx.writes;
+  if (scan.keyLookup === null) checkServedHere(store, table, 'UPDATE or DELETE (reading its rows in its own write)');
   if (writes !== undefined) {
     // In a transaction block: read through the write set and write into it in the same turn, so
     // the committed state each written key is checked against at COMMIT is the state read here.
@@ -507,6 +521,7 @@ async function readModifyWrite(
       if (scan.keyLookup !== null) {
         const pred = scan.filter === null ? null : compilePredicate(scan.filter);
         const key = scan.keyLookup.map((e) => compileExpr(e)([], ctx));
+        if (!key.includes(null)) checkServedHere(store, table, 'UPDATE or DELETE by primary key', key);
         const row = key.includes(null) ? undefined : tx.get(table, key);
         matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
       } else {
@@ -524,6 +539,7 @@ async function readModifyWrite(
     return store.write((tx) => {
       ctx.resumeTimeZone(); // a queued write runs after other sessions' work
       const key = lookup.map((e) => compileExpr(e)([], ctx));
+      if (!key.includes(null)) checkServedHere(store, table, 'UPDATE or DELETE by primary key', key);
       const row = key.includes(null) ? undefined : tx.get(table, key);
       const matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
       apply(tx, matches);

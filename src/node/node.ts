@@ -23,6 +23,7 @@ import type { TransferProgress } from '../cluster/transfer/index.js';
 import { transferStore } from '../cluster/transfer/transfer-store.js';
 import type { HintKey } from '../cluster/handoff/index.js';
 import { REPLICAS_DEFAULT } from '../cluster/ring/index.js';
+import { startFragments, type Fragments } from '../cluster/fragments/index.js';
 import { PEER_PORT_DEFAULT, SHUTDOWN_GRACE_MS } from './config.js';
 import { StatementMetrics, meteredSessions } from './statement-metrics.js';
 import type { NodeConfig } from './config.js';
@@ -66,6 +67,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'data engine pool', close: () => pool.close() });
     let cluster: ClusterNode | null = null;
     let replication: Replication | null = null;
+    let fragments: Fragments | null = null;
     const standalone = standaloneClusterInfo(store);
     // eon_nodes and eon_partitions show the cluster once membership runs (it starts after the servers bind).
     const clusterInfo: ClusterInfoProvider = {
@@ -107,6 +109,16 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         active: () => replication?.pointReads.active() === true,
         covers: (table) => replication?.pointReads.covers(table) === true,
         read: (table, key, options) => (replication === null ? Promise.resolve(store.get(table, key)) : replication.pointReads.read(table, key, options)),
+      },
+      // Partitions this node does not serve are read on the nodes that do, once membership runs.
+      remote: {
+        get self() {
+          return fragments?.remote.self ?? '';
+        },
+        active: () => fragments?.remote.active() === true,
+        coverage: (table, policy, avoid) => fragments!.remote.coverage(table, policy, avoid),
+        run: (node, table, task, signal) => fragments!.remote.run(node, table, task, signal),
+        retriable: (error) => fragments?.remote.retriable(error) === true,
       },
     });
     // Both ports authenticate against the store's roles, which the cluster catalog keeps current.
@@ -187,7 +199,12 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
           return {
             meanResponseMs: f.meanResponseMs,
             errorRate: f.errorRate,
-            extra: { statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100, ...replicationFigures(replication), ...namestoreFigures(namestore) },
+            extra: {
+              statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100,
+              ...replicationFigures(replication),
+              ...namestoreFigures(namestore),
+              ...(fragments === null ? {} : { fragmentsServed: fragments.stats.answered, fragmentBytesSent: fragments.stats.bytesSent }),
+            },
             ...(config.geolocation === undefined ? {} : { geolocation: config.geolocation }),
           };
         },
@@ -204,6 +221,9 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     );
     replication = replicating;
     closers.push({ name: 'replication', close: () => replicating.stop() });
+    // Fragments of other nodes' statements run here over the partitions this node serves; this
+    // node's statements read the partitions it does not serve on the nodes that do.
+    fragments = startFragments(store, pool, clusterNode);
     // Replicas that missed writes (a crash, a cut link) are compared and repaired in the background.
     const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replicating.clock, log });
     antiEntropy.start();

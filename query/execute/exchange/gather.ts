@@ -14,7 +14,7 @@ import type { ExchangeTransport } from './transport.js';
 interface Pending {
   readonly settled: Promise<void>;
   done: boolean;
-  value?: unknown;
+  results?: readonly unknown[];
   error?: unknown;
 }
 
@@ -43,9 +43,9 @@ export class Gather implements PhysicalOperator {
         const task = this.tasks[next++]!;
         const run = this.transport.run(this.prepare === undefined ? task : this.prepare(task));
         (p as { settled: Promise<void> }).settled = run.then(
-          (value) => {
+          (results) => {
             p.done = true;
-            p.value = value;
+            p.results = results;
           },
           (error: unknown) => {
             p.done = true;
@@ -66,7 +66,7 @@ export class Gather implements PhysicalOperator {
       pending.shift();
       if (first.error !== undefined) throw first.error;
       if (!firstAlone) issue(this.inFlightMax);
-      yield* batchesOf(this.rowsOf(first.value, ctx));
+      for (const result of first.results!) yield* batchesOf(this.rowsOf(result, ctx));
       if (firstAlone) {
         firstAlone = false;
         issue(this.inFlightMax);

@@ -3,7 +3,8 @@
 // transaction block's write set, so the block sees its own writes), the scan's filter applied and
 // its projected columns kept. Large tables' scans run in the data engines instead (query/distribute).
 
-import type { Value } from '../../../src/types/index.js';
+import { keyString, type Value } from '../../../src/types/index.js';
+import type { TableSchema } from '../../../storage/index.js';
 import { systemTableRows } from '../../catalog/index.js';
 import { columnsUsed } from '../../plan/expr.js';
 import type { Plan } from '../../plan/logical.js';
@@ -11,8 +12,26 @@ import { compileExpr, compilePredicate } from '../compile-expr.js';
 import type { ExecContext } from '../context.js';
 import { indexScanRows } from '../index-scan.js';
 import { keyRangeRows } from '../key-range-scan.js';
+import { checkServedHere } from '../served-here.js';
 import { batchesOf } from './drive.js';
 import type { BatchStream, PhysicalOperator, Row } from './operator.js';
+
+/** Held rows by primary key, built once per held set. */
+const heldKeys = new WeakMap<Row[], Map<string, Row>>();
+
+function rowKeyString(table: TableSchema, key: readonly Value[]): string {
+  return key.map((v, i) => keyString(table.columns[table.primaryKey[i]!]!.type, v)).join('\u0000');
+}
+
+function heldByKey(table: TableSchema, held: Row[]): Map<string, Row> {
+  let map = heldKeys.get(held);
+  if (map === undefined) {
+    map = new Map();
+    for (const row of held) map.set(rowKeyString(table, table.primaryKey.map((o) => row[o]!)), row);
+    heldKeys.set(held, map);
+  }
+  return map;
+}
 
 export class TableScan implements PhysicalOperator {
   constructor(readonly plan: Plan & { kind: 'scan' }) {}
@@ -38,12 +57,28 @@ export class TableScan implements PhysicalOperator {
     };
     // A table the transaction block wrote is read through its write set (own writes visible).
     const writes = ctx.writes?.touches(plan.table) === true ? ctx.writes : undefined;
+    // Rows fetched from the nodes that serve the table's partitions (the filter stays whole on a
+    // lookup's scan, so it alone picks the rows; a lookup goes through a map by key).
+    const held = ctx.heldRows.get(plan);
+    if (held !== undefined) {
+      if (plan.keyLookup === null) {
+        yield* batchesOf(keep(held));
+        return;
+      }
+      const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
+      if (key.includes(null)) return;
+      const row = heldByKey(plan.table, held).get(rowKeyString(plan.table, key));
+      if (row !== undefined) yield keep([row]);
+      return;
+    }
     if (plan.keyLookup !== null) {
       const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
+      if (!key.includes(null)) checkServedHere(ctx.store, plan.table, 'a primary-key lookup in a transaction block or per row of a subquery', key);
       const row = key.includes(null) ? undefined : writes !== undefined ? writes.get(plan.table, key) : ctx.store.get(plan.table, key);
       if (row !== undefined) yield keep([row]);
       return;
     }
+    checkServedHere(ctx.store, plan.table, 'a scan of a table the transaction block wrote, an index scan, or a scan per row of a subquery');
     if (plan.keyRange !== undefined) {
       yield* batchesOf(keep(keyRangeRows(ctx.store, writes, plan.table, plan.keyRange, ctx).map((e) => e.row)));
       return;

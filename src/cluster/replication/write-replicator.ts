@@ -134,6 +134,12 @@ export class WriteReplicator implements WriteReplication {
     return this.options.placement.hasPeers();
   }
 
+  serves(table: TableSchema, partition: number): boolean {
+    const { placement } = this.options;
+    const n = tableQuorum(table).replicas;
+    return placement.replicasOf(partition, n).slice(0, n).includes(placement.nodeId);
+  }
+
   stamp(replaced: readonly Uint8Array[]): VersionStamp {
     const { clock } = this.options;
     // The clock first passes every version this write replaces: after a restart, or after this

@@ -110,6 +110,9 @@ class RecordingReplication implements WriteReplication {
   async replicate(changes: readonly RowChange[], _stamp: VersionStamp, options?: ReplicateOptions): Promise<void> {
     this.writes.push({ tables: [...new Set(changes.map((c) => c.table.name))].sort(), writeQuorum: options?.writeQuorum });
   }
+  serves(): boolean {
+    return true; // one node standing for a cluster that has every partition here
+  }
 }
 
 /** Point reads answered from the local store, recording the R each was asked with. */

@@ -1,0 +1,87 @@
+// The exchange transport for a table whose partitions a statement reads on several nodes: each
+// task (its partitions all read on one node, see coverageTasks) runs on this node's worker pool or
+// on the node the coverage plan names. A node that fails a task (down, cut off, no longer serving
+// those partitions) is left out: the task's partitions are planned again without it and run on the
+// replicas left, in pieces — a read is never answered from fewer partitions than it asked for.
+
+import type { FragmentTask, TableSchema } from '../../../storage/index.js';
+import type { CoveragePolicy, RemoteEngines } from './remote-engines.js';
+import type { ExchangeTransport } from './transport.js';
+
+/** Nodes one task may fail on before the statement fails with the last node's error. */
+export const FAILOVER_NODES_MAX = 3;
+
+export interface CoverageTransportOptions {
+  readonly table: TableSchema;
+  readonly policy: CoveragePolicy;
+  /** The node reading each partition (RemoteEngines.coverage). */
+  readonly coverage: readonly string[];
+  readonly remote: RemoteEngines;
+  /** Runs a task on this node's data engines. */
+  readonly local: (task: FragmentTask) => Promise<unknown>;
+  readonly parallelism: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export class CoverageTransport implements ExchangeTransport {
+  readonly parallelism: number;
+
+  constructor(private readonly opts: CoverageTransportOptions) {
+    this.parallelism = opts.parallelism;
+  }
+
+  run(task: FragmentTask): Promise<readonly unknown[]> {
+    const first = task.partitions[0];
+    if (first === undefined) return Promise.resolve([]);
+    return this.runOn(this.opts.coverage[first]!, task, new Set());
+  }
+
+  private async runOn(node: string, task: FragmentTask, avoid: ReadonlySet<string>): Promise<unknown[]> {
+    const { remote, table, policy, signal } = this.opts;
+    if (node === remote.self) return [await this.opts.local(task)];
+    try {
+      return [...(await remote.run(node, table, task, signal))];
+    } catch (e) {
+      if (!remote.retriable(e) || avoid.size + 1 >= FAILOVER_NODES_MAX || signal?.aborted === true) throw e;
+      const without = new Set(avoid).add(node);
+      const coverage = remote.coverage(table, policy, without);
+      const pieces = new Map<string, number[]>();
+      for (const p of task.partitions) {
+        const n = coverage[p]!;
+        const list = pieces.get(n);
+        if (list === undefined) pieces.set(n, [p]);
+        else list.push(p);
+      }
+      const results = await Promise.all([...pieces].map(([n, partitions]) => this.runOn(n, { ...task, partitions }, without)));
+      return results.flat();
+    }
+  }
+}
+
+/**
+ * Task partition lists for a coverage plan: each node's partitions cut into groups of at most
+ * `perTask` (every n-th of its partitions, so a group spans the ring), the groups of all nodes
+ * interleaved so that the first tasks an exchange issues reach every node.
+ */
+export function coverageTasks(coverage: readonly string[], perTask: number): number[][] {
+  const byNode = new Map<string, number[]>();
+  coverage.forEach((node, p) => {
+    const list = byNode.get(node);
+    if (list === undefined) byNode.set(node, [p]);
+    else list.push(p);
+  });
+  const perNode = [...byNode.values()].map((parts) => {
+    const groups = Math.ceil(parts.length / Math.max(1, perTask));
+    return Array.from({ length: groups }, (_, g) => parts.filter((_, i) => i % groups === g));
+  });
+  const out: number[][] = [];
+  for (let i = 0; perNode.some((groups) => i < groups.length); i++) {
+    for (const groups of perNode) if (i < groups.length) out.push(groups[i]!);
+  }
+  return out;
+}
+
+/** How many nodes a coverage plan reads on. */
+export function coverageNodes(coverage: readonly string[]): number {
+  return new Set(coverage).size;
+}

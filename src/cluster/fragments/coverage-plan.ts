@@ -1,0 +1,55 @@
+// A coverage plan: for one statement's read of one table, the replica that reads each partition.
+// Pure, so the rule is tested alone. Candidates are the partition's serving replicas (those reads
+// go to; a new holder still receiving it by handoff is not one yet) that can be asked now. Under
+// `local` this node reads every partition it serves and the rest go to the replica with the fewest
+// partitions of this plan so far; under `spread` every partition goes to its least-loaded
+// candidate, this node first among equals, so the work is shared evenly by every node.
+
+import { EonError } from '../../errors/index.js';
+import type { NodeId } from '../runtime.js';
+
+export type CoveragePolicy = 'local' | 'spread';
+export const COVERAGE_POLICIES: readonly CoveragePolicy[] = ['local', 'spread'];
+
+export interface CoverageInput {
+  readonly self: NodeId;
+  readonly partitions: number;
+  /** The partition's serving replicas, in preference order. */
+  replicasOf(partition: number): readonly NodeId[];
+  /** Whether a node can be asked now (up, its address known); this node always can. */
+  usable(node: NodeId): boolean;
+}
+
+/**
+ * The node reading each partition (indexed by partition), never one in `avoid`. Throws 57P03
+ * (quorum_unavailable) naming the first partition left without a usable replica.
+ */
+export function coveragePlan(input: CoverageInput, table: string, policy: CoveragePolicy, avoid: ReadonlySet<NodeId> = new Set()): NodeId[] {
+  const { self } = input;
+  const assigned = new Map<NodeId, number>();
+  const out: NodeId[] = new Array(input.partitions);
+  for (let p = 0; p < input.partitions; p++) {
+    const replicas = input.replicasOf(p);
+    const candidates = replicas.filter((n) => !avoid.has(n) && (n === self || input.usable(n)));
+    if (candidates.length === 0) {
+      throw new EonError('quorum_unavailable', `no replica of partition ${p} of table "${table}" can be read now`, {
+        detail: `Its replicas: ${replicas.join(', ') || '(none)'}${avoid.size > 0 ? `; failed this statement: ${[...avoid].join(', ')}` : ''}.`,
+      });
+    }
+    let chosen: NodeId;
+    if (policy === 'local' && candidates.includes(self)) {
+      chosen = self;
+    } else {
+      // Least loaded so far; ties to this node, then to preference order (candidates keep it).
+      chosen = candidates[0]!;
+      for (const n of candidates) {
+        const load = assigned.get(n) ?? 0;
+        const best = assigned.get(chosen) ?? 0;
+        if (load < best || (load === best && n === self && policy === 'spread')) chosen = n;
+      }
+    }
+    out[p] = chosen;
+    assigned.set(chosen, (assigned.get(chosen) ?? 0) + 1);
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+// A node's side of fragment.run: finds the table by name and shape, checks it serves every
+// partition the task names (a node never answers for a partition from rows it merely holds), runs
+// the task on its own data engines and sends the result back. Counted for the node's stats.
+
+import { FRAME_BYTES_MAX } from '../rpc/frame.js';
+import { RpcReply } from '../rpc/index.js';
+import type { FragmentTask, TableSchema } from '../../../storage/index.js';
+import { tableShape } from '../replication/table-quorum.js';
+import { FRAGMENT_PROTOCOL_VERSION, decodeWork, encodeResult, parseRunRequest, type RunRefusal, type RunReply } from './messages.js';
+
+/** Result bytes one reply may carry: a frame's limit less room for the header. */
+export const FRAGMENT_RESULT_BYTES_MAX = FRAME_BYTES_MAX - 64 * 1024;
+
+/** What the server needs of its node. */
+export interface FragmentHost {
+  readonly partitions: number;
+  getTable(name: string): TableSchema | undefined;
+  /** Whether this node serves reads of the partition (Store.servesPartition). */
+  serves(table: TableSchema, partition: number): boolean;
+  /** Runs a task on this node's data engines (DataEnginePool.run). */
+  run(task: FragmentTask, signal: AbortSignal): Promise<unknown>;
+}
+
+export class FragmentStats {
+  answered = 0;
+  refused = 0;
+  malformed = 0;
+  /** Result bytes sent back to coordinators. */
+  bytesSent = 0;
+}
+
+export class FragmentServer {
+  constructor(
+    private readonly host: FragmentHost,
+    private readonly stats: FragmentStats,
+    private readonly resultBytesMax: number = FRAGMENT_RESULT_BYTES_MAX,
+  ) {}
+
+  /** Answers one fragment.run request: a RunReply, with the result as the attachment. */
+  async answer(body: unknown, attachment: Uint8Array | undefined, signal: AbortSignal): Promise<RpcReply | RunReply> {
+    let work;
+    let request;
+    try {
+      request = parseRunRequest(body);
+      work = decodeWork(attachment, this.host.partitions);
+    } catch (e) {
+      this.stats.malformed++;
+      throw e;
+    }
+    const table = this.host.getTable(request.table);
+    if (table === undefined) return this.refuse('unknown-table', `no table "${request.table}" here`);
+    if (tableShape(table) !== request.shape) return this.refuse('different-shape', `table "${request.table}" has another shape here`);
+    const unserved = work.partitions.filter((p) => !this.host.serves(table, p));
+    if (unserved.length > 0) return this.refuse('not-serving', `this node does not serve partition ${unserved.join(', ')} of "${table.name}"`);
+    const result = await this.host.run({ ...work, tableId: table.id }, signal);
+    const bytes = encodeResult(result);
+    if (bytes.byteLength > this.resultBytesMax) return this.refuse('result-too-large', `the result is ${bytes.byteLength} bytes, more than ${this.resultBytesMax}`);
+    this.stats.answered++;
+    this.stats.bytesSent += bytes.byteLength;
+    return new RpcReply({ kind: 'result', v: FRAGMENT_PROTOCOL_VERSION } satisfies RunReply, bytes);
+  }
+
+  private refuse(reason: RunRefusal, detail: string): RunReply {
+    this.stats.refused++;
+    return { kind: 'refused', v: FRAGMENT_PROTOCOL_VERSION, reason, detail };
+  }
+}

@@ -1,0 +1,39 @@
+// Fragments on a running node: the fragment.run handler on its peer server, and the coordinator's
+// RemoteEngines over its peer pool, ring placement and membership.
+
+import type { ClusterNode } from '../node/index.js';
+import type { DataEnginePool, Store } from '../../../storage/index.js';
+import { FRAGMENT_RUN_RPC_TYPE } from './messages.js';
+import { FragmentServer, FragmentStats } from './fragment-server.js';
+import { ClusterRemoteEngines } from './remote-engines.js';
+
+export interface Fragments {
+  readonly remote: ClusterRemoteEngines;
+  readonly stats: FragmentStats;
+}
+
+export function startFragments(store: Store, pool: DataEnginePool, cluster: ClusterNode): Fragments {
+  const stats = new FragmentStats();
+  const server = new FragmentServer(
+    {
+      partitions: store.partitions,
+      getTable: (name) => store.getTable(name),
+      serves: (table, partition) => store.servesPartition(table, partition),
+      run: (task, signal) => pool.run(task, { signal }),
+    },
+    stats,
+  );
+  cluster.server.handle(FRAGMENT_RUN_RPC_TYPE, (body, ctx) => server.answer(body, ctx.attachment, ctx.signal));
+  const remote = new ClusterRemoteEngines({
+    self: cluster.nodeId,
+    partitions: store.partitions,
+    hasPeers: () => cluster.swim.members().some((m) => m.id !== cluster.nodeId && m.state !== 'left'),
+    replicasOf: (p, n) => cluster.placementOf(p, n).serving,
+    isUp: (node) => cluster.isUp(node),
+    addressOf: (node) => cluster.addressOf(node),
+    stored: (table) => store.getTable(table.name)?.id === table.id,
+    request: (address, type, body, { timeoutMs, attachment, signal }) =>
+      cluster.pool.request(address, type, body, { timeoutMs, ...(attachment === undefined ? {} : { attachment }), ...(signal === undefined ? {} : { signal }) }),
+  });
+  return { remote, stats };
+}

@@ -1,0 +1,10 @@
+// Fragments on other nodes' data engines: coverage plans (which replica reads each partition of a
+// statement's table), the fragment.run protocol, the server that answers it and the coordinator's
+// client, which the query engine sees as its RemoteEngines.
+
+export { COVERAGE_POLICIES, coveragePlan, type CoverageInput, type CoveragePolicy } from './coverage-plan.js';
+export { FRAGMENT_PROTOCOL_VERSION, FRAGMENT_RUN_RPC_TYPE, decodeResult, decodeWork, encodeResult, encodeWork, parseRunReply, parseRunRequest, runRequest } from './messages.js';
+export type { FragmentWork, RunRefusal, RunReply, RunRequest } from './messages.js';
+export { FRAGMENT_RESULT_BYTES_MAX, FragmentServer, FragmentStats, type FragmentHost } from './fragment-server.js';
+export { FRAGMENT_REQUEST_TIMEOUT_MS, ClusterRemoteEngines, FragmentRefused, type FragmentCluster } from './remote-engines.js';
+export { startFragments, type Fragments } from './fragment-service.js';

@@ -1,0 +1,105 @@
+// The coordinator's side of fragments on other nodes (the query engine's RemoteEngines): coverage
+// plans from the ring's serving replicas and membership, and fragment.run requests to the nodes
+// they name. A refusal or a failed link is an error the exchange may retry on another replica
+// (coverage-transport.ts); a result too large for one frame is asked for again in halves.
+
+import { EonError } from '../../errors/index.js';
+import type { FragmentTask, TableSchema } from '../../../storage/index.js';
+import type { NodeId } from '../runtime.js';
+import { tableQuorum, tableShape } from '../replication/table-quorum.js';
+import { coveragePlan, type CoveragePolicy } from './coverage-plan.js';
+import { FRAGMENT_RUN_RPC_TYPE, decodeResult, encodeWork, parseRunReply, runRequest } from './messages.js';
+
+/**
+ * How long one fragment.run may take: a task is a few partitions' scan or partial aggregate. The
+ * statement's own timeout and cancellation end it sooner (the request's signal).
+ */
+export const FRAGMENT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** What the coordinator needs of its node. */
+export interface FragmentCluster {
+  readonly self: NodeId;
+  readonly partitions: number;
+  hasPeers(): boolean;
+  /** The partition's serving replicas (first n of its preference list, while ownership moves the holders that serve reads). */
+  replicasOf(partition: number, n: number): readonly NodeId[];
+  isUp(node: NodeId): boolean;
+  addressOf(node: NodeId): string | undefined;
+  /** Whether a table is one of this node's stored tables (system tables are computed here). */
+  stored(table: TableSchema): boolean;
+  request(
+    address: string,
+    type: string,
+    body: unknown,
+    options: { readonly timeoutMs: number; readonly attachment?: Uint8Array; readonly signal?: AbortSignal | undefined },
+  ): Promise<{ readonly body: unknown; readonly attachment?: Uint8Array }>;
+}
+
+/** A node that did not run a task it was sent (the exchange asks another replica). */
+export class FragmentRefused extends EonError {
+  constructor(node: NodeId, detail: string) {
+    super('peer_unavailable', `node ${node} did not run a fragment: ${detail}`);
+  }
+}
+
+const RETRIABLE = new Set(['peer_unavailable', 'peer_timeout', 'peer_overloaded']);
+
+export class ClusterRemoteEngines {
+  readonly self: NodeId;
+
+  constructor(
+    private readonly cluster: FragmentCluster,
+    private readonly timeoutMs: number = FRAGMENT_REQUEST_TIMEOUT_MS,
+  ) {
+    this.self = cluster.self;
+  }
+
+  active(): boolean {
+    return this.cluster.hasPeers();
+  }
+
+  coverage(table: TableSchema, policy: CoveragePolicy, avoid?: ReadonlySet<string>): readonly string[] {
+    const { cluster } = this;
+    if (!cluster.stored(table)) return new Array<string>(cluster.partitions).fill(this.self);
+    const n = tableQuorum(table).replicas;
+    return coveragePlan(
+      {
+        self: this.self,
+        partitions: cluster.partitions,
+        replicasOf: (p) => cluster.replicasOf(p, n).slice(0, n),
+        usable: (node) => cluster.isUp(node) && cluster.addressOf(node) !== undefined,
+      },
+      table.name,
+      policy,
+      avoid,
+    );
+  }
+
+  async run(node: string, table: TableSchema, task: FragmentTask, signal?: AbortSignal): Promise<readonly unknown[]> {
+    const address = this.cluster.addressOf(node);
+    if (address === undefined) throw new FragmentRefused(node, 'no address known');
+    const reply = await this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, runRequest(table.name, tableShape(table)), {
+      timeoutMs: this.timeoutMs,
+      attachment: encodeWork(task),
+      signal,
+    });
+    const parsed = parseRunReply(reply.body);
+    if (parsed.kind === 'result') return [decodeResult(reply.attachment)];
+    if (parsed.reason === 'result-too-large' && task.partitions.length > 1) {
+      const half = Math.ceil(task.partitions.length / 2);
+      const [a, b] = await Promise.all([
+        this.run(node, table, { ...task, partitions: task.partitions.slice(0, half) }, signal),
+        this.run(node, table, { ...task, partitions: task.partitions.slice(half) }, signal),
+      ]);
+      return [...a, ...b];
+    }
+    if (parsed.reason === 'result-too-large') {
+      throw new EonError('program_limit_exceeded', `one partition's fragment result of table "${table.name}" is too large to send between nodes`, { detail: parsed.detail });
+    }
+    throw new FragmentRefused(node, parsed.detail);
+  }
+
+  retriable(error: unknown): boolean {
+    return error instanceof EonError && RETRIABLE.has(error.code);
+  }
+}
