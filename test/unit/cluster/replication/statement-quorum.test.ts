@@ -225,6 +225,18 @@ describe('eon.write_quorum and eon.read_quorum through the engine and the KV ser
     expect(replication.writes.map((w) => [w.tables.join(','), w.writeQuorum])).toEqual([['t', 3]]);
   });
 
+  it('eon.coverage takes local or spread (22023 otherwise) and shows as set', async () => {
+    expect(await run(session, 'SHOW eon.coverage')).toEqual([['local']]);
+    const e = await eonErrorOf(run(session, 'SET eon.coverage = everywhere'), 'SET eon.coverage = everywhere');
+    expect(e.sqlstate).toBe('22023');
+    expect(e.hint).toBe('One of local, spread.');
+    await run(session, "SET eon.coverage = 'Spread'");
+    expect(await run(session, 'SHOW eon.coverage')).toEqual([['Spread']]);
+    // A node serving every partition reads them all itself, whatever the policy.
+    expect(await run(session, 'SELECT count(*) FROM pair')).toEqual([[1n]]);
+    await run(session, 'RESET eon.coverage');
+  });
+
   it('the KV service reads and writes with the request r and w, and a write reads with no more than its w', async () => {
     const kv = new KvService({ sessions: engine, tables: store, writer: () => 'self', writers: () => ['self'], superuser: 'eon', database: 'eon' });
     const bounds = (q: Record<string, string>) => kvRequestBounds(kv.table('kv'), q);

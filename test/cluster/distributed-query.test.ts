@@ -1,0 +1,125 @@
+// Queries over tables whose partitions are spread over three real processes: tables WITH
+// (replicas = 1) and (replicas = 2) — no node holds all of either — answer every query on every
+// node exactly as the same rows in a table every node holds (replicas = 3, read locally), and so
+// does that table read with eon.coverage = spread. Then a node is killed: queries over the
+// two-replica table keep answering right (failover to the other replica), and queries over the
+// one-replica table answer right or fail with a clear error — never a partial answer. Reads that
+// can only use a node's own rows refuse with 0A000 on a node that does not serve the table.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { TestCluster, allAlive, sql, stateOf, until } from '../support/cluster.js';
+import type { RunningEon } from '../support/eon.js';
+import { freePort } from '../support/ports.js';
+
+const TEST_TIMEOUT_MS = 240_000;
+const ROWS = 6_000;
+/** How long queries run in a loop while a node is down. */
+const FAILOVER_LOOP_MS = 8_000;
+
+const cluster = new TestCluster();
+afterAll(() => cluster.stop());
+
+async function ok(node: RunningEon, text: string): Promise<unknown[][]> {
+  const r = await sql(node, text);
+  if (r.status !== 200) throw new Error(`${text}: ${r.error?.code} ${r.error?.message}`);
+  return r.rows ?? [];
+}
+
+/** Queries over tables F (facts) and D (dimension); `$` stands for the table suffix. */
+const QUERIES = [
+  'SELECT count(*), sum(v), min(t), max(d), count(DISTINCT g) FROM f$',
+  'SELECT g, count(*), sum(v), avg(w) FROM f$ GROUP BY g ORDER BY g',
+  'SELECT * FROM f$ ORDER BY v DESC, id LIMIT 7',
+  'SELECT * FROM f$ WHERE id BETWEEN 100 AND 104 ORDER BY id',
+  'SELECT * FROM f$ WHERE id = 4242',
+  'SELECT d.name, count(*), sum(f.w) FROM f$ f JOIN d$ d ON d.g = f.g GROUP BY d.name ORDER BY 1',
+  'SELECT f.id, x.id FROM f$ f JOIN f$ x ON x.id = f.w WHERE f.id < 40 ORDER BY 1, 2',
+  'SELECT count(*) FROM f$ f LEFT JOIN f$ x ON x.id = f.w + 5000 WHERE x.id IS NULL',
+  'SELECT g, (SELECT count(*) FROM f$ f WHERE f.w = d.g) FROM d$ d ORDER BY g',
+  'SELECT d.g, x.c FROM d$ d, LATERAL (SELECT max(f.v) c FROM f$ f WHERE f.g = d.g AND f.id % 2 = 0) x ORDER BY 1',
+  'SELECT count(*) FROM f$ WHERE id IN (SELECT w FROM f$ WHERE g = 3)',
+  'SELECT count(*) FROM d$ WHERE g NOT IN (SELECT w FROM f$ WHERE w IS NOT NULL AND w < 5)',
+  'SELECT g, rank() OVER (ORDER BY sum(v) DESC) FROM f$ GROUP BY g ORDER BY g',
+  'WITH x AS (SELECT g, max(v) m FROM f$ GROUP BY g) SELECT count(*), sum(m) FROM x',
+  'SELECT count(*) FROM (SELECT w FROM f$ UNION SELECT g FROM d$) u',
+  'SELECT DISTINCT t FROM f$ WHERE v > 990 ORDER BY t LIMIT 5',
+];
+
+function on(query: string, suffix: string): string {
+  return query.replaceAll('$', suffix);
+}
+
+describe('distributed query', () => {
+  it(
+    'every node answers over partitions spread across nodes as over a table each node holds; failover or a clear error when a node dies',
+    async () => {
+      const [p0, p1, p2] = [await freePort(), await freePort(), await freePort()];
+      const n0 = await cluster.start(p0, null);
+      const n1 = await cluster.start(p1, p0);
+      const n2 = await cluster.start(p2, p0);
+      const nodes = [n0, n1, n2];
+      await until('three members alive at every node', () => allAlive(nodes, 3));
+      for (const [suffix, options] of [['1', ' WITH (replicas = 1)'], ['2', ' WITH (replicas = 2)'], ['3', '']] as const) {
+        await ok(n0, `CREATE TABLE f${suffix} (id int PRIMARY KEY, g int, v numeric(10,2), w int, t text, d date)${options}`);
+        await ok(n0, `CREATE TABLE d${suffix} (g int PRIMARY KEY, name text)${options}`);
+        // Rows with NULLs, repeated values and a skewed group.
+        await ok(
+          n1,
+          `INSERT INTO f${suffix} SELECT i, CASE WHEN i % 5 = 0 THEN 0 ELSE i % 13 END, (i * 7 % 1000) / 1.0, CASE WHEN i % 9 = 0 THEN NULL ELSE i % 17 END,
+             CASE WHEN i % 11 = 0 THEN NULL ELSE 't' || (i % 97) END, date '2020-01-01' + (i % 700) FROM generate_series(1, ${ROWS}) i`,
+        );
+        await ok(n2, `INSERT INTO d${suffix} SELECT i, 'name' || i FROM generate_series(0, 14) i`);
+      }
+      // No node serves every partition of f1 or f2: EXPLAIN names the nodes that read them.
+      const plan = (await ok(n0, 'EXPLAIN SELECT * FROM f1 WHERE v > 10')).map((r) => String(r[0])).join('\n');
+      expect(plan).toMatch(/Nodes: n-[0-9a-f]{8} \(\d+\), n-[0-9a-f]{8} \(\d+\), n-[0-9a-f]{8} \(\d+\)/);
+
+      const expected = new Map<string, string>();
+      for (const q of QUERIES) expected.set(q, JSON.stringify(await ok(n0, on(q, '3'))));
+      for (const node of nodes) {
+        for (const q of QUERIES) {
+          for (const suffix of ['1', '2']) expect(JSON.stringify(await ok(node, on(q, suffix))), `${on(q, suffix)} on :${node.pgPort}`).toBe(expected.get(q));
+          expect(JSON.stringify(await ok(node, `SET eon.coverage = spread; ${on(q, '3')}`)), `spread ${q}`).toBe(expected.get(q));
+        }
+      }
+      // INSERT … SELECT reads the rows where they are.
+      await ok(n0, 'CREATE TABLE copy1 (id int PRIMARY KEY, g int) WITH (replicas = 1)');
+      await ok(n1, 'INSERT INTO copy1 SELECT id, g FROM f1 WHERE id % 10 = 0');
+      expect(await ok(n2, 'SELECT count(*), sum(g) FROM copy1')).toEqual(await ok(n2, 'SELECT count(*), sum(g) FROM f3 WHERE id % 10 = 0'));
+
+      // A read of this node's rows only: refused, not answered from the partitions here.
+      const refusal = await sql(n0, 'UPDATE f1 SET w = 0 WHERE g = 3');
+      expect(refusal.error?.code).toBe('0A000');
+      expect(refusal.error?.message).toMatch(/does not serve every partition of table "f1"/);
+
+      // Failover: n2 dies; f2's partitions each have a replica left, f1's on n2 have none.
+      await n2.kill('SIGKILL');
+      const checks = [QUERIES[0]!, QUERIES[1]!, QUERIES[5]!, QUERIES[8]!];
+      const t0 = Date.now();
+      let rounds = 0;
+      const errors = new Set<string>();
+      let seenDown = false;
+      while (Date.now() - t0 < FAILOVER_LOOP_MS || !seenDown) {
+        for (const q of checks) {
+          expect(JSON.stringify(await ok(n0, on(q, '2'))), `after the kill: ${on(q, '2')}`).toBe(expected.get(q));
+          const r = await sql(n1, on(q, '1'));
+          if (r.status === 200) expect(JSON.stringify(r.rows), `after the kill: ${on(q, '1')}`).toBe(expected.get(q));
+          else errors.add(String(r.error?.code));
+        }
+        rounds++;
+        seenDown ||= (await stateOf(n0, p2)) !== 'alive';
+        if (Date.now() - t0 > 60_000) throw new Error('n2 never seen down');
+      }
+      expect(rounds).toBeGreaterThan(1);
+      // f1's partitions on n2 cannot be read: a clear error every time.
+      expect([...errors].every((c) => c === '57P03' || c === '08006')).toBe(true);
+      expect(errors.size).toBeGreaterThan(0);
+
+      // Back: every query answers right again on every table.
+      const back = await cluster.start(p2, p0, n2.dataDir);
+      await until('three members alive again', () => allAlive([n0, n1, back], 3));
+      for (const q of checks) for (const suffix of ['1', '2']) expect(JSON.stringify(await ok(n1, on(q, suffix)))).toBe(expected.get(q));
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
