@@ -124,7 +124,7 @@ describe('Gather', () => {
   const plan: Plan = { kind: 'values', rows: [], columns: columns(1) };
   const task = (i: number): FragmentTask => ({ tableId: i, partitions: [i], columns: [], kernel: '', args: [] });
 
-  /** A transport answering task i with [[i]] after a delay that makes later tasks finish first. */
+  /** A transport answering task i with the one result i after a delay that makes later tasks finish first. */
   function transport(fail?: number) {
     const started: number[] = [];
     let inFlight = 0;
@@ -133,14 +133,14 @@ describe('Gather', () => {
       started,
       inFlightMax: () => inFlightMax,
       parallelism: 2,
-      run(t: FragmentTask): Promise<unknown> {
+      run(t: FragmentTask): Promise<readonly unknown[]> {
         started.push(t.tableId);
         inFlightMax = Math.max(inFlightMax, ++inFlight);
         return new Promise((resolve, reject) =>
           setTimeout(() => {
             inFlight--;
             if (t.tableId === fail) reject(new Error(`task ${t.tableId} failed`));
-            else resolve(t.tableId);
+            else resolve([t.tableId]);
           }, 20 - t.tableId),
         );
       },
@@ -169,6 +169,13 @@ describe('Gather', () => {
     const ctx2 = context();
     ctx2.sources.set(plan, failing);
     await expect(drainAsync(plan, ctx2)).rejects.toThrowError('task 2 failed');
+  });
+
+  it('hands on every result of a task that came back in pieces (a failover split it), in order', async () => {
+    const pieces = { parallelism: 1, run: async (t: FragmentTask): Promise<readonly unknown[]> => [t.tableId, t.tableId + 10] };
+    const ctx = context();
+    ctx.sources.set(plan, new Gather(plan, pieces, [0, 1].map(task), (r) => [[r as number]], 1));
+    expect(await drainAsync(plan, ctx)).toEqual([[0], [10], [1], [11]]);
   });
 
   it('cannot run inside an expression: the synchronous driver refuses to wait', () => {
