@@ -3,7 +3,8 @@
 // node exactly as the same rows in a table every node holds (replicas = 3, read locally), and so
 // does that table read with eon.coverage = spread. Then a node is killed: queries over the
 // two-replica table keep answering right (failover to the other replica), and queries over the
-// one-replica table answer right or fail with a clear error — never a partial answer. Reads that
+// one-replica table answer right or fail with a clear error — never a partial answer; a paused
+// node's tasks go to another replica once it is suspected. Reads that
 // can only use a node's own rows refuse with 0A000 on a node that does not serve the table.
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ const TEST_TIMEOUT_MS = 240_000;
 const ROWS = 6_000;
 /** How long queries run in a loop while a node is down. */
 const FAILOVER_LOOP_MS = 8_000;
+/** A query with a paused replica answers within this (suspicion takes seconds; a request's timeout is a minute). */
+const PAUSED_ANSWER_MS_MAX = 20_000;
 
 const cluster = new TestCluster();
 afterAll(() => cluster.stop());
@@ -76,11 +79,14 @@ describe('distributed query', () => {
 
       const expected = new Map<string, string>();
       for (const q of QUERIES) expected.set(q, JSON.stringify(await ok(n0, on(q, '3'))));
-      for (const node of nodes) {
-        for (const q of QUERIES) {
-          for (const suffix of ['1', '2']) expect(JSON.stringify(await ok(node, on(q, suffix))), `${on(q, suffix)} on :${node.pgPort}`).toBe(expected.get(q));
-          expect(JSON.stringify(await ok(node, `SET eon.coverage = spread; ${on(q, '3')}`)), `spread ${q}`).toBe(expected.get(q));
-        }
+      // The one-replica table through every node; the two-replica one and spread reads through one each.
+      const runs: [RunningEon, (q: string) => string][] = [
+        ...nodes.map((node): [RunningEon, (q: string) => string] => [node, (q) => on(q, '1')]),
+        [n1, (q) => on(q, '2')],
+        [n2, (q) => `SET eon.coverage = spread; ${on(q, '3')}`],
+      ];
+      for (const [node, text] of runs) {
+        for (const q of QUERIES) expect(JSON.stringify(await ok(node, text(q))), `${text(q)} on :${node.pgPort}`).toBe(expected.get(q));
       }
       // INSERT … SELECT reads the rows where they are.
       await ok(n0, 'CREATE TABLE copy1 (id int PRIMARY KEY, g int) WITH (replicas = 1)');
@@ -119,6 +125,17 @@ describe('distributed query', () => {
       const back = await cluster.start(p2, p0, n2.dataDir);
       await until('three members alive again', () => allAlive([n0, n1, back], 3));
       for (const q of checks) for (const suffix of ['1', '2']) expect(JSON.stringify(await ok(n1, on(q, suffix)))).toBe(expected.get(q));
+
+      // A paused node (SIGSTOP) is not waited for until a request times out: once membership
+      // suspects it, its tasks go to the other replica.
+      process.kill(n1.pid, 'SIGSTOP');
+      try {
+        const started = Date.now();
+        expect(JSON.stringify(await ok(n0, on(QUERIES[1]!, '2')))).toBe(expected.get(QUERIES[1]!));
+        expect(Date.now() - started).toBeLessThan(PAUSED_ANSWER_MS_MAX);
+      } finally {
+        process.kill(n1.pid, 'SIGCONT');
+      }
     },
     TEST_TIMEOUT_MS,
   );

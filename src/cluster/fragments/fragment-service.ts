@@ -29,7 +29,12 @@ export function startFragments(store: Store, pool: DataEnginePool, cluster: Clus
     partitions: store.partitions,
     hasPeers: () => cluster.swim.members().some((m) => m.id !== cluster.nodeId && m.state !== 'left'),
     replicasOf: (p, n) => cluster.placementOf(p, n).serving,
-    isUp: (node) => cluster.isUp(node),
+    stateOf: (node) => {
+      const state = cluster.swim.member(node)?.state;
+      return state === 'alive' || state === 'suspect' ? state : 'down';
+    },
+    onStateChange: (listener) =>
+      cluster.swim.onChange((c) => listener(c.id, c.to === 'alive' || c.to === 'suspect' ? c.to : 'down')),
     addressOf: (node) => cluster.addressOf(node),
     stored: (table) => store.getTable(table.name)?.id === table.id,
     request: (address, type, body, { timeoutMs, attachment, signal }) =>

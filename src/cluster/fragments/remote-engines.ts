@@ -23,7 +23,10 @@ export interface FragmentCluster {
   hasPeers(): boolean;
   /** The partition's serving replicas (first n of its preference list, while ownership moves the holders that serve reads). */
   replicasOf(partition: number, n: number): readonly NodeId[];
-  isUp(node: NodeId): boolean;
+  /** A member's state as this node sees it (down: dead, left, or unknown). */
+  stateOf(node: NodeId): 'alive' | 'suspect' | 'down';
+  /** Calls `listener` when a member's state changes; returns the unsubscribe. */
+  onStateChange(listener: (node: NodeId, state: 'alive' | 'suspect' | 'down') => void): () => void;
   addressOf(node: NodeId): string | undefined;
   /** Whether a table is one of this node's stored tables (system tables are computed here). */
   stored(table: TableSchema): boolean;
@@ -67,7 +70,10 @@ export class ClusterRemoteEngines {
         self: this.self,
         partitions: cluster.partitions,
         replicasOf: (p) => cluster.replicasOf(p, n).slice(0, n),
-        usable: (node) => cluster.isUp(node) && cluster.addressOf(node) !== undefined,
+        usable: (node) => {
+          const state = cluster.stateOf(node);
+          return state !== 'down' && cluster.addressOf(node) !== undefined ? state : false;
+        },
       },
       table.name,
       policy,
@@ -78,11 +84,27 @@ export class ClusterRemoteEngines {
   async run(node: string, table: TableSchema, task: FragmentTask, signal?: AbortSignal): Promise<readonly unknown[]> {
     const address = this.cluster.addressOf(node);
     if (address === undefined) throw new FragmentRefused(node, 'no address known');
-    const reply = await this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, runRequest(table.name, tableShape(table)), {
+    if (this.cluster.stateOf(node) === 'down') throw new FragmentRefused(node, 'it is down');
+    // A node membership stops trusting while it runs the task (paused, cut off, dead) is not
+    // waited for until the request times out: the task goes to another replica at once.
+    const lost = new AbortController();
+    const unsubscribe = this.cluster.onStateChange((n, state) => {
+      if (n === node && state !== 'alive') lost.abort();
+    });
+    const request = this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, runRequest(table.name, tableShape(table)), {
       timeoutMs: this.timeoutMs,
       attachment: encodeWork(task),
-      signal,
+      signal: signal === undefined ? lost.signal : AbortSignal.any([signal, lost.signal]),
     });
+    let reply;
+    try {
+      reply = await request;
+    } catch (e) {
+      if (lost.signal.aborted && signal?.aborted !== true) throw new FragmentRefused(node, `it became ${this.cluster.stateOf(node)} while running the task`);
+      throw e;
+    } finally {
+      unsubscribe();
+    }
     const parsed = parseRunReply(reply.body);
     if (parsed.kind === 'result') return [decodeResult(reply.attachment)];
     if (parsed.reason === 'result-too-large' && task.partitions.length > 1) {

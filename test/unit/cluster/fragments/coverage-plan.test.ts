@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { coveragePlan, type CoverageInput } from '../../../../src/cluster/fragments/index.js';
 
 /** Partition p's replicas: n nodes of `nodes`, starting at p mod |nodes| (a simple ring). */
-function ring(nodes: string[], partitions: number, n: number, up: (node: string) => boolean = () => true, self = nodes[0]!): CoverageInput {
+function ring(nodes: string[], partitions: number, n: number, up: (node: string) => boolean = () => true, self = nodes[0]!, suspect = new Set<string>()): CoverageInput {
   return {
     self,
     partitions,
     replicasOf: (p) => Array.from({ length: n }, (_, i) => nodes[(p + i) % nodes.length]!),
-    usable: up,
+    usable: (node) => (!up(node) ? false : suspect.has(node) ? 'suspect' : 'alive'),
   };
 }
 
@@ -41,6 +41,14 @@ describe('coveragePlan', () => {
   it('never picks a node that is down or that failed the statement', () => {
     const plan = coveragePlan(ring(['a', 'b', 'c', 'd'], 32, 3, (n) => n !== 'b'), 't', 'spread', new Set(['c']));
     expect(new Set(plan)).toEqual(new Set(['a', 'd']));
+  });
+
+  it('asks a suspect replica only when no alive one is left', () => {
+    const plan = coveragePlan(ring(['a', 'b', 'c'], 30, 2, () => true, 'a', new Set(['b'])), 't', 'spread');
+    // Partitions 0 (a, b) and 2 (c, a) have an alive pair; partition 1 (b, c): c.
+    expect(plan.includes('b')).toBe(false);
+    const onlySuspect = coveragePlan(ring(['a', 'b', 'c'], 30, 1, () => true, 'a', new Set(['b'])), 't', 'spread');
+    expect(onlySuspect[1]).toBe('b');
   });
 
   it('fails with 57P03 naming the partition left without a readable replica', () => {
