@@ -4,7 +4,7 @@
 // does that table read with eon.coverage = spread. Then a node is killed: queries over the
 // two-replica table keep answering right (failover to the other replica), and queries over the
 // one-replica table answer right or fail with a clear error — never a partial answer; a paused
-// node's tasks go to another replica once it is suspected. Reads that
+// node's tasks go to another replica once it is declared dead. Reads that
 // can only use a node's own rows refuse with 0A000 on a node that does not serve the table.
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ const TEST_TIMEOUT_MS = 240_000;
 const ROWS = 6_000;
 /** How long queries run in a loop while a node is down. */
 const FAILOVER_LOOP_MS = 8_000;
-/** A query with a paused replica answers within this (suspicion takes seconds; a request's timeout is a minute). */
+/** A query with a paused replica answers within this (death is declared in about 6 s; a request's timeout is a minute). */
 const PAUSED_ANSWER_MS_MAX = 20_000;
 
 const cluster = new TestCluster();
@@ -98,6 +98,10 @@ describe('distributed query', () => {
       expect(refusal.error?.code).toBe('0A000');
       expect(refusal.error?.message).toMatch(/does not serve every partition of table "f1"/);
 
+      // statement_timeout ends a statement whose fragments run on other nodes (their requests are cancelled).
+      const slow = await sql(n0, "SET statement_timeout = '5ms'; SELECT count(*) FROM f1 a JOIN f1 b ON b.w = a.w");
+      expect(slow.error?.code).toBe('57014');
+
       // Failover: n2 dies; f2's partitions each have a replica left, f1's on n2 have none.
       await n2.kill('SIGKILL');
       const checks = [QUERIES[0]!, QUERIES[1]!, QUERIES[5]!, QUERIES[8]!];
@@ -127,7 +131,7 @@ describe('distributed query', () => {
       for (const q of checks) for (const suffix of ['1', '2']) expect(JSON.stringify(await ok(n1, on(q, suffix)))).toBe(expected.get(q));
 
       // A paused node (SIGSTOP) is not waited for until a request times out: once membership
-      // suspects it, its tasks go to the other replica.
+      // declares it dead (seconds), its tasks go to the other replica.
       process.kill(n1.pid, 'SIGSTOP');
       try {
         const started = Date.now();

@@ -4,6 +4,7 @@
 // those partitions) is left out: the task's partitions are planned again without it and run on the
 // replicas left, in pieces — a read is never answered from fewer partitions than it asked for.
 
+import { EonError } from '../../../src/errors/index.js';
 import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import type { CoveragePolicy, RemoteEngines } from './remote-engines.js';
 import type { ExchangeTransport } from './transport.js';
@@ -44,7 +45,14 @@ export class CoverageTransport implements ExchangeTransport {
     } catch (e) {
       if (!remote.retriable(e) || avoid.size + 1 >= FAILOVER_NODES_MAX || signal?.aborted === true) throw e;
       const without = new Set(avoid).add(node);
-      const coverage = remote.coverage(table, policy, without);
+      let coverage: readonly string[];
+      try {
+        coverage = remote.coverage(table, policy, without);
+      } catch (planError) {
+        // No replica left for some partition: say so, and why the last one failed.
+        if (!(planError instanceof EonError)) throw planError;
+        throw new EonError(planError.code, planError.message, { detail: `${planError.detail ?? ''} ${e instanceof Error ? e.message : String(e)}`.trim() });
+      }
       const pieces = new Map<string, number[]>();
       for (const p of task.partitions) {
         const n = coverage[p]!;

@@ -10,6 +10,11 @@ import { FRAGMENT_PROTOCOL_VERSION, decodeWork, encodeResult, parseRunRequest, t
 
 /** Result bytes one reply may carry: a frame's limit less room for the header. */
 export const FRAGMENT_RESULT_BYTES_MAX = FRAME_BYTES_MAX - 64 * 1024;
+/**
+ * Other nodes' tasks a node runs or queues at once; past it a task is refused as overloaded (the
+ * coordinator asks another replica) rather than queued without bound behind its own statements.
+ */
+export const FRAGMENTS_IN_FLIGHT_MAX = 64;
 
 /** What the server needs of its node. */
 export interface FragmentHost {
@@ -24,16 +29,21 @@ export interface FragmentHost {
 export class FragmentStats {
   answered = 0;
   refused = 0;
+  /** Refused because FRAGMENTS_IN_FLIGHT_MAX were running. */
+  overloaded = 0;
   malformed = 0;
   /** Result bytes sent back to coordinators. */
   bytesSent = 0;
 }
 
 export class FragmentServer {
+  private inFlight = 0;
+
   constructor(
     private readonly host: FragmentHost,
     private readonly stats: FragmentStats,
     private readonly resultBytesMax: number = FRAGMENT_RESULT_BYTES_MAX,
+    private readonly inFlightMax: number = FRAGMENTS_IN_FLIGHT_MAX,
   ) {}
 
   /** Answers one fragment.run request: a RunReply, with the result as the attachment. */
@@ -52,7 +62,17 @@ export class FragmentServer {
     if (tableShape(table) !== request.shape) return this.refuse('different-shape', `table "${request.table}" has another shape here`);
     const unserved = work.partitions.filter((p) => !this.host.serves(table, p));
     if (unserved.length > 0) return this.refuse('not-serving', `this node does not serve partition ${unserved.join(', ')} of "${table.name}"`);
-    const result = await this.host.run({ ...work, tableId: table.id }, signal);
+    if (this.inFlight >= this.inFlightMax) {
+      this.stats.overloaded++;
+      return this.refuse('overloaded', `this node runs ${this.inFlight} fragments of other nodes already`);
+    }
+    this.inFlight++;
+    let result: unknown;
+    try {
+      result = await this.host.run({ ...work, tableId: table.id }, signal);
+    } finally {
+      this.inFlight--;
+    }
     const bytes = encodeResult(result);
     if (bytes.byteLength > this.resultBytesMax) return this.refuse('result-too-large', `the result is ${bytes.byteLength} bytes, more than ${this.resultBytesMax}`);
     this.stats.answered++;

@@ -24,8 +24,8 @@ export interface RunRequest {
 }
 
 /** Why a node did not run a task; each lets the coordinator ask another replica (or split it). */
-export type RunRefusal = 'unknown-table' | 'different-shape' | 'not-serving' | 'result-too-large';
-const REFUSALS: readonly RunRefusal[] = ['unknown-table', 'different-shape', 'not-serving', 'result-too-large'];
+export type RunRefusal = 'unknown-table' | 'different-shape' | 'not-serving' | 'result-too-large' | 'overloaded';
+const REFUSALS: readonly RunRefusal[] = ['unknown-table', 'different-shape', 'not-serving', 'result-too-large', 'overloaded'];
 
 export type RunReply =
   | { readonly kind: 'result'; readonly v: typeof FRAGMENT_PROTOCOL_VERSION }

@@ -85,11 +85,12 @@ export class ClusterRemoteEngines {
     const address = this.cluster.addressOf(node);
     if (address === undefined) throw new FragmentRefused(node, 'no address known');
     if (this.cluster.stateOf(node) === 'down') throw new FragmentRefused(node, 'it is down');
-    // A node membership stops trusting while it runs the task (paused, cut off, dead) is not
-    // waited for until the request times out: the task goes to another replica at once.
+    // A node membership declares dead while it runs the task (paused or cut off for seconds) is
+    // not waited for until the request times out: the task goes to another replica then. Not at
+    // mere suspicion: a busy node is suspected often, and its task may have no other replica.
     const lost = new AbortController();
     const unsubscribe = this.cluster.onStateChange((n, state) => {
-      if (n === node && state !== 'alive') lost.abort();
+      if (n === node && state === 'down') lost.abort();
     });
     const request = this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, runRequest(table.name, tableShape(table)), {
       timeoutMs: this.timeoutMs,
@@ -115,6 +116,7 @@ export class ClusterRemoteEngines {
       ]);
       return [...a, ...b];
     }
+    if (parsed.reason === 'overloaded') throw new EonError('peer_overloaded', `node ${node} is overloaded: ${parsed.detail}`);
     if (parsed.reason === 'result-too-large') {
       throw new EonError('program_limit_exceeded', `one partition's fragment result of table "${table.name}" is too large to send between nodes`, { detail: parsed.detail });
     }

@@ -10,7 +10,7 @@ const table: TableSchema = { id: 7, name: 't', columns: [{ name: 'id', type: { k
 const task: FragmentTask = { tableId: 7, partitions: [1, 5], columns: [0], kernel: 'return 1;', args: [12n, new Set(['x']), new Int32Array(new SharedArrayBuffer(8)).fill(3), null] };
 const signal = new AbortController().signal;
 
-function server(serves: (p: number) => boolean, resultBytesMax?: number): { server: FragmentServer; stats: FragmentStats; ran: FragmentTask[] } {
+function server(serves: (p: number) => boolean, resultBytesMax?: number, hold?: Promise<void>): { server: FragmentServer; stats: FragmentStats; ran: FragmentTask[] } {
   const stats = new FragmentStats();
   const ran: FragmentTask[] = [];
   const host = {
@@ -19,10 +19,11 @@ function server(serves: (p: number) => boolean, resultBytesMax?: number): { serv
     serves: (_t: TableSchema, p: number) => serves(p),
     run: async (t: FragmentTask) => {
       ran.push(t);
+      await hold;
       return { rows: 2, ipc: new Uint8Array([1, 2, 3]) };
     },
   };
-  return { server: new FragmentServer(host, stats, resultBytesMax), stats, ran };
+  return { server: new FragmentServer(host, stats, resultBytesMax, 2), stats, ran };
 }
 
 describe('fragment.run messages', () => {
@@ -67,6 +68,22 @@ describe('FragmentServer', () => {
     expect(await reason(server(() => true).server, 'u', shape)).toMatch(/^unknown-table/);
     expect(await reason(server(() => true).server, 't', '[]')).toMatch(/^different-shape/);
     expect(await reason(server(() => true, 4).server, 't', shape)).toMatch(/^result-too-large/);
+  });
+
+  it('refuses as overloaded past its tasks in flight, and takes tasks again once they finish', async () => {
+    let release = (): void => {};
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { server: s, stats } = server(() => true, undefined, hold);
+    const ask = () => s.answer(runRequest('t', tableShape(table)), encodeWork(task), signal);
+    const running = [ask(), ask()];
+    const third = await ask();
+    expect(third).toMatchObject({ kind: 'refused', reason: 'overloaded' });
+    expect(stats.overloaded).toBe(1);
+    release();
+    await Promise.all(running);
+    expect(await ask()).toBeInstanceOf(RpcReply);
   });
 
   it('counts and rejects a malformed request', async () => {
