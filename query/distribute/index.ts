@@ -1,7 +1,7 @@
 // Distribution: decides which parts of a plan run as per-partition fragments in the data
 // engines, runs them, and hands their merged results to the coordinator's executor.
 
-import type { ExecContext } from '../execute/context.js';
+import type { ExecContext, NodeWork } from '../execute/context.js';
 import type { Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import type { TableSchema } from '../../storage/index.js';
@@ -26,6 +26,8 @@ export interface FragmentInfo {
   readonly topNBound?: string;
   /** Where the scan's partitions are read when not all here: partitions per node id (its coverage plan). */
   readonly nodes?: ReadonlyMap<string, number>;
+  /** Under EXPLAIN ANALYZE: the tasks each node ran for the scan, and their summed time. */
+  readonly nodeWork?: ReadonlyMap<string, NodeWork>;
 }
 
 export interface FragmentRunner {

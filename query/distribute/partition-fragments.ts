@@ -575,7 +575,8 @@ export class PartitionFragments implements FragmentRunner {
    * partition, through this node's pool; or, when its coverage plan reads partitions on other
    * nodes, tasks of as many partitions each, per node, through a coverage transport.
    */
-  private placement(table: TableSchema, ctx: ExecContext, tasksPerThread: number): TablePlacement {
+  private placement(scan: ScanPlan, ctx: ExecContext, tasksPerThread: number): TablePlacement {
+    const table = scan.table;
     const partitions = this.store.partitions;
     const threads = Math.max(1, this.pool.threads);
     const taskCount = Math.min(partitions, threads * tasksPerThread);
@@ -597,6 +598,7 @@ export class PartitionFragments implements FragmentRunner {
       local: (task) => this.pool.run(task),
       parallelism: threads * coverageNodes(coverage),
       signal: ctx.signal,
+      record: ctx.profile === undefined ? undefined : (node, ms) => ctx.profile!.recordNode(scan, node, ms),
     });
     return { transport, tasks: coverageTasks(coverage, Math.ceil(partitions / taskCount)) };
   }
@@ -608,7 +610,7 @@ export class PartitionFragments implements FragmentRunner {
    */
   private gatherScan(scan: ScanPlan, kernel: ScanKernel, ctx: ExecContext, bound?: TopNBound): Gather {
     const prune = zonePredicates(scan, ctx.params);
-    const { transport, tasks: lists } = this.placement(scan.table, ctx, SCAN_TASKS_PER_THREAD);
+    const { transport, tasks: lists } = this.placement(scan, ctx, SCAN_TASKS_PER_THREAD);
     const tasks: FragmentTask[] = lists.map((partitions) => ({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) }));
     const rowsOf = (result: unknown, c: ExecContext): Row[] => scanPartialRows(scan, kernel, result as ScanPartial, c);
     // A task carries the top-N bound reached when it is issued (tasks issued later drop more).
@@ -631,7 +633,7 @@ export class PartitionFragments implements FragmentRunner {
    */
   private async runEverywhere(scan: ScanPlan, kernel: KernelTask, ctx: ExecContext): Promise<unknown[]> {
     const prune = zonePredicates(scan, ctx.params);
-    const { transport, tasks } = this.placement(scan.table, ctx, FRAGMENT_TASKS_PER_THREAD);
+    const { transport, tasks } = this.placement(scan, ctx, FRAGMENT_TASKS_PER_THREAD);
     const results = await Promise.all(
       tasks.map((partitions) => transport.run({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) })),
     );

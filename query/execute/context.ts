@@ -31,9 +31,28 @@ export interface OperatorStats {
   ms: number;
 }
 
+/** A scan's tasks on one node under EXPLAIN ANALYZE: how many ran there, and their summed time. */
+export interface NodeWork {
+  tasks: number;
+  ms: number;
+}
+
 /** Per-operator measurements of one execution, kept only under EXPLAIN ANALYZE. */
 export class OperatorProfile {
   readonly stats = new Map<Plan, OperatorStats>();
+  /** Per fragment scan, its tasks per node (by node id) of a table whose partitions several nodes read. */
+  readonly nodes = new Map<Plan, Map<string, NodeWork>>();
+
+  recordNode(plan: Plan, node: string, ms: number): void {
+    let byNode = this.nodes.get(plan);
+    if (byNode === undefined) this.nodes.set(plan, (byNode = new Map()));
+    const w = byNode.get(node);
+    if (w === undefined) byNode.set(node, { tasks: 1, ms });
+    else {
+      w.tasks++;
+      w.ms += ms;
+    }
+  }
 
   record(plan: Plan, rows: number, ms: number): void {
     const s = this.stats.get(plan);

@@ -69,8 +69,14 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
       if (info?.keyFilter !== undefined) out.push(`${detail}Key filter: ${info.keyFilter} in the join's other side`);
       if (info?.topNBound !== undefined) out.push(`${detail}Top-N bound: ${info.topNBound} (tasks drop rows that rank after the LIMIT's worst kept row)`);
       if (info?.nodes !== undefined) {
-        const nodes = [...info.nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([node, n]) => `${node} (${n})`);
-        out.push(`${detail}Nodes: ${nodes.join(', ')} (partitions each reads)`);
+        const work = info.nodeWork;
+        const nodes = [...info.nodes]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([node, n]) => {
+            const w = work?.get(node);
+            return w === undefined ? `${node} (${n})` : `${node} (${n}: ${w.tasks} tasks, ${w.ms.toFixed(1)} ms)`;
+          });
+        out.push(`${detail}Nodes: ${nodes.join(', ')} (partitions each reads${work === undefined ? '' : ': tasks run there, their summed time'})`);
       }
       initPlans(p, depth, out, partitions, fragments, stats);
       return;
@@ -101,7 +107,11 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
         const scanInfo = fragments.get(p.input);
         // The data engines scan the partitions whole: a key range the scan has is not used there.
         const input = p.input.kind === 'scan' && p.input.keyRange !== undefined ? (({ keyRange: _unused, ...scan }) => scan)(p.input) : p.input;
-        const shown = { ...(scanInfo?.keyFilter === undefined ? {} : { keyFilter: scanInfo.keyFilter }), ...(scanInfo?.nodes === undefined ? {} : { nodes: scanInfo.nodes }) };
+        const shown = {
+          ...(scanInfo?.keyFilter === undefined ? {} : { keyFilter: scanInfo.keyFilter }),
+          ...(scanInfo?.nodes === undefined ? {} : { nodes: scanInfo.nodes }),
+          ...(scanInfo?.nodeWork === undefined ? {} : { nodeWork: scanInfo.nodeWork }),
+        };
         walk(input, depth + 2, out, partitions, new Map([[input, shown]]), undefined);
         return;
       }

@@ -262,7 +262,9 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
         const started = process.hrtime.bigint();
         const rows = await executeSelect(plan, params, services, { signal, profile, writes, quorum });
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        lines = explainPlan(plan, partitions, fragments, profile.stats);
+        // Each fragment scan's tasks per node, beside the partitions its coverage plan gave each.
+        const measured = new Map([...fragments].map(([p, info]) => [p, profile.nodes.has(p) ? { ...info, nodeWork: profile.nodes.get(p)! } : info]));
+        lines = explainPlan(plan, partitions, measured, profile.stats);
         lines.push(`Execution: ${rows.length} rows in ${ms.toFixed(3)} ms`);
       } else {
         lines = explainPlan(plan, partitions, fragments);

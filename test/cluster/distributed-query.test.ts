@@ -76,6 +76,9 @@ describe('distributed query', () => {
       // No node serves every partition of f1 or f2: EXPLAIN names the nodes that read them.
       const plan = (await ok(n0, 'EXPLAIN SELECT * FROM f1 WHERE v > 10')).map((r) => String(r[0])).join('\n');
       expect(plan).toMatch(/Nodes: n-[0-9a-f]{8} \(\d+\), n-[0-9a-f]{8} \(\d+\), n-[0-9a-f]{8} \(\d+\)/);
+      // EXPLAIN ANALYZE adds the tasks each node ran and their time.
+      const analyzed = (await ok(n1, 'EXPLAIN ANALYZE SELECT g, count(*) FROM f1 GROUP BY g')).map((r) => String(r[0])).join('\n');
+      expect(analyzed).toMatch(/Nodes: (n-[0-9a-f]{8} \(\d+: \d+ tasks, [\d.]+ ms\)(, )?){3}/);
 
       const expected = new Map<string, string>();
       for (const q of QUERIES) expected.set(q, JSON.stringify(await ok(n0, on(q, '3'))));
