@@ -8,7 +8,7 @@
 // can only use a node's own rows refuse with 0A000 on a node that does not serve the table.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestCluster, allAlive, sql, stateOf, until } from '../support/cluster.js';
+import { TestCluster, allAlive, sql, sqlRows, stateOf, until } from '../support/cluster.js';
 import type { RunningEon } from '../support/eon.js';
 import { freePort } from '../support/ports.js';
 
@@ -22,11 +22,7 @@ const PAUSED_ANSWER_MS_MAX = 20_000;
 const cluster = new TestCluster();
 afterAll(() => cluster.stop());
 
-async function ok(node: RunningEon, text: string): Promise<unknown[][]> {
-  const r = await sql(node, text);
-  if (r.status !== 200) throw new Error(`${text}: ${r.error?.code} ${r.error?.message}`);
-  return r.rows ?? [];
-}
+const ok = sqlRows;
 
 /** Queries over tables F (facts) and D (dimension); `$` stands for the table suffix. */
 const QUERIES = [

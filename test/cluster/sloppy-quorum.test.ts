@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { partitionOfKey } from '../../storage/schema.js';
 import type { TableSchema } from '../../storage/schema.js';
-import { TestCluster, allAlive, clusterView, sql, stateOf, until } from '../support/cluster.js';
+import { TestCluster, allAlive, clusterView, sql, sqlRows, stateOf, until } from '../support/cluster.js';
 import { freePort } from '../support/ports.js';
 import type { RunningEon } from '../support/eon.js';
 
@@ -21,11 +21,7 @@ const ROWS_PER_INSERT = 100;
 const cluster = new TestCluster();
 afterAll(() => cluster.stop());
 
-async function ok(node: RunningEon, text: string): Promise<unknown[][]> {
-  const r = await sql(node, text);
-  if (r.status !== 200) throw new Error(`${text}: ${r.error?.code} ${r.error?.message}`);
-  return r.rows ?? [];
-}
+const ok = sqlRows;
 
 async function selfId(node: RunningEon): Promise<string> {
   return String((await ok(node, 'SELECT node FROM eon_nodes WHERE is_self'))[0]![0]);

@@ -8,9 +8,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { partitionOfKey } from '../../storage/schema.js';
 import type { TableSchema } from '../../storage/schema.js';
-import { TestCluster, allAlive, sql, stateOf, until } from '../support/cluster.js';
+import { TestCluster, allAlive, sql, sqlRows, stateOf, until } from '../support/cluster.js';
 import { freePort } from '../support/ports.js';
-import type { RunningEon } from '../support/eon.js';
 
 const TEST_TIMEOUT_MS = 180_000;
 /** Rows written per table: enough that both kinds of partition come up. */
@@ -19,11 +18,7 @@ const KEYS = 24;
 const cluster = new TestCluster();
 afterAll(() => cluster.stop());
 
-async function ok(node: RunningEon, text: string): Promise<unknown[][]> {
-  const r = await sql(node, text);
-  if (r.status !== 200) throw new Error(`${text}: ${r.error?.code} ${r.error?.message}`);
-  return r.rows ?? [];
-}
+const ok = sqlRows;
 
 /** How `id` of an `(id int PRIMARY KEY, …)` table is placed, computed as the nodes do. */
 const keyed: TableSchema = { id: 0, name: 'k', columns: [{ name: 'id', type: { kind: 'int4' }, notNull: true }], primaryKey: [0], distributionKey: [0] };

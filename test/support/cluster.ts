@@ -80,6 +80,13 @@ export interface RestResult {
   error?: { code: string; message: string };
 }
 
+/** A statement's rows through a node's REST API; throws with its SQLSTATE and message if it failed. */
+export async function sqlRows(node: RunningEon, text: string): Promise<unknown[][]> {
+  const r = await sql(node, text);
+  if (r.status !== 200) throw new Error(`${text}: ${r.error?.code} ${r.error?.message}`);
+  return r.rows ?? [];
+}
+
 /** Runs one statement through a node's REST API. */
 export async function sql(node: RunningEon, text: string): Promise<RestResult> {
   const r = await fetch(`http://127.0.0.1:${node.httpPort}/v1/query`, {
