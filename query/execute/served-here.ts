@@ -14,7 +14,8 @@ import { partitionOfKey, type Store, type TableSchema } from '../../storage/inde
  */
 export function checkServedHere(store: Store, table: TableSchema, read: string, key?: readonly Value[]): void {
   if (store.getTable(table.name)?.id !== table.id) return; // a system table, computed here
-  if (key !== undefined ? store.servesPartition(table, partitionOfKey(table, key, store.partitions)) : store.servesAll(table)) return;
+  // servesAll first: true at once on a node alone, so a point lookup there hashes no key.
+  if (store.servesAll(table) || (key !== undefined && store.servesPartition(table, partitionOfKey(table, key, store.partitions)))) return;
   throw new EonError('feature_not_supported', `this node does not serve ${key !== undefined ? "the key's partition" : 'every partition'} of table "${table.name}", and ${read} reads this node's rows only`, {
     hint: "Run it through a node that serves them. Queries outside a transaction block read each partition where it is served, and primary-key reads go to the key's replicas.",
   });
