@@ -6,8 +6,8 @@
 import { EonError } from '../../src/errors/index.js';
 import type { ColumnType, Value } from '../../src/types/index.js';
 import { rowsFromBatch, vectorsFromBatch, type ColumnVector, type TableSchema } from '../../storage/index.js';
-import { andOf, columnsUsed, conjunctsOf, renumberColumns, type Expr } from '../plan/expr.js';
-import type { Plan } from '../plan/logical.js';
+import { andOf, conjunctsOf, exprChildren, renumberColumns, type Expr } from '../plan/expr.js';
+import { rowColumnsRead, type Plan } from '../plan/logical.js';
 import { compilePredicate, type Row } from '../execute/compile-expr.js';
 import type { ExecContext } from '../execute/context.js';
 import type { KeyFilter } from './join-key-filter.js';
@@ -63,7 +63,8 @@ export function compileScanKernel(
     (new KernelBuilder(types, params, { subqueryValue }).predicateTrue(c) === null ? residual : pushed).push(c);
   }
   const sent = new Set(scanOutputOrdinals(scan));
-  for (const r of residual) columnsUsed(r, sent);
+  // Including the columns its correlated subqueries read of the row (their outer references).
+  for (const r of residual) rowColumnsRead(r, sent);
   const sentOrdinals = [...sent].sort((a, b) => a - b);
   const kb = new KernelBuilder(types, params, { subqueryValue });
   const slots = sentOrdinals.map((c) => kb.column(c));
@@ -218,18 +219,35 @@ function keyBitmapOf(values: ReadonlySet<Value>): { bits: Uint32Array; low: numb
 export function scanPartialRows(scan: ScanPlan, kernel: ScanKernel, part: ScanPartial, ctx: ExecContext): Row[] {
   if (part.rows === 0) return [];
   const sentWidth = kernel.sentOrdinals.length;
-  // No column is read (count(*) over a join, say): the rows only have to exist.
-  if (part.ipc === null) return Array.from({ length: part.rows }, () => []);
-  let rows = rowsFromBatch(part.ipc, kernel.sentTypes, kernel.sentOrdinals.map((_, i) => i), sentWidth);
-  if (kernel.residual !== null) {
+  // No column is read (count(*) over a join, say): the rows only have to exist — and pass the
+  // residual, which may read none of them (EXISTS over another table).
+  let rows = part.ipc === null ? Array.from({ length: part.rows }, (): Row => []) : rowsFromBatch(part.ipc, kernel.sentTypes, kernel.sentOrdinals.map((_, i) => i), sentWidth);
+  const residual = kernel.residual;
+  if (residual !== null && readsRowInSubquery(residual)) {
+    // A correlated subquery reads the row by table ordinal (its outer references are not
+    // renumbered): it gets the row laid out as the table's, unsent columns NULL.
+    const width = scan.table.columns.length;
+    const pred = compilePredicate(residual);
+    rows = rows.filter((r) => {
+      const full: Row = new Array(width).fill(null);
+      for (let i = 0; i < sentWidth; i++) full[kernel.sentOrdinals[i]!] = r[i]!;
+      return pred(full, ctx);
+    });
+  } else if (residual !== null) {
     const at = new Map(kernel.sentOrdinals.map((o, i) => [o, i]));
-    const pred = compilePredicate(renumberColumns(kernel.residual, (o) => at.get(o)!));
+    const pred = compilePredicate(renumberColumns(residual, (o) => at.get(o)!));
     rows = rows.filter((r) => pred(r, ctx));
   }
   const output = scanOutputOrdinals(scan);
   if (output.length === sentWidth) return rows;
   const pick = output.map((o) => kernel.sentOrdinals.indexOf(o));
   return rows.map((r) => pick.map((i) => r[i]!));
+}
+
+/** Whether `e` holds a correlated subquery (which may read the row `e` is evaluated on). */
+function readsRowInSubquery(e: Expr): boolean {
+  if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && e.correlated) return true;
+  return exprChildren(e).some(readsRowInSubquery);
 }
 
 /** A scan's output as the data engines sent it: per task, one chunk of column vectors. */

@@ -2,7 +2,7 @@
 
 import type { ColumnType, Value } from '../../src/types/index.js';
 import type { IndexSchema, TableSchema } from '../../storage/index.js';
-import { exprChildren, type Expr } from './expr.js';
+import { columnsUsed, exprChildren, type Expr } from './expr.js';
 
 export interface OutputColumn {
   readonly name: string;
@@ -158,6 +158,28 @@ export function planChildren(p: Plan): Plan[] {
     case 'setop':
       return [p.left, p.right];
   }
+}
+
+/**
+ * The columns of the row `e` is evaluated on that it reads: its own column references and, inside
+ * its correlated subqueries at any depth, their references to that row (outer references whose
+ * depth reaches back to it).
+ */
+export function rowColumnsRead(e: Expr, into: Set<number> = new Set()): Set<number> {
+  columnsUsed(e, into);
+  const inPlan = (p: Plan, depth: number): void => {
+    for (const x of planExprs(p)) inExpr(x, depth);
+    for (const c of planChildren(p)) inPlan(c, depth);
+    // A LATERAL right side runs one level in.
+    if (p.kind === 'lateral') inPlan(p.right, depth + 1);
+  };
+  const inExpr = (x: Expr, depth: number): void => {
+    if (x.kind === 'outer' && x.depth === depth) into.add(x.index);
+    if (x.kind === 'subquery' || x.kind === 'in_subquery' || x.kind === 'quantified') inPlan(x.plan, depth + 1);
+    for (const c of exprChildren(x)) inExpr(c, depth);
+  };
+  inExpr(e, 0);
+  return into;
 }
 
 /** Every expression a plan node evaluates itself (not its children's). */

@@ -284,5 +284,21 @@ SELECT count(*) AS n, sum(qty) AS sq FROM fragments_t WHERE qty BETWEEN 10 AND 2
 -- error 22025
 SELECT count(*) AS n FROM fragments_t WHERE cat LIKE '%\'
 
+-- A filter the kernel leaves to the coordinator that reads no column of the scan: every row
+-- still has to pass it (the kernel sends only a row count).
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE EXISTS (SELECT 1 FROM t_empty)
+
+-- query
+SELECT count(*) AS n FROM fragments_t WHERE id < 1000 AND NOT EXISTS (SELECT 1 FROM t_empty)
+
+-- A correlated subquery in the coordinator's filter reads columns of the scanned row that are
+-- not in the output: they are sent back too, and the subquery sees them.
+-- query
+SELECT id FROM fragments_t a WHERE id < 3000 AND (SELECT count(*) FROM t_items b WHERE b.id = a.qty) = 0 ORDER BY id LIMIT 20
+
+-- query
+SELECT count(*) AS n FROM fragments_t a WHERE id % 7 = 0 AND EXISTS (SELECT 1 FROM t_items b WHERE b.id = a.qty AND b.grp = a.grp)
+
 -- statement
 DROP TABLE fragments_t
