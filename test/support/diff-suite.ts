@@ -82,7 +82,7 @@ export function defineSqlFileSuite(fileName: string): void {
         // In a file marked as not yet supported, a clean refusal is the expected answer; a wrong one never is.
         const referenceValid = (block.kind === 'error') === (expected.kind === 'error');
         if (allowUnsupported && referenceValid && got.kind === 'error' && unsupportedSqlstates.has(got.sqlstate)) return;
-        const note = compared === block ? '' : '\n(compared as PostgreSQL answered, after an earlier @cluster-refuses block of this file)';
+        const note = refusedBefore ? '\n(compared as PostgreSQL answered, after an earlier @cluster-refuses block of this file)' : '';
         expect.fail(`${block.sql}\n\n${mismatch}${note}`);
       });
     }
