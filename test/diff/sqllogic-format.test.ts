@@ -1,9 +1,11 @@
 // The SQL logic file parser and the outcome comparison of the differential runner, without servers.
 
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, inject, test } from 'vitest';
 import { datasetStatements, generateTables, seededRandom } from '../support/datagen.js';
+import { nodeIndexOf } from '../support/diff-suite.js';
+import { DIFF_CLUSTER_ENV, diffClusterSize } from '../support/global-setup.js';
 import { freePort } from '../support/ports.js';
-import { Connection, brokenStreakMax, compareOutcomes, parseSqlLogic } from '../support/sqllogic.js';
+import { Connection, asObserved, brokenStreakMax, compareOutcomes, compareRefusal, parseSqlLogic, refusalSql } from '../support/sqllogic.js';
 import type { Outcome, SqlBlock } from '../support/sqllogic.js';
 
 describe('parseSqlLogic', () => {
@@ -36,6 +38,15 @@ describe('parseSqlLogic', () => {
     expect(() => parseSqlLogic('-- query fast\nSELECT 1', 'f.sql')).toThrow(/unknown flag fast/);
     expect(() => parseSqlLogic('-- error\n', 'f.sql')).toThrow();
     expect(() => parseSqlLogic('-- query\n-- only a comment', 'f.sql')).not.toThrow();
+  });
+
+  test('reads @cluster-refuses from the comment lines above a directive, and only there', () => {
+    const blocks = parseSqlLogic('-- why\n-- @cluster-refuses 0A000\n-- statement\nTRUNCATE f_t\n\n-- query\nSELECT 1', 'f.sql');
+    expect(blocks.map((b) => [b.line, b.clusterRefuses])).toEqual([[3, '0A000'], [6, undefined]]);
+    expect(() => parseSqlLogic('-- @cluster-refuses\n-- statement\nSELECT 1', 'f.sql')).toThrow(/needs a SQLSTATE/);
+    expect(() => parseSqlLogic('-- @cluster-refuses 0a000\n-- statement\nSELECT 1', 'f.sql')).toThrow(/needs a SQLSTATE/);
+    expect(() => parseSqlLogic('-- @cluster-refuses 0A000\n-- @cluster-refuses 0A000\n-- statement\nSELECT 1', 'f.sql')).toThrow(/two @cluster-refuses/);
+    expect(() => parseSqlLogic('-- @cluster-refuses 0A000\n\n-- statement\nSELECT 1', 'f.sql')).toThrow(/just above a block's directive/);
   });
 });
 
@@ -99,6 +110,94 @@ describe('compareOutcomes', () => {
     const ins = (n: number): Outcome => ({ kind: 'ok', command: 'INSERT', rowCount: n, columns: [], rows: [] });
     expect(compareOutcomes(block('statement'), ins(3), ins(3), 'eon')).toBeNull();
     expect(compareOutcomes(block('statement'), ins(3), ins(2), 'eon')).toMatch(/command tag differs/);
+  });
+});
+
+describe('cluster mode comparisons', () => {
+  const ok = (columns: string[], data: string[][], command = 'SELECT'): Outcome => ({
+    kind: 'ok',
+    command,
+    rowCount: data.length,
+    columns: columns.map((name) => ({ name, oid: 25 })),
+    rows: data,
+  });
+  const error = (sqlstate: string): Outcome => ({ kind: 'error', sqlstate, message: 'boom' });
+  const block = (kind: SqlBlock['kind'], sql: string, extra: Partial<SqlBlock> = {}): SqlBlock => ({ kind, sorted: false, approx: false, sql, file: 'f.sql', line: 1, ...extra });
+
+  test('a marked block passes only when eon refuses it with exactly the marked code', () => {
+    expect(compareRefusal('0A000', error('0A000'), error('0A000'), 'eon')).toBeNull();
+    expect(compareRefusal('0A000', error('0A000'), ok([], [], 'INSERT'), 'eon')).toMatch(/answered a block marked @cluster-refuses 0A000: remove the marker/);
+    expect(compareRefusal('0A000', error('0A000'), error('42P10'), 'eon')).toMatch(/failed with 42P10.*expects the refusal 0A000/);
+    expect(compareRefusal('0A000', ok([], []), error('0A000'), 'eon')).toMatch(/stand-in refusal/);
+  });
+
+  test('after a refusal a block is compared as PostgreSQL answered it', () => {
+    // The table was never made: an expected answer becomes the reference's error.
+    expect(asObserved(block('query', 'SELECT a FROM f_t ORDER BY a'), error('42P01'))).toMatchObject({ kind: 'error', sqlstate: '42P01' });
+    // The conflict never happened: an expected error becomes a statement or a query.
+    const inserted = asObserved(block('error', 'INSERT INTO f_t VALUES (1)', { sqlstate: '23505' }), ok([], [], 'INSERT'));
+    expect(inserted.kind).toBe('statement');
+    expect(inserted.sqlstate).toBeUndefined();
+    expect(asObserved(block('error', 'INSERT INTO f_t VALUES (1) RETURNING a'), ok(['a'], [['1']])).kind).toBe('query');
+    // Without ORDER BY the rows are a multiset; with it their order still counts.
+    expect(asObserved(block('query', 'SELECT a FROM f_t'), ok(['a'], [])).sorted).toBe(true);
+    expect(asObserved(block('query', 'SELECT a FROM f_t ORDER BY a'), ok(['a'], [])).sorted).toBe(false);
+    const twoRows = compareOutcomes(asObserved(block('query', 'SELECT a FROM f_t'), ok(['a'], [['1'], ['2']])), ok(['a'], [['1'], ['2']]), ok(['a'], [['2'], ['1']]), 'eon');
+    expect(twoRows).toBeNull();
+  });
+
+  test('the stand-in refusal raises the marked code on PostgreSQL, in and out of a transaction block', async () => {
+    const c = new Connection(inject('postgres'), 'postgres');
+    try {
+      expect(await c.run(refusalSql('0A000'))).toMatchObject({ kind: 'error', sqlstate: '0A000' });
+      expect(await c.run('BEGIN')).toMatchObject({ kind: 'ok' });
+      expect(await c.run(refusalSql('0A000'))).toMatchObject({ kind: 'error', sqlstate: '0A000' });
+      // As after eon's refusal inside a block: the block is aborted and COMMIT rolls back.
+      expect(await c.run('SELECT 1')).toMatchObject({ kind: 'error', sqlstate: '25P02' });
+      expect(await c.run('COMMIT')).toMatchObject({ kind: 'ok', command: 'ROLLBACK' });
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('session statements run on every connect, and one that fails fails the connect', async () => {
+    const c = new Connection(inject('postgres'), 'postgres', ["SET application_name = 'diff_cluster_check'"]);
+    const bad = new Connection(inject('postgres'), 'postgres', ["SET no_such_setting_at_all = 'x'"]);
+    try {
+      expect(await c.run('SHOW application_name')).toMatchObject({ rows: [['diff_cluster_check']] });
+      await c.reset();
+      expect(await c.run('SHOW application_name')).toMatchObject({ rows: [['diff_cluster_check']] });
+      const failed = await bad.run('SELECT 1');
+      expect(failed).toMatchObject({ kind: 'error', sqlstate: 'CONNECT' });
+      expect(failed.kind === 'error' ? failed.message : '').toMatch(/session setup failed/);
+    } finally {
+      await c.close();
+      await bad.close();
+    }
+  });
+
+  describe('EON_DIFF_CLUSTER', () => {
+    const before = process.env[DIFF_CLUSTER_ENV];
+    afterEach(() => {
+      if (before === undefined) delete process.env[DIFF_CLUSTER_ENV];
+      else process.env[DIFF_CLUSTER_ENV] = before;
+    });
+
+    test('unset, empty or 1 is one node; 2 or 3 a cluster; anything else is refused', () => {
+      const sizeFor = (v: string | undefined): number => {
+        if (v === undefined) delete process.env[DIFF_CLUSTER_ENV];
+        else process.env[DIFF_CLUSTER_ENV] = v;
+        return diffClusterSize();
+      };
+      expect([sizeFor(undefined), sizeFor(''), sizeFor('1'), sizeFor('2'), sizeFor('3')]).toEqual([1, 1, 1, 2, 3]);
+      for (const bad of ['0', '4', 'three', '2.5']) expect(() => sizeFor(bad)).toThrow(DIFF_CLUSTER_ENV);
+    });
+  });
+
+  test('files are dealt round-robin over the nodes in name order, every node getting some', () => {
+    const files = ['aggregate.sql', 'alter_table.sql', 'arith.sql', 'ctas.sql'];
+    expect(files.map((f) => nodeIndexOf(f, 3))).toEqual([0, 1, 2, 0]);
+    expect(files.map((f) => nodeIndexOf(f, 1))).toEqual([0, 0, 0, 0]);
   });
 });
 

@@ -280,6 +280,7 @@ SELECT id, e FROM alter_table_v2 WHERE id < 5 ORDER BY id
 -- statement
 CREATE TABLE alter_table_n (a int, b text)
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO alter_table_n VALUES (1, 'x'), (NULL, 'y'), (1, NULL), (2, 'z')
 
@@ -289,6 +290,7 @@ ALTER TABLE alter_table_n ADD COLUMN c text DEFAULT 'dflt', DROP COLUMN b
 -- query sorted
 SELECT * FROM alter_table_n
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO alter_table_n VALUES (3, 'w')
 
@@ -304,6 +306,7 @@ ALTER TABLE alter_table_e ADD COLUMN v int NOT NULL
 -- statement
 ALTER TABLE alter_table_e ADD COLUMN s serial
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO alter_table_e (id, v) VALUES (1, 10), (2, 20)
 

@@ -5,6 +5,7 @@
 -- statement
 DROP TABLE IF EXISTS ctas_into, ctas_into2
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_a AS SELECT id, grp, cat, qty * 2 AS q2, price, score, big, flag, d, ts FROM t_items WHERE id <= 300
 
@@ -24,6 +25,7 @@ INSERT INTO ctas_a SELECT id, grp, cat, qty * 2, price, score, big, flag, d, ts 
 -- query
 SELECT count(*) AS n FROM ctas_a WHERE id = 1
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_b (g, n, total) AS SELECT grp, count(*), sum(qty) FROM t_items GROUP BY grp
 
@@ -34,6 +36,7 @@ SELECT g, n, total FROM ctas_b ORDER BY g NULLS FIRST
 SELECT column_name::text AS c, data_type::text AS t FROM information_schema.columns WHERE table_name = 'ctas_b' ORDER BY ordinal_position
 
 -- Fewer names than columns: the rest keep the query's names.
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_c (x) AS SELECT 1 AS a, 'two' AS b, 3.5 AS c, NULL::int AS d
 
@@ -55,24 +58,28 @@ CREATE TABLE ctas_nodata AS SELECT id, grp FROM t_items WITH NO DATA
 -- query
 SELECT count(*) AS n FROM ctas_nodata
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_data AS SELECT id, grp FROM t_items WHERE id < 10 WITH DATA
 
 -- query
 SELECT id, grp FROM ctas_data ORDER BY id
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE IF NOT EXISTS ctas_data AS SELECT 1 AS id
 
 -- query
 SELECT count(*) AS n FROM ctas_data
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_join AS SELECT o.order_id, o.customer, count(l.line_id) AS lines, sum(l.amount) AS amount FROM t_orders o LEFT JOIN t_lines l ON l.order_id = o.order_id GROUP BY o.order_id, o.customer
 
 -- query
 SELECT count(*) AS n, sum(lines) AS lines, sum(amount) AS amount FROM ctas_join
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_setop AS SELECT a AS v FROM t_nopk UNION SELECT qty FROM t_items WHERE id < 20
 
@@ -80,12 +87,14 @@ CREATE TABLE ctas_setop AS SELECT a AS v FROM t_nopk UNION SELECT qty FROM t_ite
 SELECT v FROM ctas_setop ORDER BY v NULLS FIRST
 
 -- SELECT … INTO
+-- @cluster-refuses 0A000
 -- statement
 SELECT id, s INTO ctas_into FROM t_strings WHERE id < 20
 
 -- query
 SELECT id, s FROM ctas_into ORDER BY id
 
+-- @cluster-refuses 0A000
 -- statement
 SELECT grp, count(*) AS n INTO TABLE ctas_into2 FROM t_items GROUP BY grp
 
@@ -93,9 +102,11 @@ SELECT grp, count(*) AS n INTO TABLE ctas_into2 FROM t_items GROUP BY grp
 SELECT grp, n FROM ctas_into2 ORDER BY grp NULLS FIRST
 
 -- Errors
+-- @cluster-refuses 0A000
 -- error 42P07
 CREATE TABLE ctas_a AS SELECT 1 AS x
 
+-- @cluster-refuses 0A000
 -- error 42P07
 SELECT 1 AS x INTO ctas_a
 
@@ -119,6 +130,7 @@ SELECT count(*) AS n FROM pg_class WHERE relname = 'ctas_bad'
 -- statement
 BEGIN
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_tx AS SELECT id FROM t_items WHERE id <= 5
 
@@ -135,6 +147,7 @@ SELECT * FROM ctas_tx
 -- statement
 BEGIN
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE ctas_tx2 AS SELECT id FROM t_items WHERE id <= 5
 

@@ -141,6 +141,7 @@ SELECT id, grp, qty FROM dml_copy
 -- statement
 CREATE TABLE dml_nopk (a int, b text)
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO dml_nopk VALUES (1, 'x'), (1, 'x'), (2, NULL), (NULL, NULL)
 

@@ -2,6 +2,7 @@
 -- TABLE, unique violations (NULLs distinct), ON CONFLICT against a unique index, and lookups the
 -- planner turns into index scans. Scratch tables and their indexes are named indexes_*.
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE indexes_u (id int PRIMARY KEY, email text UNIQUE, a int, b text, UNIQUE (a, b))
 
@@ -102,15 +103,19 @@ CREATE TABLE indexes_n (id int PRIMARY KEY, k int, g text, v numeric(10,2))
 -- statement
 INSERT INTO indexes_n SELECT id, id % 50, grp, price FROM t_items
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE INDEX indexes_n_k ON indexes_n (k)
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE INDEX ON indexes_n (g, k)
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE INDEX IF NOT EXISTS indexes_n_k ON indexes_n (g)
 
+-- @cluster-refuses 0A000
 -- error 42P07
 CREATE INDEX indexes_n_k ON indexes_n (g)
 
@@ -170,6 +175,7 @@ SELECT count(*) AS n FROM indexes_n WHERE g < 'a'
 -- query
 SELECT count(*) AS n FROM indexes_n WHERE k > 10 AND k < 5
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE INDEX indexes_n_v ON indexes_n (v)
 
@@ -205,15 +211,18 @@ SELECT count(*) AS n FROM indexes_n WHERE k = 1000
 SELECT id FROM indexes_n WHERE k = 1000 AND id < 300 ORDER BY id
 
 -- A unique index over existing duplicates fails and creates nothing.
+-- @cluster-refuses 0A000
 -- error 23505
 CREATE UNIQUE INDEX indexes_n_k_u ON indexes_n (k)
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE INDEX indexes_n_k_u ON indexes_n (v)
 
 -- statement
 DROP INDEX indexes_n_k_u
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE UNIQUE INDEX indexes_n_id_u ON indexes_n (id, k)
 
@@ -245,27 +254,33 @@ SELECT count(*) AS n FROM indexes_n WHERE k = 7
 -- statement
 CREATE TABLE indexes_h (a int, b text)
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO indexes_h SELECT a, b FROM t_nopk WHERE a IS NOT NULL AND b IS NOT NULL
 
+-- @cluster-refuses 0A000
 -- error 23505
 CREATE UNIQUE INDEX indexes_h_a ON indexes_h (a)
 
 -- statement
 DELETE FROM indexes_h
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE UNIQUE INDEX indexes_h_a ON indexes_h (a)
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO indexes_h VALUES (1, 'one'), (2, 'two'), (NULL, 'n'), (NULL, 'n')
 
+-- @cluster-refuses 0A000
 -- error 23505
 INSERT INTO indexes_h VALUES (1, 'uno')
 
 -- statement
 INSERT INTO indexes_h VALUES (1, 'uno') ON CONFLICT (a) DO UPDATE SET b = excluded.b
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO indexes_h VALUES (2, 'dos') ON CONFLICT DO NOTHING
 
@@ -276,9 +291,11 @@ SELECT a, b FROM indexes_h ORDER BY a, b
 SELECT a, b FROM indexes_h WHERE a = 1
 
 -- TRUNCATE empties the index with the table.
+-- @cluster-refuses 0A000
 -- statement
 TRUNCATE indexes_h
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO indexes_h VALUES (1, 'again')
 
@@ -286,6 +303,7 @@ INSERT INTO indexes_h VALUES (1, 'again')
 SELECT a, b FROM indexes_h WHERE a = 1
 
 -- UNIQUE constraint names, numbered on a clash, and one beside the primary key.
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE indexes_c (id int PRIMARY KEY UNIQUE, x int UNIQUE, y int, CONSTRAINT indexes_c_named UNIQUE (y), UNIQUE (x, y))
 
@@ -357,6 +375,7 @@ SELECT id, x, y FROM indexes_c ORDER BY id
 DROP TABLE indexes_c
 
 -- The names are free once the table is gone.
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE indexes_c (id int, x int UNIQUE)
 
@@ -376,6 +395,7 @@ DROP TABLE indexes_h
 -- statement
 CREATE TABLE indexes_x (a int)
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE INDEX indexes_x_i ON indexes_x (a)
 

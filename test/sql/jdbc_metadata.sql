@@ -5,9 +5,11 @@
 -- statement
 CREATE TABLE jdbc_metadata_t (id int NOT NULL, name text NOT NULL, amount numeric(10,2), PRIMARY KEY (name, id))
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE UNIQUE INDEX jdbc_metadata_t_id_key ON jdbc_metadata_t (id)
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE INDEX jdbc_metadata_t_amount ON jdbc_metadata_t (amount, name)
 

@@ -231,6 +231,7 @@ SELECT count(*) AS n, count(DISTINCT k -> 'h') AS nh, sum(v) AS s FROM jsonb_key
 -- query
 SELECT k, v FROM jsonb_keys ORDER BY k
 
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE jsonb_gen AS SELECT id, jsonb_build_object('id', id, 'grp', grp, 'qty', qty, 'price', price, 'flag', flag, 'cat', cat) AS doc FROM t_items WHERE id <= 200
 
@@ -247,6 +248,7 @@ SELECT count(*) AS n FROM jsonb_gen WHERE doc ? 'cat' AND doc -> 'cat' <> 'null'
 SELECT id, doc -> 'cat' AS cat FROM jsonb_gen WHERE id <= 60 ORDER BY doc -> 'cat', id
 
 -- Enough rows for the data-engine workers' scan path (20,000+), which must not compile jsonb.
+-- @cluster-refuses 0A000
 -- statement
 CREATE TABLE jsonb_big AS SELECT g AS id, jsonb_build_object('k', g % 7, 'v', (g % 5) || '.0', 'n', g % 5) AS doc FROM (SELECT (a - 1) * 5 + b AS g FROM generate_series(1, 4000) AS a, generate_series(1, 5) AS b) AS s
 

@@ -11,9 +11,11 @@ WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 100) SE
 -- statement
 CREATE TABLE recursive_edges (src int, dst int)
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO recursive_edges SELECT g, g + 1 FROM generate_series(1, 40) AS g
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO recursive_edges VALUES (41, 1), (5, 100), (100, 101), (7, 5), (200, 201), (NULL, 3), (3, NULL)
 

@@ -10,12 +10,14 @@ CREATE TABLE truncate_b (a int, b text)
 -- statement
 INSERT INTO truncate_a SELECT id, grp FROM t_items
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO truncate_b SELECT a, b FROM t_nopk
 
 -- query
 SELECT (SELECT count(*) FROM truncate_a) AS a, (SELECT count(*) FROM truncate_b) AS b
 
+-- @cluster-refuses 0A000
 -- statement
 TRUNCATE truncate_a
 
@@ -37,15 +39,18 @@ INSERT INTO truncate_a SELECT id, grp FROM t_items WHERE id > 2
 -- statement
 VACUUM truncate_a
 
+-- @cluster-refuses 0A000
 -- statement
 TRUNCATE TABLE truncate_a, truncate_b RESTART IDENTITY CASCADE
 
 -- query
 SELECT (SELECT count(*) FROM truncate_a) AS a, (SELECT count(*) FROM truncate_b) AS b
 
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO truncate_b VALUES (1, 'x'), (1, 'x'), (NULL, NULL)
 
+-- @cluster-refuses 0A000
 -- statement
 TRUNCATE ONLY truncate_b CONTINUE IDENTITY RESTRICT
 
@@ -119,6 +124,7 @@ COMMIT
 SELECT id, v FROM truncate_a ORDER BY id
 
 -- ROLLBACK TO a savepoint undoes a TRUNCATE after it.
+-- @cluster-refuses 0A000
 -- statement
 INSERT INTO truncate_b SELECT a, b FROM t_nopk
 

@@ -26,7 +26,7 @@ export function sqlString(s: string): string {
 
 type Literal = string;
 
-interface TableData {
+export interface TableData {
   name: string;
   ddl: string;
   columns: string[];
@@ -238,17 +238,16 @@ export function generateTables(seed: number = datasetSeed): TableData[] {
 
 /** The data set as a list of SQL statements: CREATE TABLE then batched multi-row INSERTs. */
 export function datasetStatements(options: LoadOptions = {}, seed: number = datasetSeed): string[] {
-  const out: string[] = [];
-  for (const table of generateTables(seed)) {
-    out.push(table.ddl);
-    const rows = options.reverse === true ? [...table.rows].reverse() : table.rows;
-    for (let i = 0; i < rows.length; i += insertBatchRowsMax) {
-      const batch = rows.slice(i, i + insertBatchRowsMax);
-      out.push(
-        `INSERT INTO ${table.name} (${table.columns.join(', ')}) VALUES\n` +
-          batch.map((r) => `(${r.join(', ')})`).join(',\n'),
-      );
-    }
+  return generateTables(seed).flatMap((table) => tableStatements(table, options));
+}
+
+/** One table's CREATE TABLE, then its rows in batched multi-row INSERTs. */
+export function tableStatements(table: TableData, options: LoadOptions = {}): string[] {
+  const out = [table.ddl];
+  const rows = options.reverse === true ? [...table.rows].reverse() : table.rows;
+  for (let i = 0; i < rows.length; i += insertBatchRowsMax) {
+    const batch = rows.slice(i, i + insertBatchRowsMax);
+    out.push(`INSERT INTO ${table.name} (${table.columns.join(', ')}) VALUES\n` + batch.map((r) => `(${r.join(', ')})`).join(',\n'));
   }
   return out;
 }

@@ -27,7 +27,15 @@ export interface SqlBlock {
   file: string;
   /** 1-based line of the directive. */
   line: number;
+  /**
+   * `-- @cluster-refuses SQLSTATE` among the block's comment lines: on a cluster of several nodes
+   * eon must refuse the block with exactly this code (a documented single-node-only feature).
+   */
+  clusterRefuses?: string;
 }
+
+/** The marker line of SqlBlock.clusterRefuses; its code is checked when the file is parsed. */
+const clusterRefusesMarker = /^--\s*@cluster-refuses\b\s*(\S*)/;
 
 /** Parses a test/sql file: blank-line separated blocks, each opened by a `-- query|statement|error` line. */
 export function parseSqlLogic(text: string, file: string): SqlBlock[] {
@@ -42,6 +50,9 @@ export function parseSqlLogic(text: string, file: string): SqlBlock[] {
     while (i < lines.length && (lines[i] ?? '').trim() !== '') chunk.push(lines[i++] ?? '');
     const header = chunk.findIndex((l) => /^--\s*(query|statement|error)\b/.test(l.trim()));
     if (header < 0) {
+      if (chunk.some((l) => clusterRefusesMarker.test(l.trim()))) {
+        throw new Error(`${file}:${start + 1}: @cluster-refuses must be in the comment lines just above a block's directive`);
+      }
       if (chunk.every((l) => l.trim().startsWith('--'))) continue; // a comment-only block
       throw new Error(`${file}:${start + 1}: block without a -- query/statement/error directive`);
     }
@@ -64,6 +75,14 @@ export function parseSqlLogic(text: string, file: string): SqlBlock[] {
       else if (kind === 'query' && flag === 'approx') block.approx = true;
       else if (kind === 'error' && /^[0-9A-Z]{5}$/.test(flag)) block.sqlstate = flag;
       else throw new Error(`${file}:${block.line}: unknown flag ${flag} for ${kind}`);
+    }
+    for (const l of chunk.slice(0, header)) {
+      const m = clusterRefusesMarker.exec(l.trim());
+      if (m === null) continue;
+      const code = m[1] ?? '';
+      if (!/^[0-9A-Z]{5}$/.test(code)) throw new Error(`${file}:${start + 1}: @cluster-refuses needs a SQLSTATE, got '${code}'`);
+      if (block.clusterRefuses !== undefined) throw new Error(`${file}:${start + 1}: two @cluster-refuses markers on one block`);
+      block.clusterRefuses = code;
     }
     if (block.sql === '') throw new Error(`${file}:${block.line}: empty ${kind} block`);
     blocks.push(block);
@@ -93,6 +112,8 @@ export class Connection {
   constructor(
     private readonly info: ConnInfo,
     readonly label: string,
+    /** Run after each connect, before any block (e.g. the cluster mode's session settings). */
+    private readonly sessionSql: readonly string[] = [],
   ) {}
 
   private async connected(): Promise<pg.Client> {
@@ -107,6 +128,12 @@ export class Connection {
       if (this.client === client) this.client = null;
     });
     await client.connect();
+    try {
+      for (const sql of this.sessionSql) await client.query(sql);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw new Error(`session setup failed: ${errorMessage(e)}`);
+    }
     this.client = client;
     return client;
   }
@@ -211,6 +238,35 @@ export function compareOutcomes(block: SqlBlock, reference: Outcome, target: Out
     `rows differ (first at row ${firstBad}; PostgreSQL ${refRows.length} rows, ${targetName} ${gotRows.length} rows)\n` +
     `columns: ${refCols}\n--- PostgreSQL\n${printRows(refRows, firstBad)}\n--- ${targetName}\n${printRows(gotRows, firstBad)}`
   );
+}
+
+/** What the reference runs in place of a block marked `-- @cluster-refuses CODE` in cluster mode. */
+export function refusalSql(code: string): string {
+  return `DO $$ BEGIN RAISE EXCEPTION 'refused on a cluster (@cluster-refuses ${code})' USING ERRCODE = '${code}'; END $$`;
+}
+
+/** eon must refuse with exactly `code`: an answer or another error fails, so a stale marker shows up once the feature works on a cluster. */
+export function compareRefusal(code: string, reference: Outcome, target: Outcome, targetName: string): string | null {
+  if (reference.kind !== 'error' || reference.sqlstate !== code) {
+    return `the reference did not raise the stand-in refusal ${code}: ${reference.kind === 'error' ? `${reference.sqlstate} ${reference.message}` : reference.command}`;
+  }
+  if (target.kind !== 'error') {
+    return `${targetName} answered a block marked @cluster-refuses ${code}: remove the marker if the answer is right (${target.command} ${String(target.rowCount)})`;
+  }
+  if (target.sqlstate !== code) return `${targetName} failed with ${target.sqlstate} (${target.message}), the marker expects the refusal ${code}`;
+  return null;
+}
+
+/**
+ * The block as PostgreSQL answered it: an error with its code, an answer as a query or a
+ * statement. A query without ORDER BY compares as a multiset: the file counted on its rows being
+ * at most one, which a refused TRUNCATE earlier may have changed.
+ */
+export function asObserved(block: SqlBlock, reference: Outcome): SqlBlock {
+  if (reference.kind === 'error') return block.kind === 'error' && block.sqlstate === reference.sqlstate ? block : { ...block, kind: 'error', sqlstate: reference.sqlstate };
+  const { sqlstate: _pinned, ...rest } = block;
+  const kind = block.kind !== 'error' ? block.kind : reference.columns.length > 0 ? 'query' : 'statement';
+  return { ...rest, kind, sorted: block.sorted || (kind === 'query' && !/\border\s+by\b/i.test(block.sql)) };
 }
 
 function sortRows(rows: (string | null)[][]): (string | null)[][] {
