@@ -7,6 +7,7 @@
 
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { resultDifference } from '../agreement.js';
@@ -15,7 +16,7 @@ import { startEngine } from '../engines/index.js';
 import { startEonCluster, type EonClusterEngine } from '../engines/eon-cluster.js';
 import type { BenchEngine, Cell, EngineName } from '../engines/index.js';
 import { WireClientPool } from '../engines/wire.js';
-import { withWorkDir } from '../process.js';
+import { sleep, withWorkDir } from '../process.js';
 import { processUsage, usageBetween, type ProcessUsage } from '../process-usage.js';
 import { progressBar } from '../progress.js';
 import { costRatio, formatNumber, machineInfo } from '../report.js';
@@ -42,6 +43,11 @@ export const TPCH_CLUSTER_COVERAGE = 'spread';
 export const TPCH_CLUSTER_SESSION_SETUP: readonly string[] = [`SET eon.coverage = '${TPCH_CLUSTER_COVERAGE}'`];
 /** The cluster loads each CSV in pieces of this many rows (one \copy each), so its minutes-long load shows progress. */
 export const CLUSTER_LOAD_CHUNK_ROWS = 25_000;
+/**
+ * Before its queries the cluster sits idle this long while each node's use is read: what gossip,
+ * replication and background work cost anyway, to read the per-query figures against.
+ */
+export const CLUSTER_IDLE_BASELINE_MS = 3_000;
 /** Peers run before eon so eon's worst queries (by ratio) can be explained while it still runs. */
 const PEER_FIRST: readonly EngineName[] = ['duckdb', 'postgres'];
 
@@ -62,6 +68,8 @@ interface NodeFigures {
   partitionsHeld: number | null;
   stats: Record<string, number | string | null>;
   queries: ProcessUsage | null;
+  /** Its use per second while the cluster sat idle before the queries (CLUSTER_IDLE_BASELINE_MS). */
+  idlePerSecond: ProcessUsage | null;
 }
 
 interface EngineOutcome {
@@ -74,6 +82,8 @@ interface EngineOutcome {
   queries: Record<number, QueryOutcome>;
   errors: string[];
   nodeFigures?: NodeFigures[];
+  /** The machine's 1-minute load average when the engine's queries started and ended (other work skews every figure). */
+  loadAverages?: [number, number];
 }
 
 interface Explained {
@@ -181,7 +191,14 @@ async function runEngine(
     const bar = progressBar(`${label}: queries`, options.log);
     const queries = selectedQueries(options);
     const pids = cluster?.nodeProcesses().map((n) => n.pid) ?? [];
+    let idle: (ProcessUsage | null)[] = [];
+    if (cluster !== null) {
+      const before = pids.map(processUsage);
+      await sleep(CLUSTER_IDLE_BASELINE_MS);
+      idle = pids.map((pid, n) => perRun(usageBetween(before[n]!, processUsage(pid)), CLUSTER_IDLE_BASELINE_MS / 1000));
+    }
     const atStart = pids.map(processUsage);
+    const loadAtStart = os.loadavg()[0]!;
     for (const [i, q] of queries.entries()) {
       bar.update(i / queries.length, `Q${q.number}`);
       const before = pids.map(processUsage);
@@ -190,7 +207,8 @@ async function runEngine(
     }
     bar.update(1);
     bar.done();
-    if (cluster !== null) outcome.nodeFigures = await nodeFigures(cluster, atStart);
+    outcome.loadAverages = [loadAtStart, os.loadavg()[0]!];
+    if (cluster !== null) outcome.nodeFigures = await nodeFigures(cluster, atStart, idle);
     await beforeStop(engine, outcome);
   } finally {
     await engine.stop();
@@ -198,13 +216,13 @@ async function runEngine(
   return outcome;
 }
 
-/** A usage over `runs` runs, per run. */
+/** A usage over `runs` runs (or seconds), per run. */
 function perRun(usage: ProcessUsage | null, runs: number): ProcessUsage | null {
   return usage === null ? null : { cpuMs: usage.cpuMs / runs, bytesWritten: usage.bytesWritten / runs, bytesRead: usage.bytesRead / runs };
 }
 
 /** Each node's own entry of its GET /v1/cluster, and what its process used since `atStart`. */
-async function nodeFigures(cluster: EonClusterEngine, atStart: readonly (ProcessUsage | null)[]): Promise<NodeFigures[]> {
+async function nodeFigures(cluster: EonClusterEngine, atStart: readonly (ProcessUsage | null)[], idle: readonly (ProcessUsage | null)[]): Promise<NodeFigures[]> {
   const views = await cluster.readViews();
   return cluster.nodeProcesses().map((n, i) => {
     const view = views[i] ?? null;
@@ -216,6 +234,7 @@ async function nodeFigures(cluster: EonClusterEngine, atStart: readonly (Process
       partitionsHeld: self?.partitionsHeld ?? null,
       stats: { ...(self?.stats ?? {}) },
       queries: usageBetween(atStart[i] ?? null, processUsage(n.pid)),
+      idlePerSecond: idle[i] ?? null,
     };
   });
 }
@@ -447,14 +466,14 @@ function clusterTables(cluster: EngineOutcome, single: EngineOutcome | undefined
     rows,
     notes: [
       `Every session the bench opens on the cluster first runs \`${TPCH_CLUSTER_SESSION_SETUP.join('; ')}\`. Statements go to node 0 (it coordinates); the data went in through node 0 too.`,
-      'CPU ms and KB written are per run of the query (its warm-up and timed runs, averaged), read from each node process\'s /proc/<pid>/stat (user + system time of all its threads) and /proc/<pid>/io (wchar: bytes passed to write/send calls). The nodes expose no count of bytes sent to each other: GET /v1/cluster has no RPC byte counter, so "KB written" is the nearest outside measure of the bytes a query shuffles; it also counts node 0\'s answer to the bench, the gossip every node sends all the time, and any file writes (none are expected while querying).',
+      'CPU ms and KB written are per run of the query (its warm-up and timed runs, averaged; the kernel counts CPU in 10 ms ticks, so small figures are coarse), read from each node process\'s /proc/<pid>/stat (user + system time of all its threads) and /proc/<pid>/io (wchar: bytes passed to write/send calls). The nodes expose no count of bytes sent to each other: GET /v1/cluster has no RPC byte counter, so "KB written" is the nearest outside measure of the bytes a query shuffles; it also counts node 0\'s answer to the bench, the gossip every node sends all the time, and any file writes (none are expected while querying).',
     ],
   };
   const figures = cluster.nodeFigures ?? [];
   const statNames = [...new Set(figures.flatMap((f) => Object.keys(f.stats)))];
   const nodeTable: ReportTable = {
     title: `${label}: each node after the queries (its own GET /v1/cluster entry, and its process's use while the queries ran)`,
-    columns: ['node', 'id', 'partitions owned / held', 'CPU s (queries)', 'MB written', 'MB read', 'statementsPerSecond', 'meanResponseMs', 'errorRate'],
+    columns: ['node', 'id', 'partitions owned / held', 'CPU s (queries)', 'MB written', 'MB read', 'idle CPU ms/s', 'idle KB written/s', 'statementsPerSecond', 'meanResponseMs', 'errorRate'],
     rows: figures.map((f) => [
       `n${f.index}`,
       f.id ?? 'did not answer',
@@ -462,11 +481,14 @@ function clusterTables(cluster: EngineOutcome, single: EngineOutcome | undefined
       f.queries === null ? '–' : formatNumber(f.queries.cpuMs / 1000),
       f.queries === null ? '–' : formatNumber(f.queries.bytesWritten / 2 ** 20),
       f.queries === null ? '–' : formatNumber(f.queries.bytesRead / 2 ** 20),
+      f.idlePerSecond === null ? '–' : formatNumber(f.idlePerSecond.cpuMs),
+      f.idlePerSecond === null ? '–' : kb(f.idlePerSecond.bytesWritten),
       String(f.stats.statementsPerSecond ?? '–'),
       String(f.stats.meanResponseMs ?? '–'),
       String(f.stats.errorRate ?? '–'),
     ]),
     notes: [
+      `"idle": each node's use per second over the ${CLUSTER_IDLE_BASELINE_MS / 1000} s the cluster sat idle right before the queries (gossip, replication, background work); a query's per-run figures include that much per second it ran.`,
       `GET /v1/cluster gives per node: ${statNames.length === 0 ? '(nothing: no node answered)' : statNames.join(', ')}. None of them counts statements run (statementsPerSecond is a recent rate, read after the queries) or bytes sent between nodes; all of them are in the JSON report.`,
     ],
   };
@@ -573,6 +595,10 @@ function buildReport(
       nodes: options.nodes > 1 ? `1 and ${options.nodes}` : 1,
       ...(options.queries === undefined ? {} : { queries: queries.map((q) => `Q${q.number}`).join(', ') }),
       ...(options.nodes > 1 ? { 'cluster sessions run': TPCH_CLUSTER_SESSION_SETUP.join('; ') } : {}),
+      'machine load (1-min load average) at the start / end of each engine\'s queries': outcomes
+        .filter((o) => o.loadAverages !== undefined)
+        .map((o) => `${label(o)} ${o.loadAverages!.map((l) => formatNumber(l)).join(' / ')}`)
+        .join('; '),
     },
     engines: outcomes.map((o) => ({ name: label(o), description: o.description || 'did not start' })),
     tables,
@@ -595,6 +621,7 @@ function buildReport(
           Object.entries(o.queries).map(([n, r]) => [n, { rows: r.rows ?? null, error: r.error ?? null, ...(r.measure ?? {}), ...(r.perNode === undefined ? {} : { perNode: r.perNode }) }]),
         ),
         ...(o.nodeFigures === undefined ? {} : { nodeFigures: o.nodeFigures }),
+        loadAverages: o.loadAverages ?? null,
       })),
       ...(cluster === undefined
         ? {}
