@@ -78,6 +78,7 @@ function positiveInt(flag: string, text: string | undefined, fallback: number, m
   return n;
 }
 
+/** The suites that take --nodes above 1, named in the usage error of the others. */
 function multiNodeSuites(): string {
   return Object.values(suites).filter((s) => s.multiNode === true).map((s) => s.name).join(' and ');
 }

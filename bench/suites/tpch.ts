@@ -112,16 +112,22 @@ async function runTpch(options: SuiteOptions): Promise<SuiteReport> {
     const order = [...options.engines].sort((a, b) => Number(!PEER_FIRST.includes(a)) - Number(!PEER_FIRST.includes(b)));
     const outcomes: EngineOutcome[] = [];
     let explained: Explained[] = [];
+    let clusterExplained: Explained[] = [];
     for (const name of order) {
       const outcome = await runEngine(name, data, options, async (engine, own) => {
-        if (name === 'eon') explained = await explainWorst(engine, own, outcomes, options);
+        if (name === 'eon') explained = await explainWorst(engine, own, outcomes, options, labelOf(own, options));
       });
       outcomes.push(outcome);
-      // The cluster right after eon alone, on the same data.
-      if (name === 'eon' && options.nodes > 1) outcomes.push(await runEngine(name, data, options, async () => undefined, options.nodes));
+      // The cluster right after eon alone, on the same data; its worst queries are those furthest from eon alone's time.
+      if (name === 'eon' && options.nodes > 1) {
+        const explain = async (engine: BenchEngine, own: EngineOutcome): Promise<void> => {
+          clusterExplained = await explainWorst(engine, own, [outcome], options, labelOf(own, options));
+        };
+        outcomes.push(await runEngine(name, data, options, explain, options.nodes));
+      }
     }
     outcomes.sort((a, b) => options.engines.indexOf(a.name) - options.engines.indexOf(b.name) || a.nodes - b.nodes);
-    return buildReport(date, options, data, generateSeconds, outcomes, explained);
+    return buildReport(date, options, data, generateSeconds, outcomes, explained, clusterExplained);
   });
 }
 
@@ -345,11 +351,11 @@ function worstQueries(eon: EngineOutcome, peers: readonly EngineOutcome[]): numb
   return scored.sort((a, b) => b.score - a.score).slice(0, WORST_EXPLAINED).map((s) => s.query);
 }
 
-async function explainWorst(engine: BenchEngine, eon: EngineOutcome, peers: readonly EngineOutcome[], options: SuiteOptions): Promise<Explained[]> {
+async function explainWorst(engine: BenchEngine, eon: EngineOutcome, peers: readonly EngineOutcome[], options: SuiteOptions, label: string): Promise<Explained[]> {
   const explained: Explained[] = [];
   for (const number of worstQueries(eon, peers)) {
     const q = TPCH_QUERIES[number - 1]!;
-    options.log(`eon: EXPLAIN ANALYZE Q${number}`);
+    options.log(`${label}: EXPLAIN ANALYZE Q${number}`);
     try {
       const rows = await engine.query(`EXPLAIN ANALYZE ${q.sql(options.sf)}`);
       explained.push({ query: number, text: rows.map((r) => String(r[0])).join('\n') });
@@ -502,6 +508,7 @@ function buildReport(
   generateSeconds: number,
   outcomes: readonly EngineOutcome[],
   explained: readonly Explained[],
+  clusterExplained: readonly Explained[],
 ): SuiteReport {
   const agreed = agreement(outcomes, options);
   const queries = selectedQueries(options);
@@ -583,6 +590,14 @@ function buildReport(
       notes: explained.map((e) => `Q${e.query}:\n\n\`\`\`\n${e.text}\n\`\`\``),
     });
   }
+  if (cluster !== undefined && clusterExplained.length > 0) {
+    tables.push({
+      title: `EXPLAIN ANALYZE of ${clusterLabel}'s ${clusterExplained.length} worst queries (by ratio to ${singleLabel}), run on node 0`,
+      columns: ['query', `${clusterLabel} median ms`, `${singleLabel} median ms`],
+      rows: clusterExplained.map((e) => [`Q${e.query}`, formatNumber(median(cluster, e.query) ?? NaN), formatNumber(median(eon, e.query) ?? NaN)]),
+      notes: clusterExplained.map((e) => `Q${e.query}:\n\n\`\`\`\n${e.text}\n\`\`\``),
+    });
+  }
   return {
     suite: 'tpch',
     date,
@@ -627,6 +642,7 @@ function buildReport(
         ? {}
         : { cluster: { nodes: cluster.nodes, coverage: TPCH_CLUSTER_COVERAGE, geomeanVsSingleNode: eon === undefined ? null : means.get(cluster)! / means.get(eon)!, rpcBytesCounter: false } }),
       explained,
+      clusterExplained,
     },
     chart: {
       title: `TPC-H SF ${options.sf}: median ms per query`,

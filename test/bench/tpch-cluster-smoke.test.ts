@@ -23,6 +23,7 @@ interface TpchClusterJson {
   agreement: { ok: boolean; checks: string[] };
   parameters: Record<string, string | number>;
   data: {
+    clusterExplained: { query: number; text: string }[];
     cluster?: { nodes: number; coverage: string; geomeanVsSingleNode: number | null; rpcBytesCounter: boolean };
     engines: {
       name: string;
@@ -77,6 +78,9 @@ describe('bench tpch --nodes smoke', () => {
         expect(n0.cpuMs).toBeGreaterThan(0);
         expect(n0.bytesWritten).toBeGreaterThan(0);
       }
+      // The cluster's three queries furthest from eon alone's time are explained, as run on node 0.
+      expect(json.data.clusterExplained).toHaveLength(3);
+      for (const x of json.data.clusterExplained) expect(x.text).toMatch(/Execution: \d+ rows/);
       expect(json.data.cluster).toMatchObject({ nodes: 2, coverage: 'spread', rpcBytesCounter: false });
       expect(json.data.cluster!.geomeanVsSingleNode).toBeGreaterThan(0);
     },
