@@ -592,7 +592,7 @@ function buildReport(
   }
   if (cluster !== undefined && clusterExplained.length > 0) {
     tables.push({
-      title: `EXPLAIN ANALYZE of ${clusterLabel}'s ${clusterExplained.length} worst queries (by ratio to ${singleLabel}), run on node 0`,
+      title: `EXPLAIN ANALYZE, on node 0, of the ${clusterExplained.length} queries where ${clusterLabel} is furthest behind ${singleLabel} (by ratio)`,
       columns: ['query', `${clusterLabel} median ms`, `${singleLabel} median ms`],
       rows: clusterExplained.map((e) => [`Q${e.query}`, formatNumber(median(cluster, e.query) ?? NaN), formatNumber(median(eon, e.query) ?? NaN)]),
       notes: clusterExplained.map((e) => `Q${e.query}:\n\n\`\`\`\n${e.text}\n\`\`\``),
