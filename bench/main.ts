@@ -50,7 +50,8 @@ Suites: ${Object.keys(suites).join(', ')}
 
 Options:
   --sf X                TPC-H scale factor, e.g. 0.01, 0.1, 1 (default ${tpchDefaultSf})
-  --nodes N             eon nodes (default 1; kv also takes 2 to ${nodesMax}: eon runs alone and as a local cluster of N)
+  --nodes N             eon nodes (default 1; kv and tpch also take 2 to ${nodesMax}: eon runs alone and as a local cluster of N)
+  --queries a,b,c       the queries to run by number (tpch; default all 22)
   --rows N              rows to generate (default: the suite's: micro 10000000, ingest, kv and pgbench 1000000)
   --engines a,b,c       engines to run, in order (default ${engineNames.join(',')})
   --runs N              timed warm runs per query (default ${defaultRuns})
@@ -77,6 +78,25 @@ function positiveInt(flag: string, text: string | undefined, fallback: number, m
   return n;
 }
 
+/** The suites that take --nodes above 1, named in the usage error of the others. */
+function multiNodeSuites(): string {
+  return Object.values(suites).filter((s) => s.multiNode === true).map((s) => s.name).join(' and ');
+}
+
+/** `--queries 1,6,14`: distinct numbers from 1 to the suite's query count, in the order given. */
+function queryNumbers(suite: Suite, text: string): number[] {
+  const count = suite.queryCount;
+  if (count === undefined) throw new BenchUsageError(`--queries: suite '${suite.name}' has no numbered queries`);
+  const out: number[] = [];
+  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const n = Number(part.replace(/^q/i, ''));
+    if (!Number.isInteger(n) || n < 1 || n > count) throw new BenchUsageError(`--queries: '${part}' is not a query number from 1 to ${count}`);
+    if (!out.includes(n)) out.push(n);
+  }
+  if (out.length === 0) throw new BenchUsageError('--queries names no query');
+  return out;
+}
+
 export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
   let parsed;
   try {
@@ -95,6 +115,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
         seed: { type: 'string' },
         'load-connections': { type: 'string' },
         seconds: { type: 'string' },
+        queries: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -119,8 +140,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
   const sf = values.sf === undefined ? tpchDefaultSf : Number(values.sf);
   if (!(Number.isFinite(sf) && sf > 0 && sf <= sfMax)) throw new BenchUsageError(`--sf must be a number above 0 and at most ${sfMax}, got '${values.sf}'`);
   const nodes = positiveInt('nodes', values.nodes, 1, Number.MAX_SAFE_INTEGER);
-  if (nodes !== 1 && suite.multiNode !== true) throw new BenchUsageError(`--nodes ${nodes}: suite '${suite.name}' runs eon as a single node (only kv runs it as a cluster too)`);
+  if (nodes !== 1 && suite.multiNode !== true) throw new BenchUsageError(`--nodes ${nodes}: suite '${suite.name}' runs eon as a single node (only ${multiNodeSuites()} run it as a cluster too)`);
   if (nodes > nodesMax) throw new BenchUsageError(`--nodes must be at most ${nodesMax} (every node runs on this machine), got ${nodes}`);
+  const queries = values.queries === undefined ? undefined : queryNumbers(suite, values.queries);
   return {
     suite,
     options: {
@@ -133,6 +155,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand | 'help' {
       loadConnections: positiveInt('load-connections', values['load-connections'], defaultLoadConnections, loadConnectionsMax),
       nodes,
       ...(values.seconds === undefined ? {} : { seconds: positiveInt('seconds', values.seconds, 1, secondsMax) }),
+      ...(queries === undefined ? {} : { queries }),
     },
     outDir: path.resolve(values.out ?? path.join(repoRoot(), 'bench', 'results')),
   };

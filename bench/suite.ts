@@ -20,6 +20,8 @@ export interface SuiteOptions {
   nodes: number;
   /** Seconds per fixed-duration run, when given (`--seconds`); otherwise the suite's own, by table size. */
   seconds?: number;
+  /** The numbered queries to run (`--queries`), for a suite with `queryCount`; all of them when absent. */
+  queries?: readonly number[];
   /** Progress lines (to stderr), so a long run shows where it is. */
   log(message: string): void;
 }
@@ -30,6 +32,8 @@ export interface Suite {
   readonly defaultRows: number;
   /** Whether the suite takes `--nodes` above 1 (the others run eon as one node only). */
   readonly multiNode?: boolean;
+  /** How many numbered queries the suite has, when `--queries` may choose among them. */
+  readonly queryCount?: number;
   run(options: SuiteOptions): Promise<SuiteReport>;
 }
 

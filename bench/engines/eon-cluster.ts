@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startLocalNode, stopLocalNode } from '../../src/cli/local-cluster.js';
 import type { LocalNode } from '../../src/cli/local-cluster.js';
 import { oneSettledRing } from '../../src/cluster/view/cluster-view.js';
+import type { ClusterView } from '../../src/cluster/view/cluster-view.js';
 import { readClusterView } from '../../src/cli/status.js';
 import { TABLE_REPLICAS_DEFAULT, WRITE_QUORUM_DEFAULT, READ_QUORUM_DEFAULT } from '../../src/cluster/replication/table-quorum.js';
 import { freePort, onInterrupt, sleep } from '../process.js';
@@ -27,7 +28,12 @@ const VIEW_TIMEOUT_MS = 2_000;
 /** Keep-alive sockets the bench's REST client keeps open to each node. */
 const REST_SOCKETS_PER_NODE_MAX = 8;
 
-export async function startEonCluster(nodes: number): Promise<EonClusterEngine> {
+export interface EonClusterOptions {
+  /** Statements every session the bench opens runs first (the tpch suite's SET eon.coverage). */
+  sessionSetup?: readonly string[];
+}
+
+export async function startEonCluster(nodes: number, options: EonClusterOptions = {}): Promise<EonClusterEngine> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'eon-bench-cluster-'));
   const config = {
     nodes,
@@ -58,7 +64,7 @@ export async function startEonCluster(nodes: number): Promise<EonClusterEngine> 
     throw e;
   }
   const targets = started.map((n): WireTarget => ({ host: '127.0.0.1', port: n.pgPort, user: 'eon', database: 'eon' }));
-  return new EonClusterEngine(targets, started, async () => {
+  return new EonClusterEngine(targets, started, options.sessionSetup ?? [], async () => {
     try {
       await stopAll();
     } finally {
@@ -75,9 +81,10 @@ export class EonClusterEngine extends WireEngine {
   constructor(
     private readonly targets: readonly WireTarget[],
     private readonly nodes: readonly LocalNode[],
+    private readonly sessionSetup: readonly string[],
     private readonly stopNodes: () => Promise<void>,
   ) {
-    super(new WireClientPool(targets[0]!));
+    super(new WireClientPool(targets[0]!, sessionSetup));
     this.agents = nodes.map(() => new http.Agent({ keepAlive: true, maxSockets: REST_SOCKETS_PER_NODE_MAX }));
   }
 
@@ -86,11 +93,21 @@ export class EonClusterEngine extends WireEngine {
     return this.targets;
   }
 
+  /** Each node's process id and ports, in node order (node 0 takes the bench's statements). */
+  nodeProcesses(): readonly { index: number; pid: number | undefined; pgPort: number; httpPort: number }[] {
+    return this.nodes.map((n) => ({ index: n.index, pid: n.process.pid, pgPort: n.pgPort, httpPort: n.httpPort }));
+  }
+
+  /** Each node's own GET /v1/cluster (null for a node that did not answer), in node order. */
+  readViews(): Promise<(ClusterView | null)[]> {
+    return Promise.all(this.nodes.map((n) => readClusterView(`127.0.0.1:${n.httpPort}`, undefined, VIEW_TIMEOUT_MS).catch(() => null)));
+  }
+
   /** The load's connections go round the nodes too: each coordinates (and replicates) its statements. */
   override insertValues(source: LoadSource, options: InsertOptions): Promise<void> {
     let next = 0;
     return insertInParallel(source, options, async () => {
-      const pool = new WireClientPool(this.targets[next++ % this.targets.length]!);
+      const pool = new WireClientPool(this.targets[next++ % this.targets.length]!, this.sessionSetup);
       const client = await pool.connect();
       return { run: (sql) => client.query(sql), close: () => client.end() };
     });

@@ -27,7 +27,11 @@ export class WireClientPool {
   private main: pg.Client | null = null;
   private readonly extra = new Set<pg.Client>();
 
-  constructor(readonly target: WireTarget) {}
+  /** `sessionSetup`: statements every new session runs before anything else (such as a SET a suite measures under). */
+  constructor(
+    readonly target: WireTarget,
+    private readonly sessionSetup: readonly string[] = [],
+  ) {}
 
   async connect(): Promise<pg.Client> {
     const client = new pg.Client({
@@ -37,6 +41,12 @@ export class WireClientPool {
       query_timeout: statementTimeoutMs,
     });
     await client.connect();
+    try {
+      for (const sql of this.sessionSetup) await client.query(sql);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
     return client;
   }
 

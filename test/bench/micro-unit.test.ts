@@ -26,6 +26,9 @@ describe('parseBenchArgs', () => {
     if (kv === 'help') throw new Error('unexpected help');
     expect([kv.options.nodes, kv.options.seconds, kv.options.rows]).toEqual([3, 10, 100_000]);
     expect(cmd.outDir).toBe('/tmp/x');
+    const tpch = parseBenchArgs(['tpch', '--nodes', '3', '--queries', '6,q1,6, 14']);
+    if (tpch === 'help') throw new Error('unexpected help');
+    expect([tpch.options.nodes, tpch.options.queries]).toEqual([3, [6, 1, 14]]);
   });
 
   it('rejects bad input with a usage error', () => {
@@ -37,9 +40,12 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['micro', '--bogus'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['tpch', '--sf', '0'])).toThrow(/--sf/);
     expect(() => parseBenchArgs(['tpch', '--sf', 'big'])).toThrow(/--sf/);
-    expect(() => parseBenchArgs(['tpch', '--nodes', '3'])).toThrow(/single node/);
+    expect(() => parseBenchArgs(['micro', '--nodes', '3'])).toThrow(/single node/);
     expect(() => parseBenchArgs(['kv', '--nodes', '8'])).toThrow(/--nodes must be at most 7/);
     expect(() => parseBenchArgs(['kv', '--seconds', '0'])).toThrow(/--seconds/);
+    expect(() => parseBenchArgs(['tpch', '--queries', '23'])).toThrow(/--queries: '23' is not a query number from 1 to 22/);
+    expect(() => parseBenchArgs(['tpch', '--queries', ','])).toThrow(/--queries names no query/);
+    expect(() => parseBenchArgs(['micro', '--queries', '1'])).toThrow(/has no numbered queries/);
     expect(parseBenchArgs(['--help'])).toBe('help');
   });
 });
