@@ -324,7 +324,12 @@ function bindConflict(c: OnConflictClause | undefined, table: TableSchema, alias
   if (c === undefined) return null;
   const noMatch = (): EonError => new EonError('invalid_column_reference', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   const uniques = (table.indexes ?? []).filter((i) => i.unique);
-  if (table.primaryKey.length === 0 && uniques.length === 0) throw noMatch();
+  if (table.primaryKey.length === 0 && uniques.length === 0) {
+    // As PostgreSQL: DO NOTHING without a target on a table with no unique constraint has nothing
+    // to conflict with, and inserts as a plain INSERT.
+    if (c.infer === undefined && c.action !== 'ONCONFLICT_UPDATE') return null;
+    throw noMatch();
+  }
   const infer = c.infer;
   let inferred = false;
   let target: ConflictAction['target'] = table.primaryKey.length > 0 && uniques.length === 0 ? 'pk' : 'any';

@@ -223,7 +223,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'replication', close: () => replicating.stop() });
     // Fragments of other nodes' statements run here over the partitions this node serves; this
     // node's statements read the partitions it does not serve on the nodes that do.
-    fragments = startFragments(store, pool, clusterNode);
+    fragments = startFragments(store, pool, clusterNode, (table, partition, node) => replicating.lagging(table, partition, node));
     // Replicas that missed writes (a crash, a cut link) are compared and repaired in the background.
     const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replicating.clock, log });
     antiEntropy.start();

@@ -148,6 +148,17 @@ INSERT INTO dml_nopk VALUES (1, 'x'), (1, 'x'), (2, NULL), (NULL, NULL)
 -- query sorted
 SELECT a, b FROM dml_nopk
 
+-- With no unique constraint, ON CONFLICT DO NOTHING has nothing to conflict with: a plain insert.
+-- @cluster-refuses 0A000
+-- statement
+INSERT INTO dml_nopk VALUES (1, 'x') ON CONFLICT DO NOTHING
+
+-- error 42P10
+INSERT INTO dml_nopk VALUES (1, 'x') ON CONFLICT (a) DO NOTHING
+
+-- query sorted
+SELECT a, b FROM dml_nopk
+
 -- statement
 UPDATE dml_nopk SET b = 'y' WHERE a = 1
 

@@ -1,7 +1,9 @@
 // A coverage plan: for one statement's read of one table, the replica that reads each partition.
 // Pure, so the rule is tested alone. Candidates are the partition's serving replicas (those reads
-// go to; a new holder still receiving it by handoff is not one yet) that can be asked now, alive
-// ones before suspect ones (a suspect may be paused or cut off: asking it stalls the query). Under
+// go to; a new holder still receiving it by handoff is not one yet) that can be asked now: alive
+// ones that hold every write this node coordinated to the partition first (so a session reads its
+// own writes), then other alive ones, then suspect ones (a suspect may be paused or cut off:
+// asking it stalls the query). Under
 // `local` this node reads every partition it serves and the rest go to the replica with the fewest
 // partitions of this plan so far; under `spread` every partition goes to its least-loaded
 // candidate, this node first among equals, so the work is shared evenly by every node.
@@ -19,6 +21,8 @@ export interface CoverageInput {
   replicasOf(partition: number): readonly NodeId[];
   /** Whether a node can be asked now (its address known): alive, suspect, or not at all; this node always can. */
   usable(node: NodeId): 'alive' | 'suspect' | false;
+  /** Whether the node may lack a write this node coordinated to the partition (unset: none does). */
+  lagging?(partition: number, node: NodeId): boolean;
 }
 
 /**
@@ -33,7 +37,8 @@ export function coveragePlan(input: CoverageInput, table: string, policy: Covera
     const replicas = input.replicasOf(p);
     const reachable = replicas.filter((n) => !avoid.has(n) && (n === self || input.usable(n) !== false));
     const alive = reachable.filter((n) => n === self || input.usable(n) === 'alive');
-    const candidates = alive.length > 0 ? alive : reachable;
+    const current = alive.filter((n) => n === self || input.lagging?.(p, n) !== true);
+    const candidates = current.length > 0 ? current : alive.length > 0 ? alive : reachable;
     if (candidates.length === 0) {
       throw new EonError('quorum_unavailable', `no replica of partition ${p} of table "${table}" can be read now`, {
         detail: `Its replicas: ${replicas.join(', ') || '(none)'}${avoid.size > 0 ? `; failed this statement: ${[...avoid].join(', ')}` : ''}.`,

@@ -12,7 +12,8 @@ export interface Fragments {
   readonly stats: FragmentStats;
 }
 
-export function startFragments(store: Store, pool: DataEnginePool, cluster: ClusterNode): Fragments {
+/** `lagging`: whether a replica may lack a write this node coordinated to a table's partition (replication's). */
+export function startFragments(store: Store, pool: DataEnginePool, cluster: ClusterNode, lagging: (table: string, partition: number, node: string) => boolean): Fragments {
   const stats = new FragmentStats();
   const server = new FragmentServer(
     {
@@ -37,6 +38,7 @@ export function startFragments(store: Store, pool: DataEnginePool, cluster: Clus
       cluster.swim.onChange((c) => listener(c.id, c.to === 'alive' || c.to === 'suspect' ? c.to : 'down')),
     addressOf: (node) => cluster.addressOf(node),
     stored: (table) => store.getTable(table.name)?.id === table.id,
+    lagging,
     request: (address, type, body, { timeoutMs, attachment, signal }) =>
       cluster.pool.request(address, type, body, { timeoutMs, ...(attachment === undefined ? {} : { attachment }), ...(signal === undefined ? {} : { signal }) }),
   });

@@ -30,6 +30,8 @@ export interface FragmentCluster {
   addressOf(node: NodeId): string | undefined;
   /** Whether a table is one of this node's stored tables (system tables are computed here). */
   stored(table: TableSchema): boolean;
+  /** Whether a replica may lack a write this node coordinated to the table's partition. */
+  lagging(table: string, partition: number, node: NodeId): boolean;
   request(
     address: string,
     type: string,
@@ -70,6 +72,7 @@ export class ClusterRemoteEngines {
         self: this.self,
         partitions: cluster.partitions,
         replicasOf: (p) => cluster.replicasOf(p, n).slice(0, n),
+        lagging: (p, node) => cluster.lagging(table.name, p, node),
         usable: (node) => {
           const state = cluster.stateOf(node);
           return state !== 'down' && cluster.addressOf(node) !== undefined ? state : false;

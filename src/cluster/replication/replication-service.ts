@@ -40,6 +40,8 @@ export interface Replication {
   delayOf(partition: number): number | null;
   /** Primary-key reads at R replicas with read repair (the query engine's point reads). */
   readonly pointReads: PointReader;
+  /** Whether a replica may lack a write this node coordinated to the partition (WriteReplicator.lagging). */
+  lagging(table: string, partition: number, node: string): boolean;
   /** The store stops replicating (later writes are local only); requests in flight settle. */
   stop(): void;
 }
@@ -122,7 +124,8 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
     isUp: (id) => cluster.isUp(id),
     addressOf: (id) => cluster.addressOf(id),
   };
-  store.setReplication(new WriteReplicator({ placement, peers: cluster.pool, clock, stats, hints }));
+  const replicator = new WriteReplicator({ placement, peers: cluster.pool, clock, stats, hints });
+  store.setReplication(replicator);
   const reads = new ReadCoordinator({ placement, peers: cluster.pool, store: readStore, applyLocal: (request) => applier.apply(request), stats });
   let stopped = false;
   const pointReads: PointReader = {
@@ -147,6 +150,7 @@ export function startReplication(store: Store, cluster: ClusterNode, hintsDb: Da
     hints,
     delayOf: (partition) => stats.delayOf(partition),
     pointReads,
+    lagging: (table, partition, node) => replicator.lagging(table, partition, node),
     stop: () => {
       stopped = true;
       unsubscribe();

@@ -86,6 +86,8 @@ export interface WriteHints {
    * the coordinator never stands in itself.
    */
   addDurable?(target: NodeId, request: ApplyRequestBody): Promise<boolean>;
+  /** Hints kept for target, not yet handed over. Unset: none are counted. */
+  pending?(target: NodeId): number;
 }
 
 /** Requests by node, and for hints by fallback then by the replica they are for. */
@@ -121,9 +123,16 @@ interface SlotFallbacks {
   candidates: readonly NodeId[] | null;
 }
 
+/** The key of one table's partition in lagging(). */
+function slotKey(table: string, partition: number): string {
+  return `${partition}/${table}`;
+}
+
 export class WriteReplicator implements WriteReplication {
   private readonly timeoutMs: number;
   private readonly requestBytesMax: number;
+  /** Per replica, per table partition (slotKey), the sends of this node's writes it has not answered yet. */
+  private readonly unanswered = new Map<NodeId, Map<string, number>>();
 
   constructor(private readonly options: WriteReplicatorOptions) {
     this.timeoutMs = options.timeoutMs ?? REPLICATION_TIMEOUT_MS;
@@ -132,6 +141,32 @@ export class WriteReplicator implements WriteReplication {
 
   active(): boolean {
     return this.options.placement.hasPeers();
+  }
+
+  /**
+   * Whether `node` may lack a write this node coordinated to the table's partition: a send to it
+   * is still unanswered, or this node keeps hints for it (a send failed, or it was down). Reads
+   * that may choose among replicas prefer the others, so a session reads its own writes.
+   */
+  lagging(table: string, partition: number, node: NodeId): boolean {
+    if ((this.options.hints?.pending?.(node) ?? 0) > 0) return true;
+    return (this.unanswered.get(node)?.get(slotKey(table, partition)) ?? 0) > 0;
+  }
+
+  /** Counts a send to `node` of the slots `keys` as unanswered until `work` settles. */
+  private follow(node: NodeId, keys: readonly string[], work: Promise<unknown>): void {
+    let counts = this.unanswered.get(node);
+    if (counts === undefined) this.unanswered.set(node, (counts = new Map()));
+    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const done = (): void => {
+      for (const k of keys) {
+        const n = (counts.get(k) ?? 1) - 1;
+        if (n <= 0) counts.delete(k);
+        else counts.set(k, n);
+      }
+      if (counts.size === 0 && this.unanswered.get(node) === counts) this.unanswered.delete(node);
+    };
+    work.then(done, done);
   }
 
   serves(table: TableSchema, partition: number): boolean {
@@ -304,6 +339,7 @@ export class WriteReplicator implements WriteReplication {
           for (const s of list) quorum.held(node, [...s.slots].filter((i) => !refused.has(slots[i]!.table) || pendingBySlot[i]!.has(node)));
           if (refused.size > 0) failures.push(`${node} refused ${[...refused].map((t) => `"${t}"`).join(', ')} (unknown there or of another shape)`);
         });
+        this.follow(node, [...new Set(list.flatMap((s) => [...s.slots].map((i) => slotKey(slots[i]!.table, slots[i]!.partition))))], work);
         // reroute() kept what did not land as hints: a pending replica (killed, cut off, not yet
         // seen dead) then gets the write as a down replica would, and stops raising W.
         track(work, node, () => {

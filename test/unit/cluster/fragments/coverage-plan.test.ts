@@ -51,6 +51,15 @@ describe('coveragePlan', () => {
     expect(onlySuspect[1]).toBe('b');
   });
 
+  it('prefers replicas holding every write this node coordinated to the partition', () => {
+    const input = { ...ring(['a', 'b', 'c'], 30, 3), lagging: (p: number, node: string) => node === 'c' && p % 2 === 0 };
+    const plan = coveragePlan(input, 't', 'spread');
+    plan.forEach((node, p) => {
+      if (p % 2 === 0) expect(node).not.toBe('c');
+    });
+    expect(plan.includes('c')).toBe(true);
+  });
+
   it('fails with 57P03 naming the partition left without a readable replica', () => {
     const input = ring(['a', 'b', 'c'], 30, 1, (n) => n !== 'b');
     expect(() => coveragePlan(input, 'orders', 'local')).toThrow(expect.objectContaining({ sqlstate: '57P03', message: expect.stringMatching(/partition 1 of table "orders"/) }));

@@ -241,6 +241,36 @@ describe('replicated writes between stores', () => {
     expect(node('n-c').store.get(t.get('n-c')!, [7])).toEqual([7, 'from b again']);
   });
 
+  it('counts a replica that has not answered a write yet as lagging for that partition only', async () => {
+    const t = await createEverywhere();
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: ReplicaRequester = {
+      async request(address, type, body, options) {
+        if (address === 'n-c') await held;
+        return requester.request(address, type, body, options);
+      },
+    };
+    const a = node('n-a');
+    const replicator = new WriteReplicator({ placement: placement('n-a'), peers: slow, clock: a.clock, stats: a.stats, timeoutMs: 5_000 });
+    a.store.setReplication(replicator);
+    const table = t.get('n-a')!;
+    // Acknowledged at W = 2 (n-a and n-b) while n-c's copy is still on its way.
+    await a.store.write((tx) => {
+      tx.insert(table, [1, 'one']);
+    });
+    const p = partitionOfKey(table, [1], a.store.partitions);
+    expect(replicator.lagging('items', p, 'n-c')).toBe(true);
+    expect(replicator.lagging('items', p, 'n-b')).toBe(false);
+    expect(replicator.lagging('items', (p + 1) % a.store.partitions, 'n-c')).toBe(false);
+    release();
+    const deadline = Date.now() + 5_000;
+    while (replicator.lagging('items', p, 'n-c') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(replicator.lagging('items', p, 'n-c')).toBe(false);
+  });
+
   it('stamps a write newer than the row it replaces, even from a clock that is behind', async () => {
     const t = await createEverywhere();
     await node('n-b').store.write((tx) => tx.insert(t.get('n-b')!, [9, 'from b']));
