@@ -6,7 +6,7 @@ import { FRAME_BYTES_MAX } from '../rpc/frame.js';
 import { RpcReply } from '../rpc/index.js';
 import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import { tableShape } from '../replication/table-quorum.js';
-import { FRAGMENT_PROTOCOL_VERSION, decodeWork, encodeResult, parseRunRequest, type RunRefusal, type RunReply } from './messages.js';
+import { FRAGMENT_PROTOCOL_VERSION, decodeArgs, decodeWork, encodeResult, parseArgsRequest, parseRunRequest, type RunRefusal, type RunReply } from './messages.js';
 
 /** Result bytes one reply may carry: a frame's limit less room for the header. */
 export const FRAGMENT_RESULT_BYTES_MAX = FRAME_BYTES_MAX - 64 * 1024;
@@ -15,6 +15,11 @@ export const FRAGMENT_RESULT_BYTES_MAX = FRAME_BYTES_MAX - 64 * 1024;
  * coordinator asks another replica) rather than queued without bound behind its own statements.
  */
 export const FRAGMENTS_IN_FLIGHT_MAX = 64;
+/** Task arguments (fragment.args) a node keeps at once, and their bytes; the least recently used go first past either. */
+export const FRAGMENT_ARGS_KEPT_MAX = 64;
+export const FRAGMENT_ARGS_KEPT_BYTES_MAX = 256 * 1024 * 1024;
+/** How long kept arguments stay after their last use: a statement's tasks follow them within it. */
+export const FRAGMENT_ARGS_KEPT_MS = 60_000;
 
 /** What the server needs of its node. */
 export interface FragmentHost {
@@ -38,6 +43,9 @@ export class FragmentStats {
 
 export class FragmentServer {
   private inFlight = 0;
+  /** Arguments left by fragment.args, by id, oldest first (Map order), with their last use. */
+  private readonly kept = new Map<string, { args: unknown[]; bytes: number; usedAtMs: number }>();
+  private keptBytes = 0;
 
   constructor(
     private readonly host: FragmentHost,
@@ -45,6 +53,36 @@ export class FragmentServer {
     private readonly resultBytesMax: number = FRAGMENT_RESULT_BYTES_MAX,
     private readonly inFlightMax: number = FRAGMENTS_IN_FLIGHT_MAX,
   ) {}
+
+  /** Answers one fragment.args request: keeps the arguments for the tasks that will name them. */
+  keep(body: unknown, attachment: Uint8Array | undefined, nowMs: number = Date.now()): { kind: 'kept'; v: number } {
+    let id: string;
+    let args: unknown[];
+    try {
+      id = parseArgsRequest(body).id;
+      args = decodeArgs(attachment);
+    } catch (e) {
+      this.stats.malformed++;
+      throw e;
+    }
+    const bytes = attachment!.byteLength;
+    this.drop(id);
+    for (const [k, entry] of this.kept) {
+      const full = this.kept.size >= FRAGMENT_ARGS_KEPT_MAX || this.keptBytes + bytes > FRAGMENT_ARGS_KEPT_BYTES_MAX;
+      if (nowMs - entry.usedAtMs > FRAGMENT_ARGS_KEPT_MS || full) this.drop(k);
+      else break;
+    }
+    this.kept.set(id, { args, bytes, usedAtMs: nowMs });
+    this.keptBytes += bytes;
+    return { kind: 'kept', v: FRAGMENT_PROTOCOL_VERSION };
+  }
+
+  private drop(id: string): void {
+    const entry = this.kept.get(id);
+    if (entry === undefined) return;
+    this.kept.delete(id);
+    this.keptBytes -= entry.bytes;
+  }
 
   /** Answers one fragment.run request: a RunReply, with the result as the attachment. */
   async answer(body: unknown, attachment: Uint8Array | undefined, signal: AbortSignal): Promise<RpcReply | RunReply> {
@@ -56,6 +94,15 @@ export class FragmentServer {
     } catch (e) {
       this.stats.malformed++;
       throw e;
+    }
+    if (request.argsRef !== undefined) {
+      const entry = this.kept.get(request.argsRef);
+      if (entry === undefined) return this.refuse('args-unknown', `no arguments ${request.argsRef} kept here`);
+      entry.usedAtMs = Date.now();
+      // Most recently used last: the sweep in keep() drops from the front.
+      this.kept.delete(request.argsRef);
+      this.kept.set(request.argsRef, entry);
+      work = { ...work, args: entry.args };
     }
     const table = this.host.getTable(request.table);
     if (table === undefined) return this.refuse('unknown-table', `no table "${request.table}" here`);

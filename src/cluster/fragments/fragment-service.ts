@@ -3,7 +3,7 @@
 
 import type { ClusterNode } from '../node/index.js';
 import type { DataEnginePool, Store } from '../../../storage/index.js';
-import { FRAGMENT_RUN_RPC_TYPE } from './messages.js';
+import { FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE } from './messages.js';
 import { FragmentServer, FragmentStats } from './fragment-server.js';
 import { ClusterRemoteEngines } from './remote-engines.js';
 
@@ -25,6 +25,7 @@ export function startFragments(store: Store, pool: DataEnginePool, cluster: Clus
     stats,
   );
   cluster.server.handle(FRAGMENT_RUN_RPC_TYPE, (body, ctx) => server.answer(body, ctx.attachment, ctx.signal));
+  cluster.server.handle(FRAGMENT_ARGS_RPC_TYPE, async (body, ctx) => server.keep(body, ctx.attachment));
   const remote = new ClusterRemoteEngines({
     self: cluster.nodeId,
     partitions: store.partitions,

@@ -3,8 +3,24 @@
 // client, which the query engine sees as its RemoteEngines.
 
 export { COVERAGE_POLICIES, coveragePlan, type CoverageInput, type CoveragePolicy } from './coverage-plan.js';
-export { FRAGMENT_PROTOCOL_VERSION, FRAGMENT_RUN_RPC_TYPE, decodeResult, decodeWork, encodeResult, encodeWork, parseRunReply, parseRunRequest, runRequest } from './messages.js';
-export type { FragmentWork, RunRefusal, RunReply, RunRequest } from './messages.js';
-export { FRAGMENT_RESULT_BYTES_MAX, FragmentServer, FragmentStats, type FragmentHost } from './fragment-server.js';
+export {
+  FRAGMENT_ARGS_INLINE_BYTES_MAX,
+  FRAGMENT_ARGS_RPC_TYPE,
+  FRAGMENT_PROTOCOL_VERSION,
+  FRAGMENT_RUN_RPC_TYPE,
+  argsRequest,
+  decodeArgs,
+  decodeResult,
+  decodeWork,
+  encodeArgs,
+  encodeResult,
+  encodeWork,
+  parseArgsRequest,
+  parseRunReply,
+  parseRunRequest,
+  runRequest,
+} from './messages.js';
+export type { ArgsRequest, FragmentWork, RunRefusal, RunReply, RunRequest } from './messages.js';
+export { FRAGMENT_ARGS_KEPT_BYTES_MAX, FRAGMENT_ARGS_KEPT_MAX, FRAGMENT_ARGS_KEPT_MS, FRAGMENT_RESULT_BYTES_MAX, FragmentServer, FragmentStats, type FragmentHost } from './fragment-server.js';
 export { FRAGMENT_REQUEST_TIMEOUT_MS, ClusterRemoteEngines, FragmentRefused, type FragmentCluster } from './remote-engines.js';
 export { startFragments, type Fragments } from './fragment-service.js';

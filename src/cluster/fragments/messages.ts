@@ -3,7 +3,9 @@
 // back. The header is msgpack and versioned; the task and the result travel as attachments in
 // V8's serialization (the structured clone the worker pool uses too: bigint constants, Sets of
 // key-filter values, typed arrays of broadcast hash tables, Arrow IPC bytes). Both are validated
-// on arrival; only authenticated peers (the cluster secret) can send either.
+// on arrival; only authenticated peers (the cluster secret) can send either. A task's arguments
+// past FRAGMENT_ARGS_INLINE_BYTES_MAX (hashed build sides, key filters) go once per node and
+// statement in a fragment.args request, and the tasks name them (`argsRef`) instead of carrying them.
 
 import { deserialize, serialize } from 'node:v8';
 import { EonError } from '../../errors/index.js';
@@ -11,7 +13,12 @@ import type { FragmentTask } from '../../../storage/index.js';
 
 /** The RPC request type a node answers by running a fragment task on its data engines. */
 export const FRAGMENT_RUN_RPC_TYPE = 'fragment.run';
-export const FRAGMENT_PROTOCOL_VERSION = 1;
+/** The request type that leaves a task's arguments at a node for the tasks that name them. */
+export const FRAGMENT_ARGS_RPC_TYPE = 'fragment.args';
+export const FRAGMENT_PROTOCOL_VERSION = 2;
+/** Arguments up to this many bytes travel inside each task; larger ones once per node (fragment.args). */
+export const FRAGMENT_ARGS_INLINE_BYTES_MAX = 64 * 1024;
+const ARGS_ID_CHARS_MAX = 64;
 const TABLE_NAME_CHARS_MAX = 1024;
 const TABLE_SHAPE_CHARS_MAX = 64 * 1024;
 
@@ -21,11 +28,19 @@ export interface RunRequest {
   readonly table: string;
   /** tableShape() on the coordinator: a node runs the task only on a table of the same shape. */
   readonly shape: string;
+  /** Arguments left at the node by fragment.args (the task's own are then empty). */
+  readonly argsRef?: string;
+}
+
+export interface ArgsRequest {
+  readonly kind: 'args';
+  readonly v: typeof FRAGMENT_PROTOCOL_VERSION;
+  readonly id: string;
 }
 
 /** Why a node did not run a task; each lets the coordinator ask another replica (or split it). */
-export type RunRefusal = 'unknown-table' | 'different-shape' | 'not-serving' | 'result-too-large' | 'overloaded';
-const REFUSALS: readonly RunRefusal[] = ['unknown-table', 'different-shape', 'not-serving', 'result-too-large', 'overloaded'];
+export type RunRefusal = 'unknown-table' | 'different-shape' | 'not-serving' | 'result-too-large' | 'overloaded' | 'args-unknown';
+const REFUSALS: readonly RunRefusal[] = ['unknown-table', 'different-shape', 'not-serving', 'result-too-large', 'overloaded', 'args-unknown'];
 
 export type RunReply =
   | { readonly kind: 'result'; readonly v: typeof FRAGMENT_PROTOCOL_VERSION }
@@ -52,15 +67,44 @@ function text(x: unknown, what: string, max: number): string {
   return x;
 }
 
-export function runRequest(table: string, shape: string): RunRequest {
-  return { kind: 'run', v: FRAGMENT_PROTOCOL_VERSION, table, shape };
+export function runRequest(table: string, shape: string, argsRef?: string): RunRequest {
+  return { kind: 'run', v: FRAGMENT_PROTOCOL_VERSION, table, shape, ...(argsRef === undefined ? {} : { argsRef }) };
 }
 
 export function parseRunRequest(body: unknown): RunRequest {
   const m = record(body, 'request');
   if (m.kind !== 'run') throw malformed(`kind ${String(m.kind)}, expected run`);
   checkVersion(m);
-  return runRequest(text(m.table, 'table', TABLE_NAME_CHARS_MAX), text(m.shape, 'shape', TABLE_SHAPE_CHARS_MAX));
+  const argsRef = m.argsRef === undefined ? undefined : text(m.argsRef, 'argsRef', ARGS_ID_CHARS_MAX);
+  return runRequest(text(m.table, 'table', TABLE_NAME_CHARS_MAX), text(m.shape, 'shape', TABLE_SHAPE_CHARS_MAX), argsRef);
+}
+
+export function argsRequest(id: string): ArgsRequest {
+  return { kind: 'args', v: FRAGMENT_PROTOCOL_VERSION, id };
+}
+
+export function parseArgsRequest(body: unknown): ArgsRequest {
+  const m = record(body, 'request');
+  if (m.kind !== 'args') throw malformed(`kind ${String(m.kind)}, expected args`);
+  checkVersion(m);
+  return argsRequest(text(m.id, 'id', ARGS_ID_CHARS_MAX));
+}
+
+/** A task's arguments as fragment.args carries them. */
+export function encodeArgs(args: readonly unknown[]): Uint8Array {
+  return serialize(args);
+}
+
+export function decodeArgs(bytes: Uint8Array | undefined): unknown[] {
+  if (bytes === undefined) throw malformed('no arguments attachment');
+  let value: unknown;
+  try {
+    value = deserialize(bytes);
+  } catch (e) {
+    throw malformed(`undecodable arguments: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!Array.isArray(value)) throw malformed('arguments are not a list');
+  return value;
 }
 
 export function parseRunReply(body: unknown): RunReply {

@@ -8,7 +8,7 @@ import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import type { NodeId } from '../runtime.js';
 import { tableQuorum, tableShape } from '../replication/table-quorum.js';
 import { coveragePlan, type CoveragePolicy } from './coverage-plan.js';
-import { FRAGMENT_RUN_RPC_TYPE, decodeResult, encodeWork, parseRunReply, runRequest } from './messages.js';
+import { FRAGMENT_ARGS_INLINE_BYTES_MAX, FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE, argsRequest, decodeResult, encodeArgs, encodeWork, parseRunReply, runRequest } from './messages.js';
 
 /**
  * How long one fragment.run may take: a task is a few partitions' scan or partial aggregate. The
@@ -49,8 +49,19 @@ export class FragmentRefused extends EonError {
 
 const RETRIABLE = new Set(['peer_unavailable', 'peer_timeout', 'peer_overloaded']);
 
+/** A task's arguments as sent: their bytes once, and where they were left (fragment.args) by node. */
+interface SentArgs {
+  readonly id: string;
+  readonly bytes: Uint8Array;
+  readonly at: Map<NodeId, Promise<void>>;
+}
+
+let argsCounter = 0;
+
 export class ClusterRemoteEngines {
   readonly self: NodeId;
+  /** By the arguments array a statement's tasks share (one per kernel run). */
+  private readonly sentArgs = new WeakMap<readonly unknown[], SentArgs | null>();
 
   constructor(
     private readonly cluster: FragmentCluster,
@@ -95,14 +106,10 @@ export class ClusterRemoteEngines {
     const unsubscribe = this.cluster.onStateChange((n, state) => {
       if (n === node && state === 'down') lost.abort();
     });
-    const request = this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, runRequest(table.name, tableShape(table)), {
-      timeoutMs: this.timeoutMs,
-      attachment: encodeWork(task),
-      signal: signal === undefined ? lost.signal : AbortSignal.any([signal, lost.signal]),
-    });
+    const both = signal === undefined ? lost.signal : AbortSignal.any([signal, lost.signal]);
     let reply;
     try {
-      reply = await request;
+      reply = await this.send(address, node, table, task, both, true);
     } catch (e) {
       if (lost.signal.aborted && signal?.aborted !== true) throw new FragmentRefused(node, `it became ${this.cluster.stateOf(node)} while running the task`);
       throw e;
@@ -111,6 +118,8 @@ export class ClusterRemoteEngines {
     }
     const parsed = parseRunReply(reply.body);
     if (parsed.kind === 'result') return [decodeResult(reply.attachment)];
+    // A task's arguments can always be sent again (the node restarted, or dropped them).
+    if (parsed.reason === 'args-unknown') throw new FragmentRefused(node, parsed.detail);
     if (parsed.reason === 'result-too-large' && task.partitions.length > 1) {
       const half = Math.ceil(task.partitions.length / 2);
       const [a, b] = await Promise.all([
@@ -124,6 +133,45 @@ export class ClusterRemoteEngines {
       throw new EonError('program_limit_exceeded', `one partition's fragment result of table "${table.name}" is too large to send between nodes`, { detail: parsed.detail });
     }
     throw new FragmentRefused(node, parsed.detail);
+  }
+
+  /**
+   * Sends one task: with its arguments inline when they are small, else naming those left at the
+   * node once per arguments array (sent first, and again once when the node no longer has them).
+   */
+  private async send(address: string, node: NodeId, table: TableSchema, task: FragmentTask, signal: AbortSignal, retry: boolean): Promise<{ readonly body: unknown; readonly attachment?: Uint8Array }> {
+    const header = (argsRef?: string) => runRequest(table.name, tableShape(table), argsRef);
+    const sent = this.argsOf(task.args);
+    if (sent === null) return this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, header(), { timeoutMs: this.timeoutMs, attachment: encodeWork(task), signal });
+    let left = sent.at.get(node);
+    if (left === undefined) {
+      left = this.cluster
+        .request(address, FRAGMENT_ARGS_RPC_TYPE, argsRequest(sent.id), { timeoutMs: this.timeoutMs, attachment: sent.bytes, signal })
+        .then(() => undefined);
+      sent.at.set(node, left);
+      left.catch(() => sent.at.delete(node));
+    }
+    await left.catch((e: unknown) => {
+      throw new FragmentRefused(node, `its task arguments could not be left there: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    const reply = await this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, header(sent.id), { timeoutMs: this.timeoutMs, attachment: encodeWork({ ...task, args: [] }), signal });
+    const parsed = parseRunReply(reply.body);
+    if (retry && parsed.kind === 'refused' && parsed.reason === 'args-unknown') {
+      sent.at.delete(node);
+      return this.send(address, node, table, task, signal, false);
+    }
+    return reply;
+  }
+
+  /** The arguments' bytes and id when they are too large to travel with every task; else null. */
+  private argsOf(args: readonly unknown[]): SentArgs | null {
+    let sent = this.sentArgs.get(args);
+    if (sent === undefined) {
+      const bytes = encodeArgs(args);
+      sent = bytes.byteLength <= FRAGMENT_ARGS_INLINE_BYTES_MAX ? null : { id: `${this.self}.${Date.now().toString(36)}.${(argsCounter++).toString(36)}`, bytes, at: new Map() };
+      this.sentArgs.set(args, sent);
+    }
+    return sent;
   }
 
   retriable(error: unknown): boolean {

@@ -2,7 +2,19 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { RpcReply } from '../../../../src/cluster/rpc/index.js';
-import { FragmentServer, FragmentStats, decodeResult, decodeWork, encodeWork, parseRunReply, parseRunRequest, runRequest } from '../../../../src/cluster/fragments/index.js';
+import {
+  FRAGMENT_ARGS_KEPT_MS,
+  FragmentServer,
+  FragmentStats,
+  argsRequest,
+  decodeResult,
+  decodeWork,
+  encodeArgs,
+  encodeWork,
+  parseRunReply,
+  parseRunRequest,
+  runRequest,
+} from '../../../../src/cluster/fragments/index.js';
 import { tableShape } from '../../../../src/cluster/replication/table-quorum.js';
 import type { FragmentTask, TableSchema } from '../../../../storage/index.js';
 
@@ -36,12 +48,12 @@ describe('fragment.run messages', () => {
   });
 
   it('refuses malformed requests and tasks', () => {
-    expect(() => parseRunRequest({ kind: 'run', v: 2, table: 't', shape: 's' })).toThrow(/protocol version 2/);
-    expect(() => parseRunRequest({ kind: 'run', v: 1, table: '', shape: 's' })).toThrow(/table is not a string/);
+    expect(() => parseRunRequest({ kind: 'run', v: 1, table: 't', shape: 's' })).toThrow(/protocol version 1/);
+    expect(() => parseRunRequest({ kind: 'run', v: 2, table: '', shape: 's' })).toThrow(/table is not a string/);
     expect(() => decodeWork(new Uint8Array([1, 2, 3]), 8)).toThrow(/undecodable task/);
     expect(() => decodeWork(serialize({ partitions: [9], columns: [], kernel: '', args: [] }), 8)).toThrow(/partitions are not integers in 0..7/);
     expect(() => decodeWork(serialize({ partitions: [1, 1], columns: [], kernel: '', args: [] }), 8)).toThrow(/repeated/);
-    expect(() => parseRunReply({ kind: 'refused', v: 1, reason: 'bored' })).toThrow(/refusal reason/);
+    expect(() => parseRunReply({ kind: 'refused', v: 2, reason: 'bored' })).toThrow(/refusal reason/);
   });
 });
 
@@ -86,9 +98,24 @@ describe('FragmentServer', () => {
     expect(await ask()).toBeInstanceOf(RpcReply);
   });
 
+  it('runs a task naming arguments left by fragment.args, and refuses one naming arguments it does not keep', async () => {
+    const { server: s, ran } = server(() => true);
+    const big = [new Float64Array(10_000).fill(2), 7n];
+    expect(s.keep(argsRequest('a1'), encodeArgs(big))).toEqual({ kind: 'kept', v: 2 });
+    const reply = await s.answer(runRequest('t', tableShape(table), 'a1'), encodeWork({ ...task, args: [] }), signal);
+    expect(reply).toBeInstanceOf(RpcReply);
+    expect((ran[0]!.args[0] as Float64Array)[9_999]).toBe(2);
+    expect(ran[0]!.args[1]).toBe(7n);
+    const unknown = await s.answer(runRequest('t', tableShape(table), 'a2'), encodeWork({ ...task, args: [] }), signal);
+    expect(unknown).toMatchObject({ kind: 'refused', reason: 'args-unknown' });
+    // Kept arguments go after a minute without use (swept when others arrive).
+    s.keep(argsRequest('a3'), encodeArgs([1]), Date.now() + FRAGMENT_ARGS_KEPT_MS + 1);
+    expect(await s.answer(runRequest('t', tableShape(table), 'a1'), encodeWork({ ...task, args: [] }), signal)).toMatchObject({ reason: 'args-unknown' });
+  });
+
   it('counts and rejects a malformed request', async () => {
     const { server: s, stats } = server(() => true);
-    await expect(s.answer({ kind: 'run', v: 1, table: 't' }, encodeWork(task), signal)).rejects.toThrow(/shape/);
+    await expect(s.answer({ kind: 'run', v: 2, table: 't' }, encodeWork(task), signal)).rejects.toThrow(/shape/);
     expect(stats.malformed).toBe(1);
   });
 });
