@@ -563,7 +563,10 @@ export class PartitionFragments implements FragmentRunner {
     if (remote === undefined || !remote.active()) return null;
     let coverage = cache.get(table.id);
     if (coverage === undefined) {
-      const plan = remote.coverage(table, policy);
+      // A small table is not worth spreading: its scan costs less than a round trip to another node.
+      const effective = policy === 'spread' && this.store.estimatedRows(table) < FRAGMENT_ROWS_MIN ? 'local' : policy;
+      // (spread_all spreads every table: the distributed paths, tested on small tables.)
+      const plan = remote.coverage(table, effective);
       coverage = plan.every((n) => n === remote.self) ? null : plan;
       cache.set(table.id, coverage);
     }

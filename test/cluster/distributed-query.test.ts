@@ -1,7 +1,7 @@
 // Queries over tables whose partitions are spread over three real processes: tables WITH
 // (replicas = 1) and (replicas = 2) — no node holds all of either — answer every query on every
 // node exactly as the same rows in a table every node holds (replicas = 3, read locally), and so
-// does that table read with eon.coverage = spread. Then a node is killed: queries over the
+// does that table read with eon.coverage = spread_all. Then a node is killed: queries over the
 // two-replica table keep answering right (failover to the other replica), and queries over the
 // one-replica table answer right or fail with a clear error — never a partial answer; a paused
 // node's tasks go to another replica once it is declared dead. Reads that
@@ -82,7 +82,7 @@ describe('distributed query', () => {
       const runs: [RunningEon, (q: string) => string][] = [
         ...nodes.map((node): [RunningEon, (q: string) => string] => [node, (q) => on(q, '1')]),
         [n1, (q) => on(q, '2')],
-        [n2, (q) => `SET eon.coverage = spread; ${on(q, '3')}`],
+        [n2, (q) => `SET eon.coverage = spread_all; ${on(q, '3')}`],
       ];
       for (const [node, text] of runs) {
         for (const q of QUERIES) expect(JSON.stringify(await ok(node, text(q))), `${text(q)} on :${node.pgPort}`).toBe(expected.get(q));

@@ -53,10 +53,10 @@ export const DIFF_CLUSTER_NODES_MAX = 3;
 
 /**
  * What every suite connection to a cluster sends first. THE line to change to run the cluster
- * mode another way: 'spread' makes each scan read its partitions spread over the nodes' data
- * engines instead of the coordinator's own store.
+ * mode another way: 'spread_all' makes each scan read its partitions spread over the nodes' data
+ * engines instead of the coordinator's own store, small tables too ('spread' reads those locally).
  */
-export const CLUSTER_SESSION_SQL: readonly string[] = ["SET eon.coverage = 'spread'"];
+export const CLUSTER_SESSION_SQL: readonly string[] = ["SET eon.coverage = 'spread_all'"];
 
 /** The cluster size asked for: 1 (unset, empty or 1) is the single shared node. */
 export function diffClusterSize(): number {

@@ -9,8 +9,9 @@ import type { CoveragePolicy } from '../../../src/cluster/fragments/coverage-pla
 /**
  * How a statement picks the replica that reads each partition (the eon.coverage setting): `local`
  * reads every partition this node serves here and asks other nodes only for the rest; `spread`
- * balances the partitions over all the live replicas (this node first among equals), so a large
- * scan uses every node's engines.
+ * balances the partitions of a table of FRAGMENT_ROWS_MIN rows or more over all the live replicas
+ * (this node first among equals), so a large scan uses every node's engines, and reads smaller
+ * ones as `local`; `spread_all` spreads every table (tests of the distributed paths).
  */
 export { COVERAGE_POLICIES, type CoveragePolicy } from '../../../src/cluster/fragments/coverage-plan.js';
 

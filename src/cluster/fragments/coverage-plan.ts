@@ -11,8 +11,9 @@
 import { EonError } from '../../errors/index.js';
 import type { NodeId } from '../runtime.js';
 
-export type CoveragePolicy = 'local' | 'spread';
-export const COVERAGE_POLICIES: readonly CoveragePolicy[] = ['local', 'spread'];
+/** `spread_all` is `spread` for every table (the query engine reads small ones as `local` under `spread`). */
+export type CoveragePolicy = 'local' | 'spread' | 'spread_all';
+export const COVERAGE_POLICIES: readonly CoveragePolicy[] = ['local', 'spread', 'spread_all'];
 
 export interface CoverageInput {
   readonly self: NodeId;
@@ -53,7 +54,7 @@ export function coveragePlan(input: CoverageInput, table: string, policy: Covera
       for (const n of candidates) {
         const load = assigned.get(n) ?? 0;
         const best = assigned.get(chosen) ?? 0;
-        if (load < best || (load === best && n === self && policy === 'spread')) chosen = n;
+        if (load < best || (load === best && n === self && policy !== 'local')) chosen = n;
       }
     }
     out[p] = chosen;

@@ -229,7 +229,7 @@ describe('eon.write_quorum and eon.read_quorum through the engine and the KV ser
     expect(await run(session, 'SHOW eon.coverage')).toEqual([['local']]);
     const e = await eonErrorOf(run(session, 'SET eon.coverage = everywhere'), 'SET eon.coverage = everywhere');
     expect(e.sqlstate).toBe('22023');
-    expect(e.hint).toBe('One of local, spread.');
+    expect(e.hint).toBe('One of local, spread, spread_all.');
     await run(session, "SET eon.coverage = 'Spread'");
     expect(await run(session, 'SHOW eon.coverage')).toEqual([['Spread']]);
     // A node serving every partition reads them all itself, whatever the policy.
