@@ -76,6 +76,16 @@ describe('distributed query', () => {
       const analyzed = (await ok(n1, 'EXPLAIN ANALYZE SELECT g, count(*) FROM f1 GROUP BY g')).map((r) => String(r[0])).join('\n');
       expect(analyzed).toMatch(/Nodes: (n-[0-9a-f]{8} \(\d+: \d+ tasks, [\d.]+ ms\)(, )?){3}/);
 
+      // The reference table is read locally on each node: wait until the third replica of each
+      // write (W = 2) has landed everywhere, so that the reference is complete (a scan reads one
+      // replica, and the rows went in through n1 and n2).
+      await until('every node holds every row of f3 and d3', async () => {
+        for (const node of nodes) {
+          const [[f, d]] = (await ok(node, 'SELECT (SELECT count(*) FROM f3), (SELECT count(*) FROM d3)')) as [[unknown, unknown]];
+          if (Number(f) !== ROWS || Number(d) !== 15) return false;
+        }
+        return true;
+      });
       const expected = new Map<string, string>();
       for (const q of QUERIES) expected.set(q, JSON.stringify(await ok(n0, on(q, '3'))));
       // The one-replica table through every node; the two-replica one and spread reads through one each.
