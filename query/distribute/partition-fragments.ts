@@ -19,6 +19,7 @@ import { columnSource } from '../plan/column-source.js';
 import { planChildren, planExprs, subqueryPlans, type Plan } from '../plan/logical.js';
 import { keyRangeMayBeWide } from '../optimize/key-range.js';
 import { estimateRows } from '../optimize/cardinality.js';
+import { exprRefsOuter } from '../optimize/decorrelate.js';
 import { compileAggregateKernel, mergePartials, type AggregateFragment, type AggregateKernel } from './aggregate-fragment.js';
 import type { FragmentInfo, FragmentRunner } from './index.js';
 import { compileScanKernel, scanPartialRows, scanPartialsToBatches, type ScanBatches, type ScanKernel, type ScanPartial, type ScanPushdown } from './scan-fragment.js';
@@ -212,13 +213,6 @@ function perRowScans(plan: Plan, perRow = false, out = new Set<ScanPlan>()): Set
   if (plan.kind === 'lateral') perRowScans(plan.right, true, out);
   for (const c of planChildren(plan)) perRowScans(c, perRow, out);
   return out;
-}
-
-/** Whether an expression reads an enclosing query's row (directly or through a correlated subquery). */
-function readsOuterRow(e: Expr): boolean {
-  if (e.kind === 'outer') return true;
-  if ((e.kind === 'subquery' || e.kind === 'in_subquery' || e.kind === 'quantified') && e.correlated) return true;
-  return exprChildren(e).some(readsOuterRow);
 }
 
 /** A LIMIT or OFFSET written as a non-negative integer constant; null otherwise (a parameter, an expression). */
@@ -427,7 +421,7 @@ export class PartitionFragments implements FragmentRunner {
       if (ctx.heldRows.has(scan) || ctx.writes?.touches(scan.table) === true) continue;
       if (this.coverageOf(scan.table, ctx.coveragePolicy, ctx.coverage) === null) continue;
       const conjuncts = scan.filter === null ? [] : scan.filter.kind === 'and' ? scan.filter.args : [scan.filter];
-      const uncorrelated = conjuncts.filter((c) => !readsOuterRow(c));
+      const uncorrelated = conjuncts.filter((c) => !exprRefsOuter(c, 1));
       const whole: ScanPlan = {
         ...scan,
         filter: uncorrelated.length === 0 ? null : uncorrelated.length === 1 ? uncorrelated[0]! : { kind: 'and', type: scan.filter!.type, args: uncorrelated },

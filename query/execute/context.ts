@@ -97,6 +97,8 @@ export class ExecContext {
   readonly coveragePolicy: CoveragePolicy;
   /** Per table id, the node reading each partition (null: all here), planned once per statement. */
   readonly coverage: Map<number, readonly string[] | null>;
+  /** Per table id, whether this node serves every partition of it (served-here.ts), checked once per statement. */
+  readonly servedWhole: Map<number, boolean>;
   /** Per hash join, whether it builds on its left side: decided by estimates once per statement (a join in a subquery runs per outer row). */
   readonly buildsLeft: Map<Plan, boolean>;
   private readonly subqueryCache: Map<Plan, Row[]>;
@@ -137,6 +139,7 @@ export class ExecContext {
     this.buildsLeft = p?.buildsLeft ?? new Map();
     this.coveragePolicy = p?.coveragePolicy ?? opts.coveragePolicy ?? 'local';
     this.coverage = p?.coverage ?? new Map();
+    this.servedWhole = p?.servedWhole ?? new Map();
     this.heldRows = p?.heldRows ?? new Map();
     this.scanRowsMax = p?.scanRowsMax ?? new Map();
     this.subqueryCache = p?.subqueryCache ?? new Map();

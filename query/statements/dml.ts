@@ -517,7 +517,7 @@ async function readModifyWrite(
   apply: (tx: WriteTx, matches: Match[]) => void,
 ): Promise<Match[]> {
   const writes = ctx.writes;
-  if (scan.keyLookup === null) checkServedHere(store, table, 'UPDATE or DELETE (reading its rows in its own write)');
+  if (scan.keyLookup === null) checkServedHere(ctx, table, 'UPDATE or DELETE (reading its rows in its own write)');
   if (writes !== undefined) {
     // In a transaction block: read through the write set and write into it in the same turn, so
     // the committed state each written key is checked against at COMMIT is the state read here.
@@ -526,7 +526,7 @@ async function readModifyWrite(
       if (scan.keyLookup !== null) {
         const pred = scan.filter === null ? null : compilePredicate(scan.filter);
         const key = scan.keyLookup.map((e) => compileExpr(e)([], ctx));
-        if (!key.includes(null)) checkServedHere(store, table, 'UPDATE or DELETE by primary key', key);
+        if (!key.includes(null)) checkServedHere(ctx, table, 'UPDATE or DELETE by primary key', key);
         const row = key.includes(null) ? undefined : tx.get(table, key);
         matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
       } else {
@@ -544,7 +544,7 @@ async function readModifyWrite(
     return store.write((tx) => {
       ctx.resumeTimeZone(); // a queued write runs after other sessions' work
       const key = lookup.map((e) => compileExpr(e)([], ctx));
-      if (!key.includes(null)) checkServedHere(store, table, 'UPDATE or DELETE by primary key', key);
+      if (!key.includes(null)) checkServedHere(ctx, table, 'UPDATE or DELETE by primary key', key);
       const row = key.includes(null) ? undefined : tx.get(table, key);
       const matches = row !== undefined && (pred === null || pred(row, ctx)) ? [{ key, row }] : [];
       apply(tx, matches);

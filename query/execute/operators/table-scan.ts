@@ -3,8 +3,8 @@
 // transaction block's write set, so the block sees its own writes), the scan's filter applied and
 // its projected columns kept. Large tables' scans run in the data engines instead (query/distribute).
 
-import { keyString, type Value } from '../../../src/types/index.js';
-import type { TableSchema } from '../../../storage/index.js';
+import type { ColumnType, Value } from '../../../src/types/index.js';
+import { keyOf, type TableSchema } from '../../../storage/index.js';
 import { systemTableRows } from '../../catalog/index.js';
 import { columnsUsed } from '../../plan/expr.js';
 import type { Plan } from '../../plan/logical.js';
@@ -14,20 +14,22 @@ import { indexScanRows } from '../index-scan.js';
 import { keyRangeRows } from '../key-range-scan.js';
 import { checkServedHere } from '../served-here.js';
 import { batchesOf } from './drive.js';
+import { groupKey } from './group-key.js';
 import type { BatchStream, PhysicalOperator, Row } from './operator.js';
 
-/** Held rows by primary key, built once per held set. */
+/** Held rows by primary key (their group key: values compared as GROUP BY does), built once per held set. */
 const heldKeys = new WeakMap<Row[], Map<string, Row>>();
 
-function rowKeyString(table: TableSchema, key: readonly Value[]): string {
-  return key.map((v, i) => keyString(table.columns[table.primaryKey[i]!]!.type, v)).join('\u0000');
+function keyTypes(table: TableSchema): ColumnType[] {
+  return table.primaryKey.map((o) => table.columns[o]!.type);
 }
 
 function heldByKey(table: TableSchema, held: Row[]): Map<string, Row> {
   let map = heldKeys.get(held);
   if (map === undefined) {
+    const types = keyTypes(table);
     map = new Map();
-    for (const row of held) map.set(rowKeyString(table, table.primaryKey.map((o) => row[o]!)), row);
+    for (const row of held) map.set(groupKey(keyOf(table, row), types), row);
     heldKeys.set(held, map);
   }
   return map;
@@ -67,18 +69,18 @@ export class TableScan implements PhysicalOperator {
       }
       const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
       if (key.includes(null)) return;
-      const row = heldByKey(plan.table, held).get(rowKeyString(plan.table, key));
+      const row = heldByKey(plan.table, held).get(groupKey(key, keyTypes(plan.table)));
       if (row !== undefined) yield keep([row]);
       return;
     }
     if (plan.keyLookup !== null) {
       const key = plan.keyLookup.map((e) => compileExpr(e)([], ctx));
-      if (!key.includes(null)) checkServedHere(ctx.store, plan.table, 'a primary-key lookup in a transaction block or per row of a subquery', key);
+      if (!key.includes(null)) checkServedHere(ctx, plan.table, 'a primary-key lookup in a transaction block or per row of a subquery', key);
       const row = key.includes(null) ? undefined : writes !== undefined ? writes.get(plan.table, key) : ctx.store.get(plan.table, key);
       if (row !== undefined) yield keep([row]);
       return;
     }
-    checkServedHere(ctx.store, plan.table, 'a scan of a table the transaction block wrote, an index scan, or a scan per row of a subquery');
+    checkServedHere(ctx, plan.table, 'a scan of a table the transaction block wrote, an index scan, or a scan per row of a subquery');
     if (plan.keyRange !== undefined) {
       yield* batchesOf(keep(keyRangeRows(ctx.store, writes, plan.table, plan.keyRange, ctx).map((e) => e.row)));
       return;

@@ -1,6 +1,7 @@
 // Fragments on a running node: the fragment.run handler on its peer server, and the coordinator's
 // RemoteEngines over its peer pool, ring placement and membership.
 
+import type { MemberState } from '../membership/index.js';
 import type { ClusterNode } from '../node/index.js';
 import type { DataEnginePool, Store } from '../../../storage/index.js';
 import { FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE } from './messages.js';
@@ -13,6 +14,11 @@ export interface Fragments {
 }
 
 /** `lagging`: whether a replica may lack a write this node coordinated to a table's partition (replication's). */
+/** A member's SWIM state as fragments see it: dead, left and unknown members are all down. */
+function trust(state: MemberState | undefined): 'alive' | 'suspect' | 'down' {
+  return state === 'alive' || state === 'suspect' ? state : 'down';
+}
+
 export function startFragments(store: Store, pool: DataEnginePool, cluster: ClusterNode, lagging: (table: string, partition: number, node: string) => boolean): Fragments {
   const stats = new FragmentStats();
   const server = new FragmentServer(
@@ -31,12 +37,8 @@ export function startFragments(store: Store, pool: DataEnginePool, cluster: Clus
     partitions: store.partitions,
     hasPeers: () => cluster.swim.members().some((m) => m.id !== cluster.nodeId && m.state !== 'left'),
     replicasOf: (p, n) => cluster.placementOf(p, n).serving,
-    stateOf: (node) => {
-      const state = cluster.swim.member(node)?.state;
-      return state === 'alive' || state === 'suspect' ? state : 'down';
-    },
-    onStateChange: (listener) =>
-      cluster.swim.onChange((c) => listener(c.id, c.to === 'alive' || c.to === 'suspect' ? c.to : 'down')),
+    stateOf: (node) => trust(cluster.swim.member(node)?.state),
+    onStateChange: (listener) => cluster.swim.onChange((c) => listener(c.id, trust(c.to))),
     addressOf: (node) => cluster.addressOf(node),
     stored: (table) => store.getTable(table.name)?.id === table.id,
     lagging,

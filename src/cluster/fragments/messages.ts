@@ -95,14 +95,18 @@ export function encodeArgs(args: readonly unknown[]): Uint8Array {
   return serialize(args);
 }
 
-export function decodeArgs(bytes: Uint8Array | undefined): unknown[] {
-  if (bytes === undefined) throw malformed('no arguments attachment');
-  let value: unknown;
+/** The value an attachment carries (`what` names it in the refusal when it is missing or undecodable). */
+function attachment(bytes: Uint8Array | undefined, what: string): unknown {
+  if (bytes === undefined) throw malformed(`no ${what} attachment`);
   try {
-    value = deserialize(bytes);
+    return deserialize(bytes);
   } catch (e) {
-    throw malformed(`undecodable arguments: ${e instanceof Error ? e.message : String(e)}`);
+    throw malformed(`undecodable ${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+export function decodeArgs(bytes: Uint8Array | undefined): unknown[] {
+  const value = attachment(bytes, 'arguments');
   if (!Array.isArray(value)) throw malformed('arguments are not a list');
   return value;
 }
@@ -124,14 +128,7 @@ export function encodeWork(task: FragmentTask): Uint8Array {
 
 /** The task an attachment carries, checked for its shape (the worker checks its contents again). */
 export function decodeWork(bytes: Uint8Array | undefined, partitions: number): FragmentWork {
-  if (bytes === undefined) throw malformed('no task attachment');
-  let value: unknown;
-  try {
-    value = deserialize(bytes);
-  } catch (e) {
-    throw malformed(`undecodable task: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const w = record(value, 'task');
+  const w = record(attachment(bytes, 'task'), 'task');
   const ints = (x: unknown, what: string, max: number): number[] => {
     if (!Array.isArray(x) || !x.every((v) => Number.isInteger(v) && v >= 0 && v < max)) throw malformed(`${what} are not integers in 0..${max - 1}`);
     return x as number[];
@@ -150,10 +147,5 @@ export function encodeResult(result: unknown): Uint8Array {
 }
 
 export function decodeResult(bytes: Uint8Array | undefined): unknown {
-  if (bytes === undefined) throw malformed('no result attachment');
-  try {
-    return deserialize(bytes);
-  } catch (e) {
-    throw malformed(`undecodable result: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  return attachment(bytes, 'result');
 }

@@ -8,7 +8,7 @@ import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import type { NodeId } from '../runtime.js';
 import { tableQuorum, tableShape } from '../replication/table-quorum.js';
 import { coveragePlan, type CoveragePolicy } from './coverage-plan.js';
-import { FRAGMENT_ARGS_INLINE_BYTES_MAX, FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE, argsRequest, decodeResult, encodeArgs, encodeWork, parseRunReply, runRequest } from './messages.js';
+import { FRAGMENT_ARGS_INLINE_BYTES_MAX, FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE, argsRequest, decodeResult, encodeArgs, encodeWork, parseRunReply, runRequest, type RunReply } from './messages.js';
 
 /**
  * How long one fragment.run may take: a task is a few partitions' scan or partial aggregate. The
@@ -57,6 +57,12 @@ interface SentArgs {
 }
 
 let argsCounter = 0;
+
+/** A fragment.run reply, parsed, with the result's bytes. */
+interface Answer {
+  readonly reply: RunReply;
+  readonly attachment?: Uint8Array;
+}
 
 export class ClusterRemoteEngines {
   readonly self: NodeId;
@@ -107,17 +113,17 @@ export class ClusterRemoteEngines {
       if (n === node && state === 'down') lost.abort();
     });
     const both = signal === undefined ? lost.signal : AbortSignal.any([signal, lost.signal]);
-    let reply;
+    let answer: Answer;
     try {
-      reply = await this.send(address, node, table, task, both, true);
+      answer = await this.send(address, node, table, task, both, true);
     } catch (e) {
       if (lost.signal.aborted && signal?.aborted !== true) throw new FragmentRefused(node, `it became ${this.cluster.stateOf(node)} while running the task`);
       throw e;
     } finally {
       unsubscribe();
     }
-    const parsed = parseRunReply(reply.body);
-    if (parsed.kind === 'result') return [decodeResult(reply.attachment)];
+    const parsed = answer.reply;
+    if (parsed.kind === 'result') return [decodeResult(answer.attachment)];
     // A task's arguments can always be sent again (the node restarted, or dropped them).
     if (parsed.reason === 'args-unknown') throw new FragmentRefused(node, parsed.detail);
     if (parsed.reason === 'result-too-large' && task.partitions.length > 1) {
@@ -139,10 +145,17 @@ export class ClusterRemoteEngines {
    * Sends one task: with its arguments inline when they are small, else naming those left at the
    * node once per arguments array (sent first, and again once when the node no longer has them).
    */
-  private async send(address: string, node: NodeId, table: TableSchema, task: FragmentTask, signal: AbortSignal, retry: boolean): Promise<{ readonly body: unknown; readonly attachment?: Uint8Array }> {
-    const header = (argsRef?: string) => runRequest(table.name, tableShape(table), argsRef);
+  private async send(address: string, node: NodeId, table: TableSchema, task: FragmentTask, signal: AbortSignal, retry: boolean): Promise<Answer> {
+    const runTask = async (work: FragmentTask, argsRef?: string): Promise<Answer> => {
+      const r = await this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, runRequest(table.name, tableShape(table), argsRef), {
+        timeoutMs: this.timeoutMs,
+        attachment: encodeWork(work),
+        signal,
+      });
+      return { reply: parseRunReply(r.body), ...(r.attachment === undefined ? {} : { attachment: r.attachment }) };
+    };
     const sent = this.argsOf(task.args);
-    if (sent === null) return this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, header(), { timeoutMs: this.timeoutMs, attachment: encodeWork(task), signal });
+    if (sent === null) return runTask(task);
     let left = sent.at.get(node);
     if (left === undefined) {
       left = this.cluster
@@ -154,13 +167,12 @@ export class ClusterRemoteEngines {
     await left.catch((e: unknown) => {
       throw new FragmentRefused(node, `its task arguments could not be left there: ${e instanceof Error ? e.message : String(e)}`);
     });
-    const reply = await this.cluster.request(address, FRAGMENT_RUN_RPC_TYPE, header(sent.id), { timeoutMs: this.timeoutMs, attachment: encodeWork({ ...task, args: [] }), signal });
-    const parsed = parseRunReply(reply.body);
-    if (retry && parsed.kind === 'refused' && parsed.reason === 'args-unknown') {
+    const answer = await runTask({ ...task, args: [] }, sent.id);
+    if (retry && answer.reply.kind === 'refused' && answer.reply.reason === 'args-unknown') {
       sent.at.delete(node);
       return this.send(address, node, table, task, signal, false);
     }
-    return reply;
+    return answer;
   }
 
   /** The arguments' bytes and id when they are too large to travel with every task; else null. */
