@@ -290,6 +290,8 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
    */
   readonly pending = new Map<number, PendingInserts>();
   readonly segmentSlotsWritten = new Set<number>();
+  /** Partition slots whose version entries this write changed (their digests are stale once it commits). */
+  readonly versionSlots = new Set<number>();
 
   /** Partitions that got a segment below SEGMENT_MERGE_ROWS_MAX from a bulk write (merged when idle). */
   readonly smallSegmentSlots = new Set<number>();
@@ -556,6 +558,7 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
       this.store.noteKeyWritten(table.id, partition, ks);
     }
     this.env.versions.putSync(key, entry);
+    this.versionSlots.add(partitionSlot(table.id, partition));
   }
 
   /** Stores a version entry per captured change and keeps the changes for replication. */
@@ -580,7 +583,10 @@ class WriteTxImpl implements WriteTx, ReplicaWriteTx {
     }
     const stamp = replication.stamp(replaced);
     for (const change of out) this.env.versions.putSync(change.key, change.row === null ? stamp.tombstone : stamp.live);
-    for (const { table, partition, ks } of highest.values()) this.store.noteKeyWritten(table.id, partition, ks);
+    for (const [slot, { table, partition, ks }] of highest) {
+      this.store.noteKeyWritten(table.id, partition, ks);
+      this.versionSlots.add(slot);
+    }
     this.stamp = stamp;
     this.committedChanges = out;
   }
@@ -757,6 +763,13 @@ export class Store {
    * which only costs a lookup; it never under-estimates.
    */
   private readonly maxKeys = new Map<number, string>();
+  /**
+   * By partition slot, the value of versionClock when a committed write last changed its version
+   * entries (absent: not since the store opened). A partition digest cached at one generation is
+   * stale at any other.
+   */
+  private readonly versionGenerations = new Map<number, number>();
+  private versionClock = 0;
   private readonly compactQueue = new Set<number>();
   private idleCompactTimer: NodeJS.Timeout | null = null;
   private readonly writeQueue: {
@@ -937,6 +950,7 @@ export class Store {
       this.deltaRows.delete(partitionSlot(table.id, p));
       this.segmentSlots.delete(partitionSlot(table.id, p));
       this.maxKeys.delete(partitionSlot(table.id, p));
+      this.versionChanged(partitionSlot(table.id, p));
     }
   }
 
@@ -969,6 +983,7 @@ export class Store {
     for (const table of tables) {
       for (let p = 0; p < this.partitions; p++) {
         const slot = partitionSlot(table.id, p);
+        this.versionChanged(slot);
         this.deltaRows.set(slot, 0);
         this.segmentSlots.set(slot, false);
         this.mergeSlots.delete(slot);
@@ -1518,6 +1533,8 @@ export class Store {
     });
     const settled = committed.then(
       () => {
+        // Once the commit is visible to readers: a digest computed before it is stale from now on.
+        for (const o of outcomes) if (o.ok) for (const slot of o.tx.versionSlots) this.versionChanged(slot);
         if (this.compactQueue.size > 0) this.scheduleCompaction();
         this.armIdleCompaction();
         outcomes.forEach((o, i) => {
@@ -1581,6 +1598,18 @@ export class Store {
 
   noteKeyWritten(tableId: number, partition: number, key: string): void {
     if (key > this.maxKeyOf(tableId, partition)) this.maxKeys.set(partitionSlot(tableId, partition), key);
+  }
+
+  /**
+   * Changes whenever a committed write (or DROP/TRUNCATE) changes the version entries of
+   * (table, partition), and only then: what a digest of those entries is cached under.
+   */
+  versionGeneration(tableId: number, partition: number): number {
+    return this.versionGenerations.get(partitionSlot(tableId, partition)) ?? 0;
+  }
+
+  private versionChanged(slot: number): void {
+    this.versionGenerations.set(slot, ++this.versionClock);
   }
 
   /** Delta rows of (table, partition) as of the last commit. */

@@ -28,6 +28,8 @@ import { buildOrder, orderSteps, pipelineFactCandidates, planJoinPipeline, type 
 import { INT32_KEY_KINDS } from './int32-groups.js';
 import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 import { topNBoundFor, type TopNBound } from './top-n-bound.js';
+import { syncScanReads } from './scan-digests.js';
+import { scanReadQuorum } from '../execute/statement-quorum.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
@@ -318,6 +320,9 @@ export class PartitionFragments implements FragmentRunner {
    * executor), and the scan's kernel then drops rows whose key is not among them.
    */
   async prefetch(plan: Plan, ctx: ExecContext): Promise<void> {
+    // Every replica the statement reads is first brought in line with R−1 others (digest reads).
+    const remote = this.remote;
+    if (remote !== undefined && remote.active()) await syncScanReads(plan, ctx, remote, (t, avoid) => this.coverageOf(t, ctx.coveragePolicy, ctx.coverage, avoid));
     // Workers read LMDB and cannot see a transaction block's uncommitted writes: tables it wrote
     // are scanned on the coordinator, through the write set.
     const writes = ctx.writes;
@@ -550,9 +555,9 @@ export class PartitionFragments implements FragmentRunner {
   /**
    * The node reading each partition of `table` for this statement, or null when this node reads
    * them all (a node alone, or one serving every partition under the `local` policy). Planned once
-   * per statement and table (`cache`).
+   * per statement and table (`cache`), never on a node in `avoid` (readers digest reads could not ask).
    */
-  private coverageOf(table: TableSchema, policy: CoveragePolicy, cache: Map<number, readonly string[] | null>): readonly string[] | null {
+  private coverageOf(table: TableSchema, policy: CoveragePolicy, cache: Map<number, readonly string[] | null>, avoid?: ReadonlySet<string>): readonly string[] | null {
     const remote = this.remote;
     if (remote === undefined || !remote.active()) return null;
     let coverage = cache.get(table.id);
@@ -560,7 +565,7 @@ export class PartitionFragments implements FragmentRunner {
       // A small table is not worth spreading: its scan costs less than a round trip to another node.
       const effective = policy === 'spread' && this.store.estimatedRows(table) < FRAGMENT_ROWS_MIN ? 'local' : policy;
       // (spread_all spreads every table: the distributed paths, tested on small tables.)
-      const plan = remote.coverage(table, effective);
+      const plan = remote.coverage(table, effective, avoid);
       coverage = plan.every((n) => n === remote.self) ? null : plan;
       cache.set(table.id, coverage);
     }
@@ -595,6 +600,8 @@ export class PartitionFragments implements FragmentRunner {
       local: (task) => this.pool.run(task),
       parallelism: threads * coverageNodes(coverage),
       signal: ctx.signal,
+      // A block reads its own node; otherwise a replica taking over a task is checked as the first were.
+      readQuorum: ctx.writes !== undefined ? 1 : scanReadQuorum(table, ctx.quorum),
       record: ctx.profile === undefined ? undefined : (node, ms) => ctx.profile!.recordNode(scan, node, ms),
     });
     return { transport, tasks: coverageTasks(coverage, Math.ceil(partitions / taskCount)) };

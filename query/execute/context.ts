@@ -11,6 +11,7 @@ import type { Row } from './compile-expr.js';
 import { drainSync } from './operators/drive.js';
 import type { PhysicalOperator } from './operators/operator.js';
 import type { CoveragePolicy } from './exchange/remote-engines.js';
+import { TABLE_QUORUMS, type StatementQuorum } from './statement-quorum.js';
 import { sessionTimeZone, setSessionTimeZone, type TimeZone } from '../../src/types/time-zone.js';
 
 /** Cells (rows × columns) one query may hold in memory at once before it fails with 53200. */
@@ -93,7 +94,9 @@ export class ExecContext {
   readonly heldRows: Map<Plan, Row[]>;
   /** Per coordinator scan under a LIMIT (no ORDER BY): the rows it needs at most (count + offset). */
   readonly scanRowsMax: Map<Plan, number>;
-  /** How the statement picks the replicas that read partitions this node does not (eon.coverage). */
+  /** The statement's quorums and how its scans read (eon.write_quorum, eon.read_quorum, eon.coverage, eon.read_consistency). */
+  readonly quorum: StatementQuorum;
+  /** How the statement picks the replicas that read partitions this node does not (quorum.coverage). */
   readonly coveragePolicy: CoveragePolicy;
   /** Per table id, the node reading each partition (null: all here), planned once per statement. */
   readonly coverage: Map<number, readonly string[] | null>;
@@ -123,7 +126,7 @@ export class ExecContext {
     outerRows?: readonly Row[];
     cellsMax?: number;
     profile?: OperatorProfile;
-    coveragePolicy?: CoveragePolicy;
+    quorum?: StatementQuorum | undefined;
   }) {
     this.store = opts.store;
     this.writes = opts.parent?.writes ?? opts.writes;
@@ -137,7 +140,8 @@ export class ExecContext {
     this.sources = p?.sources ?? new Map();
     this.topNBounds = p?.topNBounds ?? new Map();
     this.buildsLeft = p?.buildsLeft ?? new Map();
-    this.coveragePolicy = p?.coveragePolicy ?? opts.coveragePolicy ?? 'local';
+    this.quorum = p?.quorum ?? opts.quorum ?? TABLE_QUORUMS;
+    this.coveragePolicy = this.quorum.coverage;
     this.coverage = p?.coverage ?? new Map();
     this.servedWhole = p?.servedWhole ?? new Map();
     this.heldRows = p?.heldRows ?? new Map();

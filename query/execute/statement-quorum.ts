@@ -3,20 +3,36 @@
 // each table's N before anything is read or written, so a too-large value fails the statement
 // (22023) rather than a write that already committed on this node.
 
-import { checkQuorumOverride } from '../../src/cluster/replication/table-quorum.js';
+import { checkQuorumOverride, tableQuorum } from '../../src/cluster/replication/table-quorum.js';
 import type { TableSchema } from '../../storage/index.js';
 import type { CoveragePolicy } from './exchange/remote-engines.js';
 import { planChildren, type Plan } from '../plan/logical.js';
 
-/** The statement's W and R (null: each table's own), and how its scans pick replicas (eon.coverage). */
+/**
+ * How a scan on a cluster reads a partition (eon.read_consistency): `quorum` compares the digest
+ * of the replica it reads with R−1 other replicas' and repairs it first where they differ (digest
+ * reads), so it sees every write acknowledged at W before it started; `one` reads one replica as
+ * it is, which may lack writes another coordinator made recently.
+ */
+export type ReadConsistency = 'one' | 'quorum';
+export const READ_CONSISTENCIES: readonly ReadConsistency[] = ['one', 'quorum'];
+
+/** The statement's W and R (null: each table's own), how its scans pick replicas (eon.coverage) and how many they compare. */
 export interface StatementQuorum {
   readonly write: number | null;
   readonly read: number | null;
   readonly coverage: CoveragePolicy;
+  readonly scans: ReadConsistency;
 }
 
-/** No override: every table's own W and R; scans read here what this node serves. */
-export const TABLE_QUORUMS: StatementQuorum = { write: null, read: null, coverage: 'local' };
+/** No override: every table's own W and R; scans read here what this node serves, at quorum. */
+export const TABLE_QUORUMS: StatementQuorum = { write: null, read: null, coverage: 'local', scans: 'quorum' };
+
+/** The replicas whose digests a scan of `table` compares: the statement's R or the table's, 1 under `one`. */
+export function scanReadQuorum(table: TableSchema, quorum: StatementQuorum | undefined): number {
+  if (quorum?.scans === 'one') return 1;
+  return quorum?.read ?? tableQuorum(table).readQuorum;
+}
 
 /** The W a write of `tables` waits for in place of theirs (undefined: theirs); 22023 above a table's N. */
 export function writeQuorumFor(tables: readonly TableSchema[], quorum: StatementQuorum | undefined): number | undefined {

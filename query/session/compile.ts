@@ -228,7 +228,7 @@ async function startSelect(plan: Plan, params: readonly Value[], services: Engin
     params,
     signal,
     cellsMax: services.cellsMax,
-    coveragePolicy: quorum?.coverage ?? 'local',
+    quorum,
     ...(profile === undefined ? {} : { profile }),
   });
   // First, so a CTE the fragments run on the coordinator finds its point lookups' rows. A

@@ -4,7 +4,7 @@ import { EonError } from '../../src/errors/index.js';
 import { checkIsolationLevel } from './transaction.js';
 import { parseTimeZoneSetting, type TimeZone } from '../../src/types/time-zone.js';
 import { TABLE_REPLICAS_MAX } from '../../src/cluster/replication/table-quorum.js';
-import { TABLE_QUORUMS, type StatementQuorum } from '../execute/statement-quorum.js';
+import { READ_CONSISTENCIES, TABLE_QUORUMS, type ReadConsistency, type StatementQuorum } from '../execute/statement-quorum.js';
 import { COVERAGE_POLICIES, type CoveragePolicy } from '../execute/exchange/remote-engines.js';
 
 export const SERVER_VERSION = '15.0';
@@ -15,6 +15,14 @@ export const READ_QUORUM_SETTING = 'eon.read_quorum';
 const QUORUM_DEFAULT_VALUE = 'default';
 /** The session setting that picks which replica reads each partition a scan covers (remote-engines.ts). */
 export const COVERAGE_SETTING = 'eon.coverage';
+
+/** The session setting that says how many replicas' digests a scan compares (statement-quorum.ts). */
+export const READ_CONSISTENCY_SETTING = 'eon.read_consistency';
+
+function parseReadConsistency(text: string): ReadConsistency | undefined {
+  const v = text.trim().toLowerCase();
+  return READ_CONSISTENCIES.find((c) => c === v);
+}
 
 /** A coverage setting's value as a policy; undefined when it names none. */
 function parseCoverage(text: string): CoveragePolicy | undefined {
@@ -63,6 +71,7 @@ const DEFAULTS: ReadonlyMap<string, { name: string; value: string }> = new Map(
       [WRITE_QUORUM_SETTING, QUORUM_DEFAULT_VALUE],
       [READ_QUORUM_SETTING, QUORUM_DEFAULT_VALUE],
       [COVERAGE_SETTING, 'local'],
+      [READ_CONSISTENCY_SETTING, 'quorum'],
     ] as const
   ).map(([name, value]) => [name.toLowerCase(), { name, value }]),
 );
@@ -155,7 +164,8 @@ export class Settings {
     const write = parseQuorum(this.get(WRITE_QUORUM_SETTING)!) ?? null;
     const read = parseQuorum(this.get(READ_QUORUM_SETTING)!) ?? null;
     const coverage = parseCoverage(this.get(COVERAGE_SETTING)!) ?? 'local';
-    this.quorums = write === null && read === null && coverage === 'local' ? TABLE_QUORUMS : { write, read, coverage };
+    const scans = parseReadConsistency(this.get(READ_CONSISTENCY_SETTING)!) ?? 'quorum';
+    this.quorums = write === null && read === null && coverage === 'local' && scans === 'quorum' ? TABLE_QUORUMS : { write, read, coverage, scans };
   }
 
   private apply(name: string, value: string | null): void {
@@ -184,6 +194,11 @@ export class Settings {
     if (key === COVERAGE_SETTING && parseCoverage(value) === undefined) {
       throw new EonError('invalid_parameter_value', `invalid value for parameter "${key}": "${value}"`, {
         hint: `One of ${COVERAGE_POLICIES.join(', ')}.`,
+      });
+    }
+    if (key === READ_CONSISTENCY_SETTING && parseReadConsistency(value) === undefined) {
+      throw new EonError('invalid_parameter_value', `invalid value for parameter "${key}": "${value}"`, {
+        hint: `One of ${READ_CONSISTENCIES.join(', ')}.`,
       });
     }
     if (!custom) {

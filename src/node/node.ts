@@ -118,6 +118,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         active: () => fragments?.remote.active() === true,
         coverage: (table, policy, avoid) => fragments!.remote.coverage(table, policy, avoid),
         run: (node, table, task, signal) => fragments!.remote.run(node, table, task, signal),
+        syncReads: (reads, signal) => fragments!.remote.syncReads(reads, signal),
         retriable: (error) => fragments?.remote.retriable(error) === true,
       },
     });
@@ -203,7 +204,14 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
               statementsPerSecond: Math.round(f.statementsPerSecond * 100) / 100,
               ...replicationFigures(replication),
               ...namestoreFigures(namestore),
-              ...(fragments === null ? {} : { fragmentsServed: fragments.stats.answered, fragmentBytesSent: fragments.stats.bytesSent }),
+              ...(fragments === null
+                ? {}
+                : {
+                    fragmentsServed: fragments.stats.answered,
+                    fragmentBytesSent: fragments.stats.bytesSent,
+                    digestPartitionsChecked: fragments.remote.digests.stats.checked,
+                    digestRepairs: fragments.remote.digests.stats.repaired,
+                  }),
             },
             ...(config.geolocation === undefined ? {} : { geolocation: config.geolocation }),
           };
@@ -221,12 +229,13 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     );
     replication = replicating;
     closers.push({ name: 'replication', close: () => replicating.stop() });
-    // Fragments of other nodes' statements run here over the partitions this node serves; this
-    // node's statements read the partitions it does not serve on the nodes that do.
-    fragments = startFragments(store, pool, clusterNode, (table, partition, node) => replicating.lagging(table, partition, node));
-    // Replicas that missed writes (a crash, a cut link) are compared and repaired in the background.
+    // Replicas that missed writes (a crash, a cut link) are compared and repaired in the
+    // background, and before a scan reads them (digest reads).
     const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replicating.clock, log });
     antiEntropy.start();
+    // Fragments of other nodes' statements run here over the partitions this node serves; this
+    // node's statements read the partitions it does not serve on the nodes that do.
+    fragments = startFragments(store, pool, clusterNode, (table, partition, node) => replicating.lagging(table, partition, node), antiEntropy);
     closers.push({ name: 'anti-entropy', close: () => antiEntropy.stop() });
     // Partitions a ring change gives this node are pulled from their old holders before it serves them.
     const transferState = clusterNode.consensusEnv.openDB<string, string>({ name: 'state', encoding: 'string' });

@@ -2,7 +2,8 @@
 // (replicas = 1) and (replicas = 2) — no node holds all of either — answer every query on every
 // node exactly as the same rows in a table every node holds (replicas = 3, read locally), and so
 // does that table read with eon.coverage = spread_all. Then a node is killed: queries over the
-// two-replica table keep answering right (failover to the other replica), and queries over the
+// two-replica table keep answering right at eon.read_consistency = one (failover to the other
+// replica) and right or 57P03 at quorum (R = 2 of its N = 2), and queries over the
 // one-replica table answer right or fail with a clear error — never a partial answer; a paused
 // node's tasks go to another replica once it is declared dead. Reads that
 // can only use a node's own rows refuse with 0A000 on a node that does not serve the table.
@@ -118,9 +119,18 @@ describe('distributed query', () => {
       let rounds = 0;
       const errors = new Set<string>();
       let seenDown = false;
+      let quorumRefusals = 0;
       while (Date.now() - t0 < FAILOVER_LOOP_MS || !seenDown) {
         for (const q of checks) {
-          expect(JSON.stringify(await ok(n0, on(q, '2'))), `after the kill: ${on(q, '2')}`).toBe(expected.get(q));
+          // One replica per partition is all a two-replica table has left: readable at `one`.
+          expect(JSON.stringify(await ok(n0, `SET eon.read_consistency = 'one'; ${on(q, '2')}`)), `after the kill: ${on(q, '2')}`).toBe(expected.get(q));
+          // At quorum (R = 2 of N = 2) the same query cannot compare it with another: right or 57P03.
+          const atQuorum = await sql(n0, on(q, '2'));
+          if (atQuorum.status === 200) expect(JSON.stringify(atQuorum.rows), `at quorum after the kill: ${on(q, '2')}`).toBe(expected.get(q));
+          else {
+            expect(atQuorum.error?.code, `at quorum after the kill: ${on(q, '2')}`).toBe('57P03');
+            quorumRefusals++;
+          }
           const r = await sql(n1, on(q, '1'));
           if (r.status === 200) expect(JSON.stringify(r.rows), `after the kill: ${on(q, '1')}`).toBe(expected.get(q));
           else errors.add(String(r.error?.code));
@@ -130,6 +140,7 @@ describe('distributed query', () => {
         if (Date.now() - t0 > 60_000) throw new Error('n2 never seen down');
       }
       expect(rounds).toBeGreaterThan(1);
+      expect(quorumRefusals).toBeGreaterThan(0);
       // f1's partitions on n2 cannot be read: a clear error every time.
       expect([...errors].every((c) => c === '57P03' || c === '08006')).toBe(true);
       expect(errors.size).toBeGreaterThan(0);
@@ -144,7 +155,7 @@ describe('distributed query', () => {
       process.kill(n1.pid, 'SIGSTOP');
       try {
         const started = Date.now();
-        expect(JSON.stringify(await ok(n0, on(QUERIES[1]!, '2')))).toBe(expected.get(QUERIES[1]!));
+        expect(JSON.stringify(await ok(n0, `SET eon.read_consistency = 'one'; ${on(QUERIES[1]!, '2')}`))).toBe(expected.get(QUERIES[1]!));
         expect(Date.now() - started).toBeLessThan(PAUSED_ANSWER_MS_MAX);
       } finally {
         process.kill(n1.pid, 'SIGCONT');

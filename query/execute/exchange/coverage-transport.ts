@@ -22,6 +22,11 @@ export interface CoverageTransportOptions {
   readonly local: (task: FragmentTask) => Promise<unknown>;
   readonly parallelism: number;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The scan's R for digest reads: a replica that takes over a failed task's partitions is first
+   * brought in line with R−1 others, as the statement's readers were before it started (1: not).
+   */
+  readonly readQuorum: number;
   /** Called as each task (or piece of one) finishes on a node, with its time (EXPLAIN ANALYZE). */
   readonly record?: ((node: string, ms: number) => void) | undefined;
 }
@@ -40,9 +45,11 @@ export class CoverageTransport implements ExchangeTransport {
   }
 
   private async runOn(node: string, task: FragmentTask, avoid: ReadonlySet<string>): Promise<unknown[]> {
-    const { remote, table, policy, signal, record } = this.opts;
+    const { remote, table, policy, signal, record, readQuorum } = this.opts;
     const started = performance.now();
     try {
+      // A replica taking over (avoid is not empty) was not among the readers checked up front.
+      if (avoid.size > 0 && readQuorum > 1) await remote.syncReads([{ table, readers: new Map(task.partitions.map((p) => [p, node])), readQuorum }], signal);
       const results = node === remote.self ? [await this.opts.local(task)] : [...(await remote.run(node, table, task, signal))];
       record?.(node, performance.now() - started);
       return results;

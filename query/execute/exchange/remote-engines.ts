@@ -5,6 +5,7 @@
 
 import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import type { CoveragePolicy } from '../../../src/cluster/fragments/coverage-plan.js';
+import type { ScanRead } from '../../../src/cluster/fragments/digest-reads.js';
 
 /**
  * How a statement picks the replica that reads each partition (the eon.coverage setting): `local`
@@ -14,6 +15,8 @@ import type { CoveragePolicy } from '../../../src/cluster/fragments/coverage-pla
  * ones as `local`; `spread_all` spreads every table (tests of the distributed paths).
  */
 export { COVERAGE_POLICIES, type CoveragePolicy } from '../../../src/cluster/fragments/coverage-plan.js';
+/** A scan's readers per partition and its R, for a digest read; readers that cannot answer throw ReadersUnavailable. */
+export { ReadersUnavailable, type ScanRead } from '../../../src/cluster/fragments/digest-reads.js';
 
 export interface RemoteEngines {
   /** This node's id, as coverage plans name it. */
@@ -28,6 +31,13 @@ export interface RemoteEngines {
   coverage(table: TableSchema, policy: CoveragePolicy, avoid?: ReadonlySet<string>): readonly string[];
   /** Runs a task over partitions `node` serves, on that node's data engines (the table found there by name and shape). */
   run(node: string, table: TableSchema, task: FragmentTask, signal?: AbortSignal): Promise<readonly unknown[]>;
+  /**
+   * Digest reads: compares each reader's replica of each partition it reads with R−1 other
+   * replicas and has it repair itself where they differ, before the scan. Throws
+   * ReadersUnavailable naming readers that could not answer (plan again without them), 57P03 when
+   * fewer than R replicas of a partition can be asked.
+   */
+  syncReads(reads: readonly ScanRead[], signal?: AbortSignal): Promise<void>;
   /** Whether a failure of run() means the node could not serve the task, so another replica may. */
   retriable(error: unknown): boolean;
 }

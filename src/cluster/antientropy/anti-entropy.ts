@@ -7,18 +7,22 @@
 // what is newer here. Both sides apply with the replication rule (newer version wins), so an
 // exchange can only move replicas toward each other, and repeating it is harmless.
 //
-// Trees are built per exchange from the partition's version entries (a scan of that partition's
-// `versions` range), not kept up to date incrementally yet; rows without a version entry (written
-// while their node was alone) are invisible to it.
+// Trees are built from the partition's version entries (a scan of that partition's `versions`
+// range) and kept until a write changes the partition (partition-trees.ts); rows without a version
+// entry (written while their node was alone) are invisible to it.
+//
+// The same exchange serves digest reads (digest-reads.ts): a coordinator about to scan asks the
+// replicas for their partition roots (ae.roots) and, where the replica it reads differs from
+// another, has it repair itself from that one first (ae.repair).
 
 import { EonError } from '../../errors/index.js';
 import type { Store, TableSchema } from '../../../storage/index.js';
-import { partitionEnd, partitionPrefix } from '../../../storage/key-codec.js';
 import { applyChange, decodeVersionEntry, tableQuorum, tableShape, versionStamp } from '../replication/index.js';
 import type { NodeId } from '../runtime.js';
-import { compareVersions, digest64 } from '../version/index.js';
+import { compareVersions } from '../version/index.js';
 import type { HybridClock } from '../version/index.js';
 import { MerkleTree, diffTrees, segmentOf } from './merkle-tree.js';
+import { PartitionTrees, TABLE_ID_BYTES } from './partition-trees.js';
 
 export const ANTI_ENTROPY_INTERVAL_MS = 10_000;
 /** Version entries (with their rows) one exchange moves each way at most; the next round does the rest. */
@@ -26,10 +30,21 @@ export const ANTI_ENTROPY_ENTRIES_MAX = 50_000;
 /** Each request of an exchange. */
 export const ANTI_ENTROPY_REQUEST_TIMEOUT_MS = 10_000;
 export const ANTI_ENTROPY_PROTOCOL_VERSION = 1;
-export const AE_RPC = { compare: 'ae.compare', entries: 'ae.entries', push: 'ae.push' } as const;
+export const AE_RPC = { compare: 'ae.compare', entries: 'ae.entries', push: 'ae.push', roots: 'ae.roots', repair: 'ae.repair' } as const;
+/**
+ * Exchanges one repair (ae.repair) runs at most: each moves up to ANTI_ENTROPY_ENTRIES_MAX
+ * entries, so a replica that missed more than this many times that is repaired by the rounds.
+ */
+export const REPAIR_EXCHANGES_MAX = 8;
+/** Partitions one ae.roots request may name (all of a statement's tables, 64 partitions each). */
+export const ROOTS_PER_REQUEST_MAX = 64 * 1024;
 
-/** Table id bytes at the front of a stored key; exchanges carry keys without them (ids differ by node). */
-const TABLE_ID_BYTES = 4;
+/** What one exchange found: equal roots, and whether it moved every differing entry it saw. */
+export interface ExchangeOutcome {
+  readonly inSync: boolean;
+  /** False when the peer had more differing entries than one exchange moves. */
+  readonly complete: boolean;
+}
 
 /** One row's state on a replica: its key without the table id, its version entry, its row (null: deleted). */
 export interface ReplicaEntry {
@@ -83,15 +98,17 @@ export class AntiEntropy {
   /** When each (table, partition) was last found equal to a peer, for replication delay. */
   private readonly lastInSync = new Map<string, number>();
   private readonly nextPeer = new Map<number, number>();
+  readonly trees: PartitionTrees;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
 
   constructor(private readonly o: AntiEntropyOptions) {
-    // One scan of the partition answers both questions: equal roots, or the leaves to compare.
+    this.trees = new PartitionTrees(o.store);
+    // One tree of the partition answers both questions: equal roots, or the leaves to compare.
     o.server.handle(AE_RPC.compare, async (body) => {
       const { table, partition } = this.target(body);
-      const tree = this.treeOf(table, partition);
+      const tree = this.trees.treeOf(table, partition);
       const root = tree.root().toString();
       return root === (body as { root?: unknown }).root
         ? { v: ANTI_ENTROPY_PROTOCOL_VERSION, root }
@@ -107,6 +124,48 @@ export class AntiEntropy {
       const { table, partition } = this.target(body);
       const entries = this.parseEntries((body as { entries?: unknown }).entries, partition);
       return { v: ANTI_ENTROPY_PROTOCOL_VERSION, applied: await this.applyEntries(table, entries) };
+    });
+    o.server.handle(AE_RPC.roots, async (body) => {
+      const reads = (body as { reads?: unknown } | null)?.reads;
+      if (typeof body !== 'object' || body === null || (body as { v?: unknown }).v !== ANTI_ENTROPY_PROTOCOL_VERSION) throw malformed('version');
+      if (!Array.isArray(reads)) throw malformed('reads');
+      let named = 0;
+      const roots = reads.map((read: unknown) => {
+        const { table } = this.target({ v: ANTI_ENTROPY_PROTOCOL_VERSION, ...(read as object), partition: 0 });
+        const partitions = (read as { partitions?: unknown }).partitions;
+        if (!Array.isArray(partitions) || !partitions.every((p) => Number.isInteger(p) && p >= 0 && p < o.store.partitions)) throw malformed('partitions');
+        named += partitions.length;
+        if (named > ROOTS_PER_REQUEST_MAX) throw malformed('too many partitions');
+        return this.roots(table, partitions as number[]);
+      });
+      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, roots };
+    });
+    o.server.handle(AE_RPC.repair, async (body) => {
+      const { table, partition } = this.target(body);
+      const peer = (body as { peer?: unknown }).peer;
+      if (typeof peer !== 'string') throw malformed('peer');
+      return { v: ANTI_ENTROPY_PROTOCOL_VERSION, root: await this.repairFrom(table, partition, peer) };
+    });
+  }
+
+  /** This replica's roots of the given partitions of a table. */
+  roots(table: TableSchema, partitions: readonly number[]): string[] {
+    return partitions.map((p) => this.trees.rootOf(table, p));
+  }
+
+  /**
+   * Brings this replica of a partition up to `peer`'s (and the peer up to this one's): exchanges
+   * until one finds the roots equal or has moved every entry that differed. Returns this
+   * replica's root after. Fails when the peer cannot be reached or more differs than
+   * REPAIR_EXCHANGES_MAX exchanges move.
+   */
+  async repairFrom(table: TableSchema, partition: number, peer: NodeId): Promise<string> {
+    for (let i = 0; i < REPAIR_EXCHANGES_MAX; i++) {
+      const outcome = await this.exchange(table, partition, peer);
+      if (outcome.inSync || outcome.complete) return this.trees.rootOf(table, partition);
+    }
+    throw new EonError('quorum_unavailable', `partition ${partition} of table "${table.name}" differs from its replica on ${peer} by more than one repair moves`, {
+      detail: `${REPAIR_EXCHANGES_MAX} anti-entropy exchanges of at most ${ANTI_ENTROPY_ENTRIES_MAX} entries each did not bring it in sync; anti-entropy goes on in the background.`,
     });
   }
 
@@ -170,9 +229,9 @@ export class AntiEntropy {
   }
 
   /** Compares one partition of one table with peer and repairs both sides. */
-  async exchange(table: TableSchema, partition: number, peer: NodeId): Promise<void> {
+  async exchange(table: TableSchema, partition: number, peer: NodeId): Promise<ExchangeOutcome> {
     const address = this.o.peers.addressOf(peer);
-    if (address === undefined) return;
+    if (address === undefined) throw new EonError('peer_unavailable', `anti-entropy: no address known for node ${peer}`);
     this.stats.exchanges++;
     const target = { v: ANTI_ENTROPY_PROTOCOL_VERSION, table: table.name, shape: tableShape(table), partition };
     const ask = async (type: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> => {
@@ -180,19 +239,19 @@ export class AntiEntropy {
       if (typeof body !== 'object' || body === null || (body as { v?: unknown }).v !== ANTI_ENTROPY_PROTOCOL_VERSION) throw malformed(`${type} reply`);
       return body as Record<string, unknown>;
     };
-    const localTree = this.treeOf(table, partition);
+    const localTree = this.trees.treeOf(table, partition);
     const localRoot = localTree.root().toString();
     const compared = await ask(AE_RPC.compare, { root: localRoot });
     if (compared.root === localRoot) {
       this.stats.inSync++;
       this.lastInSync.set(`${table.name}\u0000${partition}`, Date.now());
-      return;
+      return { inSync: true, complete: true };
     }
     const leaves = compared.leaves;
     if (!(leaves instanceof Uint8Array)) throw malformed('leaves');
     const { segments } = diffTrees(localTree, MerkleTree.fromLeaves(leaves));
     this.stats.differingSegments += segments.length;
-    if (segments.length === 0) return;
+    if (segments.length === 0) return { inSync: false, complete: true };
     const theirs = this.parseEntries((await ask(AE_RPC.entries, { segments })).entries, partition);
     const pulled = await this.applyEntries(table, theirs);
     this.stats.pulled += pulled;
@@ -209,26 +268,13 @@ export class AntiEntropy {
     if (pulled > 0 || push.length > 0) {
       this.o.log('info', 'anti-entropy repaired a partition', { table: table.name, partition, peer, pulled, pushed: push.length, segments: segments.length });
     }
-  }
-
-  /**
-   * The tree of one partition of a table, from its version entries: one scan that copies nothing
-   * (each exchange rebuilds it on both sides, so this runs every round for every partition).
-   */
-  private treeOf(table: TableSchema, partition: number): MerkleTree {
-    const tree = new MerkleTree();
-    for (const { key, value } of this.versionRange(table, partition)) tree.putFrom(key as Buffer, TABLE_ID_BYTES, digest64(value as Uint8Array));
-    return tree;
-  }
-
-  private versionRange(table: TableSchema, partition: number) {
-    return this.o.store.reader.env.versions.getRange({ start: partitionPrefix(table.id, partition), end: partitionEnd(table.id, partition) });
+    return { inSync: false, complete: theirs.length < ANTI_ENTROPY_ENTRIES_MAX };
   }
 
   /** This node's entries (with rows) in the given leaf segments of a partition, at most ANTI_ENTROPY_ENTRIES_MAX. */
   private entriesIn(table: TableSchema, partition: number, segments: ReadonlySet<number>): ReplicaEntry[] {
     const out: ReplicaEntry[] = [];
-    for (const { key, value } of this.versionRange(table, partition)) {
+    for (const { key, value } of this.trees.versionRange(table, partition)) {
       if (out.length >= ANTI_ENTROPY_ENTRIES_MAX) break;
       const k = key as Buffer;
       if (!segments.has(segmentOf(k, TABLE_ID_BYTES))) continue;

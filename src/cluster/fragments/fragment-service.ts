@@ -3,7 +3,7 @@
 
 import type { MemberState } from '../membership/index.js';
 import type { ClusterNode } from '../node/index.js';
-import type { DataEnginePool, Store } from '../../../storage/index.js';
+import type { DataEnginePool, Store, TableSchema } from '../../../storage/index.js';
 import { FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE } from './messages.js';
 import { FragmentServer, FragmentStats } from './fragment-server.js';
 import { ClusterRemoteEngines } from './remote-engines.js';
@@ -13,13 +13,25 @@ export interface Fragments {
   readonly stats: FragmentStats;
 }
 
-/** `lagging`: whether a replica may lack a write this node coordinated to a table's partition (replication's). */
 /** A member's SWIM state as fragments see it: dead, left and unknown members are all down. */
 function trust(state: MemberState | undefined): 'alive' | 'suspect' | 'down' {
   return state === 'alive' || state === 'suspect' ? state : 'down';
 }
 
-export function startFragments(store: Store, pool: DataEnginePool, cluster: ClusterNode, lagging: (table: string, partition: number, node: string) => boolean): Fragments {
+/** The node's own replicas as digest reads ask them (its anti-entropy). */
+export interface LocalReplicas {
+  roots(table: TableSchema, partitions: readonly number[]): string[];
+  repairFrom(table: TableSchema, partition: number, peer: string): Promise<string>;
+}
+
+/** `lagging`: whether a replica may lack a write this node coordinated to a table's partition (replication's). */
+export function startFragments(
+  store: Store,
+  pool: DataEnginePool,
+  cluster: ClusterNode,
+  lagging: (table: string, partition: number, node: string) => boolean,
+  replicas: LocalReplicas,
+): Fragments {
   const stats = new FragmentStats();
   const server = new FragmentServer(
     {
@@ -42,6 +54,8 @@ export function startFragments(store: Store, pool: DataEnginePool, cluster: Clus
     addressOf: (node) => cluster.addressOf(node),
     stored: (table) => store.getTable(table.name)?.id === table.id,
     lagging,
+    roots: (table, partitions) => replicas.roots(table, partitions),
+    repairFrom: (table, partition, peer) => replicas.repairFrom(table, partition, peer),
     request: (address, type, body, { timeoutMs, attachment, signal }) =>
       cluster.pool.request(address, type, body, { timeoutMs, ...(attachment === undefined ? {} : { attachment }), ...(signal === undefined ? {} : { signal }) }),
   });

@@ -8,6 +8,7 @@ import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import type { NodeId } from '../runtime.js';
 import { tableQuorum, tableShape } from '../replication/table-quorum.js';
 import { coveragePlan, type CoveragePolicy } from './coverage-plan.js';
+import { DigestReads, type DigestCluster, type ScanRead } from './digest-reads.js';
 import { FRAGMENT_ARGS_INLINE_BYTES_MAX, FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE, argsRequest, decodeResult, encodeArgs, encodeWork, parseRunReply, runRequest, type RunReply } from './messages.js';
 
 /**
@@ -16,9 +17,8 @@ import { FRAGMENT_ARGS_INLINE_BYTES_MAX, FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RP
  */
 export const FRAGMENT_REQUEST_TIMEOUT_MS = 60_000;
 
-/** What the coordinator needs of its node. */
-export interface FragmentCluster {
-  readonly self: NodeId;
+/** What the coordinator needs of its node (digest reads' needs included). */
+export interface FragmentCluster extends DigestCluster {
   readonly partitions: number;
   hasPeers(): boolean;
   /** The partition's serving replicas (first n of its preference list, while ownership moves the holders that serve reads). */
@@ -27,7 +27,6 @@ export interface FragmentCluster {
   stateOf(node: NodeId): 'alive' | 'suspect' | 'down';
   /** Calls `listener` when a member's state changes; returns the unsubscribe. */
   onStateChange(listener: (node: NodeId, state: 'alive' | 'suspect' | 'down') => void): () => void;
-  addressOf(node: NodeId): string | undefined;
   /** Whether a table is one of this node's stored tables (system tables are computed here). */
   stored(table: TableSchema): boolean;
   /** Whether a replica may lack a write this node coordinated to the table's partition. */
@@ -66,6 +65,7 @@ interface Answer {
 
 export class ClusterRemoteEngines {
   readonly self: NodeId;
+  readonly digests: DigestReads;
   /** By the arguments array a statement's tasks share (one per kernel run). */
   private readonly sentArgs = new WeakMap<readonly unknown[], SentArgs | null>();
 
@@ -74,6 +74,12 @@ export class ClusterRemoteEngines {
     private readonly timeoutMs: number = FRAGMENT_REQUEST_TIMEOUT_MS,
   ) {
     this.self = cluster.self;
+    this.digests = new DigestReads(cluster);
+  }
+
+  /** Digest reads (digest-reads.ts): each reader brought in line with R−1 other replicas before the scan. */
+  syncReads(reads: readonly ScanRead[], signal?: AbortSignal): Promise<void> {
+    return this.digests.sync(reads, signal);
   }
 
   active(): boolean {

@@ -4,13 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { EonError } from '../../../src/errors/index.js';
 import { CoverageTransport, coverageTasks, FAILOVER_NODES_MAX } from '../../../query/execute/exchange/coverage-transport.js';
-import type { CoveragePolicy, RemoteEngines } from '../../../query/execute/exchange/remote-engines.js';
+import { ReadersUnavailable, type CoveragePolicy, type RemoteEngines, type ScanRead } from '../../../query/execute/exchange/remote-engines.js';
 import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 
 const table: TableSchema = { id: 1, name: 't', columns: [{ name: 'id', type: { kind: 'int4' }, notNull: true }], primaryKey: [0], distributionKey: [0] };
 
-/** Six partitions, replicas (a, b, c) rotated per partition; `failing` nodes refuse as down. */
-function engines(failing: Set<string>, fail: (node: string) => Error = (n) => new EonError('peer_unavailable', `${n} is down`)) {
+/** Six partitions, replicas (a, b, c) rotated per partition; `failing` nodes refuse as down, `unsynced` ones fail digest reads. */
+function engines(failing: Set<string>, fail: (node: string) => Error = (n) => new EonError('peer_unavailable', `${n} is down`), unsynced: Set<string> = new Set()) {
   const calls: string[] = [];
   const replicas = (p: number): string[] => ['a', 'b', 'c'].map((_, i) => ['a', 'b', 'c'][(p + i) % 3]!);
   const remote: RemoteEngines = {
@@ -23,14 +23,22 @@ function engines(failing: Set<string>, fail: (node: string) => Error = (n) => ne
       if (failing.has(node)) throw fail(node);
       return [task.partitions.map((p) => `${node}${p}`)];
     },
+    syncReads: async (reads: readonly ScanRead[]) => {
+      for (const read of reads) {
+        const nodes = new Set(read.readers.values());
+        calls.push(`sync(R=${read.readQuorum}) ${[...read.readers].map(([p, n]) => `${n}${p}`).join(',')}`);
+        const lost = [...nodes].filter((n) => unsynced.has(n));
+        if (lost.length > 0) throw new ReadersUnavailable(new Set(lost), 'cut off');
+      }
+    },
     retriable: (e: unknown) => e instanceof EonError && e.code === 'peer_unavailable',
   };
   return { remote, calls };
 }
 
-function transport(remote: RemoteEngines, coverage: string[]): CoverageTransport {
+function transport(remote: RemoteEngines, coverage: string[], readQuorum = 1): CoverageTransport {
   const local = async (task: FragmentTask): Promise<unknown> => task.partitions.map((p) => `a${p}`);
-  return new CoverageTransport({ table, policy: 'local', coverage, remote, local, parallelism: 3 });
+  return new CoverageTransport({ table, policy: 'local', coverage, remote, local, parallelism: 3, readQuorum });
 }
 
 const task = (partitions: number[]): FragmentTask => ({ tableId: 1, partitions, columns: [0], kernel: '', args: [] });
@@ -51,6 +59,19 @@ describe('CoverageTransport', () => {
     const results = await t.run(task([1, 2, 4]));
     expect(results.flat()).toEqual(['c1', 'c2', 'c4']);
     expect(calls).toEqual(['b:1,2,4', 'c:1,2,4']);
+  });
+
+  it('checks a replica taking over with digest reads before it reads (R > 1), and passes over one that cannot answer', async () => {
+    const { remote, calls } = engines(new Set(['b']), undefined, new Set(['c']));
+    const t = transport(remote, ['a', 'b', 'b', 'a', 'b', 'b'], 2);
+    // b fails; c takes over but cannot be checked; a (this node) reads them, checked first.
+    expect((await t.run(task([1, 2])))
+      .flat()).toEqual(['a1', 'a2']);
+    expect(calls).toEqual(['b:1,2', 'sync(R=2) c1,c2', 'sync(R=2) a1,a2']);
+    // The first reader was checked by the statement up front: no check before its first run.
+    const fine = engines(new Set());
+    await transport(fine.remote, ['a', 'b', 'b', 'a', 'b', 'b'], 2).run(task([1]));
+    expect(fine.calls).toEqual(['b:1']);
   });
 
   it(`gives up after ${FAILOVER_NODES_MAX} nodes, and at once on an error that is not the node's`, async () => {

@@ -7,7 +7,7 @@ import { encodeKey, encodeRow, partitionOfKey } from '../../../../storage/index.
 import type { Store, TableSchema } from '../../../../storage/index.js';
 import { KV_TABLE_DEF, useStorePair } from '../../../support/store-pair.js';
 import { AntiEntropy } from '../../../../src/cluster/antientropy/anti-entropy.js';
-import { applyChange, versionStamp } from '../../../../src/cluster/replication/index.js';
+import { applyChange, tableShape, versionStamp } from '../../../../src/cluster/replication/index.js';
 import { HybridClock } from '../../../../src/cluster/version/index.js';
 import type { RowVersion } from '../../../../src/cluster/version/index.js';
 import type { Value } from '../../../../src/types/values.js';
@@ -105,5 +105,46 @@ describe('anti-entropy', () => {
     await expect(aeA.exchange(ta, 0, 'b')).rejects.toThrow(/no table "kv" of that shape/);
     await expect(own.get('ae.push')!({ v: 1, table: 'kv', shape: 'x', partition: 99 })).rejects.toThrow(/malformed/);
     await expect(own.get('ae.compare')!({ v: 2 })).rejects.toThrow(/malformed/);
+  });
+
+  it('answers digest reads: roots cached until a write changes the partition, and a repair that pulls the peer\'s newer rows', async () => {
+    const [a, b] = stores();
+    const ta = await a.createTable(KV_TABLE_DEF);
+    const tb = await b.createTable(KV_TABLE_DEF);
+    const handlers = new Map<string, Map<string, (body: unknown) => Promise<unknown>>>();
+    const [aeA, aeB] = (['a', 'b'] as const).map((name, i) => {
+      const own = new Map<string, (body: unknown) => Promise<unknown>>();
+      handlers.set(name, own);
+      return new AntiEntropy({
+        store: stores()[i]!,
+        peers: { nodeId: name, replicasOf: () => ['a', 'b'], isUp: () => true, addressOf: (id) => id },
+        pool: { request: async (address, type, body) => ({ body: structuredClone(await handlers.get(address)!.get(type)!(structuredClone(body))) }) },
+        server: { handle: (type, h) => own.set(type, h) },
+        clock: new HybridClock({ now: () => Date.now() }),
+        log: () => {},
+      });
+    }) as [AntiEntropy, AntiEntropy];
+    for (let i = 1n; i <= 40n; i++) {
+      await put(a, ta, i, `v${i}`, 100n, 'n-a');
+      await put(b, tb, i, `v${i}`, 100n, 'n-a');
+    }
+    const all = Array.from({ length: Q }, (_, p) => p);
+    const rootsB = (await handlers.get('b')!.get('ae.roots')!({ v: 1, reads: [{ table: 'kv', shape: tableShape(tb), partitions: all }] })) as { roots: string[][] };
+    expect(rootsB.roots[0]).toEqual(aeA.roots(ta, all));
+    const built = aeA.trees.built;
+    aeA.roots(ta, all);
+    expect(aeA.trees.built).toBe(built); // nothing written: every root from the cache
+    // b takes a newer write that a missed: only that partition's tree is built again, and differs.
+    await put(b, tb, 7n, 'newer', 200n, 'n-b');
+    const p7 = partitionOfKey(tb, [7n], Q);
+    const after = aeB.roots(tb, all);
+    expect(after.filter((r, p) => r !== rootsB.roots[0]![p])).toEqual([after[p7]]);
+    expect(aeB.trees.built).toBe(Q + 1);
+    // a repairs itself from b: the newer row is here, and both roots agree.
+    const root = await aeA.repairFrom(ta, p7, 'b');
+    expect(root).toBe(aeB.roots(tb, [p7])[0]);
+    expect(rows(a, ta)).toContain('7=newer');
+    await expect(handlers.get('a')!.get('ae.roots')!({ v: 1, reads: [{ table: 'kv', shape: 'x', partitions: [0] }] })).rejects.toThrow(/no table "kv" of that shape/);
+    await expect(handlers.get('a')!.get('ae.roots')!({ v: 1, reads: [{ table: 'kv', shape: tableShape(ta), partitions: [Q] }] })).rejects.toThrow(/malformed/);
   });
 });
