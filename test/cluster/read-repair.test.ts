@@ -17,9 +17,9 @@ async function write(node: RunningEon, text: string): Promise<void> {
   if (r.status !== 200) throw new Error(`${text}: ${r.error?.code} ${r.error?.message}`);
 }
 
-/** What the node's own store holds for a key: a filter scan, which never asks other replicas. */
+/** What the node's own store holds for a key: a filter scan of one replica (no digest reads), this node's. */
 async function localRows(node: RunningEon, id: number): Promise<unknown[][]> {
-  const r = await sql(node, `SELECT v FROM kv WHERE id + 0 = ${id}`);
+  const r = await sql(node, `SET eon.read_consistency = 'one'; SELECT v FROM kv WHERE id + 0 = ${id}`);
   if (r.rows === undefined) throw new Error(r.error?.message ?? `status ${r.status}`);
   return r.rows;
 }

@@ -140,7 +140,14 @@ describe('replicated writes between real processes', () => {
     );
     expect(failure?.code).toBe('57P03');
     expect(failure?.message).toMatch(/^write reached 1 of 3 replicas of partition \d+ of table "items", needed 2/);
-    // Not undone on A: a scan reads A's own store; a point read needs R = 2 replicas and says so.
+    // Not undone on A: a scan of one replica reads A's own store (at quorum it could not compare
+    // it with another: 57P03); a point read needs R = 2 replicas and says so.
+    const atQuorum = await ca.query('SELECT label FROM items WHERE id >= 99999').then(
+      () => null,
+      (e: unknown) => e as { code?: string },
+    );
+    expect(atQuorum?.code).toBe('57P03');
+    await ca.query("SET eon.read_consistency = 'one'");
     expect((await ca.query('SELECT label FROM items WHERE id >= 99999')).rows).toEqual([{ label: 'alone' }]);
     const pointRead = await ca.query('SELECT label FROM items WHERE id = 99999').then(
       () => null,
