@@ -34,6 +34,11 @@ export interface FragmentRunner {
   /** Runs every fragment of `plan`, leaving each fragment root's final rows in `ctx.prefetched`. */
   prefetch(plan: Plan, ctx: ExecContext): Promise<void>;
   /**
+   * Digest reads (scan-digests.ts) for a statement that reads the plan's tables from this node's
+   * replicas only — UPDATE and DELETE, which read their rows inside their own write.
+   */
+  syncLocalReads(plan: Plan, ctx: ExecContext): Promise<void>;
+  /**
    * The plan nodes that would run as fragments, and how (for EXPLAIN). Scans of tables for which
    * `local` holds (written by the session's open transaction block) stay on the coordinator;
    * `policy` picks the replicas of partitions other nodes hold.

@@ -415,6 +415,11 @@ export class PartitionFragments implements FragmentRunner {
     await this.holdPerRowScans(plan, ctx);
   }
 
+  async syncLocalReads(plan: Plan, ctx: ExecContext): Promise<void> {
+    const remote = this.remote;
+    if (remote !== undefined && remote.active()) await syncScanReads(plan, ctx, remote, () => null);
+  }
+
   /**
    * Scans that run once per outer row (correlated subqueries, LATERAL right sides) read their
    * table from this node's store; one of a table with partitions served elsewhere gets the rows

@@ -101,7 +101,10 @@ function compileWithin(st: Statement, services: EngineServices, declared: readon
         changesCatalog: false,
         accesses: ctx.accesses,
         run: (params, signal, writes, _stream, quorum) =>
-          dml.execute(services.store, params, signal, services.cellsMax, writes, quorum, (plan) => executeSelect(plan, params, services, { signal, writes, quorum })),
+          dml.execute(services.store, params, signal, services.cellsMax, writes, quorum, {
+            select: (plan) => executeSelect(plan, params, services, { signal, writes, quorum }),
+            syncLocalReads: (plan, ctx) => services.fragments.syncLocalReads(plan, ctx),
+          }),
       };
     }
     case 'CreateSeqStmt': {

@@ -38,8 +38,7 @@ export interface DmlPlan {
   /**
    * With `writes` (inside a transaction block) the rows go to the block's write set, not to the
    * store. `quorum`: the statement's own W (eon.write_quorum), checked against the table's N.
-   * `select` runs a query as a SELECT does (its fragments in the data engines, on the nodes that
-   * serve its tables' partitions): INSERT reads its rows through it.
+   * `cluster` reads where the rows are (unset: a node alone).
    */
   execute(
     store: Store,
@@ -48,8 +47,19 @@ export interface DmlPlan {
     cellsMax: number,
     writes?: WriteSet,
     quorum?: StatementQuorum,
-    select?: (plan: Plan) => Promise<Row[]>,
+    cluster?: DmlReads,
   ): Promise<QueryResult>;
+}
+
+/** How a DML statement reads on a cluster. */
+export interface DmlReads {
+  /**
+   * Runs a query as a SELECT does (its fragments in the data engines, on the nodes that serve its
+   * tables' partitions): INSERT reads its rows through it.
+   */
+  select(plan: Plan): Promise<Row[]>;
+  /** Digest reads of the tables an UPDATE or DELETE reads on this node, before its write reads them. */
+  syncLocalReads(plan: Plan, ctx: ExecContext): Promise<void>;
 }
 
 function tableScope(table: TableSchema, alias: string): Scope {
@@ -166,8 +176,8 @@ function result(command: string, count: number, ret: DmlPlan['returning'], rows:
   return { command, rowCount: count, columns: ret === null ? null : ret.columns, rows };
 }
 
-function newContext(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes: WriteSet | undefined): ExecContext {
-  return new ExecContext({ store, params, signal, cellsMax, writes });
+function newContext(store: Store, params: readonly Value[], signal: AbortSignal | undefined, cellsMax: number, writes: WriteSet | undefined, quorum?: StatementQuorum): ExecContext {
+  return new ExecContext({ store, params, signal, cellsMax, writes, quorum });
 }
 
 /** Runs `fn` against the block's write set (synchronously, no await between its reads and writes). */
@@ -240,11 +250,11 @@ export function bindInsert(s: InsertStmt, stmt: StatementContext): DmlPlan {
     kind: 'insert',
     table,
     returning,
-    async execute(store, params, signal, cellsMax, writes, quorum, select) {
+    async execute(store, params, signal, cellsMax, writes, quorum, cluster) {
       const writeQuorum = writeQuorumFor([table], quorum);
       const ctx = newContext(store, params, signal, cellsMax, writes);
       // VALUES without subqueries is computed here at once (single-row INSERTs keep their speed).
-      const input = select === undefined || (source.kind === 'values' && subqueryPlans(source).length === 0) ? drainSync(source, ctx) : await select(source);
+      const input = cluster === undefined || (source.kind === 'values' && subqueryPlans(source).length === 0) ? drainSync(source, ctx) : await cluster.select(source);
       ctx.resumeTimeZone();
       const full: Row[] = input.map((r) => {
         const row: Row = new Array(table.columns.length).fill(null);
@@ -514,10 +524,16 @@ async function readModifyWrite(
   scan: Plan & { kind: 'scan' },
   ctx: ExecContext,
   options: WriteOptions,
+  cluster: DmlReads | undefined,
   apply: (tx: WriteTx, matches: Match[]) => void,
 ): Promise<Match[]> {
   const writes = ctx.writes;
-  if (scan.keyLookup === null) checkServedHere(ctx, table, 'UPDATE or DELETE (reading its rows in its own write)');
+  if (scan.keyLookup === null) {
+    checkServedHere(ctx, table, 'UPDATE or DELETE (reading its rows in its own write)');
+    // This node's replicas are what the write reads: brought in line with R−1 others first. (A
+    // primary-key UPDATE/DELETE reads this node's row as it is: one round trip less per statement.)
+    if (writes === undefined) await cluster?.syncLocalReads(scan, ctx);
+  }
   if (writes !== undefined) {
     // In a transaction block: read through the write set and write into it in the same turn, so
     // the committed state each written key is checked against at COMMIT is the state read here.
@@ -588,11 +604,11 @@ export function bindUpdate(s: UpdateStmt, stmt: StatementContext): DmlPlan {
     kind: 'update',
     table,
     returning,
-    async execute(store, params, signal, cellsMax, writes, quorum) {
+    async execute(store, params, signal, cellsMax, writes, quorum, cluster) {
       const options = withQuorum(writeQuorumFor([table], quorum));
-      const ctx = newContext(store, params, signal, cellsMax, writes);
+      const ctx = newContext(store, params, signal, cellsMax, writes, quorum);
       let updated: Row[] = [];
-      const matches = await readModifyWrite(store, table, scan, ctx, options, (tx, found) => {
+      const matches = await readModifyWrite(store, table, scan, ctx, options, cluster, (tx, found) => {
         updated = found.map(({ row }) => {
           const next = row.slice();
           for (const a of setFns) next[a.column] = a.fn(row, ctx);
@@ -624,10 +640,10 @@ export function bindDelete(s: DeleteStmt, stmt: StatementContext): DmlPlan {
     kind: 'delete',
     table,
     returning,
-    async execute(store, params, signal, cellsMax, writes, quorum) {
+    async execute(store, params, signal, cellsMax, writes, quorum, cluster) {
       const options = withQuorum(writeQuorumFor([table], quorum));
-      const ctx = newContext(store, params, signal, cellsMax, writes);
-      const matches = await readModifyWrite(store, table, scan, ctx, options, (tx, found) => {
+      const ctx = newContext(store, params, signal, cellsMax, writes, quorum);
+      const matches = await readModifyWrite(store, table, scan, ctx, options, cluster, (tx, found) => {
         for (const m of found) tx.delete(table, m.key);
       });
       return result('DELETE', matches.length, returning, returningRows(returning, matches.map((m) => m.row), ctx));

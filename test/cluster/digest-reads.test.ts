@@ -1,7 +1,8 @@
 // Digest reads across real processes: a replica that missed updates, deletes and inserts (killed,
 // and the only holder of its hints killed too) answers a scan through itself with every write
 // acknowledged before it — its partitions compared with another replica's (R = 2) and repaired
-// first — while the same scan at eon.read_consistency = one, just before, shows it stale. With no
+// first — while the same scan at eon.read_consistency = one, just before, shows it stale; a
+// DELETE through it finds the rows it had missed the update of. With no
 // second replica to compare with, a scan at quorum fails with 57P03 and reads at `one`.
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ describe('digest reads', () => {
     await sqlRows(n0, "UPDATE kv SET v = 'second' WHERE id <= 300");
     await sqlRows(n0, 'DELETE FROM kv WHERE id > 1900');
     await sqlRows(n0, `INSERT INTO kv SELECT i, 'second' FROM generate_series(${ROWS + 1}, ${ROWS + 50}) i`);
-    const expected = await sqlRows(n1, SUMMARY);
+    let expected = await sqlRows(n1, SUMMARY);
     expect(expected).toEqual([['1950', '350', String(((1 + 1900) * 1900) / 2 + ((ROWS + 1 + ROWS + 50) * 50) / 2)]]);
     await n0.kill('SIGKILL');
     await n1.kill('SIGKILL');
@@ -55,7 +56,13 @@ describe('digest reads', () => {
 
     // One replica, as stored: n2's own rows are stale.
     expect(await sqlRows(n2, `SET eon.read_consistency = 'one'; ${SUMMARY}`)).toEqual([[String(ROWS), '0', String((ROWS * (ROWS + 1)) / 2)]]);
-    // At quorum (the default), n2 compares its partitions with n1's and repairs them first.
+    // A DELETE reads n2's own replicas inside its write: at quorum they are repaired first, so it
+    // finds the rows n2 had missed the update of.
+    const deleted = await sqlRows(n2, "DELETE FROM kv WHERE v = 'second' AND id <= 10 RETURNING id");
+    expect(deleted.map((r) => Number(r[0])).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const [[count, second, sum]] = expected as [[string, string, string]];
+    expected = [[String(Number(count) - 10), String(Number(second) - 10), String(Number(sum) - 55)]];
+    // At quorum (the default), a scan through n2 compares its partitions with n1's first.
     expect(await sqlRows(n2, SUMMARY)).toEqual(expected);
     // Spread over both nodes, and through n1, the same.
     expect(await sqlRows(n2, `SET eon.coverage = 'spread_all'; ${SUMMARY}`)).toEqual(expected);
