@@ -2,6 +2,7 @@
 // partition the task names (a node never answers for a partition from rows it merely holds), runs
 // the task on its own data engines and sends the result back. Counted for the node's stats.
 
+import { getHeapStatistics } from 'node:v8';
 import { FRAME_BYTES_MAX } from '../rpc/frame.js';
 import { RpcReply } from '../rpc/index.js';
 import type { FragmentTask, TableSchema } from '../../../storage/index.js';
@@ -15,6 +16,12 @@ export const FRAGMENT_RESULT_BYTES_MAX = FRAME_BYTES_MAX - 64 * 1024;
  * coordinator asks another replica) rather than queued without bound behind its own statements.
  */
 export const FRAGMENTS_IN_FLIGHT_MAX = 64;
+/**
+ * Share of its heap limit a node may be using and still take other nodes' tasks: past it a task
+ * is refused as overloaded (the coordinator asks another replica, or fails with 53000), so a node
+ * short of memory sheds remote work before its own statements fail or the process dies.
+ */
+export const FRAGMENT_HEAP_FRACTION_MAX = 0.85;
 /** Task arguments (fragment.args) a node keeps at once, and their bytes; the least recently used go first past either. */
 export const FRAGMENT_ARGS_KEPT_MAX = 64;
 export const FRAGMENT_ARGS_KEPT_BYTES_MAX = 256 * 1024 * 1024;
@@ -29,12 +36,20 @@ export interface FragmentHost {
   serves(table: TableSchema, partition: number): boolean;
   /** Runs a task on this node's data engines (DataEnginePool.run). */
   run(task: FragmentTask, signal: AbortSignal): Promise<unknown>;
+  /** Why the node is short of memory now (heapPressure), or null. */
+  memoryPressure(): string | null;
+}
+
+/** Whether this process uses more than `fraction` of its heap limit: the figures, or null. */
+export function heapPressure(fraction: number = FRAGMENT_HEAP_FRACTION_MAX): string | null {
+  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+  return used > limit * fraction ? `its heap holds ${Math.round(used / 2 ** 20)} MiB of its ${Math.round(limit / 2 ** 20)} MiB limit` : null;
 }
 
 export class FragmentStats {
   answered = 0;
   refused = 0;
-  /** Refused because FRAGMENTS_IN_FLIGHT_MAX were running. */
+  /** Refused because FRAGMENTS_IN_FLIGHT_MAX were running or the heap was past FRAGMENT_HEAP_FRACTION_MAX. */
   overloaded = 0;
   malformed = 0;
   /** Result bytes sent back to coordinators. */
@@ -112,6 +127,11 @@ export class FragmentServer {
     if (this.inFlight >= this.inFlightMax) {
       this.stats.overloaded++;
       return this.refuse('overloaded', `this node runs ${this.inFlight} fragments of other nodes already`);
+    }
+    const pressure = this.host.memoryPressure();
+    if (pressure !== null) {
+      this.stats.overloaded++;
+      return this.refuse('overloaded', `this node is short of memory: ${pressure}`);
     }
     this.inFlight++;
     let result: unknown;

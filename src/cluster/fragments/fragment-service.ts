@@ -5,7 +5,7 @@ import type { MemberState } from '../membership/index.js';
 import type { ClusterNode } from '../node/index.js';
 import type { DataEnginePool, Store, TableSchema } from '../../../storage/index.js';
 import { FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE } from './messages.js';
-import { FragmentServer, FragmentStats } from './fragment-server.js';
+import { FragmentServer, FragmentStats, heapPressure } from './fragment-server.js';
 import { ClusterRemoteEngines } from './remote-engines.js';
 
 export interface Fragments {
@@ -39,6 +39,7 @@ export function startFragments(
       getTable: (name) => store.getTable(name),
       serves: (table, partition) => store.servesPartition(table, partition),
       run: (task, signal) => pool.run(task, { signal }),
+      memoryPressure: () => heapPressure(),
     },
     stats,
   );

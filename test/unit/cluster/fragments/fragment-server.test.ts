@@ -6,6 +6,7 @@ import {
   FRAGMENT_ARGS_KEPT_MS,
   FragmentServer,
   FragmentStats,
+  heapPressure,
   argsRequest,
   decodeResult,
   decodeWork,
@@ -22,7 +23,12 @@ const table: TableSchema = { id: 7, name: 't', columns: [{ name: 'id', type: { k
 const task: FragmentTask = { tableId: 7, partitions: [1, 5], columns: [0], kernel: 'return 1;', args: [12n, new Set(['x']), new Int32Array(new SharedArrayBuffer(8)).fill(3), null] };
 const signal = new AbortController().signal;
 
-function server(serves: (p: number) => boolean, resultBytesMax?: number, hold?: Promise<void>): { server: FragmentServer; stats: FragmentStats; ran: FragmentTask[] } {
+function server(
+  serves: (p: number) => boolean,
+  resultBytesMax?: number,
+  hold?: Promise<void>,
+  pressure: () => string | null = () => null,
+): { server: FragmentServer; stats: FragmentStats; ran: FragmentTask[] } {
   const stats = new FragmentStats();
   const ran: FragmentTask[] = [];
   const host = {
@@ -34,6 +40,7 @@ function server(serves: (p: number) => boolean, resultBytesMax?: number, hold?: 
       await hold;
       return { rows: 2, ipc: new Uint8Array([1, 2, 3]) };
     },
+    memoryPressure: pressure,
   };
   return { server: new FragmentServer(host, stats, resultBytesMax, 2), stats, ran };
 }
@@ -96,6 +103,20 @@ describe('FragmentServer', () => {
     release();
     await Promise.all(running);
     expect(await ask()).toBeInstanceOf(RpcReply);
+  });
+
+  it('refuses as overloaded while the node is short of memory, and runs tasks again once it is not', async () => {
+    let short: string | null = 'its heap holds 900 MiB of its 1000 MiB limit';
+    const { server: s, stats, ran } = server(() => true, undefined, undefined, () => short);
+    const ask = () => s.answer(runRequest('t', tableShape(table)), encodeWork(task), signal);
+    expect(await ask()).toMatchObject({ kind: 'refused', reason: 'overloaded', detail: 'this node is short of memory: its heap holds 900 MiB of its 1000 MiB limit' });
+    expect(stats.overloaded).toBe(1);
+    expect(ran).toEqual([]);
+    short = null;
+    expect(await ask()).toBeInstanceOf(RpcReply);
+    // The real figure: a node far from its heap limit (this test process) is not short.
+    expect(heapPressure()).toBeNull();
+    expect(heapPressure(0)).toMatch(/^its heap holds \d+ MiB of its \d+ MiB limit$/);
   });
 
   it('runs a task naming arguments left by fragment.args, and refuses one naming arguments it does not keep', async () => {
