@@ -607,7 +607,7 @@ export class PartitionFragments implements FragmentRunner {
       signal: ctx.signal,
       // A block reads its own node; otherwise a replica taking over a task is checked as the first were.
       readQuorum: ctx.writes !== undefined ? 1 : scanReadQuorum(table, ctx.quorum),
-      record: ctx.profile === undefined ? undefined : (node, ms) => ctx.profile!.recordNode(scan, node, ms),
+      record: ctx.profile === undefined ? undefined : (node, ms, bytes) => ctx.profile!.recordNode(scan, node, ms, bytes),
     });
     return { transport, tasks: coverageTasks(coverage, Math.ceil(partitions / taskCount)) };
   }

@@ -32,10 +32,11 @@ export interface OperatorStats {
   ms: number;
 }
 
-/** A scan's tasks on one node under EXPLAIN ANALYZE: how many ran there, and their summed time. */
+/** A scan's tasks on one node under EXPLAIN ANALYZE: how many ran there, their summed time, and the result bytes it sent (0 here). */
 export interface NodeWork {
   tasks: number;
   ms: number;
+  bytes: number;
 }
 
 /** Per-operator measurements of one execution, kept only under EXPLAIN ANALYZE. */
@@ -44,14 +45,15 @@ export class OperatorProfile {
   /** Per fragment scan, its tasks per node (by node id) of a table whose partitions several nodes read. */
   readonly nodes = new Map<Plan, Map<string, NodeWork>>();
 
-  recordNode(plan: Plan, node: string, ms: number): void {
+  recordNode(plan: Plan, node: string, ms: number, bytes: number): void {
     let byNode = this.nodes.get(plan);
     if (byNode === undefined) this.nodes.set(plan, (byNode = new Map()));
     const w = byNode.get(node);
-    if (w === undefined) byNode.set(node, { tasks: 1, ms });
+    if (w === undefined) byNode.set(node, { tasks: 1, ms, bytes });
     else {
       w.tasks++;
       w.ms += ms;
+      w.bytes += bytes;
     }
   }
 

@@ -74,9 +74,10 @@ function describe(p: Plan, depth: number, out: string[], partitions: number, fra
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([node, n]) => {
             const w = work?.get(node);
-            return w === undefined ? `${node} (${n})` : `${node} (${n}: ${w.tasks} tasks, ${w.ms.toFixed(1)} ms)`;
+            if (w === undefined) return `${node} (${n})`;
+            return `${node} (${n}: ${w.tasks} tasks, ${w.ms.toFixed(1)} ms${w.bytes > 0 ? `, ${(w.bytes / 1024).toFixed(1)} kB sent` : ''})`;
           });
-        out.push(`${detail}Nodes: ${nodes.join(', ')} (partitions each reads${work === undefined ? '' : ': tasks run there, their summed time'})`);
+        out.push(`${detail}Nodes: ${nodes.join(', ')} (partitions each reads${work === undefined ? '' : ': tasks run there, their summed time, the result bytes sent here'})`);
       }
       initPlans(p, depth, out, partitions, fragments, stats);
       return;

@@ -73,9 +73,10 @@ describe('distributed query', () => {
       // No node serves every partition of f1 or f2: EXPLAIN names the nodes that read them.
       const plan = (await ok(n0, 'EXPLAIN SELECT * FROM f1 WHERE v > 10')).map((r) => String(r[0])).join('\n');
       expect(plan).toMatch(/Nodes: n-[0-9a-f]{8} \(\d+\), n-[0-9a-f]{8} \(\d+\), n-[0-9a-f]{8} \(\d+\)/);
-      // EXPLAIN ANALYZE adds the tasks each node ran and their time.
+      // EXPLAIN ANALYZE adds the tasks each node ran, their time, and the bytes the other two sent back.
       const analyzed = (await ok(n1, 'EXPLAIN ANALYZE SELECT g, count(*) FROM f1 GROUP BY g')).map((r) => String(r[0])).join('\n');
-      expect(analyzed).toMatch(/Nodes: (n-[0-9a-f]{8} \(\d+: \d+ tasks, [\d.]+ ms\)(, )?){3}/);
+      expect(analyzed).toMatch(/Nodes: (n-[0-9a-f]{8} \(\d+: \d+ tasks, [\d.]+ ms(, [\d.]+ kB sent)?\)(, )?){3}/);
+      expect(analyzed.match(/kB sent/g)?.length).toBe(2);
 
       // The reference table is read locally on each node: wait until the third replica of each
       // write (W = 2) has landed everywhere, so that the reference is complete (a scan reads one

@@ -27,8 +27,8 @@ export interface CoverageTransportOptions {
    * brought in line with R−1 others, as the statement's readers were before it started (1: not).
    */
   readonly readQuorum: number;
-  /** Called as each task (or piece of one) finishes on a node, with its time (EXPLAIN ANALYZE). */
-  readonly record?: ((node: string, ms: number) => void) | undefined;
+  /** Called as each task (or piece of one) finishes on a node, with its time and the bytes it sent back (EXPLAIN ANALYZE). */
+  readonly record?: ((node: string, ms: number, bytes: number) => void) | undefined;
 }
 
 export class CoverageTransport implements ExchangeTransport {
@@ -50,9 +50,9 @@ export class CoverageTransport implements ExchangeTransport {
     try {
       // A replica taking over (avoid is not empty) was not among the readers checked up front.
       if (avoid.size > 0 && readQuorum > 1) await remote.syncReads([{ table, readers: new Map(task.partitions.map((p) => [p, node])), readQuorum }], signal);
-      const results = node === remote.self ? [await this.opts.local(task)] : [...(await remote.run(node, table, task, signal))];
-      record?.(node, performance.now() - started);
-      return results;
+      const { results, bytes } = node === remote.self ? { results: [await this.opts.local(task)], bytes: 0 } : await remote.run(node, table, task, signal);
+      record?.(node, performance.now() - started, bytes);
+      return [...results];
     } catch (e) {
       if (node === remote.self) throw e;
       if (!remote.retriable(e) || avoid.size + 1 >= FAILOVER_NODES_MAX || signal?.aborted === true) throw e;

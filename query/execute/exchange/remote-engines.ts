@@ -6,6 +6,7 @@
 import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import type { CoveragePolicy } from '../../../src/cluster/fragments/coverage-plan.js';
 import type { ScanRead } from '../../../src/cluster/fragments/digest-reads.js';
+import type { RemoteResults } from '../../../src/cluster/fragments/remote-engines.js';
 
 /**
  * How a statement picks the replica that reads each partition (the eon.coverage setting): `local`
@@ -17,6 +18,7 @@ import type { ScanRead } from '../../../src/cluster/fragments/digest-reads.js';
 export { COVERAGE_POLICIES, type CoveragePolicy } from '../../../src/cluster/fragments/coverage-plan.js';
 /** A scan's readers per partition and its R, for a digest read; readers that cannot answer throw ReadersUnavailable. */
 export { ReadersUnavailable, type ScanRead } from '../../../src/cluster/fragments/digest-reads.js';
+export type { RemoteResults } from '../../../src/cluster/fragments/remote-engines.js';
 
 export interface RemoteEngines {
   /** This node's id, as coverage plans name it. */
@@ -29,8 +31,11 @@ export interface RemoteEngines {
    * replica left.
    */
   coverage(table: TableSchema, policy: CoveragePolicy, avoid?: ReadonlySet<string>): readonly string[];
-  /** Runs a task over partitions `node` serves, on that node's data engines (the table found there by name and shape). */
-  run(node: string, table: TableSchema, task: FragmentTask, signal?: AbortSignal): Promise<readonly unknown[]>;
+  /**
+   * Runs a task over partitions `node` serves, on that node's data engines (the table found there
+   * by name and shape): its results, and the bytes they took on the way back.
+   */
+  run(node: string, table: TableSchema, task: FragmentTask, signal?: AbortSignal): Promise<RemoteResults>;
   /**
    * Digest reads: compares each reader's replica of each partition it reads with R−1 other
    * replicas and has it repair itself where they differ, before the scan. Throws

@@ -57,6 +57,12 @@ interface SentArgs {
 
 let argsCounter = 0;
 
+/** What a node sent back for one task: its results (several when it was asked in halves) and their bytes. */
+export interface RemoteResults {
+  readonly results: readonly unknown[];
+  readonly bytes: number;
+}
+
 /** A fragment.run reply, parsed, with the result's bytes. */
 interface Answer {
   readonly reply: RunReply;
@@ -107,7 +113,7 @@ export class ClusterRemoteEngines {
     );
   }
 
-  async run(node: string, table: TableSchema, task: FragmentTask, signal?: AbortSignal): Promise<readonly unknown[]> {
+  async run(node: string, table: TableSchema, task: FragmentTask, signal?: AbortSignal): Promise<RemoteResults> {
     const address = this.cluster.addressOf(node);
     if (address === undefined) throw new FragmentRefused(node, 'no address known');
     if (this.cluster.stateOf(node) === 'down') throw new FragmentRefused(node, 'it is down');
@@ -129,7 +135,7 @@ export class ClusterRemoteEngines {
       unsubscribe();
     }
     const parsed = answer.reply;
-    if (parsed.kind === 'result') return [decodeResult(answer.attachment)];
+    if (parsed.kind === 'result') return { results: [decodeResult(answer.attachment)], bytes: answer.attachment?.byteLength ?? 0 };
     // A task's arguments can always be sent again (the node restarted, or dropped them).
     if (parsed.reason === 'args-unknown') throw new FragmentRefused(node, parsed.detail);
     if (parsed.reason === 'result-too-large' && task.partitions.length > 1) {
@@ -138,7 +144,7 @@ export class ClusterRemoteEngines {
         this.run(node, table, { ...task, partitions: task.partitions.slice(0, half) }, signal),
         this.run(node, table, { ...task, partitions: task.partitions.slice(half) }, signal),
       ]);
-      return [...a, ...b];
+      return { results: [...a.results, ...b.results], bytes: a.bytes + b.bytes };
     }
     if (parsed.reason === 'overloaded') throw new EonError('peer_overloaded', `node ${node} is overloaded: ${parsed.detail}`);
     if (parsed.reason === 'result-too-large') {

@@ -21,7 +21,7 @@ function engines(failing: Set<string>, fail: (node: string) => Error = (n) => ne
     run: async (node: string, _t: TableSchema, task: FragmentTask) => {
       calls.push(`${node}:${task.partitions.join(',')}`);
       if (failing.has(node)) throw fail(node);
-      return [task.partitions.map((p) => `${node}${p}`)];
+      return { results: [task.partitions.map((p) => `${node}${p}`)], bytes: 10 };
     },
     syncReads: async (reads: readonly ScanRead[]) => {
       for (const read of reads) {

@@ -35,6 +35,7 @@ function fragmentServer(): FragmentServer {
       getTable: () => table,
       serves: () => true,
       run: async (task) => (task.args[0] as Float64Array).length + task.partitions[0]!,
+      memoryPressure: () => null,
     },
     new FragmentStats(),
   );
@@ -47,12 +48,15 @@ describe('ClusterRemoteEngines', () => {
     const remote = new ClusterRemoteEngines(cluster(() => server, calls));
     const args = [new Float64Array(20_000)];
     const task = (p: number): FragmentTask => ({ tableId: 7, partitions: [p], columns: [0], kernel: '', args });
-    expect((await Promise.all([0, 1, 2].map((p) => remote.run('b', table, task(p))))).flat()).toEqual([20_000, 20_001, 20_002]);
+    const answers = await Promise.all([0, 1, 2].map((p) => remote.run('b', table, task(p))));
+    expect(answers.flatMap((a) => a.results)).toEqual([20_000, 20_001, 20_002]);
+    // The bytes each result took on the way back (V8 serialization of a number).
+    expect(answers.every((a) => a.bytes > 0 && a.bytes < 64)).toBe(true);
     expect(calls).toEqual(['fragment.args', 'fragment.run', 'fragment.run', 'fragment.run']);
     // The node restarted: it has forgotten them.
     server = fragmentServer();
     calls.length = 0;
-    expect(await remote.run('b', table, task(3))).toEqual([20_003]);
+    expect((await remote.run('b', table, task(3))).results).toEqual([20_003]);
     expect(calls).toEqual(['fragment.run', 'fragment.args', 'fragment.run']);
   });
 
