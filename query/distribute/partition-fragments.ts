@@ -6,7 +6,7 @@
 import type { Value } from '../../src/types/index.js';
 import { TOP_KEYS_MAX, unpackPartial, type DataEnginePool, type FragmentTask, type PackedPartial, type PartialArrays, type Store, type TableSchema, type ZonePredicate } from '../../storage/index.js';
 import { compileExpr, compilePredicate } from '../execute/compile-expr.js';
-import type { ExecContext } from '../execute/context.js';
+import { ExecContext } from '../execute/context.js';
 import { Gather } from '../execute/exchange/gather.js';
 import type { ExchangeTransport } from '../execute/exchange/transport.js';
 import { CoverageTransport, coverageNodes, coverageTasks } from '../execute/exchange/coverage-transport.js';
@@ -29,6 +29,7 @@ import { INT32_KEY_KINDS } from './int32-groups.js';
 import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 import { topNBoundFor, type TopNBound } from './top-n-bound.js';
 import { syncScanReads } from './scan-digests.js';
+import { keyRangeScanPartitions } from '../execute/key-range-scan.js';
 import { scanReadQuorum } from '../execute/statement-quorum.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
@@ -257,16 +258,22 @@ export class PartitionFragments implements FragmentRunner {
     this.remote = remote;
   }
 
-  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, policy: CoveragePolicy = 'local'): ReadonlyMap<Plan, FragmentInfo> {
+  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, policy: CoveragePolicy = 'local', params: readonly Value[] = []): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
     const coverage = new Map<number, readonly string[] | null>();
     const coverageOf = (t: TableSchema): readonly string[] | null => this.coverageOf(t, policy, coverage);
     const fragments = this.findFragments(plan, local, (t) => coverageOf(t) !== null);
+    const ctx = new ExecContext({ store: this.store, params });
     const placed = (scan: ScanPlan): { nodes?: ReadonlyMap<string, number> } => {
       const c = coverageOf(scan.table);
       if (c === null) return {};
+      // A key range fixing the distribution key reads the partitions it names only.
+      const pruned = keyRangeScanPartitions(scan.table, scan.keyRange, ctx);
+      const only = pruned === null || pruned.length === 0 ? null : new Set(pruned);
       const nodes = new Map<string, number>();
-      for (const n of c) nodes.set(n, (nodes.get(n) ?? 0) + 1);
+      c.forEach((n, p) => {
+        if (only === null || only.has(p)) nodes.set(n, (nodes.get(n) ?? 0) + 1);
+      });
       return { nodes };
     };
     const bounded = topNBoundedScans(plan);
@@ -584,7 +591,10 @@ export class PartitionFragments implements FragmentRunner {
    */
   private placement(scan: ScanPlan, ctx: ExecContext, tasksPerThread: number): TablePlacement {
     const table = scan.table;
-    const partitions = this.store.partitions;
+    // A key range that fixes the distribution key reads one partition: only its replica is asked.
+    const pruned = keyRangeScanPartitions(table, scan.keyRange, ctx);
+    const wanted = pruned === null || pruned.length === 0 ? Array.from({ length: this.store.partitions }, (_, p) => p) : pruned;
+    const partitions = wanted.length;
     const threads = Math.max(1, this.pool.threads);
     const taskCount = Math.min(partitions, threads * tasksPerThread);
     const coverage = this.coverageOf(table, ctx.coveragePolicy, ctx.coverage);
@@ -592,7 +602,7 @@ export class PartitionFragments implements FragmentRunner {
       const tasks: number[][] = [];
       for (let t = 0; t < taskCount; t++) {
         const list: number[] = [];
-        for (let p = t; p < partitions; p += taskCount) list.push(p);
+        for (let i = t; i < partitions; i += taskCount) list.push(wanted[i]!);
         tasks.push(list);
       }
       return { transport: this.transport, tasks };
@@ -609,7 +619,7 @@ export class PartitionFragments implements FragmentRunner {
       readQuorum: ctx.writes !== undefined ? 1 : scanReadQuorum(table, ctx.quorum),
       record: ctx.profile === undefined ? undefined : (node, ms, bytes) => ctx.profile!.recordNode(scan, node, ms, bytes),
     });
-    return { transport, tasks: coverageTasks(coverage, Math.ceil(partitions / taskCount)) };
+    return { transport, tasks: coverageTasks(coverage, Math.ceil(partitions / taskCount), pruned === null || pruned.length === 0 ? undefined : new Set(pruned)) };
   }
 
   /**

@@ -4,7 +4,7 @@
 
 import type { Value } from '../../src/types/index.js';
 import type { RowKey, Store, TableSchema } from '../../storage/index.js';
-import type { KeyRange } from '../../storage/key-range.js';
+import { keyRangePartitions, type KeyRange } from '../../storage/key-range.js';
 import type { WriteSet } from '../../storage/write-set.js';
 import type { KeyRangeLookup } from '../plan/logical.js';
 import { compileExpr } from './compile-expr.js';
@@ -17,6 +17,22 @@ export function evaluateKeyRange(lookup: KeyRangeLookup, ctx: ExecContext): KeyR
   const upper = lookup.upper === undefined ? undefined : { value: compileExpr(lookup.upper.expr)([], ctx), inclusive: lookup.upper.inclusive };
   if (values.includes(null) || lower?.value === null || upper?.value === null) return null;
   return { values, ...(lower === undefined ? {} : { lower }), ...(upper === undefined ? {} : { upper }) };
+}
+
+/**
+ * The partitions a scan's key range may find rows in, when it fixes the table's distribution key
+ * with constants or parameters (one partition, or none for a NULL key); null when it may be any
+ * (no range, a wider one, or values read from an outer row).
+ */
+export function keyRangeScanPartitions(table: TableSchema, lookup: KeyRangeLookup | undefined, ctx: ExecContext): number[] | null {
+  if (lookup === undefined) return null;
+  const exprs = [...lookup.values, ...(lookup.lower === undefined ? [] : [lookup.lower.expr]), ...(lookup.upper === undefined ? [] : [lookup.upper.expr])];
+  // (EXPLAIN without parameter values plans every partition.)
+  if (!exprs.every((e) => e.kind === 'const' || (e.kind === 'param' && e.index < ctx.params.length))) return null;
+  const range = evaluateKeyRange(lookup, ctx);
+  if (range === null) return [];
+  const partitions = keyRangePartitions(table, range, ctx.store.partitions);
+  return partitions.length === ctx.store.partitions ? null : partitions;
 }
 
 /** The rows of the range (the scan's filter still to apply). */

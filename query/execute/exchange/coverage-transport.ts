@@ -81,11 +81,13 @@ export class CoverageTransport implements ExchangeTransport {
 /**
  * Task partition lists for a coverage plan: each node's partitions cut into groups of at most
  * `perTask` (every n-th of its partitions, so a group spans the ring), the groups of all nodes
- * interleaved so that the first tasks an exchange issues reach every node.
+ * interleaved so that the first tasks an exchange issues reach every node. `only`: the partitions
+ * the scan reads (a key range pruned the rest); unset, all.
  */
-export function coverageTasks(coverage: readonly string[], perTask: number): number[][] {
+export function coverageTasks(coverage: readonly string[], perTask: number, only?: ReadonlySet<number>): number[][] {
   const byNode = new Map<string, number[]>();
   coverage.forEach((node, p) => {
+    if (only !== undefined && !only.has(p)) return;
     const list = byNode.get(node);
     if (list === undefined) byNode.set(node, [p]);
     else list.push(p);

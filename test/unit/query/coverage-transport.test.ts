@@ -92,4 +92,8 @@ describe('coverageTasks', () => {
     expect(tasks).toEqual([[0, 4], [1, 3], [5], [2, 6]]);
     expect(tasks.flat().sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
+
+  it('leaves out the partitions a key range pruned, and the nodes left with none', () => {
+    expect(coverageTasks(['a', 'b', 'a', 'b', 'a', 'c', 'a'], 2, new Set([2, 5]))).toEqual([[2], [5]]);
+  });
 });
