@@ -1,7 +1,8 @@
 // eon_tables: each table's effective replication settings (N copies, W acknowledgements per write,
 // R replicas per point read), defaults filled in, next to the options it sets itself.
 
-import { reloptionsOf, tableQuorum } from '../../src/cluster/replication/table-quorum.js';
+import { tableQuorum } from '../../src/cluster/replication/table-quorum.js';
+import { tableOptions } from './reloptions.js';
 import { T, type Value } from '../../src/types/index.js';
 import { systemTable, type SystemTableDef } from './system-table.js';
 
@@ -15,7 +16,7 @@ export function eonTableQuorums(): SystemTableDef[] {
       (env) =>
         env.store.listTables().map((t): Value[] => {
           const q = tableQuorum(t);
-          return [t.name, q.replicas, q.writeQuorum, q.readQuorum, reloptionsOf(t)?.join(', ') ?? null];
+          return [t.name, q.replicas, q.writeQuorum, q.readQuorum, tableOptions(t)?.join(', ') ?? null];
         }),
     ),
   ];

@@ -14,7 +14,7 @@ import type { CheckConstraint, IndexSchema, SequenceOptions } from '../../storag
 import { StatementSource, quoteLiteral, validateCheck, validateDefault } from './column-rules.js';
 import { sequenceOptions } from './sequences.js';
 import { relationNameTaken, uniqueConstraints } from './indexes.js';
-import { applyOptionChange, parseOptionValues } from './table-options.js';
+import { applyOptionChange, parseOptionValues, takeDistributeBy } from './table-options.js';
 
 /**
  * Where CREATE and DROP TABLE go: the Store itself on a node alone, the cluster catalog (decided by
@@ -68,6 +68,27 @@ const TABLE_CONSTRAINT_NAMES: Partial<Record<ConstrType, string>> = {
 };
 
 /**
+ * The ordinals of `distribute_by`'s columns: each a primary-key column (a row is found by its key,
+ * so its partition must follow from the key), none twice.
+ */
+function distributionKeyOf(names: readonly string[], columns: readonly ColumnSchema[], primaryKey: readonly number[] | null): number[] {
+  if (primaryKey === null) {
+    throw new EonError('feature_not_supported', 'distribute_by needs a primary key', { hint: 'A table without a primary key is spread over the partitions row by row.' });
+  }
+  const out: number[] = [];
+  for (const n of names) {
+    const i = columns.findIndex((c) => c.name === n);
+    if (i < 0) throw new EonError('undefined_column', `column "${n}" named in distribute_by does not exist`);
+    if (!primaryKey.includes(i)) {
+      throw new EonError('feature_not_supported', `distribute_by column "${n}" is not part of the primary key`, { hint: 'Rows are found by primary key, so the columns that place them must be key columns.' });
+    }
+    if (out.includes(i)) throw new EonError('invalid_parameter_value', `column "${n}" appears twice in distribute_by`);
+    out.push(i);
+  }
+  return out;
+}
+
+/**
  * `text` is the statement's source: DEFAULT and CHECK keep their expressions as written, cut out
  * of it (the tree is parsed again from it, so its locations point into it).
  */
@@ -87,8 +108,9 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
   // Sequences and indexes share the relation namespace with tables.
   if (relationNameTaken(store, name)) throw new EonError('duplicate_table', `relation "${name}" already exists`);
   refuseTableClauses(s);
-  // WITH (replicas, write_quorum, read_quorum): the table's N, W and R.
-  const replication = applyOptionChange({}, parseOptionValues(s.options, 'create'));
+  // WITH (replicas, write_quorum, read_quorum): the table's N, W and R; distribute_by: its placement.
+  const withList = takeDistributeBy(s.options);
+  const replication = applyOptionChange({}, parseOptionValues(withList.rest, 'create'));
   const checks: { name: string | null; expr: string; raw: Node | undefined }[] = [];
   const cut = (c: Constraint, keyword: 'default' | 'check'): string => {
     if (source === null || c.location === undefined) throw new EonError('feature_not_supported', `${keyword.toUpperCase()} needs the statement's text`);
@@ -177,8 +199,17 @@ export async function createTable(parsedStmt: CreateStmt, stmt: StatementContext
   for (const k of namedChecks) validateCheck(k.expr, { name, columns }, stmt);
   const used = new Set([...(primaryKey !== null ? [`${name}_pkey`] : []), ...namedChecks.map((k) => k.name)]);
   const indexes = uniqueConstraints(name, columns, uniques, store, used, primaryKey ?? []);
+  const distributionKey = withList.columns === null ? undefined : distributionKeyOf(withList.columns, columns, primaryKey);
   try {
-    await ddl.createTable({ name, columns, primaryKey: primaryKey ?? [], ...(namedChecks.length > 0 ? { checks: namedChecks } : {}), ...(indexes.length > 0 ? { indexes } : {}), ...replication });
+    await ddl.createTable({
+      name,
+      columns,
+      primaryKey: primaryKey ?? [],
+      ...(distributionKey === undefined ? {} : { distributionKey }),
+      ...(namedChecks.length > 0 ? { checks: namedChecks } : {}),
+      ...(indexes.length > 0 ? { indexes } : {}),
+      ...replication,
+    });
   } catch (e) {
     // Another node may have created it since this one last heard of the catalog.
     if (!(ifNotExists && e instanceof EonError && e.code === 'duplicate_table')) throw e;

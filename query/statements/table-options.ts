@@ -1,7 +1,8 @@
 // A table's storage parameters (PostgreSQL's reloptions): eon's per-table replication settings
 // `replicas` (N), `write_quorum` (W) and `read_quorum` (R), read from CREATE TABLE … WITH (…) and
 // ALTER TABLE … SET (…) / RESET (…), checked as PostgreSQL checks reloptions, and shown back in
-// pg_class.reloptions' form.
+// pg_class.reloptions' form; and `distribute_by` (the columns whose hash places a row on the
+// ring), which only CREATE TABLE takes: changing it would move every row.
 
 import type { DefElem, Node } from '@pgsql/types';
 import { EonError } from '../../src/errors/index.js';
@@ -20,6 +21,34 @@ function isOptionName(name: string): name is TableOptionName {
   return Object.hasOwn(TABLE_OPTIONS, name);
 }
 
+/** The CREATE TABLE option naming the distribution key's columns (`distribute_by = 'a, b'`). */
+export const DISTRIBUTE_BY_OPTION = 'distribute_by';
+
+/**
+ * Takes `distribute_by` out of a CREATE TABLE WITH list: its column names (null when absent) and
+ * the other options, for parseOptionValues.
+ */
+export function takeDistributeBy(list: readonly Node[] | undefined): { columns: string[] | null; rest: Node[] } {
+  let columns: string[] | null = null;
+  const rest: Node[] = [];
+  for (const n of list ?? []) {
+    const def = asNode(n, 'DefElem');
+    if (def === undefined || def.defname !== DISTRIBUTE_BY_OPTION || def.defnamespace !== undefined) {
+      rest.push(n);
+      continue;
+    }
+    if (columns !== null) throw new EonError('invalid_parameter_value', `parameter "${DISTRIBUTE_BY_OPTION}" specified more than once`);
+    const names = def.arg === undefined ? [] : optionText(def.arg).split(',').map((c) => c.trim());
+    if (names.length === 0 || names.some((c) => c === '')) {
+      throw new EonError('invalid_parameter_value', `invalid value for option "${DISTRIBUTE_BY_OPTION}": ${def.arg === undefined ? 'true' : optionText(def.arg)}`, {
+        hint: "Name the distribution key's columns, as in distribute_by = 'a, b'.",
+      });
+    }
+    columns = names;
+  }
+  return { columns, rest };
+}
+
 /** Spellings of false for a boolean option, as PostgreSQL's parse_bool takes them (case-insensitive). */
 const FALSE_WORDS = new Set(['false', 'f', 'fa', 'fal', 'fals', 'off', 'of', 'no', 'n', '0']);
 
@@ -36,6 +65,11 @@ function optionsOf(list: readonly Node[] | undefined, create = false): { name: T
     if (create && name === 'oids' && def.defnamespace === undefined) {
       if (FALSE_WORDS.has(optionText(def.arg).trim().toLowerCase())) continue;
       throw new EonError('feature_not_supported', 'tables declared WITH OIDS are not supported');
+    }
+    if (def.defnamespace === undefined && name === DISTRIBUTE_BY_OPTION) {
+      throw new EonError('feature_not_supported', `"${DISTRIBUTE_BY_OPTION}" is fixed when the table is created`, {
+        hint: 'A table placed by other columns is a new table: CREATE TABLE … WITH (distribute_by = …) and INSERT … SELECT.',
+      });
     }
     if (def.defnamespace !== undefined && def.defnamespace !== 'toast') {
       throw new EonError('invalid_parameter_value', `unrecognized parameter namespace "${def.defnamespace}"`);

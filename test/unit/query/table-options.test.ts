@@ -11,6 +11,7 @@ import type { CreateStmt } from '@pgsql/types';
 import { TABLE_REPLICAS_MAX, majorityOf, reloptionsOf, tableQuorum } from '../../../src/cluster/replication/index.js';
 import { applyOptionChange, parseOptionNames, parseOptionValues } from '../../../query/statements/table-options.js';
 import { openTestEngine, type TestEngine } from '../../support/engine.js';
+import { partitionOfRow } from '../../../storage/index.js';
 
 /** The WITH list of `CREATE TABLE t (a int) WITH (<options>)`. */
 function withList(options: string): NonNullable<CreateStmt['options']> {
@@ -130,6 +131,38 @@ describe('CREATE TABLE … WITH and ALTER TABLE … SET/RESET', () => {
     await db.rows('ALTER TABLE plain SET (replicas = 5)');
     expect(await db.rows("SELECT replicas, write_quorum, read_quorum FROM eon_tables WHERE table_name = 'plain'")).toEqual([[5, 3, 3]]);
     expect(await db.rows('SELECT v FROM q')).toEqual([['one']]);
+  });
+
+  it('places rows by the distribute_by columns (primary-key columns), shown among the options, fixed after CREATE', async () => {
+    await db.rows("CREATE TABLE placed (tenant int, id int, v text, PRIMARY KEY (tenant, id)) WITH (distribute_by = 'id', replicas = 2)");
+    const table = db.store.getTable('placed')!;
+    expect(table.distributionKey).toEqual([1]);
+    await db.rows("INSERT INTO placed SELECT 1, i, 'v' || i FROM generate_series(1, 200) i");
+    // One tenant's rows spread over the partitions (placed by id), not all in tenant 1's.
+    const partitions = new Set([...db.store.scanRows(table)].map((r) => partitionOfRow(table, r.row, db.store.partitions)));
+    expect(db.store.partitions).toBeGreaterThan(1);
+    expect(partitions.size).toBe(db.store.partitions);
+    expect(await db.rows('SELECT count(*), sum(id) FROM placed WHERE tenant = 1')).toEqual([[200n, 20100n]]);
+    expect(await db.rows('SELECT v FROM placed WHERE tenant = 1 AND id = 42')).toEqual([['v42']]);
+    expect(await options('placed')).toEqual([['{replicas=2,distribute_by=id}']]);
+    expect(await db.rows("SELECT options FROM eon_tables WHERE table_name = 'placed'")).toEqual([['replicas=2, distribute_by=id']]);
+    // The default (the key's first column) spelled out shows nothing; several columns are listed.
+    await db.rows("CREATE TABLE placed2 (a int, b int, PRIMARY KEY (a, b)) WITH (distribute_by = 'a')");
+    expect(await options('placed2')).toEqual([[null]]);
+    await db.rows("CREATE TABLE placed3 (a int, b int, PRIMARY KEY (a, b)) WITH (distribute_by = 'b, a')");
+    expect(db.store.getTable('placed3')!.distributionKey).toEqual([1, 0]);
+    expect(await options('placed3')).toEqual([['{"distribute_by=b,a"}']]);
+    const refused = (sql: string) => expect(db.rows(sql)).rejects;
+    await refused("CREATE TABLE bad (a int PRIMARY KEY, b int) WITH (distribute_by = 'b')").toMatchObject({ code: 'feature_not_supported', message: 'distribute_by column "b" is not part of the primary key' });
+    await refused("CREATE TABLE bad (a int PRIMARY KEY) WITH (distribute_by = 'c')").toMatchObject({ code: 'undefined_column' });
+    await refused("CREATE TABLE bad (a int) WITH (distribute_by = 'a')").toMatchObject({ code: 'feature_not_supported', message: 'distribute_by needs a primary key' });
+    await refused("CREATE TABLE bad (a int PRIMARY KEY) WITH (distribute_by = 'a, a')").toMatchObject({ code: 'invalid_parameter_value' });
+    await refused("CREATE TABLE bad (a int PRIMARY KEY) WITH (distribute_by = '')").toMatchObject({ code: 'invalid_parameter_value' });
+    await refused("CREATE TABLE bad (a int PRIMARY KEY) WITH (distribute_by = 'a', distribute_by = 'a')").toMatchObject({ code: 'invalid_parameter_value' });
+    await refused("ALTER TABLE placed SET (distribute_by = 'tenant')").toMatchObject({ code: 'feature_not_supported', message: '"distribute_by" is fixed when the table is created' });
+    await refused('ALTER TABLE placed RESET (distribute_by)').toMatchObject({ code: 'feature_not_supported' });
+    expect(db.store.getTable('bad')).toBeUndefined();
+    await db.rows('DROP TABLE placed, placed2, placed3');
   });
 
   it("joins reloptions with psql's `reloptions || array(…)` (arrays are text)", async () => {
