@@ -5,7 +5,7 @@ import type { ExecContext, NodeWork } from '../execute/context.js';
 import type { Expr } from '../plan/expr.js';
 import type { Plan } from '../plan/logical.js';
 import type { TableSchema } from '../../storage/index.js';
-import type { CoveragePolicy } from '../execute/exchange/remote-engines.js';
+import type { StatementQuorum } from '../execute/statement-quorum.js';
 import type { Value } from '../../src/types/index.js';
 
 /** How a fragment runs, for EXPLAIN: the columns a scan sends back and where its filter runs. */
@@ -42,8 +42,9 @@ export interface FragmentRunner {
   /**
    * The plan nodes that would run as fragments, and how (for EXPLAIN). Scans of tables for which
    * `local` holds (written by the session's open transaction block) stay on the coordinator;
-   * `policy` picks the replicas of partitions other nodes hold; `params` (when known) let key
+   * `quorum` says how the statement reads (its coverage policy picks the replicas of partitions
+   * other nodes hold; its join strategy may force how joins run); `params` (when known) let key
    * ranges of parameters prune partitions as the run would.
    */
-  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, policy?: CoveragePolicy, params?: readonly Value[]): ReadonlyMap<Plan, FragmentInfo>;
+  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, quorum?: StatementQuorum, params?: readonly Value[]): ReadonlyMap<Plan, FragmentInfo>;
 }

@@ -30,7 +30,7 @@ import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput
 import { topNBoundFor, type TopNBound } from './top-n-bound.js';
 import { syncScanReads } from './scan-digests.js';
 import { keyRangeScanPartitions } from '../execute/key-range-scan.js';
-import { scanReadQuorum } from '../execute/statement-quorum.js';
+import { scanReadQuorum, TABLE_QUORUMS, type JoinStrategy, type StatementQuorum } from '../execute/statement-quorum.js';
 
 /** Tables with fewer live rows than this are cheaper to scan and aggregate on the coordinator. */
 export const FRAGMENT_ROWS_MIN = 20_000;
@@ -258,11 +258,11 @@ export class PartitionFragments implements FragmentRunner {
     this.remote = remote;
   }
 
-  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, policy: CoveragePolicy = 'local', params: readonly Value[] = []): ReadonlyMap<Plan, FragmentInfo> {
+  fragmentsOf(plan: Plan, local?: (table: TableSchema) => boolean, quorum: StatementQuorum = TABLE_QUORUMS, params: readonly Value[] = []): ReadonlyMap<Plan, FragmentInfo> {
     const out = new Map<Plan, FragmentInfo>();
     const coverage = new Map<number, readonly string[] | null>();
-    const coverageOf = (t: TableSchema): readonly string[] | null => this.coverageOf(t, policy, coverage);
-    const fragments = this.findFragments(plan, local, (t) => coverageOf(t) !== null);
+    const coverageOf = (t: TableSchema): readonly string[] | null => this.coverageOf(t, quorum.coverage, coverage);
+    const fragments = this.findFragments(plan, quorum.joins, local, (t) => coverageOf(t) !== null);
     const ctx = new ExecContext({ store: this.store, params });
     const placed = (scan: ScanPlan): { nodes?: ReadonlyMap<string, number> } => {
       const c = coverageOf(scan.table);
@@ -334,7 +334,7 @@ export class PartitionFragments implements FragmentRunner {
     // are scanned on the coordinator, through the write set.
     const writes = ctx.writes;
     // Tables this node does not read whole itself run every scan where their partitions are.
-    const fragments = this.findFragments(plan, writes === undefined ? undefined : (t) => writes.touches(t), (t) => this.coverageOf(t, ctx.coveragePolicy, ctx.coverage) !== null);
+    const fragments = this.findFragments(plan, ctx.quorum.joins, writes === undefined ? undefined : (t) => writes.touches(t), (t) => this.coverageOf(t, ctx.coveragePolicy, ctx.coverage) !== null);
     const byRoot = new Map<Plan, Fragment>(fragments.map((f) => [rootOf(f), f]));
     const keyFilters = this.keyFiltersOf(plan, fragments);
     const filterOf = new Map<Plan, KeyFilter>();
@@ -663,7 +663,7 @@ export class PartitionFragments implements FragmentRunner {
    * The join pipeline under `agg` probing its largest large scan (or one its filters leave far
    * larger), if every part of it can run in a kernel.
    */
-  private joinPipelineOf(agg: AggregatePlan, big: (s: ScanPlan) => boolean): JoinPipeline | null {
+  private joinPipelineOf(agg: AggregatePlan, big: (s: ScanPlan) => boolean, joins: JoinStrategy): JoinPipeline | null {
     const facts = pipelineFactCandidates(agg).filter(big);
     if (facts.length === 0) return null;
     const rowsOf = (s: ScanPlan): number => this.store.estimatedRows(s.table);
@@ -679,7 +679,7 @@ export class PartitionFragments implements FragmentRunner {
     // Broadcasting pays when every build side is smaller than the fact's table; otherwise the
     // larger side is better filtered by the smaller one's keys (see join-key-filter.ts).
     const factRows = rowsOf(fact);
-    if (pipeline.builds.some((b) => estimateRows(b.plan, rowsOf, statsOf) >= factRows)) return null;
+    if (joins !== 'broadcast' && pipeline.builds.some((b) => estimateRows(b.plan, rowsOf, statsOf) >= factRows)) return null;
     return compileJoinAggregateKernel(agg, pipeline, []) === null ? null : pipeline;
   }
 
@@ -687,7 +687,7 @@ export class PartitionFragments implements FragmentRunner {
    * Aggregates directly over a scan or over a join pipeline, and other scans, of tables large
    * enough to be worth distributing, in the plan and in its uncorrelated subqueries.
    */
-  private findFragments(plan: Plan, local?: (table: TableSchema) => boolean, distributed?: (table: TableSchema) => boolean): Fragment[] {
+  private findFragments(plan: Plan, joins: JoinStrategy, local?: (table: TableSchema) => boolean, distributed?: (table: TableSchema) => boolean): Fragment[] {
     const found: Fragment[] = [];
     const limited = limitedScans(plan);
     const big = (s: ScanPlan): boolean => {
@@ -709,8 +709,11 @@ export class PartitionFragments implements FragmentRunner {
         for (const c of [...subqueryPlans(p), ...subqueryPlans(p.input)]) visit(c);
         return;
       }
-      if (p.kind === 'aggregate') {
-        const pipeline = this.joinPipelineOf(p, big);
+      if (p.kind === 'aggregate' && joins !== 'gather') {
+        // Forced broadcast: any scan of a stored table (not a system table, computed here) may be
+        // the fact the data engines probe with, whatever its size.
+        const anyStored = (s: ScanPlan): boolean => s.keyLookup === null && local?.(s.table) !== true && this.store.getTable(s.table.name)?.id === s.table.id;
+        const pipeline = this.joinPipelineOf(p, joins === 'broadcast' ? anyStored : big, joins);
         if (pipeline !== null) {
           found.push({ kind: 'join_aggregate', plan: p, pipeline });
           for (const b of pipeline.builds) visit(b.plan);

@@ -17,16 +17,29 @@ import { planChildren, type Plan } from '../plan/logical.js';
 export type ReadConsistency = 'one' | 'quorum';
 export const READ_CONSISTENCIES: readonly ReadConsistency[] = ['one', 'quorum'];
 
-/** The statement's W and R (null: each table's own), how its scans pick replicas (eon.coverage) and how many they compare. */
+/**
+ * How the statement's joins run (eon.join_strategy): `auto` by the planner's rules; `broadcast`
+ * runs every join the data engines can (an aggregate over joins of one scanned table with others)
+ * there, the other sides hashed and sent to them, whatever the sizes; `gather` runs every join on
+ * the coordinator over both sides' rows. For tests and comparisons: the answers must not change.
+ */
+export type JoinStrategy = 'auto' | 'broadcast' | 'gather';
+export const JOIN_STRATEGIES: readonly JoinStrategy[] = ['auto', 'broadcast', 'gather'];
+
+/**
+ * The statement's W and R (null: each table's own), how its scans pick replicas (eon.coverage) and
+ * how many they compare (eon.read_consistency), and how its joins run (eon.join_strategy).
+ */
 export interface StatementQuorum {
   readonly write: number | null;
   readonly read: number | null;
   readonly coverage: CoveragePolicy;
   readonly scans: ReadConsistency;
+  readonly joins: JoinStrategy;
 }
 
-/** No override: every table's own W and R; scans read here what this node serves, at quorum. */
-export const TABLE_QUORUMS: StatementQuorum = { write: null, read: null, coverage: 'local', scans: 'quorum' };
+/** No override: every table's own W and R; scans read here what this node serves, at quorum; joins by the planner. */
+export const TABLE_QUORUMS: StatementQuorum = { write: null, read: null, coverage: 'local', scans: 'quorum', joins: 'auto' };
 
 /** The replicas whose digests a scan of `table` compares: the statement's R or the table's, 1 under `one`. */
 export function scanReadQuorum(table: TableSchema, quorum: StatementQuorum | undefined): number {

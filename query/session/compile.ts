@@ -258,7 +258,7 @@ function compileExplain(st: Statement & { kind: 'explain' }, services: EngineSer
     accesses: ctx.accesses,
     async run(params, signal, writes, _stream, quorum) {
       const partitions = services.store.partitions;
-      const fragments = services.fragments.fragmentsOf(plan, writes === undefined ? undefined : (t) => writes.touches(t), quorum?.coverage, params);
+      const fragments = services.fragments.fragmentsOf(plan, writes === undefined ? undefined : (t) => writes.touches(t), quorum, params);
       let lines: string[];
       if (st.analyze) {
         const profile = new OperatorProfile();

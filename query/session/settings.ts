@@ -4,7 +4,7 @@ import { EonError } from '../../src/errors/index.js';
 import { checkIsolationLevel } from './transaction.js';
 import { parseTimeZoneSetting, type TimeZone } from '../../src/types/time-zone.js';
 import { TABLE_REPLICAS_MAX } from '../../src/cluster/replication/table-quorum.js';
-import { READ_CONSISTENCIES, TABLE_QUORUMS, type ReadConsistency, type StatementQuorum } from '../execute/statement-quorum.js';
+import { JOIN_STRATEGIES, READ_CONSISTENCIES, TABLE_QUORUMS, type JoinStrategy, type ReadConsistency, type StatementQuorum } from '../execute/statement-quorum.js';
 import { COVERAGE_POLICIES, type CoveragePolicy } from '../execute/exchange/remote-engines.js';
 
 export const SERVER_VERSION = '15.0';
@@ -18,6 +18,13 @@ export const COVERAGE_SETTING = 'eon.coverage';
 
 /** The session setting that says how many replicas' digests a scan compares (statement-quorum.ts). */
 export const READ_CONSISTENCY_SETTING = 'eon.read_consistency';
+/** The session setting that forces a join strategy (statement-quorum.ts). */
+export const JOIN_STRATEGY_SETTING = 'eon.join_strategy';
+
+function parseJoinStrategy(text: string): JoinStrategy | undefined {
+  const v = text.trim().toLowerCase();
+  return JOIN_STRATEGIES.find((c) => c === v);
+}
 
 function parseReadConsistency(text: string): ReadConsistency | undefined {
   const v = text.trim().toLowerCase();
@@ -72,6 +79,7 @@ const DEFAULTS: ReadonlyMap<string, { name: string; value: string }> = new Map(
       [READ_QUORUM_SETTING, QUORUM_DEFAULT_VALUE],
       [COVERAGE_SETTING, 'local'],
       [READ_CONSISTENCY_SETTING, 'quorum'],
+      [JOIN_STRATEGY_SETTING, 'auto'],
     ] as const
   ).map(([name, value]) => [name.toLowerCase(), { name, value }]),
 );
@@ -165,7 +173,9 @@ export class Settings {
     const read = parseQuorum(this.get(READ_QUORUM_SETTING)!) ?? null;
     const coverage = parseCoverage(this.get(COVERAGE_SETTING)!) ?? 'local';
     const scans = parseReadConsistency(this.get(READ_CONSISTENCY_SETTING)!) ?? 'quorum';
-    this.quorums = write === null && read === null && coverage === 'local' && scans === 'quorum' ? TABLE_QUORUMS : { write, read, coverage, scans };
+    const joins = parseJoinStrategy(this.get(JOIN_STRATEGY_SETTING)!) ?? 'auto';
+    const defaults = write === null && read === null && coverage === 'local' && scans === 'quorum' && joins === 'auto';
+    this.quorums = defaults ? TABLE_QUORUMS : { write, read, coverage, scans, joins };
   }
 
   private apply(name: string, value: string | null): void {
@@ -194,6 +204,11 @@ export class Settings {
     if (key === COVERAGE_SETTING && parseCoverage(value) === undefined) {
       throw new EonError('invalid_parameter_value', `invalid value for parameter "${key}": "${value}"`, {
         hint: `One of ${COVERAGE_POLICIES.join(', ')}.`,
+      });
+    }
+    if (key === JOIN_STRATEGY_SETTING && parseJoinStrategy(value) === undefined) {
+      throw new EonError('invalid_parameter_value', `invalid value for parameter "${key}": "${value}"`, {
+        hint: `One of ${JOIN_STRATEGIES.join(', ')}.`,
       });
     }
     if (key === READ_CONSISTENCY_SETTING && parseReadConsistency(value) === undefined) {

@@ -63,9 +63,9 @@ async function startBehindProxy(join: TcpProxy | null): Promise<{ node: RunningE
   return { node, proxy };
 }
 
-/** Row count, key sum and a digest of every value, read from the node's own store (a scan). */
+/** Row count, key sum and a digest of every value, read from the node's own store (a scan of one replica: no digest reads, which would repair it first). */
 async function summary(node: RunningEon): Promise<string> {
-  const r = await sql(node, 'SELECT count(*), sum(id), sum(length(v)), max(v) FROM kv');
+  const r = await sql(node, "SET eon.read_consistency = 'one'; SELECT count(*), sum(id), sum(length(v)), max(v) FROM kv");
   if (r.rows === undefined) throw new Error(r.error?.message ?? `status ${r.status}`);
   return JSON.stringify(r.rows);
 }
@@ -175,5 +175,48 @@ describe('a cut link between two nodes', () => {
     });
     await until('no hints left', async () => (await hintsPending(n0)) === 0 && (await hintsPending(n1)) === 0);
     expect(await summary(n2)).toBe(atN2);
+  }, TEST_TIMEOUT_MS);
+});
+
+/** Time a statement may take past its statement_timeout before the test calls it stuck (a loaded machine). */
+const TIMEOUT_SLACK_MS = 2_500;
+
+describe('a cut link during distributed queries', () => {
+  it('fails a query that needs the far side clearly within its statement timeout, and answers again after healing', async () => {
+    const { node: a, proxy: pa } = await startBehindProxy(null);
+    const { node: b, proxy: pb } = await startBehindProxy(pa);
+    const { node: c } = await startBehindProxy(pa);
+    await until('three members alive at every node', () => allAlive([a, b, c], 3));
+    const [idA, idB] = await Promise.all([a, b].map(async (n) => (await clusterView(n))!.self));
+    // One copy of each row (so a's queries need b's partitions), and three (read at R = 2).
+    await write(a, 'CREATE TABLE f1 (id int PRIMARY KEY, v int) WITH (replicas = 1)');
+    await write(a, 'CREATE TABLE f3 (id int PRIMARY KEY, v int)');
+    await write(a, 'INSERT INTO f1 SELECT g, g % 7 FROM generate_series(1, 3000) AS g');
+    await write(a, 'INSERT INTO f3 SELECT g, g % 7 FROM generate_series(1, 3000) AS g');
+    const queries = [
+      "SET statement_timeout = '3s'; SELECT count(*), sum(v) FROM f1",
+      "SET statement_timeout = '3s'; SET eon.coverage = 'spread_all'; SELECT count(*), sum(v) FROM f3 WHERE v > 2",
+    ];
+    const expected = [JSON.stringify([['3000', '8998']]), JSON.stringify([['1714', '7711']])];
+    for (const [i, q] of queries.entries()) expect(JSON.stringify((await sql(a, q)).rows)).toBe(expected[i]);
+
+    // a↔b cut both ways, new connections swallowed: a slow link, not a refusing one. b stays alive
+    // (c still reaches it), so nothing fails over: the statement timeout ends the wait.
+    pa.cut(idB!);
+    pb.cut(idA!);
+    for (const q of queries) {
+      const t0 = Date.now();
+      const r = await sql(a, q);
+      const ms = Date.now() - t0;
+      expect(r.status, q).not.toBe(200);
+      expect(['57014', '57P03', '08006'], `${q}: ${r.error?.code} ${r.error?.message}`).toContain(r.error?.code);
+      expect(ms, q).toBeLessThan(3_000 + TIMEOUT_SLACK_MS);
+    }
+    pa.heal();
+    pb.heal();
+    await until('every query answers right again', async () => {
+      for (const [i, q] of queries.entries()) if (JSON.stringify((await sql(a, q)).rows) !== expected[i]) return false;
+      return true;
+    });
   }, TEST_TIMEOUT_MS);
 });

@@ -58,6 +58,20 @@ export const DIFF_CLUSTER_NODES_MAX = 3;
  */
 export const CLUSTER_SESSION_SQL: readonly string[] = ["SET eon.coverage = 'spread_all'"];
 
+/**
+ * `EON_DIFF_JOINS=broadcast|gather` forces every suite connection's join strategy
+ * (eon.join_strategy), single node or cluster: each strategy must give PostgreSQL's answers.
+ */
+export const DIFF_JOINS_ENV = 'EON_DIFF_JOINS';
+
+/** What every suite connection sends first for the forced join strategy, if any. */
+function joinSessionSql(): string[] {
+  const raw = process.env[DIFF_JOINS_ENV] ?? '';
+  if (raw === '') return [];
+  if (raw !== 'broadcast' && raw !== 'gather' && raw !== 'auto') throw new Error(`${DIFF_JOINS_ENV}=${raw}: expected broadcast, gather or auto`);
+  return [`SET eon.join_strategy = '${raw}'`];
+}
+
 /** The cluster size asked for: 1 (unset, empty or 1) is the single shared node. */
 export function diffClusterSize(): number {
   const raw = process.env[DIFF_CLUSTER_ENV] ?? '';
@@ -111,7 +125,7 @@ async function prepareTarget(server: RunningPostgres): Promise<DiffTarget> {
   }
   if (size > 1) {
     try {
-      return targetOf(name, await startLoadedCluster(size), [...CLUSTER_SESSION_SQL], null);
+      return targetOf(name, await startLoadedCluster(size), [...CLUSTER_SESSION_SQL, ...joinSessionSql()], null);
     } catch (e) {
       return targetOf(name, [], [], `the ${size}-node eon cluster did not start or load: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -123,7 +137,7 @@ async function prepareTarget(server: RunningPostgres): Promise<DiffTarget> {
   }
   const conn = eon.conn();
   const error = await loadDataset(conn, false);
-  return targetOf(name, error === null ? [conn] : [], [], error === null ? null : `loading the data set into eon failed: ${error}`);
+  return targetOf(name, error === null ? [conn] : [], joinSessionSql(), error === null ? null : `loading the data set into eon failed: ${error}`);
 }
 
 function targetOf(name: string, nodes: ConnInfo[], sessionSql: string[], error: string | null): DiffTarget {

@@ -181,6 +181,28 @@ describe('partition fragments', () => {
     }
   });
 
+  it('runs joins as eon.join_strategy forces: all on the coordinator (gather), or in the data engines whatever the sizes (broadcast)', async () => {
+    const sql = 'SELECT s.k, count(*), sum(b.n) FROM big b JOIN small s ON s.id = b.id GROUP BY s.k ORDER BY 1 NULLS FIRST';
+    // Two small tables: by the planner's rules they join on the coordinator.
+    const tiny = 'SELECT s.k, count(*), sum(m.n) FROM small m JOIN small s ON s.id = m.id GROUP BY s.k ORDER BY 1 NULLS FIRST';
+    const explain = async (q: string): Promise<string> => (await rows(`EXPLAIN ${q}`)).map((r) => r[0]).join('\n');
+    const answer = await rows(sql);
+    const tinyAnswer = await rows(tiny);
+    expect(await explain(tiny)).not.toMatch(/Broadcast/);
+    try {
+      await rows("SET eon.join_strategy = 'gather'");
+      expect(await explain(sql)).not.toMatch(/Broadcast/);
+      expect(await rows(sql)).toEqual(answer);
+      await rows("SET eon.join_strategy = 'broadcast'");
+      expect(await explain(tiny)).toMatch(/Broadcast Hash Join/);
+      expect(await rows(tiny)).toEqual(tinyAnswer);
+      expect(await explain(sql)).toMatch(/Broadcast Hash Join/);
+      await expect(rows("SET eon.join_strategy = 'shuffle'")).rejects.toMatchObject({ code: 'invalid_parameter_value' });
+    } finally {
+      await rows('RESET eon.join_strategy');
+    }
+  });
+
   it('filters an aggregate\'s scan by the keys of the join side that runs first (a decorrelated subquery)', async () => {
     const sql = 'SELECT count(*) FROM small s WHERE s.id < 900 AND s.v < (SELECT avg(b.v) FROM big b WHERE b.id = s.id AND b.v > 1)';
     const lines = (await rows(`EXPLAIN ANALYZE ${sql}`)).map((r) => r[0]!);
