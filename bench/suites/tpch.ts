@@ -58,6 +58,17 @@ interface QueryOutcome {
   result?: Cell[][];
   /** A cluster's nodes, in node order: what each used per run of the query (warm-up included), null where unreadable. */
   perNode?: (ProcessUsage | null)[];
+  /** A cluster's nodes, in node order: bytes each sent to its peers per run (its peerBytesSent), null where unreadable. */
+  peerBytes?: (number | null)[];
+}
+
+/** Each node's own count of bytes sent to its peers (GET /v1/cluster, its own entry), null where unreadable. */
+async function peerBytesSent(cluster: EonClusterEngine): Promise<(number | null)[]> {
+  const views = await cluster.readViews();
+  return views.map((view) => {
+    const sent = view?.members.find((m) => m.id === view.self)?.stats['peerBytesSent'];
+    return typeof sent === 'number' ? sent : null;
+  });
 }
 
 /** A cluster node as the run left it: its own GET /v1/cluster entry and what it used while the queries ran. */
@@ -208,8 +219,13 @@ async function runEngine(
     for (const [i, q] of queries.entries()) {
       bar.update(i / queries.length, `Q${q.number}`);
       const before = pids.map(processUsage);
+      const sentBefore = cluster === null ? [] : await peerBytesSent(cluster);
       outcome.queries[q.number] = await runQuery(engine, label, q, options);
-      if (cluster !== null) outcome.queries[q.number]!.perNode = pids.map((pid, n) => perRun(usageBetween(before[n]!, processUsage(pid)), options.runs + 1));
+      if (cluster !== null) {
+        outcome.queries[q.number]!.perNode = pids.map((pid, n) => perRun(usageBetween(before[n]!, processUsage(pid)), options.runs + 1));
+        const sentAfter = await peerBytesSent(cluster);
+        outcome.queries[q.number]!.peerBytes = sentAfter.map((after, n) => (after === null || sentBefore[n] == null ? null : (after - sentBefore[n]!) / (options.runs + 1)));
+      }
     }
     bar.update(1);
     bar.done();
@@ -443,7 +459,8 @@ function clusterTables(cluster: EngineOutcome, single: EngineOutcome | undefined
   const label = labelOf(cluster, options);
   const rows = selectedQueries(options).map((q) => {
     const usages = cluster.queries[q.number]?.perNode;
-    const total = usages?.every((u) => u !== null) === true ? (usages as ProcessUsage[]).reduce((s, u) => s + u.bytesWritten, 0) : undefined;
+    const peer = cluster.queries[q.number]?.peerBytes;
+    const total = peer !== undefined && peer.length > 0 && peer.every((b) => b !== null) ? (peer as number[]).reduce((s, b) => s + b, 0) : undefined;
     return [
       `Q${q.number}`,
       formatNumber(median(cluster, q.number) ?? NaN),
@@ -451,7 +468,7 @@ function clusterTables(cluster: EngineOutcome, single: EngineOutcome | undefined
       formatNumber(median(duck, q.number) ?? NaN),
       costRatio(median(cluster, q.number), median(single, q.number)),
       perNodeCell(usages, (u) => formatNumber(u.cpuMs)),
-      perNodeCell(usages, (u) => kb(u.bytesWritten)),
+      peer === undefined || peer.length === 0 ? '–' : peer.map((b) => (b === null ? '?' : kb(b))).join(' / '),
       total === undefined ? '–' : kb(total),
     ];
   });
@@ -468,11 +485,11 @@ function clusterTables(cluster: EngineOutcome, single: EngineOutcome | undefined
   ]);
   const perQuery: ReportTable = {
     title: `${label} per query: median ms, ratio to eon on one node, and each node's use per run`,
-    columns: ['query', `${label} ms`, 'eon 1 node ms', 'DuckDB ms', `${label} / eon 1 node`, `CPU ms per node (${nodeNames})`, `KB written per node (${nodeNames})`, 'KB written, all nodes'],
+    columns: ['query', `${label} ms`, 'eon 1 node ms', 'DuckDB ms', `${label} / eon 1 node`, `CPU ms per node (${nodeNames})`, `KB sent to peers per node (${nodeNames})`, 'KB sent between nodes, all'],
     rows,
     notes: [
       `Every session the bench opens on the cluster first runs \`${TPCH_CLUSTER_SESSION_SETUP.join('; ')}\`. Statements go to node 0 (it coordinates); the data went in through node 0 too.`,
-      'CPU ms and KB written are per run of the query (its warm-up and timed runs, averaged; the kernel counts CPU in 10 ms ticks, so small figures are coarse), read from each node process\'s /proc/<pid>/stat (user + system time of all its threads) and /proc/<pid>/io (wchar: bytes passed to write/send calls). The nodes expose no count of bytes sent to each other: GET /v1/cluster has no RPC byte counter, so "KB written" is the nearest outside measure of the bytes a query shuffles; it also counts node 0\'s answer to the bench, the gossip every node sends all the time, and any file writes (none are expected while querying).',
+      'CPU ms and KB sent are per run of the query (its warm-up and timed runs, averaged; the kernel counts CPU in 10 ms ticks, so small figures are coarse). CPU is read from each node process\'s /proc/<pid>/stat (user + system time of all its threads); KB sent is the node\'s own count of bytes it sent to its peers (peerBytesSent in its GET /v1/cluster entry, read before and after the query: fragment tasks and results, task arguments, digest reads, and the membership gossip every node sends all the time — a few KB per second, see the idle figures).',
     ],
   };
   const figures = cluster.nodeFigures ?? [];
@@ -633,14 +650,14 @@ function buildReport(
         loadSeconds: o.loadSeconds ?? null,
         errors: o.errors,
         queries: Object.fromEntries(
-          Object.entries(o.queries).map(([n, r]) => [n, { rows: r.rows ?? null, error: r.error ?? null, ...(r.measure ?? {}), ...(r.perNode === undefined ? {} : { perNode: r.perNode }) }]),
+          Object.entries(o.queries).map(([n, r]) => [n, { rows: r.rows ?? null, error: r.error ?? null, ...(r.measure ?? {}), ...(r.perNode === undefined ? {} : { perNode: r.perNode }), ...(r.peerBytes === undefined ? {} : { peerBytes: r.peerBytes }) }]),
         ),
         ...(o.nodeFigures === undefined ? {} : { nodeFigures: o.nodeFigures }),
         loadAverages: o.loadAverages ?? null,
       })),
       ...(cluster === undefined
         ? {}
-        : { cluster: { nodes: cluster.nodes, coverage: TPCH_CLUSTER_COVERAGE, geomeanVsSingleNode: eon === undefined ? null : means.get(cluster)! / means.get(eon)!, rpcBytesCounter: false } }),
+        : { cluster: { nodes: cluster.nodes, coverage: TPCH_CLUSTER_COVERAGE, geomeanVsSingleNode: eon === undefined ? null : means.get(cluster)! / means.get(eon)!, rpcBytesCounter: true } }),
       explained,
       clusterExplained,
     },

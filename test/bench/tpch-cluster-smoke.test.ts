@@ -30,7 +30,7 @@ interface TpchClusterJson {
       label: string;
       nodes: number;
       errors: string[];
-      queries: Record<string, { error: string | null; medianMs?: number; perNode?: (Usage | null)[] }>;
+      queries: Record<string, { error: string | null; medianMs?: number; perNode?: (Usage | null)[]; peerBytes?: (number | null)[] }>;
       nodeFigures?: { index: number; id: string | null; partitionsOwned: number | null; stats: Record<string, unknown>; queries: Usage | null; idlePerSecond: Usage | null }[];
     }[];
   };
@@ -64,7 +64,12 @@ describe('bench tpch --nodes smoke', () => {
         }
       }
       const cluster = json.data.engines.find((e) => e.nodes === 2)!;
-      for (const q of Object.values(cluster.queries)) expect(q.perNode).toHaveLength(2);
+      for (const q of Object.values(cluster.queries)) {
+        expect(q.perNode).toHaveLength(2);
+        // Each node's own count of bytes sent to its peers per run: at least the digest reads and gossip.
+        expect(q.peerBytes).toHaveLength(2);
+        for (const b of q.peerBytes!) expect(b).toBeGreaterThan(0);
+      }
       expect(cluster.nodeFigures?.map((f) => f.index)).toEqual([0, 1]);
       for (const f of cluster.nodeFigures!) {
         expect(f.id).not.toBeNull();
@@ -81,7 +86,7 @@ describe('bench tpch --nodes smoke', () => {
       // The cluster's three queries furthest from eon alone's time are explained, as run on node 0.
       expect(json.data.clusterExplained).toHaveLength(3);
       for (const x of json.data.clusterExplained) expect(x.text).toMatch(/Execution: \d+ rows/);
-      expect(json.data.cluster).toMatchObject({ nodes: 2, coverage: 'spread', rpcBytesCounter: false });
+      expect(json.data.cluster).toMatchObject({ nodes: 2, coverage: 'spread', rpcBytesCounter: true });
       expect(json.data.cluster!.geomeanVsSingleNode).toBeGreaterThan(0);
     },
     smokeTimeoutMs,

@@ -37,6 +37,9 @@ export const READINESS_POLL_MS = 200;
 /** Gossiped stats of ownership transfer (src/cluster/transfer): the ring a node holds completely, the ring it uses, and whether it is leaving. */
 export const STAT_RING_READY = 'ringReady';
 export const STAT_RING_VERSION = 'ringVersion';
+/** Bytes this node sent to and received from its peers (requests, replies and one-way messages, frames included). */
+export const STAT_PEER_BYTES_SENT = 'peerBytesSent';
+export const STAT_PEER_BYTES_RECEIVED = 'peerBytesReceived';
 export const STAT_LEAVING = 'leaving';
 /** While a node leaves: its partition replicas the nodes taking its place have not yet received (what `eon node leave` waits on). */
 export const STAT_HANDOFFS_OUTSTANDING = 'handoffsOutstanding';
@@ -389,7 +392,14 @@ export class ClusterNode {
   private refreshStats(): void {
     if (this.stopped) return;
     const local = this.options.localStats?.();
-    this.swim.setLocalStats({ ...local, load: Math.round(loadavg()[0]! * 100) / 100, extra: { ...local?.extra, ...this.transferFigures() } });
+    this.swim.setLocalStats({ ...local, load: Math.round(loadavg()[0]! * 100) / 100, extra: { ...local?.extra, ...this.transferFigures(), ...this.peerTraffic() } });
+  }
+
+  /** The peer RPC's byte counters, both directions of its connections (pool: out; server: in). */
+  private peerTraffic(): Record<string, number> {
+    const pool = this.pool.stats();
+    const server = this.server.stats();
+    return { [STAT_PEER_BYTES_SENT]: pool.bytesOut + server.bytesOut, [STAT_PEER_BYTES_RECEIVED]: pool.bytesIn + server.bytesIn };
   }
 
   /** Ownership transfer's gossiped figures (what eon status and /v1/cluster show per member). */
@@ -411,8 +421,9 @@ export class ClusterNode {
     };
   }
 
-  /** The cluster as this node sees it. */
+  /** The cluster as this node sees it (its own figures as of now). */
   view(): ClusterView {
+    this.refreshStats();
     const members = this.swim.members();
     return {
       self: this.nodeId,
