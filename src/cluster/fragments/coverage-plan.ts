@@ -6,7 +6,9 @@
 // asking it stalls the query). Under
 // `local` this node reads every partition it serves and the rest go to the replica with the fewest
 // partitions of this plan so far; under `spread` every partition goes to its least-loaded
-// candidate, this node first among equals, so the work is shared evenly by every node.
+// candidate, this node first among equals, so the work is shared evenly by every node. "Fewest"
+// is weighed by each node's cost from its gossiped figures (coverageCost: its load average and
+// mean response time, until the balancer's score exists), so a busy node reads fewer partitions.
 
 import { EonError } from '../../errors/index.js';
 import type { NodeId } from '../runtime.js';
@@ -24,6 +26,22 @@ export interface CoverageInput {
   usable(node: NodeId): 'alive' | 'suspect' | false;
   /** Whether the node may lack a write this node coordinated to the partition (unset: none does). */
   lagging?(partition: number, node: NodeId): boolean;
+  /** A node's cost per partition read, ≥ 1 (coverageCost of its gossiped figures; unset: 1 for all). */
+  cost?(node: NodeId): number;
+}
+
+/** Mean response time that doubles a node's cost (a node answering in a second reads half as much). */
+export const COVERAGE_RESPONSE_MS_UNIT = 1_000;
+
+/**
+ * What reading a partition on a node costs, relative to an idle one: 1 + its load average (the
+ * run queue: a node with load 3 reads a quarter as many partitions as an idle one), times 1 + its
+ * mean response time in COVERAGE_RESPONSE_MS_UNITs. Unknown figures count as idle.
+ */
+export function coverageCost(figures: { readonly load?: number; readonly meanResponseMs?: number } | undefined): number {
+  const load = Math.max(0, figures?.load ?? 0);
+  const response = Math.max(0, figures?.meanResponseMs ?? 0);
+  return (1 + load) * (1 + response / COVERAGE_RESPONSE_MS_UNIT);
 }
 
 /**
@@ -49,11 +67,12 @@ export function coveragePlan(input: CoverageInput, table: string, policy: Covera
     if (policy === 'local' && candidates.includes(self)) {
       chosen = self;
     } else {
-      // Least loaded so far; ties to this node, then to preference order (candidates keep it).
+      // Least loaded after taking it, by cost; ties to this node, then to preference order.
+      const after = (n: NodeId): number => ((assigned.get(n) ?? 0) + 1) * (input.cost?.(n) ?? 1);
       chosen = candidates[0]!;
       for (const n of candidates) {
-        const load = assigned.get(n) ?? 0;
-        const best = assigned.get(chosen) ?? 0;
+        const load = after(n);
+        const best = after(chosen);
         if (load < best || (load === best && n === self && policy !== 'local')) chosen = n;
       }
     }

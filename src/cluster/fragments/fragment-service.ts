@@ -51,6 +51,7 @@ export function startFragments(
     hasPeers: () => cluster.swim.members().some((m) => m.id !== cluster.nodeId && m.state !== 'left'),
     replicasOf: (p, n) => cluster.placementOf(p, n).serving,
     stateOf: (node) => trust(cluster.swim.member(node)?.state),
+    figuresOf: (node) => cluster.swim.member(node)?.stats,
     onStateChange: (listener) => cluster.swim.onChange((c) => listener(c.id, trust(c.to))),
     addressOf: (node) => cluster.addressOf(node),
     stored: (table) => store.getTable(table.name)?.id === table.id,

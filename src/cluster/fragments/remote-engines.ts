@@ -7,7 +7,7 @@ import { EonError } from '../../errors/index.js';
 import type { FragmentTask, TableSchema } from '../../../storage/index.js';
 import type { NodeId } from '../runtime.js';
 import { tableQuorum, tableShape } from '../replication/table-quorum.js';
-import { coveragePlan, type CoveragePolicy } from './coverage-plan.js';
+import { coverageCost, coveragePlan, type CoveragePolicy } from './coverage-plan.js';
 import { DigestReads, type DigestCluster, type ScanRead } from './digest-reads.js';
 import { FRAGMENT_ARGS_INLINE_BYTES_MAX, FRAGMENT_ARGS_RPC_TYPE, FRAGMENT_RUN_RPC_TYPE, argsRequest, decodeResult, encodeArgs, encodeWork, parseRunReply, runRequest, type RunReply } from './messages.js';
 
@@ -31,6 +31,8 @@ export interface FragmentCluster extends DigestCluster {
   stored(table: TableSchema): boolean;
   /** Whether a replica may lack a write this node coordinated to the table's partition. */
   lagging(table: string, partition: number, node: NodeId): boolean;
+  /** A member's gossiped load average and mean response time (undefined: not known). */
+  figuresOf(node: NodeId): { readonly load: number; readonly meanResponseMs: number } | undefined;
   request(
     address: string,
     type: string,
@@ -102,6 +104,7 @@ export class ClusterRemoteEngines {
         partitions: cluster.partitions,
         replicasOf: (p) => cluster.replicasOf(p, n).slice(0, n),
         lagging: (p, node) => cluster.lagging(table.name, p, node),
+        cost: (node) => coverageCost(cluster.figuresOf(node)),
         usable: (node) => {
           const state = cluster.stateOf(node);
           return state !== 'down' && cluster.addressOf(node) !== undefined ? state : false;

@@ -1,6 +1,6 @@
 // Coverage plans: which replica reads each partition of a statement's table.
 import { describe, expect, it } from 'vitest';
-import { coveragePlan, type CoverageInput } from '../../../../src/cluster/fragments/index.js';
+import { coverageCost, coveragePlan, type CoverageInput } from '../../../../src/cluster/fragments/index.js';
 
 /** Partition p's replicas: n nodes of `nodes`, starting at p mod |nodes| (a simple ring). */
 function ring(nodes: string[], partitions: number, n: number, up: (node: string) => boolean = () => true, self = nodes[0]!, suspect = new Set<string>()): CoverageInput {
@@ -30,6 +30,21 @@ describe('coveragePlan', () => {
 
   it('local on a node serving everything reads everything here', () => {
     expect(new Set(coveragePlan(ring(['a', 'b', 'c'], 64, 3), 't', 'local'))).toEqual(new Set(['a']));
+  });
+
+  it('weighs each node\'s share by its gossiped load and response time', () => {
+    expect(coverageCost(undefined)).toBe(1);
+    expect(coverageCost({ load: 0, meanResponseMs: 0 })).toBe(1);
+    expect(coverageCost({ load: 3, meanResponseMs: 0 })).toBe(4);
+    expect(coverageCost({ load: 1, meanResponseMs: 1_000 })).toBe(4);
+    // c is three times as busy as a and b: it reads about a seventh of the partitions (1/3 over 1 + 1 + 1/3).
+    const busy: CoverageInput = { ...ring(['a', 'b', 'c'], 64, 3), cost: (n) => (n === 'c' ? 3 : 1) };
+    const c = counts(coveragePlan(busy, 't', 'spread'));
+    expect(c['c']).toBeGreaterThanOrEqual(8);
+    expect(c['c']).toBeLessThanOrEqual(11);
+    expect(Math.abs(c['a']! - c['b']!)).toBeLessThanOrEqual(1);
+    // Under local this node still reads what it serves, however busy.
+    expect(new Set(coveragePlan({ ...busy, self: 'c' }, 't', 'local'))).toEqual(new Set(['c']));
   });
 
   it('spread balances every partition over all replicas', () => {

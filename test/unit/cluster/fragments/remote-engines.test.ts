@@ -18,6 +18,7 @@ function cluster(serverOf: () => FragmentServer, calls: string[]): FragmentClust
     addressOf: (node) => node,
     stored: () => true,
     lagging: () => false,
+    figuresOf: () => undefined,
     async request(_address, type, body, options) {
       calls.push(type);
       const server = serverOf();
