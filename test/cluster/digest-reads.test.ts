@@ -7,8 +7,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
-import { TestCluster, allAlive, clusterView, sql, sqlRows, stateOf, until } from '../support/cluster.js';
-import type { RunningEon } from '../support/eon.js';
+import { TestCluster, allAlive, selfStat, sql, sqlRows, stateOf, until } from '../support/cluster.js';
 
 const TEST_TIMEOUT_MS = 180_000;
 const ROWS = 2_000;
@@ -17,13 +16,6 @@ const cluster = new TestCluster();
 afterAll(() => cluster.stop());
 
 const SUMMARY = "SELECT count(*), count(*) FILTER (WHERE v = 'second'), sum(id) FROM kv";
-
-/** The digest repairs the node reports of itself in its cluster view (gossiped stats). */
-async function digestRepairs(node: RunningEon): Promise<number> {
-  const view = await clusterView(node);
-  const self = view?.members.find((m) => m.id === view.self);
-  return Number(self?.stats['digestRepairs'] ?? 0);
-}
 
 describe('digest reads', () => {
   it('a scan through a stale replica sees every acknowledged write; too few replicas is 57P03', async () => {
@@ -69,7 +61,7 @@ describe('digest reads', () => {
     expect(await sqlRows(n1, SUMMARY)).toEqual(expected);
     // Repaired by the digest reads (n2 counts them), and held afterwards.
     expect(await sqlRows(n2, `SET eon.read_consistency = 'one'; ${SUMMARY}`)).toEqual(expected);
-    await until('n2 reports its digest repairs', async () => (await digestRepairs(n2)) > 0);
+    await until('n2 reports its digest repairs', async () => (await selfStat(n2, 'digestRepairs')) > 0);
 
     // n1 goes: n2 alone cannot read at R = 2 — a clear error, not a possibly stale answer.
     await n1.kill('SIGKILL');

@@ -4,7 +4,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
-import { TestCluster, allAlive, clusterView, sql, stateOf, until } from '../support/cluster.js';
+import { TestCluster, allAlive, selfStat, sql, stateOf, until } from '../support/cluster.js';
 import type { RunningEon } from '../support/eon.js';
 
 const TEST_TIMEOUT_MS = 180_000;
@@ -22,13 +22,6 @@ async function localRows(node: RunningEon, id: number): Promise<unknown[][]> {
   const r = await sql(node, `SET eon.read_consistency = 'one'; SELECT v FROM kv WHERE id + 0 = ${id}`);
   if (r.rows === undefined) throw new Error(r.error?.message ?? `status ${r.status}`);
   return r.rows;
-}
-
-/** The read repairs the node reports of itself in its cluster view (gossiped stats). */
-async function readRepairs(node: RunningEon): Promise<number> {
-  const view = await clusterView(node);
-  const self = view?.members.find((m) => m.id === view.self);
-  return Number(self?.stats['readRepairs'] ?? 0);
 }
 
 describe('quorum point reads', () => {
@@ -72,7 +65,7 @@ describe('quorum point reads', () => {
     // The repairs are written back after the answers, asynchronously: bounded by until().
     await until('n2 holds the newest versions', async () => JSON.stringify([await localRows(n2, 1), await localRows(n2, 2)]) === '[[["second"]],[]]');
     // Repaired by the reads (n2 counts them, in its gossiped stats), not by anti-entropy.
-    await until('n2 reports its read repairs', async () => (await readRepairs(n2)) >= 2);
+    await until('n2 reports its read repairs', async () => (await selfStat(n2, 'readRepairs')) >= 2);
     expect(await n1.stop()).toBe(0);
     expect(await n2.stop()).toBe(0);
   }, TEST_TIMEOUT_MS);

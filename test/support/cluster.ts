@@ -56,6 +56,13 @@ export function clusterView(node: RunningEon): Promise<ClusterView | null> {
 }
 
 /** The state `observer` holds for the member on peer port `peer`. */
+/** One of the gossiped figures a node reports of itself in its cluster view (0 when absent). */
+export async function selfStat(node: RunningEon, stat: string): Promise<number> {
+  const view = await clusterView(node);
+  const self = view?.members.find((m) => m.id === view.self);
+  return Number(self?.stats[stat] ?? 0);
+}
+
 export async function stateOf(observer: RunningEon, peer: number): Promise<string | undefined> {
   return (await clusterView(observer))?.members.find((m) => m.peer === `127.0.0.1:${peer}`)?.state;
 }
