@@ -232,6 +232,19 @@ interface BuiltSide {
   readonly values: readonly (Float64Array | BigInt64Array | Uint8Array | StringColumn)[];
   /** Per value: 1 where the row's value is NULL, or null when none is. */
   readonly nulls: readonly (Uint8Array | null)[];
+  /** Build rows. */
+  readonly rows: number;
+}
+
+type TypedColumn = Float64Array | BigInt64Array | Uint8Array | Int32Array;
+
+/** A column's values at `rows`, in that order (a string column keeps its dictionary). */
+function pickRows<C extends TypedColumn | StringColumn>(column: C, rows: readonly number[]): C {
+  if ('dictionary' in column) return { codes: pickRows(column.codes, rows), dictionary: column.dictionary } as unknown as C;
+  const typed = column as TypedColumn;
+  const out = new (typed.constructor as { new (buffer: SharedArrayBuffer): TypedColumn })(new SharedArrayBuffer(Math.max(1, rows.length) * typed.BYTES_PER_ELEMENT));
+  for (let i = 0; i < rows.length; i++) (out as unknown as unknown[])[i] = typed[rows[i]!];
+  return out as C;
 }
 
 /** An int32 key table (see Int32Groups) and the chain of build rows sharing a key. */
@@ -251,6 +264,13 @@ export interface BuiltSides extends BuildShape {
   planKeys(partial: PartialArrays, sources: readonly KeySource[]): PartialArrays;
   /** The kernel's arguments with every build placeholder replaced by its data. */
   bind(args: readonly unknown[]): unknown[];
+  /**
+   * The sides with, for each side `keep` gives a test of its (single) key, only the rows that pass
+   * it (NULL keys never match: they go too); other sides as they are. Values keep their scale and
+   * codes their dictionary, so the kernel compiled for the whole sides reads these alike. Row
+   * numbers change: planKeys of a subset refuses (a kernel whose group keys are build rows).
+   */
+  subset(keep: (build: number) => ((key: Value) => boolean) | null): BuiltSides;
 }
 
 /** A typed array of n elements (at least one) on shared memory: every data-engine task reads the same copy. */
@@ -269,6 +289,7 @@ export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[]
   const scales = pipeline.values.map((v) => declaredScale(v.type));
   const uniqueKeys: boolean[] = [];
   const sides: BuiltSide[] = [];
+  const keyColumns: KeyColumn[][] = [];
   for (let b = 0; b < pipeline.builds.length; b++) {
     const side = pipeline.builds[b]!;
     const input = inputs[b]!;
@@ -286,9 +307,15 @@ export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[]
     const keys = side.keys.map((k) => keyColumn(k, input, ctx));
     const table = side.int32Keys ? int32Table(keys, input.length) : mapTable(keys, input.length);
     if (table === null) return null;
-    sides.push({ table, values, nulls });
+    sides.push({ table, values, nulls, rows: input.length });
+    keyColumns.push(keys);
     uniqueKeys.push(table.next.every((r) => r === -1));
   }
+  return builtSides(pipeline, sides, keyColumns, { scales, uniqueKeys }, true);
+}
+
+/** BuiltSides over built sides; `whole`: the sides as the build computed them (planKeys may map their rows). */
+function builtSides(pipeline: JoinPipeline, sides: readonly BuiltSide[], keyColumns: readonly (readonly KeyColumn[])[], shape: BuildShape, whole: boolean): BuiltSides {
   /** A build value at a row as a kernel partial holds a key: numbers, bigints, strings or booleans as 1/0. */
   const partialValue = (side: BuiltSide, value: number, row: number): unknown => {
     if (side.nulls[value]?.[row] === 1) return null;
@@ -296,9 +323,32 @@ export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[]
     return 'dictionary' in column ? column.dictionary[column.codes[row]!] : column[row];
   };
   return {
-    scales,
-    uniqueKeys,
-    planKeys: (partial, sources) => ({
+    ...shape,
+    subset: (keep) => {
+      const kept = sides.map((side, b): { side: BuiltSide; keys: readonly KeyColumn[] } => {
+        const test = keep(b);
+        const keys = keyColumns[b]!;
+        if (test === null || keys.length !== 1) return { side, keys };
+        const rows: number[] = [];
+        for (let r = 0; r < side.rows; r++) {
+          const key = keys[0]!.at(r);
+          if (key !== null && test(key)) rows.push(r);
+        }
+        const subKeys = keys.map((k): KeyColumn => ({ at: (i) => k.at(rows[i]!) }));
+        const m = rows.length;
+        const table = pipeline.builds[b]!.int32Keys ? int32Table(subKeys, m) : mapTable(subKeys, m);
+        // The whole side's keys fit an int32 table, so any subset of them does.
+        if (table === null) throw new Error('a subset of int32 build keys did not fit an int32 table');
+        return {
+          side: { table, values: side.values.map((v) => pickRows(v, rows)), nulls: side.nulls.map((n) => (n === null ? null : pickRows(n, rows))), rows: m },
+          keys: subKeys,
+        };
+      });
+      return builtSides(pipeline, kept.map((k) => k.side), kept.map((k) => k.keys), shape, false);
+    },
+    planKeys: (partial, sources) => {
+      if (!whole) throw new Error('planKeys of a subset of the build sides');
+      return {
       ...partial,
       keys: sources.map((src) => {
         const kernelKey = partial.keys[src.key]!;
@@ -306,7 +356,8 @@ export function buildSides(pipeline: JoinPipeline, inputs: readonly BuildInput[]
         const side = sides[src.build]!;
         return Array.from({ length: partial.n }, (_, g) => partialValue(side, src.value, kernelKey[g] as number));
       }),
-    }),
+      };
+    },
     bind: (args) =>
       args.map((a) => {
         if (!isBuildArg(a)) return a;

@@ -29,6 +29,7 @@ import { INT32_KEY_KINDS } from './int32-groups.js';
 import { buildKeyValues, buildSides, compileJoinAggregateKernel, type BuildInput } from './join-aggregate-fragment.js';
 import { topNBoundFor, type TopNBound } from './top-n-bound.js';
 import { syncScanReads } from './scan-digests.js';
+import { buildPartitioners } from './co-partitioned.js';
 import { keyRangeScanPartitions } from '../execute/key-range-scan.js';
 import { scanReadQuorum, TABLE_QUORUMS, type JoinStrategy, type StatementQuorum } from '../execute/statement-quorum.js';
 
@@ -491,7 +492,15 @@ export class PartitionFragments implements FragmentRunner {
     const keySources = compiled?.keySources;
     const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
     const scanGroupKeys = pipeline.groupBy.map((g) => (g.kind === 'column' && g.index < pipeline.factWidth ? g.index : null));
-    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having, scanGroupKeys });
+    // Build sides the fact's distribution key probes go to another node only for its partitions
+    // (co-partitioned.ts); not when the kernel's group keys are build rows (their numbering is the
+    // whole side's).
+    const partitioners = buildPartitioners(pipeline, this.store.partitions);
+    const argsFor =
+      compiled === null || keySources !== undefined || partitioners.every((p) => p === null)
+        ? undefined
+        : (partitions: ReadonlySet<number>): unknown[] => sides.subset((b) => (partitioners[b] === null ? null : (key) => partitions.has(partitioners[b]!(key)))).bind(compiled.args);
+    return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having, scanGroupKeys, argsFor });
   }
 
   /**
@@ -535,10 +544,12 @@ export class PartitionFragments implements FragmentRunner {
       having?: FilterPlan | undefined;
       /** The group keys as table ordinals of `scan`, where a key is a bare column of it. */
       scanGroupKeys: readonly (number | null)[];
+      /** The kernel's arguments for a node reading only these partitions (unset: the same for all). */
+      argsFor?: ((partitions: ReadonlySet<number>) => unknown[]) | undefined;
     },
   ): Promise<boolean> {
     if (kernel === null) return false;
-    const packed = (await this.runEverywhere(scan, kernel, ctx)) as PackedPartial[];
+    const packed = (await this.runEverywhere(scan, kernel, ctx, opts.argsFor)) as PackedPartial[];
     ctx.checkCancel();
     const layout = kernel.layout;
     const partials = packed.map((p) => unpackPartial(p, layout));
@@ -589,7 +600,7 @@ export class PartitionFragments implements FragmentRunner {
    * partition, through this node's pool; or, when its coverage plan reads partitions on other
    * nodes, tasks of as many partitions each, per node, through a coverage transport.
    */
-  private placement(scan: ScanPlan, ctx: ExecContext, tasksPerThread: number): TablePlacement {
+  private placement(scan: ScanPlan, ctx: ExecContext, tasksPerThread: number, argsFor?: (partitions: ReadonlySet<number>) => unknown[]): TablePlacement {
     const table = scan.table;
     // A key range that fixes the distribution key reads one partition: only its replica is asked.
     const pruned = keyRangeScanPartitions(table, scan.keyRange, ctx);
@@ -617,6 +628,7 @@ export class PartitionFragments implements FragmentRunner {
       signal: ctx.signal,
       // A block reads its own node; otherwise a replica taking over a task is checked as the first were.
       readQuorum: ctx.writes !== undefined ? 1 : scanReadQuorum(table, ctx.quorum),
+      argsFor,
       record: ctx.profile === undefined ? undefined : (node, ms, bytes) => ctx.profile!.recordNode(scan, node, ms, bytes),
     });
     return { transport, tasks: coverageTasks(coverage, Math.ceil(partitions / taskCount), pruned === null || pruned.length === 0 ? undefined : new Set(pruned)) };
@@ -650,9 +662,9 @@ export class PartitionFragments implements FragmentRunner {
    * per worker thread, each taking every n-th partition: a task's fixed cost (a message each way,
    * a read transaction) is paid per task, not per partition, and threads still share the work.
    */
-  private async runEverywhere(scan: ScanPlan, kernel: KernelTask, ctx: ExecContext): Promise<unknown[]> {
+  private async runEverywhere(scan: ScanPlan, kernel: KernelTask, ctx: ExecContext, argsFor?: (partitions: ReadonlySet<number>) => unknown[]): Promise<unknown[]> {
     const prune = zonePredicates(scan, ctx.params);
-    const { transport, tasks } = this.placement(scan, ctx, FRAGMENT_TASKS_PER_THREAD);
+    const { transport, tasks } = this.placement(scan, ctx, FRAGMENT_TASKS_PER_THREAD, argsFor);
     const results = await Promise.all(
       tasks.map((partitions) => transport.run({ tableId: scan.table.id, partitions, columns: kernel.columns, kernel: kernel.source, args: kernel.args, ...(prune === undefined ? {} : { prune }) })),
     );

@@ -13,6 +13,7 @@ import type { NodeConfig } from '../node/config.js';
 import { isLogLevel, LOG_LEVELS } from '../node/log.js';
 import { isLoopbackHost } from '../cluster/loopback.js';
 import { PARTITIONS_MAX } from '../../storage/index.js';
+import { ANTI_ENTROPY_INTERVAL_MS_MAX, ANTI_ENTROPY_INTERVAL_MS_MIN } from '../cluster/antientropy/index.js';
 import { EonError } from '../errors/index.js';
 import { checkIdempotencyKey, checkName } from '../namestore/name-record.js';
 // The module alone: the CLI parses its flags without loading the pg server.
@@ -97,6 +98,9 @@ Options for start:
                       EON_CLUSTER_SECRET (default: the --password)
   --geo LAT,LON       where this node is, gossiped for routing by proximity
   --threads N         data-engine worker threads (default: CPU count)
+  --anti-entropy-interval MS
+                      how often replicas compare and repair their partitions in the
+                      background (default 10000; reads repair what they find differing)
   --query-cells-max N values one statement may hold in memory before it fails with 53200
                       (default: 40000000)
   --log-level LEVEL   ${LOG_LEVELS.join(' | ')} (default info)
@@ -118,6 +122,7 @@ const OPTIONS = {
   'pg-port': { type: 'string' },
   'http-port': { type: 'string' },
   partitions: { type: 'string' },
+  'anti-entropy-interval': { type: 'string' },
   password: { type: 'string' },
   'auth-method': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -250,7 +255,7 @@ type OptionName = keyof typeof OPTIONS;
 
 const START_OPTIONS: readonly OptionName[] = [
   'data', 'host', 'pg-port', 'http-port', 'partitions', 'password', 'insecure', 'peer-port', 'join', 'cluster-secret', 'geo',
-  'advertise-peer', 'threads', 'query-cells-max', 'log-level', 'auth-method', 'tls-cert', 'tls-key',
+  'advertise-peer', 'threads', 'query-cells-max', 'log-level', 'auth-method', 'tls-cert', 'tls-key', 'anti-entropy-interval',
 ];
 
 function assertOnly(command: string, values: Values, allowed: readonly OptionName[]): void {
@@ -278,6 +283,7 @@ function address(text: string, flag: string): string {
 
 function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
   const partitions = optionalInt(str(values, 'partitions'), '--partitions', 1, PARTITIONS_MAX);
+  const antiEntropyIntervalMs = optionalInt(str(values, 'anti-entropy-interval'), '--anti-entropy-interval', ANTI_ENTROPY_INTERVAL_MS_MIN, ANTI_ENTROPY_INTERVAL_MS_MAX);
   if (partitions !== undefined && (partitions & (partitions - 1)) !== 0) {
     throw new UsageError(`--partitions must be a power of two, got ${partitions}`);
   }
@@ -331,6 +337,7 @@ function startConfig(values: Values, env: NodeJS.ProcessEnv): NodeConfig {
     httpPort: optionalInt(str(values, 'http-port'), '--http-port', 0, PORT_MAX) ?? HTTP_PORT_DEFAULT,
     logLevel,
     ...(partitions === undefined ? {} : { partitions }),
+    ...(antiEntropyIntervalMs === undefined ? {} : { antiEntropyIntervalMs }),
     ...(threads === undefined ? {} : { threads }),
     ...(queryCellsMax === undefined ? {} : { queryCellsMax }),
     ...(password === undefined ? {} : { password }),

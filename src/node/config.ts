@@ -34,6 +34,8 @@ export interface NodeConfig {
   readonly geolocation?: { readonly lat: number; readonly lon: number };
   /** Ring size Q for new storage. Undefined: the stored value, or the default for a new store. */
   readonly partitions?: number;
+  /** Milliseconds between anti-entropy rounds (default ANTI_ENTROPY_INTERVAL_MS). */
+  readonly antiEntropyIntervalMs?: number;
   /** When set, psql must authenticate (by `authMethod`) and REST requests need HTTP Basic auth. */
   readonly password?: string;
   /** How psql clients send the password; default scram-sha-256. */

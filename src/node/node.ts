@@ -231,7 +231,15 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     closers.push({ name: 'replication', close: () => replicating.stop() });
     // Replicas that missed writes (a crash, a cut link) are compared and repaired in the
     // background, and before a scan reads them (digest reads).
-    const antiEntropy = new AntiEntropy({ store, peers: clusterNode, pool: clusterNode.pool, server: clusterNode.server, clock: replicating.clock, log });
+    const antiEntropy = new AntiEntropy({
+      store,
+      peers: clusterNode,
+      pool: clusterNode.pool,
+      server: clusterNode.server,
+      clock: replicating.clock,
+      log,
+      ...(config.antiEntropyIntervalMs === undefined ? {} : { intervalMs: config.antiEntropyIntervalMs }),
+    });
     antiEntropy.start();
     // Fragments of other nodes' statements run here over the partitions this node serves; this
     // node's statements read the partitions it does not serve on the nodes that do.

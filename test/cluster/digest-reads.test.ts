@@ -15,6 +15,9 @@ const ROWS = 2_000;
 const cluster = new TestCluster();
 afterAll(() => cluster.stop());
 
+/** Background anti-entropy out of the way for the test's length: what repairs n2 is the reads. */
+const QUIET_ANTI_ENTROPY = ['--anti-entropy-interval', '600000'];
+
 const SUMMARY = "SELECT count(*), count(*) FILTER (WHERE v = 'second'), sum(id) FROM kv";
 
 describe('digest reads', () => {
@@ -32,8 +35,8 @@ describe('digest reads', () => {
     });
 
     // n2 misses updates, deletes and inserts (n0 and n1 make W = 2); n0 keeps them as hints for n2
-    // and dies with them. Anti-entropy first runs 10 s after a node starts: until then only a
-    // read brings n2 up to date (the stale read below proves it had not yet).
+    // and dies with them. n1 and n2 come back with background anti-entropy ten minutes away: only
+    // a read brings n2 up to date (the stale read below proves it had not yet).
     await n2.kill('SIGKILL');
     await sqlRows(n0, "UPDATE kv SET v = 'second' WHERE id <= 300");
     await sqlRows(n0, 'DELETE FROM kv WHERE id > 1900');
@@ -42,8 +45,8 @@ describe('digest reads', () => {
     expect(expected).toEqual([['1950', '350', String(((1 + 1900) * 1900) / 2 + ((ROWS + 1 + ROWS + 50) * 50) / 2)]]);
     await n0.kill('SIGKILL');
     await n1.kill('SIGKILL');
-    n1 = await cluster.start(p1, null, n1.dataDir);
-    n2 = await cluster.start(p2, null, n2.dataDir);
+    n1 = await cluster.start(p1, null, n1.dataDir, QUIET_ANTI_ENTROPY);
+    n2 = await cluster.start(p2, null, n2.dataDir, QUIET_ANTI_ENTROPY);
     await until('n1 alive at n2', async () => (await stateOf(n2, p1)) === 'alive');
 
     // One replica, as stored: n2's own rows are stale.

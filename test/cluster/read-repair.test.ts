@@ -39,16 +39,15 @@ describe('quorum point reads', () => {
     await n2.kill('SIGKILL');
     await write(n0, "UPDATE kv SET v = 'second' WHERE id = 1");
     await write(n0, 'DELETE FROM kv WHERE id = 2');
-    // n0 dies with the hints. n1 and n2 come back one after the other: a node's anti-entropy first
-    // runs ANTI_ENTROPY_INTERVAL_MS (10 s) after it starts, so until then only a read can bring n2
-    // up to date (the reads below come a few seconds after both answer, on a loaded 2-core machine). Were
-    // anti-entropy ever first, n2 would not be stale here or would count no read repair: the test
-    // fails then, it never passes for the wrong reason.
+    // n0 dies with the hints. n1 and n2 come back one after the other with background anti-entropy
+    // ten minutes away, so only a read can bring n2 up to date. Were anti-entropy ever first, n2
+    // would not be stale here or would count no read repair: the test fails then, it never passes
+    // for the wrong reason.
     await n0.kill('SIGKILL');
     await n1.kill('SIGKILL');
     // n1 first, so n2's first join attempt finds it listening (n0, the other seed, stays dead).
-    n1 = await cluster.start(p1, null, n1.dataDir);
-    n2 = await cluster.start(p2, null, n2.dataDir);
+    n1 = await cluster.start(p1, null, n1.dataDir, ['--anti-entropy-interval', '600000']);
+    n2 = await cluster.start(p2, null, n2.dataDir, ['--anti-entropy-interval', '600000']);
     // Only n2 need see n1 alive to ask it (n1's anti-entropy waits for n2 to be alive at n1).
     try {
       await until('n1 alive at n2', async () => (await stateOf(n2, p1)) === 'alive');

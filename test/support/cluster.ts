@@ -20,12 +20,13 @@ export class TestCluster {
   readonly started: RunningEon[] = [];
   private readonly dirs = new Set<string>();
 
-  async start(peerPort: number, join: number | null, dataDir?: string): Promise<RunningEon> {
+  /** `extraArgs`: more `eon start` options (e.g. a long --anti-entropy-interval, so only reads repair). */
+  async start(peerPort: number, join: number | null, dataDir?: string, extraArgs: readonly string[] = []): Promise<RunningEon> {
     const node = await startEon({
       peerPort,
       keepDataDir: true,
       ...(dataDir === undefined ? {} : { dataDir }),
-      extraArgs: ['--threads', '1', ...(join === null ? [] : ['--join', `127.0.0.1:${join}`])],
+      extraArgs: ['--threads', '1', ...(join === null ? [] : ['--join', `127.0.0.1:${join}`]), ...extraArgs],
     });
     this.started.push(node);
     this.dirs.add(node.dataDir);

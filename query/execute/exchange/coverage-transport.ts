@@ -27,12 +27,20 @@ export interface CoverageTransportOptions {
    * brought in line with R−1 others, as the statement's readers were before it started (1: not).
    */
   readonly readQuorum: number;
+  /**
+   * A task's arguments for a node that reads only the given partitions (a build side split by
+   * partition, co-partitioned.ts), used for another node's first assignment; a replica taking over
+   * failed partitions gets the task's own (whole) arguments. Unset: every node gets the task's.
+   */
+  readonly argsFor?: ((partitions: ReadonlySet<number>) => unknown[]) | undefined;
   /** Called as each task (or piece of one) finishes on a node, with its time and the bytes it sent back (EXPLAIN ANALYZE). */
   readonly record?: ((node: string, ms: number, bytes: number) => void) | undefined;
 }
 
 export class CoverageTransport implements ExchangeTransport {
   readonly parallelism: number;
+  /** argsFor's answer per node, over every partition the coverage plan gives it (one set of arguments per node). */
+  private readonly nodeArgs = new Map<string, unknown[]>();
 
   constructor(private readonly opts: CoverageTransportOptions) {
     this.parallelism = opts.parallelism;
@@ -44,13 +52,29 @@ export class CoverageTransport implements ExchangeTransport {
     return this.runOn(this.opts.coverage[first]!, task, new Set());
   }
 
+  /** The task with the arguments argsFor gives `node` for all it reads (computed once per node). */
+  private forNode(node: string, task: FragmentTask): FragmentTask {
+    const { argsFor, coverage } = this.opts;
+    if (argsFor === undefined) return task;
+    let args = this.nodeArgs.get(node);
+    if (args === undefined) {
+      const partitions = new Set<number>();
+      coverage.forEach((n, p) => {
+        if (n === node) partitions.add(p);
+      });
+      args = argsFor(partitions);
+      this.nodeArgs.set(node, args);
+    }
+    return { ...task, args };
+  }
+
   private async runOn(node: string, task: FragmentTask, avoid: ReadonlySet<string>): Promise<unknown[]> {
     const { remote, table, policy, signal, record, readQuorum } = this.opts;
     const started = performance.now();
     try {
       // A replica taking over (avoid is not empty) was not among the readers checked up front.
       if (avoid.size > 0 && readQuorum > 1) await remote.syncReads([{ table, readers: new Map(task.partitions.map((p) => [p, node])), readQuorum }], signal);
-      const { results, bytes } = node === remote.self ? { results: [await this.opts.local(task)], bytes: 0 } : await remote.run(node, table, task, signal);
+      const { results, bytes } = node === remote.self ? { results: [await this.opts.local(task)], bytes: 0 } : await remote.run(node, table, avoid.size === 0 ? this.forNode(node, task) : task, signal);
       record?.(node, performance.now() - started, bytes);
       return [...results];
     } catch (e) {

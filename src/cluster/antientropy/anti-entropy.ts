@@ -25,6 +25,9 @@ import { MerkleTree, diffTrees, segmentOf } from './merkle-tree.js';
 import { PartitionTrees, TABLE_ID_BYTES } from './partition-trees.js';
 
 export const ANTI_ENTROPY_INTERVAL_MS = 10_000;
+/** Bounds of --anti-entropy-interval: rounds back to back at the low end, about once a day at the high. */
+export const ANTI_ENTROPY_INTERVAL_MS_MIN = 100;
+export const ANTI_ENTROPY_INTERVAL_MS_MAX = 86_400_000;
 /** Version entries (with their rows) one exchange moves each way at most; the next round does the rest. */
 export const ANTI_ENTROPY_ENTRIES_MAX = 50_000;
 /** Each request of an exchange. */

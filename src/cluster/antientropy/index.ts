@@ -14,5 +14,5 @@ export {
   segmentOf,
 } from './merkle-tree.js';
 export type { LevelRequest } from './merkle-tree.js';
-export { AntiEntropy, ANTI_ENTROPY_INTERVAL_MS, ANTI_ENTROPY_ENTRIES_MAX, ANTI_ENTROPY_REQUEST_TIMEOUT_MS, ANTI_ENTROPY_PROTOCOL_VERSION, AE_RPC } from './anti-entropy.js';
+export { AntiEntropy, ANTI_ENTROPY_INTERVAL_MS, ANTI_ENTROPY_INTERVAL_MS_MAX, ANTI_ENTROPY_INTERVAL_MS_MIN, ANTI_ENTROPY_ENTRIES_MAX, ANTI_ENTROPY_REQUEST_TIMEOUT_MS, ANTI_ENTROPY_PROTOCOL_VERSION, AE_RPC } from './anti-entropy.js';
 export type { AntiEntropyOptions, AntiEntropyPeers, AntiEntropyStats, ReplicaEntry } from './anti-entropy.js';
