@@ -512,7 +512,7 @@ function clusterTables(cluster: EngineOutcome, single: EngineOutcome | undefined
     ]),
     notes: [
       `"idle": each node's use per second over the ${CLUSTER_IDLE_BASELINE_MS / 1000} s the cluster sat idle right before the queries (gossip, replication, background work); a query's per-run figures include that much per second it ran.`,
-      `GET /v1/cluster gives per node: ${statNames.length === 0 ? '(nothing: no node answered)' : statNames.join(', ')}. None of them counts statements run (statementsPerSecond is a recent rate, read after the queries) or bytes sent between nodes; all of them are in the JSON report.`,
+      `GET /v1/cluster gives per node: ${statNames.length === 0 ? '(nothing: no node answered)' : statNames.join(', ')}. None of them counts statements run (statementsPerSecond is a recent rate, read after the queries); peerBytesSent and peerBytesReceived count every byte of the node's peer connections since it started (the per-query table reads peerBytesSent before and after each query); all of them are in the JSON report.`,
     ],
   };
   return [perQuery, nodeTable];
