@@ -74,12 +74,14 @@ function refusedInBlock(st: Statement): string | null {
 
 /**
  * Statements eon cannot run inside a transaction block (ALTER TABLE, CREATE/DROP INDEX: 0A000;
- * DROP TABLE once the block changed something; TRUNCATE … RESTART IDENTITY) but runs alone. In
- * an implicit transaction they end it (what came before commits), run on their own, and the
- * statements after them start a new one: a script that runs today statement by statement keeps
- * working, with the transaction boundaries moved around them.
+ * DROP TABLE once the block changed something; TRUNCATE … RESTART IDENTITY) but runs alone, and
+ * those that read only committed rows (ANALYZE, CHECKPOINT: in a block they would miss the rows
+ * the script wrote before them). In an implicit transaction they end it (what came before
+ * commits), run on their own, and the statements after them start a new one: a script that runs
+ * statement by statement today keeps working, with the transaction boundaries moved around them.
  */
 function runsAlone(st: Statement): boolean {
+  if (st.kind === 'maintenance') return st.action !== 'vacuum';
   if (st.kind !== 'query') return false;
   switch (nodeTag(st.ast)) {
     case 'AlterTableStmt':
