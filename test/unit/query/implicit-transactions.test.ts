@@ -3,7 +3,7 @@
 // run alone, a cluster), and errors failing a block whichever call reported them (Parse, noteError).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standaloneClusterInfo } from '../../../query/index.js';
-import type { Session } from '../../../query/index.js';
+import type { QueryResult, Session } from '../../../query/index.js';
 import { openTestEngine, results, run, type TestEngine } from '../../support/engine.js';
 import { sqlstateOf } from '../../support/errors.js';
 
@@ -52,6 +52,18 @@ describe('a multi-statement script', () => {
     expect(await sqlstateOf(read())).toBe('22012');
     expect(s.transactionStatus).toBe('I');
     expect(await ids(s)).toEqual([]);
+  });
+
+  it('commits before a caller that reads the last rows after the script (REST) reads them', async () => {
+    const s = db.open();
+    let last: QueryResult | null = null;
+    for await (const r of s.executeScript('INSERT INTO it SELECT g, g FROM generate_series(1, 3000) AS g; SELECT id FROM it WHERE id % 1000 = 0 ORDER BY id', { streamRows: true })) last = r;
+    const rows: unknown[] = [...(last?.rows ?? [])].map((r) => r[0]);
+    if (last?.rowStream !== undefined) for await (const batch of last.rowStream.batches) rows.push(...batch.map((r) => r[0]));
+    expect(rows).toEqual([1000, 2000, 3000]);
+    expect(s.transactionStatus).toBe('I');
+    expect(await ids(db.open())).toHaveLength(3000);
+    await run(s, 'DELETE FROM it');
   });
 
   it('leaves BEGIN open after the script, holding the statements before it', async () => {
