@@ -282,7 +282,6 @@ export class EngineSession implements Session {
     // A failed block refuses Parse of anything but its end, as PostgreSQL does (syntax errors first).
     if (this.status === 'E' && !endsFailedBlock(st)) throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
     if (st.kind === 'query' || st.kind === 'explain') {
-      this.checkAllowedInBlock(st);
       let compiled = hit?.compiled ?? compileStatement(st, this.services, paramTypes);
       if (hit === undefined && this.sharesPlans()) this.cache.putPrepared(cacheKey, st, compiled);
       let version = this.cache.catalogVersion;
