@@ -524,6 +524,8 @@ export class Connection implements QueryContext {
   reportError(e: unknown): EonError {
     const err = toEonError(e);
     writeErrorResponse(this.writer, err);
+    // Every error inside a transaction block fails it, whichever message it answered (Bind, Describe, a bad message…).
+    this.sessionOrNull?.noteError();
     const level = err.code === 'internal_error' ? 'error' : 'info';
     this.host.log(level, 'pg query error', {
       remote: this.remote,

@@ -100,7 +100,7 @@ export class CopyInMode {
     if (this.finished) return;
     this.finished = true;
     this.discard();
-    this.ctx.session.copyFailed();
+    this.ctx.session.noteError();
     this.ctx.endQuery();
   }
 
@@ -108,7 +108,7 @@ export class CopyInMode {
     this.finished = true;
     this.discard();
     this.ctx.reportError(e);
-    this.ctx.session.copyFailed();
+    this.ctx.session.noteError();
     this.ctx.endQuery();
     if (this.extendedFailed === null) this.ctx.writeReady();
     else this.extendedFailed();

@@ -94,8 +94,12 @@ export interface Session {
    * Throws EonError when the COPY cannot start (unknown table or column, bad options).
    */
   beginCopyIn(sql: string, options?: ExecuteOptions): CopyIn | null;
-  /** Tells the session a started COPY failed (a transaction block is then failed too). */
-  copyFailed(): void;
+  /**
+   * Tells the session the caller reported an error of its own to the client (a failed COPY, a
+   * Bind or message the protocol refused): an open transaction block is then failed too, as
+   * every error inside one fails it in PostgreSQL. Errors the session threw need no call.
+   */
+  noteError(): void;
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block (ReadyForQuery). */
   readonly transactionStatus: TransactionStatus;
   /** Current value of a setting (SHOW), e.g. 'DateStyle' → 'ISO, MDY'; undefined if unknown. */

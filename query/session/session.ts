@@ -1,6 +1,8 @@
 // A client session: runs scripts and prepared statements, keeps settings and the transaction
 // block: outside one each statement commits on its own; inside BEGIN … COMMIT writes go to the
-// block's write set until COMMIT (see transaction.ts and README "Transactions").
+// block's write set until COMMIT (see transaction.ts and README "Transactions"). A script of
+// several statements runs as one implicit transaction on a node alone (runImplicit), and any
+// error inside a block fails it, whichever protocol reported it (failBlock, noteError).
 
 import { EonError, toEonError } from '../../src/errors/index.js';
 import { T, parseText, typeName as typeText, type ColumnType, type Value } from '../../src/types/index.js';
@@ -19,6 +21,7 @@ import { BlockSettings } from './block-settings.js';
 import { SessionCursors } from './cursors.js';
 import type { WriteTx } from '../../storage/index.js';
 import { setSessionTimeZone } from '../../src/types/time-zone.js';
+import { asNode, nodeTag } from '../parse/ast.js';
 
 type TransactionStatement = Statement & { kind: 'transaction' };
 
@@ -50,6 +53,51 @@ const INT8_MIN = -(2n ** 63n);
 const INT8_MAX = 2n ** 63n - 1n;
 
 const FAILED_BLOCK_MESSAGE = 'current transaction is aborted, commands ignored until end of transaction block';
+
+/** What a failed block still runs: the statements that end it (PostgreSQL's IsTransactionExitStmt). */
+function endsFailedBlock(st: Statement): boolean {
+  return st.kind === 'transaction' && (st.action === 'commit' || st.action === 'rollback' || st.action === 'rollback_to');
+}
+
+/**
+ * The statements PostgreSQL refuses inside a transaction block, explicit or implicit (25001):
+ * their name in its message, or null.
+ */
+function refusedInBlock(st: Statement): string | null {
+  if (st.kind === 'maintenance') return st.action === 'vacuum' ? 'VACUUM' : null;
+  if (st.kind !== 'query') return null;
+  if (asNode(st.ast, 'IndexStmt')?.concurrent === true) return 'CREATE INDEX CONCURRENTLY';
+  const drop = asNode(st.ast, 'DropStmt');
+  if (drop?.concurrent === true && drop.removeType === 'OBJECT_INDEX') return 'DROP INDEX CONCURRENTLY';
+  return null;
+}
+
+/**
+ * Statements eon cannot run inside a transaction block (ALTER TABLE, CREATE/DROP INDEX: 0A000;
+ * DROP TABLE once the block changed something; TRUNCATE … RESTART IDENTITY) but runs alone, and
+ * those that read only committed rows (ANALYZE, CHECKPOINT: in a block they would miss the rows
+ * the script wrote before them). In an implicit transaction they end it (what came before
+ * commits), run on their own, and the statements after them start a new one: a script that runs
+ * statement by statement today keeps working, with the transaction boundaries moved around them.
+ */
+function runsAlone(st: Statement): boolean {
+  if (st.kind === 'maintenance') return st.action !== 'vacuum';
+  if (st.kind !== 'query') return false;
+  switch (nodeTag(st.ast)) {
+    case 'AlterTableStmt':
+    case 'RenameStmt':
+    case 'IndexStmt':
+      return true;
+    case 'DropStmt': {
+      const kind = asNode(st.ast, 'DropStmt')!.removeType;
+      return kind === 'OBJECT_TABLE' || kind === 'OBJECT_INDEX';
+    }
+    case 'TruncateStmt':
+      return asNode(st.ast, 'TruncateStmt')!.restart_seqs === true;
+    default:
+      return false;
+  }
+}
 
 export class EngineSession implements Session {
   private status: TransactionStatus = 'I';
@@ -131,13 +179,14 @@ export class EngineSession implements Session {
       this.failBlock();
       throw e;
     }
+    if (statements.length > 1 && this.implicitTransactions()) {
+      yield* this.runImplicit(statements, options);
+      return;
+    }
     for (const [i, st] of statements.entries()) {
       try {
         const single = statements.length === 1;
-        // Only the last statement's rows may stream: a caller keeping only the last result (REST)
-        // would otherwise leave an earlier SELECT unrun, or run it after the statements that follow.
-        const last = i === statements.length - 1;
-        yield await this.runStatement(st, [], last || options?.streamRows !== true ? options : { ...options, streamRows: false }, single ? sql : null);
+        yield await this.runStatement(st, [], this.scriptOptions(options, i === statements.length - 1), single ? sql : null);
       } catch (e) {
         this.failBlock();
         throw toEonError(e);
@@ -145,15 +194,93 @@ export class EngineSession implements Session {
     }
   }
 
+  /**
+   * Only the last statement's rows may stream: a caller keeping only the last result (REST)
+   * would otherwise leave an earlier SELECT unrun, or run it after the statements that follow.
+   */
+  private scriptOptions(options: ExecuteOptions | undefined, last: boolean): ExecuteOptions | undefined {
+    return last || options?.streamRows !== true ? options : { ...options, streamRows: false };
+  }
+
+  /**
+   * A cluster of several nodes keeps running a script statement by statement: a block's reads of
+   * what it wrote use this node's rows only (0A000 where it does not serve them), so an implicit
+   * transaction there would refuse scripts that work one statement at a time.
+   */
+  private implicitTransactions(): boolean {
+    return (this.services.system?.cluster.view().members.length ?? 1) <= 1;
+  }
+
+  /**
+   * A script of several statements as PostgreSQL runs a multi-statement Query: one implicit
+   * transaction (a TransactionBlock while the status stays 'I'), committed after the last
+   * statement and rolled back, with the statements' SETs, at the first error (the rest do not
+   * run). BEGIN in the script makes the block so far an explicit one, which stays open after the
+   * script; COMMIT or ROLLBACK end the implicit transaction there and the next statement starts
+   * another; SAVEPOINT, RELEASE and ROLLBACK TO are 25P01 in it, as in PostgreSQL. Statements eon
+   * runs only outside a block run alone in between (runsAlone).
+   */
+  private async *runImplicit(statements: readonly Statement[], options: ExecuteOptions | undefined): AsyncGenerator<QueryResult, void, undefined> {
+    let implicit = false; // this.block is the implicit transaction's
+    try {
+      for (const [i, st] of statements.entries()) {
+        let result: QueryResult;
+        try {
+          const alone = runsAlone(st);
+          if (implicit && alone) {
+            implicit = false;
+            await this.endBlock('commit');
+          }
+          if (!implicit && !alone && this.status === 'I' && this.block === null && st.kind !== 'transaction') {
+            this.openBlock();
+            implicit = true;
+          }
+          if (implicit && st.kind === 'transaction' && (st.action === 'savepoint' || st.action === 'release' || st.action === 'rollback_to')) {
+            throw new EonError('no_active_sql_transaction', `${st.action === 'savepoint' ? 'SAVEPOINT' : st.action === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT'} can only be used in transaction blocks`);
+          }
+          result = await this.runStatement(st, [], this.scriptOptions(options, i === statements.length - 1), null);
+          // BEGIN keeps the block as an explicit one; COMMIT and ROLLBACK ended it.
+          if (st.kind === 'transaction') implicit = false;
+        } catch (e) {
+          if (implicit) {
+            implicit = false;
+            await this.endBlock('rollback');
+          } else this.failBlock();
+          throw toEonError(e);
+        }
+        yield result;
+      }
+      if (implicit) {
+        implicit = false;
+        await this.endBlock('commit');
+      }
+    } finally {
+      // The caller stopped early (an error writing rows, a streamed result failing): nothing stays.
+      if (implicit) await this.endBlock('rollback');
+    }
+  }
+
   async prepare(sql: string, paramTypes: readonly (ColumnType | undefined)[] = []): Promise<PreparedStatement> {
     // Clients that prepare per request (REST with params) reuse the plan of the same text and types.
     const cacheKey = `${sql}\u0000${JSON.stringify(paramTypes)}`;
     this.enterTimeZone();
+    try {
+      return this.prepareStatement(sql, cacheKey, paramTypes);
+    } catch (e) {
+      // A Parse that fails inside a block fails the block, as any error there does.
+      this.failBlock();
+      throw toEonError(e);
+    }
+  }
+
+  private prepareStatement(sql: string, cacheKey: string, paramTypes: readonly (ColumnType | undefined)[]): PreparedStatement {
     const hit = this.sharesPlans() ? this.cache.getPrepared(cacheKey) : undefined;
     const st = hit === undefined ? parseOne(sql) : hit.statement;
     if (st === null) {
       return { paramTypes: [], columns: null, execute: async () => ({ command: 'EMPTY', rowCount: 0, columns: null, rows: [] }) };
     }
+    // A failed block refuses Parse of anything but its end, as PostgreSQL does (syntax errors first).
+    if (this.status === 'E' && !endsFailedBlock(st)) throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
     if (st.kind === 'query' || st.kind === 'explain') {
       let compiled = hit?.compiled ?? compileStatement(st, this.services, paramTypes);
       if (hit === undefined && this.sharesPlans()) this.cache.putPrepared(cacheKey, st, compiled);
@@ -174,6 +301,7 @@ export class EngineSession implements Session {
             zone = this.settings.get('TimeZone');
           }
           try {
+            this.checkAllowedInBlock(st);
             return await this.runCompiled(compiled, params, options);
           } catch (e) {
             this.failBlock();
@@ -237,9 +365,20 @@ export class EngineSession implements Session {
     return new CopyFromSink(writer, table, copyTargets(table, st), st.options, options?.signal, true, this.services.system);
   }
 
-  /** A COPY that failed after it started (bad data, CopyFail) fails the transaction block too. */
-  copyFailed(): void {
+  /**
+   * An error the caller reported outside the session's own calls (a Bind it refused, a bad
+   * message, a COPY that failed after it started) fails the transaction block too: in PostgreSQL
+   * every error inside a block does, whichever protocol message it answered.
+   */
+  noteError(): void {
     this.failBlock();
+  }
+
+  /** 25001 for the statements PostgreSQL refuses inside a transaction block (refusedInBlock). */
+  private checkAllowedInBlock(st: Statement): void {
+    if (this.block === null) return;
+    const refused = refusedInBlock(st);
+    if (refused !== null) throw new EonError('active_sql_transaction', `${refused} cannot run inside a transaction block`);
   }
 
   private failBlock(): void {
@@ -247,9 +386,8 @@ export class EngineSession implements Session {
   }
 
   private async runStatement(st: Statement, params: readonly Value[], options: ExecuteOptions | undefined, cacheKey: string | null): Promise<QueryResult> {
-    if (this.status === 'E' && !(st.kind === 'transaction' && (st.action === 'commit' || st.action === 'rollback' || st.action === 'rollback_to'))) {
-      throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
-    }
+    if (this.status === 'E' && !endsFailedBlock(st)) throw new EonError('in_failed_sql_transaction', FAILED_BLOCK_MESSAGE);
+    this.checkAllowedInBlock(st);
     this.enterTimeZone();
     switch (st.kind) {
       case 'transaction':
@@ -447,43 +585,13 @@ export class EngineSession implements Session {
       case 'begin':
         if (st.isolation !== undefined) checkIsolationLevel(st.isolation);
         // BEGIN inside a block is a warning in PostgreSQL, not an error: the block goes on.
-        if (this.block === null) {
-          this.block = new TransactionBlock(this.services.store, this.services.ddl);
-          this.blockSettings = new BlockSettings(this.settings);
-        }
+        // An implicit transaction's block (runImplicit) becomes the explicit one, statements before BEGIN included.
+        if (this.block === null) this.openBlock();
         this.status = 'T';
         return { command: 'BEGIN', ...none };
       case 'commit':
-      case 'rollback': {
-        const block = this.block;
-        const failed = this.status === 'E';
-        const heldNow = this.cursors.declaredInBlock();
-        const blockSettings = this.blockSettings;
-        this.block = null;
-        this.blockSettings = null;
-        this.status = 'I';
-        // A block that does not commit leaves the settings as they were at BEGIN.
-        if (action === 'commit' && !failed) blockSettings?.commit();
-        else blockSettings?.rollback();
-        this.enterTimeZone();
-        this.cursors.endBlock(action === 'commit' && !failed && block !== null);
-        if (block === null) return { command: action === 'commit' ? 'COMMIT' : 'ROLLBACK', ...none };
-        if (action === 'commit' && !failed) {
-          try {
-            await block.commit(this.settings.quorum());
-          } catch (e) {
-            // A failed COMMIT (40001, 23505) rolls the whole block back, as in PostgreSQL.
-            blockSettings?.rollback();
-            this.enterTimeZone();
-            this.cursors.dropHeldFrom(heldNow); // its WITH HOLD cursors go with it
-            await this.discard(block);
-            throw e;
-          }
-          return { command: 'COMMIT', ...none };
-        }
-        await this.discard(block);
-        return { command: 'ROLLBACK', ...none };
-      }
+      case 'rollback':
+        return this.endBlock(action);
       case 'savepoint':
       case 'rollback_to':
       case 'release': {
@@ -510,6 +618,45 @@ export class EngineSession implements Session {
         return never;
       }
     }
+  }
+
+  /** Sets up a transaction block (BEGIN, or an implicit transaction). */
+  private openBlock(): void {
+    this.block = new TransactionBlock(this.services.store, this.services.ddl);
+    this.blockSettings = new BlockSettings(this.settings);
+  }
+
+  /** COMMIT or ROLLBACK of the open block, explicit or implicit (a failed block's COMMIT rolls back). */
+  private async endBlock(action: 'commit' | 'rollback'): Promise<QueryResult> {
+    const none = { rowCount: 0, columns: null, rows: [] };
+    const block = this.block;
+    const failed = this.status === 'E';
+    const heldNow = this.cursors.declaredInBlock();
+    const blockSettings = this.blockSettings;
+    this.block = null;
+    this.blockSettings = null;
+    this.status = 'I';
+    // A block that does not commit leaves the settings as they were at BEGIN.
+    if (action === 'commit' && !failed) blockSettings?.commit();
+    else blockSettings?.rollback();
+    this.enterTimeZone();
+    this.cursors.endBlock(action === 'commit' && !failed && block !== null);
+    if (block === null) return { command: action === 'commit' ? 'COMMIT' : 'ROLLBACK', ...none };
+    if (action === 'commit' && !failed) {
+      try {
+        await block.commit(this.settings.quorum());
+      } catch (e) {
+        // A failed COMMIT (40001, 23505) rolls the whole block back, as in PostgreSQL.
+        blockSettings?.rollback();
+        this.enterTimeZone();
+        this.cursors.dropHeldFrom(heldNow); // its WITH HOLD cursors go with it
+        await this.discard(block);
+        throw e;
+      }
+      return { command: 'COMMIT', ...none };
+    }
+    await this.discard(block);
+    return { command: 'ROLLBACK', ...none };
   }
 
   private async discard(block: TransactionBlock): Promise<void> {

@@ -97,7 +97,7 @@ export function meteredSessions(factory: SessionFactory, metrics: StatementMetri
           return metered;
         },
         beginCopyIn: (sql, opts) => inner.beginCopyIn(sql, opts),
-        copyFailed: () => inner.copyFailed(),
+        noteError: () => inner.noteError(),
         get transactionStatus() {
           return inner.transactionStatus;
         },

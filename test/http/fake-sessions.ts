@@ -130,7 +130,7 @@ class FakeSession implements Session {
     return null;
   }
 
-  copyFailed(): void {}
+  noteError(): void {}
 
   setting(): string | undefined {
     return undefined;

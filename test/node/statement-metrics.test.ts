@@ -36,7 +36,7 @@ describe('StatementMetrics', () => {
         return { paramTypes: [], columns: null, execute: async () => { throw new EonError('query_canceled', 'canceled'); } };
       },
       beginCopyIn: () => null,
-      copyFailed: () => {},
+      noteError: () => {},
       transactionStatus: 'I',
       setting: () => undefined,
       close: () => {},

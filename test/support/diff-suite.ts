@@ -4,13 +4,21 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { repoRoot } from './eon.js';
-import { Connection, asObserved, compareOutcomes, compareRefusal, parseSqlLogic, refusalSql } from './sqllogic.js';
+import { Connection, asObserved, compareOutcomes, compareRefusal, parseSqlLogic, refusalSql, splitStatements } from './sqllogic.js';
 
 export const sqlDir = path.join(repoRoot, 'test', 'sql');
 const testNameSqlCharsMax = 80;
 /** A line `-- @allow-unsupported` in a file: a block may also pass by failing with one of these codes. */
 const allowUnsupportedMarker = /^--\s*@allow-unsupported\b/m;
 const unsupportedSqlstates = new Set(['0A000', '42601']);
+/**
+ * A line `-- @multi-statement` in a file: its blocks are multi-statement Queries. They are sent
+ * as one simple Query in both protocol modes (Parse takes one statement), and on a cluster of
+ * several nodes, where eon runs such a Query statement by statement rather than as one implicit
+ * transaction, the reference runs them so too (one Query each, stopping at the first error) and
+ * each block is compared as the reference answered it.
+ */
+const multiStatementMarker = /^--\s*@multi-statement\b/m;
 
 /**
  * The node a file's blocks go to: files are dealt round-robin over the target's nodes in name
@@ -26,6 +34,7 @@ export function defineSqlFileSuite(fileName: string): void {
   const text = readFileSync(path.join(sqlDir, fileName), 'utf8');
   const blocks = parseSqlLogic(text, fileName);
   const allowUnsupported = allowUnsupportedMarker.test(text);
+  const multiStatement = multiStatementMarker.test(text);
   describe(fileName, () => {
     const target = inject('diffTarget');
     const cluster = target.nodes.length > 1;
@@ -72,11 +81,13 @@ export function defineSqlFileSuite(fileName: string): void {
           if (mismatch !== null) expect.fail(`${block.sql}\n\n${mismatch}`);
           return;
         }
-        const expected = await reference.run(block.sql);
-        const got = await engine.run(block.sql);
+        const expected = multiStatement && cluster ? await reference.runEach(splitStatements(block.sql)) : await reference.run(block.sql, multiStatement);
+        const got = await engine.run(block.sql, multiStatement);
         // After a refusal a block may fail where the file expects an answer (its table was never
         // made) or answer where it expects an error: then both engines must agree on what happened.
-        const compared = refusedBefore ? asObserved(block, expected) : block;
+        // A multi-statement file on a cluster is compared as PostgreSQL answered statement by
+        // statement: the file's directives are written for one implicit transaction.
+        const compared = refusedBefore || (multiStatement && cluster) ? asObserved(block, expected) : block;
         const mismatch = compareOutcomes(compared, expected, got, label);
         if (mismatch === null) return;
         // In a file marked as not yet supported, a clean refusal is the expected answer; a wrong one never is.

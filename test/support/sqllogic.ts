@@ -138,18 +138,34 @@ export class Connection {
     return client;
   }
 
-  /** Runs one SQL text (simple protocol unless EON_DIFF_PROTOCOL=extended); server errors and lost connections become Outcomes. */
-  async run(sql: string): Promise<Outcome> {
+  /**
+   * Runs one SQL text (simple protocol unless EON_DIFF_PROTOCOL=extended; `simple`: a simple
+   * Query whatever it says); server errors and lost connections become Outcomes.
+   */
+  async run(sql: string, simple = false): Promise<Outcome> {
     if (this.brokenStreak >= brokenStreakMax) {
       return { kind: 'error', sqlstate: 'CLIENT', message: `${this.label}: gave up after ${brokenStreakMax} blocks without an answer` };
     }
-    const outcome = await this.attempt(sql);
+    const outcome = await this.attempt(sql, simple);
     const broken = outcome.kind === 'error' && (outcome.sqlstate === 'CLIENT' || outcome.sqlstate === 'CONNECT');
     this.brokenStreak = broken ? this.brokenStreak + 1 : 0;
     return outcome;
   }
 
-  private async attempt(sql: string): Promise<Outcome> {
+  /**
+   * Runs each statement as a Query of its own, stopping at the first error (its outcome), else
+   * the last statement's: a multi-statement Query as eon runs it on a cluster of several nodes.
+   */
+  async runEach(statements: readonly string[]): Promise<Outcome> {
+    let outcome: Outcome = { kind: 'error', sqlstate: 'CLIENT', message: `${this.label}: no statement to run` };
+    for (const sql of statements) {
+      outcome = await this.run(sql, true);
+      if (outcome.kind === 'error') break;
+    }
+    return outcome;
+  }
+
+  private async attempt(sql: string, simple: boolean): Promise<Outcome> {
     let client: pg.Client;
     try {
       client = await this.connected();
@@ -162,7 +178,7 @@ export class Connection {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${blockTimeoutMs} ms`)), blockTimeoutMs);
       });
-      const query = extendedProtocol() ? { text: sql, rowMode: 'array' as const, queryMode: 'extended' } : { text: sql, rowMode: 'array' as const };
+      const query = extendedProtocol() && !simple ? { text: sql, rowMode: 'array' as const, queryMode: 'extended' } : { text: sql, rowMode: 'array' as const };
       const result = await Promise.race([client.query(query), timeout]);
       // Several statements in one text give several results; the last one is the block's answer.
       const last = (Array.isArray(result) ? result[result.length - 1] : result) as pg.QueryResult<unknown[]>;
@@ -195,6 +211,31 @@ export class Connection {
   async close(): Promise<void> {
     await this.reset();
   }
+}
+
+/**
+ * A block's statements, cut at the semicolons outside quotes, strings and comments (enough for
+ * the SQL of a `-- @multi-statement` file: no dollar quoting).
+ */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+    } else if (c === ';') {
+      out.push(sql.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(sql.slice(start));
+  return out.map((s) => s.trim()).filter((s) => s !== '');
 }
 
 function errorMessage(e: unknown): string {

@@ -134,7 +134,7 @@ export class FakeSession implements Session {
     return null;
   }
 
-  copyFailed(): void {}
+  noteError(): void {}
 
   setting(name: string): string | undefined {
     return this.settings.get(name);
