@@ -493,11 +493,12 @@ export class PartitionFragments implements FragmentRunner {
     const planKeys = keySources === undefined ? undefined : (p: PartialArrays): PartialArrays => sides.planKeys(p, keySources);
     const scanGroupKeys = pipeline.groupBy.map((g) => (g.kind === 'column' && g.index < pipeline.factWidth ? g.index : null));
     // Build sides the fact's distribution key probes go to another node only for its partitions
-    // (co-partitioned.ts); not when the kernel's group keys are build rows (their numbering is the
-    // whole side's).
-    const partitioners = buildPartitioners(pipeline, this.store.partitions);
+    // (co-partitioned.ts) — but not a side whose rows the kernel groups by (planKeys reads those
+    // rows by the whole side's numbering).
+    const rowKeyed = new Set((keySources ?? []).flatMap((src) => (src.kind === 'build' ? [src.build] : [])));
+    const partitioners = buildPartitioners(pipeline, this.store.partitions).map((p, b) => (rowKeyed.has(b) ? null : p));
     const argsFor =
-      compiled === null || keySources !== undefined || partitioners.every((p) => p === null)
+      compiled === null || partitioners.every((p) => p === null)
         ? undefined
         : (partitions: ReadonlySet<number>): unknown[] => sides.subset((b) => (partitioners[b] === null ? null : (key) => partitions.has(partitioners[b]!(key)))).bind(compiled.args);
     return this.runAggregateKernel(f.plan, pipeline.fact, compiled === null ? null : { ...compiled, args: sides.bind(compiled.args) }, ctx, { planKeys, having, scanGroupKeys, argsFor });
