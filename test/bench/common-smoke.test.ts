@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { benchMain, runSuite } from './run-bench.js';
+import { benchMain, runSuite, runFailure } from './run-bench.js';
 
 const smokeTimeoutMs = 150_000;
 
@@ -23,7 +23,7 @@ describe('bench common smoke', () => {
     async () => {
       expect(existsSync(benchMain), `${benchMain} missing: run npm run build first`).toBe(true);
       const { run, report } = await runSuite(['common', '--sf', '0.01', '--runs', '1'], smokeTimeoutMs - 5_000);
-      expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(run.code, runFailure(run)).toBe(0);
       expect(run.stdout).toContain('All engines agree.');
       const json = report as CommonJson;
       expect(json.agreement.ok).toBe(true);

@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { benchMain, runSuite } from './run-bench.js';
+import { benchMain, runSuite, runFailure } from './run-bench.js';
 
 const smokeTimeoutMs = 90_000;
 const ROWS = 5_000;
@@ -13,7 +13,7 @@ describe('bench ingest smoke', () => {
     async () => {
       expect(existsSync(benchMain), `${benchMain} missing: run npm run build first`).toBe(true);
       const { run, report } = await runSuite(['ingest', '--rows', String(ROWS)], smokeTimeoutMs - 5_000);
-      expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(run.code, runFailure(run)).toBe(0);
       expect(run.stdout).toContain('All engines agree.');
       const engines = (report as { data: { engines: { name: string; measures: Record<string, { rows: number }> }[] } }).data.engines;
       const byName = new Map(engines.map((e) => [e.name, e]));

@@ -3,7 +3,7 @@
 // local three-node cluster in the same report.
 import { describe, expect, it } from 'vitest';
 import { ScrambledZipfian } from '../../bench/suites/kv.js';
-import { runSuite } from './run-bench.js';
+import { runSuite, runFailure } from './run-bench.js';
 
 const smokeTimeoutMs = 120_000;
 /** Three more processes to start and settle, and every workload run twice over. */
@@ -36,7 +36,7 @@ describe('bench kv smoke', () => {
     'runs workloads A, B, C (and C over REST) on eon and postgres, and both hold every row',
     async () => {
       const { run, report, files } = await runSuite(['kv', '--rows', '3000', '--engines', 'eon,postgres'], smokeTimeoutMs - 5_000);
-      expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(run.code, runFailure(run)).toBe(0);
       expect(files.filter((f) => f.startsWith('kv-')).map((f) => f.slice(f.lastIndexOf('.'))).sort()).toEqual(['.json', '.md', '.svg']);
       expect(run.stdout).toContain('All engines agree.');
       const engines = (report as { data: { engines: { name: string; workloads: Record<string, { ops: number }> }[] } }).data.engines;
@@ -54,7 +54,7 @@ describe('bench kv smoke', () => {
     'with --nodes 3 runs eon alone and as a three-node cluster, both holding every row',
     async () => {
       const { run, report } = await runSuite(['kv', '--rows', '2000', '--seconds', '1', '--nodes', '3', '--engines', 'eon'], clusterSmokeTimeoutMs - 5_000);
-      expect(run.code, run.stderr.slice(-4_000)).toBe(0);
+      expect(run.code, runFailure(run)).toBe(0);
       expect(run.stdout).toContain('All engines agree.');
       expect(run.stdout).toContain('cost vs eon 1 node');
       const engines = (report as { data: { engines: { label: string; nodes: number; workloads: Record<string, { ops: number; seconds: number }> }[] } }).data.engines;

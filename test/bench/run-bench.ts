@@ -32,6 +32,11 @@ export function runBench(args: string[], timeoutMs: number): Promise<BenchRun> {
   });
 }
 
+/** What to show when a run failed: the end of its progress (stderr) and of its report (stdout, where problems are listed). */
+export function runFailure(run: BenchRun): string {
+  return `${run.stderr.slice(-4_000)}\n--- end of its report:\n${run.stdout.slice(-3_000)}`;
+}
+
 /** A suite run into a temp directory: the process outcome, the report files and the JSON report. */
 export interface SuiteRun {
   run: BenchRun;
