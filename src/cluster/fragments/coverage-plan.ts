@@ -7,8 +7,8 @@
 // `local` this node reads every partition it serves and the rest go to the replica with the fewest
 // partitions of this plan so far; under `spread` every partition goes to its least-loaded
 // candidate, this node first among equals, so the work is shared evenly by every node. "Fewest"
-// is weighed by each node's cost from its gossiped figures (coverageCost: its load average and
-// mean response time, until the balancer's score exists), so a busy node reads fewer partitions.
+// is weighed by each node's cost from its gossiped load average (coverageCost, until the
+// balancer's score exists), so a busy node reads fewer partitions.
 
 import { EonError } from '../../errors/index.js';
 import type { NodeId } from '../runtime.js';
@@ -30,18 +30,15 @@ export interface CoverageInput {
   cost?(node: NodeId): number;
 }
 
-/** Mean response time that doubles a node's cost (a node answering in a second reads half as much). */
-export const COVERAGE_RESPONSE_MS_UNIT = 1_000;
-
 /**
  * What reading a partition on a node costs, relative to an idle one: 1 + its load average (the
- * run queue: a node with load 3 reads a quarter as many partitions as an idle one), times 1 + its
- * mean response time in COVERAGE_RESPONSE_MS_UNITs. Unknown figures count as idle.
+ * run queue: a node with load 3 reads a quarter as many partitions as an idle one); unknown counts
+ * as idle. The gossiped mean response time is left out: it times the statements a node
+ * coordinates (a node that only took a long COPY shows seconds), not how fast its data engines
+ * answer another node's tasks.
  */
-export function coverageCost(figures: { readonly load?: number; readonly meanResponseMs?: number } | undefined): number {
-  const load = Math.max(0, figures?.load ?? 0);
-  const response = Math.max(0, figures?.meanResponseMs ?? 0);
-  return (1 + load) * (1 + response / COVERAGE_RESPONSE_MS_UNIT);
+export function coverageCost(figures: { readonly load?: number } | undefined): number {
+  return 1 + Math.max(0, figures?.load ?? 0);
 }
 
 /**

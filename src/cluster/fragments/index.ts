@@ -2,7 +2,7 @@
 // statement's table), the fragment.run protocol, the server that answers it and the coordinator's
 // client, which the query engine sees as its RemoteEngines.
 
-export { COVERAGE_POLICIES, COVERAGE_RESPONSE_MS_UNIT, coverageCost, coveragePlan, type CoverageInput, type CoveragePolicy } from './coverage-plan.js';
+export { COVERAGE_POLICIES, coverageCost, coveragePlan, type CoverageInput, type CoveragePolicy } from './coverage-plan.js';
 export {
   FRAGMENT_ARGS_INLINE_BYTES_MAX,
   FRAGMENT_ARGS_RPC_TYPE,

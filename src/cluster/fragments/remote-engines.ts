@@ -31,8 +31,8 @@ export interface FragmentCluster extends DigestCluster {
   stored(table: TableSchema): boolean;
   /** Whether a replica may lack a write this node coordinated to the table's partition. */
   lagging(table: string, partition: number, node: NodeId): boolean;
-  /** A member's gossiped load average and mean response time (undefined: not known). */
-  figuresOf(node: NodeId): { readonly load: number; readonly meanResponseMs: number } | undefined;
+  /** A member's gossiped load average (undefined: not known). */
+  figuresOf(node: NodeId): { readonly load: number } | undefined;
   request(
     address: string,
     type: string,
