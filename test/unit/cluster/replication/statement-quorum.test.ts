@@ -169,16 +169,22 @@ describe('eon.write_quorum and eon.read_quorum through the engine and the KV ser
     expect(await run(session, 'SHOW eon.write_quorum')).toEqual([['default']]);
     await run(session, "INSERT INTO t VALUES (1, 'a')");
     await run(session, 'SET eon.write_quorum = 1');
-    await run(session, "INSERT INTO t VALUES (2, 'b'); UPDATE t SET v = 'c' WHERE id = 2; UPDATE t SET v = 'd' WHERE v = 'c'; DELETE FROM t WHERE id = 1");
+    for (const st of ["INSERT INTO t VALUES (2, 'b')", "UPDATE t SET v = 'c' WHERE id = 2", "UPDATE t SET v = 'd' WHERE v = 'c'", 'DELETE FROM t WHERE id = 1']) await run(session, st);
     await run(session, "BEGIN; INSERT INTO t VALUES (3, 'e'); INSERT INTO pair VALUES (3, 'e'); SET eon.write_quorum = 2; COMMIT");
-    await run(session, "RESET eon.write_quorum; INSERT INTO t VALUES (4, 'f'); SET eon.write_quorum TO 'default'; INSERT INTO t VALUES (5, 'g')");
+    await run(session, 'RESET eon.write_quorum');
+    await run(session, "INSERT INTO t VALUES (4, 'f')");
+    // A Query of several statements is one implicit transaction: its writes replicate once, at its
+    // end, with the W in force then.
+    await run(session, "SET eon.write_quorum = 1; INSERT INTO t VALUES (5, 'g'); INSERT INTO t VALUES (6, 'h'); SET eon.write_quorum = 3");
     expect(replication.writes.map((w) => [w.tables.join(','), w.writeQuorum])).toEqual([
       ['t', undefined],
       ['t', 1], ['t', 1], ['t', 1], ['t', 1],
       // The block's writes replicate at COMMIT, with the W set then.
       ['pair,t', 2],
-      ['t', undefined], ['t', undefined],
+      ['t', undefined],
+      ['t', 3],
     ]);
+    await run(session, 'RESET eon.write_quorum');
   });
 
   it('hands the session R to primary-key reads, prepared or not', async () => {
@@ -207,7 +213,8 @@ describe('eon.write_quorum and eon.read_quorum through the engine and the KV ser
     expect((await eonErrorOf(run(session, 'SELECT v FROM pair WHERE id = 3'), 'R = 3 on N = 2')).sqlstate).toBe('22023');
     // A block writing the table with a W its N allows, then COMMIT under a W it does not: the
     // COMMIT fails before anything is written, and the block is rolled back.
-    const commit = eonErrorOf(run(session, "SET eon.write_quorum = 2; BEGIN; INSERT INTO pair VALUES (10, 'x'); SET eon.write_quorum = 3; COMMIT"), 'COMMIT with W = 3 on N = 2');
+    await run(session, 'SET eon.write_quorum = 2');
+    const commit = eonErrorOf(run(session, "BEGIN; INSERT INTO pair VALUES (10, 'x'); SET eon.write_quorum = 3; COMMIT"), 'COMMIT with W = 3 on N = 2');
     expect((await commit).sqlstate).toBe('22023');
     expect(session.transactionStatus).toBe('I');
     // The rolled-back block's SET is undone with it, as in PostgreSQL.
