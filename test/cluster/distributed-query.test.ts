@@ -4,7 +4,8 @@
 // does that table read with eon.coverage = spread_all. Then a node is killed: queries over the
 // two-replica table keep answering right at eon.read_consistency = one (failover to the other
 // replica) and right or 57P03 at quorum (R = 2 of its N = 2), and queries over the
-// one-replica table answer right or fail with a clear error — never a partial answer; a paused
+// one-replica table answer right or fail with a clear error — never a partial answer, also while
+// the node restarts and rejoins; a paused
 // node's tasks go to another replica once it is declared dead. Reads that
 // can only use a node's own rows refuse with 0A000 on a node that does not serve the table.
 
@@ -162,8 +163,25 @@ describe('distributed query', () => {
       expect([...errors].every((c) => c === '57P03' || c === '08006')).toBe(true);
       expect(errors.size).toBeGreaterThan(0);
 
-      // Back: every query answers right again on every table.
-      const back = await cluster.start(p2, p0, n2.dataDir);
+      // n2 restarts while queries keep coming: through its restart and rejoin each answer is right
+      // or a clear error (none partial); once all three are alive, every query answers right again.
+      let restarted = false;
+      const restarting = cluster.start(p2, p0, n2.dataDir).finally(() => {
+        restarted = true;
+      });
+      let duringRestart = 0;
+      while (!restarted) {
+        for (const q of [checks[0]!, checks[2]!]) {
+          for (const text of [`SET eon.read_consistency = 'one'; ${on(q, '2')}`, on(q, '1')]) {
+            const r = await sql(n1, text);
+            if (r.status === 200) expect(JSON.stringify(r.rows), `while n2 restarts: ${text}`).toBe(expected.get(q));
+            else expect(['57P03', '08006'], `while n2 restarts: ${text}: ${r.error?.message}`).toContain(r.error?.code);
+            duringRestart++;
+          }
+        }
+      }
+      expect(duringRestart).toBeGreaterThan(0);
+      const back = await restarting;
       await until('three members alive again', () => allAlive([n0, n1, back], 3));
       for (const q of checks) for (const suffix of ['1', '2']) expect(JSON.stringify(await ok(n1, on(q, suffix)))).toBe(expected.get(q));
 

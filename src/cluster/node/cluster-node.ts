@@ -81,6 +81,13 @@ export class ClusterNode {
   private leavingNow = false;
   private transfers: OwnershipTransfer | null = null;
   private readinessTimer: NodeJS.Timeout | null = null;
+  /**
+   * The highest ring readiness each member has gossiped. Readiness only grows: what a node has
+   * received stays in its data directory across a restart. While a restarted member has not
+   * gossiped again, its last figure stands — else placement would fall back to a ring's old
+   * holders, which never held what was written since, and answer its partitions empty.
+   */
+  private readonly readySeen = new Map<NodeId, number>();
   private readinessSignature = '';
 
   private constructor(
@@ -236,7 +243,11 @@ export class ClusterNode {
   readinessOf(id: NodeId): number | undefined {
     if (id === this.nodeId) return this.transfers?.readyVersion;
     const v = this.swim.member(id)?.stats.extra?.[STAT_RING_READY];
-    return typeof v === 'number' ? v : undefined;
+    const seen = this.readySeen.get(id);
+    if (typeof v !== 'number') return seen;
+    if (seen !== undefined && seen >= v) return seen;
+    this.readySeen.set(id, v);
+    return v;
   }
 
   /** A member's gossiped ring version in use. */
